@@ -1,0 +1,6 @@
+"""The terminal as a chat platform: for local use, rehearsals and scripted conversations."""
+
+from adapters.console.adapter import ConsoleAdapter
+from adapters.console.render import render
+
+__all__ = ["ConsoleAdapter", "render"]

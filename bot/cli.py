@@ -1,0 +1,283 @@
+"""The `jaarrond` command: run the bot, chat in the terminal, and operate it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot import runner
+from bot.bootstrap import App, StartupError, build_app, ensure_schema, make_clock
+from bot.clock import FixedClock, parse_moment
+from bot.config import ConfigError, Settings, load_settings, read_environment
+from bot.services import digests, org, planner, privacy, schedules
+from bot.services.people import find_by_email, locale_of
+from bot.services.schedules import ScheduleFileError
+from dialogs.banks import BankError
+from dialogs.digest import render_digest
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A problem the person at the keyboard can fix; printed without a traceback."""
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, tuple | frozenset | set):
+        return list(value)
+    raise TypeError(type(value).__name__)
+
+
+def print_json(data: object) -> None:
+    print(json.dumps(data, default=_json_default, ensure_ascii=False, indent=2))
+
+
+def _read_file(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from exc
+
+
+# ---- commands ---------------------------------------------------------------------------
+
+
+async def cmd_run(app: App, args: argparse.Namespace) -> int:
+    return await runner.run(app, console_user=args.as_email)
+
+
+async def cmd_chat(app: App, args: argparse.Namespace) -> int:
+    return await runner.chat(app, args.as_email)
+
+
+async def cmd_db_upgrade(app: App, _: argparse.Namespace) -> int:
+    await app.db.upgrade()
+    print(f"database at revision {await app.db.current_revision()}")
+    return 0
+
+
+async def cmd_org_import(app: App, args: argparse.Namespace) -> int:
+    text = _read_file(args.file)
+    try:
+        result = await org.import_org(app.db, text, app.clock.now(), dry_run=args.dry_run)
+    except org.OrgImportError as exc:
+        raise UserError(f"{args.file}: nothing was imported, fix these first:\n{exc}") from exc
+    verb = "would be" if args.dry_run else "were"
+    print(
+        f"{len(result.created)} people {verb} added, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged"
+    )
+    for label, emails in (("added", result.created), ("updated", result.updated)):
+        for email in emails:
+            print(f"  {label}: {email}")
+    return 0
+
+
+async def cmd_org_list(app: App, args: argparse.Namespace) -> int:
+    people = await org.list_people(app.db)
+    if args.json:
+        print_json([dataclasses.asdict(p) for p in people])
+        return 0
+    for p in people:
+        extras = [f"manager {p.manager_email}" if p.manager_email else "", p.department or ""]
+        extras += ["HR" if p.hr else ""]
+        print(f"{p.email}  {p.name}  " + "  ".join(e for e in extras if e))
+    print(f"{len(people)} people")
+    return 0
+
+
+async def cmd_schedules_apply(app: App, args: argparse.Namespace) -> int:
+    text = _read_file(args.file)
+    try:
+        result = await schedules.apply_schedules(
+            app.db, text, app.banks.keys(), app.clock.now(), dry_run=args.dry_run
+        )
+    except ScheduleFileError as exc:
+        raise UserError(f"{args.file}: nothing was applied, fix these first:\n{exc}") from exc
+    verb = "would be" if args.dry_run else "were"
+    print(
+        f"{len(result.created)} schedules {verb} created, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged"
+    )
+    return 0
+
+
+async def cmd_schedules_list(app: App, args: argparse.Namespace) -> int:
+    rows = await schedules.list_schedules(app.db, app.clock.now(), app.settings.default_timezone)
+    if args.json:
+        print_json([dataclasses.asdict(r) for r in rows])
+        return 0
+    for r in rows:
+        state = "active" if r.active else "paused"
+        nxt = r.next_due_utc.isoformat() if r.next_due_utc else "-"
+        print(f"{r.id}  {r.theme}  {r.cadence} {r.day} {r.time}  {state}  next (UTC): {nxt}")
+    print(f"{len(rows)} schedules")
+    return 0
+
+
+async def cmd_tick(app: App, args: argparse.Namespace) -> int:
+    at = parse_moment(args.at) if args.at else app.clock.now()
+    due = await planner.plan(app.db, at, app.banks, app.defaults, dry_run=args.dry_run)
+    if args.json:
+        print_json([dataclasses.asdict(d) for d in due])
+        return 0
+    for d in due:
+        print(
+            f"{d.email}  {d.schedule_id}  {d.period}  local {d.local_due:%Y-%m-%d %H:%M} "
+            f"{d.timezone}  UTC {d.due_utc:%Y-%m-%d %H:%M}"
+        )
+    verb = "would fall" if args.dry_run else "fell"
+    print(f"{len(due)} check-ins {verb} due at {at.isoformat()}")
+    return 0
+
+
+async def cmd_digest(app: App, args: argparse.Namespace) -> int:
+    async with app.db.session() as session:
+        manager = await find_by_email(session, args.manager)
+        if manager is None:
+            raise UserError(f"no person with email {args.manager}; check 'jaarrond org list'")
+        locale = locale_of(manager, app.defaults)
+        digest = await digests.team_digest(session, manager, app.clock.now(), app.banks, locale)
+    if args.json:
+        print_json(digest)
+        return 0
+    title, body = render_digest(digest, locale)
+    print(f"== {title} ==\n{body}")
+    return 0
+
+
+async def cmd_export(app: App, args: argparse.Namespace) -> int:
+    async with app.db.session() as session:
+        person = await find_by_email(session, args.person)
+        if person is None:
+            raise UserError(f"no person with email {args.person}; check 'jaarrond org list'")
+        print_json(await privacy.export_person(session, person, app.clock.now()))
+    return 0
+
+
+async def cmd_demo(app: App, args: argparse.Namespace) -> int:
+    from bot import demo
+
+    return await demo.run_demo(app.settings, seed=args.seed, weeks=args.weeks, path=args.db)
+
+
+# ---- argument parsing -------------------------------------------------------------------
+
+Handler = Callable[[App, argparse.Namespace], Awaitable[int]]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jaarrond",
+        description="Year-round dialogue between employees and managers.",
+    )
+    parser.add_argument(
+        "--now",
+        metavar="ISO-TIME",
+        help="fix the clock for this run, e.g. 2027-03-25T13:05:00Z (or set JAARROND_NOW)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help_text: str, parent: Any = sub) -> Any:
+        p = parent.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("run", cmd_run, "run the bot: scheduler, chat platforms, HTTP server")
+    p.add_argument("--as", dest="as_email", metavar="EMAIL", help="console user (console mode)")
+    p = command("chat", cmd_chat, "chat with the bot in the terminal as a person")
+    p.add_argument("--as", dest="as_email", metavar="EMAIL", required=True)
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True, metavar="ACTION"
+    )
+    command("upgrade", cmd_db_upgrade, "migrate the database to this version", db)
+
+    org_parser = sub.add_parser("org", help="people and managers").add_subparsers(
+        dest="org_command", required=True, metavar="ACTION"
+    )
+    p = command("import", cmd_org_import, "import people from a CSV file", org_parser)
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="show what would change")
+    p = command("list", cmd_org_list, "list people", org_parser)
+    p.add_argument("--json", action="store_true")
+
+    sched = sub.add_parser("schedules", help="check-in schedules").add_subparsers(
+        dest="schedules_command", required=True, metavar="ACTION"
+    )
+    p = command("apply", cmd_schedules_apply, "create or update schedules from YAML", sched)
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="show what would change")
+    p = command("list", cmd_schedules_list, "list schedules with their next run", sched)
+    p.add_argument("--json", action="store_true")
+
+    p = command("tick", cmd_tick, "plan the check-ins due at one moment and list them")
+    p.add_argument("--at", metavar="ISO-TIME", help="plan as if at this moment")
+    p.add_argument("--dry-run", action="store_true", help="list without planning")
+    p.add_argument("--json", action="store_true")
+
+    p = command("digest", cmd_digest, "show a manager's team digest")
+    p.add_argument("--manager", required=True, metavar="EMAIL")
+    p.add_argument("--json", action="store_true")
+
+    p = command("export", cmd_export, "print everything stored about one person as JSON")
+    p.add_argument("--person", required=True, metavar="EMAIL")
+
+    p = command("demo", cmd_demo, "simulate a small organisation over some weeks")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--weeks", type=int, default=52)
+    p.add_argument("--db", default="jaarrond-demo.db", help="demo database file (recreated)")
+    return parser
+
+
+async def _main(settings: Settings, args: argparse.Namespace) -> int:
+    clock = make_clock(settings, args.now)
+    app = build_app(settings, clock)
+    try:
+        if args.handler is not cmd_db_upgrade and args.handler is not cmd_demo:
+            await ensure_schema(app)
+        result: int = await args.handler(app, args)
+        return result
+    finally:
+        await app.db.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(read_environment())
+    except ConfigError as exc:
+        print(f"jaarrond: the configuration has errors:\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    # Migrations are routine; say so only when something goes wrong.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        if args.now:
+            FixedClock(parse_moment(args.now))
+        return asyncio.run(_main(settings, args))
+    except (UserError, StartupError, BankError, ValueError) as exc:
+        print(f"jaarrond: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(BrokenPipeError):
+        sys.exit(main())

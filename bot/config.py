@@ -1,0 +1,150 @@
+"""Settings from the environment and `.env`, validated once at start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import available_timezones
+
+from dotenv import dotenv_values
+
+from dialogs.messages import LOCALES, Locale
+
+
+class ConfigError(ValueError):
+    """One or more settings are wrong; the message lists each with how to fix it."""
+
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///jaarrond.db"
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    bot_token: str = ""
+    signing_secret: str = ""
+    app_token: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    api_url: str = "https://slack.com/api/"
+
+    @property
+    def configured(self) -> bool:
+        return any((self.bot_token, self.signing_secret, self.app_token, self.client_id))
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "MultiTenant"
+    tenant_id: str = ""
+    allowed_tenants: tuple[str, ...] = ()
+    enabled: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 3978
+    profile: str = "development"
+    default_timezone: str = "Europe/Amsterdam"
+    default_locale: Locale = "nl"
+    banks_dirs: tuple[Path, ...] = ()
+    now: str = ""
+    log_level: str = "INFO"
+    slack: SlackSettings = field(default_factory=SlackSettings)
+    teams: TeamsSettings = field(default_factory=TeamsSettings)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual URL spellings and pick the async driver for each database."""
+    for plain, driver in (
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgresql+psycopg2://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
+def read_environment(env_file: Path | None = Path(".env")) -> dict[str, str]:
+    """The process environment over the `.env` file: a real variable always wins."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ)
+    return values
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Build and validate settings; every problem is reported at once."""
+    problems: list[str] = []
+
+    def get(name: str, default: str = "") -> str:
+        return env.get(name, default).strip()
+
+    url = normalise_database_url(get("JAARROND_DATABASE_URL", DEFAULT_DATABASE_URL))
+    if not (url.startswith("sqlite+aiosqlite://") or url.startswith("postgresql+")):
+        problems.append(
+            "JAARROND_DATABASE_URL must be a sqlite:/// or postgresql:// URL, "
+            f"not '{url.split(':', 1)[0]}'"
+        )
+    port_text = get("JAARROND_PORT", "3978")
+    port = int(port_text) if port_text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        problems.append(f"JAARROND_PORT must be a port number 0-65535, not '{port_text}'")
+    profile = get("JAARROND_PROFILE", "development")
+    if profile not in ("development", "production"):
+        problems.append("JAARROND_PROFILE must be 'development' or 'production'")
+    timezone = get("JAARROND_DEFAULT_TIMEZONE", "Europe/Amsterdam")
+    if timezone not in available_timezones():
+        problems.append(
+            f"JAARROND_DEFAULT_TIMEZONE '{timezone}' is not an IANA time zone "
+            "(for example Europe/Amsterdam)"
+        )
+    locale = get("JAARROND_DEFAULT_LOCALE", "nl")
+    if locale not in LOCALES:
+        problems.append("JAARROND_DEFAULT_LOCALE must be 'nl' or 'en'")
+    banks_dirs = tuple(Path(p) for p in get("JAARROND_BANKS_DIR").split(os.pathsep) if p)
+    problems += [f"JAARROND_BANKS_DIR: '{p}' is not a folder" for p in banks_dirs if not p.is_dir()]
+    slack = SlackSettings(
+        bot_token=get("SLACK_BOT_TOKEN"),
+        signing_secret=get("SLACK_SIGNING_SECRET"),
+        app_token=get("SLACK_APP_TOKEN"),
+        client_id=get("SLACK_CLIENT_ID"),
+        client_secret=get("SLACK_CLIENT_SECRET"),
+        api_url=get("SLACK_API_URL", "https://slack.com/api/"),
+    )
+    teams = TeamsSettings(
+        app_id=get("MicrosoftAppId"),
+        app_password=get("MicrosoftAppPassword"),
+        app_type=get("MicrosoftAppType", "MultiTenant"),
+        tenant_id=get("MicrosoftAppTenantId"),
+        allowed_tenants=tuple(t for t in get("JAARROND_TEAMS_TENANTS").split(",") if t),
+        enabled=get("JAARROND_TEAMS", "").lower() in ("1", "true", "yes", "on")
+        or bool(get("MicrosoftAppId")),
+    )
+    if problems:
+        raise ConfigError("\n".join(f"- {p}" for p in problems))
+    return Settings(
+        database_url=url,
+        host=get("JAARROND_HOST", "127.0.0.1"),
+        port=port,
+        profile=profile,
+        default_timezone=timezone,
+        default_locale=locale,  # type: ignore[arg-type]
+        banks_dirs=banks_dirs,
+        now=get("JAARROND_NOW"),
+        log_level=get("JAARROND_LOG_LEVEL", "INFO").upper(),
+        slack=slack,
+        teams=teams,
+    )

@@ -1,0 +1,168 @@
+"""The dialog engine: routes what a person did to the right dialog and service."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.services import checkins as checkin_service
+from bot.services.digests import team_digest
+from bot.services.people import Defaults, find_by_platform, manager_of, person_ref
+from bot.services.privacy import export_person
+from bot.services.topics import raise_topic
+from bot.storage.database import Database
+from bot.storage.models import Person, ProcessedEvent
+from bot.storage.sql import insert_new
+from dialogs import checkin
+from dialogs.commands import Command, parse_command
+from dialogs.digest import render_digest
+from dialogs.messages import Choice, Inbound, Outbound, PersonRef
+from dialogs.texts import t
+
+CONTROLS = ("skip", "later", "stop")
+# The key of the theme menu: a click on one of its buttons is read as the typed command.
+MENU_KEY = "menu"
+
+
+@dataclass
+class Engine:
+    db: Database
+    clock: Clock
+    checkins: checkin_service.CheckinService
+    defaults: Defaults
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]:
+        """One inbound event in, the replies out; everything it changes commits together."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            if inbound.event_id and not await self._first_delivery(session, inbound, now):
+                return []
+            person = await find_by_platform(session, inbound.platform, inbound.user_id)
+            if person is None:
+                return [
+                    Outbound(self._stranger(inbound), t("unknown_person", self.defaults.locale))
+                ]
+            return await self._route(session, person, inbound, now)
+
+    async def _first_delivery(self, session: AsyncSession, inbound: Inbound, now: datetime) -> bool:
+        """Platforms retry deliveries; a UNIQUE row makes each event count once."""
+        row = {"platform": inbound.platform, "event_id": inbound.event_id, "received_at": now}
+        table = ProcessedEvent.__table__
+        inserted = await insert_new(session, table, [row], table.c.event_id)  # type: ignore[arg-type]
+        return bool(inserted)
+
+    def _stranger(self, inbound: Inbound) -> PersonRef:
+        return PersonRef(
+            person_id=0,
+            email="",
+            name=inbound.display_name,
+            locale=self.defaults.locale,
+            timezone=self.defaults.timezone,
+            slack_user_id=inbound.user_id if inbound.platform == "slack" else None,
+            teams_user_id=inbound.user_id if inbound.platform == "teams" else None,
+        )
+
+    async def _route(
+        self, session: AsyncSession, person: Person, inbound: Inbound, now: datetime
+    ) -> list[Outbound]:
+        ref = person_ref(person, self.defaults)
+        if inbound.token == MENU_KEY and inbound.value:
+            inbound = Inbound(inbound.platform, inbound.user_id, text=inbound.value)
+        if inbound.token:
+            value = inbound.value or ""
+            event: checkin.Event = (
+                checkin.Control(value, inbound.token)  # type: ignore[arg-type]
+                if value in CONTROLS
+                else checkin.Reply(value, inbound.token)
+            )
+            return await self._to_checkin(session, person, ref, event, now)
+        command = parse_command(inbound.text)
+        if command is None:
+            return await self._to_checkin(session, person, ref, checkin.Reply(inbound.text), now)
+        return await self._command(session, person, ref, command, now)
+
+    async def _to_checkin(
+        self,
+        session: AsyncSession,
+        person: Person,
+        ref: PersonRef,
+        event: checkin.Event,
+        now: datetime,
+    ) -> list[Outbound]:
+        replies = await self.checkins.handle(session, person, event, now)
+        if replies is not None:
+            return replies
+        if isinstance(event, checkin.Reply) and not event.token:
+            return [Outbound(ref, t("unknown_command", ref.locale))]
+        return [Outbound(ref, t("checkin.none_open", ref.locale))]
+
+    async def _command(
+        self,
+        session: AsyncSession,
+        person: Person,
+        ref: PersonRef,
+        command: Command,
+        now: datetime,
+    ) -> list[Outbound]:
+        loc = ref.locale
+        match command.name:
+            case "help":
+                themes = ", ".join(self.checkins.themes())
+                return [Outbound(ref, t("help.body", loc, themes=themes), t("help.title", loc))]
+            case "checkin":
+                return await self._checkin(session, person, ref, command.argument, now)
+            case "skip" | "later" | "stop":
+                control = checkin.Control(command.name)
+                return await self._to_checkin(session, person, ref, control, now)
+            case "topic":
+                return await self._topic(session, person, ref, command.argument, now)
+            case "digest":
+                digest = await team_digest(session, person, now, self.checkins.banks, loc)
+                title, body = render_digest(digest, loc)
+                return [Outbound(ref, body, title)]
+            case "export":
+                data = await export_person(session, person, now)
+                body = json.dumps(data, ensure_ascii=False, indent=2)
+                return [Outbound(ref, f"{t('export.body', loc)}\n{body}", t("export.title", loc))]
+        raise AssertionError(command.name)
+
+    async def _checkin(
+        self, session: AsyncSession, person: Person, ref: PersonRef, theme: str, now: datetime
+    ) -> list[Outbound]:
+        if not theme:
+            return [self._theme_menu(ref)]
+        try:
+            return await self.checkins.start(session, person, theme.lower(), now)
+        except checkin_service.UnknownTheme as unknown:
+            text = t(
+                "checkin.unknown_theme",
+                ref.locale,
+                theme=unknown.theme,
+                themes=", ".join(unknown.themes),
+            )
+            return [Outbound(ref, text)]
+
+    def _theme_menu(self, ref: PersonRef) -> Outbound:
+        banks = self.checkins.banks
+        lines = [f"checkin {theme}: {banks[theme].title(ref.locale)}" for theme in sorted(banks)]
+        actions = tuple(
+            Choice(f"checkin {theme}", banks[theme].title(ref.locale)) for theme in sorted(banks)
+        )
+        title = t("checkin.choose_theme", ref.locale)
+        return Outbound(ref, "\n".join(lines), title, actions=actions, key=MENU_KEY)
+
+    async def _topic(
+        self, session: AsyncSession, person: Person, ref: PersonRef, text: str, now: datetime
+    ) -> list[Outbound]:
+        if not text.strip():
+            return [Outbound(ref, t("topic.empty", ref.locale))]
+        topic = await raise_topic(session, person, text, now)
+        manager = await manager_of(session, person)
+        if manager is None:
+            return [Outbound(ref, t("topic.saved_no_manager", ref.locale, text=topic.text))]
+        reply = t("topic.saved", ref.locale, manager=manager.name, text=topic.text)
+        return [Outbound(ref, reply)]

@@ -1,0 +1,59 @@
+"""APScheduler wiring: one tick a minute (and one at start) that plans and dispatches."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock, SystemClock
+from bot.services.outbox import Dispatcher
+from bot.services.people import Defaults
+from bot.services.planner import DueCheckin, plan
+from bot.storage.database import Database
+from dialogs.banks import Bank
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 60
+
+
+@dataclass
+class Ticker:
+    """The database holds the schedules; APScheduler only decides when to look."""
+
+    db: Database
+    clock: Clock
+    banks: dict[str, Bank]
+    defaults: Defaults
+    dispatcher: Dispatcher
+
+    async def tick(self) -> list[DueCheckin]:
+        due = await plan(self.db, self.clock.now(), self.banks, self.defaults)
+        report = await self.dispatcher.dispatch()
+        if due or report.sent or report.failed:
+            log.info(
+                "tick: %d due, %d sent, %d held, %d unreachable, %d failed",
+                len(due),
+                report.sent,
+                report.held,
+                report.unreachable,
+                report.failed,
+            )
+        return due
+
+
+def start_scheduler(ticker: Ticker) -> AsyncIOScheduler:
+    """Start ticking in the running event loop; the first tick runs right away."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        ticker.tick,
+        "interval",
+        seconds=TICK_SECONDS,
+        next_run_time=SystemClock().now(),
+        coalesce=True,
+        max_instances=1,
+        id="tick",
+    )
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,241 @@
+"""Check-ins: starting, delivering, answering, snoozing and closing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.people import Defaults, manager_of, person_ref
+from bot.services.topics import clean_text
+from bot.services.worktime import DEFAULT_WORKING_DAYS, next_working_morning
+from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, Schedule
+from dialogs import checkin
+from dialogs.banks import Bank
+from dialogs.messages import Outbound, PersonRef
+from dialogs.texts import format_moment, t
+
+# An open check-in untouched this long gives way to the next prompt that falls due.
+ABANDONED_AFTER = timedelta(hours=24)
+MAX_ANSWER_LENGTH = 4000
+
+
+class UnknownTheme(LookupError):
+    def __init__(self, theme: str, themes: list[str]) -> None:
+        super().__init__(theme)
+        self.theme = theme
+        self.themes = themes
+
+
+@dataclass
+class CheckinService:
+    banks: dict[str, Bank]
+    defaults: Defaults
+
+    def themes(self) -> list[str]:
+        return sorted(self.banks)
+
+    async def open_occurrence(self, session: AsyncSession, person: Person) -> Occurrence | None:
+        found = await session.scalars(
+            select(Occurrence)
+            .where(Occurrence.person_id == person.id, Occurrence.status == "open")
+            .order_by(Occurrence.opened_at.desc())
+        )
+        return found.first()
+
+    async def start(
+        self, session: AsyncSession, person: Person, theme: str, now: datetime
+    ) -> list[Outbound]:
+        """A check-in the person asked for; an open one is resumed instead of doubled."""
+        if theme not in self.banks:
+            raise UnknownTheme(theme, self.themes())
+        current = await self.open_occurrence(session, person)
+        if current is not None:
+            ctx = await self._context(session, person, current)
+            lead = t("checkin.busy", ctx.person.locale)
+            return [checkin.prompt(_state(current), ctx, lead=lead)]
+        occurrence = Occurrence(
+            schedule_id=None,
+            person_id=person.id,
+            period=f"adhoc-{now:%Y%m%dT%H%M%S.%f}",
+            theme=theme,
+            due_at=now,
+            status="open",
+            question_ids=[q.question_id for q in self.banks[theme].questions],
+            position=0,
+            created_at=now,
+            opened_at=now,
+        )
+        session.add(occurrence)
+        await session.flush()
+        ctx = await self._context(session, person, occurrence)
+        return [checkin.prompt(_state(occurrence), ctx)]
+
+    async def deliver(
+        self, session: AsyncSession, occurrence: Occurrence, now: datetime
+    ) -> Outbound | None:
+        """Open a planned or snoozed check-in; None when it must wait behind an open one."""
+        person = await session.get_one(Person, occurrence.person_id)
+        current = await self.open_occurrence(session, person)
+        if current is not None and current.id != occurrence.id:
+            if current.opened_at is not None and now - current.opened_at < ABANDONED_AFTER:
+                occurrence.status = "queued"
+                return None
+            # The person walked away from it: a new prompt replaces it instead of piling up.
+            current.status = "expired"
+            current.closed_at = now
+        resumed = occurrence.status == "snoozed"
+        occurrence.status = "open"
+        occurrence.snoozed_until = None
+        occurrence.opened_at = occurrence.opened_at or now
+        ctx = await self._context(session, person, occurrence)
+        lead = t("checkin.resumed", ctx.person.locale) if resumed else ""
+        return checkin.prompt(_state(occurrence), ctx, lead=lead)
+
+    async def handle(
+        self, session: AsyncSession, person: Person, event: checkin.Event, now: datetime
+    ) -> list[Outbound] | None:
+        """Apply an answer or control to the open check-in; None when there is none."""
+        occurrence = await self.open_occurrence(session, person)
+        if occurrence is None:
+            return None
+        ctx = await self._context(session, person, occurrence, now)
+        result = checkin.step(_state(occurrence), event, ctx)
+        for effect in result.effects:
+            await self._apply(session, person, occurrence, effect, now)
+        occurrence.position = result.state.position
+        out = list(result.out)
+        if occurrence.status in ("completed", "stopped"):
+            out += await self._open_next(session, person, now)
+        return out
+
+    async def _open_next(
+        self, session: AsyncSession, person: Person, now: datetime
+    ) -> list[Outbound]:
+        """After one check-in ends, the oldest queued one for the person starts."""
+        found = await session.scalars(
+            select(Occurrence)
+            .where(Occurrence.person_id == person.id, Occurrence.status == "queued")
+            .order_by(Occurrence.due_at)
+        )
+        queued = found.first()
+        if queued is None:
+            return []
+        out = await self.deliver(session, queued, now)
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.occurrence_id == queued.id, OutboxMessage.status == "held")
+            .values(status="sent", sent_at=now)
+        )
+        return [out] if out is not None else []
+
+    async def _apply(
+        self,
+        session: AsyncSession,
+        person: Person,
+        occurrence: Occurrence,
+        effect: checkin.Effect,
+        now: datetime,
+    ) -> None:
+        if isinstance(effect, checkin.RecordAnswer):
+            question = self.banks[occurrence.theme].question(effect.question_id)
+            value = clean_text(effect.value, MAX_ANSWER_LENGTH)
+            session.add(
+                Answer(
+                    occurrence_id=occurrence.id,
+                    person_id=person.id,
+                    question_id=question.question_id,
+                    theme=question.theme,
+                    topic=question.topic,
+                    kind=question.kind,
+                    value=value,
+                    # Health answers are private by law, whatever is chosen later.
+                    visibility="private" if question.is_health else "aggregate",
+                    answered_at=now,
+                )
+            )
+        elif isinstance(effect, checkin.Close):
+            occurrence.status = effect.status
+            occurrence.closed_at = now
+            occurrence.shared = effect.shared
+            if effect.shared:
+                await session.execute(
+                    update(Answer)
+                    .where(Answer.occurrence_id == occurrence.id, Answer.visibility == "aggregate")
+                    .values(visibility="shared")
+                )
+        else:
+            await self._snooze(session, person, occurrence, now)
+
+    async def _snooze(
+        self, session: AsyncSession, person: Person, occurrence: Occurrence, now: datetime
+    ) -> None:
+        """Park the check-in and re-arm its delivery for the next working morning."""
+        ref, working_days = await self._person_for(session, person, occurrence)
+        until = next_working_morning(now, ref.timezone, working_days)
+        occurrence.status = "snoozed"
+        occurrence.snoozed_until = until
+        outbox = await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.occurrence_id == occurrence.id, OutboxMessage.kind == "prompt"
+            )
+        )
+        message = outbox.first()
+        if message is None:
+            message = OutboxMessage(
+                occurrence_id=occurrence.id, person_id=person.id, kind="prompt", created_at=now
+            )
+            session.add(message)
+        message.status = "pending"
+        message.next_attempt_at = until
+        message.attempts = 0
+        message.last_error = None
+
+    async def _person_for(
+        self, session: AsyncSession, person: Person, occurrence: Occurrence
+    ) -> tuple[PersonRef, tuple[str, ...]]:
+        """The person as this check-in sees them: a schedule's defaults fill the gaps."""
+        schedule = (
+            await session.get(Schedule, occurrence.schedule_id) if occurrence.schedule_id else None
+        )
+        if schedule is None:
+            return person_ref(person, self.defaults), DEFAULT_WORKING_DAYS
+        ref = person_ref(person, self.defaults, locale=schedule.locale, timezone=schedule.timezone)
+        return ref, tuple(schedule.working_days)
+
+    async def _context(
+        self,
+        session: AsyncSession,
+        person: Person,
+        occurrence: Occurrence,
+        now: datetime | None = None,
+    ) -> checkin.Context:
+        ref, working_days = await self._person_for(session, person, occurrence)
+        manager = await manager_of(session, person)
+        answers = await session.scalars(
+            select(Answer).where(Answer.occurrence_id == occurrence.id).order_by(Answer.id)
+        )
+        snooze_text = ""
+        if now is not None:
+            until = next_working_morning(now, ref.timezone, working_days)
+            snooze_text = format_moment(until, ref.locale)
+        return checkin.Context(
+            person=ref,
+            bank=self.banks[occurrence.theme],
+            manager_name=manager.name if manager else None,
+            answers=tuple((a.question_id, a.value) for a in answers),
+            snooze_until=snooze_text,
+        )
+
+
+def _state(occurrence: Occurrence) -> checkin.CheckinState:
+    status = occurrence.status if occurrence.status in ("open", "snoozed") else "completed"
+    return checkin.CheckinState(
+        occurrence_id=occurrence.id,
+        theme=occurrence.theme,
+        question_ids=tuple(occurrence.question_ids),
+        position=occurrence.position,
+        status=status,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,125 @@
+"""The dispatcher: drains the outbox, one prompt at a time, through the person's channel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.clock import Clock
+from bot.services.checkins import CheckinService
+from bot.services.people import person_ref
+from bot.storage.database import Database
+from bot.storage.models import Occurrence, OutboxMessage, Person
+from dialogs.channel import ChatAdapter
+from dialogs.messages import PersonRef
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+UNREACHABLE_RETRY = timedelta(hours=1)
+PLATFORM_PREFERENCE = ("slack", "teams", "console")
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential back-off for transient failures: 30 s, 1 min, 2 min, ... at most 1 h."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), timedelta(hours=1))
+
+
+def route(person: PersonRef, adapters: Mapping[str, ChatAdapter]) -> ChatAdapter | None:
+    """The channel a proactive prompt takes: the first running platform that reaches them."""
+    for platform in PLATFORM_PREFERENCE:
+        adapter = adapters.get(platform)
+        if adapter is not None and adapter.can_reach(person):
+            return adapter
+    return None
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    held: int = 0
+    unreachable: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Dispatcher:
+    db: Database
+    clock: Clock
+    checkins: CheckinService
+    adapters: Mapping[str, ChatAdapter]
+
+    async def dispatch(self, *, person_id: int | None = None, limit: int = 1000) -> DispatchReport:
+        report = DispatchReport()
+        now = self.clock.now()
+        async with self.db.session() as session:
+            query = (
+                select(OutboxMessage.id)
+                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(limit)
+            )
+            if person_id is not None:
+                query = query.where(OutboxMessage.person_id == person_id)
+            ids = list(await session.scalars(query))
+        for message_id in ids:
+            await self._deliver_one(message_id, now, report)
+        return report
+
+    async def _deliver_one(self, message_id: int, now: datetime, report: DispatchReport) -> None:
+        async with self.db.session() as session:
+            message = await session.get_one(OutboxMessage, message_id)
+            if message.status != "pending":
+                return  # taken meanwhile
+            occurrence = await session.get_one(Occurrence, message.occurrence_id)
+            person = await session.get_one(Person, message.person_id)
+            if occurrence.status not in ("planned", "snoozed", "queued"):
+                message.status = "sent" if occurrence.status != "expired" else "failed"
+                return
+            adapter = route(person_ref(person, self.checkins.defaults), self.adapters)
+            if adapter is None:
+                # Kept pending and visible, never dropped: a channel may be configured later.
+                message.last_error = "no chat platform reaches this person (no Slack or Teams id)"
+                message.next_attempt_at = now + UNREACHABLE_RETRY
+                report.unreachable += 1
+                return
+            out = await self.checkins.deliver(session, occurrence, now)
+            if out is None:
+                message.status = "held"
+                report.held += 1
+                return
+            message.status = "sending"
+            message.attempts += 1
+            message.platform = adapter.platform
+        try:
+            ref = await adapter.send(out)
+        except Exception as exc:  # any platform error: retried with back-off, never lost
+            await self._failed(message_id, now, exc, report)
+            return
+        async with self.db.session() as session:
+            message = await session.get_one(OutboxMessage, message_id)
+            message.status = "sent"
+            message.sent_at = now
+            message.last_error = None
+            message.message_ref = {"channel": ref.channel, "message_id": ref.message_id}
+        report.sent += 1
+
+    async def _failed(
+        self, message_id: int, now: datetime, exc: Exception, report: DispatchReport
+    ) -> None:
+        log.warning("sending outbox message %s failed: %s", message_id, type(exc).__name__)
+        async with self.db.session() as session:
+            message = await session.get_one(OutboxMessage, message_id)
+            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = "failed"
+                report.failed += 1
+            else:
+                message.status = "pending"
+                message.next_attempt_at = now + backoff(message.attempts)
+            report.errors.append(message.last_error)

@@ -1,0 +1,77 @@
+"""Finding people and describing them to dialogs and adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Person
+from dialogs.messages import LOCALES, Locale, PersonRef
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What applies to a person who has no locale or time zone of their own."""
+
+    locale: Locale = "nl"
+    timezone: str = "Europe/Amsterdam"
+
+
+def locale_of(person: Person, defaults: Defaults, fallback: str | None = None) -> Locale:
+    for candidate in (person.locale, fallback):
+        if candidate in LOCALES:
+            return candidate
+    return defaults.locale
+
+
+def person_ref(
+    person: Person,
+    defaults: Defaults,
+    *,
+    locale: str | None = None,
+    timezone: str | None = None,
+) -> PersonRef:
+    """The platform-free view of a person; schedule defaults fill what the person lacks."""
+    return PersonRef(
+        person_id=person.id,
+        email=person.email,
+        name=person.name,
+        locale=locale_of(person, defaults, locale),
+        timezone=person.timezone or timezone or defaults.timezone,
+        slack_user_id=person.slack_user_id,
+        teams_user_id=person.teams_user_id,
+    )
+
+
+async def find_by_email(session: AsyncSession, email: str) -> Person | None:
+    found = await session.scalars(
+        select(Person).where(Person.email == email.strip().lower(), Person.active)
+    )
+    return found.first()
+
+
+async def find_by_platform(session: AsyncSession, platform: str, user_id: str) -> Person | None:
+    """The person behind a platform user id; the console identifies people by email."""
+    if platform == "console":
+        return await find_by_email(session, user_id)
+    column = {"slack": Person.slack_user_id, "teams": Person.teams_user_id}.get(platform)
+    if column is None:
+        return None
+    found = await session.scalars(select(Person).where(column == user_id, Person.active))
+    return found.first()
+
+
+async def manager_of(session: AsyncSession, person: Person) -> Person | None:
+    if person.manager_id is None:
+        return None
+    manager = await session.get(Person, person.manager_id)
+    return manager if manager is not None and manager.active else None
+
+
+async def reports_of(session: AsyncSession, manager: Person) -> list[Person]:
+    found = await session.scalars(
+        select(Person).where(Person.manager_id == manager.id, Person.active).order_by(Person.name)
+    )
+    return list(found)

@@ -1,0 +1,182 @@
+"""The planner: turns schedules into due check-ins, once per schedule, person and period."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.calendar import Slot, slot_for
+from bot.services.people import Defaults
+from bot.storage.database import Database
+from bot.storage.models import Department, Occurrence, OutboxMessage, Person, Schedule
+from bot.storage.sql import insert_new
+from dialogs.banks import Bank
+
+
+@dataclass(frozen=True)
+class DueCheckin:
+    """One check-in that fell due: for operators, scripted checks and the demo."""
+
+    email: str
+    name: str
+    schedule_id: str
+    theme: str
+    period: str
+    timezone: str
+    local_due: datetime
+    due_utc: datetime
+
+
+def due_slots(schedule: Schedule, zone: ZoneInfo, now: datetime) -> list[Slot]:
+    """The slots due at `now`: past their moment, inside the grace window, not before
+    the schedule became active. The previous period is looked at too, so a prompt due
+    late on a Sunday is still sent early on Monday."""
+    grace = timedelta(minutes=schedule.grace_minutes)
+    slots = {
+        slot_for(schedule.cadence, schedule.day, schedule.time, zone, moment)
+        for moment in (now, now - grace)
+    }
+    return sorted(
+        (
+            s
+            for s in slots
+            if s.due_utc <= now < s.due_utc + grace and s.due_utc >= schedule.active_from
+        ),
+        key=lambda s: s.due_utc,
+    )
+
+
+def in_audience(person: Person, audience: dict[str, object], departments: dict[int, str]) -> bool:
+    if audience.get("all"):
+        return True
+    if "department" in audience:
+        return departments.get(person.department_id or 0) == audience["department"]
+    emails = audience.get("emails")
+    return isinstance(emails, list) and person.email in emails
+
+
+def _candidates(
+    schedules: Iterable[Schedule],
+    people: list[Person],
+    departments: dict[int, str],
+    defaults: Defaults,
+    now: datetime,
+) -> list[tuple[Schedule, Person, Slot, str]]:
+    found = []
+    for schedule in schedules:
+        by_zone: dict[str, list[Person]] = defaultdict(list)
+        for person in people:
+            if in_audience(person, schedule.audience, departments):
+                zone = person.timezone or schedule.timezone or defaults.timezone
+                by_zone[zone].append(person)
+        # Time math once per zone, not per person: 100,000 people share a few dozen zones.
+        for zone_name, members in by_zone.items():
+            for slot in due_slots(schedule, ZoneInfo(zone_name), now):
+                found += [(schedule, person, slot, zone_name) for person in members]
+    return found
+
+
+async def _existing_keys(
+    session: AsyncSession, keys: Collection[tuple[str, int, str]]
+) -> set[tuple[str, int, str]]:
+    if not keys:
+        return set()
+    rows = await session.execute(
+        select(Occurrence.schedule_id, Occurrence.person_id, Occurrence.period).where(
+            tuple_(Occurrence.schedule_id, Occurrence.person_id, Occurrence.period).in_(list(keys))
+        )
+    )
+    return {(s or "", p, per) for s, p, per in rows}
+
+
+async def plan(
+    db: Database,
+    now: datetime,
+    banks: dict[str, Bank],
+    defaults: Defaults,
+    *,
+    dry_run: bool = False,
+) -> list[DueCheckin]:
+    """Insert the check-ins due at `now` and their outbox rows in one transaction.
+
+    The UNIQUE key (schedule, person, period) makes planning idempotent: a second tick,
+    a second instance or a restart never plans the same check-in twice.
+    """
+    async with db.session() as session:
+        schedules = [
+            s
+            for s in await session.scalars(select(Schedule).where(Schedule.active))
+            if s.theme in banks
+        ]
+        if not schedules:
+            return []
+        people = list(await session.scalars(select(Person).where(Person.active)))
+        rows = await session.execute(select(Department.id, Department.name))
+        departments = {department_id: name for department_id, name in rows}
+        candidates = _candidates(schedules, people, departments, defaults, now)
+        if dry_run:
+            existing = await _existing_keys(
+                session, [(s.id, p.id, slot.period) for s, p, slot, _ in candidates]
+            )
+            fresh = [c for c in candidates if (c[0].id, c[1].id, c[2].period) not in existing]
+            await session.rollback()
+            return [_due(*c) for c in fresh]
+        rows = [
+            {
+                "schedule_id": schedule.id,
+                "person_id": person.id,
+                "period": slot.period,
+                "theme": schedule.theme,
+                "due_at": slot.due_utc,
+                "status": "planned",
+                "question_ids": [q.question_id for q in banks[schedule.theme].questions],
+                "position": 0,
+                "created_at": now,
+            }
+            for schedule, person, slot, _ in candidates
+        ]
+        table = Occurrence.__table__
+        new_rows = await insert_new(
+            session,
+            table,  # type: ignore[arg-type]
+            rows,
+            table.c.id,
+            table.c.schedule_id,
+            table.c.person_id,
+            table.c.period,
+        )
+        inserted = {(s, p, per): (i, p) for i, s, p, per in new_rows}
+        outbox = [
+            {
+                "occurrence_id": occurrence_id,
+                "person_id": person_id,
+                "kind": "prompt",
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for occurrence_id, person_id in inserted.values()
+        ]
+        if outbox:
+            await session.execute(OutboxMessage.__table__.insert(), outbox)  # type: ignore[attr-defined]
+        return [_due(*c) for c in candidates if (c[0].id, c[1].id, c[2].period) in inserted]
+
+
+def _due(schedule: Schedule, person: Person, slot: Slot, zone: str) -> DueCheckin:
+    return DueCheckin(
+        email=person.email,
+        name=person.name,
+        schedule_id=schedule.id,
+        theme=schedule.theme,
+        period=slot.period,
+        timezone=zone,
+        local_due=slot.local_due,
+        due_utc=slot.due_utc,
+    )

@@ -1,0 +1,202 @@
+"""The database schema, as SQLAlchemy 2 typed models (changed only through Alembic)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC on every database and always hands back an aware UTC datetime.
+
+    SQLite has no time zones, so a naive value would silently shift meaning; refuse it.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class Department(Base):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    # Unset locale or time zone falls back to the schedule's, then to the settings' default.
+    locale: Mapped[str | None] = mapped_column(String(2))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    teams_user_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    is_hr: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_month: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    department: Mapped[Department | None] = relationship(lazy="raise")
+    manager: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
+
+
+class Schedule(Base):
+    __tablename__ = "schedules"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(100))
+    cadence: Mapped[str] = mapped_column(String(20))
+    day: Mapped[str] = mapped_column(String(10))
+    time: Mapped[str] = mapped_column(String(5))
+    # {"all": true} | {"department": "Sales"} | {"emails": [...]}
+    audience: Mapped[dict[str, Any]]
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str | None] = mapped_column(String(2))
+    working_days: Mapped[list[str]]
+    grace_minutes: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Occurrences due before this moment are never planned, so applying a schedule
+    # does not fire a backlog of prompts for periods that already passed.
+    active_from: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Occurrence(Base):
+    """One check-in for one person: planned by a schedule (once per period) or asked for."""
+
+    __tablename__ = "checkin_occurrences"
+    __table_args__ = (UniqueConstraint("schedule_id", "person_id", "period", name="uq_occurrence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[str | None] = mapped_column(ForeignKey("schedules.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    period: Mapped[str] = mapped_column(String(40))
+    theme: Mapped[str] = mapped_column(String(100))
+    due_at: Mapped[datetime]
+    # queued -> open -> (snoozed -> open) -> completed | stopped
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    question_ids: Mapped[list[str]]
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    shared: Mapped[bool | None] = mapped_column(Boolean)
+    snoozed_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("occurrence_id", "question_id", name="uq_answer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("checkin_occurrences.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    theme: Mapped[str] = mapped_column(String(100))
+    topic: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(Text)
+    # private: the employee only (health, always); shared: also the manager;
+    # aggregate: the employee only, and counted in anonymous group figures.
+    visibility: Mapped[str] = mapped_column(String(10))
+    answered_at: Mapped[datetime]
+
+
+class Topic(Base):
+    """Something an employee wants to talk about with their manager."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    raised_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A prompt waiting to be delivered; written in the same transaction as its occurrence."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "kind", name="uq_outbox_occurrence_kind"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("checkin_occurrences.id"))
+    # What is sent: "prompt" (the check-in's first question); later kinds add reminders.
+    kind: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # pending -> sending -> sent | failed
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    platform: Mapped[str | None] = mapped_column(String(20))
+    message_ref: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class ProcessedEvent(Base):
+    """Platform event ids already handled, so a retried delivery is processed once."""
+
+    __tablename__ = "processed_events"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    received_at: Mapped[datetime]

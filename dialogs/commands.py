@@ -1,0 +1,49 @@
+"""Chat commands, typed in either language, parsed into one form for every platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+CommandName = Literal["help", "checkin", "skip", "later", "stop", "topic", "digest", "export"]
+
+ALIASES: dict[str, CommandName] = {
+    "help": "help",
+    "hulp": "help",
+    "?": "help",
+    "checkin": "checkin",
+    "check-in": "checkin",
+    "skip": "skip",
+    "overslaan": "skip",
+    "later": "later",
+    "stop": "stop",
+    "stoppen": "stop",
+    "topic": "topic",
+    "onderwerp": "topic",
+    "digest": "digest",
+    "overzicht": "digest",
+    "export": "export",
+    "exporteren": "export",
+}
+# Commands that take text after them; the others must stand alone, so that a free-text
+# answer such as "stop the overtime" is an answer, not a command.
+WITH_ARGUMENT: frozenset[CommandName] = frozenset({"checkin", "topic"})
+
+
+@dataclass(frozen=True)
+class Command:
+    name: CommandName
+    argument: str = ""
+
+
+def parse_command(text: str) -> Command | None:
+    """The command a message is, or None when it is ordinary text."""
+    stripped = text.strip().lstrip("/")
+    head, _, rest = stripped.partition(" ")
+    name = ALIASES.get(head.casefold())
+    if name is None:
+        return None
+    argument = rest.strip()
+    if argument and name not in WITH_ARGUMENT:
+        return None
+    return Command(name, argument)

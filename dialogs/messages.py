@@ -1,0 +1,86 @@
+"""The platform-free message model every adapter and dialog speaks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Locale = Literal["nl", "en"]
+LOCALES: tuple[Locale, ...] = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """Who a message is for or from, as the engine knows them."""
+
+    person_id: int
+    email: str
+    name: str
+    locale: Locale
+    timezone: str
+    slack_user_id: str | None = None
+    teams_user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a question or one action button.
+
+    `value` travels back in the Inbound when chosen; `label` is shown literally.
+    """
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as shown to one person, already in their language."""
+
+    question_id: str
+    kind: Literal["scale", "choice", "text"]
+    prompt: str
+    choices: tuple[Choice, ...] = ()
+    hint: str = ""
+    # The labelled ends of a scale, e.g. "far too little" and "far too much".
+    low: str = ""
+    high: str = ""
+    # Identifies this exact prompt, so a click on an older one is recognised as stale.
+    token: str = ""
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """A reply or proactive message; every text in it is plain and rendered literally."""
+
+    recipient: PersonRef
+    text: str
+    title: str = ""
+    question: Question | None = None
+    actions: tuple[Choice, ...] = ()
+    # A stable key (e.g. the occurrence key) so a send can be reconciled after a crash.
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """Something a person did in a chat: typed text or clicked a choice."""
+
+    platform: str
+    user_id: str
+    text: str = ""
+    # Set when a button or card choice was used: the prompt token and the chosen value.
+    token: str = ""
+    value: str | None = None
+    event_id: str = ""
+    display_name: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """Where a sent message lives on its platform, to update it later."""
+
+    platform: str
+    channel: str
+    message_id: str

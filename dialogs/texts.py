@@ -1,0 +1,227 @@
+"""Every text a person sees from the bot, in Dutch and English."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dialogs.messages import Locale
+
+CATALOG: dict[str, tuple[str, str]] = {
+    # key: (nl, en). Placeholders use str.format names.
+    "help.title": ("Jaarrond: zo werkt het", "Jaarrond: how it works"),
+    "help.body": (
+        "Ik help je het gesprek met je leidinggevende het hele jaar gaande te houden.\n"
+        "Opdrachten:\n"
+        "  help: deze uitleg\n"
+        "  checkin [thema]: start nu een check-in ({themes})\n"
+        "  skip: sla de huidige vraag over\n"
+        "  later: vraag het me de volgende werkochtend opnieuw\n"
+        "  stop: stop de huidige check-in (je antwoorden blijven bewaard)\n"
+        "  topic TEKST: zet een onderwerp op de agenda met je leidinggevende\n"
+        "  digest: overzicht van je team (voor leidinggevenden)\n"
+        "  export: al je gegevens als JSON",
+        "I help you keep the conversation with your manager going all year.\n"
+        "Commands:\n"
+        "  help: this explanation\n"
+        "  checkin [theme]: start a check-in now ({themes})\n"
+        "  skip: skip the current question\n"
+        "  later: ask me again on the next working morning\n"
+        "  stop: stop the current check-in (your answers are kept)\n"
+        "  topic TEXT: put a topic on the agenda with your manager\n"
+        "  digest: overview of your team (for managers)\n"
+        "  export: all your data as JSON",
+    ),
+    "unknown_command": (
+        "Dat begrijp ik niet. Typ 'help' voor wat ik kan.",
+        "I didn't understand that. Type 'help' to see what I can do.",
+    ),
+    "unknown_person": (
+        "Ik ken je nog niet. Vraag HR je toe te voegen aan Jaarrond.",
+        "I don't know you yet. Ask HR to add you to Jaarrond.",
+    ),
+    "action.skip": ("Overslaan", "Skip"),
+    "action.later": ("Later", "Later"),
+    "action.stop": ("Stoppen", "Stop"),
+    "checkin.unknown_theme": (
+        "Er is geen check-in '{theme}'. Kies uit: {themes}.",
+        "There is no check-in called '{theme}'. Choose from: {themes}.",
+    ),
+    "checkin.choose_theme": (
+        "Welke check-in wil je doen? Typ bijvoorbeeld: checkin workload",
+        "Which check-in would you like to do? Type for example: checkin workload",
+    ),
+    "checkin.busy": (
+        "Je bent al bezig met een check-in; hier is de vraag waar je was.",
+        "You already have a check-in going; here is where you were.",
+    ),
+    "checkin.queued": (
+        "Er staat nog een check-in voor je klaar ({theme}); die volgt hierna.",
+        "Another check-in is waiting for you ({theme}); it comes next.",
+    ),
+    "checkin.progress": ("Vraag {n} van {total}", "Question {n} of {total}"),
+    "checkin.scale_hint": (
+        "Antwoord met een getal van 1 tot 5.",
+        "Answer with a number from 1 to 5.",
+    ),
+    "checkin.choice_hint": (
+        "Antwoord met een nummer van 1 tot {count}.",
+        "Answer with a number from 1 to {count}.",
+    ),
+    "checkin.text_hint": (
+        "Typ je antwoord. Vermeld geen medische details.",
+        "Type your answer. Please don't include medical details.",
+    ),
+    "checkin.private_hint": (
+        "Dit antwoord blijft privé: alleen jij ziet het.",
+        "This answer stays private: only you can see it.",
+    ),
+    "checkin.controls_hint": (
+        "Of typ skip, later of stop.",
+        "Or type skip, later or stop.",
+    ),
+    "checkin.invalid_scale": (
+        "'{answer}' is geen geldig antwoord. Kies een getal van 1 tot 5.",
+        "'{answer}' is not a valid answer. Choose a number from 1 to 5.",
+    ),
+    "checkin.invalid_choice": (
+        "'{answer}' is geen geldig antwoord. Kies een nummer van 1 tot {count}.",
+        "'{answer}' is not a valid answer. Choose a number from 1 to {count}.",
+    ),
+    "checkin.invalid_text": (
+        "Typ een antwoord, of skip om de vraag over te slaan.",
+        "Type an answer, or skip to leave this question out.",
+    ),
+    "checkin.stale": (
+        "Die vraag is al afgehandeld; er is niets veranderd.",
+        "That question was already dealt with; nothing was changed.",
+    ),
+    "checkin.none_open": (
+        "Je hebt nu geen check-in openstaan. Typ 'checkin' om er een te starten.",
+        "You have no check-in open right now. Type 'checkin' to start one.",
+    ),
+    "checkin.summary_title": ("Je antwoorden", "Your answers"),
+    "checkin.summary_empty": (
+        "Je hebt alle vragen overgeslagen.",
+        "You skipped every question.",
+    ),
+    "checkin.private_marker": ("privé", "private"),
+    "checkin.skipped": ("overgeslagen", "skipped"),
+    "checkin.share_question": (
+        "Wil je deze check-in delen met {manager}? Antwoorden over gezondheid blijven "
+        "hoe dan ook privé.",
+        "Would you like to share this check-in with {manager}? Answers about health stay "
+        "private either way.",
+    ),
+    "checkin.shared": (
+        "Gedeeld met {manager}. Dank je wel!",
+        "Shared with {manager}. Thank you!",
+    ),
+    "checkin.not_shared": (
+        "Niet gedeeld: je antwoorden zie alleen jij (en ze tellen anoniem mee in "
+        "groepscijfers van minstens 5 mensen). Dank je wel!",
+        "Not shared: only you see your answers (they count anonymously in group "
+        "figures of 5 people or more). Thank you!",
+    ),
+    "checkin.done_no_manager": (
+        "Klaar, dank je wel! Je antwoorden zie alleen jij.",
+        "Done, thank you! Only you can see your answers.",
+    ),
+    "checkin.health_topic_tip": (
+        "Wil je het met {manager} hebben over bijvoorbeeld je energie, zonder medische "
+        "details? Typ: topic Ik wil het graag hebben over mijn energie",
+        "Would you like to talk with {manager} about, say, your energy, without medical "
+        "details? Type: topic I'd like to talk about my energy",
+    ),
+    "checkin.snoozed": (
+        "Prima, ik vraag het je opnieuw op {when}.",
+        "Fine, I'll ask you again on {when}.",
+    ),
+    "checkin.resumed": (
+        "Hier is je check-in weer, waar je gebleven was.",
+        "Here is your check-in again, where you left off.",
+    ),
+    "checkin.stopped": (
+        "Gestopt. De antwoorden die je al gaf blijven bewaard en zie alleen jij.",
+        "Stopped. The answers you already gave are kept and only you can see them.",
+    ),
+    "share.yes": ("Ja, delen", "Yes, share"),
+    "share.no": ("Nee, privé houden", "No, keep private"),
+    "topic.saved": (
+        "Genoteerd. {manager} ziet dit onderwerp in het teamoverzicht: {text}",
+        "Noted. {manager} will see this topic in the team digest: {text}",
+    ),
+    "topic.saved_no_manager": (
+        "Genoteerd: {text}",
+        "Noted: {text}",
+    ),
+    "topic.empty": (
+        "Schrijf het onderwerp achter 'topic', bijvoorbeeld: topic werkdruk in het voorjaar",
+        "Write the topic after 'topic', for example: topic workload in spring",
+    ),
+    "your_manager": ("je leidinggevende", "your manager"),
+    "digest.title": ("Teamoverzicht voor {manager}", "Team digest for {manager}"),
+    "digest.no_reports": (
+        "Je hebt geen medewerkers in Jaarrond.",
+        "You have no reports in Jaarrond.",
+    ),
+    "digest.nothing_shared": ("nog niets gedeeld", "nothing shared yet"),
+    "digest.topics": ("Onderwerpen", "Topics"),
+    "digest.shared_answers": ("Gedeelde antwoorden", "Shared answers"),
+    "digest.last_value": ("laatst", "latest"),
+    "export.title": ("Je gegevens", "Your data"),
+    "export.body": (
+        "Alles wat Jaarrond over je bewaart, als JSON:",
+        "Everything Jaarrond stores about you, as JSON:",
+    ),
+}
+
+
+WEEKDAY_NAMES: dict[Locale, tuple[str, ...]] = {
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+MONTH_NAMES: dict[Locale, tuple[str, ...]] = {
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def format_moment(moment: datetime, locale: Locale) -> str:
+    """A local moment as people say it: 'Tuesday 23 March at 09:00'."""
+    weekday = WEEKDAY_NAMES[locale][moment.weekday()]
+    month = MONTH_NAMES[locale][moment.month - 1]
+    at = "om" if locale == "nl" else "at"
+    return f"{weekday} {moment.day} {month} {at} {moment:%H:%M}"
+
+
+def t(key: str, locale: Locale, **values: object) -> str:
+    """The text for `key` in `locale`, with placeholders filled in."""
+    nl, en = CATALOG[key]
+    template = nl if locale == "nl" else en
+    return template.format(**values) if values else template
