@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
-from sqlalchemy import select
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import as_utc
@@ -379,25 +379,41 @@ def _raise_if_any(problems: Iterable[Problem]) -> None:
 class _Existing:
     """The stored organisation, loaded once: 50,000 people fit in memory, not in 50,000 queries."""
 
-    people: dict[str, Person]
+    ids: dict[str, int]
     rows: dict[str, PersonRow]
     department_ids: dict[str, int]
 
 
 async def _load(session: AsyncSession) -> _Existing:
+    # Plain columns rather than Person objects: several times faster for a large organisation,
+    # and relationships are lazy="raise", so managers are resolved through the id map anyway.
     department_names = {d.id: d.name for d in await session.scalars(select(Department))}
-    people = list(await session.scalars(select(Person)))
-    # Relationships are lazy="raise", so managers are resolved through this map instead.
+    people = (await session.execute(select(*_STORED))).all()
     emails = {person.id: person.email for person in people}
     return _Existing(
-        people={person.email: person for person in people},
+        ids={email: id_ for id_, email in emails.items()},
         rows={p.email: _person_row(p, emails, department_names) for p in people},
         department_ids={name: id_ for id_, name in department_names.items()},
     )
 
 
+_STORED = (
+    Person.id,
+    Person.email,
+    Person.name,
+    Person.manager_id,
+    Person.department_id,
+    Person.locale,
+    Person.timezone,
+    Person.slack_user_id,
+    Person.teams_user_id,
+    Person.is_hr,
+    Person.review_month,
+)
+
+
 def _person_row(
-    person: Person, emails: Mapping[int, str], departments: Mapping[int, str]
+    person: Row[Any], emails: Mapping[int, str], departments: Mapping[int, str]
 ) -> PersonRow:
     return PersonRow(
         email=person.email,
@@ -530,24 +546,40 @@ async def _write(
     existing: _Existing,
     now: datetime,
 ) -> None:
+    """Bulk statements, not one per person: an organisation of 50,000 imports in seconds."""
     department_ids = await _add_departments(session, wanted.values(), existing.department_ids)
-    ids = {email: person.id for email, person in existing.people.items()}
-    new = {
-        email: Person(email=email, active=True, created_at=now, updated_at=now)
-        for email in result.created
-    }
-    for email, person in new.items():
-        _assign(person, wanted[email], ids, department_ids)
-    session.add_all(new.values())
-    await session.flush()
-    # Now the new people have ids, so they can be managers: a second pass sets those.
-    ids.update((email, person.id) for email, person in new.items())
-    for email, person in new.items():
-        _assign(person, wanted[email], ids, department_ids)
-    for email in result.updated:
-        person = existing.people[email]
-        _assign(person, wanted[email], ids, department_ids)
-        person.updated_at = now
+    ids = dict(existing.ids)
+    if result.created:
+        new = [_new_person(wanted[email], ids, department_ids, now) for email in result.created]
+        await session.execute(insert(Person), new)
+        ids = dict((await session.execute(select(Person.email, Person.id))).tuples().all())
+        late = _late_managers([wanted[email] for email in result.created], existing.ids, ids)
+        if late:
+            await session.execute(update(Person), late)
+    if result.updated:
+        changed = [
+            {"id": ids[email], **_values(wanted[email], ids, department_ids), "updated_at": now}
+            for email in result.updated
+        ]
+        await session.execute(update(Person), changed)
+
+
+def _new_person(
+    row: PersonRow, ids: Mapping[str, int], department_ids: Mapping[str, int], now: datetime
+) -> dict[str, Any]:
+    values = _values(row, ids, department_ids)
+    return {**values, "email": row.email, "active": True, "created_at": now, "updated_at": now}
+
+
+def _late_managers(
+    created: Iterable[PersonRow], ids_before: Mapping[str, int], ids: Mapping[str, int]
+) -> list[dict[str, Any]]:
+    """New people whose manager is new too: the manager had no id yet when they were inserted."""
+    return [
+        {"id": ids[row.email], "manager_id": ids[row.manager_email]}
+        for row in created
+        if row.manager_email is not None and row.manager_email not in ids_before
+    ]
 
 
 async def _add_departments(
@@ -561,16 +593,18 @@ async def _add_departments(
     return {**known, **{department.name: department.id for department in departments}}
 
 
-def _assign(
-    person: Person, row: PersonRow, ids: Mapping[str, int], department_ids: Mapping[str, int]
-) -> None:
-    """Copy `row` onto `person`; a manager without an id yet is set on a later pass."""
-    person.name = row.name
-    person.manager_id = ids.get(row.manager_email) if row.manager_email else None
-    person.department_id = department_ids[row.department] if row.department else None
-    person.locale = row.locale
-    person.timezone = row.timezone
-    person.slack_user_id = row.slack_user_id
-    person.teams_user_id = row.teams_user_id
-    person.is_hr = row.hr
-    person.review_month = row.review_month
+def _values(
+    row: PersonRow, ids: Mapping[str, int], department_ids: Mapping[str, int]
+) -> dict[str, Any]:
+    """The person's columns; a manager without an id yet is left empty for a later update."""
+    return {
+        "name": row.name,
+        "manager_id": ids.get(row.manager_email) if row.manager_email else None,
+        "department_id": department_ids[row.department] if row.department else None,
+        "locale": row.locale,
+        "timezone": row.timezone,
+        "slack_user_id": row.slack_user_id,
+        "teams_user_id": row.teams_user_id,
+        "is_hr": row.hr,
+        "review_month": row.review_month,
+    }

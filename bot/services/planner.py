@@ -124,9 +124,7 @@ async def plan(
             existing = await _existing_keys(
                 session, [(s.id, p.id, slot.period) for s, p, slot, _ in candidates]
             )
-            fresh = [c for c in candidates if (c[0].id, c[1].id, c[2].period) not in existing]
-            await session.rollback()
-            return [_due(*c) for c in fresh]
+            return [_due(*c) for c in candidates if (c[0].id, c[1].id, c[2].period) not in existing]
         rows = [
             {
                 "schedule_id": schedule.id,
