@@ -62,7 +62,9 @@ async def test_a_period_is_planned_once_however_often_it_ticks(testbot: Testbot)
 
 
 async def test_summer_time_moves_the_utc_moment_not_the_local_one(testbot: Testbot) -> None:
-    await apply(testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {department: Support}"))
+    await apply(
+        testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {department: Support}")
+    )
     # Europe/Amsterdam moved to CEST on Sunday 28 March 2027: 14:00 is now 12:00 UTC.
     assert await _plan(testbot, datetime(2027, 4, 1, 11, 59, tzinfo=UTC)) == []
     due = await _plan(testbot, datetime(2027, 4, 1, 12, 0, tzinfo=UTC))

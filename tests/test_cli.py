@@ -1,0 +1,190 @@
+"""The `jaarrond` command end to end, as an operator or a script would use it."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.testbot import ORG_CSV
+
+SCHEDULE = """schedules:
+  - id: workload-weekly
+    theme: workload
+    cadence: weekly
+    day: thu
+    time: "14:00"
+    audience: all
+"""
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh working directory: the default SQLite file lands here."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")):
+            monkeypatch.delenv(name)
+    (tmp_path / "org.csv").write_text(ORG_CSV, encoding="utf-8")
+    (tmp_path / "schedules.yaml").write_text(SCHEDULE, encoding="utf-8")
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str, stdin: str = "") -> tuple[int, str, str]:
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(list(args))
+    finally:
+        sys.stdin = sys.__stdin__
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_org_import_and_list(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "org", "import", "org.csv")
+    assert code == 0
+    assert "5 people were added" in out
+    assert (workdir / "jaarrond.db").exists()
+    code, out, _ = run(capsys, "org", "list", "--json")
+    people = json.loads(out)
+    assert [p["email"] for p in people][:2] == ["anna@example.org", "bram@example.org"]
+    assert people[1]["manager_email"] == "anna@example.org"
+
+
+def test_a_csv_with_errors_is_rejected_whole(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "org", "import", "org.csv")
+    _, before, _ = run(capsys, "org", "list", "--json")
+    (workdir / "bad.csv").write_text(
+        "email,name,manager_email,locale,timezone\n"
+        "new@example.org,New Person,,nl,Europe/Amsterdam\n"
+        "bad-email,Bad,,nl,Europe/Amsterdam\n"
+        "zone@example.org,Zone,,en,Europe/Amsterdm\n"
+        "loc@example.org,Loc,,de,Europe/Amsterdam\n"
+        "new@example.org,Twice,,nl,Europe/Amsterdam\n"
+        "orphan@example.org,Orphan,ghost@example.org,nl,Europe/Amsterdam\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "org", "import", "bad.csv")
+    assert code == 2
+    assert "nothing was imported" in err
+    for row in ("row 3", "row 4", "row 5", "row 6", "row 7"):
+        assert row in err, row
+    _, after, _ = run(capsys, "org", "list", "--json")
+    assert after == before
+
+
+def test_schedules_apply_list_and_tick(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "org", "import", "org.csv")
+    code, out, _ = run(
+        capsys, "--now", "2027-03-22T08:00:00Z", "schedules", "apply", "schedules.yaml"
+    )
+    assert code == 0, out
+    assert "1 schedules were created" in out
+    _, out, _ = run(capsys, "--now", "2027-03-22T08:00:00Z", "schedules", "list", "--json")
+    [schedule] = json.loads(out)
+    assert schedule["next_due_utc"] == "2027-03-25T13:00:00+00:00"
+    code, out, _ = run(capsys, "tick", "--at", "2027-03-25T13:05:00Z", "--dry-run", "--json")
+    assert code == 0
+    assert len(json.loads(out)) == 4  # Amsterdam people and Kolkata (14:00 IST is earlier)
+    _, out, _ = run(capsys, "tick", "--at", "2027-03-25T13:05:00Z", "--json")
+    due = json.loads(out)
+    anna = next(d for d in due if d["email"] == "anna@example.org")
+    assert anna["local_due"] == "2027-03-25T14:00:00+01:00"
+    assert anna["due_utc"] == "2027-03-25T13:00:00+00:00"
+    _, out, _ = run(capsys, "tick", "--at", "2027-03-25T13:06:00Z")
+    assert "0 check-ins fell due" in out
+
+
+def test_a_bad_schedule_file_names_schedule_and_field(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "bad.yaml").write_text(SCHEDULE.replace('"14:00"', '"25:00"'), encoding="utf-8")
+    code, _, err = run(capsys, "schedules", "apply", "bad.yaml")
+    assert code == 2
+    assert "workload-weekly" in err and "25:00" in err
+    _, out, _ = run(capsys, "schedules", "list", "--json")
+    assert json.loads(out) == []
+
+
+def test_scripted_five_ages_checkin_keeps_health_private(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "org", "import", "org.csv")
+    script = "checkin five_ages\n" + "1\n" * 10
+    code, out, _ = run(
+        capsys, "--now", "2027-03-25T13:05:00Z", "chat", "--as", "bram@example.org", stdin=script
+    )
+    assert code == 0
+    assert "Shared with Anna de Vries" in out
+    _, out, _ = run(capsys, "export", "--person", "bram@example.org")
+    answers = json.loads(out)["answers"]
+    assert len(answers) == 9
+    assert all(a["answered_at"] == "2027-03-25T13:05:00+00:00" for a in answers)
+    health = {a["question_id"] for a in answers if a["topic"] == "health"}
+    assert health and all(a["visibility"] == "private" for a in answers if a["topic"] == "health")
+    _, out, _ = run(
+        capsys, "--now", "2027-03-26T08:00:00Z", "digest", "--manager", "anna@example.org", "--json"
+    )
+    digest = json.loads(out)
+    bram = next(r for r in digest["reports"] if r["email"] == "bram@example.org")
+    shown = {t["question_id"] for t in bram["trends"]}
+    assert shown and not shown & health
+    assert "five_ages.professional_learning" in shown
+
+
+def test_the_digest_reads_in_the_managers_language(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "org", "import", "org.csv")
+    run(capsys, "chat", "--as", "bram@example.org", stdin="topic Thuiswerken op vrijdag\n")
+    _, out, _ = run(capsys, "digest", "--manager", "anna@example.org")
+    assert "Teamoverzicht voor Anna de Vries" in out
+    assert "Thuiswerken op vrijdag" in out
+
+
+def test_unknown_people_and_bad_times_get_clear_errors(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "export", "--person", "ghost@example.org")
+    assert code == 2 and "no person with email ghost@example.org" in err
+    code, _, err = run(capsys, "--now", "yesterday", "org", "list")
+    assert code == 2 and "not an ISO time" in err
+    code, _, err = run(capsys, "org", "import", "missing.csv")
+    assert code == 2 and "cannot read missing.csv" in err
+
+
+def test_bad_settings_are_all_reported(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    os.environ["JAARROND_PORT"] = "eighty"
+    os.environ["JAARROND_DEFAULT_TIMEZONE"] = "Mars/Olympus"
+    try:
+        code, _, err = run(capsys, "org", "list")
+    finally:
+        del os.environ["JAARROND_PORT"], os.environ["JAARROND_DEFAULT_TIMEZONE"]
+    assert code == 2
+    assert "JAARROND_PORT" in err and "JAARROND_DEFAULT_TIMEZONE" in err
+
+
+def test_the_installed_command_runs_a_piped_conversation(workdir: Path) -> None:
+    """The real process, with stdin piped, as `printf ... | jaarrond chat` would run it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JAARROND_")}
+    command = [sys.executable, "-m", "bot.cli"]
+    subprocess.run([*command, "org", "import", "org.csv"], env=env, check=True, capture_output=True)
+    result = subprocess.run(
+        [*command, "chat", "--as", "carla@example.org"],
+        input="help\ncheckin relationship\n3\nstop\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Commands:" in result.stdout
+    assert "Stopped." in result.stdout
