@@ -26,7 +26,7 @@ async def _person_exists(app: App, email: str) -> int | None:
 
 async def _ask(question: str) -> str:
     print(question, end="", flush=True)
-    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    line: str = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     return line.strip()
 
 

@@ -72,7 +72,7 @@ def test_a_csv_with_errors_is_rejected_whole(
         "orphan@example.org,Orphan,ghost@example.org,nl,Europe/Amsterdam\n",
         encoding="utf-8",
     )
-    code, out, err = run(capsys, "org", "import", "bad.csv")
+    code, _, err = run(capsys, "org", "import", "bad.csv")
     assert code == 2
     assert "nothing was imported" in err
     for row in ("row 3", "row 4", "row 5", "row 6", "row 7"):

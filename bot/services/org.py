@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import RowMapping, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import as_utc
@@ -388,11 +388,11 @@ async def _load(session: AsyncSession) -> _Existing:
     # Plain columns rather than Person objects: several times faster for a large organisation,
     # and relationships are lazy="raise", so managers are resolved through the id map anyway.
     department_names = {d.id: d.name for d in await session.scalars(select(Department))}
-    people = (await session.execute(select(*_STORED))).all()
-    emails = {person.id: person.email for person in people}
+    people = (await session.execute(select(*_STORED))).mappings().all()
+    emails = {person["id"]: person["email"] for person in people}
     return _Existing(
         ids={email: id_ for id_, email in emails.items()},
-        rows={p.email: _person_row(p, emails, department_names) for p in people},
+        rows={p["email"]: _person_row(p, emails, department_names) for p in people},
         department_ids={name: id_ for id_, name in department_names.items()},
     )
 
@@ -413,20 +413,25 @@ _STORED = (
 
 
 def _person_row(
-    person: Row[Any], emails: Mapping[int, str], departments: Mapping[int, str]
+    person: RowMapping, emails: Mapping[int, str], departments: Mapping[int, str]
 ) -> PersonRow:
+    manager_id, department_id = person["manager_id"], person["department_id"]
     return PersonRow(
-        email=person.email,
-        name=person.name,
-        manager_email=None if person.manager_id is None else emails[person.manager_id],
-        department=None if person.department_id is None else departments[person.department_id],
-        locale=person.locale,
-        timezone=person.timezone,
-        slack_user_id=person.slack_user_id,
-        teams_user_id=person.teams_user_id,
-        hr=person.is_hr,
-        review_month=person.review_month,
+        email=person["email"],
+        name=person["name"],
+        manager_email=None if manager_id is None else emails[manager_id],
+        department=None if department_id is None else departments[department_id],
+        locale=person["locale"],
+        timezone=person["timezone"],
+        slack_user_id=person["slack_user_id"],
+        teams_user_id=person["teams_user_id"],
+        hr=person["is_hr"],
+        review_month=person["review_month"],
     )
+
+
+async def _ids(session: AsyncSession) -> dict[str, int]:
+    return {email: id_ for email, id_ in await session.execute(select(Person.email, Person.id))}
 
 
 def _wanted(row: OrgRow, columns: frozenset[str], stored: Mapping[str, PersonRow]) -> PersonRow:
@@ -552,7 +557,7 @@ async def _write(
     if result.created:
         new = [_new_person(wanted[email], ids, department_ids, now) for email in result.created]
         await session.execute(insert(Person), new)
-        ids = dict((await session.execute(select(Person.email, Person.id))).tuples().all())
+        ids = await _ids(session)
         late = _late_managers([wanted[email] for email in result.created], existing.ids, ids)
         if late:
             await session.execute(update(Person), late)

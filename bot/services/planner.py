@@ -117,8 +117,8 @@ async def plan(
         if not schedules:
             return []
         people = list(await session.scalars(select(Person).where(Person.active)))
-        rows = await session.execute(select(Department.id, Department.name))
-        departments = {department_id: name for department_id, name in rows}
+        names = await session.execute(select(Department.id, Department.name))
+        departments = {department_id: name for department_id, name in names}
         candidates = _candidates(schedules, people, departments, defaults, now)
         if dry_run:
             existing = await _existing_keys(
