@@ -84,3 +84,14 @@ class MessageRef:
     platform: str
     channel: str
     message_id: str
+
+
+@dataclass(frozen=True)
+class DirectoryUser:
+    """A person as a chat platform's directory lists them (e.g. Slack users.list)."""
+
+    platform: str
+    user_id: str
+    email: str
+    timezone: str = ""
+    locale: str = ""

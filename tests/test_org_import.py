@@ -256,6 +256,20 @@ async def test_an_update_changes_only_that_person(db: Database) -> None:
     assert times["ann@acme.nl"] == (T0, T0)
 
 
+async def test_an_update_can_name_a_manager_created_by_the_same_import(db: Database) -> None:
+    await import_org(db, ORG, T0)
+    text = csv_of(
+        "email,name,manager_email", "piet@acme.nl,Piet Puk,lead@acme.nl", "lead@acme.nl,L,"
+    )
+
+    result = await import_org(db, text, T1)
+
+    assert result == ImportResult(created=["lead@acme.nl"], updated=["piet@acme.nl"], unchanged=[])
+    people = await people_by_email(db)
+    assert people["piet@acme.nl"].manager_email == "lead@acme.nl"
+    assert people["piet@acme.nl"].department == "Sales"
+
+
 async def test_an_absent_column_leaves_the_stored_value_alone(db: Database) -> None:
     await import_org(db, ORG, T0)
     before = await people_by_email(db)

@@ -384,19 +384,6 @@ class _Existing:
     department_ids: dict[str, int]
 
 
-async def _load(session: AsyncSession) -> _Existing:
-    # Plain columns rather than Person objects: several times faster for a large organisation,
-    # and relationships are lazy="raise", so managers are resolved through the id map anyway.
-    department_names = {d.id: d.name for d in await session.scalars(select(Department))}
-    people = (await session.execute(select(*_STORED))).mappings().all()
-    emails = {person["id"]: person["email"] for person in people}
-    return _Existing(
-        ids={email: id_ for id_, email in emails.items()},
-        rows={p["email"]: _person_row(p, emails, department_names) for p in people},
-        department_ids={name: id_ for id_, name in department_names.items()},
-    )
-
-
 _STORED = (
     Person.id,
     Person.email,
@@ -410,6 +397,19 @@ _STORED = (
     Person.is_hr,
     Person.review_month,
 )
+
+
+async def _load(session: AsyncSession) -> _Existing:
+    # Plain columns rather than Person objects: several times faster for a large organisation,
+    # and relationships are lazy="raise", so managers are resolved through the id map anyway.
+    department_names = {d.id: d.name for d in await session.scalars(select(Department))}
+    people = (await session.execute(select(*_STORED))).mappings().all()
+    emails = {person["id"]: person["email"] for person in people}
+    return _Existing(
+        ids={email: id_ for id_, email in emails.items()},
+        rows={p["email"]: _person_row(p, emails, department_names) for p in people},
+        department_ids={name: id_ for id_, name in department_names.items()},
+    )
 
 
 def _person_row(

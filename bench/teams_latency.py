@@ -1,0 +1,354 @@
+"""How fast does /api/messages answer card submits, against a bare botbuilder bot?
+
+Each variant runs in its own process (so a start-up patch in one cannot leak into another)
+and points at one fake Bot Connector on loopback, served by this process together with the
+load: 50 concurrent clients posting card submits. Variants:
+
+  botbuilder            bare CloudAdapter + ActivityHandler echo bot (the baseline)
+  botbuilder+speedups   the same bot with adapters.teams.speedups applied
+  jaarrond              the whole bot (engine, SQLite, Adaptive Cards): each submit answers a
+                        check-in question, replaces the answered card (PUT) and sends the next
+  jaarrond-no-speedups  the same, with the speedups switched off
+
+Run: .venv/bin/python bench/teams_latency.py [--requests 2000] [--concurrency 50]
+Loopback only; bounded by --requests per variant and --timeout seconds overall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
+
+ROOT = Path(__file__).resolve().parent.parent
+VARIANTS = ("botbuilder", "botbuilder+speedups", "jaarrond", "jaarrond-no-speedups")
+TENANT = "bench-tenant"
+
+
+# ---- the fake Bot Connector --------------------------------------------------------------
+
+
+@dataclass
+class Connector:
+    """Answers like the Bot Connector; remembers the last card sent to each conversation."""
+
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    last_card: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: int = 0
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{cid}/activities", self.post)
+        app.router.add_post("/v3/conversations/{cid}/activities/{reply_to}", self.post)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self.put)
+        return app
+
+    async def post(self, request: web.Request) -> web.Response:
+        self.calls += 1
+        body = await request.json()
+        activity_id = f"a{next(self.ids)}"
+        for attachment in body.get("attachments") or []:
+            card = attachment.get("content") or {}
+            self.last_card[request.match_info["cid"]] = {"id": activity_id, "card": card}
+        return web.json_response({"id": activity_id})
+
+    async def put(self, request: web.Request) -> web.Response:
+        self.calls += 1
+        await request.read()
+        return web.json_response({"id": request.match_info["aid"]})
+
+
+# ---- activities ----------------------------------------------------------------------------
+
+
+def activity(n: int, user: int, service_url: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "id": f"in-{n}",
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "from": {"id": f"29:user-{user}", "aadObjectId": f"aad-{user}", "name": f"User {user}"},
+        "recipient": {"id": "28:bench-bot", "name": "Jaarrond"},
+        "conversation": {"id": f"conv-{user}", "conversationType": "personal", "tenantId": TENANT},
+        "channelData": {"tenant": {"id": TENANT}},
+        **fields,
+    }
+
+
+def _submits(card: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Submit":
+                found.append(node.get("data") or {})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
+
+
+def answer_for(card: dict[str, Any]) -> dict[str, Any] | None:
+    """The submit a person would send for this card: the first real answer on it."""
+    for data in _submits(card):
+        ours = data.get("jaarrond") or {}
+        if ours.get("value") in ("skip", "later", "stop"):
+            continue
+        if "input" in ours:
+            return {**data, ours["input"]: "Goed" if "choice" not in ours["input"] else "1"}
+        if ours.get("token"):
+            return data
+    return None
+
+
+# ---- load ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    variant: str
+    latencies: list[float]
+    seconds: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def load(
+    variant: str, url: str, connector: Connector, service_url: str, total: int, clients: int
+) -> Result:
+    jaarrond = variant.startswith("jaarrond")
+    counter = itertools.count()
+    ids = itertools.count(1)
+    latencies: list[float] = []
+    errors = 0
+
+    async def post(session: ClientSession, body: dict[str, Any]) -> float:
+        nonlocal errors
+        started = time.perf_counter()
+        async with session.post(url, json=body) as response:
+            await response.read()
+            if response.status >= 300:
+                errors += 1
+        return time.perf_counter() - started
+
+    async def client(session: ClientSession, user: int) -> None:
+        while next(counter) < total:
+            if not jaarrond:
+                value = {"jaarrond": {"token": "c1.0", "value": "3"}}
+                body = activity(next(ids), user, service_url, value=value, replyToId="card-1")
+                latencies.append(await post(session, body))
+                continue
+            last = connector.last_card.get(f"conv-{user}")
+            data = answer_for(last["card"]) if last else None
+            if data is None or last is None:
+                # No open question: start a check-in (typed; not counted as a submit).
+                body = activity(next(ids), user, service_url, text="checkin workload")
+                await post(session, body)
+                continue
+            body = activity(next(ids), user, service_url, value=data, replyToId=last["id"])
+            latencies.append(await post(session, body))
+
+    connector_pool = TCPConnector(limit=clients)
+    async with ClientSession(connector=connector_pool, timeout=ClientTimeout(60)) as session:
+        # Warm up (imports, first connections, JIT-less caches) before the clock starts.
+        warm = itertools.count()
+        for user in range(clients):
+            if jaarrond:
+                await post(session, activity(next(ids), user, service_url, text="checkin workload"))
+            else:
+                value = {"jaarrond": {"token": "c1.0", "value": "3"}}
+                await post(session, activity(next(warm) + 10**9, user, service_url, value=value))
+        started = time.perf_counter()
+        await asyncio.gather(*(client(session, user) for user in range(clients)))
+        seconds = time.perf_counter() - started
+    return Result(variant, latencies, seconds, errors)
+
+
+# ---- the servers under test (child processes) ----------------------------------------------
+
+
+def serve_bare(port: int, speedups: bool) -> web.Application:
+    from botbuilder.core import ActivityHandler, TurnContext
+    from botbuilder.integration.aiohttp import (
+        CloudAdapter,
+        ConfigurationBotFrameworkAuthentication,
+    )
+
+    class Config:
+        APP_ID = ""
+        APP_PASSWORD = ""
+        APP_TYPE = "MultiTenant"
+        APP_TENANTID = ""
+
+    class EchoBot(ActivityHandler):  # type: ignore[misc]
+        async def on_message_activity(self, turn_context: TurnContext) -> None:
+            value = json.dumps(turn_context.activity.value)
+            await turn_context.send_activity(f"echo {value}")
+
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(Config()))
+    if speedups:
+        from adapters.teams.speedups import speed_up
+
+        speed_up(adapter)
+    bot = EchoBot()
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        response = await adapter.process(request, bot)
+        return response or web.Response(status=201)
+
+    app = web.Application()
+    app.router.add_post("/api/messages", messages)
+    return app
+
+
+async def serve_jaarrond(speedups: bool, users: int) -> web.Application:
+    from adapters.teams import TeamsAdapter
+    from bot.bootstrap import build_app, ensure_schema
+    from bot.clock import SystemClock
+    from bot.config import load_settings
+    from bot.services.org import import_org
+    from bot.storage.teams_references import DatabaseReferenceStore
+    from bot.web import build_web_app
+
+    folder = tempfile.mkdtemp(prefix="jaarrond-bench-")
+    settings = load_settings({"JAARROND_DATABASE_URL": f"sqlite:///{folder}/bench.db"})
+    clock = SystemClock()
+    app = build_app(settings, clock)
+    await ensure_schema(app)
+    rows = ["email,name,manager_email,locale,timezone,teams_user_id"]
+    rows.append("boss@example.org,Boss,,en,Europe/Amsterdam,29:boss")
+    rows += [
+        f"u{i}@example.org,User {i},boss@example.org,en,Europe/Amsterdam,29:user-{i}"
+        for i in range(users)
+    ]
+    await import_org(app.db, "\n".join(rows) + "\n", clock.now())
+    teams = TeamsAdapter(
+        app_id="",
+        app_password="",
+        references=DatabaseReferenceStore(app.db, clock),
+        speedups=speedups,
+    )
+    app.add_adapter(teams)
+    await teams.start()
+    return build_web_app(app.db, [teams.route_hook()])
+
+
+def child(variant: str, users: int) -> None:
+    """Serve one variant on a free loopback port; print the port, run until killed."""
+    sys.path.insert(0, str(ROOT))
+
+    async def main() -> None:
+        if variant.startswith("jaarrond"):
+            app = await serve_jaarrond(variant == "jaarrond", users)
+        else:
+            app = serve_bare(0, variant.endswith("speedups"))
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        print(port, flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+# ---- driver --------------------------------------------------------------------------------
+
+
+async def run_variant(
+    variant: str, connector: Connector, service_url: str, args: argparse.Namespace
+) -> Result:
+    command = [sys.executable, __file__, "--serve", variant, "--concurrency", str(args.concurrency)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = await asyncio.create_subprocess_exec(
+        *command, stdout=subprocess.PIPE, env=env, cwd=str(ROOT)
+    )
+    try:
+        assert process.stdout is not None
+        line = await asyncio.wait_for(process.stdout.readline(), timeout=60)
+        url = f"http://127.0.0.1:{int(line)}/api/messages"
+        return await asyncio.wait_for(
+            load(variant, url, connector, service_url, args.requests, args.concurrency),
+            timeout=args.timeout,
+        )
+    finally:
+        process.kill()
+        await process.wait()
+
+
+async def drive(args: argparse.Namespace) -> None:
+    connector = Connector()
+    runner = web.AppRunner(connector.app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    service_url = f"http://127.0.0.1:{port}/"
+    results = []
+    try:
+        for variant in args.variants:
+            result = await run_variant(variant, connector, service_url, args)
+            results.append(result)
+            print(f"  {variant}: done ({len(result.latencies)} submits)", file=sys.stderr)
+    finally:
+        await runner.cleanup()
+    report(results, args)
+
+
+def report(results: list[Result], args: argparse.Namespace) -> None:
+    base = next((r for r in results if r.variant == "botbuilder"), results[0])
+    print(
+        f"/api/messages card submits, {args.concurrency} concurrent clients, "
+        f"{args.requests} requests per variant, {os.cpu_count()} CPUs, loopback"
+    )
+    header = f"{'variant':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'x bare':>7}"
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(
+            f"{r.variant:<22} {r.rate:>8.0f} {r.pct(0.50):>8.1f} {r.pct(0.99):>8.1f} "
+            f"{r.errors:>6} {r.rate / base.rate:>7.2f}"
+        )
+    print(f"(median of all: {statistics.median(base.latencies) * 1000:.1f} ms for the baseline)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per variant")
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
+    parser.add_argument("--serve", choices=VARIANTS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        child(args.serve, args.concurrency)
+        return
+    asyncio.run(drive(args))
+
+
+if __name__ == "__main__":
+    main()
