@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.services import checkins as checkin_service
 from bot.services.digests import team_digest
+from bot.services.directory import sync_directory
+from bot.services.home import build_home
+from bot.services.pauses import PauseError, is_paused, local_today, parse_pause_date, pause
 from bot.services.people import Defaults, find_by_platform, manager_of, person_ref
 from bot.services.privacy import export_person
 from bot.services.topics import raise_topic
@@ -20,8 +24,9 @@ from bot.storage.sql import insert_new
 from dialogs import checkin
 from dialogs.commands import Command, parse_command
 from dialogs.digest import render_digest
-from dialogs.messages import Choice, Inbound, Outbound, PersonRef
-from dialogs.texts import t
+from dialogs.home import HomeView, render_home
+from dialogs.messages import Choice, DirectoryUser, Inbound, Outbound, PersonRef
+from dialogs.texts import format_day, t
 
 CONTROLS = ("skip", "later", "stop")
 # The key of the theme menu: a click on one of its buttons is read as the typed command.
@@ -124,6 +129,19 @@ class Engine:
                 digest = await team_digest(session, person, now, self.checkins.banks, loc)
                 title, body = render_digest(digest, loc)
                 return [Outbound(ref, body, title)]
+            case "pause":
+                return [self._pause(person, ref, command.argument, now)]
+            case "resume":
+                key = (
+                    "pause.resumed"
+                    if is_paused(person, local_today(ref.timezone, now))
+                    else "pause.not_paused"
+                )
+                person.paused_until = None
+                return [Outbound(ref, t(key, loc))]
+            case "home":
+                view = await build_home(session, person, now, self.checkins.banks, self.defaults)
+                return [Outbound(ref, render_home(view), view.title)]
             case "export":
                 data = await export_person(session, person, now)
                 body = json.dumps(data, ensure_ascii=False, indent=2)
@@ -154,6 +172,28 @@ class Engine:
         )
         title = t("checkin.choose_theme", ref.locale)
         return Outbound(ref, "\n".join(lines), title, actions=actions, key=MENU_KEY)
+
+    def _pause(self, person: Person, ref: PersonRef, argument: str, now: datetime) -> Outbound:
+        try:
+            until = parse_pause_date(argument)
+            pause(person, until, local_today(ref.timezone, now))
+        except PauseError as refused:
+            return Outbound(ref, t(str(refused), ref.locale))
+        return Outbound(ref, t("pause.done", ref.locale, date=format_day(until, ref.locale)))
+
+    async def home(self, platform: str, user_id: str) -> HomeView | None:
+        """The home view of the person behind a platform account; None for a stranger."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            person = await find_by_platform(session, platform, user_id)
+            if person is None:
+                return None
+            return await build_home(session, person, now, self.checkins.banks, self.defaults)
+
+    async def sync_directory(self, users: Sequence[DirectoryUser]) -> int:
+        """Link platform accounts to people; returns how many people changed."""
+        async with self.db.session() as session:
+            return await sync_directory(session, users, self.clock.now())
 
     async def _topic(
         self, session: AsyncSession, person: Person, ref: PersonRef, text: str, now: datetime

@@ -5,7 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-CommandName = Literal["help", "checkin", "skip", "later", "stop", "topic", "digest", "export"]
+CommandName = Literal[
+    "help",
+    "checkin",
+    "skip",
+    "later",
+    "stop",
+    "topic",
+    "digest",
+    "export",
+    "pause",
+    "resume",
+    "home",
+]
 
 ALIASES: dict[str, CommandName] = {
     "help": "help",
@@ -24,10 +36,16 @@ ALIASES: dict[str, CommandName] = {
     "overzicht": "digest",
     "export": "export",
     "exporteren": "export",
+    "pause": "pause",
+    "pauze": "pause",
+    "resume": "resume",
+    "hervat": "resume",
+    "home": "home",
+    "start": "home",
 }
 # Commands that take text after them; the others must stand alone, so that a free-text
 # answer such as "stop the overtime" is an answer, not a command.
-WITH_ARGUMENT: frozenset[CommandName] = frozenset({"checkin", "topic"})
+WITH_ARGUMENT: frozenset[CommandName] = frozenset({"checkin", "topic", "pause"})
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""A person's home view (Slack App Home, or `home` in any chat): what is coming and what is theirs."""
+"""A person's home view (Slack App Home, or `home` in chat): what comes next, what is theirs."""
 
 from __future__ import annotations
 
@@ -23,3 +23,12 @@ class HomeView:
     sections: tuple[HomeSection, ...]
     # Actions a person can start from home: Choice-like (value, label) pairs.
     actions: tuple[tuple[str, str], ...] = ()
+
+
+def render_home(view: HomeView) -> str:
+    """The home view as plain text, for chats without a home tab."""
+    blocks = []
+    for section in view.sections:
+        lines = [f"- {line}" for line in section.lines] or [section.empty]
+        blocks.append("\n".join([f"{section.title}:", *(line for line in lines if line)]))
+    return "\n\n".join(blocks)

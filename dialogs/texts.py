@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from dialogs.messages import Locale
 
@@ -18,6 +18,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  later: vraag het me de volgende werkochtend opnieuw\n"
         "  stop: stop de huidige check-in (je antwoorden blijven bewaard)\n"
         "  topic TEKST: zet een onderwerp op de agenda met je leidinggevende\n"
+        "  pause until DATUM: geen check-ins tot die datum (bijv. pause until 2027-04-12)\n"
+        "  resume: pauze beëindigen\n"
+        "  home: je overzicht: volgende check-ins, antwoorden, onderwerpen\n"
         "  digest: overzicht van je team (voor leidinggevenden)\n"
         "  export: al je gegevens als JSON",
         "I help you keep the conversation with your manager going all year.\n"
@@ -28,6 +31,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  later: ask me again on the next working morning\n"
         "  stop: stop the current check-in (your answers are kept)\n"
         "  topic TEXT: put a topic on the agenda with your manager\n"
+        "  pause until DATE: no check-ins until that date (e.g. pause until 2027-04-12)\n"
+        "  resume: end a pause\n"
+        "  home: your overview: next check-ins, answers, topics\n"
         "  digest: overview of your team (for managers)\n"
         "  export: all your data as JSON",
     ),
@@ -158,6 +164,59 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Schrijf het onderwerp achter 'topic', bijvoorbeeld: topic werkdruk in het voorjaar",
         "Write the topic after 'topic', for example: topic workload in spring",
     ),
+    "pause.done": (
+        "Gepauzeerd: geen check-ins tot {date}. Typ 'resume' om eerder te hervatten.",
+        "Paused: no check-ins until {date}. Type 'resume' to start again sooner.",
+    ),
+    "pause.bad_date": (
+        "Geef een datum, bijvoorbeeld: pause until 2027-04-12 (of: pauze tot 12-4-2027).",
+        "Give a date, for example: pause until 2027-04-12 (or: pause until 12-4-2027).",
+    ),
+    "pause.in_past": (
+        "Die datum is al voorbij; kies een dag in de toekomst.",
+        "That date has already passed; choose a day in the future.",
+    ),
+    "pause.too_long": (
+        "Een pauze duurt hoogstens een jaar; kies een eerdere datum.",
+        "A pause lasts a year at most; choose an earlier date.",
+    ),
+    "pause.resumed": (
+        "Welkom terug: je krijgt weer check-ins.",
+        "Welcome back: you will get check-ins again.",
+    ),
+    "pause.not_paused": (
+        "Je check-ins staan niet op pauze.",
+        "Your check-ins are not paused.",
+    ),
+    "home.title": ("Jaarrond", "Jaarrond"),
+    "home.paused": ("Gepauzeerd tot {date}.", "Paused until {date}."),
+    "home.next": ("Volgende check-ins", "Next check-ins"),
+    "home.next_none": ("Geen check-ins gepland.", "No check-ins planned."),
+    "home.open": ("Lopende check-in", "Check-in in progress"),
+    "home.open_line": (
+        "{theme}: vraag {n} van {total}. Typ je antwoord of 'later'.",
+        "{theme}: question {n} of {total}. Type your answer or 'later'.",
+    ),
+    "home.answers": ("Je recente antwoorden", "Your recent answers"),
+    "home.answers_none": ("Nog geen antwoorden.", "No answers yet."),
+    "home.visibility.private": ("privé", "private"),
+    "home.visibility.shared": ("gedeeld", "shared"),
+    "home.visibility.aggregate": ("alleen jij", "only you"),
+    "home.topics": ("Je onderwerpen", "Your topics"),
+    "home.topics_none": ("Geen open onderwerpen.", "No open topics."),
+    "home.team": ("Je team", "Your team"),
+    "home.team_line": (
+        "{name}: {answers} gedeelde antwoorden, {topics} open onderwerpen",
+        "{name}: {answers} shared answers, {topics} open topics",
+    ),
+    "home.schedules": ("Schema's (HR)", "Schedules (HR)"),
+    "home.schedule_line": (
+        "{id}: {theme}, {cadence}, {state}, volgende {next}",
+        "{id}: {theme}, {cadence}, {state}, next {next}",
+    ),
+    "home.active": ("actief", "active"),
+    "home.inactive": ("gepauzeerd", "paused"),
+    "home.export": ("Mijn gegevens exporteren", "Export my data"),
     "your_manager": ("je leidinggevende", "your manager"),
     "digest.title": ("Teamoverzicht voor {manager}", "Team digest for {manager}"),
     "digest.no_reports": (
@@ -210,6 +269,13 @@ MONTH_NAMES: dict[Locale, tuple[str, ...]] = {
         "December",
     ),
 }
+
+
+def format_day(day: date, locale: Locale) -> str:
+    """A date as people say it: 'Tuesday 23 March 2027'."""
+    weekday = WEEKDAY_NAMES[locale][day.weekday()]
+    month = MONTH_NAMES[locale][day.month - 1]
+    return f"{weekday} {day.day} {month} {day.year}"
 
 
 def format_moment(moment: datetime, locale: Locale) -> str:

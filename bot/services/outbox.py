@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.services.checkins import CheckinService
+from bot.services.pauses import is_paused, local_today
 from bot.services.people import person_ref
+from bot.services.worktime import next_working_morning
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
 from dialogs.channel import ChatAdapter
@@ -81,7 +84,19 @@ class Dispatcher:
             if occurrence.status not in ("planned", "snoozed", "queued"):
                 message.status = "sent" if occurrence.status != "expired" else "failed"
                 return
-            adapter = route(person_ref(person, self.checkins.defaults), self.adapters)
+            ref = person_ref(person, self.checkins.defaults)
+            if is_paused(person, local_today(ref.timezone, now)):
+                assert person.paused_until is not None
+                # Held, not dropped: it goes out on the first working morning after the pause.
+                resume_at = next_working_morning(
+                    datetime.combine(person.paused_until, time(), tzinfo=ZoneInfo(ref.timezone))
+                    - timedelta(days=1),
+                    ref.timezone,
+                )
+                message.next_attempt_at = resume_at.astimezone(UTC)
+                message.last_error = f"paused until {person.paused_until.isoformat()}"
+                return
+            adapter = route(ref, self.adapters)
             if adapter is None:
                 # Kept pending and visible, never dropped: a channel may be configured later.
                 message.last_error = "no chat platform reaches this person (no Slack or Teams id)"
@@ -97,7 +112,7 @@ class Dispatcher:
             message.attempts += 1
             message.platform = adapter.platform
         try:
-            ref = await adapter.send(out)
+            sent = await adapter.send(out)
         except Exception as exc:  # any platform error: retried with back-off, never lost
             await self._failed(message_id, now, exc, report)
             return
@@ -106,7 +121,7 @@ class Dispatcher:
             message.status = "sent"
             message.sent_at = now
             message.last_error = None
-            message.message_ref = {"channel": ref.channel, "message_id": ref.message_id}
+            message.message_ref = {"channel": sent.channel, "message_id": sent.message_id}
         report.sent += 1
 
     async def _failed(

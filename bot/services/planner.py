@@ -12,6 +12,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar import Slot, slot_for
+from bot.services.pauses import is_paused
 from bot.services.people import Defaults
 from bot.storage.database import Database
 from bot.storage.models import Department, Occurrence, OutboxMessage, Person, Schedule
@@ -31,6 +32,8 @@ class DueCheckin:
     timezone: str
     local_due: datetime
     due_utc: datetime
+    # "planned", or "paused": recorded but not sent, because the person paused check-ins.
+    status: str = "planned"
 
 
 def due_slots(schedule: Schedule, zone: ZoneInfo, now: datetime) -> list[Slot]:
@@ -132,7 +135,7 @@ async def plan(
                 "period": slot.period,
                 "theme": schedule.theme,
                 "due_at": slot.due_utc,
-                "status": "planned",
+                "status": _status(person, slot),
                 "question_ids": [q.question_id for q in banks[schedule.theme].questions],
                 "position": 0,
                 "created_at": now,
@@ -150,6 +153,7 @@ async def plan(
             table.c.period,
         )
         inserted = {(s, p, per): (i, p) for i, s, p, per in new_rows}
+        statuses = {(s.id, p.id, slot.period): _status(p, slot) for s, p, slot, _ in candidates}
         outbox = [
             {
                 "occurrence_id": occurrence_id,
@@ -160,11 +164,17 @@ async def plan(
                 "next_attempt_at": now,
                 "created_at": now,
             }
-            for occurrence_id, person_id in inserted.values()
+            for key, (occurrence_id, person_id) in inserted.items()
+            if statuses[key] == "planned"
         ]
         if outbox:
             await session.execute(OutboxMessage.__table__.insert(), outbox)  # type: ignore[attr-defined]
         return [_due(*c) for c in candidates if (c[0].id, c[1].id, c[2].period) in inserted]
+
+
+def _status(person: Person, slot: Slot) -> str:
+    """A pause skips the prompt but keeps a record of it: nothing disappears silently."""
+    return "paused" if is_paused(person, slot.local_due.date()) else "planned"
 
 
 def _due(schedule: Schedule, person: Person, slot: Slot, zone: str) -> DueCheckin:
@@ -177,4 +187,5 @@ def _due(schedule: Schedule, person: Person, slot: Slot, zone: str) -> DueChecki
         timezone=zone,
         local_due=slot.local_due,
         due_utc=slot.due_utc,
+        status=_status(person, slot),
     )

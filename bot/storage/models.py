@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -85,6 +86,8 @@ class Person(Base):
     teams_user_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     is_hr: Mapped[bool] = mapped_column(Boolean, default=False)
     review_month: Mapped[int | None] = mapped_column(Integer)
+    # No prompts before this local date (the person said `pause until DATE`).
+    paused_until: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

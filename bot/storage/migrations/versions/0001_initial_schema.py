@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 11:30:50.062363
+Create Date: 2026-11-23
 """
 
 from collections.abc import Sequence
@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("teams_user_id", sa.String(length=200), nullable=True),
         sa.Column("is_hr", sa.Boolean(), nullable=False),
         sa.Column("review_month", sa.Integer(), nullable=True),
+        sa.Column("paused_until", sa.Date(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

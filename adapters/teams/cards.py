@@ -1,0 +1,321 @@
+"""Outbound messages as Adaptive Cards (schema 1.5), built as dicts; pure.
+
+Every text from an Outbound is shown through RichTextBlock/TextRun, which Teams renders
+literally: a topic such as `**bold** [click](https://evil) <at>everyone</at>` stays exactly
+that. Cards stay under Teams' ~28 KB message limit by shortening the body text on a
+grapheme boundary, with a visible marker in the recipient's language.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+from dialogs.messages import Choice, Locale, Outbound, Question
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+SUBMIT_KEY = "jaarrond"
+TEXT_INPUT = "jaarrond_text"
+CHOICE_INPUT = "jaarrond_choice"
+CONTROLS = ("skip", "later", "stop")
+# Teams rejects messages over ~28 KB; leave room for the activity around the card.
+MAX_CARD_BYTES = 24_000
+MAX_BUTTONS = 6  # more choices than this become a choice list with one submit button
+MAX_ANSWER_CHARS = 4000  # the engine keeps at most this much of a typed answer
+TITLE_CHARS = 300
+PROMPT_CHARS = 1000
+LABEL_CHARS = 200
+ECHO_CHARS = 300  # how much of the prompt a button carries back for the "recorded" card
+
+# Texts this adapter shows itself: (nl, en).
+LABELS: dict[str, tuple[str, str]] = {
+    "shortened": ("ingekort", "shortened"),
+    "send": ("Versturen", "Send"),
+    "text.placeholder": ("Typ je antwoord", "Type your answer"),
+    "text.required": ("Typ eerst een antwoord.", "Please type an answer first."),
+    "choice.required": ("Kies eerst een antwoord.", "Please choose an answer first."),
+    "recorded.answer": ("Je antwoord:", "Your answer:"),
+    "recorded.skip": ("Overgeslagen", "Skipped"),
+    "recorded.later": ("Uitgesteld, ik vraag het later opnieuw", "Postponed, I'll ask again later"),
+    "recorded.stop": ("Gestopt", "Stopped"),
+    "recorded.stale": (
+        "Deze vraag was al afgehandeld; er is niets veranderd.",
+        "This question was already dealt with; nothing was changed.",
+    ),
+    "personal_only": (
+        "Ik werk alleen in een persoonlijke chat met jou. Open Jaarrond onder Chat.",
+        "I only work in a personal chat with you. Open Jaarrond under Chat.",
+    ),
+}
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ZWJ = "\u200d"
+
+
+def label(key: str, locale: Locale) -> str:
+    nl, en = LABELS[key]
+    return nl if locale == "nl" else en
+
+
+# ---- literal text ------------------------------------------------------------------------
+
+
+def _extends_cluster(char: str) -> bool:
+    """Characters that belong to the character before them (accents, emoji modifiers...)."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or char == _ZWJ
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0xE0100 <= code <= 0xE01EF
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
+        or 0xE0020 <= code <= 0xE007F  # emoji tag sequences
+    )
+
+
+def _is_regional_indicator(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def grapheme_cut(text: str, limit: int) -> str:
+    """At most `limit` characters of `text`, never ending inside a user-visible character:
+    no accent torn from its letter, no half emoji sequence, no half flag."""
+    if len(text) <= limit:
+        return text
+    cut = max(limit, 0)
+    # Step back while the first character left out still belongs to the one before it.
+    while cut > 0 and (_extends_cluster(text[cut]) or text[cut - 1] == _ZWJ):
+        cut -= 1
+    if cut > 0 and _is_regional_indicator(text[cut]):
+        run = 0
+        while cut - run > 0 and _is_regional_indicator(text[cut - run - 1]):
+            run += 1
+        cut -= run % 2  # flags are pairs; an odd run means we split one
+    return text[:cut]
+
+
+def clean(text: str) -> str:
+    """Text safe to serialise: a lone surrogate (possible in JSON input) becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def shorten(text: str, limit: int, locale: Locale) -> str:
+    """The text, or its first part with a visible marker when it is longer than `limit`."""
+    text = clean(text)
+    if len(text) <= limit:
+        return text
+    marker = f"… ({label('shortened', locale)})"
+    return grapheme_cut(text, max(limit - len(marker), 0)).rstrip() + marker
+
+
+def run(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TextRun", "text": text, **style}
+
+
+def rich(*inlines: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "RichTextBlock", "inlines": list(inlines), **extra}
+
+
+def paragraphs(text: str, **style: Any) -> list[dict[str, Any]]:
+    """One RichTextBlock per line: Teams does not reliably break lines inside a TextRun."""
+    blocks: list[dict[str, Any]] = []
+    gap = False
+    for line in text.split("\n"):
+        if not line.strip():
+            gap = bool(blocks)
+            continue
+        spacing = "Medium" if gap else ("None" if blocks else "Default")
+        blocks.append(rich(run(line, **style), spacing=spacing))
+        gap = False
+    return blocks
+
+
+# ---- cards ---------------------------------------------------------------------------------
+
+
+def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "body": body,
+    }
+    if actions:
+        card["actions"] = actions
+    return card
+
+
+def as_activity(card: dict[str, Any]) -> dict[str, Any]:
+    """A message activity (Bot Framework JSON) carrying one card and no text of its own,
+    so no preview or fallback ever renders user text as Markdown."""
+    return {
+        "type": "message",
+        "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card}],
+    }
+
+
+def card_bytes(card: dict[str, Any]) -> int:
+    return len(json.dumps(card).encode())  # ASCII-escaped: the largest it can get on the wire
+
+
+def _submit(title: str, data: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "Action.Submit", "title": title, "data": {SUBMIT_KEY: data}, **extra}
+
+
+def _echo(token: str, choice: Choice, prompt: str, locale: Locale) -> dict[str, Any]:
+    """Button data: what to answer, and what to show once it is answered."""
+    return {
+        "token": token,
+        "value": choice.value,
+        "label": shorten(choice.label, LABEL_CHARS, locale),
+        "q": shorten(prompt, ECHO_CHARS, locale),
+    }
+
+
+def _question(question: Question, locale: Locale) -> list[dict[str, Any]]:
+    prompt = shorten(question.prompt, PROMPT_CHARS, locale)
+    body = [rich(run(prompt, weight="Bolder"), spacing="Medium")]
+    if question.kind == "scale" and (question.low or question.high):
+        ends = f"1 = {question.low} · 5 = {question.high}"
+        body.append(rich(run(shorten(ends, PROMPT_CHARS, locale), isSubtle=True), spacing="None"))
+    if question.kind == "text":
+        body.append(
+            {
+                "type": "Input.Text",
+                "id": TEXT_INPUT,
+                "isMultiline": True,
+                "maxLength": MAX_ANSWER_CHARS,
+                "placeholder": label("text.placeholder", locale),
+                "isRequired": True,
+                "errorMessage": label("text.required", locale),
+            }
+        )
+        echo = {"token": question.token, "input": TEXT_INPUT, "q": shorten(prompt, ECHO_CHARS, locale)}
+        body.append(_action_set([_submit(label("send", locale), echo)]))
+    elif len(question.choices) > MAX_BUTTONS:
+        body.append(_choice_list(question, locale))
+        echo = {
+            "token": question.token,
+            "input": CHOICE_INPUT,
+            "q": shorten(prompt, ECHO_CHARS, locale),
+            "labels": {c.value: shorten(c.label, LABEL_CHARS, locale) for c in question.choices},
+        }
+        body.append(_action_set([_submit(label("send", locale), echo)]))
+    elif question.choices:
+        buttons = [
+            _submit(shorten(c.label, LABEL_CHARS, locale), _echo(question.token, c, prompt, locale))
+            for c in question.choices
+        ]
+        body.append(_action_set(buttons))
+    if question.hint:
+        hint = shorten(question.hint, PROMPT_CHARS, locale)
+        body.append(rich(run(hint, isSubtle=True, size="Small"), spacing="Small"))
+    return body
+
+
+def _choice_list(question: Question, locale: Locale) -> dict[str, Any]:
+    return {
+        "type": "Input.ChoiceSet",
+        "id": CHOICE_INPUT,
+        "style": "expanded",
+        "isRequired": True,
+        "errorMessage": label("choice.required", locale),
+        "choices": [
+            {"title": shorten(c.label, LABEL_CHARS, locale), "value": c.value}
+            for c in question.choices
+        ],
+    }
+
+
+def _action_set(actions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "ActionSet", "actions": actions}
+
+
+def _card(out: Outbound, text: str) -> dict[str, Any]:
+    locale = out.recipient.locale
+    body: list[dict[str, Any]] = []
+    if out.title:
+        title = shorten(out.title, TITLE_CHARS, locale)
+        body.append(rich(run(title, weight="Bolder", size="Medium")))
+    body += paragraphs(text)
+    question = out.question
+    if question is not None:
+        body += _question(question, locale)
+    token = question.token if question is not None else out.key
+    prompt = question.prompt if question is not None else out.title
+    actions = [
+        # Skip, later and stop must work with an empty answer box.
+        _submit(
+            shorten(a.label, LABEL_CHARS, locale),
+            _echo(token, a, prompt, locale),
+            associatedInputs="none",
+        )
+        for a in out.actions
+    ]
+    return adaptive_card(body, actions)
+
+
+def render_card(out: Outbound) -> dict[str, Any]:
+    """The Adaptive Card for an outbound message, within the size limit."""
+    text = clean(out.text)
+    card = _card(out, text)
+    if card_bytes(card) <= MAX_CARD_BYTES:
+        return card
+    # Find the longest prefix of the text that fits (the other parts are capped already).
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if card_bytes(_card(out, shorten(text, middle, out.recipient.locale))) <= MAX_CARD_BYTES:
+            low = middle
+        else:
+            high = middle - 1
+    return _card(out, shorten(text, low, out.recipient.locale))
+
+
+def render(out: Outbound) -> dict[str, Any]:
+    """The message activity (Bot Framework JSON) for an outbound message."""
+    return as_activity(render_card(out))
+
+
+# ---- the card that replaces an answered one -------------------------------------------------
+
+
+def recorded(prompt: str, answer: str, locale: Locale) -> dict[str, Any]:
+    """What an answered card becomes: the question and the answer, without buttons."""
+    body = []
+    if prompt:
+        body.append(rich(run(shorten(prompt, PROMPT_CHARS, locale), isSubtle=True)))
+    body.append(
+        rich(
+            run(label("recorded.answer", locale) + " ", weight="Bolder"),
+            run(shorten(answer, MAX_ANSWER_CHARS, locale)),
+        )
+    )
+    return as_activity(adaptive_card(body, []))
+
+
+def control_done(prompt: str, control: str, locale: Locale) -> dict[str, Any]:
+    """What a card becomes after skip, later or stop."""
+    body = []
+    if prompt:
+        body.append(rich(run(shorten(prompt, PROMPT_CHARS, locale), isSubtle=True)))
+    body.append(rich(run(label(f"recorded.{control}", locale), weight="Bolder")))
+    return as_activity(adaptive_card(body, []))
+
+
+def already_handled(prompt: str, locale: Locale) -> dict[str, Any]:
+    """What a card becomes when its buttons were out of date."""
+    body = []
+    if prompt:
+        body.append(rich(run(shorten(prompt, PROMPT_CHARS, locale), isSubtle=True)))
+    body.append(rich(run(label("recorded.stale", locale))))
+    return as_activity(adaptive_card(body, []))
+
+
+def plain(text: str, locale: Locale) -> dict[str, Any]:
+    """A card with one literal text, for notices that have no Outbound."""
+    return as_activity(adaptive_card(paragraphs(shorten(text, 2000, locale)), []))

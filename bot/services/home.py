@@ -1,0 +1,169 @@
+"""A person's home view: what comes next, what they gave, and what their role adds."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.calendar import next_slot
+from bot.services.digests import DIGEST_WINDOW, shared_answers
+from bot.services.pauses import is_paused, local_today
+from bot.services.people import Defaults, person_ref, reports_of
+from bot.services.planner import in_audience
+from bot.services.topics import open_topics
+from bot.storage.models import Answer, Department, Occurrence, Person, Schedule
+from dialogs.banks import Bank
+from dialogs.home import HomeSection, HomeView
+from dialogs.messages import Locale, PersonRef
+from dialogs.texts import format_day, format_moment, t
+
+RECENT_ANSWERS = 10
+
+
+async def build_home(
+    session: AsyncSession,
+    person: Person,
+    now: datetime,
+    banks: dict[str, Bank],
+    defaults: Defaults,
+) -> HomeView:
+    ref = person_ref(person, defaults)
+    loc = ref.locale
+    schedules = list(await session.scalars(select(Schedule)))
+    sections = [
+        await _next_checkins(session, person, ref, schedules, now, banks),
+        await _recent_answers(session, person, banks, loc),
+        await _topics(session, person, loc),
+    ]
+    open_section = await _open_checkin(session, person, banks, loc)
+    if open_section is not None:
+        sections.insert(0, open_section)
+    reports = await reports_of(session, person)
+    if reports:
+        sections.append(await _team(session, reports, now, banks, loc))
+    if person.is_hr:
+        sections.append(_schedules(schedules, ref, now))
+    actions = tuple((f"checkin {theme}", banks[theme].title(loc)) for theme in sorted(banks))
+    actions += (("export", t("home.export", loc)),)
+    return HomeView(ref, t("home.title", loc), tuple(sections), actions)
+
+
+async def _next_checkins(
+    session: AsyncSession,
+    person: Person,
+    ref: PersonRef,
+    schedules: list[Schedule],
+    now: datetime,
+    banks: dict[str, Bank],
+) -> HomeSection:
+    loc = ref.locale
+    departments = {d.id: d.name for d in await session.scalars(select(Department))}
+    upcoming = []
+    for schedule in schedules:
+        if not schedule.active or schedule.theme not in banks:
+            continue
+        if not in_audience(person, schedule.audience, departments):
+            continue
+        zone = ZoneInfo(person.timezone or schedule.timezone or ref.timezone)
+        slot = next_slot(schedule.cadence, schedule.day, schedule.time, zone, now)
+        upcoming.append((slot.due_utc, banks[schedule.theme].title(loc), slot.local_due))
+    lines = tuple(f"{title}: {format_moment(local, loc)}" for _, title, local in sorted(upcoming))
+    if is_paused(person, local_today(ref.timezone, now)):
+        assert person.paused_until is not None
+        lines = (t("home.paused", loc, date=format_day(person.paused_until, loc)), *lines)
+    return HomeSection(t("home.next", loc), lines, t("home.next_none", loc))
+
+
+async def _open_checkin(
+    session: AsyncSession, person: Person, banks: dict[str, Bank], loc: Locale
+) -> HomeSection | None:
+    found = await session.scalars(
+        select(Occurrence).where(Occurrence.person_id == person.id, Occurrence.status == "open")
+    )
+    occurrence = found.first()
+    if occurrence is None or occurrence.theme not in banks:
+        return None
+    line = t(
+        "home.open_line",
+        loc,
+        theme=banks[occurrence.theme].title(loc),
+        n=min(occurrence.position + 1, len(occurrence.question_ids)),
+        total=len(occurrence.question_ids),
+    )
+    return HomeSection(t("home.open", loc), (line,))
+
+
+async def _recent_answers(
+    session: AsyncSession, person: Person, banks: dict[str, Bank], loc: Locale
+) -> HomeSection:
+    """The person's own answers, private ones included: this view is only theirs."""
+    found = await session.scalars(
+        select(Answer)
+        .where(Answer.person_id == person.id)
+        .order_by(Answer.answered_at.desc(), Answer.id.desc())
+        .limit(RECENT_ANSWERS)
+    )
+    lines = []
+    for answer in found:
+        bank = banks.get(answer.theme)
+        try:
+            question = bank.question(answer.question_id) if bank else None
+        except KeyError:
+            question = None
+        prompt = question.text(loc) if question else answer.question_id
+        shown = question.label_of(answer.value, loc) if question else answer.value
+        visibility = t(f"home.visibility.{answer.visibility}", loc)
+        lines.append(f"{prompt} {shown} ({visibility})")
+    return HomeSection(t("home.answers", loc), tuple(lines), t("home.answers_none", loc))
+
+
+async def _topics(session: AsyncSession, person: Person, loc: Locale) -> HomeSection:
+    topics = await open_topics(session, [person.id])
+    return HomeSection(
+        t("home.topics", loc), tuple(topic.text for topic in topics), t("home.topics_none", loc)
+    )
+
+
+async def _team(
+    session: AsyncSession,
+    reports: list[Person],
+    now: datetime,
+    banks: dict[str, Bank],
+    loc: Locale,
+) -> HomeSection:
+    """Counts only, from what reports shared; the digest has the detail."""
+    ids = [r.id for r in reports]
+    shared = await shared_answers(session, ids, now - DIGEST_WINDOW, banks)
+    answers = Counter(a.person_id for a in shared)
+    topics = Counter(topic.person_id for topic in await open_topics(session, ids))
+    lines = tuple(
+        t("home.team_line", loc, name=r.name, answers=answers[r.id], topics=topics[r.id])
+        for r in reports
+    )
+    return HomeSection(t("home.team", loc), lines)
+
+
+def _schedules(schedules: list[Schedule], ref: PersonRef, now: datetime) -> HomeSection:
+    loc = ref.locale
+    lines = []
+    for schedule in sorted(schedules, key=lambda s: s.id):
+        zone = ZoneInfo(schedule.timezone or ref.timezone)
+        slot = next_slot(schedule.cadence, schedule.day, schedule.time, zone, now)
+        state = t("home.active" if schedule.active else "home.inactive", loc)
+        upcoming = format_moment(slot.local_due, loc) if schedule.active else "-"
+        lines.append(
+            t(
+                "home.schedule_line",
+                loc,
+                id=schedule.id,
+                theme=schedule.theme,
+                cadence=schedule.cadence,
+                state=state,
+                next=upcoming,
+            )
+        )
+    return HomeSection(t("home.schedules", loc), tuple(lines))

@@ -1,0 +1,105 @@
+"""Time off, the home view and linking chat accounts, through the engine."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.services.people import find_by_email
+from bot.storage.models import Occurrence, OutboxMessage
+from dialogs.messages import DirectoryUser
+from tests.testbot import Testbot, apply
+
+WEEKLY = """
+schedules:
+  - id: workload-weekly
+    theme: workload
+    cadence: weekly
+    day: thu
+    time: "14:00"
+    audience: {emails: [bram@example.org]}
+"""
+
+
+async def test_pause_records_prompts_without_sending_and_resume_ends_it(testbot: Testbot) -> None:
+    await apply(testbot, WEEKLY)
+    reply = await testbot.say("bram@example.org", "pause until 2027-04-05")
+    assert "Paused: no check-ins until Monday 5 April 2027" in reply[0].text
+    testbot.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
+    await testbot.tick()
+    assert testbot.adapter.sent == []
+    async with testbot.app.db.session() as session:
+        [occurrence] = list(await session.scalars(select(Occurrence)))
+        outbox = list(await session.scalars(select(OutboxMessage)))
+    assert occurrence.status == "paused" and outbox == []
+    resumed = await testbot.say("bram@example.org", "resume")
+    assert "Welcome back" in resumed[0].text
+    testbot.clock.set(datetime(2027, 4, 1, 12, 5, tzinfo=UTC))
+    await testbot.tick()
+    assert len(testbot.adapter.to("bram@example.org")) == 1
+
+
+async def test_bad_pause_dates_say_how_to_fix_them(testbot: Testbot) -> None:
+    bad = await testbot.say("anna@example.org", "pauze tot volgende week")
+    assert "pause until 2027-04-12" in bad[0].text
+    past = await testbot.say("bram@example.org", "pause until 2027-03-01")
+    assert "already passed" in past[0].text
+    long = await testbot.say("bram@example.org", "pause until 2029-01-01")
+    assert "a year at most" in long[0].text
+    dutch = await testbot.say("anna@example.org", "pauze tot 12-4-2027")
+    assert "maandag 12 april 2027" in dutch[0].text
+    not_paused = await testbot.say("bram@example.org", "resume")
+    assert "not paused" in not_paused[0].text
+
+
+async def test_home_shows_what_is_next_and_own_answers_with_visibility(testbot: Testbot) -> None:
+    await apply(testbot, WEEKLY)
+    await testbot.say("bram@example.org", "checkin five_ages")
+    for _ in testbot.app.banks["five_ages"].questions:
+        await testbot.say("bram@example.org", "2")
+    await testbot.say("bram@example.org", "yes")
+    await testbot.say("bram@example.org", "topic Working from home on Fridays")
+    view = await testbot.app.engine.home("console", "bram@example.org")
+    assert view is not None
+    sections = {s.title: s for s in view.sections}
+    assert "Thursday 25 March at 14:00" in sections["Next check-ins"].lines[0]
+    answers = sections["Your recent answers"].lines
+    assert any("(private)" in line for line in answers)
+    assert any("(shared)" in line for line in answers)
+    assert sections["Your topics"].lines == ("Working from home on Fridays",)
+    assert "Your team" not in sections
+
+
+async def test_home_adds_the_team_for_managers_and_schedules_for_hr(testbot: Testbot) -> None:
+    await apply(testbot, WEEKLY)
+    await testbot.say("bram@example.org", "topic Planning")
+    anna = await testbot.app.engine.home("console", "anna@example.org")
+    assert anna is not None
+    team = next(s for s in anna.sections if s.title == "Je team")
+    assert "Bram Jansen: 0 gedeelde antwoorden, 1 open onderwerpen" in team.lines
+    hr = await testbot.app.engine.home("console", "hr@example.org")
+    assert hr is not None
+    schedules = next(s for s in hr.sections if s.title == "Schema's (HR)")
+    assert schedules.lines[0].startswith("workload-weekly: workload, weekly, actief")
+    assert await testbot.app.engine.home("console", "ghost@example.org") is None
+    reply = await testbot.say("bram@example.org", "home")
+    assert "Your topics:" in reply[0].text and "- Planning" in reply[0].text
+
+
+async def test_directory_links_accounts_without_overriding_hr(testbot: Testbot) -> None:
+    users = [
+        DirectoryUser("slack", "U0BRAM", "Bram@Example.org", "Europe/Lisbon", "en-GB"),
+        DirectoryUser("slack", "U0NEW", "nobody@example.org", "Europe/Paris", "fr-FR"),
+        DirectoryUser("slack", "U0BRAM", "carla@example.org", "America/Chicago", "en-US"),
+    ]
+    changed = await testbot.app.engine.sync_directory(users)
+    assert changed == 1
+    async with testbot.app.db.session() as session:
+        bram = await find_by_email(session, "bram@example.org")
+        carla = await find_by_email(session, "carla@example.org")
+    assert bram is not None and carla is not None
+    assert bram.slack_user_id == "U0BRAM"
+    assert bram.timezone == "Europe/Amsterdam"  # set by HR in the org file: kept
+    assert carla.slack_user_id is None  # that id belongs to Bram already
+    assert await testbot.app.engine.sync_directory(users) == 0
