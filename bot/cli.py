@@ -18,7 +18,7 @@ from bot import runner
 from bot.bootstrap import App, StartupError, build_app, ensure_schema, make_clock
 from bot.clock import FixedClock, parse_moment
 from bot.config import ConfigError, Settings, load_settings, read_environment
-from bot.services import digests, org, planner, privacy, schedules
+from bot.services import digests, org, outbox, planner, privacy, schedules
 from bot.services.people import find_by_email, locale_of
 from bot.services.schedules import ScheduleFileError
 from dialogs.banks import BankError
@@ -170,6 +170,20 @@ async def cmd_export(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
+    rows = await outbox.list_outbox(app.db, tuple(args.status or ()), args.limit)
+    if args.json:
+        print_json([dataclasses.asdict(r) for r in rows])
+        return 0
+    for r in rows:
+        where = r.platform or "-"
+        why = f"  ({r.last_error})" if r.last_error else ""
+        state = f"{r.status}  via {where}  tries {r.attempts}{why}"
+        print(f"{r.id}  {r.email}  {r.theme} {r.kind}  {state}")
+    print(f"{len(rows)} messages")
+    return 0
+
+
 async def cmd_demo(app: App, args: argparse.Namespace) -> int:
     from bot import demo
 
@@ -231,6 +245,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="list without planning")
     p.add_argument("--json", action="store_true")
 
+    box = sub.add_parser("outbox", help="messages waiting to be sent").add_subparsers(
+        dest="outbox_command", required=True, metavar="ACTION"
+    )
+    p = command("list", cmd_outbox_list, "list outbox messages, newest first", box)
+    p.add_argument(
+        "--status", action="append", choices=("pending", "sending", "sent", "held", "failed")
+    )
+    p.add_argument("--limit", type=int, default=500)
+    p.add_argument("--json", action="store_true")
+
     p = command("digest", cmd_digest, "show a manager's team digest")
     p.add_argument("--manager", required=True, metavar="EMAIL")
     p.add_argument("--json", action="store_true")
@@ -267,6 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     # Migrations are routine; say so only when something goes wrong.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         if args.now:
             FixedClock(parse_moment(args.now))

@@ -188,3 +188,19 @@ def test_the_installed_command_runs_a_piped_conversation(workdir: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Commands:" in result.stdout
     assert "Stopped." in result.stdout
+
+
+def test_outbox_list_says_why_a_prompt_waits(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "org", "import", "org.csv")
+    run(capsys, "--now", "2027-03-22T08:00:00Z", "schedules", "apply", "schedules.yaml")
+    run(capsys, "tick", "--at", "2027-03-25T13:05:00Z")
+    run(capsys, "--now", "2027-03-25T13:06:00Z", "chat", "--as", "bram@example.org", stdin="")
+    _, out, _ = run(capsys, "outbox", "list", "--json")
+    rows = {r["email"]: r for r in json.loads(out)}
+    assert rows["bram@example.org"]["status"] == "sent"
+    assert rows["bram@example.org"]["platform"] == "console"
+    assert rows["anna@example.org"]["status"] == "pending"
+    _, out, _ = run(capsys, "outbox", "list", "--status", "sent")
+    assert "bram@example.org" in out and "anna@example.org" not in out

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dialogs.messages import Choice, Locale, Outbound, Question
+from dialogs.texts import t
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -194,7 +196,11 @@ def _question(question: Question, locale: Locale) -> list[dict[str, Any]]:
                 "errorMessage": label("text.required", locale),
             }
         )
-        echo = {"token": question.token, "input": TEXT_INPUT, "q": shorten(prompt, ECHO_CHARS, locale)}
+        echo = {
+            "token": question.token,
+            "input": TEXT_INPUT,
+            "q": shorten(prompt, ECHO_CHARS, locale),
+        }
         body.append(_action_set([_submit(label("send", locale), echo)]))
     elif len(question.choices) > MAX_BUTTONS:
         body.append(_choice_list(question, locale))
@@ -319,3 +325,44 @@ def already_handled(prompt: str, locale: Locale) -> dict[str, Any]:
 def plain(text: str, locale: Locale) -> dict[str, Any]:
     """A card with one literal text, for notices that have no Outbound."""
     return as_activity(adaptive_card(paragraphs(shorten(text, 2000, locale)), []))
+
+
+def replacement(submit: Mapping[str, Any], replies: Sequence[Outbound]) -> dict[str, Any] | None:
+    """What the answered card becomes, judged from the engine's replies; None to leave it.
+
+    The engine answers an accepted answer with the next step, an invalid one by asking the
+    same token again, and a click on an out-of-date card with its "already dealt with" or
+    "no check-in open" notice (recognised by their catalog texts).
+    """
+    ours = submit.get(SUBMIT_KEY)
+    if not isinstance(ours, Mapping) or not replies:
+        return None
+    recipient = replies[0].recipient
+    if recipient.person_id == 0:
+        return None  # not someone we know: nothing of theirs to update
+    locale = recipient.locale
+    token = str(ours.get("token") or "")
+    prompt = str(ours.get("q") or "")
+    notices = (t("checkin.stale", locale), t("checkin.none_open", locale))
+    if any(r.text.startswith(notices) for r in replies):
+        return already_handled(prompt, locale)
+    if any(r.question is not None and r.question.token == token for r in replies):
+        return None  # asked again: the answer was not valid, the card stays usable
+    value = _submitted_value(submit, ours)
+    if value in CONTROLS:
+        return control_done(prompt, value, locale)
+    return recorded(prompt, _answer_label(ours, value), locale)
+
+
+def _submitted_value(submit: Mapping[str, Any], ours: Mapping[str, Any]) -> str:
+    input_id = ours.get("input")
+    value = submit.get(input_id) if isinstance(input_id, str) else ours.get("value")
+    return value if isinstance(value, str) else ""
+
+
+def _answer_label(ours: Mapping[str, Any], value: str) -> str:
+    labels = ours.get("labels")
+    if isinstance(labels, Mapping) and isinstance(labels.get(value), str):
+        return str(labels[value])
+    shown = ours.get("label")
+    return shown if isinstance(shown, str) and shown else value

@@ -12,7 +12,9 @@ class ReferenceStore(Protocol):
     Entra object id, so people may be registered with either.
     """
 
-    async def save(self, user_id: str, aad_object_id: str | None, reference: dict[str, Any]) -> None:
+    async def save(
+        self, user_id: str, aad_object_id: str | None, reference: dict[str, Any]
+    ) -> None:
         """Create or replace the reference for this user."""
         ...
 
@@ -35,7 +37,9 @@ class MemoryReferenceStore:
     def __init__(self) -> None:
         self._rows: dict[str, tuple[str | None, dict[str, Any]]] = {}
 
-    async def save(self, user_id: str, aad_object_id: str | None, reference: dict[str, Any]) -> None:
+    async def save(
+        self, user_id: str, aad_object_id: str | None, reference: dict[str, Any]
+    ) -> None:
         self._rows.pop(user_id, None)  # re-insert so the newest comes last
         self._rows[user_id] = (aad_object_id, dict(reference))
 

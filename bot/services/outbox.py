@@ -138,3 +138,50 @@ class Dispatcher:
                 message.status = "pending"
                 message.next_attempt_at = now + backoff(message.attempts)
             report.errors.append(message.last_error)
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One message as operators see it: who, what, where it stands and why."""
+
+    id: int
+    email: str
+    theme: str
+    kind: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    platform: str | None
+    last_error: str | None
+    sent_at: datetime | None
+
+
+async def list_outbox(
+    db: Database, statuses: tuple[str, ...] = (), limit: int = 500
+) -> list[OutboxRow]:
+    async with db.session() as session:
+        query = (
+            select(OutboxMessage, Person.email, Occurrence.theme)
+            .join(Person, Person.id == OutboxMessage.person_id)
+            .join(Occurrence, Occurrence.id == OutboxMessage.occurrence_id)
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+        if statuses:
+            query = query.where(OutboxMessage.status.in_(statuses))
+        rows = await session.execute(query)
+        return [
+            OutboxRow(
+                id=m.id,
+                email=email,
+                theme=theme,
+                kind=m.kind,
+                status=m.status,
+                attempts=m.attempts,
+                next_attempt_at=m.next_attempt_at,
+                platform=m.platform,
+                last_error=m.last_error,
+                sent_at=m.sent_at,
+            )
+            for m, email, theme in rows
+        ]

@@ -34,7 +34,9 @@ class DatabaseReferenceStore:
         self._db = db
         self._clock = clock
 
-    async def save(self, user_id: str, aad_object_id: str | None, reference: dict[str, Any]) -> None:
+    async def save(
+        self, user_id: str, aad_object_id: str | None, reference: dict[str, Any]
+    ) -> None:
         row = {
             "user_id": user_id,
             "aad_object_id": aad_object_id,
@@ -48,7 +50,9 @@ class DatabaseReferenceStore:
             # One statement, so two instances saving the same user at once cannot clash.
             statement = statement.on_conflict_do_update(
                 index_elements=[TeamsConversation.user_id],
-                set_={k: statement.excluded[k] for k in ("aad_object_id", "reference", "updated_at")},
+                set_={
+                    k: statement.excluded[k] for k in ("aad_object_id", "reference", "updated_at")
+                },
             )
             await session.execute(statement)
 

@@ -1,0 +1,394 @@
+"""Microsoft Teams through botbuilder's CloudAdapter: /api/messages in, cards and proactive
+messages out, conversation references kept in a ReferenceStore."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import (
+    Activity,
+    Attachment,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+
+from adapters.teams import cards, convert
+from adapters.teams.references import ReferenceStore
+from adapters.teams.speedups import ReusingAuthentication, speed_up
+from dialogs.channel import InboundHandler
+from dialogs.messages import Inbound, Locale, MessageRef, Outbound, PersonRef
+
+log = logging.getLogger(__name__)
+
+CHANNEL_ID = "msteams"
+APP_TYPES = {"multitenant": "MultiTenant", "singletenant": "SingleTenant"}
+APP_TYPES["userassignedmsi"] = "UserAssignedMSI"
+INSTALL_ACTIONS = frozenset({"add"})
+UNINSTALL_ACTIONS = frozenset({"remove"})
+
+
+class TeamsConfigError(ValueError):
+    """The Teams settings are unsafe or incomplete; the message says what to set."""
+
+
+def check_settings(
+    *, profile: str, app_id: str, app_password: str, app_type: str, tenant_id: str
+) -> list[str]:
+    """Every problem with the Teams settings, each with how to fix it; empty when fine.
+
+    Fails closed: without an app id nobody's requests can be authenticated, which is only
+    acceptable on a developer's machine.
+    """
+    problems: list[str] = []
+    kind = app_type.strip().lower() or "multitenant"
+    if not app_id and profile != "development":
+        problems.append(
+            "MicrosoftAppId is empty, so Teams requests could not be authenticated; set "
+            "MicrosoftAppId and MicrosoftAppPassword from the Azure Bot registration "
+            "(only JAARROND_PROFILE=development may run Teams without them)"
+        )
+    if kind not in APP_TYPES:
+        problems.append(
+            f"MicrosoftAppType '{app_type}' is not one of MultiTenant, SingleTenant, "
+            "UserAssignedMSI"
+        )
+    if app_id and kind in ("multitenant", "singletenant") and not app_password:
+        problems.append(f"MicrosoftAppPassword is empty; a {APP_TYPES[kind]} bot needs its secret")
+    if app_password and not app_id:
+        problems.append("MicrosoftAppPassword is set but MicrosoftAppId is empty; set both")
+    if app_id and kind in ("singletenant", "userassignedmsi") and not tenant_id:
+        problems.append(f"MicrosoftAppTenantId is empty; a {APP_TYPES[kind]} bot needs it")
+    return problems
+
+
+@dataclass(frozen=True)
+class _SdkConfiguration:
+    """The attribute names ConfigurationBotFrameworkAuthentication reads."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+
+
+def _hashed(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class TeamsAdapter:
+    """The ChatAdapter for Teams personal chats."""
+
+    platform = "teams"
+
+    def __init__(
+        self,
+        *,
+        app_id: str,
+        app_password: str,
+        references: ReferenceStore,
+        app_type: str = "MultiTenant",
+        tenant_id: str = "",
+        allowed_tenants: Iterable[str] = (),
+        profile: str = "development",
+        service_url: str = "",
+        default_locale: Locale = "nl",
+        speedups: bool = True,
+    ) -> None:
+        problems = check_settings(
+            profile=profile,
+            app_id=app_id,
+            app_password=app_password,
+            app_type=app_type,
+            tenant_id=tenant_id,
+        )
+        if problems:
+            raise TeamsConfigError("\n".join(f"- {p}" for p in problems))
+        if not app_id:
+            log.warning("Teams requests are NOT authenticated (no MicrosoftAppId; development)")
+        self._app_id = app_id
+        self._references = references
+        self._allowed = frozenset(t.strip() for t in allowed_tenants if t.strip())
+        self._service_url = service_url
+        # The tenant new 1:1 conversations are created in: the bot's own (single tenant),
+        # else the one tenant the allowlist admits.
+        sole = next(iter(self._allowed)) if len(self._allowed) == 1 else ""
+        self._tenant = tenant_id or sole
+        self._default_locale = default_locale
+        sdk = _SdkConfiguration(
+            APP_ID=app_id,
+            APP_PASSWORD=app_password,
+            APP_TYPE=APP_TYPES.get(app_type.strip().lower(), "MultiTenant"),
+            APP_TENANTID=tenant_id,
+        )
+        self._cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(sdk))
+        self._reusing: ReusingAuthentication | None = speed_up(self._cloud) if speedups else None
+        self._handler: InboundHandler | None = None
+        self._known: set[str] = set()
+        # The last reference saved per user, so an unchanged one is not written again.
+        self._saved: dict[str, dict[str, Any]] = {}
+
+    # ---- the ChatAdapter port ---------------------------------------------------------------
+
+    def mount(self, on_inbound: InboundHandler) -> None:
+        self._handler = on_inbound
+
+    def can_reach(self, person: PersonRef) -> bool:
+        user = person.teams_user_id
+        return bool(user) and (user in self._known or self._can_create())
+
+    async def send(self, out: Outbound) -> MessageRef:
+        """Proactive: through the stored conversation, or a new 1:1 conversation."""
+        user = out.recipient.teams_user_id
+        if not user:
+            raise LookupError(f"{out.recipient.email} has no Teams user id")
+        stored = await self._references.load(user)
+        if stored is not None:
+            reference = ConversationReference().deserialize(stored)
+        elif self._can_create():
+            reference = await self._create_conversation(user)
+        else:
+            raise LookupError(
+                f"no Teams conversation with {user} yet; they need to open the app once, or "
+                "set JAARROND_TEAMS_SERVICE_URL and the tenant so the bot can start one"
+            )
+        return await self._send_to(reference, _activity(cards.render(out)))
+
+    async def start(self) -> None:
+        self._known |= await self._references.known_ids()
+
+    async def stop(self) -> None:
+        if self._reusing is not None:
+            await self._reusing.close()
+
+    def route_hook(self) -> Callable[[web.Application], None]:
+        """Adds POST /api/messages to the shared aiohttp application."""
+
+        def hook(app: web.Application) -> None:
+            app.router.add_post("/api/messages", self.handle_http)
+
+        return hook
+
+    # ---- inbound HTTP -----------------------------------------------------------------------
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """Authenticate, check the tenant, then run the turn; nothing is written before."""
+        if request.content_type != "application/json":
+            return web.Response(status=415)
+        try:
+            body = await request.json()
+            if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+                raise ValueError("not an activity")
+            activity = Activity().deserialize(body)
+        except Exception:  # any malformed body: JSON, shape, or msrest deserialization
+            return web.Response(status=400)
+        header = request.headers.get("Authorization", "")
+        auth = self._cloud.bot_framework_authentication
+        try:
+            authenticated = await auth.authenticate_request(activity, header)
+        except PermissionError:
+            return web.Response(status=401)
+        except (aiohttp.ClientError, ConnectionError, TimeoutError):
+            log.warning("could not fetch the Bot Framework signing keys", exc_info=True)
+            return web.Response(status=503)
+        except Exception:  # a malformed or forged token fails in many ways; all are 401
+            log.info("rejected a Teams request with an invalid token", exc_info=True)
+            return web.Response(status=401)
+        if not convert.tenant_allowed(body, self._allowed):
+            log.warning("rejected a Teams activity from tenant %r", convert.tenant_id(body))
+            return web.Response(status=403)
+        try:
+            invoke = await self._cloud.process_activity(
+                authenticated, activity, partial(self._turn, body)
+            )
+        except Exception:
+            log.exception("handling a Teams activity failed")
+            return web.Response(status=500)
+        if invoke is not None:
+            return web.json_response(serializer_helper(invoke.body), status=invoke.status)
+        return web.Response(status=201)
+
+    # ---- turns ------------------------------------------------------------------------------
+
+    async def _turn(self, body: Mapping[str, Any], context: TurnContext) -> None:
+        kind = body.get("type")
+        personal = convert.is_personal(body)
+        if personal and convert.user_id(body):
+            action = str(body.get("action") or "")
+            if kind == "installationUpdate" and action in UNINSTALL_ACTIONS:
+                await self._forget(convert.user_id(body))
+                return
+            if kind in ("message", "conversationUpdate", "installationUpdate"):
+                await self._remember(context.activity, body)
+        if kind == "message":
+            await self._message(context, body, personal)
+        elif personal and _is_install(body):
+            await self._welcome(context, body)
+
+    async def _message(self, context: TurnContext, body: Mapping[str, Any], personal: bool) -> None:
+        if not personal:
+            # Check-ins are private: never answered where others can read along.
+            notice = cards.label("personal_only", self._locale_of(body))
+            await context.send_activity(_activity(cards.plain(notice, self._locale_of(body))))
+            return
+        inbound = convert.to_inbound(body)
+        if inbound is None:
+            return
+        replies = await self._handle(inbound)
+        reply_to = body.get("replyToId")
+        if inbound.token and isinstance(reply_to, str) and reply_to:
+            await self._replace_card(context, reply_to, body.get("value"), replies)
+        for out in replies:
+            await context.send_activity(_activity(cards.render(out)))
+
+    async def _welcome(self, context: TurnContext, body: Mapping[str, Any]) -> None:
+        """On install, the engine's help; once per conversation, whichever event comes."""
+        conversation = str((body.get("conversation") or {}).get("id") or "")
+        inbound = Inbound(
+            platform=convert.PLATFORM,
+            user_id=convert.user_id(body),
+            text="help",
+            event_id=f"welcome:{_hashed(conversation)}",
+            display_name=str((body.get("from") or {}).get("name") or ""),
+        )
+        for out in await self._handle(inbound):
+            await context.send_activity(_activity(cards.render(out)))
+
+    async def _handle(self, inbound: Inbound) -> list[Outbound]:
+        if self._handler is None:
+            raise RuntimeError("mount the engine before serving Teams")
+        return list(await self._handler(inbound))
+
+    async def _replace_card(
+        self, context: TurnContext, card_id: str, submit: Any, replies: list[Outbound]
+    ) -> None:
+        """Swap the answered card for what was recorded, so no stale buttons remain."""
+        if not isinstance(submit, Mapping):
+            return
+        replacement = cards.replacement(submit, replies)
+        if replacement is None:
+            return
+        activity = _activity(replacement)
+        activity.id = card_id
+        try:
+            await context.update_activity(activity)
+        except Exception:  # cosmetic: the answer is stored whatever happens to the card
+            log.warning("could not replace an answered Teams card", exc_info=True)
+
+    # ---- references -------------------------------------------------------------------------
+
+    async def _remember(self, activity: Activity, body: Mapping[str, Any]) -> None:
+        reference = TurnContext.get_conversation_reference(activity)
+        reference.activity_id = None  # proactive messages start new messages, not replies
+        tenant = convert.tenant_id(body)
+        if tenant and reference.conversation is not None:
+            # The SDK reads only "tenantID"; Teams sends "tenantId". Keep it for later.
+            reference.conversation.tenant_id = tenant
+        await self._store(convert.user_id(body), convert.aad_object_id(body), reference)
+
+    async def _store(
+        self, user: str, aad_object_id: str | None, reference: ConversationReference
+    ) -> None:
+        data: dict[str, Any] = reference.serialize()
+        if self._saved.get(user) == data:
+            return
+        await self._references.save(user, aad_object_id, data)
+        self._saved[user] = data
+        self._known.update(i for i in (user, aad_object_id) if i)
+
+    async def _forget(self, user: str) -> None:
+        await self._references.forget(user)
+        self._saved.pop(user, None)
+        self._known.discard(user)
+
+    def _can_create(self) -> bool:
+        return bool(self._service_url and self._tenant)
+
+    async def _create_conversation(self, user: str) -> ConversationReference:
+        """POST /v3/conversations for a 1:1 chat; the user may be a 29: id or an Entra id."""
+        bot = ChannelAccount(id=self._app_id) if self._app_id else None
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=bot,
+            members=[ChannelAccount(id=user)],
+            tenant_id=self._tenant,
+            channel_data={"tenant": {"id": self._tenant}},
+        )
+        created: list[Activity] = []
+
+        async def capture(context: TurnContext) -> None:
+            created.append(context.activity)
+
+        await self._cloud.create_conversation(
+            self._app_id, capture, parameters, CHANNEL_ID, self._service_url
+        )
+        reference = ConversationReference(
+            channel_id=CHANNEL_ID,
+            service_url=self._service_url,
+            bot=bot,
+            user=ChannelAccount(id=user),
+            conversation=ConversationAccount(
+                id=created[0].conversation.id,
+                conversation_type="personal",
+                tenant_id=self._tenant,
+            ),
+        )
+        aad_object_id = None if user.startswith("29:") else user
+        await self._store(user, aad_object_id, reference)
+        return reference
+
+    async def _send_to(self, reference: ConversationReference, activity: Activity) -> MessageRef:
+        reference.activity_id = None
+        sent: list[Any] = []
+
+        async def deliver(context: TurnContext) -> None:
+            # Straight to the adapter: TurnContext.send_activity would make this a reply to
+            # the made-up id of the SDK's continuation event.
+            outgoing = TurnContext.apply_conversation_reference(activity, reference)
+            sent.extend(await context.adapter.send_activities(context, [outgoing]))
+
+        await self._cloud.continue_conversation(reference, deliver, bot_app_id=self._app_id)
+        message_id = sent[0].id if sent and sent[0] is not None else ""
+        return MessageRef(self.platform, reference.conversation.id, message_id or "")
+
+    def _locale_of(self, body: Mapping[str, Any]) -> Locale:
+        locale = str(body.get("locale") or "").lower()
+        if locale.startswith("nl"):
+            return "nl"
+        if locale.startswith("en"):
+            return "en"
+        return self._default_locale
+
+
+def _activity(data: Mapping[str, Any]) -> Activity:
+    """The SDK's Activity for a rendered message (built directly: cheaper than msrest)."""
+    attachments = [
+        Attachment(content_type=a["contentType"], content=a["content"])
+        for a in data.get("attachments") or []
+    ]
+    return Activity(type=data["type"], attachments=attachments)
+
+
+def _is_install(body: Mapping[str, Any]) -> bool:
+    """The app was added to a personal chat: Teams says so in one or both of two ways."""
+    if body.get("type") == "installationUpdate":
+        return body.get("action") in INSTALL_ACTIONS
+    if body.get("type") != "conversationUpdate":
+        return False
+    bot = (body.get("recipient") or {}).get("id")
+    return any(
+        isinstance(m, Mapping) and m.get("id") == bot for m in body.get("membersAdded") or []
+    )
