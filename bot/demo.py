@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 import logging
 import random
 import sys
@@ -48,32 +49,12 @@ START = datetime(2027, 1, 4, 7, 0, tzinfo=UTC)
 START_DAY = START.date()
 DOMAIN = "example.org"
 THEMES = ("workload", "five_ages", "relationship")
-SCHEDULES_YAML = """\
-defaults:
-  timezone: Europe/Amsterdam
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-  - id: five-ages-monthly
-    theme: five_ages
-    cadence: monthly
-    day: tue
-    time: "10:00"
-    audience: all
-  - id: relationship-quarterly
-    theme: relationship
-    cadence: quarterly
-    day: wed
-    time: "10:00"
-    audience: all
-"""
-SCHEDULES_SUMMARY = (
-    "workload weekly (thu 14:00), five_ages monthly (first tue 10:00), "
-    "relationship quarterly (first wed 10:00), each in the person's own time zone"
+# (id, theme, cadence, day, time): the day of a monthly or quarterly schedule is the
+# first such weekday of the period. Times are read in each person's own time zone.
+SCHEDULES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("workload-weekly", "workload", "weekly", "thu", "14:00"),
+    ("five-ages-monthly", "five_ages", "monthly", "tue", "10:00"),
+    ("relationship-quarterly", "relationship", "quarterly", "wed", "10:00"),
 )
 # A persona answering the same prompt over and over is a bug in the demo, not a story.
 MAX_TURNS = 40
@@ -156,6 +137,33 @@ def org_csv(people: Iterable[Persona]) -> str:
     return buffer.getvalue()
 
 
+def schedules_yaml(people: Iterable[Persona]) -> str:
+    """The schedules file HR would apply: every check-in goes to everyone with a manager.
+
+    The managers and HR have no manager in this small organisation, so nobody would
+    read their answers; leaving them out keeps the year short to simulate.
+    """
+    audience = json.dumps({"emails": [p.email for p in people if p.manager]})
+    lines = ["defaults:", "  timezone: Europe/Amsterdam", "schedules:"]
+    for sid, theme, cadence, day, time in SCHEDULES:
+        lines += [
+            f"  - id: {sid}",
+            f"    theme: {theme}",
+            f"    cadence: {cadence}",
+            f"    day: {day}",
+            f'    time: "{time}"',
+            f"    audience: {audience}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def schedules_summary() -> str:
+    return ", ".join(
+        f"{theme} {cadence} ({'' if cadence == 'weekly' else 'first '}{day} {time})"
+        for _, theme, cadence, day, time in SCHEDULES
+    )
+
+
 # ---- how the year weighs on them ---------------------------------------------------------
 
 WORKLOAD_TOPICS = frozenset({"demands", "effort_balance", "recovery"})
@@ -166,7 +174,7 @@ RELATION_TOPICS = frozenset(
 STORY_TOPICS: dict[Story, frozenset[str]] = {
     "steady": frozenset(),
     "peak": WORKLOAD_TOPICS | {"health"},
-    "home": frozenset({"private_situation", "health", "recovery"}),
+    "home": frozenset({"private_situation", "health", "recovery", "calendar"}),
     "drift": RELATION_TOPICS | {"effort_balance", "recovery"},
 }
 
@@ -190,7 +198,7 @@ def story_level(story: Story, day: date) -> float:
         )
     if story == "home":
         # Something changes at home a month in; it eases in the second half of the year.
-        after = [START_DAY + timedelta(days=d) for d in (26, 33, 180, 400)]
+        after = [START_DAY + timedelta(days=d) for d in (21, 28, 180, 400)]
         return 0.9 * _trapezoid(day, *after)
     if story == "drift":
         return 0.85 * min((day - START_DAY).days / 364, 1.0)
@@ -391,7 +399,7 @@ class Actor:
             raw = usual + direction * 2.3 * level + self.rng.gauss(0, 0.45)
             return str(min(5, max(1, round(raw))))
         if question.kind == "text":
-            return self._text(question.question_id, day)
+            return self._text(question.question_id, level)
         # Typed as the option's number, as most people in a chat do.
         return str(choices.index(self._choose(question, level)) + 1)
 
@@ -403,9 +411,8 @@ class Actor:
         calm, strained = CHOICES.get(question.question_id, (question.valid_values(), ()))
         return self.rng.choice(strained if level > 0.4 and strained else calm)
 
-    def _text(self, question_id: str, day: date) -> str:
-        strained = story_level(self.persona.story, day) >= 0.4
-        phrases = TEXTS.get((question_id, strained), ANY_TEXT)
+    def _text(self, question_id: str, level: float) -> str:
+        phrases = TEXTS.get((question_id, level >= 0.4), ANY_TEXT)
         return self.rng.choice(phrases.of(self.persona.locale))
 
     def _share(self, day: date) -> str:
@@ -690,7 +697,8 @@ def header(seed: int, weeks: int) -> list[str]:
         f"Jaarrond demo: seed {seed}, {weeks} weeks from Monday {START:%Y-%m-%d} "
         "on a simulated clock",
         f"People: {len(PEOPLE)} in {org}",
-        f"Schedules: {SCHEDULES_SUMMARY}",
+        f"Schedules for everyone with a manager: {schedules_summary()}, "
+        "each at the person's own local time",
         "Stories:",
         *stories,
         "Everyone else answers around their usual, sometimes skips, says later or keeps "
@@ -802,7 +810,7 @@ async def _simulate(
     progress: TextIO,
 ) -> int:
     await import_org(app.db, org_csv(PEOPLE), clock.now())
-    await apply_schedules(app.db, SCHEDULES_YAML, app.banks.keys(), clock.now())
+    await apply_schedules(app.db, schedules_yaml(PEOPLE), app.banks.keys(), clock.now())
     channel = PersonaChannel()
     app.add_adapter(channel)
     questions = {q.question_id: q for bank in app.banks.values() for q in bank.questions}

@@ -10,7 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import Clock, SystemClock
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
-from bot.services.planner import DueCheckin, plan
+from bot.services.planner import DueCheckin, expire, plan
 from bot.storage.database import Database
 from dialogs.banks import Bank
 
@@ -29,6 +29,7 @@ class Ticker:
     dispatcher: Dispatcher
 
     async def tick(self) -> list[DueCheckin]:
+        await expire(self.db, self.clock.now())
         due = await plan(self.db, self.clock.now(), self.banks, self.defaults)
         report = await self.dispatcher.dispatch()
         if due or report.sent or report.failed:

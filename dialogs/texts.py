@@ -142,6 +142,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Prima, ik vraag het je opnieuw op {when}.",
         "Fine, I'll ask you again on {when}.",
     ),
+    "checkin.reminder": (
+        "Een herinnering: je check-in staat nog open. Het kost maar een minuutje.",
+        "A reminder: your check-in is still open. It only takes a minute.",
+    ),
     "checkin.resumed": (
         "Hier is je check-in weer, waar je gebleven was.",
         "Here is your check-in again, where you left off.",

@@ -56,7 +56,7 @@ async def test_a_period_is_planned_once_however_often_it_ticks(testbot: Testbot)
     assert await _plan(testbot, at) == []
     assert await _plan(testbot, datetime(2027, 3, 25, 13, 6, tzinfo=UTC)) == []
     assert await _count(testbot, Occurrence) == 4
-    assert await _count(testbot, OutboxMessage) == 4
+    assert await _count(testbot, OutboxMessage) == 8  # a prompt and a reminder each
     next_week = await _plan(testbot, datetime(2027, 4, 1, 12, 5, tzinfo=UTC))
     assert len(next_week) == 4
 
@@ -112,7 +112,13 @@ async def test_dispatch_sends_first_questions_and_keeps_the_unreachable(testbot:
     assert first.recipient.locale == "en"
     assert testbot.adapter.to("anna@example.org")[0].title.startswith("Werk")
     async with testbot.app.db.session() as session:
-        rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        rows = list(
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == "prompt")
+                .order_by(OutboxMessage.id)
+            )
+        )
     statuses = sorted(r.status for r in rows)
     assert statuses == ["pending", "pending", "sent", "sent"]  # HR and Kolkata wait
     for waiting in (r for r in rows if r.status == "pending"):
@@ -155,7 +161,9 @@ async def test_a_failed_send_is_retried_later_not_lost(testbot: Testbot) -> None
     await testbot.tick()
     assert flaky.calls == 1  # back-off: not retried in the same minute
     async with testbot.app.db.session() as session:
-        [row] = list(await session.scalars(select(OutboxMessage)))
+        [row] = list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "prompt"))
+        )
     assert row.status == "pending"
     assert row.attempts == 1
     assert row.last_error == "ConnectionError: platform unavailable"
@@ -171,3 +179,45 @@ async def test_the_scheduler_ticks_every_minute_starting_now(testbot: Testbot) -
         assert job.next_run_time is not None
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_one_reminder_for_an_unfinished_checkin_then_expiry(testbot: Testbot) -> None:
+    await apply(
+        testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {emails: [bram@example.org]}")
+    )
+    testbot.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
+    await testbot.tick()
+    await testbot.say("bram@example.org", "2")  # answers one question, then walks away
+    testbot.clock.set(datetime(2027, 3, 26, 13, 0, tzinfo=UTC))  # a day later
+    await testbot.tick()
+    reminder = testbot.adapter.to("bram@example.org")[-1]
+    assert reminder.text.startswith("A reminder")
+    assert reminder.question is not None
+    assert reminder.question.question_id == "workload.demands_nature"
+    testbot.clock.set(datetime(2027, 3, 27, 13, 0, tzinfo=UTC))
+    await testbot.tick()
+    assert len(testbot.adapter.to("bram@example.org")) == 2  # one reminder, no nagging
+    testbot.clock.set(datetime(2027, 4, 1, 12, 0, tzinfo=UTC))  # next week's prompt is due
+    await testbot.tick()
+    async with testbot.app.db.session() as session:
+        statuses = list(await session.scalars(select(Occurrence.status).order_by(Occurrence.id)))
+    assert statuses == ["expired", "open"]
+    assert testbot.adapter.to("bram@example.org")[-1].question is not None
+
+
+async def test_no_reminder_once_the_checkin_is_done(testbot: Testbot) -> None:
+    await apply(
+        testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {emails: [bram@example.org]}")
+    )
+    testbot.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
+    await testbot.tick()
+    for _ in testbot.app.banks["workload"].questions:
+        await testbot.say("bram@example.org", "skip")
+    testbot.clock.set(datetime(2027, 3, 26, 13, 5, tzinfo=UTC))
+    await testbot.tick()
+    assert len(testbot.adapter.to("bram@example.org")) == 1
+    async with testbot.app.db.session() as session:
+        kinds = dict(
+            (await session.execute(select(OutboxMessage.kind, OutboxMessage.status))).all()
+        )
+    assert kinds == {"prompt": "sent", "reminder": "cancelled"}

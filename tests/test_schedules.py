@@ -57,6 +57,7 @@ def test_issue_example_parses_as_written() -> None:
             working_days=("mon", "tue", "wed", "thu", "fri"),
             grace_minutes=12 * 60,
             active=True,
+            remind_minutes=24 * 60,
         )
     ]
 
@@ -246,7 +247,7 @@ extra: true
         "for example {emails: [anna@example.com]}",
         "schedule 'Bad Id': locale 'de' is not supported; use nl or en",
         "schedule 'y': unknown field 'colour'; known fields are id, theme, cadence, day, time, "
-        "audience, timezone, locale, working_days, grace, active",
+        "audience, timezone, locale, working_days, grace, remind_after, active",
         "schedule 'y': day '31' is not a weekday or a day number 1-28; use for example "
         "thu (the first Thursday) or 15 (days 29-31 do not occur in every month)",
         "schedule 'y': working_days ['mon', 'someday'] is not a list of weekdays; "
@@ -581,3 +582,17 @@ async def add_person(db: Database, email: str) -> None:
                 updated_at=NOW,
             )
         )
+
+
+def test_reminders_are_daily_by_default_and_can_be_turned_off() -> None:
+    [default] = parse_schedules(ISSUE_EXAMPLE, THEMES)
+    assert default.remind_minutes == 24 * 60
+    quiet = ISSUE_EXAMPLE.replace("audience: all", "audience: all\n    remind_after: off")
+    assert parse_schedules(quiet, THEMES)[0].remind_minutes is None
+    soon = ISSUE_EXAMPLE.replace("audience: all", "audience: all\n    remind_after: 3h")
+    assert parse_schedules(soon, THEMES)[0].remind_minutes == 180
+    bad = ISSUE_EXAMPLE.replace("audience: all", "audience: all\n    remind_after: 8d")
+    assert parse_errors(bad) == [
+        "schedule 'workload-weekly': remind_after '8d' would overlap the next weekly period; "
+        "use less than 7d"
+    ]

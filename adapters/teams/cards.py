@@ -196,21 +196,10 @@ def _question(question: Question, locale: Locale) -> list[dict[str, Any]]:
                 "errorMessage": label("text.required", locale),
             }
         )
-        echo = {
-            "token": question.token,
-            "input": TEXT_INPUT,
-            "q": shorten(prompt, ECHO_CHARS, locale),
-        }
-        body.append(_action_set([_submit(label("send", locale), echo)]))
+        body.append(_action_set([_send(question, TEXT_INPUT, prompt, locale)]))
     elif len(question.choices) > MAX_BUTTONS:
         body.append(_choice_list(question, locale))
-        echo = {
-            "token": question.token,
-            "input": CHOICE_INPUT,
-            "q": shorten(prompt, ECHO_CHARS, locale),
-            "labels": {c.value: shorten(c.label, LABEL_CHARS, locale) for c in question.choices},
-        }
-        body.append(_action_set([_submit(label("send", locale), echo)]))
+        body.append(_action_set([_send(question, CHOICE_INPUT, prompt, locale)]))
     elif question.choices:
         buttons = [
             _submit(shorten(c.label, LABEL_CHARS, locale), _echo(question.token, c, prompt, locale))
@@ -221,6 +210,18 @@ def _question(question: Question, locale: Locale) -> list[dict[str, Any]]:
         hint = shorten(question.hint, PROMPT_CHARS, locale)
         body.append(rich(run(hint, isSubtle=True, size="Small"), spacing="Small"))
     return body
+
+
+def _send(question: Question, input_id: str, prompt: str, locale: Locale) -> dict[str, Any]:
+    """The submit button under an input; the answer travels in the input's own field."""
+    echo: dict[str, Any] = {
+        "token": question.token,
+        "input": input_id,
+        "q": shorten(prompt, ECHO_CHARS, locale),
+    }
+    if input_id == CHOICE_INPUT:
+        echo["labels"] = {c.value: shorten(c.label, LABEL_CHARS, locale) for c in question.choices}
+    return _submit(label("send", locale), echo)
 
 
 def _choice_list(question: Question, locale: Locale) -> dict[str, Any]:

@@ -28,9 +28,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
-from multidict import CIMultiDict
 from botbuilder.schema import Activity
-from botframework.connector.auth import (
+from botframework.connector.auth import (  # type: ignore[import-untyped]
     AuthenticateRequestResult,
     AuthenticationConstants,
     BotFrameworkAuthentication,
@@ -38,10 +37,12 @@ from botframework.connector.auth import (
     ConnectorFactory,
 )
 from msrest.exceptions import ClientRequestError
-from msrest.pipeline import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline, Request, Response
+from msrest.pipeline import Request, Response
+from msrest.pipeline.async_abc import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http import HTTPClientResponse
 from msrest.universal_http.requests import ClientRetryPolicy
+from multidict import CIMultiDict
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,10 @@ REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=30)
 def fix_retry_policy() -> None:
     """Idempotent: msrest only ever tests membership in `safe_codes`, so a frozenset of the
     same codes builds the identical retry list, in microseconds instead of ~13 ms."""
-    if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
-        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+    codes = ClientRetryPolicy.safe_codes
+    if not isinstance(codes, frozenset):
+        # setattr: msrest declares a list; anything supporting `in` is all it needs.
+        setattr(ClientRetryPolicy, "safe_codes", frozenset(codes))  # noqa: B010
 
 
 def _app_id(claims_identity: ClaimsIdentity) -> str:
@@ -72,7 +75,7 @@ def _app_id(claims_identity: ClaimsIdentity) -> str:
     return str(value or "")
 
 
-class _BufferedResponse(HTTPClientResponse):  # type: ignore[misc]
+class _BufferedResponse(HTTPClientResponse):
     """An HTTP response read to the end, as msrest's deserializers expect."""
 
     def __init__(self, request: Any, status: int, headers: Mapping[str, str], body: bytes) -> None:
@@ -86,7 +89,7 @@ class _BufferedResponse(HTTPClientResponse):  # type: ignore[misc]
         return self._body
 
 
-class _AiohttpSender(AsyncHTTPSender):  # type: ignore[misc]
+class _AiohttpSender(AsyncHTTPSender[Any, Any]):
     """msrest's last pipeline step, on a shared aiohttp session instead of requests+threads."""
 
     def __init__(self, session: aiohttp.ClientSession) -> None:
@@ -98,7 +101,7 @@ class _AiohttpSender(AsyncHTTPSender):  # type: ignore[misc]
     async def __aexit__(self, *exc_details: object) -> None:
         return None  # the session belongs to ReusingAuthentication
 
-    async def send(self, request: Request, **config: Any) -> Response:
+    async def send(self, request: Request[Any], **config: Any) -> Response[Any, Any]:
         http = request.http_request
         for attempt in range(RETRIES + 1):
             try:
@@ -131,7 +134,7 @@ def _retry_after(headers: Mapping[str, str], attempt: int) -> float:
         return _backoff(attempt)
 
 
-class _BearerPolicy(AsyncHTTPPolicy):  # type: ignore[misc]
+class _BearerPolicy(AsyncHTTPPolicy[Any, Any]):
     """Adds the bot's token; MSAL's blocking fetch runs in a thread, not on the loop."""
 
     def __init__(self, credentials: Any) -> None:
@@ -155,9 +158,10 @@ class _BearerPolicy(AsyncHTTPPolicy):  # type: ignore[misc]
                 self._expires = time.monotonic() + TOKEN_REUSE_SECONDS
         return self._header
 
-    async def send(self, request: Request, **kwargs: Any) -> Response:
+    async def send(self, request: Request[Any], **kwargs: Any) -> Response[Any, Any]:
         if self._credentials is not None and not self._anonymous():
             request.http_request.headers["Authorization"] = await self._authorization()
+        assert self.next is not None  # set when the pipeline is built
         return await self.next.send(request, **kwargs)
 
 

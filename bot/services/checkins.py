@@ -94,6 +94,14 @@ class CheckinService:
         lead = t("checkin.resumed", ctx.person.locale) if resumed else ""
         return checkin.prompt(_state(occurrence), ctx, lead=lead)
 
+    async def remind(self, session: AsyncSession, occurrence: Occurrence) -> Outbound:
+        """The question the person stopped at, once more, introduced as a reminder."""
+        person = await session.get_one(Person, occurrence.person_id)
+        ctx = await self._context(session, person, occurrence)
+        return checkin.prompt(
+            _state(occurrence), ctx, lead=t("checkin.reminder", ctx.person.locale)
+        )
+
     async def handle(
         self, session: AsyncSession, person: Person, event: checkin.Event, now: datetime
     ) -> list[Outbound] | None:

@@ -18,7 +18,7 @@ from bot.services.worktime import next_working_morning
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
 from dialogs.channel import ChatAdapter
-from dialogs.messages import PersonRef
+from dialogs.messages import Outbound, PersonRef
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,13 @@ def route(person: PersonRef, adapters: Mapping[str, ChatAdapter]) -> ChatAdapter
         if adapter is not None and adapter.can_reach(person):
             return adapter
     return None
+
+
+def _still_wanted(kind: str, status: str) -> bool:
+    """A prompt goes out while its check-in waits; a reminder only while it is open."""
+    if kind == "reminder":
+        return status == "open"
+    return status in ("planned", "snoozed", "queued")
 
 
 @dataclass
@@ -81,8 +88,8 @@ class Dispatcher:
                 return  # taken meanwhile
             occurrence = await session.get_one(Occurrence, message.occurrence_id)
             person = await session.get_one(Person, message.person_id)
-            if occurrence.status not in ("planned", "snoozed", "queued"):
-                message.status = "sent" if occurrence.status != "expired" else "failed"
+            if not _still_wanted(message.kind, occurrence.status):
+                message.status = "cancelled"
                 return
             ref = person_ref(person, self.checkins.defaults)
             if is_paused(person, local_today(ref.timezone, now)):
@@ -103,7 +110,11 @@ class Dispatcher:
                 message.next_attempt_at = now + UNREACHABLE_RETRY
                 report.unreachable += 1
                 return
-            out = await self.checkins.deliver(session, occurrence, now)
+            out: Outbound | None
+            if message.kind == "reminder":
+                out = await self.checkins.remind(session, occurrence)
+            else:
+                out = await self.checkins.deliver(session, occurrence, now)
             if out is None:
                 message.status = "held"
                 report.held += 1

@@ -8,16 +8,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.calendar import Slot, slot_for
+from bot.services.calendar import Slot, next_slot, slot_for
 from bot.services.pauses import is_paused
 from bot.services.people import Defaults
 from bot.storage.database import Database
 from bot.storage.models import Department, Occurrence, OutboxMessage, Person, Schedule
 from bot.storage.sql import insert_new
 from dialogs.banks import Bank
+
+# Statuses of a check-in the person has not finished.
+UNFINISHED = ("planned", "queued", "open", "snoozed")
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,7 @@ async def plan(
                 session, [(s.id, p.id, slot.period) for s, p, slot, _ in candidates]
             )
             return [_due(*c) for c in candidates if (c[0].id, c[1].id, c[2].period) not in existing]
+        expiry = _expiries(candidates)
         rows = [
             {
                 "schedule_id": schedule.id,
@@ -135,12 +139,13 @@ async def plan(
                 "period": slot.period,
                 "theme": schedule.theme,
                 "due_at": slot.due_utc,
+                "expires_at": expiry[schedule.id, zone, slot.period],
                 "status": _status(person, slot),
                 "question_ids": [q.question_id for q in banks[schedule.theme].questions],
                 "position": 0,
                 "created_at": now,
             }
-            for schedule, person, slot, _ in candidates
+            for schedule, person, slot, zone in candidates
         ]
         table = Occurrence.__table__
         new_rows = await insert_new(
@@ -153,23 +158,70 @@ async def plan(
             table.c.period,
         )
         inserted = {(s, p, per): (i, p) for i, s, p, per in new_rows}
-        statuses = {(s.id, p.id, slot.period): _status(p, slot) for s, p, slot, _ in candidates}
-        outbox = [
-            {
-                "occurrence_id": occurrence_id,
-                "person_id": person_id,
-                "kind": "prompt",
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for key, (occurrence_id, person_id) in inserted.items()
-            if statuses[key] == "planned"
-        ]
+        outbox = []
+        for schedule, person, slot, zone in candidates:
+            key = (schedule.id, person.id, slot.period)
+            if key not in inserted or _status(person, slot) != "planned":
+                continue
+            occurrence_id = inserted[key][0]
+            outbox.append(_outbox_row(occurrence_id, person.id, "prompt", now, now))
+            remind_at = _reminder_at(schedule, slot, expiry[schedule.id, zone, slot.period])
+            if remind_at is not None:
+                outbox.append(_outbox_row(occurrence_id, person.id, "reminder", remind_at, now))
         if outbox:
             await session.execute(OutboxMessage.__table__.insert(), outbox)  # type: ignore[attr-defined]
         return [_due(*c) for c in candidates if (c[0].id, c[1].id, c[2].period) in inserted]
+
+
+def _expiries(
+    candidates: list[tuple[Schedule, Person, Slot, str]],
+) -> dict[tuple[str, str, str], datetime]:
+    """An unfinished check-in expires when the next one of its schedule is due."""
+    expiry: dict[tuple[str, str, str], datetime] = {}
+    for schedule, _, slot, zone in candidates:
+        key = (schedule.id, zone, slot.period)
+        if key not in expiry:
+            following = next_slot(
+                schedule.cadence, schedule.day, schedule.time, ZoneInfo(zone), slot.due_utc
+            )
+            expiry[key] = following.due_utc
+    return expiry
+
+
+def _reminder_at(schedule: Schedule, slot: Slot, expires_at: datetime) -> datetime | None:
+    if schedule.remind_minutes is None:
+        return None
+    moment = slot.due_utc + timedelta(minutes=schedule.remind_minutes)
+    return moment if moment < expires_at else None
+
+
+def _outbox_row(
+    occurrence_id: int, person_id: int, kind: str, at: datetime, now: datetime
+) -> dict[str, object]:
+    return {
+        "occurrence_id": occurrence_id,
+        "person_id": person_id,
+        "kind": kind,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": at,
+        "created_at": now,
+    }
+
+
+async def expire(db: Database, now: datetime) -> int:
+    """Close the check-ins whose time is up; answers already given are kept."""
+    async with db.session() as session:
+        result = await session.execute(
+            update(Occurrence)
+            .where(
+                Occurrence.status.in_(UNFINISHED),
+                Occurrence.expires_at.is_not(None),
+                Occurrence.expires_at <= now,
+            )
+            .values(status="expired", closed_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _status(person: Person, slot: Slot) -> str:

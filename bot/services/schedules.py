@@ -43,11 +43,14 @@ SCHEDULE_KEYS = (
     "locale",
     "working_days",
     "grace",
+    "remind_after",
     "active",
 )
 REQUIRED_KEYS = ("id", "theme", "cadence", "day", "time", "audience")
 DEFAULT_WORKING_DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
 DEFAULT_GRACE_MINUTES = 12 * 60
+# One reminder a day after the prompt, if it is still unanswered; `remind_after: off` turns it off.
+DEFAULT_REMIND_MINUTES = 24 * 60
 # A grace as long as the period would let one period's prompt overlap the next one's.
 PERIOD_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28, "quarterly": 89}
 MAX_ID_LENGTH = 100
@@ -79,6 +82,7 @@ class ScheduleSpec:
     working_days: tuple[str, ...]
     grace_minutes: int
     active: bool
+    remind_minutes: int | None
 
 
 @dataclass(frozen=True)
@@ -287,6 +291,7 @@ def _schedule(
         working_days=fields.working_days() or defaults.working_days,
         grace_minutes=_grace(fields, cadence),
         active=_active(fields),
+        remind_minutes=_remind_after(fields, cadence),
     )
     return spec if fields.ok else None
 
@@ -386,27 +391,38 @@ def _emails(value: Any) -> list[str]:
     return list(dict.fromkeys(v.strip().lower() for v in value))
 
 
-def _grace(fields: _Fields, cadence: str) -> int:
-    value = fields.raw.get("grace")
+def _duration(fields: _Fields, key: str, default: int, cadence: str) -> int:
+    """A duration like 12h, 90m or 2d, shorter than one period of the cadence."""
+    value = fields.raw.get(key)
     if value is None:
-        return DEFAULT_GRACE_MINUTES
+        return default
     match = _GRACE.fullmatch(value.strip()) if isinstance(value, str) else None
     if match is None or not any(match.groups()):
         fields.error(
-            f"grace {value!r} is not a duration; use a number with d, h or m, "
+            f"{key} {value!r} is not a duration; use a number with d, h or m, "
             "for example 12h, 90m or 2d"
         )
-        return DEFAULT_GRACE_MINUTES
+        return default
     days, hours, minutes = (int(g or 0) for g in match.groups())
     total = days * 24 * 60 + hours * 60 + minutes
     limit_days = PERIOD_DAYS.get(cadence)
     if total == 0:
-        fields.error(f"grace '{value}' is zero; a prompt needs some time to be sent, like 12h")
+        fields.error(f"{key} '{value}' is zero; use a positive duration like 12h")
     elif limit_days is not None and total >= limit_days * 24 * 60:
         fields.error(
-            f"grace '{value}' would overlap the next {cadence} period; use less than {limit_days}d"
+            f"{key} '{value}' would overlap the next {cadence} period; use less than {limit_days}d"
         )
     return total
+
+
+def _grace(fields: _Fields, cadence: str) -> int:
+    return _duration(fields, "grace", DEFAULT_GRACE_MINUTES, cadence)
+
+
+def _remind_after(fields: _Fields, cadence: str) -> int | None:
+    if fields.raw.get("remind_after") in ("off", False):
+        return None
+    return _duration(fields, "remind_after", DEFAULT_REMIND_MINUTES, cadence)
 
 
 def _active(fields: _Fields) -> bool:
@@ -522,6 +538,7 @@ def _copy_spec(row: Schedule, spec: ScheduleSpec) -> None:
     row.locale = spec.locale
     row.working_days = list(spec.working_days)
     row.grace_minutes = spec.grace_minutes
+    row.remind_minutes = spec.remind_minutes
     row.active = spec.active
 
 
@@ -538,6 +555,7 @@ def _spec_of(row: Schedule) -> ScheduleSpec:
         working_days=tuple(row.working_days),
         grace_minutes=row.grace_minutes,
         active=row.active,
+        remind_minutes=row.remind_minutes,
     )
 
 

@@ -110,6 +110,8 @@ class Schedule(Base):
     locale: Mapped[str | None] = mapped_column(String(2))
     working_days: Mapped[list[str]]
     grace_minutes: Mapped[int] = mapped_column(Integer)
+    # One reminder this long after the prompt if it is still unanswered; None: no reminder.
+    remind_minutes: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Occurrences due before this moment are never planned, so applying a schedule
     # does not fire a backlog of prompts for periods that already passed.
@@ -129,6 +131,8 @@ class Occurrence(Base):
     period: Mapped[str] = mapped_column(String(40))
     theme: Mapped[str] = mapped_column(String(100))
     due_at: Mapped[datetime]
+    # When the next prompt of the same schedule is due: an unfinished check-in expires then.
+    expires_at: Mapped[datetime | None]
     # queued -> open -> (snoozed -> open) -> completed | stopped
     status: Mapped[str] = mapped_column(String(20), index=True)
     question_ids: Mapped[list[str]]

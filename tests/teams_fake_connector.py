@@ -1,0 +1,101 @@
+"""A fake Bot Connector on loopback: answers like the real one and records every call."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+    @property
+    def conversation(self) -> str:
+        return self.path.split("/")[3] if self.path.count("/") >= 3 else ""
+
+    @property
+    def card(self) -> dict[str, Any]:
+        """The Adaptive Card this call carries ({} when none)."""
+        for attachment in self.body.get("attachments") or []:
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                return dict(attachment["content"])
+        return {}
+
+
+@dataclass
+class FakeConnector:
+    """POST /v3/conversations, POST .../activities[/{replyToId}], PUT .../activities/{id}."""
+
+    calls: list[Call] = field(default_factory=list)
+    # Status codes (with headers) to answer before succeeding, to test retries.
+    failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _server: TestServer | None = None
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/v3/conversations", self._create)
+        app.router.add_post("/v3/conversations/{cid}/activities", self._post)
+        app.router.add_post("/v3/conversations/{cid}/activities/{reply_to}", self._post)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._put)
+        self._server = TestServer(app, host="127.0.0.1", port=0)
+        await self._server.start_server()
+        return str(self._server.make_url("/"))
+
+    async def close(self) -> None:
+        if self._server is not None:
+            await self._server.close()
+
+    async def _record(self, request: web.Request) -> web.Response | None:
+        body = await request.json()
+        self.calls.append(Call(request.method, request.path, body, dict(request.headers)))
+        if self.failures:
+            status, headers = self.failures.pop(0)
+            return web.json_response({"error": {"code": "Throttled"}}, status=status, headers=headers)
+        return None
+
+    async def _create(self, request: web.Request) -> web.Response:
+        failed = await self._record(request)
+        n = next(self._ids)
+        return failed or web.json_response({"id": f"a:new-{n}", "activityId": f"act-{n}"})
+
+    async def _post(self, request: web.Request) -> web.Response:
+        failed = await self._record(request)
+        return failed or web.json_response({"id": f"act-{next(self._ids)}"})
+
+    async def _put(self, request: web.Request) -> web.Response:
+        failed = await self._record(request)
+        return failed or web.json_response({"id": request.match_info["aid"]})
+
+    # ---- what was sent --------------------------------------------------------------------
+
+    def posts(self, conversation: str | None = None) -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if c.method == "POST"
+            and "/activities" in c.path
+            and (conversation is None or c.conversation == conversation)
+        ]
+
+    def puts(self, conversation: str | None = None) -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if c.method == "PUT" and (conversation is None or c.conversation == conversation)
+        ]
+
+    def created(self) -> list[Call]:
+        return [c for c in self.calls if c.method == "POST" and c.path == "/v3/conversations"]
+
+    def activity_id(self, call: Call) -> str:
+        """The id this fake gave the activity of a recorded POST (ids count up per call)."""
+        return f"act-{self.calls.index(call) + 1}"
