@@ -659,7 +659,7 @@ async def monthly_rows(db: Database, prompts: Counter[str], months: list[str]) -
         closed = await session.execute(
             select(Occurrence.closed_at, Occurrence.shared).where(Occurrence.status == "completed")
         )
-        for closed_at, shared in closed.tuples():
+        for closed_at, shared in closed:
             if closed_at is not None:
                 row(closed_at).completed += 1
                 row(closed_at).shared += bool(shared)

@@ -27,10 +27,14 @@ class Ticker:
     banks: dict[str, Bank]
     defaults: Defaults
     dispatcher: Dispatcher
+    # The first tick after a start records what fell due while the bot was down as missed.
+    caught_up: bool = False
 
     async def tick(self) -> list[DueCheckin]:
-        await expire(self.db, self.clock.now())
-        due = await plan(self.db, self.clock.now(), self.banks, self.defaults)
+        now = self.clock.now()
+        await expire(self.db, now)
+        due = await plan(self.db, now, self.banks, self.defaults, catch_up=not self.caught_up)
+        self.caught_up = True
         report = await self.dispatcher.dispatch()
         if due or report.sent or report.failed:
             log.info(

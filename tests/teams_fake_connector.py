@@ -10,12 +10,14 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 
-@dataclass(frozen=True)
+@dataclass
 class Call:
     method: str
     path: str
     body: dict[str, Any]
     headers: dict[str, str]
+    # The id the fake answered with: the activity's id, to reply to or update it later.
+    answered_id: str = ""
 
     @property
     def conversation(self) -> str:
@@ -41,6 +43,9 @@ class FakeConnector:
     _server: TestServer | None = None
 
     async def start(self) -> str:
+        """The service URL to put in activities; starting twice keeps the same server."""
+        if self._server is not None:
+            return str(self._server.make_url("/"))
         app = web.Application()
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{cid}/activities", self._post)
@@ -54,26 +59,27 @@ class FakeConnector:
         if self._server is not None:
             await self._server.close()
 
-    async def _record(self, request: web.Request) -> web.Response | None:
+    async def _record(self, request: web.Request, answer_id: str) -> web.Response:
         body = await request.json()
-        self.calls.append(Call(request.method, request.path, body, dict(request.headers)))
+        call = Call(request.method, request.path, body, dict(request.headers))
+        self.calls.append(call)
         if self.failures:
             status, headers = self.failures.pop(0)
-            return web.json_response({"error": {"code": "Throttled"}}, status=status, headers=headers)
-        return None
+            error = {"error": {"code": "Throttled", "message": "try later"}}
+            return web.json_response(error, status=status, headers=headers)
+        call.answered_id = answer_id
+        if request.path == "/v3/conversations":
+            return web.json_response({"id": answer_id, "activityId": f"first-{answer_id}"})
+        return web.json_response({"id": answer_id})
 
     async def _create(self, request: web.Request) -> web.Response:
-        failed = await self._record(request)
-        n = next(self._ids)
-        return failed or web.json_response({"id": f"a:new-{n}", "activityId": f"act-{n}"})
+        return await self._record(request, f"a:new-{next(self._ids)}")
 
     async def _post(self, request: web.Request) -> web.Response:
-        failed = await self._record(request)
-        return failed or web.json_response({"id": f"act-{next(self._ids)}"})
+        return await self._record(request, f"act-{next(self._ids)}")
 
     async def _put(self, request: web.Request) -> web.Response:
-        failed = await self._record(request)
-        return failed or web.json_response({"id": request.match_info["aid"]})
+        return await self._record(request, request.match_info["aid"])
 
     # ---- what was sent --------------------------------------------------------------------
 
@@ -95,7 +101,3 @@ class FakeConnector:
 
     def created(self) -> list[Call]:
         return [c for c in self.calls if c.method == "POST" and c.path == "/v3/conversations"]
-
-    def activity_id(self, call: Call) -> str:
-        """The id this fake gave the activity of a recorded POST (ids count up per call)."""
-        return f"act-{self.calls.index(call) + 1}"

@@ -119,16 +119,17 @@ async def test_the_managers_digest_shows_no_private_answers(five_weeks: Run) -> 
     assert questions["five_ages.health_energy"].text(home.locale) in overview
 
 
-async def test_the_same_seed_prints_the_same_bytes(tmp_path: Path) -> None:
+async def test_the_same_seed_prints_the_same_bytes_and_another_seed_not(
+    tmp_path: Path,
+) -> None:
+    # One week is enough: every theme is asked in the first week of the year.
     first = await run_demo(tmp_path / "first.db", weeks=1)
-    second = await run_demo(tmp_path / "second.db", weeks=1)
-    assert first.out == second.out
-
-
-async def test_another_seed_prints_another_year(tmp_path: Path, five_weeks: Run) -> None:
-    other = await run_demo(tmp_path / "other.db", seed=2)
-    assert other.out != five_weeks.out
-    assert other.out.splitlines()[1:] != five_weeks.out.splitlines()[1:]
+    again = await run_demo(tmp_path / "again.db", weeks=1)
+    other = await run_demo(tmp_path / "other.db", seed=2, weeks=1)
+    assert first.out == again.out
+    assert other.out != first.out
+    # Not only the header line that names the seed: the answers themselves differ.
+    assert other.out.splitlines()[1:] != first.out.splitlines()[1:]
 
 
 async def test_weeks_must_be_positive(tmp_path: Path) -> None:
@@ -151,7 +152,11 @@ def test_the_workload_peak_climbs_to_5_in_spring_and_recovers_after() -> None:
     steady = demo.Persona(peak.user, peak.name, peak.department, peak.locale, "peak", skip_rate=0)
     answers = {
         day: [
-            ask(demo.Actor(steady, demo.random.Random(seed), questions), "workload.demands_level", day)
+            ask(
+                demo.Actor(steady, demo.random.Random(seed), questions),
+                "workload.demands_level",
+                day,
+            )
             for seed in range(20)
         ]
         for day in (date(2027, 1, 14), date(2027, 5, 1), date(2027, 9, 2))
@@ -167,7 +172,9 @@ def test_the_stories_weigh_when_they_should() -> None:
     assert demo.story_level("peak", date(2027, 7, 1)) == 0
     assert demo.story_level("home", date(2027, 1, 20)) == 0
     assert demo.story_level("home", date(2027, 2, 2)) > 0.8
-    assert 0 < demo.story_level("drift", date(2027, 3, 1)) < demo.story_level(
-        "drift", date(2027, 11, 1)
+    assert (
+        0
+        < demo.story_level("drift", date(2027, 3, 1))
+        < demo.story_level("drift", date(2027, 11, 1))
     )
     assert demo.story_level("steady", date(2027, 4, 20)) == 0

@@ -128,7 +128,8 @@ def test_header_errors_name_row_1_and_list_the_known_columns() -> None:
     errors = errors_of(csv_of("Email,manger_email,email,", "a@x.nl,b@x.nl,a@x.nl,"))
     assert errors == [
         "row 1: unknown column 'manger_email' (known columns: email, name, manager_email, "
-        "locale, timezone, department, slack_user_id, teams_user_id, hr, review_month)",
+        "locale, timezone, department, slack_user_id, teams_user_id, hr, review_month, "
+        "working_days)",
         "row 1: column 'email' appears twice; keep one of them",
         "row 1: column 4 has no name; name it or delete it",
         "row 1: required column 'name' is missing; the header needs at least email,name",
@@ -339,7 +340,8 @@ async def test_a_file_with_many_errors_reports_all_and_writes_nothing(db: Databa
 
     assert raised.value.errors == [
         "row 1: unknown column 'manger_email' (known columns: email, name, manager_email, "
-        "locale, timezone, department, slack_user_id, teams_user_id, hr, review_month)",
+        "locale, timezone, department, slack_user_id, teams_user_id, hr, review_month, "
+        "working_days)",
         "row 2: email 'jan@' is not a valid email address (expected name@example.com)",
         "row 3: manager chain loops: a@acme.nl -> b@acme.nl -> a@acme.nl",
         "row 5: timezone 'Europe/Amsterdm' is not an IANA time zone (for example Europe/Amsterdam)",
@@ -430,3 +432,12 @@ async def test_import_refuses_a_naive_now(db: Database) -> None:
     with pytest.raises(ValueError, match="time zone"):
         await import_org(db, ORG, datetime(2027, 3, 1, 9, 0))
     assert await list_people(db) == []
+
+
+def test_part_time_working_days_are_read_and_checked() -> None:
+    [row] = parse_org_csv(csv_of("email,name,working_days", 'a@x.nl,Ann,"mon, tue / thu"'))
+    assert row.working_days == ("mon", "tue", "thu")
+    errors = errors_of(csv_of("email,name,working_days", "a@x.nl,Ann,mon someday"))
+    assert errors == [
+        "row 2: working_days 'mon someday' must list weekdays, for example 'mon tue wed thu'"
+    ]

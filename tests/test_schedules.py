@@ -58,6 +58,8 @@ def test_issue_example_parses_as_written() -> None:
             grace_minutes=12 * 60,
             active=True,
             remind_minutes=24 * 60,
+            holidays=None,
+            on_day_off="next_working_day",
         )
     ]
 
@@ -229,7 +231,8 @@ extra: true
 
     assert errors == [
         "unknown top-level key 'extra'; use defaults and schedules",
-        "defaults: unknown field 'colour'; known fields are timezone, locale, working_days",
+        "defaults: unknown field 'colour'; known fields are timezone, locale, working_days, "
+        "holidays, on_day_off",
         "defaults: timezone 'Mars/Olympus' is not an IANA time zone; "
         "use for example Europe/Amsterdam",
         "schedule 'workload-weekly': time '25:00' is not a time of day; "
@@ -247,7 +250,8 @@ extra: true
         "for example {emails: [anna@example.com]}",
         "schedule 'Bad Id': locale 'de' is not supported; use nl or en",
         "schedule 'y': unknown field 'colour'; known fields are id, theme, cadence, day, time, "
-        "audience, timezone, locale, working_days, grace, remind_after, active",
+        "audience, timezone, locale, working_days, grace, remind_after, holidays, on_day_off, "
+        "active",
         "schedule 'y': day '31' is not a weekday or a day number 1-28; use for example "
         "thu (the first Thursday) or 15 (days 29-31 do not occur in every month)",
         "schedule 'y': working_days ['mon', 'someday'] is not a list of weekdays; "

@@ -11,9 +11,7 @@ from typing import Any
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "teams"
 ICONS = ("color.png", "outline.png")
 DEFAULT_URL = "https://example.org/jaarrond"
-LOCALIZATION_SCHEMA = (
-    "https://developer.microsoft.com/json-schemas/teams/v1.22/MicrosoftTeams.Localization.schema.json"
-)
+LOCALIZATION_SCHEMA = "https://developer.microsoft.com/json-schemas/teams/v1.22/MicrosoftTeams.Localization.schema.json"
 # The Dutch texts of the app listing; command titles are the Dutch words the bot understands.
 DUTCH: dict[str, str] = {
     "name.short": "Jaarrond",

@@ -174,7 +174,8 @@ class _ReusingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
         self._owner = owner
 
     async def create(self, service_url: str, audience: str | None = None) -> Any:
-        key = (self._app_id, service_url, audience)
+        # No audience means the channel's default one: the same credentials, the same client.
+        key = (self._app_id, service_url, audience or self._owner.get_originating_audience())
         client = self._owner.connectors.get(key)
         if client is None:
             client = self._owner.adopt(await self._inner.create(service_url, audience))
@@ -192,7 +193,7 @@ class ReusingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
 
     def __init__(self, inner: BotFrameworkAuthentication) -> None:
         self._inner = inner
-        self.connectors: dict[tuple[str, str, str | None], Any] = {}
+        self.connectors: dict[tuple[str, str, str], Any] = {}
         self._token_clients: dict[str, Any] = {}
         self._session: aiohttp.ClientSession | None = None
 

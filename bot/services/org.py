@@ -21,6 +21,7 @@ from sqlalchemy import RowMapping, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import as_utc
+from bot.services.calendar import WEEKDAYS
 from bot.storage.database import Database
 from bot.storage.models import Department, Person
 from dialogs.messages import LOCALES
@@ -35,6 +36,7 @@ OPTIONAL_COLUMNS = (
     "teams_user_id",
     "hr",
     "review_month",
+    "working_days",
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 # The columns an import may change on a person who already exists (all but the key).
@@ -74,6 +76,7 @@ class OrgRow:
     teams_user_id: str | None = None
     hr: bool | None = None
     review_month: int | None = None
+    working_days: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class PersonRow:
     teams_user_id: str | None
     hr: bool
     review_month: int | None
+    working_days: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -295,6 +299,7 @@ def _read_row(cells: _Cells) -> OrgRow | None:
         teams_user_id=cells.optional("teams_user_id", str),
         hr=cells.optional("hr", _yes_no),
         review_month=cells.optional("review_month", _month),
+        working_days=cells.optional("working_days", _working_days),
     )
     return row if email else None
 
@@ -336,6 +341,14 @@ def _month(raw: str) -> int:
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 12:
         raise _BadCell("must be a month number from 1 to 12")
     return int(raw)
+
+
+def _working_days(raw: str) -> tuple[str, ...]:
+    """Part-time weeks, e.g. 'mon tue thu' (spaces, commas or slashes between the days)."""
+    days = {part[:3].lower() for part in re.split(r"[\s,/|]+", raw) if part}
+    if not days or not days <= set(WEEKDAYS):
+        raise _BadCell("must list weekdays, for example 'mon tue wed thu'")
+    return tuple(day for day in WEEKDAYS if day in days)
 
 
 _DUPLICATE_HINTS = {
@@ -396,6 +409,7 @@ _STORED = (
     Person.teams_user_id,
     Person.is_hr,
     Person.review_month,
+    Person.working_days,
 )
 
 
@@ -427,6 +441,7 @@ def _person_row(
         teams_user_id=person["teams_user_id"],
         hr=person["is_hr"],
         review_month=person["review_month"],
+        working_days=tuple(person["working_days"]) if person["working_days"] else None,
     )
 
 
@@ -612,4 +627,5 @@ def _values(
         "teams_user_id": row.teams_user_id,
         "is_hr": row.hr,
         "review_month": row.review_month,
+        "working_days": list(row.working_days) if row.working_days else None,
     }

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar import Slot, next_slot, slot_for
+from bot.services.days_off import MAX_SHIFT_DAYS, WorkingCalendar, move_to_working_day
 from bot.services.pauses import is_paused
 from bot.services.people import Defaults
 from bot.storage.database import Database
@@ -21,6 +22,10 @@ from dialogs.banks import Bank
 
 # Statuses of a check-in the person has not finished.
 UNFINISHED = ("planned", "queued", "open", "snoozed")
+# Only one instance plans at a time on PostgreSQL; the others skip that tick.
+PLANNER_LOCK = 0x4A41_4152  # "JAAR"
+# How far back a tick looks: a prompt moved past a long weekend still belongs to its period.
+LOOKBACK = timedelta(days=MAX_SHIFT_DAYS)
 
 
 @dataclass(frozen=True)
@@ -35,27 +40,22 @@ class DueCheckin:
     timezone: str
     local_due: datetime
     due_utc: datetime
-    # "planned", or "paused": recorded but not sent, because the person paused check-ins.
+    # planned (sent next), paused (the person paused), skipped (a day off under the
+    # schedule's skip rule), missed (fell due while the bot was down, past its grace).
     status: str = "planned"
 
 
-def due_slots(schedule: Schedule, zone: ZoneInfo, now: datetime) -> list[Slot]:
-    """The slots due at `now`: past their moment, inside the grace window, not before
-    the schedule became active. The previous period is looked at too, so a prompt due
-    late on a Sunday is still sent early on Monday."""
-    grace = timedelta(minutes=schedule.grace_minutes)
-    slots = {
-        slot_for(schedule.cadence, schedule.day, schedule.time, zone, moment)
-        for moment in (now, now - grace)
-    }
-    return sorted(
-        (
-            s
-            for s in slots
-            if s.due_utc <= now < s.due_utc + grace and s.due_utc >= schedule.active_from
-        ),
-        key=lambda s: s.due_utc,
-    )
+@dataclass(frozen=True)
+class _Candidate:
+    schedule: Schedule
+    person: Person
+    slot: Slot
+    zone: str
+    status: str
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.schedule.id, self.slot.period, self.person.id)
 
 
 def in_audience(person: Person, audience: dict[str, object], departments: dict[int, str]) -> bool:
@@ -67,38 +67,99 @@ def in_audience(person: Person, audience: dict[str, object], departments: dict[i
     return isinstance(emails, list) and person.email in emails
 
 
+def _periods_near(schedule: Schedule, zone: ZoneInfo, now: datetime) -> list[Slot]:
+    """This period's slot and the ones before it that a tick may still have to act on."""
+    grace = timedelta(minutes=schedule.grace_minutes)
+    moments = [now, now - grace] + [now - timedelta(days=d) for d in range(1, LOOKBACK.days + 1)]
+    slots = {slot_for(schedule.cadence, schedule.day, schedule.time, zone, m) for m in moments}
+    return sorted(slots, key=lambda s: s.due_utc)
+
+
+def _classify(
+    schedule: Schedule,
+    original: Slot,
+    zone: ZoneInfo,
+    cal: WorkingCalendar,
+    now: datetime,
+    catch_up: bool,
+) -> tuple[Slot, str] | None:
+    """What a slot means at `now` for people with this working calendar, if anything."""
+    if original.due_utc < schedule.active_from:
+        return None  # before the schedule existed (or was switched back on)
+    grace = timedelta(minutes=schedule.grace_minutes)
+    moved = move_to_working_day(original, schedule.time, zone, cal)
+    if moved is None or (moved != original and schedule.on_day_off == "skip"):
+        passed = original.due_utc <= now
+        in_window = now < original.due_utc + grace
+        return (original, "skipped") if passed and (in_window or catch_up) else None
+    if moved.due_utc <= now < moved.due_utc + grace:
+        return moved, "due"
+    if catch_up and moved.due_utc + grace <= now:
+        return moved, "missed"
+    return None
+
+
 def _candidates(
     schedules: Iterable[Schedule],
     people: list[Person],
     departments: dict[int, str],
     defaults: Defaults,
     now: datetime,
-) -> list[tuple[Schedule, Person, Slot, str]]:
+    catch_up: bool,
+) -> list[_Candidate]:
     found = []
     for schedule in schedules:
-        by_zone: dict[str, list[Person]] = defaultdict(list)
+        groups: dict[tuple[str, tuple[str, ...]], list[Person]] = defaultdict(list)
         for person in people:
             if in_audience(person, schedule.audience, departments):
-                zone = person.timezone or schedule.timezone or defaults.timezone
-                by_zone[zone].append(person)
-        # Time math once per zone, not per person: 100,000 people share a few dozen zones.
-        for zone_name, members in by_zone.items():
-            for slot in due_slots(schedule, ZoneInfo(zone_name), now):
-                found += [(schedule, person, slot, zone_name) for person in members]
+                name = person.timezone or schedule.timezone or defaults.timezone
+                days = tuple(person.working_days or schedule.working_days)
+                groups[name, days].append(person)
+        # Time math once per zone and working week, not per person.
+        for (zone_name, days), members in groups.items():
+            zone = ZoneInfo(zone_name)
+            cal = WorkingCalendar.of(days, schedule.holidays)
+            for original in _periods_near(schedule, zone, now):
+                verdict = _classify(schedule, original, zone, cal, now, catch_up)
+                if verdict is None:
+                    continue
+                slot, kind = verdict
+                for person in members:
+                    status = _person_status(person, slot, kind)
+                    if status is not None:
+                        found.append(_Candidate(schedule, person, slot, zone_name, status))
     return found
 
 
-async def _existing_keys(
-    session: AsyncSession, keys: Collection[tuple[str, int, str]]
-) -> set[tuple[str, int, str]]:
-    if not keys:
+def _person_status(person: Person, slot: Slot, kind: str) -> str | None:
+    if kind == "missed" and slot.due_utc < person.created_at:
+        return None  # they were not here yet
+    if kind == "due":
+        # A pause skips the prompt but keeps a record of it: nothing disappears silently.
+        return "paused" if is_paused(person, slot.local_due.date()) else "planned"
+    return kind
+
+
+async def _existing(
+    session: AsyncSession, candidates: list[_Candidate]
+) -> set[tuple[str, str, int]]:
+    """Keys already planned, read per (schedule, period) so a quiet tick writes nothing."""
+    pairs = list({(c.schedule.id, c.slot.period) for c in candidates})
+    if not pairs:
         return set()
     rows = await session.execute(
-        select(Occurrence.schedule_id, Occurrence.person_id, Occurrence.period).where(
-            tuple_(Occurrence.schedule_id, Occurrence.person_id, Occurrence.period).in_(list(keys))
+        select(Occurrence.schedule_id, Occurrence.period, Occurrence.person_id).where(
+            tuple_(Occurrence.schedule_id, Occurrence.period).in_(pairs)
         )
     )
-    return {(s or "", p, per) for s, p, per in rows}
+    return {(s or "", p, person) for s, p, person in rows}
+
+
+async def _lead_planner(session: AsyncSession) -> bool:
+    """On PostgreSQL, take the planner lock for this transaction, or let another plan."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(PLANNER_LOCK))))
 
 
 async def plan(
@@ -108,13 +169,18 @@ async def plan(
     defaults: Defaults,
     *,
     dry_run: bool = False,
+    catch_up: bool = False,
 ) -> list[DueCheckin]:
     """Insert the check-ins due at `now` and their outbox rows in one transaction.
 
-    The UNIQUE key (schedule, person, period) makes planning idempotent: a second tick,
-    a second instance or a restart never plans the same check-in twice.
+    The UNIQUE key (schedule, period, person) makes planning idempotent: a second tick,
+    a second instance or a restart never plans the same check-in twice. With `catch_up`
+    (the first tick after a start), slots that passed their grace while the bot was down
+    are recorded as missed instead of being sent late.
     """
     async with db.session() as session:
+        if not await _lead_planner(session):
+            return []
         schedules = [
             s
             for s in await session.scalars(select(Schedule).where(Schedule.active))
@@ -125,65 +191,68 @@ async def plan(
         people = list(await session.scalars(select(Person).where(Person.active)))
         names = await session.execute(select(Department.id, Department.name))
         departments = {department_id: name for department_id, name in names}
-        candidates = _candidates(schedules, people, departments, defaults, now)
-        if dry_run:
-            existing = await _existing_keys(
-                session, [(s.id, p.id, slot.period) for s, p, slot, _ in candidates]
-            )
-            return [_due(*c) for c in candidates if (c[0].id, c[1].id, c[2].period) not in existing]
-        expiry = _expiries(candidates)
-        rows = [
-            {
-                "schedule_id": schedule.id,
-                "person_id": person.id,
-                "period": slot.period,
-                "theme": schedule.theme,
-                "due_at": slot.due_utc,
-                "expires_at": expiry[schedule.id, zone, slot.period],
-                "status": _status(person, slot),
-                "question_ids": [q.question_id for q in banks[schedule.theme].questions],
-                "position": 0,
-                "created_at": now,
-            }
-            for schedule, person, slot, zone in candidates
-        ]
-        table = Occurrence.__table__
-        new_rows = await insert_new(
-            session,
-            table,  # type: ignore[arg-type]
-            rows,
-            table.c.id,
-            table.c.schedule_id,
-            table.c.person_id,
-            table.c.period,
-        )
-        inserted = {(s, p, per): (i, p) for i, s, p, per in new_rows}
-        outbox = []
-        for schedule, person, slot, zone in candidates:
-            key = (schedule.id, person.id, slot.period)
-            if key not in inserted or _status(person, slot) != "planned":
-                continue
-            occurrence_id = inserted[key][0]
-            outbox.append(_outbox_row(occurrence_id, person.id, "prompt", now, now))
-            remind_at = _reminder_at(schedule, slot, expiry[schedule.id, zone, slot.period])
-            if remind_at is not None:
-                outbox.append(_outbox_row(occurrence_id, person.id, "reminder", remind_at, now))
-        if outbox:
-            await session.execute(OutboxMessage.__table__.insert(), outbox)  # type: ignore[attr-defined]
-        return [_due(*c) for c in candidates if (c[0].id, c[1].id, c[2].period) in inserted]
+        candidates = _candidates(schedules, people, departments, defaults, now, catch_up)
+        existing = await _existing(session, candidates)
+        fresh = [c for c in candidates if c.key not in existing]
+        if dry_run or not fresh:
+            return [_due(c) for c in fresh]
+        inserted = await _insert(session, fresh, banks, now)
+        return [_due(c) for c in fresh if c.key in inserted]
 
 
-def _expiries(
-    candidates: list[tuple[Schedule, Person, Slot, str]],
-) -> dict[tuple[str, str, str], datetime]:
+async def _insert(
+    session: AsyncSession, fresh: list[_Candidate], banks: dict[str, Bank], now: datetime
+) -> dict[tuple[str, str, int], int]:
+    expiry = _expiries(fresh)
+    rows = [
+        {
+            "schedule_id": c.schedule.id,
+            "person_id": c.person.id,
+            "period": c.slot.period,
+            "theme": c.schedule.theme,
+            "due_at": c.slot.due_utc,
+            "expires_at": expiry[c.schedule.id, c.zone, c.slot.period],
+            "status": c.status,
+            "question_ids": [q.question_id for q in banks[c.schedule.theme].questions],
+            "position": 0,
+            "created_at": now,
+        }
+        for c in fresh
+    ]
+    table = Occurrence.__table__
+    new_rows = await insert_new(
+        session,
+        table,  # type: ignore[arg-type]
+        rows,
+        table.c.id,
+        table.c.schedule_id,
+        table.c.period,
+        table.c.person_id,
+    )
+    # Another instance may have won a race for some keys: only what we inserted is ours.
+    inserted = {(s, period, p): i for i, s, period, p in new_rows}
+    outbox = []
+    for c in fresh:
+        if c.key not in inserted or c.status != "planned":
+            continue
+        occurrence_id = inserted[c.key]
+        outbox.append(_outbox_row(occurrence_id, c.person.id, "prompt", now, now))
+        remind_at = _reminder_at(c.schedule, c.slot, expiry[c.schedule.id, c.zone, c.slot.period])
+        if remind_at is not None:
+            outbox.append(_outbox_row(occurrence_id, c.person.id, "reminder", remind_at, now))
+    if outbox:
+        await session.execute(OutboxMessage.__table__.insert(), outbox)  # type: ignore[attr-defined]
+    return inserted
+
+
+def _expiries(candidates: list[_Candidate]) -> dict[tuple[str, str, str], datetime]:
     """An unfinished check-in expires when the next one of its schedule is due."""
     expiry: dict[tuple[str, str, str], datetime] = {}
-    for schedule, _, slot, zone in candidates:
-        key = (schedule.id, zone, slot.period)
+    for c in candidates:
+        key = (c.schedule.id, c.zone, c.slot.period)
         if key not in expiry:
-            following = next_slot(
-                schedule.cadence, schedule.day, schedule.time, ZoneInfo(zone), slot.due_utc
-            )
+            s = c.schedule
+            following = next_slot(s.cadence, s.day, s.time, ZoneInfo(c.zone), c.slot.due_utc)
             expiry[key] = following.due_utc
     return expiry
 
@@ -224,20 +293,15 @@ async def expire(db: Database, now: datetime) -> int:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _status(person: Person, slot: Slot) -> str:
-    """A pause skips the prompt but keeps a record of it: nothing disappears silently."""
-    return "paused" if is_paused(person, slot.local_due.date()) else "planned"
-
-
-def _due(schedule: Schedule, person: Person, slot: Slot, zone: str) -> DueCheckin:
+def _due(c: _Candidate) -> DueCheckin:
     return DueCheckin(
-        email=person.email,
-        name=person.name,
-        schedule_id=schedule.id,
-        theme=schedule.theme,
-        period=slot.period,
-        timezone=zone,
-        local_due=slot.local_due,
-        due_utc=slot.due_utc,
-        status=_status(person, slot),
+        email=c.person.email,
+        name=c.person.name,
+        schedule_id=c.schedule.id,
+        theme=c.schedule.theme,
+        period=c.slot.period,
+        timezone=c.zone,
+        local_due=c.slot.local_due,
+        due_utc=c.slot.due_utc,
+        status=c.status,
     )

@@ -26,12 +26,14 @@ from bot.services.calendar import (
     next_slot,
     parse_day,
 )
+from bot.services.days_off import supported_countries
 from bot.storage.database import Database
 from bot.storage.models import Department, Person, Schedule
 from dialogs.messages import LOCALES
 
 TOP_LEVEL_KEYS = ("defaults", "schedules")
-DEFAULT_KEYS = ("timezone", "locale", "working_days")
+DEFAULT_KEYS = ("timezone", "locale", "working_days", "holidays", "on_day_off")
+DAY_OFF_RULES = ("next_working_day", "skip")
 SCHEDULE_KEYS = (
     "id",
     "theme",
@@ -44,6 +46,8 @@ SCHEDULE_KEYS = (
     "working_days",
     "grace",
     "remind_after",
+    "holidays",
+    "on_day_off",
     "active",
 )
 REQUIRED_KEYS = ("id", "theme", "cadence", "day", "time", "audience")
@@ -83,6 +87,10 @@ class ScheduleSpec:
     grace_minutes: int
     active: bool
     remind_minutes: int | None
+    # Public holidays of this country (ISO code) count as days off, like non-working days.
+    holidays: str | None
+    # What happens to a prompt due on a day off: it moves to the next working day, or is skipped.
+    on_day_off: str
 
 
 @dataclass(frozen=True)
@@ -177,13 +185,15 @@ class _Defaults:
     timezone: str | None = None
     locale: str | None = None
     working_days: tuple[str, ...] = DEFAULT_WORKING_DAYS
+    holidays: str | None = None
+    on_day_off: str | None = None
 
 
 def _defaults(raw: Any, errors: list[str]) -> _Defaults:
     if raw is None:
         return _Defaults()
     if not isinstance(raw, Mapping):
-        errors.append("defaults must be a mapping of timezone, locale and working_days")
+        errors.append(f"defaults must be a mapping of {', '.join(DEFAULT_KEYS)}")
         return _Defaults()
     fields = _Fields(raw, "defaults", errors)
     fields.check_keys(DEFAULT_KEYS)
@@ -191,6 +201,8 @@ def _defaults(raw: Any, errors: list[str]) -> _Defaults:
         timezone=fields.timezone(),
         locale=fields.locale(),
         working_days=fields.working_days() or DEFAULT_WORKING_DAYS,
+        holidays=fields.holidays(),
+        on_day_off=fields.on_day_off(),
     )
 
 
@@ -229,6 +241,28 @@ class _Fields:
             return None
         if value not in LOCALES:
             self.error(f"locale '{value}' is not supported; use {' or '.join(LOCALES)}")
+            return None
+        return str(value)
+
+    def holidays(self) -> str | None:
+        value = self.raw.get("holidays")
+        if value is None:
+            return None
+        code = str(value).upper()
+        if code not in supported_countries():
+            self.error(
+                f"holidays '{value}' is not a supported country code; use an ISO code such as "
+                "NL, BE or DE"
+            )
+            return None
+        return code
+
+    def on_day_off(self) -> str | None:
+        value = self.raw.get("on_day_off")
+        if value is None:
+            return None
+        if value not in DAY_OFF_RULES:
+            self.error(f"on_day_off '{value}' must be {' or '.join(DAY_OFF_RULES)}")
             return None
         return str(value)
 
@@ -292,6 +326,8 @@ def _schedule(
         grace_minutes=_grace(fields, cadence),
         active=_active(fields),
         remind_minutes=_remind_after(fields, cadence),
+        holidays=fields.holidays() or defaults.holidays,
+        on_day_off=fields.on_day_off() or defaults.on_day_off or DAY_OFF_RULES[0],
     )
     return spec if fields.ok else None
 
@@ -539,6 +575,8 @@ def _copy_spec(row: Schedule, spec: ScheduleSpec) -> None:
     row.working_days = list(spec.working_days)
     row.grace_minutes = spec.grace_minutes
     row.remind_minutes = spec.remind_minutes
+    row.holidays = spec.holidays
+    row.on_day_off = spec.on_day_off
     row.active = spec.active
 
 
@@ -556,6 +594,8 @@ def _spec_of(row: Schedule) -> ScheduleSpec:
         grace_minutes=row.grace_minutes,
         active=row.active,
         remind_minutes=row.remind_minutes,
+        holidays=row.holidays,
+        on_day_off=row.on_day_off,
     )
 
 

@@ -86,6 +86,8 @@ class Person(Base):
     teams_user_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     is_hr: Mapped[bool] = mapped_column(Boolean, default=False)
     review_month: Mapped[int | None] = mapped_column(Integer)
+    # The weekdays this person works, when not the schedule's (part-time); None: the schedule's.
+    working_days: Mapped[list[str] | None]
     # No prompts before this local date (the person said `pause until DATE`).
     paused_until: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -112,6 +114,8 @@ class Schedule(Base):
     grace_minutes: Mapped[int] = mapped_column(Integer)
     # One reminder this long after the prompt if it is still unanswered; None: no reminder.
     remind_minutes: Mapped[int | None] = mapped_column(Integer)
+    holidays: Mapped[str | None] = mapped_column(String(8))
+    on_day_off: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Occurrences due before this moment are never planned, so applying a schedule
     # does not fire a backlog of prompts for periods that already passed.
@@ -123,7 +127,8 @@ class Occurrence(Base):
     """One check-in for one person: planned by a schedule (once per period) or asked for."""
 
     __tablename__ = "checkin_occurrences"
-    __table_args__ = (UniqueConstraint("schedule_id", "person_id", "period", name="uq_occurrence"),)
+    # Period before person: the same index answers "who already has this period's check-in".
+    __table_args__ = (UniqueConstraint("schedule_id", "period", "person_id", name="uq_occurrence"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     schedule_id: Mapped[str | None] = mapped_column(ForeignKey("schedules.id"), index=True)

@@ -44,6 +44,8 @@ def upgrade() -> None:
         sa.Column("working_days", sa.JSON(), nullable=False),
         sa.Column("grace_minutes", sa.Integer(), nullable=False),
         sa.Column("remind_minutes", sa.Integer(), nullable=True),
+        sa.Column("holidays", sa.String(length=8), nullable=True),
+        sa.Column("on_day_off", sa.String(length=20), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("active_from", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -62,6 +64,7 @@ def upgrade() -> None:
         sa.Column("teams_user_id", sa.String(length=200), nullable=True),
         sa.Column("is_hr", sa.Boolean(), nullable=False),
         sa.Column("review_month", sa.Integer(), nullable=True),
+        sa.Column("working_days", sa.JSON(), nullable=True),
         sa.Column("paused_until", sa.Date(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -109,7 +112,7 @@ def upgrade() -> None:
             name=op.f("fk_checkin_occurrences_schedule_id_schedules"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_occurrences")),
-        sa.UniqueConstraint("schedule_id", "person_id", "period", name="uq_occurrence"),
+        sa.UniqueConstraint("schedule_id", "period", "person_id", name="uq_occurrence"),
     )
     with op.batch_alter_table("checkin_occurrences", schema=None) as batch_op:
         batch_op.create_index(

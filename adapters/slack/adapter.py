@@ -1,0 +1,690 @@
+"""Slack through bolt's AsyncApp: HTTP or Socket Mode in; Block Kit DMs, modals and App Home out.
+
+Every listener acknowledges first and works afterwards: Slack wants an answer within three
+seconds, and the engine's work (database, Web API calls) is queued per person, so one
+person's events are handled in the order they came and a burst cannot starve the acks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.slack import blocks, convert
+from adapters.slack.settings import (
+    SlackConfigError,
+    SlackSettingsLike,
+    api_base_url,
+    check_slack_settings,
+    serves_http_events,
+    uses_oauth,
+    uses_socket_mode,
+)
+from dialogs.channel import InboundHandler
+from dialogs.commands import parse_command
+from dialogs.home import HomeView
+from dialogs.messages import (
+    DirectoryUser,
+    Inbound,
+    Locale,
+    MessageRef,
+    Outbound,
+    PersonRef,
+    Question,
+)
+
+log = logging.getLogger(__name__)
+
+HomeProvider = Callable[[str, str], Awaitable[HomeView | None]]
+DirectorySink = Callable[[Sequence[DirectoryUser]], Awaitable[int]]
+Sleep = Callable[[float], Awaitable[None]]
+Workspace = tuple[str | None, str | None]  # (enterprise id, team id)
+
+# Least privilege: DMs (open, read the replies people type, write), the slash command, and
+# the directory with e-mail addresses to link people. Nothing in channels.
+BOT_SCOPES = (
+    "chat:write",
+    "commands",
+    "im:history",
+    "im:write",
+    "users:read",
+    "users:read.email",
+)
+PROMPT_EVENT = "jaarrond_prompt"
+USERS_PAGE = 200
+STATE_SECONDS = 600
+STOP_GRACE_SECONDS = 10.0
+MODAL_PROMPTS_KEPT = 500
+
+
+class RetryAfter(AsyncRetryHandler):
+    """Honours HTTP 429 with its Retry-After, through an injectable sleep.
+
+    slack_sdk's own handler adds up to a second of jitter and always waits; a wait longer
+    than `max_wait` is not worth holding a request for: the error goes up, and the outbox
+    retries later with its own back-off.
+    """
+
+    def __init__(self, sleep: Sleep, max_retries: int = 3, max_wait: float = 30.0) -> None:
+        super().__init__(max_retry_count=max_retries)
+        self._sleep = sleep
+        self._max_wait = max_wait
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return (
+            response is not None
+            and response.status_code == 429
+            and _retry_after(response) <= self._max_wait
+        )
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        await self._sleep(_retry_after(response) if response is not None else 1.0)
+        state.increment_current_attempt()
+
+
+def _retry_after(response: HttpResponse) -> float:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return max(0.0, float(values[0]))
+            except ValueError:
+                break
+    return 1.0
+
+
+class WorkQueue:
+    """Background work after an ack: in order per person, a bounded number at a time."""
+
+    def __init__(self, concurrency: int) -> None:
+        self._slots = asyncio.Semaphore(concurrency)
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._pending: dict[str, int] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def submit(self, key: str, job: Callable[[], Awaitable[object]]) -> None:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._pending[key] = self._pending.get(key, 0) + 1
+        task = asyncio.get_running_loop().create_task(self._run(key, lock, job))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(
+        self, key: str, lock: asyncio.Lock, job: Callable[[], Awaitable[object]]
+    ) -> None:
+        try:
+            async with lock, self._slots:
+                await job()
+        except Exception:  # one failed job must not take the queue down; it is logged
+            log.exception("Slack work for %s failed", key or "the app")
+        finally:
+            self._pending[key] -= 1
+            if not self._pending[key]:
+                del self._pending[key]
+                del self._locks[key]
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait until all work (and work it started) is done; cancel what outlives `timeout`."""
+        while self._tasks:
+            tasks = list(self._tasks)
+            _, late = await asyncio.wait(tasks, timeout=timeout)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.gather(*late, return_exceptions=True)
+                return
+
+
+@dataclass(frozen=True)
+class _Prompt:
+    """The last question posted to a person: a typed reply answers it."""
+
+    channel: str
+    ts: str
+    question: Question
+    blocks: list[dict[str, Any]]
+
+
+class SlackAdapter:
+    """The ChatAdapter for Slack DMs, plus the App Home and the /jaarrond command."""
+
+    platform = "slack"
+
+    def __init__(
+        self,
+        settings: SlackSettingsLike,
+        *,
+        database: AsyncEngine | None = None,
+        home_provider: HomeProvider | None = None,
+        directory_sink: DirectorySink | None = None,
+        default_locale: Locale = "nl",
+        sleep: Sleep = asyncio.sleep,
+        concurrency: int = 8,
+    ) -> None:
+        problems = check_slack_settings(settings)
+        if uses_oauth(settings) and database is None:
+            problems.append("installs in several workspaces need the database for their tokens")
+        if problems:
+            raise SlackConfigError("\n".join(f"- {p}" for p in problems))
+        self._settings = settings
+        self._base_url = api_base_url(settings.api_url)
+        self._retry: list[AsyncRetryHandler] = [
+            AsyncConnectionErrorRetryHandler(),
+            RetryAfter(sleep),
+        ]
+        self._home_provider = home_provider
+        self._directory_sink = directory_sink
+        self._default_locale = default_locale
+        self._handler: InboundHandler | None = None
+        self._work = WorkQueue(concurrency)
+        self._session: aiohttp.ClientSession | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._clients: dict[str, AsyncWebClient] = {}
+        self._dms: dict[str, str] = {}
+        self._locales: dict[str, Locale] = {}
+        self._workspaces: dict[str, Workspace] = {}
+        self._prompts: dict[str, _Prompt] = {}
+        self._modal_prompts: OrderedDict[tuple[str, str], list[dict[str, Any]]] = OrderedDict()
+        self._installations: AsyncSQLAlchemyInstallationStore | None = None
+        self.bolt = self._build_bolt(settings, database)
+
+    # ---- construction -----------------------------------------------------------------------
+
+    def _build_bolt(self, settings: SlackSettingsLike, database: AsyncEngine | None) -> AsyncApp:
+        oauth: AsyncOAuthSettings | None = None
+        if uses_oauth(settings) and database is not None:
+            # slack_sdk's own stores on the bot's database; their tables come from migration 0003.
+            self._installations = AsyncSQLAlchemyInstallationStore(settings.client_id, database)
+            oauth = AsyncOAuthSettings(
+                client_id=settings.client_id,
+                client_secret=settings.client_secret,
+                scopes=list(BOT_SCOPES),
+                user_scopes=[],
+                installation_store=self._installations,
+                installation_store_bot_only=True,
+                state_store=AsyncSQLAlchemyOAuthStateStore(STATE_SECONDS, database),
+                state_expiration_seconds=STATE_SECONDS,
+            )
+        client = AsyncWebClient(
+            token=settings.bot_token or None,
+            base_url=self._base_url,
+            retry_handlers=list(self._retry),
+        )
+        app = AsyncApp(
+            name="jaarrond",
+            logger=logging.getLogger("adapters.slack.bolt"),
+            signing_secret=settings.signing_secret,
+            client=client,
+            oauth_settings=oauth,
+            installation_store_bot_only=True if oauth is not None else None,
+        )
+        app.action(re.compile("^" + re.escape(convert.ACTION_PREFIX)))(self._on_action)
+        app.view(convert.MODAL_CALLBACK)(self._on_submission)
+        app.command(convert.SLASH_COMMAND)(self._on_command)
+        app.event("app_home_opened")(self._on_home_opened)
+        # Every message event must be acknowledged, also the edits our chat.update causes.
+        app.event("message")(self._on_message)
+        if oauth is not None:
+            app.enable_token_revocation_listeners()
+        else:
+            app.event("tokens_revoked")(_nothing)
+            app.event("app_uninstalled")(_nothing)
+        return app
+
+    # ---- the ChatAdapter port ---------------------------------------------------------------
+
+    def mount(self, on_inbound: InboundHandler) -> None:
+        self._handler = on_inbound
+
+    def can_reach(self, person: PersonRef) -> bool:
+        return bool(person.slack_user_id)
+
+    async def send(self, out: Outbound) -> MessageRef:
+        """Proactive: a DM, opened once per person and remembered."""
+        user = out.recipient.slack_user_id
+        if not user:
+            raise LookupError(f"{out.recipient.email} has no Slack user id")
+        client = await self._client_for(user)
+        return await self._post(client, user, out)
+
+    async def update(self, ref: MessageRef, out: Outbound) -> None:
+        user = out.recipient.slack_user_id or ""
+        client = await self._client_for(user)
+        await client.chat_update(channel=ref.channel, ts=ref.message_id, **blocks.render(out))
+
+    async def start(self) -> None:
+        """One HTTP session for every Web API call; Socket Mode; a first directory sync."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+            self.bolt.client.session = self._session
+        if uses_socket_mode(self._settings) and self._socket is None:
+            self._socket = AsyncSocketModeHandler(self.bolt, self._settings.app_token)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        if self._directory_sink is not None:
+            # In the background: a large workspace takes a few rate-limited pages.
+            self._work.submit("", self.sync_directory)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        await self._work.drain(timeout=STOP_GRACE_SECONDS)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+            self.bolt.client.session = None
+        self._clients.clear()
+
+    async def drain(self) -> None:
+        """Wait for the work acknowledged requests started (tests, and a graceful stop)."""
+        await self._work.drain()
+
+    def route_hook(self) -> Callable[[web.Application], None]:
+        """Adds /slack/events (HTTP mode) and the install endpoints (OAuth) to the web app."""
+
+        def hook(app: web.Application) -> None:
+            if serves_http_events(self._settings):
+                app.router.add_post("/slack/events", self._http_events)
+            flow = self.bolt.oauth_flow
+            if flow is not None:
+                app.router.add_get(flow.install_path, self._http_install)
+                app.router.add_get(flow.redirect_uri_path, self._http_oauth_redirect)
+
+        return hook
+
+    # ---- HTTP -------------------------------------------------------------------------------
+
+    async def _http_events(self, request: web.Request) -> web.Response:
+        # bolt verifies the signature and the timestamp before anything else runs.
+        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def _http_install(self, request: web.Request) -> web.Response:
+        flow = self.bolt.oauth_flow
+        assert flow is not None
+        return await to_aiohttp_response(
+            await flow.handle_installation(await to_bolt_request(request))
+        )
+
+    async def _http_oauth_redirect(self, request: web.Request) -> web.Response:
+        flow = self.bolt.oauth_flow
+        assert flow is not None
+        return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+    # ---- listeners: ack first, then queue the work -----------------------------------------
+
+    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        user = convert.user_id(body)
+        self._remember_workspace(user, body)
+        target = convert.answer_target(body)
+        if target is not None:
+            # Not queued: the trigger id expires three seconds after the click.
+            await self._open_answer_modal(client, body, target)
+            return
+        inbound = convert.action_inbound(body)
+        if inbound is not None:
+            self._work.submit(user, lambda: self._answer_click(client, body, inbound))
+
+    async def _on_submission(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()  # closes the modal
+        inbound = convert.submission_inbound(body)
+        target = convert.modal_target(body)
+        if inbound is not None and target is not None:
+            self._remember_workspace(inbound.user_id, body)
+            self._work.submit(inbound.user_id, lambda: self._answer_modal(client, inbound, target))
+
+    async def _on_message(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        inbound = convert.message_inbound(body)
+        if inbound is not None:
+            self._remember_workspace(inbound.user_id, body)
+            self._work.submit(inbound.user_id, lambda: self._answer_typed(client, inbound))
+
+    async def _on_command(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        inbound = convert.command_inbound(body)
+        self._remember_workspace(inbound.user_id, body)
+        self._work.submit(
+            inbound.user_id, lambda: self._answer_command(client, respond, body, inbound)
+        )
+
+    async def _on_home_opened(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        user = convert.home_opened_user(body)
+        if user is not None and self._home_provider is not None:
+            self._remember_workspace(user, body)
+            self._work.submit(user, lambda: self._publish_home(client, user))
+
+    # ---- the work ---------------------------------------------------------------------------
+
+    async def _engine(self, inbound: Inbound) -> list[Outbound]:
+        if self._handler is None:
+            raise RuntimeError("mount the engine before serving Slack")
+        return [blocks.bilingual(out) for out in await self._handler(inbound)]
+
+    async def _answer_click(
+        self, client: AsyncWebClient, body: Mapping[str, Any], inbound: Inbound
+    ) -> None:
+        user = inbound.user_id
+        replies = await self._guarded(client, user, inbound)
+        where = convert.clicked_message(body)
+        result = blocks.outcome(inbound.token, replies)
+        if where is not None and result in ("recorded", "refused"):
+            locale = replies[0].recipient.locale
+            if result == "recorded":
+                label = _button_label(convert.clicked(body))
+                line = blocks.recorded_line(inbound.value or "", label, locale)
+            else:
+                line = blocks.say("recorded.refused", locale)
+            original = _message_blocks(body)
+            await self._replace(client, user, where, blocks.answered(original, line, locale))
+        await self._post_all(client, user, replies)
+
+    async def _answer_modal(
+        self, client: AsyncWebClient, inbound: Inbound, target: convert.ModalTarget
+    ) -> None:
+        user = inbound.user_id
+        replies = await self._guarded(client, user, inbound)
+        where = (target.channel, target.ts)
+        if target.channel and target.ts and blocks.outcome(target.token, replies) == "recorded":
+            locale = replies[0].recipient.locale
+            line = blocks.recorded_line(inbound.value or "", inbound.value or "", locale)
+            original = self._modal_prompts.pop(where, [])
+            await self._replace(client, user, where, blocks.answered(original, line, locale))
+        await self._post_all(client, user, replies)
+
+    async def _answer_typed(self, client: AsyncWebClient, inbound: Inbound) -> None:
+        user = inbound.user_id
+        prompt = self._prompts.get(user)
+        replies = await self._guarded(client, user, inbound)
+        value, label = blocks.typed_answer(prompt.question if prompt else None, inbound.text)
+        answering = value in blocks.CONTROLS or parse_command(inbound.text) is None
+        token = prompt.question.token if prompt is not None else ""
+        if prompt is not None and answering and blocks.outcome(token, replies) == "recorded":
+            locale = replies[0].recipient.locale
+            line = blocks.recorded_line(value, label, locale)
+            message = blocks.answered(prompt.blocks, line, locale)
+            await self._replace(client, user, (prompt.channel, prompt.ts), message)
+            self._prompts.pop(user, None)
+        await self._post_all(client, user, replies)
+
+    async def _answer_command(
+        self,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        body: Mapping[str, Any],
+        inbound: Inbound,
+    ) -> None:
+        """Replies to /jaarrond are ephemeral, unless they are a check-in or an export."""
+        user = inbound.user_id
+        try:
+            replies = await self._engine(inbound)
+        except Exception:
+            log.exception("the engine failed on a Slack command")
+            await respond(text=self._error_text(user), response_type="ephemeral")
+            return
+        interactive = any(r.question is not None or r.actions for r in replies)
+        if interactive or convert.is_export(inbound):
+            await self._post_all(client, user, replies)
+            if body.get("channel_id") != await self._dm_channel(client, user):
+                notice = blocks.say("sent_by_dm", self._locales.get(user, self._default_locale))
+                await respond(text=notice, response_type="ephemeral")
+            return
+        for out in replies:
+            for part in blocks.render_parts(out, max_parts=3):
+                await respond(
+                    text=part["text"],
+                    blocks=part["blocks"],
+                    response_type="ephemeral",
+                    replace_original=False,
+                )
+
+    async def _publish_home(self, client: AsyncWebClient, user: str) -> None:
+        assert self._home_provider is not None
+        view = await self._home_provider(self.platform, user)
+        if view is not None:
+            self._locales[user] = view.person.locale
+        rendered = blocks.home_view(view) if view is not None else blocks.stranger_home()
+        await client.views_publish(user_id=user, view=rendered)
+
+    async def _open_answer_modal(
+        self, client: AsyncWebClient, body: Mapping[str, Any], target: convert.ModalTarget
+    ) -> None:
+        original = _message_blocks(body)
+        self._modal_prompts[(target.channel, target.ts)] = original
+        while len(self._modal_prompts) > MODAL_PROMPTS_KEPT:
+            self._modal_prompts.popitem(last=False)
+        view = blocks.answer_modal(blocks.question_prompt(original), target)
+        await client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+
+    async def _guarded(self, client: AsyncWebClient, user: str, inbound: Inbound) -> list[Outbound]:
+        """The engine's replies; on a failure the person hears so, and the error is logged."""
+        try:
+            return await self._engine(inbound)
+        except Exception:
+            log.exception("the engine failed on a Slack event")
+            channel = await self._dm_channel(client, user)
+            await client.chat_postMessage(
+                channel=channel, text=blocks.escape(self._error_text(user)), mrkdwn=False
+            )
+            return []
+
+    def _error_text(self, user: str) -> str:
+        locale = self._locales.get(user)
+        return blocks.say("error", locale) if locale else blocks.both("error")
+
+    async def _replace(
+        self,
+        client: AsyncWebClient,
+        user: str,
+        where: tuple[str, str],
+        message: Mapping[str, Any],
+    ) -> None:
+        """Update an answered prompt, but only one in this person's own DM with the bot."""
+        if where[0] != await self._dm_channel(client, user):
+            return
+        try:
+            await client.chat_update(channel=where[0], ts=where[1], **message)
+        except Exception:  # cosmetic: the answer is stored whatever happens to the message
+            log.warning("could not update an answered Slack prompt", exc_info=True)
+
+    async def _post_all(
+        self, client: AsyncWebClient, user: str, replies: Sequence[Outbound]
+    ) -> None:
+        for out in replies:
+            await self._post(client, user, out)
+
+    async def _post(self, client: AsyncWebClient, user: str, out: Outbound) -> MessageRef:
+        if out.recipient.person_id:
+            self._locales[user] = out.recipient.locale
+        channel = await self._dm_channel(client, user)
+        parts = blocks.render_parts(out)
+        ts = ""
+        for number, part in enumerate(parts, 1):
+            extra: dict[str, Any] = {}
+            if number == len(parts) and out.key:
+                # So a send interrupted by a crash can be found in the DM before a resend.
+                extra["metadata"] = {"event_type": PROMPT_EVENT, "event_payload": {"key": out.key}}
+            response = await client.chat_postMessage(
+                channel=channel,
+                text=part["text"],
+                blocks=part["blocks"],
+                mrkdwn=False,
+                unfurl_links=False,
+                unfurl_media=False,
+                **extra,
+            )
+            ts = str(response.get("ts") or "")
+        if out.question is not None and parts:
+            self._prompts[user] = _Prompt(channel, ts, out.question, parts[-1]["blocks"])
+        return MessageRef(self.platform, channel, ts)
+
+    async def _dm_channel(self, client: AsyncWebClient, user: str) -> str:
+        channel = self._dms.get(user)
+        if channel is None:
+            response = await client.conversations_open(users=user)
+            channel = str(response["channel"]["id"])
+            self._dms[user] = channel
+        return channel
+
+    # ---- workspaces and the directory -------------------------------------------------------
+
+    def _remember_workspace(self, user: str, body: Mapping[str, Any]) -> None:
+        if user and self._installations is not None:
+            self._workspaces[user] = convert.workspace_of(body)
+
+    async def _client_for(self, user: str) -> AsyncWebClient:
+        """The client with the bot token of the person's workspace."""
+        if self._installations is None:
+            return self.bolt.client
+        workspace = self._workspaces.get(user)
+        if workspace is None:
+            installed = await self._installed_workspaces()
+            if len(installed) != 1:
+                raise LookupError(
+                    f"not known in which Slack workspace {user} is; the directory sync "
+                    "links people to workspaces"
+                )
+            workspace = installed[0]
+        return await self._workspace_client(workspace)
+
+    async def _workspace_client(self, workspace: Workspace) -> AsyncWebClient:
+        assert self._installations is not None
+        enterprise_id, team_id = workspace
+        bot = await self._installations.async_find_bot(
+            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=team_id is None
+        )
+        if bot is None or not bot.bot_token:
+            raise LookupError(f"Jaarrond is not installed in Slack workspace {team_id}")
+        return self._client(str(bot.bot_token))
+
+    def _client(self, token: str) -> AsyncWebClient:
+        client = self._clients.get(token)
+        if client is None:
+            client = AsyncWebClient(
+                token=token,
+                base_url=self._base_url,
+                session=self._session,
+                retry_handlers=list(self._retry),
+            )
+            self._clients[token] = client
+        return client
+
+    async def _installed_workspaces(self) -> list[Workspace]:
+        assert self._installations is not None
+        bots = self._installations.bots
+        query = (
+            select(bots.c.enterprise_id, bots.c.team_id)
+            .where(bots.c.client_id == self._settings.client_id, bots.c.bot_token.is_not(None))
+            .distinct()
+        )
+        async with self._installations.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [(row[0], row[1]) for row in rows]
+
+    async def sync_directory(self) -> int:
+        """Link people to Slack users (users.list, 200 a page) and fill time zone and locale."""
+        if self._directory_sink is None:
+            return 0
+        users: list[DirectoryUser] = []
+        if self._installations is None:
+            users += await self._list_users(self.bolt.client, None)
+        else:
+            for workspace in await self._installed_workspaces():
+                users += await self._list_users(await self._workspace_client(workspace), workspace)
+        changed = await self._directory_sink(users)
+        log.info("Slack directory: %d users listed, %d people changed", len(users), changed)
+        return changed
+
+    async def _list_users(
+        self, client: AsyncWebClient, workspace: Workspace | None
+    ) -> list[DirectoryUser]:
+        users: list[DirectoryUser] = []
+        cursor: str | None = None
+        while True:
+            response = await client.users_list(limit=USERS_PAGE, cursor=cursor, include_locale=True)
+            for member in response.get("members") or []:
+                user = _directory_user(member)
+                if user is not None:
+                    users.append(user)
+                    if workspace is not None:
+                        self._workspaces[user.user_id] = workspace
+            cursor = ((response.get("response_metadata") or {}).get("next_cursor") or "").strip()
+            if not cursor:
+                return users
+
+
+def _directory_user(member: Mapping[str, Any]) -> DirectoryUser | None:
+    """A person in users.list; bots, Slackbot and deactivated accounts are nobody to ask."""
+    user_id = member.get("id")
+    if not isinstance(user_id, str) or user_id == "USLACKBOT":
+        return None
+    if member.get("deleted") or member.get("is_bot") or member.get("is_app_user"):
+        return None
+    profile = member.get("profile") or {}
+    email = profile.get("email") if isinstance(profile, Mapping) else None
+    timezone = member.get("tz")  # the IANA name; tz_offset would break at summer time
+    locale = member.get("locale")
+    return DirectoryUser(
+        platform="slack",
+        user_id=user_id,
+        email=email if isinstance(email, str) else "",
+        timezone=timezone if isinstance(timezone, str) else "",
+        locale=locale if isinstance(locale, str) else "",
+    )
+
+
+def _button_label(action: Mapping[str, Any]) -> str:
+    text = action.get("text")
+    return str(text.get("text") or "") if isinstance(text, Mapping) else ""
+
+
+def _message_blocks(body: Mapping[str, Any]) -> list[dict[str, Any]]:
+    message = body.get("message")
+    found = message.get("blocks") if isinstance(message, Mapping) else None
+    return [b for b in found if isinstance(b, dict)] if isinstance(found, list) else []
+
+
+async def _nothing() -> None:
+    """Events Slack sends whether we need them or not; acknowledging them is enough."""

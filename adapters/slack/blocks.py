@@ -1,0 +1,538 @@
+"""Outbound messages and home views as Block Kit, within Slack's limits, all text literal.
+
+Every text that comes from the engine or from a person goes into a plain_text object with
+emoji off: Slack renders it as written (no mentions, links, formatting or :codes:). The
+notification fallback `text` is parsed by Slack, so it is escaped.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Literal
+
+from adapters.slack.convert import (
+    ANSWER_ACTION,
+    MODAL_BLOCK,
+    MODAL_CALLBACK,
+    MODAL_INPUT,
+    ModalTarget,
+    button_value,
+    command_value,
+    modal_metadata,
+)
+from dialogs.commands import parse_command
+from dialogs.home import HomeView
+from dialogs.messages import Choice, Locale, Outbound, Question
+from dialogs.texts import CATALOG, t
+
+Block = dict[str, Any]
+Outcome = Literal["recorded", "again", "refused"]
+
+# Block Kit's documented limits, counted in UTF-16 code units to be safe with emoji.
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+SECTION_TEXT = 3000
+HEADER_TEXT = 150
+BUTTON_TEXT = 75
+CONTEXT_TEXT = 2000
+INPUT_LABEL = 2000
+MODAL_TITLE = 24
+ACTIONS_PER_BLOCK = 25
+# Undocumented: Slack refuses a message whose blocks hold more than about 12,000 characters
+# in all (msg_blocks_too_long, slackapi/bolt-js#2509); stay well below it.
+MESSAGE_TEXT_BUDGET = 11000
+VIEW_TEXT_BUDGET = 30000
+FALLBACK_TEXT = 2000
+# A long export is split over several DMs rather than cut; beyond this it is cut.
+MAX_PARTS = 10
+
+QUESTION_BLOCK = "jaarrond-question"
+SCALE_BLOCK = "jaarrond-scale"
+HINT_BLOCK = "jaarrond-hint"
+CONTROLS_BLOCK = "jaarrond-controls"
+DONE_BLOCK = "jaarrond-done"
+CONTROLS = frozenset({"skip", "later", "stop"})
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # key: (nl, en)
+    "answer": ("Antwoorden", "Answer"),
+    "modal.title": ("Je antwoord", "Your answer"),
+    "modal.submit": ("Versturen", "Send"),
+    "modal.close": ("Annuleren", "Cancel"),
+    "shortened": ("(ingekort)", "(shortened)"),
+    "recorded.skip": ("overgeslagen", "skipped"),
+    "recorded.later": ("later", "later"),
+    "recorded.stop": ("gestopt", "stopped"),
+    "recorded.refused": (
+        "Deze vraag is niet meer open; er is niets veranderd.",
+        "This question is no longer open; nothing was changed.",
+    ),
+    "error": (
+        "Er ging iets mis; probeer het zo nog eens.",
+        "Something went wrong; please try again in a moment.",
+    ),
+    "sent_by_dm": (
+        "Ik heb je een direct bericht gestuurd.",
+        "I have sent you a direct message.",
+    ),
+}
+
+
+def say(key: str, locale: Locale) -> str:
+    nl, en = TEXTS[key]
+    return nl if locale == "nl" else en
+
+
+def both(key: str) -> str:
+    """For someone whose language we do not know: Dutch, then English."""
+    nl, en = TEXTS[key]
+    return f"{nl}\n\n{en}"
+
+
+# ---- counting and cutting text -----------------------------------------------------------
+
+
+def units(text: str) -> int:
+    """Length in UTF-16 code units: what a JavaScript-based limit counts, and never less."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _extends(char: str) -> bool:
+    """Characters that belong to the character before them (one visible character)."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or code == 0x200D  # zero-width joiner
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0xE0100 <= code <= 0xE01EF
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tone modifiers
+        or 0xE0020 <= code <= 0xE007F  # tags (subdivision flags)
+        or 0x1160 <= code <= 0x11FF  # Hangul medial vowels and final consonants
+        or 0xDC00 <= code <= 0xDFFF  # a low surrogate never starts anything
+    )
+
+
+def _regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def is_boundary(text: str, index: int) -> bool:
+    """Whether cutting `text` at `index` keeps every visible character whole."""
+    if index <= 0 or index >= len(text):
+        return True
+    before, after = text[index - 1], text[index]
+    if before == "\r" and after == "\n":
+        return False
+    if _extends(after) or ord(before) == 0x200D or 0xD800 <= ord(before) <= 0xDBFF:
+        return False
+    if _regional(before) and _regional(after):
+        run = 0
+        while index - run - 1 >= 0 and _regional(text[index - run - 1]):
+            run += 1
+        return run % 2 == 0  # flags are pairs: cut between pairs only
+    return True
+
+
+def cut(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` units that ends on a character boundary."""
+    if units(text) <= limit:
+        return text
+    used = 0
+    end = 0
+    for end, char in enumerate(text):  # noqa: B007 - `end` is used after the loop
+        width = 2 if ord(char) > 0xFFFF else 1
+        if used + width > limit:
+            break
+        used += width
+    while end > 0 and not is_boundary(text, end):
+        end -= 1
+    return text[:end]
+
+
+def shorten(text: str, limit: int, locale: Locale) -> str:
+    """`text` as is when it fits, else cut with a visible marker in the reader's language."""
+    if units(text) <= limit:
+        return text
+    suffix = f"… {say('shortened', locale)}"
+    room = limit - units(suffix)
+    if room <= 0:
+        return cut(text, limit)
+    return cut(text, room).rstrip() + suffix
+
+
+def chunks(text: str, size: int) -> list[str]:
+    """`text` in pieces of at most `size` units, split at line ends where possible."""
+    pieces: list[str] = []
+    rest = text
+    while rest:
+        if units(rest) <= size:
+            pieces.append(rest)
+            break
+        head = cut(rest, size)
+        if not head:  # a single unsplittable cluster longer than size: give up on it
+            break
+        for separator in ("\n", " "):
+            at = head.rfind(separator)
+            if at > len(head) // 2:
+                head = head[: at + 1]
+                break
+        pieces.append(head.rstrip("\n") or head)
+        rest = rest[len(head) :]
+    return [piece for piece in pieces if piece.strip()]
+
+
+def escape(text: str) -> str:
+    """For the fallback `text`, which Slack parses: no mentions, links or broadcasts."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---- elements ----------------------------------------------------------------------------
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": False}
+
+
+def header(text: str, locale: Locale) -> Block:
+    return {"type": "header", "text": plain(shorten(text, HEADER_TEXT, locale))}
+
+
+def section(text: str, locale: Locale, block_id: str = "") -> Block:
+    block: Block = {"type": "section", "text": plain(shorten(text, SECTION_TEXT, locale))}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def context(text: str, locale: Locale, block_id: str = "") -> Block:
+    block: Block = {"type": "context", "elements": [plain(shorten(text, CONTEXT_TEXT, locale))]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def button(action_id: str, label: str, value: str, locale: Locale, primary: bool = False) -> Block:
+    element: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "text": plain(shorten(label, BUTTON_TEXT, locale) or "?"),
+        "value": value,
+    }
+    if primary:
+        element["style"] = "primary"
+    return element
+
+
+def actions(block_id: str, elements: Sequence[Block]) -> list[Block]:
+    """Buttons in rows of at most 25, the most one actions block takes."""
+    rows = [elements[i : i + ACTIONS_PER_BLOCK] for i in range(0, len(elements), ACTIONS_PER_BLOCK)]
+    return [
+        {"type": "actions", "block_id": f"{block_id}-{n}" if n else block_id, "elements": list(row)}
+        for n, row in enumerate(rows)
+    ]
+
+
+def text_units(blocks: Iterable[Any]) -> int:
+    """All characters in the text objects of some blocks, as Slack's total limit counts."""
+    total = 0
+    stack = list(blocks)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            if item.get("type") in ("plain_text", "mrkdwn") and isinstance(item.get("text"), str):
+                total += units(item["text"])
+            else:
+                stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return total
+
+
+# ---- messages ----------------------------------------------------------------------------
+
+
+def render(out: Outbound) -> dict[str, Any]:
+    """One message: {"text", "blocks"}; a text too long for one message is cut, marked."""
+    return render_parts(out, max_parts=1)[0]
+
+
+def render_parts(out: Outbound, max_parts: int = MAX_PARTS) -> list[dict[str, Any]]:
+    """The message as one or more DMs; the question and buttons come in the last one."""
+    locale = out.recipient.locale
+    head = [header(out.title, locale)] if out.title.strip() else []
+    body = [section(piece, locale) for piece in chunks(out.text, SECTION_TEXT)]
+    tail = question_blocks(out.question, locale) + action_blocks(out, locale)
+    parts = _pack(head, body, tail, MESSAGE_BLOCKS, MESSAGE_TEXT_BUDGET)
+    if len(parts) > max_parts:
+        parts = _pack_cut(head, body, tail, max_parts, locale)
+    return [{"text": fallback(part, locale), "blocks": part} for part in parts]
+
+
+def question_blocks(question: Question | None, locale: Locale) -> list[Block]:
+    if question is None:
+        return []
+    blocks = [section(question.prompt, locale, QUESTION_BLOCK)]
+    token = question.token
+    if question.kind == "text":
+        value = button_value(token, "", locale)
+        answer = button(ANSWER_ACTION, say("answer", locale), value, locale, primary=True)
+        blocks += actions("jaarrond-answer", [answer])
+    else:
+        buttons = [
+            button(f"jaarrond:choice:{n}", c.label, button_value(token, c.value), locale)
+            for n, c in enumerate(question.choices)
+        ]
+        blocks += actions("jaarrond-choices", buttons)
+    if question.kind == "scale" and (question.low or question.high):
+        blocks.append(context(f"1 = {question.low}  ·  5 = {question.high}", locale, SCALE_BLOCK))
+    if question.hint:
+        blocks.append(context(question.hint, locale, HINT_BLOCK))
+    return blocks
+
+
+def action_blocks(out: Outbound, locale: Locale) -> list[Block]:
+    """The extra buttons: check-in controls, or a menu whose token is the message key."""
+    if not out.actions:
+        return []
+    token = out.question.token if out.question is not None else out.key
+    buttons = [
+        button(f"jaarrond:control:{n}", choice.label, _value(token, choice), locale)
+        for n, choice in enumerate(out.actions)
+    ]
+    return actions(CONTROLS_BLOCK, buttons)
+
+
+def _value(token: str, choice: Choice) -> str:
+    # Without a token the click could not be matched to anything; it is the typed command.
+    return button_value(token, choice.value) if token else command_value(choice.value)
+
+
+def _fits(blocks: Sequence[Block], max_blocks: int, budget: int) -> bool:
+    return len(blocks) <= max_blocks and text_units(blocks) <= budget
+
+
+def _pack(
+    head: list[Block], body: list[Block], tail: list[Block], max_blocks: int, budget: int
+) -> list[list[Block]]:
+    """Fill messages in order; each stays within the block and character limits."""
+    parts: list[list[Block]] = [list(head)]
+    for block in body:
+        if not _fits([*parts[-1], block], max_blocks, budget):
+            parts.append([])
+        parts[-1].append(block)
+    if tail and not _fits(parts[-1] + tail, max_blocks, budget):
+        parts.append([])
+    parts[-1].extend(tail)
+    return [part for part in parts if part] or [[section("…", "en")]]
+
+
+def _pack_cut(
+    head: list[Block], body: list[Block], tail: list[Block], max_parts: int, locale: Locale
+) -> list[list[Block]]:
+    """As much of the text as `max_parts` messages hold, then a visible marker."""
+    marker = context(f"… {say('shortened', locale)}", locale)
+    kept = list(body)
+    while kept and len(_pack(head, [*kept, marker], tail, MESSAGE_BLOCKS, MESSAGE_TEXT_BUDGET)) > (
+        max_parts
+    ):
+        kept.pop()
+    dropped = body[len(kept)] if len(kept) < len(body) else None
+    parts = _pack(head, [*kept, marker], tail, MESSAGE_BLOCKS, MESSAGE_TEXT_BUDGET)
+    if dropped is not None:
+        # Give the room that is left in the message to the start of the first dropped piece.
+        for room in (3000, 2000, 1000, 500, 200):
+            piece = section(shorten(_block_text(dropped), room, locale), locale)
+            trial = _pack(head, [*kept, piece, marker], tail, MESSAGE_BLOCKS, MESSAGE_TEXT_BUDGET)
+            if len(trial) <= max_parts:
+                return trial
+    return parts
+
+
+def _block_text(block: Mapping[str, Any]) -> str:
+    text = block.get("text")
+    return str(text.get("text", "")) if isinstance(text, Mapping) else ""
+
+
+def fallback(blocks: Sequence[Block], locale: Locale) -> str:
+    """The notification text of a message: what it says, escaped, short."""
+    texts = [
+        _block_text(block)
+        for block in blocks
+        if block.get("type") in ("header", "section") and _block_text(block)
+    ]
+    return escape(shorten("\n".join(texts), FALLBACK_TEXT, locale)) or "Jaarrond"
+
+
+def bilingual(out: Outbound) -> Outbound:
+    """The engine's notice to a stranger is in a default language; give them both."""
+    if out.recipient.person_id != 0:
+        return out
+    for nl, en in CATALOG.values():
+        if out.text in (nl, en):
+            return replace(out, text=f"{nl}\n\n{en}")
+    return out
+
+
+# ---- the answered prompt -----------------------------------------------------------------
+
+
+def outcome(token: str, replies: Sequence[Outbound]) -> Outcome | None:
+    """What became of an answer to the prompt `token`, judged from the engine's replies.
+
+    The engine asks the same token again when an answer was not valid, and answers a
+    click on a prompt that is no longer open with its "already dealt with" or "no check-in
+    open" notice. None when the engine said nothing (a delivery it had already seen).
+    """
+    if not replies:
+        return None
+    recipient = replies[0].recipient
+    if recipient.person_id == 0:
+        return "refused"
+    notices = tuple(
+        t(key, recipient.locale)
+        for key in ("checkin.stale", "checkin.none_open", "unknown_command")
+    )
+    if any(reply.text.startswith(notices) for reply in replies):
+        return "refused"
+    if any(r.question is not None and r.question.token == token for r in replies):
+        return "again"
+    return "recorded"
+
+
+def recorded_line(value: str, label: str, locale: Locale) -> str:
+    """How the answer reads on the prompt it answered: "✓ 4", "✓ Pace", "skipped"."""
+    if value in CONTROLS:
+        return say(f"recorded.{value}", locale)
+    return f"✓ {label or value}"
+
+
+def typed_answer(question: Question | None, text: str) -> tuple[str, str]:
+    """(value, label) of something typed in reply to a prompt, for its recorded line."""
+    command = parse_command(text)
+    if command is not None and command.name in CONTROLS:
+        return command.name, ""
+    answer = text.strip()
+    if question is not None and question.kind in ("scale", "choice"):
+        choices = question.choices
+        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+            choice = choices[int(answer) - 1]
+            return choice.value, choice.label
+        for choice in choices:
+            if answer.casefold() in (choice.value.casefold(), choice.label.casefold()):
+                return choice.value, choice.label
+    return answer, answer
+
+
+def answered(original: Sequence[Mapping[str, Any]], line: str, locale: Locale) -> dict[str, Any]:
+    """The prompt message without its buttons, showing what was recorded."""
+    kept: list[Block] = [
+        dict(block)
+        for block in original
+        if block.get("type") != "actions" and block.get("block_id") not in (HINT_BLOCK, DONE_BLOCK)
+    ]
+    while len(kept) >= MESSAGE_BLOCKS or MESSAGE_TEXT_BUDGET - text_units(kept) < 200:
+        if not _drop_plain_section(kept):
+            break
+    room = min(SECTION_TEXT, max(200, MESSAGE_TEXT_BUDGET - text_units(kept)))
+    kept.append(section(shorten(line, room, locale), locale, DONE_BLOCK))
+    return {"text": escape(shorten(line, FALLBACK_TEXT, locale)), "blocks": kept}
+
+
+def _drop_plain_section(blocks: list[Block]) -> bool:
+    """Drop the last text section that is not the question itself; False when none is left."""
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if block.get("type") == "section" and block.get("block_id") != QUESTION_BLOCK:
+            del blocks[index]
+            return True
+    return False
+
+
+def question_prompt(blocks: Sequence[Mapping[str, Any]]) -> str:
+    for block in blocks:
+        if block.get("block_id") == QUESTION_BLOCK:
+            return _block_text(block)
+    return ""
+
+
+# ---- modal and home ----------------------------------------------------------------------
+
+
+def answer_modal(prompt: str, target: ModalTarget) -> dict[str, Any]:
+    """The modal of a free-text question; its input holds what one section can show."""
+    locale = target.locale
+    return {
+        "type": "modal",
+        "callback_id": MODAL_CALLBACK,
+        "private_metadata": modal_metadata(target),
+        "title": plain(shorten(say("modal.title", locale), MODAL_TITLE, locale)),
+        "submit": plain(shorten(say("modal.submit", locale), MODAL_TITLE, locale)),
+        "close": plain(shorten(say("modal.close", locale), MODAL_TITLE, locale)),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": MODAL_BLOCK,
+                "label": plain(shorten(prompt or say("modal.title", locale), INPUT_LABEL, locale)),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": MODAL_INPUT,
+                    "multiline": True,
+                    "max_length": SECTION_TEXT,
+                    "focus_on_load": True,
+                },
+                "hint": plain(t("checkin.text_hint", locale)),
+            }
+        ],
+    }
+
+
+def home_view(view: HomeView) -> dict[str, Any]:
+    """The App Home tab: a header, each section with its lines, then the start buttons."""
+    locale = view.person.locale
+    blocks: list[Block] = [header(view.title, locale)]
+    for part in view.sections:
+        blocks += [{"type": "divider"}, header(part.title, locale)]
+        lines = [f"• {line}" for line in part.lines] or [part.empty]
+        for piece in _line_chunks([line for line in lines if line.strip()], SECTION_TEXT):
+            blocks.append(section(piece, locale))
+    buttons = [
+        button(f"jaarrond:home:{n}", label, command_value(value), locale)
+        for n, (value, label) in enumerate(view.actions)
+    ]
+    tail = [{"type": "divider"}, *actions("jaarrond-home", buttons)] if buttons else []
+    return {"type": "home", "blocks": _fit_view(blocks, tail, locale)}
+
+
+def stranger_home() -> dict[str, Any]:
+    nl, en = CATALOG["unknown_person"]
+    blocks = [header("Jaarrond", "en"), section(nl, "nl"), section(en, "en")]
+    return {"type": "home", "blocks": blocks}
+
+
+def _line_chunks(lines: Sequence[str], size: int) -> list[str]:
+    """Lines joined into sections of at most `size`; a line too long is split itself."""
+    pieces: list[str] = []
+    current = ""
+    for line in lines:
+        for piece in chunks(line, size):
+            joined = f"{current}\n{piece}" if current else piece
+            if units(joined) <= size:
+                current = joined
+                continue
+            pieces.append(current)
+            current = piece
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _fit_view(blocks: list[Block], tail: list[Block], locale: Locale) -> list[Block]:
+    if _fits(blocks + tail, VIEW_BLOCKS, VIEW_TEXT_BUDGET):
+        return blocks + tail
+    marker = context(f"… {say('shortened', locale)}", locale)
+    kept = list(blocks)
+    while len(kept) > 1 and not _fits([*kept, marker, *tail], VIEW_BLOCKS, VIEW_TEXT_BUDGET):
+        kept.pop()
+    return [*kept, marker, *tail]
