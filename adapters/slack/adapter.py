@@ -161,6 +161,13 @@ class WorkQueue:
                 del self._pending[key]
                 del self._locks[key]
 
+    def track(self) -> None:
+        """Count the running listener (bolt runs each in a task of its own) as work too."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)  # type: ignore[arg-type]
+            task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
+
     async def drain(self, timeout: float | None = None) -> None:
         """Wait until all work (and work it started) is done; cancel what outlives `timeout`."""
         while self._tasks:
@@ -352,6 +359,7 @@ class SlackAdapter:
     # ---- listeners: ack first, then queue the work -----------------------------------------
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        self._work.track()
         await ack()
         user = convert.user_id(body)
         self._remember_workspace(user, body)
@@ -367,6 +375,7 @@ class SlackAdapter:
     async def _on_submission(
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
+        self._work.track()
         await ack()  # closes the modal
         inbound = convert.submission_inbound(body)
         target = convert.modal_target(body)
@@ -375,6 +384,7 @@ class SlackAdapter:
             self._work.submit(inbound.user_id, lambda: self._answer_modal(client, inbound, target))
 
     async def _on_message(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        self._work.track()
         inbound = convert.message_inbound(body)
         if inbound is not None:
             self._remember_workspace(inbound.user_id, body)
@@ -383,6 +393,7 @@ class SlackAdapter:
     async def _on_command(
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
+        self._work.track()
         await ack()
         inbound = convert.command_inbound(body)
         self._remember_workspace(inbound.user_id, body)
@@ -391,6 +402,7 @@ class SlackAdapter:
         )
 
     async def _on_home_opened(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        self._work.track()
         user = convert.home_opened_user(body)
         if user is not None and self._home_provider is not None:
             self._remember_workspace(user, body)

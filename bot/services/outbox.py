@@ -83,9 +83,16 @@ class Dispatcher:
 
     async def _deliver_one(self, message_id: int, now: datetime, report: DispatchReport) -> None:
         async with self.db.session() as session:
-            message = await session.get_one(OutboxMessage, message_id)
-            if message.status != "pending":
-                return  # taken meanwhile
+            # Several dispatchers may run (one per instance): the row lock makes each message
+            # one dispatcher's; SKIP LOCKED lets the others move on instead of waiting.
+            claimed = await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+                .with_for_update(skip_locked=True)
+            )
+            message = claimed.first()
+            if message is None:
+                return  # taken by another dispatcher meanwhile
             occurrence = await session.get_one(Occurrence, message.occurrence_id)
             person = await session.get_one(Person, message.person_id)
             if not _still_wanted(message.kind, occurrence.status):

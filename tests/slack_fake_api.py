@@ -1,0 +1,393 @@
+"""A fake Slack Web API on its own loopback port: answers what Jaarrond calls, records it all.
+
+Like bolt-python's tests/mock_web_api_server, but asynchronous and stricter: message and view
+payloads are checked against Block Kit's limits, and a breach is answered the way Slack
+answers it (ok: false, invalid_blocks / msg_blocks_too_long), and kept in `errors`.
+It also serves response_url posts (/respond/...) and a Socket Mode websocket (/socket).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+from aiohttp.test_utils import TestServer
+
+MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    method: str
+    params: dict[str, Any]
+    token: str
+    http_method: str
+
+
+@dataclass
+class Posted:
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+    metadata: dict[str, Any] | None = None
+
+
+@dataclass
+class FakeSlackApi:
+    team_id: str = "T0001"
+    bot_user_id: str = "UBOT"
+    bot_id: str = "B0001"
+    users: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    errors: list[tuple[str, list[str]]] = field(default_factory=list)
+    messages: dict[tuple[str, str], Posted] = field(default_factory=dict)
+    # One-use OAuth codes and what oauth.v2.access answers for each.
+    oauth_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Tokens of other workspaces (from installs), for auth.test.
+    token_teams: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._ts = itertools.count(1)
+        self._failures: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._server: TestServer | None = None
+        self.socket: web.WebSocketResponse | None = None
+        self.socket_connected = asyncio.Event()
+        self.socket_received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    # ---- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> FakeSlackApi:
+        app = web.Application(client_max_size=4 * 1024 * 1024)
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/respond/{name}", self._respond)
+        app.router.add_get("/socket", self._socket)
+        self._server = TestServer(app, host="127.0.0.1")
+        await self._server.start_server()
+        return self
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            await self.socket.close()
+        if self._server is not None:
+            await self._server.close()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return str(self._server.make_url("")).rstrip("/")
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}/respond/{name}"
+
+    # ---- what tests ask ---------------------------------------------------------------------
+
+    def fail_next(self, method: str, status: int = 429, retry_after: int = 1) -> None:
+        """The next call of `method` fails like Slack's rate limiter does."""
+        self._failures[method].append((status, retry_after))
+
+    def called(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def methods(self) -> list[str]:
+        return [call.method for call in self.calls]
+
+    def posts_to(self, channel: str) -> list[Posted]:
+        return [
+            Posted(c.params["channel"], c.params["_ts"], c.params.get("text", ""),
+                   c.params.get("blocks") or [], c.params.get("metadata"))
+            for c in self.called("chat.postMessage")
+            if c.params.get("channel") == channel
+        ]
+
+    def last_post(self, channel: str) -> Posted:
+        return self.posts_to(channel)[-1]
+
+    def updates_of(self, channel: str, ts: str) -> list[Call]:
+        return [
+            c for c in self.called("chat.update")
+            if c.params.get("channel") == channel and c.params.get("ts") == ts
+        ]
+
+    def responses(self, name: str) -> list[Call]:
+        return [c for c in self.called("respond") if c.params.get("_name") == name]
+
+    # ---- the Web API ------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await _params(request)
+        token = _token(request, params)
+        self.calls.append(Call(method, params, token, request.method))
+        failures = self._failures.get(method)
+        if failures:
+            status, retry_after = failures.pop(0)
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=status,
+                headers={"Retry-After": str(retry_after)},
+            )
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        if method != "oauth.v2.access" and not token:
+            return web.json_response({"ok": False, "error": "not_authed"})
+        body: dict[str, Any] = handler(params, token)
+        return web.json_response(body)
+
+    def _auth_test(self, params: Mapping[str, Any], token: str) -> dict[str, Any]:
+        team = self.token_teams.get(token, self.team_id)
+        return {
+            "ok": True,
+            "url": "https://jaarrond-test.slack.com/",
+            "team": "Jaarrond test",
+            "user": "jaarrond",
+            "team_id": team,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+        }
+
+    def _users_info(self, params: Mapping[str, Any], token: str) -> dict[str, Any]:
+        for user in self.users:
+            if user["id"] == params.get("user"):
+                return {"ok": True, "user": user}
+        return {"ok": False, "error": "user_not_found"}
+
+    def _users_list(self, params: Mapping[str, Any], token: str) -> dict[str, Any]:
+        limit = int(params.get("limit") or 100)
+        start = int(params.get("cursor") or 0)
+        page = self.users[start : start + limit]
+        following = str(start + limit) if start + limit < len(self.users) else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": following}}
+
+    def _conversations_open(self, params: Mapping[str, Any], token: str) -> dict[str, Any]:
+        user = str(params.get("users") or "")
+        if not user or "," in user:
+            return {"ok": False, "error": "invalid_users"}
+        return {"ok": True, "channel": {"id": "D" + user}}
+
+    def _chat_postMessage(self, params: dict[str, Any], token: str) -> dict[str, Any]:
+        problems = check_message(params)
+        if problems:
+            return self._refuse("chat.postMessage", problems)
+        ts = f"1800000000.{next(self._ts):06d}"
+        params["_ts"] = ts
+        channel = str(params["channel"])
+        self.messages[(channel, ts)] = Posted(
+            channel, ts, params.get("text", ""), params.get("blocks") or [], params.get("metadata")
+        )
+        return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}}
+
+    def _chat_update(self, params: dict[str, Any], token: str) -> dict[str, Any]:
+        problems = check_message(params)
+        if problems:
+            return self._refuse("chat.update", problems)
+        key = (str(params.get("channel")), str(params.get("ts")))
+        if key not in self.messages:
+            return {"ok": False, "error": "message_not_found"}
+        self.messages[key] = Posted(key[0], key[1], params.get("text", ""), params.get("blocks") or [])
+        return {"ok": True, "channel": key[0], "ts": key[1]}
+
+    def _chat_postEphemeral(self, params: dict[str, Any], token: str) -> dict[str, Any]:
+        problems = check_message(params)
+        if problems:
+            return self._refuse("chat.postEphemeral", problems)
+        return {"ok": True, "message_ts": f"1800000000.{next(self._ts):06d}"}
+
+    def _views_publish(self, params: dict[str, Any], token: str) -> dict[str, Any]:
+        problems = check_view(params.get("view") or {}, 100)
+        if problems:
+            return self._refuse("views.publish", problems)
+        return {"ok": True, "view": {"id": f"VH{next(self._ts)}", **(params.get("view") or {})}}
+
+    def _views_open(self, params: dict[str, Any], token: str) -> dict[str, Any]:
+        if not params.get("trigger_id"):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        problems = check_view(params.get("view") or {}, 100)
+        if problems:
+            return self._refuse("views.open", problems)
+        return {"ok": True, "view": {"id": f"VM{next(self._ts)}", **(params.get("view") or {})}}
+
+    def _oauth_v2_access(self, params: Mapping[str, Any], token: str) -> dict[str, Any]:
+        answer = self.oauth_codes.pop(str(params.get("code")), None)
+        if answer is None:
+            return {"ok": False, "error": "invalid_code"}
+        self.token_teams[answer["access_token"]] = answer["team"]["id"]
+        return {"ok": True, **answer}
+
+    def _apps_connections_open(self, params: Mapping[str, Any], token: str) -> dict[str, Any]:
+        if not token.startswith("xapp-"):
+            return {"ok": False, "error": "invalid_auth"}
+        return {"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"}
+
+    def _refuse(self, method: str, problems: list[str]) -> dict[str, Any]:
+        self.errors.append((method, problems))
+        error = "msg_blocks_too_long" if any("total" in p for p in problems) else "invalid_blocks"
+        return {"ok": False, "error": error, "errors": problems}
+
+    # ---- response_url and Socket Mode -------------------------------------------------------
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        params = await request.json()
+        params["_name"] = request.match_info["name"]
+        self.calls.append(Call("respond", params, "", "POST"))
+        problems = check_message(params)
+        if problems:
+            self.errors.append(("respond", problems))
+            return web.Response(status=400, text="invalid_blocks")
+        return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self.socket = socket
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        self.socket_connected.set()
+        async for message in socket:
+            if message.type == WSMsgType.TEXT:
+                await self.socket_received.put(json.loads(message.data))
+        return socket
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query)
+    if request.method == "POST":
+        if request.content_type == "application/json":
+            body = await request.json()
+            params.update(body if isinstance(body, dict) else {})
+        else:
+            params.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+    for name in JSON_FIELDS:
+        if isinstance(params.get(name), str):
+            params[name] = json.loads(params[name])
+    return params
+
+
+def _token(request: web.Request, params: Mapping[str, Any]) -> str:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return header[len("Bearer ") :]
+    return str(params.get("token") or "")
+
+
+# ---- Block Kit's limits, as Slack checks them ------------------------------------------------
+
+
+def units(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def check_message(params: Mapping[str, Any]) -> list[str]:
+    blocks = params.get("blocks") or []
+    problems = check_blocks(blocks, 50)
+    total = sum(_text_lengths(blocks))
+    if total > 12000:
+        problems.append(f"total text of blocks {total} > 12000")
+    if units(str(params.get("text") or "")) > 40000:
+        problems.append("text longer than 40000")
+    return problems
+
+
+def check_view(view: Mapping[str, Any], max_blocks: int) -> list[str]:
+    problems = check_blocks(view.get("blocks") or [], max_blocks)
+    for key in ("title", "submit", "close"):
+        if key in view:
+            problems += _text_object(view[key], f"/{key}", 24, plain_only=True)
+    if len(str(view.get("private_metadata") or "")) > 3000:
+        problems.append("private_metadata longer than 3000")
+    return problems
+
+
+def check_blocks(blocks: Sequence[Any], max_blocks: int) -> list[str]:
+    problems: list[str] = []
+    if len(blocks) > max_blocks:
+        problems.append(f"no more than {max_blocks} items allowed [/blocks]")
+    ids: set[str] = set()
+    for n, block in enumerate(blocks):
+        where = f"/blocks/{n}"
+        block_id = block.get("block_id")
+        if block_id is not None:
+            if block_id in ids:
+                problems.append(f"duplicate block_id [{where}]")
+            ids.add(block_id)
+        kind = block.get("type")
+        if kind == "header":
+            problems += _text_object(block.get("text"), where, 150, plain_only=True)
+        elif kind == "section":
+            problems += _text_object(block.get("text"), where, 3000)
+        elif kind == "context":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 10:
+                problems.append(f"context needs 1-10 elements [{where}]")
+            for m, element in enumerate(elements):
+                problems += _text_object(element, f"{where}/elements/{m}", 3000)
+        elif kind == "actions":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 25:
+                problems.append(f"no more than 25 items allowed [{where}/elements]")
+            for m, element in enumerate(elements):
+                problems += _button(element, f"{where}/elements/{m}")
+        elif kind == "input":
+            problems += _text_object(block.get("label"), where, 2000, plain_only=True)
+            element = block.get("element") or {}
+            if int(element.get("max_length") or 0) > 3000:
+                problems.append(f"max_length above 3000 [{where}]")
+        elif kind != "divider":
+            problems.append(f"unexpected block type {kind} [{where}]")
+    return problems
+
+
+def _button(element: Mapping[str, Any], where: str) -> list[str]:
+    problems = _text_object(element.get("text"), where, 75, plain_only=True)
+    if len(str(element.get("value") or "")) > 2000:
+        problems.append(f"value longer than 2000 [{where}]")
+    if not 0 < len(str(element.get("action_id") or "")) <= 255:
+        problems.append(f"action_id missing or too long [{where}]")
+    return problems
+
+
+def _text_object(obj: Any, where: str, limit: int, plain_only: bool = False) -> list[str]:
+    if not isinstance(obj, Mapping) or obj.get("type") not in ("plain_text", "mrkdwn"):
+        return [f"missing text object [{where}]"]
+    if plain_only and obj.get("type") != "plain_text":
+        return [f"must be plain_text [{where}]"]
+    text = obj.get("text")
+    if not isinstance(text, str) or not text:
+        return [f"empty text [{where}]"]
+    if units(text) > limit:
+        return [f"must be less than {limit + 1} characters [{where}]"]
+    return []
+
+
+def _text_lengths(value: Any) -> list[int]:
+    if isinstance(value, Mapping):
+        if value.get("type") in ("plain_text", "mrkdwn") and isinstance(value.get("text"), str):
+            return [units(value["text"])]
+        return [n for item in value.values() for n in _text_lengths(item)]
+    if isinstance(value, list):
+        return [n for item in value for n in _text_lengths(item)]
+    return []
+
+
+def text_objects(value: Any) -> list[Mapping[str, Any]]:
+    """Every text object in some blocks or a view, for assertions on how text is rendered."""
+    if isinstance(value, Mapping):
+        if value.get("type") in ("plain_text", "mrkdwn") and "text" in value:
+            return [value]
+        return [obj for item in value.values() for obj in text_objects(item)]
+    if isinstance(value, list):
+        return [obj for item in value for obj in text_objects(item)]
+    return []
