@@ -339,3 +339,75 @@ async def stack(db: Database, fake: FakeSlackApi) -> AsyncIterator[Stack]:
     made = await make_stack(db, fake)
     yield made
     await close_stack(made)
+
+
+# ---- check-ins in DMs ------------------------------------------------------------------------
+
+
+async def test_a_check_in_answered_by_buttons_and_a_modal(stack: Stack) -> None:
+    status, _ = await stack.command("UBRAM", "checkin workload")
+    assert status == 200
+    await stack.settle()
+    first = stack.fake.last_post("DUBRAM")
+    assert "1 = Far too little  ·  5 = Far too much" in texts(first.blocks)
+    for label in ("4", "Pace and deadlines", "2", "3", "No", "4"):
+        prompt = stack.fake.last_post("DUBRAM")
+        assert await stack.click("UBRAM", prompt, label) == 200
+        await stack.settle()
+        assert_answered(stack, prompt, f"✓ {label}")
+    free_text = stack.fake.last_post("DUBRAM")
+    assert await stack.click("UBRAM", free_text, "Answer") == 200
+    await stack.settle()
+    modal = stack.fake.called("views.open")[-1].params["view"]
+    assert modal["title"]["text"] == "Your answer"
+    assert await stack.submit_modal("UBRAM", "Fewer meetings on Fridays") == 200
+    await stack.settle()
+    assert_answered(stack, free_text, "✓ Fewer meetings on Fridays")
+    share = stack.fake.last_post("DUBRAM")
+    assert await stack.click("UBRAM", share, "Yes, share") == 200
+    await stack.settle()
+    assert_answered(stack, share, "✓ Yes, share")
+    assert "Shared with Anna de Vries" in " ".join(texts(stack.fake.last_post("DUBRAM").blocks))
+    answers = await stack.answers("bram@example.org")
+    assert [a.value for a in answers] == [
+        "4",
+        "pace_deadlines",
+        "2",
+        "3",
+        "no",
+        "4",
+        "Fewer meetings on Fridays",
+    ]
+    assert {a.visibility for a in answers} == {"shared"}
+    assert stack.fake.errors == []
+
+
+async def test_a_click_on_an_old_prompt_is_refused_and_changes_nothing(stack: Stack) -> None:
+    await stack.command("UBRAM", "checkin workload")
+    await stack.settle()
+    first = stack.fake.last_post("DUBRAM")
+    await stack.click("UBRAM", first, "4")
+    await stack.settle()
+    updates = len(stack.fake.called("chat.update"))
+    # The same old buttons again, as a client that missed the update would send them.
+    assert await stack.click("UBRAM", first, "2") == 200
+    await stack.settle()
+    assert [a.value for a in await stack.answers("bram@example.org")] == ["4"]
+    assert len(stack.fake.called("chat.update")) == updates
+    reply = " ".join(texts(stack.fake.last_post("DUBRAM").blocks))
+    assert "That question was already dealt with; nothing was changed." in reply
+    assert await stack.count(Occurrence, Occurrence.position == 1) == 1
+
+
+async def test_a_click_by_someone_else_changes_nothing(stack: Stack) -> None:
+    await stack.command("UBRAM", "checkin workload")
+    await stack.settle()
+    prompt = stack.fake.last_post("DUBRAM")
+    assert await stack.click("UCARLA", prompt, "1") == 200
+    await stack.settle()
+    assert await stack.answers("bram@example.org") == []
+    assert await stack.answers("carla@example.org") == []
+    assert stack.fake.updates_of(prompt.channel, prompt.ts) == []
+    told = " ".join(texts(stack.fake.last_post("DUCARLA").blocks))
+    assert "You have no check-in open right now" in told
+    assert await stack.count(Occurrence, Occurrence.position == 0) == 1
