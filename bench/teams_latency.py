@@ -21,11 +21,11 @@ import asyncio
 import itertools
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,6 +126,11 @@ class Result:
     latencies: list[float]
     seconds: float
     errors: int
+    server_cpu: float  # seconds of CPU the server process used while measured
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.server_cpu / len(self.latencies) * 1000
 
     @property
     def rate(self) -> float:
@@ -136,8 +141,23 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process (Linux); 0 where /proc is missing."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def load(
-    variant: str, url: str, connector: Connector, service_url: str, total: int, clients: int
+    variant: str,
+    url: str,
+    connector: Connector,
+    service_url: str,
+    total: int,
+    clients: int,
+    server_pid: int,
 ) -> Result:
     jaarrond = variant.startswith("jaarrond")
     counter = itertools.count()
@@ -182,9 +202,11 @@ async def load(
                 value = {"jaarrond": {"token": "c1.0", "value": "3"}}
                 await post(session, activity(next(warm) + 10**9, user, service_url, value=value))
         started = time.perf_counter()
+        cpu_before = cpu_seconds(server_pid)
         await asyncio.gather(*(client(session, user) for user in range(clients)))
         seconds = time.perf_counter() - started
-    return Result(variant, latencies, seconds, errors)
+        cpu = cpu_seconds(server_pid) - cpu_before
+    return Result(variant, latencies, seconds, errors, cpu)
 
 
 # ---- the servers under test (child processes) ----------------------------------------------
@@ -224,20 +246,39 @@ def serve_bare(port: int, speedups: bool) -> web.Application:
     return app
 
 
-async def serve_jaarrond(speedups: bool, users: int) -> web.Application:
+async def serve_jaarrond(
+    speedups: bool, users: int, database_url: str, schema: str, wal: bool
+) -> web.Application:
+    from sqlalchemy import event
+
     from adapters.teams import TeamsAdapter
-    from bot.bootstrap import build_app, ensure_schema
+    from bot.bootstrap import build_app
     from bot.clock import SystemClock
-    from bot.config import load_settings
+    from bot.config import load_settings, normalise_database_url
     from bot.services.org import import_org
+    from bot.storage.database import Database
     from bot.storage.teams_references import DatabaseReferenceStore
     from bot.web import build_web_app
 
-    folder = tempfile.mkdtemp(prefix="jaarrond-bench-")
-    settings = load_settings({"JAARROND_DATABASE_URL": f"sqlite:///{folder}/bench.db"})
+    if not database_url:
+        folder = tempfile.mkdtemp(prefix="jaarrond-bench-")
+        database_url = f"sqlite:///{folder}/bench.db"
+    url = normalise_database_url(database_url)
+    settings = load_settings({"JAARROND_DATABASE_URL": url})
+    connect_args = {"server_settings": {"search_path": schema}} if schema else {}
+    db = Database(url, connect_args=connect_args)
+    if wal and db.is_sqlite:
+
+        def pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        event.listen(db.engine.sync_engine, "connect", pragmas)
     clock = SystemClock()
-    app = build_app(settings, clock)
-    await ensure_schema(app)
+    app = build_app(settings, clock, db=db)
+    await db.upgrade()
     rows = ["email,name,manager_email,locale,timezone,teams_user_id"]
     rows.append("boss@example.org,Boss,,en,Europe/Amsterdam,29:boss")
     rows += [
@@ -256,13 +297,15 @@ async def serve_jaarrond(speedups: bool, users: int) -> web.Application:
     return build_web_app(app.db, [teams.route_hook()])
 
 
-def child(variant: str, users: int) -> None:
+def child(variant: str, args: argparse.Namespace) -> None:
     """Serve one variant on a free loopback port; print the port, run until killed."""
     sys.path.insert(0, str(ROOT))
 
     async def main() -> None:
         if variant.startswith("jaarrond"):
-            app = await serve_jaarrond(variant == "jaarrond", users)
+            app = await serve_jaarrond(
+                variant == "jaarrond", args.concurrency, args.database_url, args.schema, args.wal
+            )
         else:
             app = serve_bare(0, variant.endswith("speedups"))
         runner = web.AppRunner(app, access_log=None)
@@ -282,7 +325,12 @@ def child(variant: str, users: int) -> None:
 async def run_variant(
     variant: str, connector: Connector, service_url: str, args: argparse.Namespace
 ) -> Result:
+    schema = f"bench_{uuid.uuid4().hex[:12]}" if args.database_url else ""
     command = [sys.executable, __file__, "--serve", variant, "--concurrency", str(args.concurrency)]
+    command += ["--database-url", args.database_url, "--schema", schema]
+    command += ["--wal"] if args.wal else []
+    if schema:
+        await _schema(args.database_url, f'CREATE SCHEMA "{schema}"')
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = await asyncio.create_subprocess_exec(
         *command, stdout=subprocess.PIPE, env=env, cwd=str(ROOT)
@@ -292,12 +340,31 @@ async def run_variant(
         line = await asyncio.wait_for(process.stdout.readline(), timeout=60)
         url = f"http://127.0.0.1:{int(line)}/api/messages"
         return await asyncio.wait_for(
-            load(variant, url, connector, service_url, args.requests, args.concurrency),
+            load(
+                variant, url, connector, service_url, args.requests, args.concurrency, process.pid
+            ),
             timeout=args.timeout,
         )
     finally:
         process.kill()
         await process.wait()
+        if schema:
+            await _schema(args.database_url, f'DROP SCHEMA "{schema}" CASCADE')
+
+
+async def _schema(database_url: str, statement: str) -> None:
+    """A PostgreSQL schema per variant, so every run starts from an empty database."""
+    from sqlalchemy import text
+
+    from bot.config import normalise_database_url
+    from bot.storage.database import Database
+
+    admin = Database(normalise_database_url(database_url))
+    try:
+        async with admin.engine.begin() as conn:
+            await conn.execute(text(statement))
+    finally:
+        await admin.dispose()
 
 
 async def drive(args: argparse.Namespace) -> None:
@@ -325,15 +392,23 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
         f"/api/messages card submits, {args.concurrency} concurrent clients, "
         f"{args.requests} requests per variant, {os.cpu_count()} CPUs, loopback"
     )
-    header = f"{'variant':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'x bare':>7}"
+    database = args.database_url.split("@")[-1] if args.database_url else "temporary SQLite file"
+    print(f"jaarrond database: {database}{' (WAL, synchronous=NORMAL)' if args.wal else ''}")
+    header = (
+        f"{'variant':<22} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+        f"{'x bare':>7} {'CPU ms/req':>10}"
+    )
     print(header)
     print("-" * len(header))
     for r in results:
         print(
-            f"{r.variant:<22} {r.rate:>8.0f} {r.pct(0.50):>8.1f} {r.pct(0.99):>8.1f} "
-            f"{r.errors:>6} {r.rate / base.rate:>7.2f}"
+            f"{r.variant:<22} {r.rate:>7.0f} {r.pct(0.50):>8.1f} {r.pct(0.99):>8.1f} "
+            f"{r.errors:>6} {r.rate / base.rate:>7.2f} {r.cpu_ms:>10.1f}"
         )
-    print(f"(median of all: {statistics.median(base.latencies) * 1000:.1f} ms for the baseline)")
+    print(
+        "x bare: requests/s against the bare botbuilder echo bot in this run; "
+        "CPU ms/req: the server process's CPU time per measured submit"
+    )
 
 
 def main() -> None:
@@ -342,10 +417,17 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per variant")
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
+    parser.add_argument(
+        "--database-url", default="", help="for the jaarrond variants (default: a temporary SQLite)"
+    )
+    parser.add_argument(
+        "--wal", action="store_true", help="SQLite in WAL mode with synchronous=NORMAL"
+    )
+    parser.add_argument("--schema", default="", help=argparse.SUPPRESS)
     parser.add_argument("--serve", choices=VARIANTS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        child(args.serve, args.concurrency)
+        child(args.serve, args)
         return
     asyncio.run(drive(args))
 

@@ -59,6 +59,10 @@ SCHEDULES: tuple[tuple[str, str, str, str, str], ...] = (
 # A persona answering the same prompt over and over is a bug in the demo, not a story.
 MAX_TURNS = 40
 BAR_WIDTH = 20
+# The manager reads the digest while the workload peak is at its height: the point is
+# that it shows then, not months later at the annual review. A shorter run reads it at
+# its end.
+DIGEST_AT = datetime(2027, 5, 14, 14, 0, tzinfo=UTC)
 MONTH_INITIALS = "JFMAMJJASOND"
 
 # ---- the people --------------------------------------------------------------------------
@@ -98,23 +102,23 @@ class Persona:
 
 
 PEOPLE: tuple[Persona, ...] = (
-    Persona("anna", "Anna de Vries", "Support", "nl", phase="established"),
-    Persona("bram", "Bram Jansen", "Support", "nl", "peak", "anna", phase="growing"),
+    Persona("anna", "Anna de Vries", "Support", "nl"),
+    Persona("bram", "Bram Jansen", "Support", "nl", manager="anna", story="peak", phase="growing"),
     Persona(
         "carla",
         "Carla Mendes",
         "Support",
         "en",
-        "drift",
-        "anna",
+        manager="anna",
+        story="drift",
         timezone="Europe/Lisbon",
         share_rate=0.7,
     ),
     Persona("dewi", "Dewi Kartosen", "Support", "nl", manager="anna", later_rate=0.2),
     Persona("emma", "Emma Visser", "Support", "nl", manager="anna", phase="starting_out"),
     Persona("finn", "Finn Murphy", "Support", "en", manager="anna", share_rate=0.3),
-    Persona("daan", "Daan Mulder", "Development", "en", phase="established"),
-    Persona("eva", "Eva de Groot", "Development", "nl", "home", "daan", phase="growing"),
+    Persona("daan", "Daan Mulder", "Development", "en"),
+    Persona("eva", "Eva de Groot", "Development", "nl", manager="daan", story="home"),
     Persona("gijs", "Gijs Bos", "Development", "nl", manager="daan", phase="retirement_in_view"),
     Persona("hannah", "Hannah Clarke", "Development", "en", manager="daan", skip_rate=0.12),
     Persona("ivo", "Ivo Peters", "Development", "nl", manager="daan", phase="new_direction"),
@@ -530,6 +534,7 @@ class Simulation:
     rhythms: list[Rhythm]
     prompts: Counter[str] = field(default_factory=Counter)
     last_moment: datetime = START
+    digest: list[str] = field(default_factory=list)
 
     async def run(self, end: datetime, progress: Progress) -> None:
         """Jump from one due moment to the next: schedule slots and snoozed prompts.
@@ -538,7 +543,10 @@ class Simulation:
         a few hundred ticks instead of half a million minutes.
         """
         ticker = self.app.ticker()
+        digest_at = min(DIGEST_AT, end)
         while (moment := await self.next_moment()) <= end:
+            if not self.digest and moment > digest_at:
+                await self.read_digest(digest_at)
             self.clock.set(moment)
             await ticker.tick()
             for out in self.channel.take():
@@ -546,6 +554,14 @@ class Simulation:
                 await self.converse(out)
             self.last_moment = moment
             progress.show(moment)
+        if not self.digest:
+            await self.read_digest(digest_at)
+        self.clock.set(end)
+
+    async def read_digest(self, moment: datetime) -> None:
+        """The manager opens the digest: the clock moves there, never back."""
+        self.clock.set(max(moment, self.clock.now()))
+        self.digest = await digest_section(self.app, f"{DIGEST_FOR}@{DOMAIN}")
 
     async def next_moment(self) -> datetime:
         now = self.clock.now()
@@ -563,6 +579,8 @@ class Simulation:
 
     async def converse(self, prompt: Outbound) -> None:
         """Answer a prompt and every question that follows, until the check-in ends."""
+        if prompt.question is None:
+            return  # a notice that asks nothing needs no answer
         actor = self.actors[prompt.recipient.email]
         email = actor.persona.email
         day = self.clock.now().date()
@@ -714,7 +732,8 @@ async def digest_section(app: App, manager_email: str) -> list[str]:
         locale = locale_of(manager, app.defaults)
         digest = await team_digest(session, manager, app.clock.now(), app.banks, locale)
     title, body = render_digest(digest, locale)
-    return [f"== {title} ==", body]
+    moment = f"{app.clock.now():%Y-%m-%d %H:%M} UTC"
+    return [f"== {title} ==", f"(as {manager.name} reads it on {moment})", body]
 
 
 def _month_mean(values: list[str]) -> str:
@@ -827,7 +846,7 @@ async def _simulate(
     sections = [
         header(seed, weeks),
         table(rows),
-        await digest_section(app, f"{DIGEST_FOR}@{DOMAIN}"),
+        simulation.digest,
         await overview_section(app, f"{OVERVIEW_FOR}@{DOMAIN}", months),
     ]
     out.write("\n\n".join("\n".join(lines) for lines in sections) + "\n")

@@ -107,10 +107,15 @@ class FakeSlackApi:
 
     def posts_to(self, channel: str) -> list[Posted]:
         return [
-            Posted(c.params["channel"], c.params["_ts"], c.params.get("text", ""),
-                   c.params.get("blocks") or [], c.params.get("metadata"))
+            Posted(
+                c.params["channel"],
+                c.params["_ts"],
+                c.params.get("text", ""),
+                c.params.get("blocks") or [],
+                c.params.get("metadata"),
+            )
             for c in self.called("chat.postMessage")
-            if c.params.get("channel") == channel
+            if c.params.get("channel") == channel and "_ts" in c.params  # delivered ones only
         ]
 
     def last_post(self, channel: str) -> Posted:
@@ -118,7 +123,8 @@ class FakeSlackApi:
 
     def updates_of(self, channel: str, ts: str) -> list[Call]:
         return [
-            c for c in self.called("chat.update")
+            c
+            for c in self.called("chat.update")
             if c.params.get("channel") == channel and c.params.get("ts") == ts
         ]
 
@@ -198,7 +204,9 @@ class FakeSlackApi:
         key = (str(params.get("channel")), str(params.get("ts")))
         if key not in self.messages:
             return {"ok": False, "error": "message_not_found"}
-        self.messages[key] = Posted(key[0], key[1], params.get("text", ""), params.get("blocks") or [])
+        self.messages[key] = Posted(
+            key[0], key[1], params.get("text", ""), params.get("blocks") or []
+        )
         return {"ok": True, "channel": key[0], "ts": key[1]}
 
     def _chat_postEphemeral(self, params: dict[str, Any], token: str) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
-from dataclasses import dataclass
+import random
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from dialogs.texts import t
 WEEKS = 5
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Run:
     out: str
     progress: str
@@ -149,11 +150,11 @@ def test_the_workload_peak_climbs_to_5_in_spring_and_recovers_after() -> None:
     questions = {q.question_id: q for bank in load_banks().values() for q in bank.questions}
     peak = next(p for p in demo.PEOPLE if p.story == "peak")
     # No skipping here: this is about the values the story produces.
-    steady = demo.Persona(peak.user, peak.name, peak.department, peak.locale, "peak", skip_rate=0)
+    answering = dataclasses.replace(peak, skip_rate=0.0)
     answers = {
         day: [
             ask(
-                demo.Actor(steady, demo.random.Random(seed), questions),
+                demo.Actor(answering, random.Random(seed), questions),
                 "workload.demands_level",
                 day,
             )

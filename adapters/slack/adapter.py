@@ -165,8 +165,8 @@ class WorkQueue:
         """Count the running listener (bolt runs each in a task of its own) as work too."""
         task = asyncio.current_task()
         if task is not None:
-            self._tasks.add(task)  # type: ignore[arg-type]
-            task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait until all work (and work it started) is done; cancel what outlives `timeout`."""
@@ -421,14 +421,11 @@ class SlackAdapter:
         user = inbound.user_id
         replies = await self._guarded(client, user, inbound)
         where = convert.clicked_message(body)
-        result = blocks.outcome(inbound.token, replies)
-        if where is not None and result in ("recorded", "refused"):
+        # Only a recorded answer changes the prompt: a refused click changes nothing at all.
+        if where is not None and blocks.outcome(inbound.token, replies) == "recorded":
             locale = replies[0].recipient.locale
-            if result == "recorded":
-                label = _button_label(convert.clicked(body))
-                line = blocks.recorded_line(inbound.value or "", label, locale)
-            else:
-                line = blocks.say("recorded.refused", locale)
+            label = _button_label(convert.clicked(body))
+            line = blocks.recorded_line(inbound.value or "", label, locale)
             original = _message_blocks(body)
             await self._replace(client, user, where, blocks.answered(original, line, locale))
         await self._post_all(client, user, replies)

@@ -65,10 +65,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "recorded.skip": ("overgeslagen", "skipped"),
     "recorded.later": ("later", "later"),
     "recorded.stop": ("gestopt", "stopped"),
-    "recorded.refused": (
-        "Deze vraag is niet meer open; er is niets veranderd.",
-        "This question is no longer open; nothing was changed.",
-    ),
     "error": (
         "Er ging iets mis; probeer het zo nog eens.",
         "Something went wrong; please try again in a moment.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.storage.models import Person
@@ -47,5 +48,10 @@ def pause(person: Person, until: date, today: date) -> None:
     person.paused_until = until
 
 
-def is_paused(person: Person, today: date) -> bool:
+class Pausable(Protocol):
+    @property
+    def paused_until(self) -> date | None: ...
+
+
+def is_paused(person: Pausable, today: date) -> bool:
     return person.paused_until is not None and today < person.paused_until

@@ -1,0 +1,232 @@
+"""The third contract as a document: every agreement a person signed, in Markdown and PDF."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from fpdf import FPDF
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.agreements import AgreementService
+from bot.services.people import Defaults, find_by_email, person_ref
+from bot.storage.agreement_models import Agreement
+from bot.storage.database import Database
+from bot.storage.models import Person
+from dialogs import agreements as ag
+from dialogs.agreement_texts import ta
+from dialogs.messages import PersonRef
+from dialogs.texts import format_day
+
+# While a renegotiation runs, the last signed version stays in force, so it stays listed.
+IN_FORCE = ("signed", "at_risk", "proposed")
+# Core PDF fonts speak Windows-1252 (WinAnsiEncoding): Dutch, English, € and curly quotes.
+CORE_ENCODING = "windows-1252"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+\.)", re.MULTILINE)
+
+Format = Literal["md", "pdf"]
+
+
+@dataclass(frozen=True)
+class ContractEntry:
+    view: ag.AgreementView
+    signed: ag.VersionView
+    signatures: tuple[ag.SignatureView, ...]
+
+
+@dataclass(frozen=True)
+class ThirdContract:
+    person: PersonRef
+    generated_at: datetime
+    entries: tuple[ContractEntry, ...]
+
+
+async def load_third_contract(
+    session: AsyncSession, employee: Person, defaults: Defaults, now: datetime
+) -> ThirdContract:
+    """The agreements in force for this employee, each in the version both signed."""
+    service = AgreementService(defaults)
+    agreements = await session.scalars(
+        select(Agreement)
+        .where(
+            Agreement.employee_id == employee.id,
+            Agreement.signed_version.is_not(None),
+            Agreement.status.in_(IN_FORCE),
+        )
+        .order_by(Agreement.id)
+    )
+    entries = []
+    for agreement in agreements:
+        view = await service.view(session, agreement)
+        signed = view.version(agreement.signed_version or 0)
+        if signed is None:
+            continue
+        signatures = tuple(s for s in view.signatures if s.version == signed.number)
+        entries.append(ContractEntry(view, signed, signatures))
+    return ThirdContract(person_ref(employee, defaults), now, tuple(entries))
+
+
+def _lines(contract: ThirdContract) -> list[tuple[str, str]]:
+    """The document as (kind, text) lines, shared by both formats: kind is title,
+    heading, subheading, text (the person's own words) or plain."""
+    ref = contract.person
+    loc, zone = ref.locale, ref.timezone
+
+    def day(moment: datetime) -> str:
+        return format_day(ag.local_day(moment, zone), loc)
+
+    lines = [
+        ("title", ta("doc.title", loc, name=ref.name)),
+        ("plain", ta("doc.generated", loc, day=day(contract.generated_at))),
+        ("plain", ta("doc.intro", loc, name=ref.name)),
+    ]
+    if not contract.entries:
+        lines.append(("plain", ta("doc.none", loc)))
+    for entry in contract.entries:
+        view, terms = entry.view, entry.signed.terms
+        category = ta(f"category.{terms.category}", loc)
+        heading = ta("doc.agreement", loc, id=view.agreement_id, category=category)
+        if terms.i_deal:
+            heading += f" ({ta('i_deal', loc)})"
+        status = ta(f"status.{view.status}", loc)
+        start = format_day(terms.start, loc)
+        lines += [
+            ("heading", heading),
+            ("plain", ta("doc.meta", loc, status=status, version=entry.signed.number, start=start)),
+        ]
+        if view.current.number != entry.signed.number:
+            lines.append(("plain", ta("doc.renegotiating", loc, version=view.current.number)))
+        lines.append(("text", terms.text))
+        if terms.i_deal:
+            lines.append(("plain", ta("show.i_deal", loc, rationale=terms.rationale)))
+        lines.append(
+            (
+                "plain",
+                ta(
+                    "show.review",
+                    loc,
+                    day=format_day(terms.review, loc) if terms.review else ta("no_date", loc),
+                    cadence=ta(f"cadence.{terms.cadence}", loc),
+                ),
+            )
+        )
+        lines.append(("subheading", ta("doc.signatures", loc)))
+        for signature in entry.signatures:
+            role = ta(f"role.{signature.signer.role}", loc)
+            line = ta(
+                "doc.signature_line",
+                loc,
+                name=signature.signer.name,
+                role=role,
+                day=day(signature.signed_at),
+            )
+            lines.append(("item", line))
+        lines.append(("subheading", ta("doc.versions", loc)))
+        for version in view.versions:
+            line = ta(
+                "doc.version_line",
+                loc,
+                number=version.number,
+                author=version.author.name,
+                day=day(version.created_at),
+            )
+            lines.append(("item", line))
+    return lines
+
+
+def _md_escape(text: str) -> str:
+    """The person's words as literal Markdown: no markup, links or HTML sneaks in."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(r"\1\\\2", escaped)
+
+
+def to_markdown(contract: ThirdContract) -> str:
+    prefix = {"title": "# ", "heading": "## ", "subheading": "### ", "item": "- "}
+    blocks = []
+    for kind, text in _lines(contract):
+        safe = _md_escape(text)
+        if kind == "text":
+            blocks.append("\n".join(f"> {line}" if line else ">" for line in safe.split("\n")))
+        else:
+            blocks.append(prefix.get(kind, "") + safe)
+    # Items of one list stay together; everything else is its own paragraph.
+    out = blocks[0]
+    kinds = [kind for kind, _ in _lines(contract)]
+    for previous, kind, block in zip(kinds, kinds[1:], blocks[1:], strict=True):
+        out += ("\n" if previous == kind == "item" else "\n\n") + block
+    return out + "\n"
+
+
+def _core_text(text: str) -> tuple[str, bool]:
+    """Text the core fonts can draw: anything outside Windows-1252 becomes '?'."""
+    chars = []
+    replaced = False
+    for char in text:
+        try:
+            char.encode(CORE_ENCODING)
+            chars.append(char)
+        except UnicodeEncodeError:
+            chars.append("?")
+            replaced = True
+    return "".join(chars), replaced
+
+
+def to_pdf(contract: ThirdContract, *, font_path: Path | None = None) -> bytes:
+    """The document as PDF. With a Unicode TTF font every script is drawn; without one
+    the built-in Helvetica is used and characters it lacks are replaced, with a note."""
+    pdf = FPDF(format="A4")
+    pdf.set_title(ta("doc.title", contract.person.locale, name=contract.person.name))
+    pdf.set_creator("Jaarrond")
+    family = "helvetica"
+    if font_path is not None:
+        pdf.add_font("body", "", str(font_path))
+        family = "body"
+    else:
+        pdf.core_fonts_encoding = CORE_ENCODING
+    pdf.add_page()
+    sizes = {"title": 18.0, "heading": 14.0, "subheading": 11.0}
+    any_replaced = False
+    for kind, text in _lines(contract):
+        if font_path is None:
+            text, replaced = _core_text(text)
+            any_replaced = any_replaced or replaced
+        bold = kind in sizes and font_path is None
+        pdf.set_font(family, "B" if bold else "", sizes.get(kind, 10.0))
+        if kind in ("heading", "subheading"):
+            pdf.ln(3)
+        indent = 6.0 if kind in ("text", "item") else 0.0
+        pdf.set_x(pdf.l_margin + indent)
+        shown = f"- {text}" if kind == "item" else text
+        pdf.multi_cell(0, 5.5, shown, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)
+    if any_replaced:
+        pdf.set_font(family, "", 9.0)
+        pdf.ln(4)
+        note = ta("doc.replaced_chars", contract.person.locale)
+        pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+async def export_third_contract(
+    db: Database,
+    email: str,
+    fmt: Format,
+    defaults: Defaults,
+    now: datetime,
+    *,
+    font_path: Path | None = None,
+) -> bytes:
+    """`jaarrond agreements export`: the document of the person with this email."""
+    async with db.session() as session:
+        person = await find_by_email(session, email)
+        if person is None:
+            raise LookupError(f"nobody with email {email} in Jaarrond")
+        contract = await load_third_contract(session, person, defaults, now)
+    if fmt == "pdf":
+        return to_pdf(contract, font_path=font_path)
+    return to_markdown(contract).encode("utf-8")

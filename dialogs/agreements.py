@@ -1,0 +1,884 @@
+"""The third contract as pure logic: agreement views, the rules of negotiation and
+follow-up, the guided drafting dialog, and every agreement message in the person's language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from dialogs.agreement_texts import ta
+from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
+from dialogs.texts import format_day
+
+Role = Literal["employee", "manager"]
+Outcome = Literal["on_track", "partly", "perception_gap", "not_kept", "no_longer_relevant"]
+
+CATEGORIES = (
+    "performance_requirements",
+    "pay",
+    "working_hours",
+    "place_of_work",
+    "development",
+    "employability",
+    "other",
+)
+CADENCES = ("monthly", "quarterly", "none")
+CADENCE_MONTHS = {"monthly": 1, "quarterly": 3}
+STATUSES = ("draft", "proposed", "signed", "at_risk", "completed", "dropped")
+RUNNING = ("signed", "at_risk")
+FOLLOW_UP_ANSWERS = ("on_track", "partly", "not", "no_longer_relevant")
+# The follow-up scale: two steps apart is a perception gap (the psychological contracts diverge).
+SCALE = {"on_track": 0, "partly": 1, "not": 2}
+GAP_STEPS = 2
+AT_RISK_OUTCOMES: tuple[Outcome, ...] = ("perception_gap", "not_kept")
+# Actions that need typed text next (a comment, a new wording, a reason).
+TEXT_ACTIONS = ("comment", "amend", "renegotiate", "close", "drop")
+# The engine's menu key: a click on such a button is read as the typed command in its value.
+MENU_KEY = "menu"
+MAX_TEXT = 2000
+MIN_RATIONALE = 10
+LIST_BUTTONS = 10
+
+_TOKEN = re.compile(
+    r"^a(?:(?P<agreement>\d+)\.v(?P<version>\d+)|f(?P<followup>\d+)|d(?P<dialog>\d+))"
+    r"(?:\.(?P<step>[a-z_]+))?$"
+)
+
+
+# ---- tokens ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: Literal["agreement", "followup", "dialog"]
+    id: int
+    version: int = 0
+    step: str = ""
+
+
+def agreement_token(agreement_id: int, version: int) -> str:
+    return f"a{agreement_id}.v{version}"
+
+
+def followup_token(followup_id: int) -> str:
+    return f"af{followup_id}"
+
+
+def dialog_token(dialog_id: int, step: str) -> str:
+    return f"ad{dialog_id}.{step}"
+
+
+def parse_token(token: str) -> Token | None:
+    """An agreement prompt's token, or None when the token belongs to something else."""
+    match = _TOKEN.match(token)
+    if match is None:
+        return None
+    step = match["step"] or ""
+    if match["agreement"]:
+        return Token("agreement", int(match["agreement"]), int(match["version"]), step)
+    if match["followup"]:
+        return Token("followup", int(match["followup"]), step=step)
+    return Token("dialog", int(match["dialog"]), step=step)
+
+
+# ---- the record as dialogs see it -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What one version says; a signature covers all of it."""
+
+    category: str
+    text: str
+    start: date
+    i_deal: bool = False
+    rationale: str = ""
+    review: date | None = None
+    cadence: str = "quarterly"
+
+
+def terms_problem(terms: Terms) -> str | None:
+    """The text key explaining why these terms cannot be stored, or None when they can."""
+    if terms.category not in CATEGORIES:
+        return "refused.category"
+    if terms.cadence not in CADENCES:
+        return "refused.cadence"
+    if not terms.text.strip():
+        return "refused.empty_text"
+    if terms.i_deal and len(terms.rationale.strip()) < MIN_RATIONALE:
+        return "refused.rationale"
+    return None
+
+
+@dataclass(frozen=True)
+class Party:
+    person_id: int
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class VersionView:
+    number: int
+    author: Party
+    terms: Terms
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SignatureView:
+    version: int
+    signer: Party
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class CommentView:
+    version: int
+    author: Party
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    period: str
+    role: Role
+    answer: str | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    agreement_id: int
+    status: str
+    employee: Party
+    manager: Party
+    versions: tuple[VersionView, ...]  # oldest first; the last one is current
+    signatures: tuple[SignatureView, ...] = ()
+    comments: tuple[CommentView, ...] = ()
+    accepted_version: int | None = None
+    signed_version: int | None = None
+    close_reason: str = ""
+    follow_ups: tuple[FollowUpView, ...] = ()  # the latest period's answers
+
+    @property
+    def current(self) -> VersionView:
+        return self.versions[-1]
+
+    def version(self, number: int) -> VersionView | None:
+        return next((v for v in self.versions if v.number == number), None)
+
+    def party(self, person_id: int) -> Party | None:
+        return next((p for p in (self.employee, self.manager) if p.person_id == person_id), None)
+
+    def other(self, person_id: int) -> Party:
+        return self.manager if person_id == self.employee.person_id else self.employee
+
+    def signed_by(self, version: int, person_id: int) -> bool:
+        return any(
+            s.version == version and s.signer.person_id == person_id for s in self.signatures
+        )
+
+
+def actions_for(view: AgreementView, person_id: int) -> tuple[str, ...]:
+    """What this party can do with the agreement now, in the order buttons are shown."""
+    author = view.current.author.person_id == person_id
+    if view.status == "draft":
+        return ("propose", "amend", "drop") if author else ()
+    if view.status == "proposed":
+        number = view.current.number
+        first: tuple[str, ...] = ()
+        if view.accepted_version == number and not view.signed_by(number, person_id):
+            first = ("sign",)
+        elif view.accepted_version != number and not author:
+            first = ("accept",)
+        return (*first, "comment", "amend", "drop")
+    if view.status in RUNNING:
+        return ("renegotiate", "close", "drop")
+    return ()
+
+
+# ---- rules: follow-up, perception gap, drafter -------------------------------------------
+
+
+def perception(employee: str, manager: str) -> Outcome:
+    """How two answers about one agreement compare: the early warning of a breach."""
+    if "no_longer_relevant" in (employee, manager):
+        return "no_longer_relevant"
+    if abs(SCALE[employee] - SCALE[manager]) >= GAP_STEPS:
+        return "perception_gap"
+    if "not" in (employee, manager):
+        return "not_kept"
+    if employee == manager == "on_track":
+        return "on_track"
+    return "partly"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    following = date(year + month // 12, month % 12 + 1, 1)
+    last = (following - date.resolution).day
+    return date(year, month, min(day.day, last))
+
+
+def next_follow_up(anchor: date, cadence: str, after: date) -> date | None:
+    """The first follow-up day after `after`, counted in whole periods from `anchor`, so
+    short months never make the rhythm drift."""
+    months = CADENCE_MONTHS.get(cadence)
+    if months is None:
+        return None
+    n = 1
+    while (due := add_months(anchor, n * months)) <= after:
+        n += 1
+    return due
+
+
+def period_of(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def other_role(role: Role) -> Role:
+    return "employee" if role == "manager" else "manager"
+
+
+def suggested_drafter(history: Sequence[tuple[int, Role]], year: int) -> Role:
+    """Who drafts this year: the manager the first time, then the parties alternate.
+
+    `history` holds (year, drafter) of the pair's earlier agreements in creation order;
+    the year's first agreement counts. Years without agreements still count as turns.
+    """
+    earlier = [(y, role) for y, role in history if y < year]
+    if not earlier:
+        return "manager"
+    last_year = max(y for y, _ in earlier)
+    last_role = next(role for y, role in earlier if y == last_year)
+    return other_role(last_role) if (year - last_year) % 2 else last_role
+
+
+# ---- rendering: the agreement and what a party can do -----------------------------------
+
+
+def _day(day: date | None, loc: Locale) -> str:
+    return format_day(day, loc) if day else ta("no_date", loc)
+
+
+def local_day(moment: datetime, timezone: str) -> date:
+    """The calendar day a moment falls on where the reader lives."""
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def describe(view: AgreementView, reader: PersonRef) -> str:
+    """The agreement as plain lines: who, what, the current wording and where it stands."""
+    loc, zone, viewer_id = reader.locale, reader.timezone, reader.person_id
+    current = view.current
+    terms = current.terms
+    other = view.other(viewer_id)
+    lines = [
+        ta("show.with", loc, name=other.name, role=ta(f"role.{other.role}", loc)),
+        ta("show.category", loc, category=ta(f"category.{terms.category}", loc)),
+        ta("show.status", loc, status=ta(f"status.{view.status}", loc)),
+        ta(
+            "show.version",
+            loc,
+            number=current.number,
+            author=current.author.name,
+            day=format_day(local_day(current.created_at, zone), loc),
+        ),
+        "",
+        terms.text,
+        "",
+    ]
+    if terms.i_deal:
+        lines.append(ta("show.i_deal", loc, rationale=terms.rationale))
+    lines.append(
+        ta(
+            "show.review",
+            loc,
+            day=_day(terms.review, loc),
+            cadence=ta(f"cadence.{terms.cadence}", loc),
+        )
+    )
+    for signature in view.signatures:
+        if signature.version == (view.signed_version or current.number):
+            day = format_day(local_day(signature.signed_at, zone), loc)
+            lines.append(
+                ta(
+                    "show.signed",
+                    loc,
+                    name=signature.signer.name,
+                    version=signature.version,
+                    day=day,
+                )
+            )
+    if view.signed_version and view.signed_version != current.number:
+        lines.append(ta("show.in_force", loc, version=view.signed_version))
+    lines += [ta("show.comment", loc, name=c.author.name, text=c.text) for c in view.comments[-3:]]
+    for follow_up in view.follow_ups:
+        answer = (
+            ta(f"answer.{follow_up.answer}", loc) if follow_up.answer else ta("answer.none", loc)
+        )
+        line = ta("show.follow_up", loc, role=ta(f"role.{follow_up.role}", loc), answer=answer)
+        lines.append(f"{line} {follow_up.comment}".rstrip())
+    if view.close_reason:
+        lines.append(ta("show.reason", loc, reason=view.close_reason))
+    return "\n".join(lines).strip()
+
+
+def title_of(view: AgreementView, loc: Locale) -> str:
+    category = ta(f"category.{view.current.terms.category}", loc)
+    marker = f" · {ta('i_deal', loc)}" if view.current.terms.i_deal else ""
+    return ta("title", loc, id=view.agreement_id, category=category) + marker
+
+
+def action_question(view: AgreementView, ref: PersonRef) -> Question | None:
+    """The party's possible actions as one question: buttons, or numbered lines."""
+    actions = actions_for(view, ref.person_id)
+    if not actions:
+        return None
+    loc = ref.locale
+    return Question(
+        question_id="agreement",
+        kind="choice",
+        prompt=ta("what_now", loc),
+        choices=tuple(Choice(a, ta(f"action.{a}", loc)) for a in actions),
+        hint=ta("choice_hint", loc, count=len(actions)),
+        token=agreement_token(view.agreement_id, view.current.number),
+    )
+
+
+def show(view: AgreementView, ref: PersonRef, lead: str = "") -> Outbound:
+    loc = ref.locale
+    text = "\n\n".join(p for p in (lead, describe(view, ref)) if p)
+    question = action_question(view, ref)
+    key = question.token if question else agreement_token(view.agreement_id, view.current.number)
+    return Outbound(ref, text, title_of(view, loc), question=question, key=key)
+
+
+def notice(
+    view: AgreementView, ref: PersonRef, event: str, actor: str, **values: object
+) -> Outbound:
+    """A message about what the other party did, with what the reader can do next."""
+    lead = ta(f"notice.{event}", ref.locale, name=actor, **values)
+    return show(view, ref, lead)
+
+
+def text_prompt(purpose: str, view: AgreementView, dialog_id: int, ref: PersonRef) -> Outbound:
+    """Ask for typed text: a comment, a new wording, or the reason to close or drop."""
+    loc = ref.locale
+    number = view.current.number
+    lead = ta(f"ask.{purpose}", loc, id=view.agreement_id, version=number, next=number + 1)
+    if purpose in ("amend", "renegotiate"):
+        lead = f"{lead}\n\n{ta('ask.current_text', loc)}\n{view.current.terms.text}"
+    return Outbound(
+        ref,
+        f"{lead}\n\n{ta('cancel_hint', loc)}",
+        title_of(view, loc),
+        actions=(Choice("cancel", ta("action.cancel", loc)),),
+        key=dialog_token(dialog_id, purpose),
+    )
+
+
+def render_list(
+    mine: Sequence[AgreementView], team: Sequence[AgreementView], ref: PersonRef
+) -> Outbound:
+    """A person's own agreements and, for a manager, those with their reports."""
+    loc = ref.locale
+    blocks = []
+    for heading, views in (("list.mine", mine), ("list.team", team)):
+        if views:
+            lines = [_list_line(v, ref.person_id, loc) for v in views]
+            blocks.append("\n".join([ta(heading, loc), *lines]))
+    if not blocks:
+        return Outbound(ref, ta("list.empty", loc), ta("list.title", loc))
+    shown = [*mine, *team][:LIST_BUTTONS]
+    actions = tuple(Choice(f"agreement show {v.agreement_id}", f"#{v.agreement_id}") for v in shown)
+    text = "\n\n".join([*blocks, ta("list.hint", loc)])
+    return Outbound(ref, text, ta("list.title", loc), actions=actions, key=MENU_KEY)
+
+
+def _list_line(view: AgreementView, viewer_id: int, loc: Locale) -> str:
+    terms = view.current.terms
+    excerpt = terms.text if len(terms.text) <= 60 else terms.text[:57] + "..."
+    return ta(
+        "list.line",
+        loc,
+        id=view.agreement_id,
+        category=ta(f"category.{terms.category}", loc),
+        status=ta(f"status.{view.status}", loc),
+        name=view.other(viewer_id).name,
+        text=excerpt,
+    )
+
+
+def follow_up_prompt(view: AgreementView, followup_id: int, ref: PersonRef) -> Outbound:
+    loc = ref.locale
+    other = view.other(ref.person_id)
+    question = Question(
+        question_id="follow_up",
+        kind="choice",
+        prompt=ta("follow_up.question", loc, name=other.name),
+        choices=tuple(Choice(a, ta(f"answer.{a}", loc)) for a in FOLLOW_UP_ANSWERS),
+        hint=ta("follow_up.hint", loc, count=len(FOLLOW_UP_ANSWERS)),
+        token=followup_token(followup_id),
+    )
+    text = f"{ta('follow_up.intro', loc)}\n\n{view.current.terms.text}"
+    return Outbound(ref, text, title_of(view, loc), question=question, key=question.token)
+
+
+def follow_up_thanks(
+    view: AgreementView, followup_id: int, ref: PersonRef, waiting: bool
+) -> Outbound:
+    loc = ref.locale
+    parts = [ta("follow_up.thanks", loc)]
+    if waiting:
+        parts.append(ta("follow_up.waiting", loc, name=view.other(ref.person_id).name))
+    return Outbound(
+        ref,
+        " ".join(parts),
+        title_of(view, loc),
+        actions=(Choice("comment", ta("action.add_comment", loc)),),
+        key=followup_token(followup_id),
+    )
+
+
+def perception_notice(
+    view: AgreementView, outcome: Outcome, answers: Mapping[Role, str | None], ref: PersonRef
+) -> Outbound:
+    """Tell a party how both views of the agreement compare, naming each answer."""
+    loc = ref.locale
+
+    def said(role: Role) -> str:
+        answer = answers.get(role)
+        return ta(f"answer.{answer}", loc) if answer else ta("answer.none", loc)
+
+    lead = ta(
+        f"outcome.{outcome}",
+        loc,
+        employee=view.employee.name,
+        manager=view.manager.name,
+        employee_answer=said("employee"),
+        manager_answer=said("manager"),
+    )
+    return show(view, ref, lead)
+
+
+# ---- the transparency register and the overview hooks ----------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterCell:
+    category: str
+    status: str
+    people: int | None  # None: fewer than the minimum group, so not shown
+
+
+@dataclass(frozen=True)
+class Register:
+    cells: tuple[RegisterCell, ...]
+    # (category, or "" when that category has too few i-deals to name it; rationale)
+    rationales: tuple[tuple[str, str], ...]
+    rationales_suppressed: bool
+    min_group: int
+
+
+def build_register(
+    people: Mapping[tuple[str, str], int],
+    rationales: Sequence[tuple[str, str]],
+    i_deal_people: int,
+    min_group: int,
+    min_free_text: int,
+) -> Register:
+    """Suppress small cells; list rationales without names, in an order that says nothing.
+
+    No totals are shown: a total next to one suppressed cell would give that cell away.
+    """
+    cells = tuple(
+        RegisterCell(category, status, count if count >= min_group else None)
+        for (category, status), count in sorted(people.items())
+    )
+    if i_deal_people < min_free_text:
+        return Register(cells, (), bool(rationales), min_group)
+    per_category: dict[str, int] = {}
+    for category, _ in rationales:
+        per_category[category] = per_category.get(category, 0) + 1
+    named = sorted(
+        (category if per_category[category] >= min_group else "", text)
+        for category, text in rationales
+    )
+    return Register(cells, tuple(named), False, min_group)
+
+
+def render_register(register: Register, loc: Locale) -> tuple[str, str]:
+    lines = [ta("register.counts", loc)]
+    for cell in register.cells:
+        suppressed = ta("register.suppressed", loc, min=register.min_group)
+        count = str(cell.people) if cell.people is not None else suppressed
+        category = ta(f"category.{cell.category}", loc)
+        lines.append(f"- {category} · {ta(f'status.{cell.status}', loc)}: {count}")
+    if not register.cells:
+        lines.append(ta("register.none", loc))
+    lines += ["", ta("register.rationales", loc)]
+    if register.rationales_suppressed:
+        lines.append(ta("register.rationales_suppressed", loc))
+    for category, text in register.rationales:
+        label = ta(f"category.{category}", loc) if category else ta("register.unnamed", loc)
+        lines.append(f"- {label}: {text}")
+    if not register.rationales and not register.rationales_suppressed:
+        lines.append(ta("register.none", loc))
+    return ta("register.title", loc), "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """An agreement that needs a conversation: for the manager's digest and the home view."""
+
+    agreement_id: int
+    employee_name: str
+    manager_name: str
+    category: str
+    text: str
+    reason: Literal["perception_gap", "not_kept", "unanswered"]
+    period: str
+    employee_answer: str | None = None
+    manager_answer: str | None = None
+    missing: tuple[str, ...] = ()  # who has not answered the follow-up
+
+
+def attention_lines(items: Sequence[Attention], loc: Locale) -> tuple[str, ...]:
+    def answer(value: str | None) -> str:
+        return ta(f"answer.{value}", loc) if value else ta("answer.none", loc)
+
+    return tuple(
+        ta(
+            f"attention.{item.reason}",
+            loc,
+            id=item.agreement_id,
+            employee=item.employee_name,
+            manager=item.manager_name,
+            category=ta(f"category.{item.category}", loc),
+            employee_answer=answer(item.employee_answer),
+            manager_answer=answer(item.manager_answer),
+            missing=", ".join(item.missing),
+        )
+        for item in items
+    )
+
+
+# ---- notices are stored until sent: the message as data ---------------------------------
+
+
+def outbound_to_data(out: Outbound) -> dict[str, Any]:
+    data: dict[str, Any] = {"text": out.text, "title": out.title, "key": out.key}
+    data["actions"] = [[c.value, c.label] for c in out.actions]
+    if out.question is not None:
+        q = out.question
+        data["question"] = {
+            "question_id": q.question_id,
+            "kind": q.kind,
+            "prompt": q.prompt,
+            "choices": [[c.value, c.label] for c in q.choices],
+            "hint": q.hint,
+            "token": q.token,
+        }
+    return data
+
+
+def outbound_from_data(data: Mapping[str, Any], recipient: PersonRef) -> Outbound:
+    """The stored message, addressed to the person as they are reached today."""
+    question = None
+    if q := data.get("question"):
+        question = Question(
+            question_id=q["question_id"],
+            kind=q["kind"],
+            prompt=q["prompt"],
+            choices=tuple(Choice(v, label) for v, label in q["choices"]),
+            hint=q["hint"],
+            token=q["token"],
+        )
+    return Outbound(
+        recipient,
+        data["text"],
+        data["title"],
+        question=question,
+        actions=tuple(Choice(v, label) for v, label in data["actions"]),
+        key=data["key"],
+    )
+
+
+def pick(text: str, values: Sequence[str], labels: Sequence[str] = ()) -> str | None:
+    """The option typed: its number, its value or its label."""
+    typed = text.strip().casefold()
+    if typed.isdigit() and 1 <= int(typed) <= len(values):
+        return values[int(typed) - 1]
+    for value, label in zip(values, labels or values, strict=False):
+        if typed in (value.casefold(), label.casefold()):
+            return value
+    return None
+
+
+# ---- the guided drafting dialog: step(draft, reply, ctx) -> result ----------------------
+
+DraftOutcome = Literal["open", "propose", "save", "cancel"]
+CANCEL_WORDS = frozenset({"cancel", "annuleren", "annuleer"})
+REVIEW_MONTHS = ("3", "6", "12")
+MAX_REVIEW_YEARS = 5
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    person_id: int
+    name: str
+    role: Role  # the counterpart's role in the agreement
+    drafter: Role  # whose turn it is to draft this year, for this pair
+
+
+@dataclass(frozen=True)
+class DraftContext:
+    person: PersonRef
+    counterparts: tuple[Counterpart, ...]
+    today: date  # the person's local date
+
+    def counterpart(self, person_id: int | None) -> Counterpart | None:
+        return next((c for c in self.counterparts if c.person_id == person_id), None)
+
+
+@dataclass(frozen=True)
+class Draft:
+    dialog_id: int
+    step: str = "counterpart"
+    counterpart_id: int | None = None
+    category: str = ""
+    text: str = ""
+    i_deal: bool = False
+    rationale: str = ""
+    review: date | None = None
+    cadence: str = ""
+
+    @property
+    def token(self) -> str:
+        return dialog_token(self.dialog_id, self.step)
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "counterpart_id": self.counterpart_id,
+            "category": self.category,
+            "text": self.text,
+            "i_deal": self.i_deal,
+            "rationale": self.rationale,
+            "review": self.review.isoformat() if self.review else None,
+            "cadence": self.cadence,
+        }
+
+    @classmethod
+    def from_data(cls, dialog_id: int, step: str, data: Mapping[str, Any]) -> Draft:
+        review = data.get("review")
+        return cls(
+            dialog_id=dialog_id,
+            step=step,
+            counterpart_id=data.get("counterpart_id"),
+            category=data.get("category", ""),
+            text=data.get("text", ""),
+            i_deal=bool(data.get("i_deal")),
+            rationale=data.get("rationale", ""),
+            review=date.fromisoformat(review) if review else None,
+            cadence=data.get("cadence", ""),
+        )
+
+    def terms(self, start: date) -> Terms:
+        return Terms(
+            category=self.category,
+            text=self.text,
+            start=start,
+            i_deal=self.i_deal,
+            rationale=self.rationale if self.i_deal else "",
+            review=self.review,
+            cadence=self.cadence,
+        )
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    draft: Draft
+    out: tuple[Outbound, ...] = ()
+    outcome: DraftOutcome = "open"
+
+
+def _choices(draft: Draft, ctx: DraftContext) -> tuple[Choice, ...]:
+    loc = ctx.person.locale
+    match draft.step:
+        case "counterpart":
+            return tuple(
+                Choice(str(c.person_id), f"{c.name} ({ta(f'role.{c.role}', loc)})")
+                for c in ctx.counterparts
+            )
+        case "category":
+            return tuple(Choice(c, ta(f"category.{c}", loc)) for c in CATEGORIES)
+        case "i_deal":
+            return (Choice("yes", ta("yes", loc)), Choice("no", ta("no", loc)))
+        case "review":
+            return tuple(Choice(m, ta("draft.review_in", loc, months=m)) for m in REVIEW_MONTHS)
+        case "cadence":
+            return tuple(Choice(c, ta(f"cadence.{c}", loc)) for c in CADENCES)
+        case "confirm":
+            return tuple(Choice(a, ta(f"draft.{a}", loc)) for a in ("propose", "save", "cancel"))
+    return ()
+
+
+def _summary(draft: Draft, ctx: DraftContext) -> str:
+    loc = ctx.person.locale
+    counterpart = ctx.counterpart(draft.counterpart_id)
+    lines = [
+        ta("show.with", loc, name=counterpart.name, role=ta(f"role.{counterpart.role}", loc))
+        if counterpart
+        else "",
+        ta("show.category", loc, category=ta(f"category.{draft.category}", loc)),
+        "",
+        draft.text,
+        "",
+    ]
+    if draft.i_deal:
+        lines.append(ta("show.i_deal", loc, rationale=draft.rationale))
+    cadence = ta(f"cadence.{draft.cadence}", loc)
+    lines.append(ta("show.review", loc, day=_day(draft.review, loc), cadence=cadence))
+    return "\n".join(lines).strip()
+
+
+def draft_prompt(draft: Draft, ctx: DraftContext, lead: str = "") -> Outbound:
+    """The question of the current step, with a cancel button on every platform."""
+    loc = ctx.person.locale
+    choices = _choices(draft, ctx)
+    kind: Literal["choice", "text"] = "choice" if choices else "text"
+    hint = ta("choice_hint", loc, count=len(choices)) if choices else ta("draft.text_hint", loc)
+    if draft.step == "review":
+        hint = ta("draft.review_hint", loc, count=len(choices))
+    counterpart = ctx.counterpart(draft.counterpart_id)
+    question = Question(
+        question_id=f"agreement_{draft.step}",
+        kind=kind,
+        prompt=ta(f"draft.{draft.step}", loc, name=counterpart.name if counterpart else ""),
+        choices=choices,
+        hint=f"{hint} {ta('cancel_hint', loc)}",
+        token=draft.token,
+    )
+    body = _summary(draft, ctx) if draft.step == "confirm" else ""
+    return Outbound(
+        ctx.person,
+        "\n\n".join(p for p in (lead, body) if p),
+        ta("draft.title", loc),
+        question=question,
+        actions=(Choice("cancel", ta("action.cancel", loc)),),
+        key=draft.token,
+    )
+
+
+def _drafter_note(counterpart: Counterpart, loc: Locale) -> str:
+    mine = other_role(counterpart.role)
+    if counterpart.drafter == mine:
+        return ta("draft.your_turn", loc, name=counterpart.name)
+    return ta("draft.their_turn", loc, name=counterpart.name)
+
+
+def start_draft(dialog_id: int, ctx: DraftContext) -> DraftResult:
+    loc = ctx.person.locale
+    draft = Draft(dialog_id)
+    if not ctx.counterparts:
+        return DraftResult(
+            draft, (Outbound(ctx.person, ta("draft.no_counterpart", loc)),), "cancel"
+        )
+    lead = ta("draft.intro", loc)
+    if len(ctx.counterparts) == 1:
+        only = ctx.counterparts[0]
+        draft = replace(draft, counterpart_id=only.person_id, step="category")
+        lead = f"{lead}\n\n{_drafter_note(only, loc)}"
+    return DraftResult(draft, (draft_prompt(draft, ctx, lead),))
+
+
+def _parse_date(text: str) -> date | None:
+    match = _DATE.match(text.strip())
+    if match is None:
+        return None
+    parts = match.groups()
+    year, month, day = parts[:3] if parts[0] else (parts[5], parts[4], parts[3])
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _next(draft: Draft, text: str, ctx: DraftContext) -> Draft | str:
+    """The draft one step further, or the text key saying why the answer does not fit."""
+    choices = _choices(draft, ctx)
+    picked = pick(text, [c.value for c in choices], [c.label for c in choices])
+    typed = text.replace("\x00", "").strip()
+    match draft.step:
+        case "counterpart":
+            if picked is None:
+                return "draft.invalid_choice"
+            return replace(draft, counterpart_id=int(picked), step="category")
+        case "category":
+            return (
+                replace(draft, category=picked, step="text") if picked else "draft.invalid_choice"
+            )
+        case "text":
+            if not typed:
+                return "refused.empty_text"
+            if len(typed) > MAX_TEXT:
+                return "draft.too_long"
+            return replace(draft, text=typed, step="i_deal")
+        case "i_deal":
+            answer = picked or {"ja": "yes", "nee": "no"}.get(typed.casefold())
+            if answer is None:
+                return "draft.invalid_choice"
+            return replace(
+                draft, i_deal=answer == "yes", step="rationale" if answer == "yes" else "review"
+            )
+        case "rationale":
+            if len(typed) < MIN_RATIONALE:
+                return "refused.rationale"
+            return replace(draft, rationale=typed[:MAX_TEXT], step="review")
+        case "review":
+            review = add_months(ctx.today, int(picked)) if picked else _parse_date(typed)
+            if review is None:
+                return "draft.invalid_date"
+            if not ctx.today < review <= add_months(ctx.today, 12 * MAX_REVIEW_YEARS):
+                return "draft.date_range"
+            return replace(draft, review=review, step="cadence")
+        case "cadence":
+            return (
+                replace(draft, cadence=picked, step="confirm") if picked else "draft.invalid_choice"
+            )
+    return "draft.invalid_choice"
+
+
+def draft_step(draft: Draft, text: str, token: str, ctx: DraftContext) -> DraftResult:
+    """Apply one typed answer or click to the drafting dialog."""
+    loc = ctx.person.locale
+    if text.strip().casefold() in CANCEL_WORDS:
+        return DraftResult(draft, (Outbound(ctx.person, ta("draft.cancelled", loc)),), "cancel")
+    if token and token != draft.token:
+        return DraftResult(draft, (draft_prompt(draft, ctx, ta("stale", loc)),))
+    if draft.step == "confirm":
+        choices = _choices(draft, ctx)
+        picked = pick(text, [c.value for c in choices], [c.label for c in choices])
+        if picked == "cancel":
+            return DraftResult(draft, (Outbound(ctx.person, ta("draft.cancelled", loc)),), "cancel")
+        if picked in ("propose", "save"):
+            return DraftResult(draft, (), "propose" if picked == "propose" else "save")
+        return DraftResult(draft, (draft_prompt(draft, ctx, ta("draft.invalid_choice", loc)),))
+    moved = _next(draft, text, ctx)
+    if isinstance(moved, str):
+        lead = ta(moved, loc, answer=text.strip()[:40], min=MIN_RATIONALE, max=MAX_TEXT)
+        return DraftResult(draft, (draft_prompt(draft, ctx, lead),))
+    lead = ""
+    if draft.step == "counterpart":
+        counterpart = ctx.counterpart(moved.counterpart_id)
+        lead = _drafter_note(counterpart, loc) if counterpart else ""
+    return DraftResult(moved, (draft_prompt(moved, ctx, lead),))
