@@ -52,7 +52,7 @@ THEMES = ("workload", "five_ages", "relationship")
 # (id, theme, cadence, day, time): the day of a monthly or quarterly schedule is the
 # first such weekday of the period. Times are read in each person's own time zone.
 SCHEDULES: tuple[tuple[str, str, str, str, str], ...] = (
-    ("workload-weekly", "workload", "weekly", "thu", "14:00"),
+    ("workload-biweekly", "workload", "biweekly", "thu", "14:00"),
     ("five-ages-monthly", "five_ages", "monthly", "tue", "10:00"),
     ("relationship-quarterly", "relationship", "quarterly", "wed", "10:00"),
 )
@@ -118,7 +118,9 @@ PEOPLE: tuple[Persona, ...] = (
     Persona("emma", "Emma Visser", "Support", "nl", manager="anna", phase="starting_out"),
     Persona("finn", "Finn Murphy", "Support", "en", manager="anna", share_rate=0.3),
     Persona("daan", "Daan Mulder", "Development", "en"),
-    Persona("eva", "Eva de Groot", "Development", "nl", manager="daan", story="home"),
+    Persona(
+        "eva", "Eva de Groot", "Development", "nl", manager="daan", story="home", phase="growing"
+    ),
     Persona("gijs", "Gijs Bos", "Development", "nl", manager="daan", phase="retirement_in_view"),
     Persona("hannah", "Hannah Clarke", "Development", "en", manager="daan", skip_rate=0.12),
     Persona("ivo", "Ivo Peters", "Development", "nl", manager="daan", phase="new_direction"),
@@ -487,7 +489,11 @@ class PersonaChannel:
 
 @dataclass(frozen=True)
 class Rhythm:
-    """One schedule as seen from one time zone: the moments its prompts fall due."""
+    """One schedule as seen from one time zone: the moments its prompts fall due.
+
+    The demo's schedules fall on working days and name no public holidays, so no slot is
+    ever moved to another day and these moments are all the planner can find due.
+    """
 
     cadence: str
     day: str

@@ -370,18 +370,28 @@ def notice(
 
 
 def text_prompt(purpose: str, view: AgreementView, dialog_id: int, ref: PersonRef) -> Outbound:
-    """Ask for typed text: a comment, a new wording, or the reason to close or drop."""
+    """Ask for typed text: a comment, a new wording, or the reason to close or drop. A
+    text question, so platforms with input fields submit it under the dialog's token."""
     loc = ref.locale
     number = view.current.number
-    lead = ta(f"ask.{purpose}", loc, id=view.agreement_id, version=number, next=number + 1)
+    body = ""
     if purpose in ("amend", "renegotiate"):
-        lead = f"{lead}\n\n{ta('ask.current_text', loc)}\n{view.current.terms.text}"
+        body = f"{ta('ask.current_text', loc)}\n{view.current.terms.text}"
+    token = dialog_token(dialog_id, purpose)
+    question = Question(
+        question_id=f"agreement_{purpose}",
+        kind="text",
+        prompt=ta(f"ask.{purpose}", loc, id=view.agreement_id, version=number, next=number + 1),
+        hint=ta("cancel_hint", loc),
+        token=token,
+    )
     return Outbound(
         ref,
-        f"{lead}\n\n{ta('cancel_hint', loc)}",
+        body,
         title_of(view, loc),
+        question=question,
         actions=(Choice("cancel", ta("action.cancel", loc)),),
-        key=dialog_token(dialog_id, purpose),
+        key=token,
     )
 
 

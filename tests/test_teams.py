@@ -204,6 +204,18 @@ async def test_install_stores_the_reference_and_welcomes(teams: Teams, db: Datab
     assert len(teams.connector.posts("a:conv-bram")) == 1
 
 
+async def test_uninstalling_forgets_the_reference(teams: Teams, db: Database) -> None:
+    bram = PersonRef(2, "bram@example.org", "Bram", "en", "UTC", teams_user_id="29:bram")
+    await teams.post(teams.activity("29:bram", type="installationUpdate", action="add"))
+    assert teams.adapter.can_reach(bram)
+
+    remove = teams.activity("29:bram", type="installationUpdate", action="remove")
+    assert await teams.post(remove) == 201
+
+    assert await count(db, TeamsConversation) == 0
+    assert not teams.adapter.can_reach(bram)
+
+
 async def test_help_is_answered_through_the_connector(teams: Teams) -> None:
     message = teams.activity("29:bram", text="help")
 

@@ -4,6 +4,7 @@ messages out, conversation references kept in a ReferenceStore."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -138,8 +139,8 @@ class TeamsAdapter:
         self._reusing: ReusingAuthentication | None = speed_up(self._cloud) if speedups else None
         self._handler: InboundHandler | None = None
         self._known: set[str] = set()
-        # The last reference saved per user, so an unchanged one is not written again.
-        self._saved: dict[str, dict[str, Any]] = {}
+        # What the last saved reference per user was made of, so it is written only on change.
+        self._fingerprints: dict[str, str] = {}
 
     # ---- the ChatAdapter port ---------------------------------------------------------------
 
@@ -291,27 +292,43 @@ class TeamsAdapter:
     # ---- references -------------------------------------------------------------------------
 
     async def _remember(self, activity: Activity, body: Mapping[str, Any]) -> None:
+        user = convert.user_id(body)
+        # What a reference is made of; when none of it changed there is nothing to write,
+        # and building the SDK's reference (msrest serialization) is skipped as well.
+        conversation = body.get("conversation") or {}
+        fingerprint = json.dumps(
+            [
+                conversation.get("id"),
+                body.get("serviceUrl"),
+                convert.tenant_id(body),
+                body.get("recipient"),
+                body.get("from"),
+                body.get("locale"),
+                body.get("channelId"),
+            ],
+            sort_keys=True,
+        )
+        if self._fingerprints.get(user) == fingerprint:
+            return
         reference = TurnContext.get_conversation_reference(activity)
         reference.activity_id = None  # proactive messages start new messages, not replies
         tenant = convert.tenant_id(body)
         if tenant and reference.conversation is not None:
             # The SDK reads only "tenantID"; Teams sends "tenantId". Keep it for later.
             reference.conversation.tenant_id = tenant
-        await self._store(convert.user_id(body), convert.aad_object_id(body), reference)
+        await self._store(user, convert.aad_object_id(body), reference)
+        self._fingerprints[user] = fingerprint
 
     async def _store(
         self, user: str, aad_object_id: str | None, reference: ConversationReference
     ) -> None:
         data: dict[str, Any] = reference.serialize()
-        if self._saved.get(user) == data:
-            return
         await self._references.save(user, aad_object_id, data)
-        self._saved[user] = data
         self._known.update(i for i in (user, aad_object_id) if i)
 
     async def _forget(self, user: str) -> None:
         await self._references.forget(user)
-        self._saved.pop(user, None)
+        self._fingerprints.pop(user, None)
         self._known.discard(user)
 
     def _can_create(self) -> bool:

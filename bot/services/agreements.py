@@ -409,6 +409,7 @@ class AgreementService:
     async def _notify(
         self,
         session: AsyncSession,
+        agreement_id: int,
         person_id: int,
         key: str,
         out: Outbound,
@@ -418,6 +419,7 @@ class AgreementService:
         at: datetime | None = None,
     ) -> None:
         row = {
+            "agreement_id": agreement_id,
             "person_id": person_id,
             "key": key,
             "kind": kind,
@@ -442,10 +444,21 @@ class AgreementService:
     ) -> ag.AgreementView:
         """Queue the news for the other party, with what they can do next; the fresh view
         comes back for the actor's own reply."""
+        # The actor now sees the agreement as it is: their unsent news about it is moot.
+        await session.execute(
+            update(AgreementNotice)
+            .where(
+                AgreementNotice.agreement_id == agreement.id,
+                AgreementNotice.person_id == actor.id,
+                AgreementNotice.kind == "notice",
+                AgreementNotice.status == "pending",
+            )
+            .values(status="cancelled")
+        )
         view = await self.view(session, agreement)
         other = await session.get_one(Person, view.other(actor.id).person_id)
         out = ag.notice(view, self.ref(other), event, actor.name, **values)
-        await self._notify(session, other.id, f"{key}.p{other.id}", out, now)
+        await self._notify(session, agreement.id, other.id, f"{key}.p{other.id}", out, now)
         return view
 
     # ---- negotiation --------------------------------------------------------------------
@@ -481,6 +494,9 @@ class AgreementService:
             drafter_role=role,
             year=local_today(self.ref(author).timezone, now).year,
             status="draft",
+            category=terms.category,
+            is_i_deal=terms.i_deal,
+            cadence=terms.cadence,
             current_version=0,
             created_at=now,
             updated_at=now,
@@ -1080,7 +1096,7 @@ class AgreementService:
                 continue
             stage = "both" if complete else "one"
             key = f"a{agreement.id}.{period}.{outcome}.{stage}.p{person.id}"
-            await self._notify(session, person.id, key, out, now)
+            await self._notify(session, agreement.id, person.id, key, out, now)
         return replies
 
     async def _ask_follow_up_comment(
@@ -1147,7 +1163,9 @@ class AgreementService:
             for followup_id, party_id, due_at in new:
                 out = ag.follow_up_prompt(view, followup_id, self.ref(people[party_id]))
                 key = ag.followup_token(followup_id)
-                await self._notify(session, party_id, key, out, now, kind="follow_up", at=due_at)
+                await self._notify(
+                    session, agreement.id, party_id, key, out, now, kind="follow_up", at=due_at
+                )
         # Never a backlog: after downtime the rhythm resumes from today.
         anchor = (agreement.signed_at or now).date()
         agreement.next_follow_up_on = ag.next_follow_up(

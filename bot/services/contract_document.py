@@ -147,18 +147,18 @@ def _md_escape(text: str) -> str:
 
 def to_markdown(contract: ThirdContract) -> str:
     prefix = {"title": "# ", "heading": "## ", "subheading": "### ", "item": "- "}
-    blocks = []
+    out = ""
+    previous = ""
     for kind, text in _lines(contract):
         safe = _md_escape(text)
         if kind == "text":
-            blocks.append("\n".join(f"> {line}" if line else ">" for line in safe.split("\n")))
+            block = "\n".join(f"> {line}" if line else ">" for line in safe.split("\n"))
         else:
-            blocks.append(prefix.get(kind, "") + safe)
-    # Items of one list stay together; everything else is its own paragraph.
-    out = blocks[0]
-    kinds = [kind for kind, _ in _lines(contract)]
-    for previous, kind, block in zip(kinds, kinds[1:], blocks[1:], strict=True):
-        out += ("\n" if previous == kind == "item" else "\n\n") + block
+            block = prefix.get(kind, "") + safe
+        # Items of one list stay together; everything else is its own paragraph.
+        separator = "" if not out else "\n" if previous == kind == "item" else "\n\n"
+        out += separator + block
+        previous = kind
     return out + "\n"
 
 

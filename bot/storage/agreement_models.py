@@ -175,6 +175,8 @@ class AgreementNotice(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # A newer action on the agreement makes the person's older unsent notices about it moot.
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     # Unique per logical message, so planning twice never sends twice.
     key: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(20))

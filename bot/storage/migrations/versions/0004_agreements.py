@@ -181,6 +181,7 @@ def upgrade() -> None:
         "agreement_notices",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("agreement_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=120), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
@@ -191,11 +192,19 @@ def upgrade() -> None:
         sa.Column("platform", sa.String(length=20), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["agreement_id"],
+            ["agreements.id"],
+            name=op.f("fk_agreement_notices_agreement_id_agreements"),
+        ),
         _people_fk("agreement_notices", "person_id"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agreement_notices")),
         sa.UniqueConstraint("key", name=op.f("uq_agreement_notices_key")),
     )
     with op.batch_alter_table("agreement_notices", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_agreement_notices_agreement_id"), ["agreement_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_agreement_notices_person_id"), ["person_id"], unique=False
         )
