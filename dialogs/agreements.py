@@ -306,7 +306,7 @@ def describe(view: AgreementView, reader: PersonRef) -> str:
         )
     )
     for signature in view.signatures:
-        if signature.version == (view.signed_version or current.number):
+        if signature.version in (view.signed_version, current.number):
             day = format_day(local_day(signature.signed_at, zone), loc)
             lines.append(
                 ta(

@@ -88,7 +88,9 @@ async def test_follow_ups_are_sent_by_the_tick(testbot: Testbot) -> None:
     before = len(testbot.adapter.sent)
     await testbot.tick()
     await testbot.tick()
-    asked = [o for o in testbot.adapter.sent[before:] if o.question and o.question.token[:2] == "af"]
+    asked = [
+        o for o in testbot.adapter.sent[before:] if o.question and o.question.token[:2] == "af"
+    ]
     assert sorted(o.recipient.email for o in asked) == [ANNA, BRAM]
     by_person = {o.recipient.email: _token(o) for o in asked}
     await testbot.click(BRAM, by_person[BRAM], "on_track")

@@ -815,9 +815,6 @@ class AgreementService:
             return None
         return dialog
 
-    async def has_open_dialog(self, session: AsyncSession, person: Person, now: datetime) -> bool:
-        return await self._dialog(session, person, now) is not None
-
     async def _open(
         self,
         session: AsyncSession,

@@ -221,10 +221,17 @@ class CheckinService:
         now: datetime | None = None,
     ) -> checkin.Context:
         ref, working_days = await self._person_for(session, person, occurrence)
-        manager = await manager_of(session, person)
-        answers = await session.scalars(
-            select(Answer).where(Answer.occurrence_id == occurrence.id).order_by(Answer.id)
-        )
+        manager: Person | None = None
+        answers: tuple[tuple[str, str], ...] = ()
+        # The summary and the offer to share come only at the end: read what they need then.
+        if occurrence.position + 1 >= len(occurrence.question_ids):
+            manager = await manager_of(session, person)
+            rows = await session.execute(
+                select(Answer.question_id, Answer.value)
+                .where(Answer.occurrence_id == occurrence.id)
+                .order_by(Answer.id)
+            )
+            answers = tuple((question_id, value) for question_id, value in rows)
         snooze_text = ""
         if now is not None:
             until = next_working_morning(now, ref.timezone, working_days)
@@ -233,7 +240,7 @@ class CheckinService:
             person=ref,
             bank=self.banks[occurrence.theme],
             manager_name=manager.name if manager else None,
-            answers=tuple((a.question_id, a.value) for a in answers),
+            answers=answers,
             snooze_until=snooze_text,
         )
 
