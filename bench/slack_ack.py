@@ -8,7 +8,8 @@ Three processes on loopback: a fake Slack Web API, the server under test (one va
 time, each on the same aiohttp server set-up: bot.web.build_web_app on an AppRunner), and
 this driver with 50 concurrent clients sending signed block_actions requests. Variants:
 
-  bolt       bare AsyncApp, one action listener that only acks (the baseline)
+  bolt       bare AsyncApp, one action listener that only acks (the baseline); its clicks
+             carry the same prompt message as Jaarrond's, as Slack sends it with every click
   jaarrond   the whole bot on a temporary SQLite file (or --database-url)
 
 Client behaviour (--mode):
@@ -306,23 +307,21 @@ def first_answer(message: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-BARE_MESSAGE = {
-    "ts": "1800000000.000001",
-    "blocks": [
-        {
-            "type": "actions",
-            "block_id": "b",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": "jaarrond:choice:0",
-                    "text": {"type": "plain_text", "text": "3"},
-                    "value": json.dumps({"t": "c1.0", "v": "3"}),
-                }
-            ],
-        }
-    ],
-}
+def sample_prompt() -> dict[str, Any]:
+    """The first workload question exactly as Jaarrond posts it: Slack sends the clicked
+    message back in every block_actions payload, so the baseline gets requests of the same
+    size (parsing the form body is a good part of bolt's own work per click)."""
+    sys.path.insert(0, str(ROOT))
+    from adapters.slack.blocks import render
+    from dialogs import checkin
+    from dialogs.banks import load_banks
+    from dialogs.messages import PersonRef
+
+    person = PersonRef(1, "u0@example.org", "User 0", "en", "Europe/Amsterdam", "U00000")
+    bank = load_banks(())["workload"]
+    state = checkin.CheckinState(1, "workload", tuple(q.question_id for q in bank.questions))
+    out = checkin.prompt(state, checkin.Context(person=person, bank=bank, manager_name="Boss"))
+    return {"ts": "1800000000.000001", "blocks": render(out)["blocks"]}
 
 
 # ---- load ----------------------------------------------------------------------------------
@@ -382,7 +381,7 @@ async def load(variant: str, mode: str, url: str, api: str, args: argparse.Names
             message = await newest(session, user, message["ts"])
 
     async def burst(session: ClientSession, user: str) -> None:
-        message = BARE_MESSAGE
+        message = sample_prompt()
         if variant == "jaarrond":
             await post(session, command_body(user, "checkin workload", next(ids), api))
             message = await newest(session, user, "")

@@ -247,10 +247,8 @@ def serve_bare(port: int, speedups: bool) -> web.Application:
 
 
 async def serve_jaarrond(
-    speedups: bool, users: int, database_url: str, schema: str, wal: bool
+    speedups: bool, users: int, database_url: str, schema: str
 ) -> web.Application:
-    from sqlalchemy import event
-
     from adapters.teams import TeamsAdapter
     from bot.bootstrap import build_app
     from bot.clock import SystemClock
@@ -267,15 +265,6 @@ async def serve_jaarrond(
     settings = load_settings({"JAARROND_DATABASE_URL": url})
     connect_args = {"server_settings": {"search_path": schema}} if schema else {}
     db = Database(url, connect_args=connect_args)
-    if wal and db.is_sqlite:
-
-        def pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-        event.listen(db.engine.sync_engine, "connect", pragmas)
     clock = SystemClock()
     app = build_app(settings, clock, db=db)
     await db.upgrade()
@@ -304,7 +293,7 @@ def child(variant: str, args: argparse.Namespace) -> None:
     async def main() -> None:
         if variant.startswith("jaarrond"):
             app = await serve_jaarrond(
-                variant == "jaarrond", args.concurrency, args.database_url, args.schema, args.wal
+                variant == "jaarrond", args.concurrency, args.database_url, args.schema
             )
         else:
             app = serve_bare(0, variant.endswith("speedups"))
@@ -328,7 +317,6 @@ async def run_variant(
     schema = f"bench_{uuid.uuid4().hex[:12]}" if args.database_url else ""
     command = [sys.executable, __file__, "--serve", variant, "--concurrency", str(args.concurrency)]
     command += ["--database-url", args.database_url, "--schema", schema]
-    command += ["--wal"] if args.wal else []
     if schema:
         await _schema(args.database_url, f'CREATE SCHEMA "{schema}"')
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -393,7 +381,7 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
         f"{args.requests} requests per variant, {os.cpu_count()} CPUs, loopback"
     )
     database = args.database_url.split("@")[-1] if args.database_url else "temporary SQLite file"
-    print(f"jaarrond database: {database}{' (WAL, synchronous=NORMAL)' if args.wal else ''}")
+    print(f"jaarrond database: {database}")
     header = (
         f"{'variant':<22} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
         f"{'x bare':>7} {'CPU ms/req':>10}"
@@ -419,9 +407,6 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument(
         "--database-url", default="", help="for the jaarrond variants (default: a temporary SQLite)"
-    )
-    parser.add_argument(
-        "--wal", action="store_true", help="SQLite in WAL mode with synchronous=NORMAL"
     )
     parser.add_argument("--schema", default="", help=argparse.SUPPRESS)
     parser.add_argument("--serve", choices=VARIANTS, help=argparse.SUPPRESS)

@@ -10,6 +10,7 @@ from bot.clock import Clock, FixedClock, SystemClock, parse_moment
 from bot.config import Settings
 from bot.engine import Engine
 from bot.scheduler import Ticker
+from bot.services.agreements import AgreementService
 from bot.services.checkins import CheckinService
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
@@ -55,7 +56,7 @@ def build_app(settings: Settings, clock: Clock, db: Database | None = None) -> A
     defaults = Defaults(locale=settings.default_locale, timezone=settings.default_timezone)
     database = db or Database(settings.database_url)
     checkins = CheckinService(banks, defaults)
-    engine = Engine(database, clock, checkins, defaults)
+    engine = Engine(database, clock, checkins, defaults, AgreementService(defaults))
     return App(settings, clock, database, banks, defaults, checkins, engine)
 
 

@@ -19,6 +19,7 @@ from bot.bootstrap import App, StartupError, build_app, ensure_schema, make_cloc
 from bot.clock import FixedClock, parse_moment
 from bot.config import ConfigError, Settings, load_settings, read_environment
 from bot.services import digests, org, outbox, planner, privacy, schedules
+from bot.services.contract_document import export_third_contract
 from bot.services.people import find_by_email, locale_of
 from bot.services.schedules import ScheduleFileError
 from dialogs.banks import BankError
@@ -184,6 +185,24 @@ async def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_agreements_export(app: App, args: argparse.Namespace) -> int:
+    if args.format == "pdf" and not args.out:
+        raise UserError("a PDF needs --out FILE")
+    font = Path(args.font) if args.font else None
+    try:
+        document = await export_third_contract(
+            app.db, args.person, args.format, app.defaults, app.clock.now(), font_path=font
+        )
+    except LookupError as exc:
+        raise UserError(f"{exc}; check 'jaarrond org list'") from exc
+    if args.out:
+        Path(args.out).write_bytes(document)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(document.decode("utf-8"))
+    return 0
+
+
 async def cmd_demo(app: App, args: argparse.Namespace) -> int:
     from bot import demo
 
@@ -261,6 +280,15 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("export", cmd_export, "print everything stored about one person as JSON")
     p.add_argument("--person", required=True, metavar="EMAIL")
+
+    deals = sub.add_parser("agreements", help="the third contract").add_subparsers(
+        dest="agreements_command", required=True, metavar="ACTION"
+    )
+    p = command("export", cmd_agreements_export, "a person's signed agreements", deals)
+    p.add_argument("--person", required=True, metavar="EMAIL")
+    p.add_argument("--format", choices=("md", "pdf"), default="md")
+    p.add_argument("--out", metavar="FILE", help="write here (required for pdf)")
+    p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
 
     p = command("demo", cmd_demo, "simulate a small organisation over some weeks")
     p.add_argument("--seed", type=int, default=1)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.services import checkins as checkin_service
+from bot.services.agreements import AgreementService
 from bot.services.digests import team_digest
 from bot.services.directory import sync_directory
 from bot.services.home import build_home
@@ -39,6 +40,7 @@ class Engine:
     clock: Clock
     checkins: checkin_service.CheckinService
     defaults: Defaults
+    agreements: AgreementService
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         """One inbound event in, the replies out; everything it changes commits together."""
@@ -77,6 +79,10 @@ class Engine:
         ref = person_ref(person, self.defaults)
         if inbound.token == MENU_KEY and inbound.value:
             inbound = Inbound(inbound.platform, inbound.user_id, text=inbound.value)
+        if inbound.token and self.agreements.owns(inbound.token):
+            value = inbound.value or ""
+            replies = await self.agreements.handle_reply(session, person, inbound.token, value, now)
+            return replies or []
         if inbound.token:
             value = inbound.value or ""
             event: checkin.Event = (
@@ -87,6 +93,10 @@ class Engine:
             return await self._to_checkin(session, person, ref, event, now)
         command = parse_command(inbound.text)
         if command is None:
+            # An open agreement dialog (drafting, a comment, a reason) takes typed text first.
+            replies = await self.agreements.handle_reply(session, person, "", inbound.text, now)
+            if replies is not None:
+                return replies
             return await self._to_checkin(session, person, ref, checkin.Reply(inbound.text), now)
         return await self._command(session, person, ref, command, now)
 
@@ -142,6 +152,10 @@ class Engine:
             case "home":
                 view = await build_home(session, person, now, self.checkins.banks, self.defaults)
                 return [Outbound(ref, render_home(view), view.title)]
+            case "agreements" | "agreement":
+                return await self.agreements.handle_command(
+                    session, person, command.name, command.argument, now
+                )
             case "export":
                 data = await export_person(session, person, now)
                 body = json.dumps(data, ensure_ascii=False, indent=2)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
+from bot.services.agreements import follow_up_tick
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
 from bot.services.planner import DueCheckin, expire, plan
@@ -36,6 +37,14 @@ class Ticker:
         due = await plan(self.db, now, self.banks, self.defaults, catch_up=not self.caught_up)
         self.caught_up = True
         report = await self.dispatcher.dispatch()
+        agreements = await follow_up_tick(self.db, now, self.defaults, self.dispatcher.adapters)
+        if agreements.planned or agreements.sent or agreements.failed:
+            log.info(
+                "tick: agreements: %d follow-ups planned, %d notices sent, %d failed",
+                agreements.planned,
+                agreements.sent,
+                agreements.failed,
+            )
         if due or report.sent or report.failed:
             log.info(
                 "tick: %d due, %d sent, %d held, %d unreachable, %d failed",

@@ -17,6 +17,8 @@ CommandName = Literal[
     "pause",
     "resume",
     "home",
+    "agreements",
+    "agreement",
 ]
 
 ALIASES: dict[str, CommandName] = {
@@ -42,10 +44,14 @@ ALIASES: dict[str, CommandName] = {
     "hervat": "resume",
     "home": "home",
     "start": "home",
+    "agreements": "agreements",
+    "afspraken": "agreements",
+    "agreement": "agreement",
+    "afspraak": "agreement",
 }
 # Commands that take text after them; the others must stand alone, so that a free-text
 # answer such as "stop the overtime" is an answer, not a command.
-WITH_ARGUMENT: frozenset[CommandName] = frozenset({"checkin", "topic", "pause"})
+WITH_ARGUMENT: frozenset[CommandName] = frozenset({"checkin", "topic", "pause", "agreement"})
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from dialogs.agreement_texts import ta
+from dialogs.agreements import Attention, attention_lines
 from dialogs.messages import Locale
 from dialogs.texts import t
 
@@ -54,6 +56,8 @@ class TeamDigest:
     since: datetime
     generated_at: datetime
     reports: tuple[ReportDigest, ...]
+    # Agreements with a report that need a conversation: at risk, gaps, no follow-up.
+    agreements: tuple[Attention, ...] = ()
 
 
 def render_digest(digest: TeamDigest, locale: Locale) -> tuple[str, str]:
@@ -62,6 +66,9 @@ def render_digest(digest: TeamDigest, locale: Locale) -> tuple[str, str]:
     if not digest.reports:
         return title, t("digest.no_reports", locale)
     blocks = []
+    if digest.agreements:
+        attention = attention_lines(digest.agreements, locale)
+        blocks.append("\n".join([ta("attention.title", locale), *(f"- {a}" for a in attention)]))
     for report in digest.reports:
         lines = [f"{report.name} <{report.email}>"]
         if not report.trends and not report.topics:

@@ -21,6 +21,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  pause until DATUM: geen check-ins tot die datum (bijv. pause until 2027-04-12)\n"
         "  resume: pauze beëindigen\n"
         "  home: je overzicht: volgende check-ins, antwoorden, onderwerpen\n"
+        "  agreements: je afspraken (het derde contract)\n"
+        "  agreement new | agreement show NUMMER: een afspraak maken of bekijken\n"
         "  digest: overzicht van je team (voor leidinggevenden)\n"
         "  export: al je gegevens als JSON",
         "I help you keep the conversation with your manager going all year.\n"
@@ -34,6 +36,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  pause until DATE: no check-ins until that date (e.g. pause until 2027-04-12)\n"
         "  resume: end a pause\n"
         "  home: your overview: next check-ins, answers, topics\n"
+        "  agreements: your agreements (the third contract)\n"
+        "  agreement new | agreement show NUMBER: make or see an agreement\n"
         "  digest: overview of your team (for managers)\n"
         "  export: all your data as JSON",
     ),

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from dialogs import agreements as ag
 from dialogs.messages import Outbound
 from tests.testbot import Testbot
-
-pytestmark = pytest.mark.skip(reason="wired at integration")
 
 ANNA, BRAM, CARLA, DIRK = (f"{n}@example.org" for n in ("anna", "bram", "carla", "dirk"))
 TEXT = "Bram works from home on Mondays and Fridays."

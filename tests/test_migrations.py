@@ -7,11 +7,19 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
 from bot.storage.database import Database, head_revision
+from bot.storage import agreement_models, teams_references  # noqa: F401  (their tables)
 from bot.storage.models import Base
 
 
+def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """slack_sdk's installation and state stores define their own tables (0003)."""
+    return not (type_ == "table" and name is not None and name.startswith("slack_"))
+
+
 def _differences(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_object": _ours}
+    )
     return list(compare_metadata(context, Base.metadata))
 
 

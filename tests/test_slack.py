@@ -15,18 +15,20 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp
 import pytest
+import yaml
 from aiohttp.test_utils import TestServer
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import MetaData, func, inspect, select, text
 
-from adapters.slack import SlackAdapter, SlackConfigError, check_slack_settings
+from adapters.slack import BOT_SCOPES, SlackAdapter, SlackConfigError, check_slack_settings
 from adapters.slack import blocks as kit
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
@@ -34,6 +36,7 @@ from bot.config import SlackSettings, load_settings
 from bot.services.checkins import MAX_ANSWER_LENGTH
 from bot.services.org import import_org
 from bot.services.people import find_by_email
+from bot.services.planner import plan
 from bot.services.schedules import apply_schedules as apply_yaml
 from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, ProcessedEvent, Topic
@@ -44,6 +47,7 @@ from tests.slack_fake_api import FakeSlackApi, Posted, check_message, text_objec
 # slack_sdk's client authenticates oauth.v2.access with aiohttp's deprecated BasicAuth.
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 
+ROOT = Path(__file__).resolve().parent.parent
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 ORG = """email,name,manager_email,locale,timezone,slack_user_id
 anna@example.org,Anna de Vries,,nl,Europe/Amsterdam,UANNA
@@ -496,7 +500,7 @@ async def test_bad_or_stale_signatures_get_401_and_write_nothing(stack: Stack) -
     assert await stack.interact(payload, age=301) == 401
     await stack.settle()
     assert stack.inbound == []
-    assert stack.fake.calls == []
+    assert set(stack.fake.methods()) <= {"auth.test"}  # bolt learns who it is, once
     assert await stack.count(ProcessedEvent) == events_before
     assert await stack.answers("bram@example.org") == []
     assert stack.fake.updates_of(prompt.channel, prompt.ts) == []
@@ -662,7 +666,10 @@ async def test_a_planned_check_in_is_sent_as_a_dm_with_its_key_in_metadata(stack
     assert isinstance(stack.app.clock, FixedClock)
     stack.app.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))  # Thursday 14:05 in Amsterdam
     stack.fake.fail_next("chat.postMessage", status=429, retry_after=7)
-    await stack.app.ticker().tick()
+    app = stack.app
+    assert len(await plan(app.db, app.clock.now(), app.banks, app.defaults)) == 3
+    report = await app.dispatcher().dispatch()
+    assert (report.sent, report.unreachable) == (2, 1)  # Anna and Bram; Dirk has no Slack id
     opened = sorted(c.params["users"] for c in stack.fake.called("conversations.open"))
     assert opened == ["UANNA", "UBRAM"]
     async with stack.app.db.session() as session:
@@ -962,3 +969,33 @@ def test_long_messages_are_split_and_every_part_is_within_limits() -> None:
     assert check_message(rendered) == []
     rows_of_buttons = [b for b in rendered["blocks"] if b["type"] == "actions"]
     assert [len(b["elements"]) for b in rows_of_buttons] == [25, 25, 10]
+
+
+def test_the_manifest_asks_for_exactly_what_the_adapter_uses() -> None:
+    manifest = yaml.safe_load((ROOT / "deploy" / "slack" / "manifest.yaml").read_text())
+    assert manifest["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
+    assert "user" not in manifest["oauth_config"]["scopes"]
+    settings_ = manifest["settings"]
+    assert {"app_home_opened", "message.im"} <= set(settings_["event_subscriptions"]["bot_events"])
+    assert settings_["interactivity"]["is_enabled"] is True
+    home = manifest["features"]["app_home"]
+    assert home["home_tab_enabled"] and home["messages_tab_enabled"]
+    assert home["messages_tab_read_only_enabled"] is False
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/jaarrond"
+    assert len(manifest["display_information"]["description"]) <= 140
+
+
+async def test_events_that_are_not_for_us_are_acknowledged_and_ignored(stack: Stack) -> None:
+    own = {"type": "message", "channel": "DUBRAM", "channel_type": "im", "user": "UBOT"}
+    own |= {"bot_id": "B0001", "text": "Question 1 of 7", "ts": "1700000000.000500"}
+    edited = {"type": "message", "subtype": "message_changed", "channel": "DUBRAM"}
+    edited |= {"channel_type": "im", "message": {"text": "✓ 4"}, "ts": "1700000000.000501"}
+    in_channel = {"type": "message", "channel": "C0GENERAL", "channel_type": "channel"}
+    in_channel |= {"user": "UBRAM", "text": "checkin workload", "ts": "1700000000.000502"}
+    messages_tab = {"type": "app_home_opened", "user": "UBRAM", "tab": "messages"}
+    for event in (own, edited, in_channel, messages_tab):
+        assert await stack.event(event) == 200  # a non-2xx answer would make Slack retry
+    await stack.settle()
+    assert stack.inbound == []
+    assert set(stack.fake.methods()) <= {"auth.test"}  # bolt learns who it is, once

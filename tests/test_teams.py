@@ -32,7 +32,7 @@ from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, Person, ProcessedEvent, Topic
 from bot.storage.teams_references import DatabaseReferenceStore, TeamsConversation
 from bot.web import build_web_app
-from dialogs.messages import MessageRef, Outbound, PersonRef, Question
+from dialogs.messages import Choice, MessageRef, Outbound, PersonRef, Question
 from tests.teams_fake_connector import Call, FakeConnector
 
 TENANT = "tenant-1"
@@ -282,6 +282,49 @@ async def test_typed_free_text_and_a_choice_list_card(teams: Teams) -> None:
     inbound = to_inbound(teams.activity("29:bram", value=submit, replyToId="act-1"))
     assert inbound is not None
     assert (inbound.token, inbound.value) == ("c9.0", "Long, **but** fine")
+
+
+def test_many_choices_become_a_choice_list_and_its_label_is_recorded() -> None:
+    choices = tuple(Choice(f"v{n}", f"Option {n}") for n in range(1, 9))
+    question = Question("q", "choice", "Pick one", choices, token="c3.1")
+    ref = PersonRef(1, "bram@example.org", "Bram", "en", "Europe/Amsterdam")
+    card = teams_cards.render_card(Outbound(ref, "", question=question))
+    [choice_list] = elements(card, "Input.ChoiceSet")
+    [send] = elements(card, "Action.Submit")
+    submit = {**send["data"], choice_list["id"]: "v7"}
+
+    next_step = Outbound(ref, "", question=Question("q2", "text", "Why?", token="c3.2"))
+    replaced = teams_cards.replacement(submit, [next_step])
+
+    assert replaced is not None
+    assert texts(replaced["attachments"][0]["content"]) == ["Pick one", "Your answer: ", "Option 7"]
+    # Asked again (an invalid answer): the card is left as it is.
+    assert teams_cards.replacement(submit, [Outbound(ref, "", question=question)]) is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"text": "<at>Anna</at> hello"}, "<at>Anna</at> hello"),  # not the bot: kept as typed
+        ({"text": "<at>Jaarrond</at> home"}, "home"),
+        ({"value": {"other": {"token": "x"}}}, None),  # a card that is not ours
+        ({"text": "   "}, None),
+        ({"type": "typing"}, None),
+    ],
+)
+def test_to_inbound_reads_only_what_is_ours(fields: dict[str, Any], expected: str | None) -> None:
+    activity = {
+        "type": "message",
+        "id": "1",
+        "from": {"id": "29:bram"},
+        "recipient": BOT,
+        "conversation": {"id": "a:1", "conversationType": "personal"},
+        **fields,
+    }
+
+    inbound = to_inbound(activity)
+
+    assert (inbound.text if inbound else None) == expected
 
 
 async def test_skip_replaces_the_card_with_skipped(teams: Teams) -> None:

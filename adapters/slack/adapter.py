@@ -302,6 +302,7 @@ class SlackAdapter:
         if self._session is None:
             self._session = aiohttp.ClientSession()
             self.bolt.client.session = self._session
+            self._clients.clear()  # made before the session existed
         if uses_socket_mode(self._settings) and self._socket is None:
             self._socket = AsyncSocketModeHandler(self.bolt, self._settings.app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]

@@ -329,21 +329,27 @@ def _pack_cut(
 ) -> list[list[Block]]:
     """As much of the text as `max_parts` messages hold, then a visible marker."""
     marker = context(f"… {say('shortened', locale)}", locale)
-    kept = list(body)
-    while kept and len(_pack(head, [*kept, marker], tail, MESSAGE_BLOCKS, MESSAGE_TEXT_BUDGET)) > (
-        max_parts
-    ):
-        kept.pop()
-    dropped = body[len(kept)] if len(kept) < len(body) else None
-    parts = _pack(head, [*kept, marker], tail, MESSAGE_BLOCKS, MESSAGE_TEXT_BUDGET)
-    if dropped is not None:
-        # Give the room that is left in the message to the start of the first dropped piece.
+
+    def layout(text_blocks: list[Block]) -> list[list[Block]]:
+        return _pack(head, [*text_blocks, marker], tail, MESSAGE_BLOCKS, MESSAGE_TEXT_BUDGET)
+
+    # More text never takes fewer messages, so the most that fits is found by bisection.
+    low, high = 0, len(body)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(layout(body[:middle])) <= max_parts:
+            low = middle
+        else:
+            high = middle - 1
+    kept = body[:low]
+    if low < len(body):
+        # Give what room is left to the start of the first piece that did not fit.
         for room in (3000, 2000, 1000, 500, 200):
-            piece = section(shorten(_block_text(dropped), room, locale), locale)
-            trial = _pack(head, [*kept, piece, marker], tail, MESSAGE_BLOCKS, MESSAGE_TEXT_BUDGET)
+            piece = section(shorten(_block_text(body[low]), room, locale), locale)
+            trial = layout([*kept, piece])
             if len(trial) <= max_parts:
                 return trial
-    return parts
+    return layout(kept)
 
 
 def _block_text(block: Mapping[str, Any]) -> str:
@@ -489,7 +495,9 @@ def home_view(view: HomeView) -> dict[str, Any]:
     locale = view.person.locale
     blocks: list[Block] = [header(view.title, locale)]
     for part in view.sections:
-        blocks += [{"type": "divider"}, header(part.title, locale)]
+        blocks.append({"type": "divider"})
+        if part.title.strip():
+            blocks.append(header(part.title, locale))
         lines = [f"• {line}" for line in part.lines] or [part.empty]
         for piece in _line_chunks([line for line in lines if line.strip()], SECTION_TEXT):
             blocks.append(section(piece, locale))

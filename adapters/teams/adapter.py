@@ -163,8 +163,9 @@ class TeamsAdapter:
             reference = await self._create_conversation(user)
         else:
             raise LookupError(
-                f"no Teams conversation with {user} yet; they need to open the app once, or "
-                "set JAARROND_TEAMS_SERVICE_URL and the tenant so the bot can start one"
+                f"no Teams conversation with {user} yet: they need to open the app once, or "
+                "set JAARROND_TEAMS_SERVICE_URL and the tenant (MicrosoftAppTenantId, or a "
+                "single JAARROND_TEAMS_TENANTS entry) so the bot can start one"
             )
         return await self._send_to(reference, _activity(cards.render(out)))
 

@@ -73,9 +73,9 @@ def submitted(value: Any) -> tuple[str, str] | None:
     """(token, value) from a card submit, or None when the data is not ours."""
     data = _dict(value)
     ours = _dict(data.get(SUBMIT_KEY))
-    token = _text(ours.get("token"))
     if not ours:
         return None
+    token = _text(ours.get("token"))
     input_id = _text(ours.get("input"))
     chosen = data.get(input_id) if input_id else ours.get("value")
     if not isinstance(chosen, str):

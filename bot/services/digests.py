@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.people import reports_of
+from bot.services.agreements import AgreementService
+from bot.services.people import Defaults, reports_of
 from bot.services.topics import open_topics
 from bot.storage.models import Answer, Person
 from dialogs.banks import HEALTH_TOPICS, Bank
@@ -91,7 +92,9 @@ async def team_digest(
     topics_by_person: dict[int, list[RaisedTopic]] = defaultdict(list)
     for topic in topics:
         topics_by_person[topic.person_id].append(RaisedTopic(topic.text, topic.raised_at))
+    attention = await AgreementService(Defaults()).attention_for_manager(session, manager, now)
     return TeamDigest(
+        agreements=tuple(attention),
         manager_email=manager.email,
         manager_name=manager.name,
         since=since,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.agreements import AgreementService
 from bot.services.calendar import next_slot
 from bot.services.digests import DIGEST_WINDOW, shared_answers
 from bot.services.pauses import is_paused, local_today
@@ -16,6 +17,8 @@ from bot.services.people import Defaults, person_ref, reports_of
 from bot.services.planner import in_audience
 from bot.services.topics import open_topics
 from bot.storage.models import Answer, Department, Occurrence, Person, Schedule
+from dialogs.agreement_texts import ta
+from dialogs.agreements import attention_lines
 from dialogs.banks import Bank
 from dialogs.home import HomeSection, HomeView
 from dialogs.messages import Locale, PersonRef
@@ -45,6 +48,15 @@ async def build_home(
     reports = await reports_of(session, person)
     if reports:
         sections.append(await _team(session, reports, now, banks, loc))
+    agreements = AgreementService(defaults)
+    attention = await agreements.attention_for_employee(session, person, now)
+    if reports:
+        attention += await agreements.attention_for_manager(session, person, now)
+    sections.append(
+        HomeSection(
+            ta("attention.title", loc), attention_lines(attention, loc), ta("attention.none", loc)
+        )
+    )
     if person.is_hr:
         sections.append(_schedules(schedules, ref, now))
     actions = tuple((f"checkin {theme}", banks[theme].title(loc)) for theme in sorted(banks))

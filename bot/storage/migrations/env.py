@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from bot.storage import agreement_models, teams_references  # noqa: F401  (their tables)
 from bot.storage.models import Base
 
 connection = context.config.attributes.get("connection")
