@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
+
+from aiohttp import web
 
 from adapters.console import ConsoleAdapter
+from adapters.teams import TeamsAdapter, TeamsConfigError
 from bot.clock import Clock, FixedClock, SystemClock, parse_moment
 from bot.config import Settings
 from bot.engine import Engine
@@ -15,8 +20,15 @@ from bot.services.checkins import CheckinService
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
 from bot.storage.database import Database, head_revision
+from bot.storage.teams_references import DatabaseReferenceStore
 from dialogs.banks import Bank, load_banks
 from dialogs.channel import ChatAdapter
+
+
+class PlatformAdapter(ChatAdapter, Protocol):
+    """A chat platform that also serves HTTP endpoints on the shared server."""
+
+    def route_hook(self) -> Callable[[web.Application], None]: ...
 
 
 class StartupError(RuntimeError):
@@ -74,5 +86,27 @@ async def ensure_schema(app: App) -> None:
     )
 
 
+def teams_adapter(app: App) -> TeamsAdapter:
+    teams = app.settings.teams
+    try:
+        return TeamsAdapter(
+            app_id=teams.app_id,
+            app_password=teams.app_password,
+            app_type=teams.app_type,
+            tenant_id=teams.tenant_id,
+            allowed_tenants=teams.allowed_tenants,
+            profile=app.settings.profile,
+            service_url=teams.service_url,
+            default_locale=app.settings.default_locale,
+            references=DatabaseReferenceStore(app.db, app.clock),
+        )
+    except TeamsConfigError as exc:
+        raise StartupError(f"Teams is not configured safely:\n{exc}") from exc
+
+
 def console_adapter(email: str) -> ConsoleAdapter:
     return ConsoleAdapter(email, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+
+
+def slack_adapter(app: App) -> PlatformAdapter:
+    raise StartupError("Slack support is not part of this build yet; unset the SLACK_* settings")

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from adapters.teams.package import PackageError, build_package
 from bot import runner
 from bot.bootstrap import App, StartupError, build_app, ensure_schema, make_clock
 from bot.clock import FixedClock, parse_moment
@@ -203,6 +204,14 @@ async def cmd_agreements_export(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_teams_package(_: App, args: argparse.Namespace) -> int:
+    try:
+        print(build_package(args.app_id, Path(args.out)))
+    except PackageError as exc:
+        raise UserError(str(exc)) from exc
+    return 0
+
+
 async def cmd_demo(app: App, args: argparse.Namespace) -> int:
     from bot import demo
 
@@ -289,6 +298,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("md", "pdf"), default="md")
     p.add_argument("--out", metavar="FILE", help="write here (required for pdf)")
     p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
+
+    teams = sub.add_parser("teams", help="Microsoft Teams").add_subparsers(
+        dest="teams_command", required=True, metavar="ACTION"
+    )
+    p = command("package", cmd_teams_package, "write the app package an admin uploads", teams)
+    p.add_argument("--app-id", required=True, metavar="ID", help="the bot's Microsoft app id")
+    p.add_argument("--out", default="jaarrond-teams.zip", metavar="FILE")
 
     p = command("demo", cmd_demo, "simulate a small organisation over some weeks")
     p.add_argument("--seed", type=int, default=1)

@@ -41,6 +41,8 @@ class TeamsSettings:
     app_type: str = "MultiTenant"
     tenant_id: str = ""
     allowed_tenants: tuple[str, ...] = ()
+    # Where new 1:1 conversations are created, e.g. https://smba.trafficmanager.net/teams/
+    service_url: str = ""
     enabled: bool = False
 
 
@@ -130,6 +132,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         app_type=get("MicrosoftAppType", "MultiTenant"),
         tenant_id=get("MicrosoftAppTenantId"),
         allowed_tenants=tuple(t for t in get("JAARROND_TEAMS_TENANTS").split(",") if t),
+        service_url=get("JAARROND_TEAMS_SERVICE_URL"),
         enabled=get("JAARROND_TEAMS", "").lower() in ("1", "true", "yes", "on")
         or bool(get("MicrosoftAppId")),
     )

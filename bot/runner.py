@@ -9,7 +9,14 @@ import logging
 import signal
 import sys
 
-from bot.bootstrap import App, StartupError, console_adapter
+from bot.bootstrap import (
+    App,
+    PlatformAdapter,
+    StartupError,
+    console_adapter,
+    slack_adapter,
+    teams_adapter,
+)
 from bot.scheduler import start_scheduler
 from bot.services import org
 from bot.services.people import find_by_email
@@ -69,33 +76,51 @@ async def _console_user(app: App, email: str | None) -> str:
         print(f"Unknown: {answer!r}. Try again, or Ctrl-C to stop.")
 
 
+async def _platforms(app: App) -> list[PlatformAdapter]:
+    """The chat platforms the settings configure, mounted on the engine."""
+    adapters: list[PlatformAdapter] = []
+    if app.settings.teams.enabled:
+        adapters.append(teams_adapter(app))
+    if app.settings.slack.configured:
+        adapters.append(slack_adapter(app))
+    for adapter in adapters:
+        app.add_adapter(adapter)
+    return adapters
+
+
 async def run(app: App, console_user: str | None) -> int:
     """Scheduler, HTTP server and the configured chat platforms; console when none is."""
-    platforms_configured = app.settings.slack.configured or app.settings.teams.enabled
-    if platforms_configured:
-        raise StartupError(
-            "Slack and Teams support is not part of this build yet; unset the SLACK_* and "
-            "MicrosoftApp* settings to run with the console chat"
-        )
-    email = await _console_user(app, console_user)
-    console = console_adapter(email)
-    app.add_adapter(console)
-    web = await start_web(build_web_app(app.db, []), app.settings.host, app.settings.port)
+    platforms = await _platforms(app)
+    console = None
+    if not platforms:
+        email = await _console_user(app, console_user)
+        console = console_adapter(email)
+        app.add_adapter(console)
+    hooks = [platform.route_hook() for platform in platforms]
+    web = await start_web(build_web_app(app.db, hooks), app.settings.host, app.settings.port)
     log.info("HTTP server on http://%s:%s", app.settings.host, app.settings.port)
+    for platform in platforms:
+        await platform.start()
     scheduler = start_scheduler(app.ticker())
-    print(f"Jaarrond is running. You are {email}. Type 'help', or 'quit' to stop.", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM,):
         loop.add_signal_handler(sig, stop.set)
-    conversation = asyncio.create_task(console.converse())
-    stopper = asyncio.create_task(stop.wait())
+    waiting: set[asyncio.Task[object]] = {asyncio.create_task(stop.wait())}
+    if console is not None:
+        print(f"Jaarrond is running. You are {console.email}. Type 'help', or 'quit' to stop.")
+        waiting.add(asyncio.create_task(console.converse()))
+    else:
+        names = ", ".join(p.platform for p in platforms)
+        log.info("Jaarrond is running for %s; stop with Ctrl-C or SIGTERM", names)
     try:
-        await asyncio.wait({conversation, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     finally:
         scheduler.shutdown(wait=False)
-        conversation.cancel()
-        stopper.cancel()
+        for task in waiting:
+            task.cancel()
+        for platform in platforms:
+            await platform.stop()
         await web.cleanup()
     return 0
 

@@ -204,3 +204,81 @@ def test_outbox_list_says_why_a_prompt_waits(
     assert rows["anna@example.org"]["status"] == "pending"
     _, out, _ = run(capsys, "outbox", "list", "--status", "sent")
     assert "bram@example.org" in out and "anna@example.org" not in out
+
+
+def test_teams_package_for_an_admin(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    app_id = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+    code, out, _ = run(capsys, "teams", "package", "--app-id", app_id, "--out", "teams.zip")
+    assert code == 0 and "teams.zip" in out
+    with zipfile.ZipFile(workdir / "teams.zip") as package:
+        names = set(package.namelist())
+        manifest = json.loads(package.read("manifest.json"))
+    assert {"manifest.json", "color.png", "outline.png"} <= names
+    assert manifest["bots"][0]["botId"] == app_id
+    code, _, err = run(capsys, "teams", "package", "--app-id", "not-a-guid")
+    assert code == 2 and "not-a-guid" in err
+
+
+def test_teams_without_an_app_id_refuses_to_start_in_production(
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JAARROND_PROFILE", "production")
+    monkeypatch.setenv("JAARROND_TEAMS", "true")
+    code, _, err = run(capsys, "run")
+    assert code == 2
+    assert "Teams is not configured safely" in err and "MicrosoftAppId" in err
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_run_serves_teams_and_stops_on_sigterm(workdir: Path) -> None:
+    """The real process: Teams on the shared server, health endpoints, a clean stop."""
+    import signal
+    import urllib.request
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JAARROND_", "Microsoft"))}
+    env |= {"JAARROND_TEAMS": "true", "JAARROND_PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        body = b""
+        for _ in range(200):  # wait for the server to come up, at most ~20 s
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
+                    body = r.read()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    break
+                subprocess.run(["sleep", "0.1"], check=True)
+        assert b"ready" in body, process.stderr.read() if process.poll() is not None else ""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/messages",
+            data=b"{}",
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            urllib.request.urlopen(request, timeout=5)
+        except urllib.error.HTTPError as refused:
+            assert 400 <= refused.code < 500 and refused.code != 404  # there, refusing junk
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
