@@ -1,13 +1,16 @@
 """The third contract as pure logic: agreement views, the rules of negotiation and
-follow-up, the guided drafting dialog, and every agreement message in the person's language."""
+follow-up, and every agreement message in the person's language.
+
+The guided drafting dialog is in dialogs.agreement_draft, HR's register in
+dialogs.agreement_register, and a stored notice's data in dialogs.agreement_payload."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dialogs.agreement_texts import ta
@@ -37,6 +40,8 @@ GAP_STEPS = 2
 AT_RISK_OUTCOMES: tuple[Outcome, ...] = ("perception_gap", "not_kept")
 # Actions that need typed text next (a comment, a new wording, a reason).
 TEXT_ACTIONS = ("comment", "amend", "renegotiate", "close", "drop")
+# Typed instead of an answer, these end a dialog (drafting, or a text being asked for).
+CANCEL_WORDS = frozenset({"cancel", "annuleren", "annuleer"})
 # The engine's menu key: a click on such a button is read as the typed command in its value.
 MENU_KEY = "menu"
 MAX_TEXT = 2000
@@ -265,7 +270,8 @@ def suggested_drafter(history: Sequence[tuple[int, Role]], year: int) -> Role:
 # ---- rendering: the agreement and what a party can do -----------------------------------
 
 
-def _day(day: date | None, loc: Locale) -> str:
+def optional_day(day: date | None, loc: Locale) -> str:
+    """The day in the reader's format, or the text saying there is none."""
     return format_day(day, loc) if day else ta("no_date", loc)
 
 
@@ -301,7 +307,7 @@ def describe(view: AgreementView, reader: PersonRef) -> str:
         ta(
             "show.review",
             loc,
-            day=_day(terms.review, loc),
+            day=optional_day(terms.review, loc),
             cadence=ta(f"cadence.{terms.cadence}", loc),
         )
     )
@@ -479,70 +485,7 @@ def perception_notice(
     return show(view, ref, lead)
 
 
-# ---- the transparency register and the overview hooks ----------------------------------
-
-
-@dataclass(frozen=True)
-class RegisterCell:
-    category: str
-    status: str
-    people: int | None  # None: fewer than the minimum group, so not shown
-
-
-@dataclass(frozen=True)
-class Register:
-    cells: tuple[RegisterCell, ...]
-    # (category, or "" when that category has too few i-deals to name it; rationale)
-    rationales: tuple[tuple[str, str], ...]
-    rationales_suppressed: bool
-    min_group: int
-
-
-def build_register(
-    people: Mapping[tuple[str, str], int],
-    rationales: Sequence[tuple[str, str]],
-    i_deal_people: int,
-    min_group: int,
-    min_free_text: int,
-) -> Register:
-    """Suppress small cells; list rationales without names, in an order that says nothing.
-
-    No totals are shown: a total next to one suppressed cell would give that cell away.
-    """
-    cells = tuple(
-        RegisterCell(category, status, count if count >= min_group else None)
-        for (category, status), count in sorted(people.items())
-    )
-    if i_deal_people < min_free_text:
-        return Register(cells, (), bool(rationales), min_group)
-    per_category: dict[str, int] = {}
-    for category, _ in rationales:
-        per_category[category] = per_category.get(category, 0) + 1
-    named = sorted(
-        (category if per_category[category] >= min_group else "", text)
-        for category, text in rationales
-    )
-    return Register(cells, tuple(named), False, min_group)
-
-
-def render_register(register: Register, loc: Locale) -> tuple[str, str]:
-    lines = [ta("register.counts", loc)]
-    for cell in register.cells:
-        suppressed = ta("register.suppressed", loc, min=register.min_group)
-        count = str(cell.people) if cell.people is not None else suppressed
-        category = ta(f"category.{cell.category}", loc)
-        lines.append(f"- {category} · {ta(f'status.{cell.status}', loc)}: {count}")
-    if not register.cells:
-        lines.append(ta("register.none", loc))
-    lines += ["", ta("register.rationales", loc)]
-    if register.rationales_suppressed:
-        lines.append(ta("register.rationales_suppressed", loc))
-    for category, text in register.rationales:
-        label = ta(f"category.{category}", loc) if category else ta("register.unnamed", loc)
-        lines.append(f"- {label}: {text}")
-    if not register.rationales and not register.rationales_suppressed:
-        lines.append(ta("register.none", loc))
-    return ta("register.title", loc), "\n".join(lines)
+# ---- the overview hooks ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -581,45 +524,7 @@ def attention_lines(items: Sequence[Attention], loc: Locale) -> tuple[str, ...]:
     )
 
 
-# ---- notices are stored until sent: the message as data ---------------------------------
-
-
-def outbound_to_data(out: Outbound) -> dict[str, Any]:
-    data: dict[str, Any] = {"text": out.text, "title": out.title, "key": out.key}
-    data["actions"] = [[c.value, c.label] for c in out.actions]
-    if out.question is not None:
-        q = out.question
-        data["question"] = {
-            "question_id": q.question_id,
-            "kind": q.kind,
-            "prompt": q.prompt,
-            "choices": [[c.value, c.label] for c in q.choices],
-            "hint": q.hint,
-            "token": q.token,
-        }
-    return data
-
-
-def outbound_from_data(data: Mapping[str, Any], recipient: PersonRef) -> Outbound:
-    """The stored message, addressed to the person as they are reached today."""
-    question = None
-    if q := data.get("question"):
-        question = Question(
-            question_id=q["question_id"],
-            kind=q["kind"],
-            prompt=q["prompt"],
-            choices=tuple(Choice(v, label) for v, label in q["choices"]),
-            hint=q["hint"],
-            token=q["token"],
-        )
-    return Outbound(
-        recipient,
-        data["text"],
-        data["title"],
-        question=question,
-        actions=tuple(Choice(v, label) for v, label in data["actions"]),
-        key=data["key"],
-    )
+# ---- typed answers ---------------------------------------------------------------------
 
 
 def pick(text: str, values: Sequence[str], labels: Sequence[str] = ()) -> str | None:
@@ -631,264 +536,3 @@ def pick(text: str, values: Sequence[str], labels: Sequence[str] = ()) -> str | 
         if typed in (value.casefold(), label.casefold()):
             return value
     return None
-
-
-# ---- the guided drafting dialog: step(draft, reply, ctx) -> result ----------------------
-
-DraftOutcome = Literal["open", "propose", "save", "cancel"]
-CANCEL_WORDS = frozenset({"cancel", "annuleren", "annuleer"})
-REVIEW_MONTHS = ("3", "6", "12")
-MAX_REVIEW_YEARS = 5
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-
-
-@dataclass(frozen=True)
-class Counterpart:
-    person_id: int
-    name: str
-    role: Role  # the counterpart's role in the agreement
-    drafter: Role  # whose turn it is to draft this year, for this pair
-
-
-@dataclass(frozen=True)
-class DraftContext:
-    person: PersonRef
-    counterparts: tuple[Counterpart, ...]
-    today: date  # the person's local date
-
-    def counterpart(self, person_id: int | None) -> Counterpart | None:
-        return next((c for c in self.counterparts if c.person_id == person_id), None)
-
-
-@dataclass(frozen=True)
-class Draft:
-    dialog_id: int
-    step: str = "counterpart"
-    counterpart_id: int | None = None
-    category: str = ""
-    text: str = ""
-    i_deal: bool = False
-    rationale: str = ""
-    review: date | None = None
-    cadence: str = ""
-
-    @property
-    def token(self) -> str:
-        return dialog_token(self.dialog_id, self.step)
-
-    def data(self) -> dict[str, Any]:
-        return {
-            "counterpart_id": self.counterpart_id,
-            "category": self.category,
-            "text": self.text,
-            "i_deal": self.i_deal,
-            "rationale": self.rationale,
-            "review": self.review.isoformat() if self.review else None,
-            "cadence": self.cadence,
-        }
-
-    @classmethod
-    def from_data(cls, dialog_id: int, step: str, data: Mapping[str, Any]) -> Draft:
-        review = data.get("review")
-        return cls(
-            dialog_id=dialog_id,
-            step=step,
-            counterpart_id=data.get("counterpart_id"),
-            category=data.get("category", ""),
-            text=data.get("text", ""),
-            i_deal=bool(data.get("i_deal")),
-            rationale=data.get("rationale", ""),
-            review=date.fromisoformat(review) if review else None,
-            cadence=data.get("cadence", ""),
-        )
-
-    def terms(self, start: date) -> Terms:
-        return Terms(
-            category=self.category,
-            text=self.text,
-            start=start,
-            i_deal=self.i_deal,
-            rationale=self.rationale if self.i_deal else "",
-            review=self.review,
-            cadence=self.cadence,
-        )
-
-
-@dataclass(frozen=True)
-class DraftResult:
-    draft: Draft
-    out: tuple[Outbound, ...] = ()
-    outcome: DraftOutcome = "open"
-
-
-def _choices(draft: Draft, ctx: DraftContext) -> tuple[Choice, ...]:
-    loc = ctx.person.locale
-    match draft.step:
-        case "counterpart":
-            return tuple(
-                Choice(str(c.person_id), f"{c.name} ({ta(f'role.{c.role}', loc)})")
-                for c in ctx.counterparts
-            )
-        case "category":
-            return tuple(Choice(c, ta(f"category.{c}", loc)) for c in CATEGORIES)
-        case "i_deal":
-            return (Choice("yes", ta("yes", loc)), Choice("no", ta("no", loc)))
-        case "review":
-            return tuple(Choice(m, ta("draft.review_in", loc, months=m)) for m in REVIEW_MONTHS)
-        case "cadence":
-            return tuple(Choice(c, ta(f"cadence.{c}", loc)) for c in CADENCES)
-        case "confirm":
-            return tuple(Choice(a, ta(f"draft.{a}", loc)) for a in ("propose", "save", "cancel"))
-    return ()
-
-
-def _summary(draft: Draft, ctx: DraftContext) -> str:
-    loc = ctx.person.locale
-    counterpart = ctx.counterpart(draft.counterpart_id)
-    lines = [
-        ta("show.with", loc, name=counterpart.name, role=ta(f"role.{counterpart.role}", loc))
-        if counterpart
-        else "",
-        ta("show.category", loc, category=ta(f"category.{draft.category}", loc)),
-        "",
-        draft.text,
-        "",
-    ]
-    if draft.i_deal:
-        lines.append(ta("show.i_deal", loc, rationale=draft.rationale))
-    cadence = ta(f"cadence.{draft.cadence}", loc)
-    lines.append(ta("show.review", loc, day=_day(draft.review, loc), cadence=cadence))
-    return "\n".join(lines).strip()
-
-
-def draft_prompt(draft: Draft, ctx: DraftContext, lead: str = "") -> Outbound:
-    """The question of the current step, with a cancel button on every platform."""
-    loc = ctx.person.locale
-    choices = _choices(draft, ctx)
-    kind: Literal["choice", "text"] = "choice" if choices else "text"
-    hint = ta("choice_hint", loc, count=len(choices)) if choices else ta("draft.text_hint", loc)
-    if draft.step == "review":
-        hint = ta("draft.review_hint", loc, count=len(choices))
-    counterpart = ctx.counterpart(draft.counterpart_id)
-    question = Question(
-        question_id=f"agreement_{draft.step}",
-        kind=kind,
-        prompt=ta(f"draft.{draft.step}", loc, name=counterpart.name if counterpart else ""),
-        choices=choices,
-        hint=f"{hint} {ta('cancel_hint', loc)}",
-        token=draft.token,
-    )
-    body = _summary(draft, ctx) if draft.step == "confirm" else ""
-    return Outbound(
-        ctx.person,
-        "\n\n".join(p for p in (lead, body) if p),
-        ta("draft.title", loc),
-        question=question,
-        actions=(Choice("cancel", ta("action.cancel", loc)),),
-        key=draft.token,
-    )
-
-
-def _drafter_note(counterpart: Counterpart, loc: Locale) -> str:
-    mine = other_role(counterpart.role)
-    if counterpart.drafter == mine:
-        return ta("draft.your_turn", loc, name=counterpart.name)
-    return ta("draft.their_turn", loc, name=counterpart.name)
-
-
-def start_draft(dialog_id: int, ctx: DraftContext) -> DraftResult:
-    loc = ctx.person.locale
-    draft = Draft(dialog_id)
-    if not ctx.counterparts:
-        return DraftResult(
-            draft, (Outbound(ctx.person, ta("draft.no_counterpart", loc)),), "cancel"
-        )
-    lead = ta("draft.intro", loc)
-    if len(ctx.counterparts) == 1:
-        only = ctx.counterparts[0]
-        draft = replace(draft, counterpart_id=only.person_id, step="category")
-        lead = f"{lead}\n\n{_drafter_note(only, loc)}"
-    return DraftResult(draft, (draft_prompt(draft, ctx, lead),))
-
-
-def _parse_date(text: str) -> date | None:
-    match = _DATE.match(text.strip())
-    if match is None:
-        return None
-    parts = match.groups()
-    year, month, day = parts[:3] if parts[0] else (parts[5], parts[4], parts[3])
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
-def _next(draft: Draft, text: str, ctx: DraftContext) -> Draft | str:
-    """The draft one step further, or the text key saying why the answer does not fit."""
-    choices = _choices(draft, ctx)
-    picked = pick(text, [c.value for c in choices], [c.label for c in choices])
-    typed = text.replace("\x00", "").strip()
-    match draft.step:
-        case "counterpart":
-            if picked is None:
-                return "draft.invalid_choice"
-            return replace(draft, counterpart_id=int(picked), step="category")
-        case "category":
-            return (
-                replace(draft, category=picked, step="text") if picked else "draft.invalid_choice"
-            )
-        case "text":
-            if not typed:
-                return "refused.empty_text"
-            if len(typed) > MAX_TEXT:
-                return "draft.too_long"
-            return replace(draft, text=typed, step="i_deal")
-        case "i_deal":
-            answer = picked or {"ja": "yes", "nee": "no"}.get(typed.casefold())
-            if answer is None:
-                return "draft.invalid_choice"
-            return replace(
-                draft, i_deal=answer == "yes", step="rationale" if answer == "yes" else "review"
-            )
-        case "rationale":
-            if len(typed) < MIN_RATIONALE:
-                return "refused.rationale"
-            return replace(draft, rationale=typed[:MAX_TEXT], step="review")
-        case "review":
-            review = add_months(ctx.today, int(picked)) if picked else _parse_date(typed)
-            if review is None:
-                return "draft.invalid_date"
-            if not ctx.today < review <= add_months(ctx.today, 12 * MAX_REVIEW_YEARS):
-                return "draft.date_range"
-            return replace(draft, review=review, step="cadence")
-        case "cadence":
-            return (
-                replace(draft, cadence=picked, step="confirm") if picked else "draft.invalid_choice"
-            )
-    return "draft.invalid_choice"
-
-
-def draft_step(draft: Draft, text: str, token: str, ctx: DraftContext) -> DraftResult:
-    """Apply one typed answer or click to the drafting dialog."""
-    loc = ctx.person.locale
-    if text.strip().casefold() in CANCEL_WORDS:
-        return DraftResult(draft, (Outbound(ctx.person, ta("draft.cancelled", loc)),), "cancel")
-    if token and token != draft.token:
-        return DraftResult(draft, (draft_prompt(draft, ctx, ta("stale", loc)),))
-    if draft.step == "confirm":
-        choices = _choices(draft, ctx)
-        picked = pick(text, [c.value for c in choices], [c.label for c in choices])
-        if picked == "cancel":
-            return DraftResult(draft, (Outbound(ctx.person, ta("draft.cancelled", loc)),), "cancel")
-        if picked in ("propose", "save"):
-            return DraftResult(draft, (), "propose" if picked == "propose" else "save")
-        return DraftResult(draft, (draft_prompt(draft, ctx, ta("draft.invalid_choice", loc)),))
-    moved = _next(draft, text, ctx)
-    if isinstance(moved, str):
-        lead = ta(moved, loc, answer=text.strip()[:40], min=MIN_RATIONALE, max=MAX_TEXT)
-        return DraftResult(draft, (draft_prompt(draft, ctx, lead),))
-    lead = ""
-    if draft.step == "counterpart":
-        counterpart = ctx.counterpart(moved.counterpart_id)
-        lead = _drafter_note(counterpart, loc) if counterpart else ""
-    return DraftResult(moved, (draft_prompt(moved, ctx, lead),))

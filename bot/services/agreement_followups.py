@@ -1,0 +1,253 @@
+"""Following agreements up: both parties are asked, separately, on the agreement's cadence;
+their answers are weighed (a perception gap or a "not kept" puts it at risk), and the
+scheduler tick plans the rounds that are due and sends what waits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import agreement_records as records
+from bot.services.agreement_dialogs import open_dialog
+from bot.services.agreement_notices import (
+    NoticeReport,
+    follow_up_moment,
+    queue_notice,
+    send_notices,
+)
+from bot.services.agreement_records import AgreementRefused
+from bot.services.people import Defaults, person_ref
+from bot.services.topics import clean_text
+from bot.storage.agreement_models import Agreement, AgreementFollowUp
+from bot.storage.database import Database
+from bot.storage.models import Person
+from bot.storage.sql import insert_new
+from dialogs import agreements as ag
+from dialogs.agreement_texts import ta
+from dialogs.channel import ChatAdapter
+from dialogs.messages import Outbound
+
+
+async def pending_follow_up(
+    session: AsyncSession, agreement: Agreement, person: Person
+) -> AgreementFollowUp | None:
+    """The party's latest unanswered follow-up question about a running agreement."""
+    if agreement.status not in ag.RUNNING:
+        return None
+    found = await session.scalars(
+        select(AgreementFollowUp)
+        .where(
+            AgreementFollowUp.agreement_id == agreement.id,
+            AgreementFollowUp.party_id == person.id,
+            AgreementFollowUp.answer.is_(None),
+        )
+        .order_by(AgreementFollowUp.period.desc())
+    )
+    return found.first()
+
+
+async def _own_follow_up(
+    session: AsyncSession, person: Person, followup_id: int
+) -> AgreementFollowUp:
+    row = await session.get(AgreementFollowUp, followup_id)
+    if row is None or row.party_id != person.id:
+        raise AgreementRefused("not_found")
+    return row
+
+
+async def answer_follow_up(
+    defaults: Defaults,
+    session: AsyncSession,
+    person: Person,
+    followup_id: int,
+    answer: str,
+    now: datetime,
+) -> list[Outbound]:
+    async def work() -> list[Outbound]:
+        ref = person_ref(person, defaults)
+        row = await _own_follow_up(session, person, followup_id)
+        agreement = await records.visible(session, person, row.agreement_id, lock=True)
+        value = ag.pick(
+            answer,
+            ag.FOLLOW_UP_ANSWERS,
+            [ta(f"answer.{a}", ref.locale) for a in ag.FOLLOW_UP_ANSWERS],
+        )
+        if value is None:
+            view = await records.view(session, agreement)
+            return [ag.follow_up_prompt(view, row.id, ref)]
+        if row.answer is not None:
+            return [Outbound(ref, ta("follow_up.already", ref.locale))]
+        row.answer = value
+        row.answered_at = now
+        await session.flush()
+        if agreement.status not in ag.RUNNING:
+            return [Outbound(ref, ta("follow_up.not_running", ref.locale))]
+        others = await session.scalars(
+            select(AgreementFollowUp).where(
+                AgreementFollowUp.agreement_id == agreement.id,
+                AgreementFollowUp.period == row.period,
+                AgreementFollowUp.party_id != person.id,
+            )
+        )
+        other = others.first()
+        answers: dict[ag.Role, str | None] = {records.role_of(agreement, person.id): value}
+        if other is not None:
+            answers[records.role_of(agreement, other.party_id)] = other.answer
+        told = await _weigh(defaults, session, agreement, person, row.period, answers, now)
+        view = await records.view(session, agreement)
+        waiting = other is not None and other.answer is None
+        return [ag.follow_up_thanks(view, row.id, ref, waiting), *told]
+
+    return await records.guarded(defaults, session, person, work())
+
+
+async def _weigh(
+    defaults: Defaults,
+    session: AsyncSession,
+    agreement: Agreement,
+    actor: Person,
+    period: str,
+    answers: dict[ag.Role, str | None],
+    now: datetime,
+) -> list[Outbound]:
+    """Compare the two views; a gap or a "not kept" puts the agreement at risk and
+    tells both, agreeing answers clear it. The actor's copy comes back as a reply."""
+    employee, manager = answers.get("employee"), answers.get("manager")
+    complete = employee is not None and manager is not None
+    outcome: ag.Outcome
+    if employee is not None and manager is not None:
+        outcome = ag.perception(employee, manager)
+    elif "not" in (employee, manager):
+        outcome = "not_kept"  # a breach signal does not wait for the other answer
+    else:
+        return []
+    if outcome in ag.AT_RISK_OUTCOMES:
+        agreement.status = "at_risk"
+    elif outcome == "on_track" and agreement.status == "at_risk":
+        agreement.status = "signed"
+    elif outcome != "no_longer_relevant":
+        return []
+    agreement.updated_at = now
+    view = await records.view(session, agreement)
+    replies = []
+    for party in (view.employee, view.manager):
+        person = await session.get_one(Person, party.person_id)
+        out = ag.perception_notice(view, outcome, answers, person_ref(person, defaults))
+        if person.id == actor.id:
+            replies.append(out)
+            continue
+        stage = "both" if complete else "one"
+        key = f"a{agreement.id}.{period}.{outcome}.{stage}.p{person.id}"
+        await queue_notice(session, agreement.id, person.id, key, out, now)
+    return replies
+
+
+async def ask_follow_up_comment(
+    defaults: Defaults, session: AsyncSession, person: Person, followup_id: int, now: datetime
+) -> list[Outbound]:
+    """Ask for a comment on the party's follow-up answer, in a text dialog."""
+    row = await _own_follow_up(session, person, followup_id)
+    agreement = await records.visible(session, person, row.agreement_id)
+    view = await records.view(session, agreement)
+    dialog = await open_dialog(
+        session,
+        person,
+        "text",
+        "follow_up_comment",
+        now,
+        purpose="follow_up_comment",
+        agreement_id=agreement.id,
+        followup_id=row.id,
+    )
+    return [ag.text_prompt("follow_up_comment", view, dialog.id, person_ref(person, defaults))]
+
+
+async def comment_follow_up(
+    defaults: Defaults,
+    session: AsyncSession,
+    person: Person,
+    followup_id: int,
+    text: str,
+    now: datetime,
+) -> list[Outbound]:
+    async def work() -> list[Outbound]:
+        row = await _own_follow_up(session, person, followup_id)
+        row.comment = clean_text(text, ag.MAX_TEXT) or None
+        ref = person_ref(person, defaults)
+        return [Outbound(ref, ta("follow_up.comment_saved", ref.locale))]
+
+    return await records.guarded(defaults, session, person, work())
+
+
+async def plan_round(
+    defaults: Defaults, session: AsyncSession, agreement: Agreement, now: datetime
+) -> int:
+    """Ask both parties about one agreement for its due period; the UNIQUE key
+    (agreement, party, period) makes a second planning a no-op."""
+    day = agreement.next_follow_up_on
+    if day is None:
+        return 0
+    period = ag.period_of(day)
+    people = {
+        p.id: p
+        for p in await session.scalars(
+            select(Person).where(
+                Person.id.in_((agreement.employee_id, agreement.manager_id)), Person.active
+            )
+        )
+    }
+    rows = []
+    for person in people.values():
+        due = max(follow_up_moment(day, person_ref(person, defaults).timezone), now)
+        rows.append(
+            {
+                "agreement_id": agreement.id,
+                "party_id": person.id,
+                "role": records.role_of(agreement, person.id),
+                "period": period,
+                "due_at": due,
+                "created_at": now,
+            }
+        )
+    table = AgreementFollowUp.__table__
+    new = await insert_new(session, table, rows, table.c.id, table.c.party_id, table.c.due_at)  # type: ignore[arg-type]
+    if new:
+        view = await records.view(session, agreement)
+        for followup_id, party_id, due_at in new:
+            out = ag.follow_up_prompt(view, followup_id, person_ref(people[party_id], defaults))
+            key = ag.followup_token(followup_id)
+            await queue_notice(
+                session, agreement.id, party_id, key, out, now, kind="follow_up", at=due_at
+            )
+    # Never a backlog: after downtime the rhythm resumes from today.
+    anchor = (agreement.signed_at or now).date()
+    agreement.next_follow_up_on = ag.next_follow_up(anchor, agreement.cadence, max(day, now.date()))
+    return len(new)
+
+
+async def plan_follow_ups(db: Database, now: datetime, defaults: Defaults) -> int:
+    """Plan every follow-up round that is due; safe to run on every tick and instance."""
+    # A day ahead in UTC covers zones east of it, where the local day starts earlier.
+    horizon = (now + timedelta(days=1)).date()
+    async with db.session() as session:
+        due = await session.scalars(
+            select(Agreement).where(
+                Agreement.status.in_(ag.RUNNING),
+                Agreement.next_follow_up_on.is_not(None),
+                Agreement.next_follow_up_on <= horizon,
+            )
+        )
+        return sum([await plan_round(defaults, session, a, now) for a in list(due)])
+
+
+async def follow_up_tick(
+    db: Database, now: datetime, defaults: Defaults, adapters: Mapping[str, ChatAdapter]
+) -> NoticeReport:
+    """The scheduler tick's agreement work: plan due follow-ups, then send notices."""
+    planned = await plan_follow_ups(db, now, defaults)
+    report = await send_notices(db, now, defaults, adapters)
+    report.planned = planned
+    return report

@@ -1,0 +1,429 @@
+"""Negotiating an agreement: drafting it, proposing it, accepting and signing one exact
+version, commenting, amending or renegotiating it, and closing it; the other party is told."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import agreement_records as records
+from bot.services.agreement_notices import queue_notice
+from bot.services.agreement_records import AgreementRefused
+from bot.services.pauses import local_today
+from bot.services.people import Defaults, person_ref
+from bot.services.topics import clean_text
+from bot.storage.agreement_models import (
+    Agreement,
+    AgreementComment,
+    AgreementNotice,
+    AgreementSignature,
+    AgreementVersion,
+)
+from bot.storage.models import Person
+from dialogs import agreements as ag
+from dialogs.agreement_texts import ta
+from dialogs.messages import Outbound
+
+OPEN = ("draft", "proposed", "signed", "at_risk")
+
+
+async def tell_other(
+    defaults: Defaults,
+    session: AsyncSession,
+    agreement: Agreement,
+    actor: Person,
+    event: str,
+    key: str,
+    now: datetime,
+    **values: object,
+) -> ag.AgreementView:
+    """Queue the news for the other party, with what they can do next; the fresh view
+    comes back for the actor's own reply."""
+    # The actor now sees the agreement as it is: their unsent news about it is moot.
+    await session.execute(
+        update(AgreementNotice)
+        .where(
+            AgreementNotice.agreement_id == agreement.id,
+            AgreementNotice.person_id == actor.id,
+            AgreementNotice.kind == "notice",
+            AgreementNotice.status == "pending",
+        )
+        .values(status="cancelled")
+    )
+    view = await records.view(session, agreement)
+    other = await session.get_one(Person, view.other(actor.id).person_id)
+    out = ag.notice(view, person_ref(other, defaults), event, actor.name, **values)
+    await queue_notice(session, agreement.id, other.id, f"{key}.p{other.id}", out, now)
+    return view
+
+
+async def create(
+    defaults: Defaults,
+    session: AsyncSession,
+    author: Person,
+    counterpart_id: int,
+    terms: ag.Terms,
+    now: datetime,
+    *,
+    propose: bool = True,
+) -> tuple[Agreement, list[Outbound]]:
+    """A new agreement with its first version; raises AgreementRefused."""
+    counterpart = await session.get(Person, counterpart_id)
+    if counterpart is not None and counterpart.manager_id == author.id:
+        role: ag.Role = "manager"
+    elif counterpart is not None and author.manager_id == counterpart.id:
+        role = "employee"
+    else:
+        # Agreements are made in the line relation only: employee and own manager.
+        raise AgreementRefused("not_found")
+    terms = replace(terms, text=clean_text(terms.text, ag.MAX_TEXT))
+    problem = ag.terms_problem(terms)
+    if problem is not None:
+        raise AgreementRefused(problem, min=ag.MIN_RATIONALE)
+    employee, manager = (counterpart, author) if role == "manager" else (author, counterpart)
+    agreement = Agreement(
+        employee_id=employee.id,
+        manager_id=manager.id,
+        drafter_id=author.id,
+        drafter_role=role,
+        year=local_today(person_ref(author, defaults).timezone, now).year,
+        status="draft",
+        category=terms.category,
+        is_i_deal=terms.i_deal,
+        cadence=terms.cadence,
+        current_version=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(agreement)
+    await session.flush()
+    await _add_version(session, agreement, author, terms, now)
+    if propose:
+        return agreement, await _propose(defaults, session, author, agreement, now)
+    ref = person_ref(author, defaults)
+    return agreement, [Outbound(ref, ta("done.saved", ref.locale, id=agreement.id))]
+
+
+async def _add_version(
+    session: AsyncSession,
+    agreement: Agreement,
+    author: Person,
+    terms: ag.Terms,
+    now: datetime,
+) -> None:
+    """Versions are only ever added; the agreement row mirrors the newest one."""
+    agreement.current_version += 1
+    agreement.accepted_version = None
+    agreement.category = terms.category
+    agreement.is_i_deal = terms.i_deal
+    agreement.cadence = terms.cadence
+    agreement.updated_at = now
+    session.add(
+        AgreementVersion(
+            agreement_id=agreement.id,
+            number=agreement.current_version,
+            author_id=author.id,
+            category=terms.category,
+            text=terms.text,
+            is_i_deal=terms.i_deal,
+            i_deal_rationale=terms.rationale.strip() if terms.i_deal else None,
+            start_date=terms.start,
+            review_date=terms.review,
+            cadence=terms.cadence,
+            created_at=now,
+        )
+    )
+    await session.flush()
+
+
+async def _propose(
+    defaults: Defaults, session: AsyncSession, author: Person, agreement: Agreement, now: datetime
+) -> list[Outbound]:
+    agreement.status = "proposed"
+    agreement.updated_at = now
+    key = f"a{agreement.id}.v{agreement.current_version}.proposed"
+    view = await tell_other(defaults, session, agreement, author, "proposed", key, now)
+    ref = person_ref(author, defaults)
+    name = view.other(author.id).name
+    return [ag.show(view, ref, ta("done.proposed", ref.locale, id=agreement.id, name=name))]
+
+
+async def propose(
+    defaults: Defaults, session: AsyncSession, person: Person, agreement_id: int, now: datetime
+) -> list[Outbound]:
+    """Send a saved draft to the other party."""
+
+    async def work() -> list[Outbound]:
+        agreement = await records.visible(session, person, agreement_id, lock=True)
+        if agreement.status != "draft":
+            raise not_now(agreement)
+        return await _propose(defaults, session, person, agreement, now)
+
+    return await records.guarded(defaults, session, person, work())
+
+
+def not_now(agreement: Agreement) -> AgreementRefused:
+    status = agreement.status
+    return AgreementRefused("refused.not_now", agreement, id=agreement.id, status=status)
+
+
+def check_current(agreement: Agreement, version: int) -> None:
+    if version != agreement.current_version:
+        raise AgreementRefused(
+            "refused.outdated",
+            agreement,
+            id=agreement.id,
+            version=version,
+            current=agreement.current_version,
+        )
+
+
+async def accept(
+    defaults: Defaults,
+    session: AsyncSession,
+    person: Person,
+    agreement_id: int,
+    version: int,
+    now: datetime,
+) -> list[Outbound]:
+    """The other party agrees with this exact version; both are then asked to sign it."""
+
+    async def work() -> list[Outbound]:
+        agreement = await records.visible(session, person, agreement_id, lock=True)
+        if agreement.status != "proposed":
+            raise not_now(agreement)
+        check_current(agreement, version)
+        current = await records.current_version(session, agreement)
+        if current.author_id == person.id:
+            other = (
+                agreement.manager_id
+                if person.id == agreement.employee_id
+                else agreement.employee_id
+            )
+            names = await records.party_names(session, {other})
+            raise AgreementRefused("refused.own_version", agreement, name=names[other])
+        agreement.accepted_version = version
+        agreement.updated_at = now
+        key = f"a{agreement.id}.v{version}.accepted"
+        view = await tell_other(
+            defaults, session, agreement, person, "accepted", key, now, version=version
+        )
+        ref = person_ref(person, defaults)
+        name = view.other(person.id).name
+        lead = ta("done.accepted", ref.locale, version=version, name=name)
+        return [ag.show(view, ref, lead)]
+
+    return await records.guarded(defaults, session, person, work())
+
+
+async def sign(
+    defaults: Defaults,
+    session: AsyncSession,
+    person: Person,
+    agreement_id: int,
+    version: int,
+    now: datetime,
+) -> list[Outbound]:
+    """Sign one exact version; when both signed it, it is the third contract."""
+
+    async def work() -> list[Outbound]:
+        agreement = await records.visible(session, person, agreement_id, lock=True)
+        if agreement.status != "proposed":
+            raise not_now(agreement)
+        check_current(agreement, version)
+        signers = set(
+            await session.scalars(
+                select(AgreementSignature.signer_id).where(
+                    AgreementSignature.agreement_id == agreement.id,
+                    AgreementSignature.version == version,
+                )
+            )
+        )
+        other_id = (
+            agreement.manager_id if person.id == agreement.employee_id else agreement.employee_id
+        )
+        if person.id in signers:
+            names = await records.party_names(session, {other_id})
+            raise AgreementRefused(
+                "refused.already_signed", agreement, version=version, name=names[other_id]
+            )
+        role = records.role_of(agreement, person.id)
+        session.add(
+            AgreementSignature(
+                agreement_id=agreement.id,
+                version=version,
+                signer_id=person.id,
+                role=role,
+                signed_at=now,
+            )
+        )
+        # Signing what the other wrote is accepting it.
+        agreement.accepted_version = version
+        agreement.updated_at = now
+        await session.flush()
+        ref = person_ref(person, defaults)
+        key = f"a{agreement.id}.v{version}.signed"
+        if other_id not in signers:
+            view = await tell_other(
+                defaults, session, agreement, person, "signed_one", key, now, version=version
+            )
+            lead = ta(
+                "done.signed_waiting",
+                ref.locale,
+                version=version,
+                name=view.other(person.id).name,
+            )
+            return [ag.show(view, ref, lead)]
+        agreement.status = "signed"
+        agreement.signed_version = version
+        agreement.signed_at = now
+        agreement.next_follow_up_on = ag.next_follow_up(now.date(), agreement.cadence, now.date())
+        view = await tell_other(
+            defaults, session, agreement, person, "signed_both", key, now, version=version
+        )
+        return [ag.show(view, ref, ta("done.signed_both", ref.locale, version=version))]
+
+    return await records.guarded(defaults, session, person, work())
+
+
+async def comment(
+    defaults: Defaults,
+    session: AsyncSession,
+    person: Person,
+    agreement_id: int,
+    version: int,
+    text: str,
+    now: datetime,
+) -> list[Outbound]:
+    async def work() -> list[Outbound]:
+        agreement = await records.visible(session, person, agreement_id, lock=True)
+        if agreement.status not in ("proposed", *ag.RUNNING):
+            raise not_now(agreement)
+        check_current(agreement, version)
+        cleaned = clean_text(text, ag.MAX_TEXT)
+        if not cleaned:
+            raise AgreementRefused("refused.empty_text", agreement)
+        comment = AgreementComment(
+            agreement_id=agreement.id,
+            version=version,
+            author_id=person.id,
+            text=cleaned,
+            created_at=now,
+        )
+        session.add(comment)
+        await session.flush()
+        key = f"a{agreement.id}.c{comment.id}"
+        view = await tell_other(
+            defaults,
+            session,
+            agreement,
+            person,
+            "commented",
+            key,
+            now,
+            version=version,
+            text=cleaned,
+        )
+        ref = person_ref(person, defaults)
+        name = view.other(person.id).name
+        return [Outbound(ref, ta("done.commented", ref.locale, name=name))]
+
+    return await records.guarded(defaults, session, person, work())
+
+
+async def amend(
+    defaults: Defaults,
+    session: AsyncSession,
+    person: Person,
+    agreement_id: int,
+    version: int,
+    text: str,
+    now: datetime,
+    *,
+    terms: ag.Terms | None = None,
+) -> list[Outbound]:
+    """A new version on top of `version`: a counter-proposal during the negotiation,
+    or a renegotiation of a signed agreement (the signed version stays in force)."""
+
+    async def work() -> list[Outbound]:
+        agreement = await records.visible(session, person, agreement_id, lock=True)
+        if agreement.status not in OPEN:
+            raise not_now(agreement)
+        check_current(agreement, version)
+        current = records.terms_of(await records.current_version(session, agreement))
+        renegotiation = agreement.status in ag.RUNNING
+        start = now.date() if renegotiation else current.start
+        wanted = terms or replace(current, text=text, start=start)
+        wanted = replace(wanted, text=clean_text(wanted.text, ag.MAX_TEXT))
+        problem = ag.terms_problem(wanted)
+        if problem is not None:
+            raise AgreementRefused(problem, agreement, min=ag.MIN_RATIONALE)
+        await _add_version(session, agreement, person, wanted, now)
+        ref = person_ref(person, defaults)
+        number = agreement.current_version
+        if agreement.status == "draft":
+            view = await records.view(session, agreement)
+            return [ag.show(view, ref, ta("done.amended_draft", ref.locale, version=number))]
+        agreement.status = "proposed"
+        # Follow-ups pause while the parties renegotiate; signing restarts them.
+        agreement.next_follow_up_on = None
+        event = "renegotiate" if renegotiation else "amended"
+        key = f"a{agreement.id}.v{number}.proposed"
+        view = await tell_other(
+            defaults, session, agreement, person, event, key, now, version=number
+        )
+        name = view.other(person.id).name
+        return [ag.show(view, ref, ta("done.amended", ref.locale, version=number, name=name))]
+
+    return await records.guarded(defaults, session, person, work())
+
+
+async def close(
+    defaults: Defaults,
+    session: AsyncSession,
+    person: Person,
+    agreement_id: int,
+    reason: str,
+    now: datetime,
+    *,
+    outcome: str = "completed",
+) -> list[Outbound]:
+    """Close an agreement as completed, or drop it; either needs a reason."""
+
+    async def work() -> list[Outbound]:
+        agreement = await records.visible(session, person, agreement_id, lock=True)
+        allowed = ag.RUNNING if outcome == "completed" else OPEN
+        if agreement.status not in allowed:
+            raise not_now(agreement)
+        cleaned = clean_text(reason, ag.MAX_TEXT)
+        if not cleaned:
+            raise AgreementRefused("refused.no_reason", agreement)
+        was_draft = agreement.status == "draft"
+        agreement.status = outcome
+        agreement.close_reason = cleaned
+        agreement.closed_by_id = person.id
+        agreement.closed_at = now
+        agreement.updated_at = now
+        agreement.next_follow_up_on = None
+        ids = {agreement.employee_id, agreement.manager_id} - {person.id}
+        name = (await records.party_names(session, ids)).get(next(iter(ids)), "?")
+        if not was_draft:
+            key = f"a{agreement.id}.{outcome}"
+            await tell_other(
+                defaults,
+                session,
+                agreement,
+                person,
+                outcome,
+                key,
+                now,
+                id=agreement.id,
+                reason=cleaned,
+            )
+        ref = person_ref(person, defaults)
+        return [Outbound(ref, ta(f"done.{outcome}", ref.locale, id=agreement.id, name=name))]
+
+    return await records.guarded(defaults, session, person, work())

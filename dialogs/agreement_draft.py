@@ -1,0 +1,284 @@
+"""The guided drafting dialog of an agreement as pure logic: step(draft, reply, ctx) -> result,
+each step's question in the person's language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Literal
+
+from dialogs.agreement_texts import ta
+from dialogs.agreements import (
+    CADENCES,
+    CANCEL_WORDS,
+    CATEGORIES,
+    MAX_TEXT,
+    MIN_RATIONALE,
+    Role,
+    Terms,
+    add_months,
+    dialog_token,
+    optional_day,
+    other_role,
+    pick,
+)
+from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
+
+DraftOutcome = Literal["open", "propose", "save", "cancel"]
+REVIEW_MONTHS = ("3", "6", "12")
+MAX_REVIEW_YEARS = 5
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    person_id: int
+    name: str
+    role: Role  # the counterpart's role in the agreement
+    drafter: Role  # whose turn it is to draft this year, for this pair
+
+
+@dataclass(frozen=True)
+class DraftContext:
+    person: PersonRef
+    counterparts: tuple[Counterpart, ...]
+    today: date  # the person's local date
+
+    def counterpart(self, person_id: int | None) -> Counterpart | None:
+        return next((c for c in self.counterparts if c.person_id == person_id), None)
+
+
+@dataclass(frozen=True)
+class Draft:
+    dialog_id: int
+    step: str = "counterpart"
+    counterpart_id: int | None = None
+    category: str = ""
+    text: str = ""
+    i_deal: bool = False
+    rationale: str = ""
+    review: date | None = None
+    cadence: str = ""
+
+    @property
+    def token(self) -> str:
+        return dialog_token(self.dialog_id, self.step)
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "counterpart_id": self.counterpart_id,
+            "category": self.category,
+            "text": self.text,
+            "i_deal": self.i_deal,
+            "rationale": self.rationale,
+            "review": self.review.isoformat() if self.review else None,
+            "cadence": self.cadence,
+        }
+
+    @classmethod
+    def from_data(cls, dialog_id: int, step: str, data: Mapping[str, Any]) -> Draft:
+        review = data.get("review")
+        return cls(
+            dialog_id=dialog_id,
+            step=step,
+            counterpart_id=data.get("counterpart_id"),
+            category=data.get("category", ""),
+            text=data.get("text", ""),
+            i_deal=bool(data.get("i_deal")),
+            rationale=data.get("rationale", ""),
+            review=date.fromisoformat(review) if review else None,
+            cadence=data.get("cadence", ""),
+        )
+
+    def terms(self, start: date) -> Terms:
+        return Terms(
+            category=self.category,
+            text=self.text,
+            start=start,
+            i_deal=self.i_deal,
+            rationale=self.rationale if self.i_deal else "",
+            review=self.review,
+            cadence=self.cadence,
+        )
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    draft: Draft
+    out: tuple[Outbound, ...] = ()
+    outcome: DraftOutcome = "open"
+
+
+def _choices(draft: Draft, ctx: DraftContext) -> tuple[Choice, ...]:
+    loc = ctx.person.locale
+    match draft.step:
+        case "counterpart":
+            return tuple(
+                Choice(str(c.person_id), f"{c.name} ({ta(f'role.{c.role}', loc)})")
+                for c in ctx.counterparts
+            )
+        case "category":
+            return tuple(Choice(c, ta(f"category.{c}", loc)) for c in CATEGORIES)
+        case "i_deal":
+            return (Choice("yes", ta("yes", loc)), Choice("no", ta("no", loc)))
+        case "review":
+            return tuple(Choice(m, ta("draft.review_in", loc, months=m)) for m in REVIEW_MONTHS)
+        case "cadence":
+            return tuple(Choice(c, ta(f"cadence.{c}", loc)) for c in CADENCES)
+        case "confirm":
+            return tuple(Choice(a, ta(f"draft.{a}", loc)) for a in ("propose", "save", "cancel"))
+    return ()
+
+
+def _summary(draft: Draft, ctx: DraftContext) -> str:
+    loc = ctx.person.locale
+    counterpart = ctx.counterpart(draft.counterpart_id)
+    lines = [
+        ta("show.with", loc, name=counterpart.name, role=ta(f"role.{counterpart.role}", loc))
+        if counterpart
+        else "",
+        ta("show.category", loc, category=ta(f"category.{draft.category}", loc)),
+        "",
+        draft.text,
+        "",
+    ]
+    if draft.i_deal:
+        lines.append(ta("show.i_deal", loc, rationale=draft.rationale))
+    cadence = ta(f"cadence.{draft.cadence}", loc)
+    lines.append(ta("show.review", loc, day=optional_day(draft.review, loc), cadence=cadence))
+    return "\n".join(lines).strip()
+
+
+def draft_prompt(draft: Draft, ctx: DraftContext, lead: str = "") -> Outbound:
+    """The question of the current step, with a cancel button on every platform."""
+    loc = ctx.person.locale
+    choices = _choices(draft, ctx)
+    kind: Literal["choice", "text"] = "choice" if choices else "text"
+    hint = ta("choice_hint", loc, count=len(choices)) if choices else ta("draft.text_hint", loc)
+    if draft.step == "review":
+        hint = ta("draft.review_hint", loc, count=len(choices))
+    counterpart = ctx.counterpart(draft.counterpart_id)
+    question = Question(
+        question_id=f"agreement_{draft.step}",
+        kind=kind,
+        prompt=ta(f"draft.{draft.step}", loc, name=counterpart.name if counterpart else ""),
+        choices=choices,
+        hint=f"{hint} {ta('cancel_hint', loc)}",
+        token=draft.token,
+    )
+    body = _summary(draft, ctx) if draft.step == "confirm" else ""
+    return Outbound(
+        ctx.person,
+        "\n\n".join(p for p in (lead, body) if p),
+        ta("draft.title", loc),
+        question=question,
+        actions=(Choice("cancel", ta("action.cancel", loc)),),
+        key=draft.token,
+    )
+
+
+def _drafter_note(counterpart: Counterpart, loc: Locale) -> str:
+    mine = other_role(counterpart.role)
+    if counterpart.drafter == mine:
+        return ta("draft.your_turn", loc, name=counterpart.name)
+    return ta("draft.their_turn", loc, name=counterpart.name)
+
+
+def start_draft(dialog_id: int, ctx: DraftContext) -> DraftResult:
+    loc = ctx.person.locale
+    draft = Draft(dialog_id)
+    if not ctx.counterparts:
+        return DraftResult(
+            draft, (Outbound(ctx.person, ta("draft.no_counterpart", loc)),), "cancel"
+        )
+    lead = ta("draft.intro", loc)
+    if len(ctx.counterparts) == 1:
+        only = ctx.counterparts[0]
+        draft = replace(draft, counterpart_id=only.person_id, step="category")
+        lead = f"{lead}\n\n{_drafter_note(only, loc)}"
+    return DraftResult(draft, (draft_prompt(draft, ctx, lead),))
+
+
+def _parse_date(text: str) -> date | None:
+    match = _DATE.match(text.strip())
+    if match is None:
+        return None
+    parts = match.groups()
+    year, month, day = parts[:3] if parts[0] else (parts[5], parts[4], parts[3])
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _next(draft: Draft, text: str, ctx: DraftContext) -> Draft | str:
+    """The draft one step further, or the text key saying why the answer does not fit."""
+    choices = _choices(draft, ctx)
+    picked = pick(text, [c.value for c in choices], [c.label for c in choices])
+    typed = text.replace("\x00", "").strip()
+    match draft.step:
+        case "counterpart":
+            if picked is None:
+                return "draft.invalid_choice"
+            return replace(draft, counterpart_id=int(picked), step="category")
+        case "category":
+            return (
+                replace(draft, category=picked, step="text") if picked else "draft.invalid_choice"
+            )
+        case "text":
+            if not typed:
+                return "refused.empty_text"
+            if len(typed) > MAX_TEXT:
+                return "draft.too_long"
+            return replace(draft, text=typed, step="i_deal")
+        case "i_deal":
+            answer = picked or {"ja": "yes", "nee": "no"}.get(typed.casefold())
+            if answer is None:
+                return "draft.invalid_choice"
+            return replace(
+                draft, i_deal=answer == "yes", step="rationale" if answer == "yes" else "review"
+            )
+        case "rationale":
+            if len(typed) < MIN_RATIONALE:
+                return "refused.rationale"
+            return replace(draft, rationale=typed[:MAX_TEXT], step="review")
+        case "review":
+            review = add_months(ctx.today, int(picked)) if picked else _parse_date(typed)
+            if review is None:
+                return "draft.invalid_date"
+            if not ctx.today < review <= add_months(ctx.today, 12 * MAX_REVIEW_YEARS):
+                return "draft.date_range"
+            return replace(draft, review=review, step="cadence")
+        case "cadence":
+            return (
+                replace(draft, cadence=picked, step="confirm") if picked else "draft.invalid_choice"
+            )
+    return "draft.invalid_choice"
+
+
+def draft_step(draft: Draft, text: str, token: str, ctx: DraftContext) -> DraftResult:
+    """Apply one typed answer or click to the drafting dialog."""
+    loc = ctx.person.locale
+    if text.strip().casefold() in CANCEL_WORDS:
+        return DraftResult(draft, (Outbound(ctx.person, ta("draft.cancelled", loc)),), "cancel")
+    if token and token != draft.token:
+        return DraftResult(draft, (draft_prompt(draft, ctx, ta("stale", loc)),))
+    if draft.step == "confirm":
+        choices = _choices(draft, ctx)
+        picked = pick(text, [c.value for c in choices], [c.label for c in choices])
+        if picked == "cancel":
+            return DraftResult(draft, (Outbound(ctx.person, ta("draft.cancelled", loc)),), "cancel")
+        if picked in ("propose", "save"):
+            return DraftResult(draft, (), "propose" if picked == "propose" else "save")
+        return DraftResult(draft, (draft_prompt(draft, ctx, ta("draft.invalid_choice", loc)),))
+    moved = _next(draft, text, ctx)
+    if isinstance(moved, str):
+        lead = ta(moved, loc, answer=text.strip()[:40], min=MIN_RATIONALE, max=MAX_TEXT)
+        return DraftResult(draft, (draft_prompt(draft, ctx, lead),))
+    lead = ""
+    if draft.step == "counterpart":
+        counterpart = ctx.counterpart(moved.counterpart_id)
+        lead = _drafter_note(counterpart, loc) if counterpart else ""
+    return DraftResult(moved, (draft_prompt(moved, ctx, lead),))
