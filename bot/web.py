@@ -10,6 +10,7 @@ from sqlalchemy import text
 from bot.storage.database import Database, head_revision
 
 RouteHook = Callable[[web.Application], None]
+SHUTDOWN_SECONDS = 5.0
 
 
 def build_web_app(db: Database, hooks: list[RouteHook]) -> web.Application:
@@ -39,7 +40,8 @@ def build_web_app(db: Database, hooks: list[RouteHook]) -> web.Application:
 
 
 async def start_web(app: web.Application, host: str, port: int) -> web.AppRunner:
-    runner = web.AppRunner(app, access_log=None)
+    # In-flight requests get a few seconds at shutdown; a stop never hangs on idle keep-alives.
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

@@ -275,6 +275,7 @@ def test_run_serves_teams_and_stops_on_sigterm(workdir: Path) -> None:
         try:
             urllib.request.urlopen(request, timeout=5)
         except urllib.error.HTTPError as refused:
+            refused.close()
             assert 400 <= refused.code < 500 and refused.code != 404  # there, refusing junk
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
