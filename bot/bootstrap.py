@@ -10,6 +10,7 @@ from typing import Protocol
 from aiohttp import web
 
 from adapters.console import ConsoleAdapter
+from adapters.slack import SlackAdapter, SlackConfigError
 from adapters.teams import TeamsAdapter, TeamsConfigError
 from bot.clock import Clock, FixedClock, SystemClock, parse_moment
 from bot.config import Settings
@@ -108,5 +109,14 @@ def console_adapter(email: str) -> ConsoleAdapter:
     return ConsoleAdapter(email, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
 
 
-def slack_adapter(app: App) -> PlatformAdapter:
-    raise StartupError("Slack support is not part of this build yet; unset the SLACK_* settings")
+def slack_adapter(app: App) -> SlackAdapter:
+    try:
+        return SlackAdapter(
+            app.settings.slack,
+            database=app.db.engine,
+            home_provider=app.engine.home,
+            directory_sink=app.engine.sync_directory,
+            default_locale=app.settings.default_locale,
+        )
+    except SlackConfigError as exc:
+        raise StartupError(f"Slack is not configured completely:\n{exc}") from exc

@@ -283,3 +283,12 @@ def test_run_serves_teams_and_stops_on_sigterm(workdir: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_incomplete_slack_settings_refuse_to_start(
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-123")
+    code, _, err = run(capsys, "run")
+    assert code == 2
+    assert "Slack is not configured completely" in err and "SLACK_SIGNING_SECRET" in err
