@@ -114,16 +114,14 @@ PEOPLE: tuple[Persona, ...] = (
         timezone="Europe/Lisbon",
         share_rate=0.7,
     ),
-    Persona("dewi", "Dewi Kartosen", "Support", "nl", manager="anna", later_rate=0.2),
-    Persona("emma", "Emma Visser", "Support", "nl", manager="anna", phase="starting_out"),
-    Persona("finn", "Finn Murphy", "Support", "en", manager="anna", share_rate=0.3),
+    Persona(
+        "finn", "Finn Murphy", "Support", "en", manager="anna", share_rate=0.3, later_rate=0.15
+    ),
     Persona("daan", "Daan Mulder", "Development", "en"),
     Persona(
         "eva", "Eva de Groot", "Development", "nl", manager="daan", story="home", phase="growing"
     ),
-    Persona("gijs", "Gijs Bos", "Development", "nl", manager="daan", phase="retirement_in_view"),
     Persona("hannah", "Hannah Clarke", "Development", "en", manager="daan", skip_rate=0.12),
-    Persona("ivo", "Ivo Peters", "Development", "nl", manager="daan", phase="new_direction"),
     Persona("jasmijn", "Jasmijn Koster", "Development", "nl", manager="daan", later_rate=0.12),
     Persona("renate", "Renate Hofman", "HR", "nl", hr=True),
 )
