@@ -29,14 +29,18 @@ from sqlalchemy import event, select
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.services.agreement_notices import follow_up_moment
 from bot.services.calendar import next_slot
 from bot.services.digests import team_digest
 from bot.services.org import import_org
 from bot.services.people import find_by_email, locale_of
 from bot.services.privacy import export_person
 from bot.services.schedules import apply_schedules
+from bot.storage.agreement_models import Agreement, AgreementFollowUp, AgreementNotice
 from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, Schedule, Topic
+from dialogs import agreements as ag
+from dialogs.agreement_texts import ta
 from dialogs.banks import Bank, BankQuestion
 from dialogs.channel import InboundHandler
 from dialogs.checkin import SHARE_STEP
@@ -442,6 +446,86 @@ class Actor:
         return None
 
 
+# ---- agreements: the third contract --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementPlan:
+    """One agreement a manager drafts with a report, typed in the manager's language."""
+
+    manager: str
+    employee: str
+    at: datetime
+    category: str
+    text: str
+    review_months: str
+    cadence: str = "monthly"
+    rationale: str = ""  # an i-deal's reason; empty for an ordinary agreement
+
+    def answers(self, employee_id: int) -> dict[str, str]:
+        """The drafting dialog's steps and what the manager picks or types at each."""
+        return {
+            "agreement_counterpart": str(employee_id),
+            "agreement_category": self.category,
+            "agreement_text": self.text,
+            "agreement_i_deal": "yes" if self.rationale else "no",
+            "agreement_rationale": self.rationale,
+            "agreement_review": self.review_months,
+            "agreement_cadence": self.cadence,
+            "agreement_confirm": "propose",
+        }
+
+
+# Each manager sits down with one report early in the year: Anna with Bram about the
+# course he wants to take, Daan with Eva about different hours once things changed at home.
+AGREEMENTS: tuple[AgreementPlan, ...] = (
+    AgreementPlan(
+        "anna",
+        "bram",
+        datetime(2027, 1, 12, 13, 0, tzinfo=UTC),
+        "development",
+        "Bram volgt dit jaar de opleiding klantcommunicatie: elke vrijdagmiddag is "
+        "studietijd, zonder tickets.",
+        "12",
+    ),
+    AgreementPlan(
+        "daan",
+        "eva",
+        datetime(2027, 2, 2, 13, 0, tzinfo=UTC),
+        "working_hours",
+        "For the next six months Eva works 08:00-15:00 on weekdays and is not scheduled "
+        "for evening releases.",
+        "6",
+        rationale="A change at home: these hours let Eva be there after school while the "
+        "situation settles.",
+    ),
+)
+AGREEMENT_COMMAND: dict[Locale, str] = {"nl": "afspraak nieuw", "en": "agreement new"}
+# Drawn per agreement month, in the order the outcomes get worse.
+ROUND_MARKS: dict[str, str] = {
+    "on_track": "=",
+    "partly": "~",
+    "no_longer_relevant": "-",
+    "perception_gap": "!",
+    "not_kept": "!",
+}
+
+
+def follow_up_answer(persona: Persona, day: date) -> str:
+    """How a party sees an agreement on `day`. The workload peak crowds out Bram's study
+    afternoons, while his manager still thinks all is well: a perception gap."""
+    if persona.story != "peak":
+        return "on_track"
+    level = story_level("peak", day)
+    if level >= 0.5:
+        return "not"
+    return "partly" if level > 0 else "on_track"
+
+
+def is_agreement(out: Outbound) -> bool:
+    return ag.parse_token(out.question.token if out.question else out.key) is not None
+
+
 # ---- the simulated chat platform ---------------------------------------------------------
 
 
@@ -539,6 +623,7 @@ class Simulation:
     prompts: Counter[str] = field(default_factory=Counter)
     last_moment: datetime = START
     digest: list[str] = field(default_factory=list)
+    drafted: set[AgreementPlan] = field(default_factory=set)
 
     async def run(self, end: datetime, progress: Progress) -> None:
         """Jump from one due moment to the next: schedule slots and snoozed prompts.
@@ -552,8 +637,13 @@ class Simulation:
             if not self.digest and moment > digest_at:
                 await self.read_digest(digest_at)
             self.clock.set(moment)
+            for plan in self.plans_due(moment):
+                await self.draft(plan)
             await ticker.tick()
             for out in self.channel.take():
+                if is_agreement(out):
+                    await self.settle(out)
+                    continue
                 self.prompts[month_of(moment)] += 1
                 await self.converse(out)
             self.last_moment = moment
@@ -568,8 +658,11 @@ class Simulation:
         self.digest = await digest_section(self.app, f"{DIGEST_FOR}@{DOMAIN}")
 
     async def next_moment(self) -> datetime:
+        """The next schedule slot, snoozed prompt, agreement meeting, follow-up round or
+        agreement notice, whichever comes first."""
         now = self.clock.now()
         candidates = [rhythm.next_after(now) for rhythm in self.rhythms]
+        candidates += [p.at for p in AGREEMENTS if p not in self.drafted and p.at > now]
         async with self.app.db.session() as session:
             snoozed = await session.scalar(
                 select(OutboxMessage.next_attempt_at)
@@ -577,9 +670,78 @@ class Simulation:
                 .order_by(OutboxMessage.next_attempt_at)
                 .limit(1)
             )
+            notice = await session.scalar(
+                select(AgreementNotice.next_attempt_at)
+                .where(AgreementNotice.status == "pending")
+                .order_by(AgreementNotice.next_attempt_at)
+                .limit(1)
+            )
+            rounds = await session.scalars(
+                select(Agreement.next_follow_up_on).where(
+                    Agreement.status.in_(ag.RUNNING), Agreement.next_follow_up_on.is_not(None)
+                )
+            )
+            zone = self.app.defaults.timezone
+            candidates += [m for d in rounds if d and (m := follow_up_moment(d, zone)) > now]
         if snoozed is not None:
             candidates.append(snoozed)
+        if notice is not None:
+            # One queued while answering waits for the next tick, a minute on.
+            candidates.append(max(notice, now + timedelta(minutes=1)))
         return min(candidates)
+
+    def plans_due(self, moment: datetime) -> list[AgreementPlan]:
+        return [p for p in AGREEMENTS if p not in self.drafted and p.at <= moment]
+
+    async def draft(self, plan: AgreementPlan) -> None:
+        """The manager drafts the agreement in the chat and proposes it to the report."""
+        self.drafted.add(plan)
+        manager = self.actors[f"{plan.manager}@{DOMAIN}"].persona
+        async with self.app.db.session() as session:
+            employee = await find_by_email(session, f"{plan.employee}@{DOMAIN}")
+            if employee is None:
+                raise RuntimeError(f"{plan.employee} was not imported")
+            answers = plan.answers(employee.id)
+        inbound = Inbound("console", manager.email, text=AGREEMENT_COMMAND[manager.locale])
+        for _ in range(MAX_TURNS):
+            replies = await self.app.engine.handle(inbound)
+            asked = next((r.question for r in replies if r.question is not None), None)
+            if asked is None or asked.question_id not in answers:
+                if asked is not None and asked.question_id != "agreement":
+                    raise RuntimeError(f"{manager.email} cannot draft: {asked.question_id}")
+                return
+            value = answers[asked.question_id]
+            values = [c.value for c in asked.choices]
+            if value in values:
+                # Picked by its number, as typed: a number alone is read as one anyway.
+                value = str(values.index(value) + 1)
+            inbound = Inbound("console", manager.email, token=asked.token, value=value)
+        raise RuntimeError(f"{manager.email} keeps drafting an agreement; a demo bug")
+
+    async def settle(self, prompt: Outbound) -> None:
+        """A party acts on an agreement message: accept it, sign it, or answer the
+        follow-up. A notice that only tells what happened needs nothing."""
+        email = prompt.recipient.email
+        persona = self.actors[email].persona
+        current: Outbound | None = prompt
+        turns = 0
+        while current is not None and current.question is not None:
+            turns += 1
+            if turns > MAX_TURNS:
+                raise RuntimeError(f"{email} keeps getting asked {current.key}; a demo bug")
+            token = ag.parse_token(current.question.token)
+            values = [c.value for c in current.question.choices]
+            if token is None or token.kind == "dialog":
+                return
+            if token.kind == "followup":
+                value = follow_up_answer(persona, self.clock.now().date())
+            elif "accept" in values or "sign" in values:
+                value = "accept" if "accept" in values else "sign"
+            else:
+                return
+            inbound = Inbound("console", email, token=current.question.token, value=value)
+            replies = await self.app.engine.handle(inbound)
+            current = next((r for r in replies if r.question is not None), None)
 
     async def converse(self, prompt: Outbound) -> None:
         """Answer a prompt and every question that follows, until the check-in ends."""
@@ -710,6 +872,7 @@ def header(seed: int, weeks: int) -> list[str]:
     for p in PEOPLE:
         teams[p.department].append(p)
     org = ", ".join(f"{name} ({len(members)})" for name, members in teams.items())
+    names = {p.user: p.name for p in PEOPLE}
     stories = [
         f"  {p.name} ({p.department}, {p.locale}, {p.timezone}): {STORY_NAMES[p.story]}"
         for p in PEOPLE
@@ -725,6 +888,13 @@ def header(seed: int, weeks: int) -> list[str]:
         *stories,
         "Everyone else answers around their usual, sometimes skips, says later or keeps "
         "a check-in to themselves.",
+        "Agreements, drafted by the manager in the chat, then accepted and signed by both:",
+        *[
+            f"  {names[p.manager]} with {names[p.employee]} on {p.at:%Y-%m-%d}: "
+            f"{ta(f'category.{p.category}', 'en')}{' (i-deal)' if p.rationale else ''}, "
+            f"followed up {p.cadence}"
+            for p in AGREEMENTS
+        ],
     ]
 
 
@@ -794,6 +964,44 @@ async def overview_section(app: App, email: str, months: list[str]) -> list[str]
     return lines
 
 
+def round_outcome(answers: Mapping[str, str | None]) -> str | None:
+    """How one follow-up round ended, as the bot weighs it; None while it is incomplete."""
+    employee, manager = answers.get("employee"), answers.get("manager")
+    if employee is not None and manager is not None:
+        return ag.perception(employee, manager)
+    return "not_kept" if "not" in (employee, manager) else None
+
+
+async def agreements_section(app: App, months: list[str]) -> list[str]:
+    """Each agreement of the year: who with whom, its status now, a mark per follow-up
+    month, and when a gap in how the two saw it was first flagged."""
+    initials = "".join(MONTH_INITIALS[int(m[5:]) - 1] for m in months)
+    lines = [
+        "== Agreements: the third contract, followed up with both parties ==",
+        f"  {initials}  (per follow-up month: = on track, ~ partly, ! gap or not kept)",
+    ]
+    async with app.db.session() as session:
+        names = {pid: name for pid, name in await session.execute(select(Person.id, Person.name))}
+        agreements = list(await session.scalars(select(Agreement).order_by(Agreement.id)))
+        rounds: dict[int, dict[str, dict[str, str | None]]] = defaultdict(dict)
+        for row in await session.scalars(select(AgreementFollowUp).order_by(AgreementFollowUp.id)):
+            rounds[row.agreement_id].setdefault(row.period, {})[row.role] = row.answer
+    for a in agreements:
+        outcomes = {period: round_outcome(answers) for period, answers in rounds[a.id].items()}
+        chart = "".join(ROUND_MARKS.get(outcomes.get(m) or "", "·") for m in months)
+        flagged = [p for p, o in sorted(outcomes.items()) if o in ag.AT_RISK_OUTCOMES]
+        kind = ta(f"category.{a.category}", "en") + (" (i-deal)" if a.is_i_deal else "")
+        signed = f"signed {a.signed_at:%Y-%m-%d}" if a.signed_at else "not signed"
+        gap = f"gap first flagged {flagged[0]}" if flagged else "no gap flagged"
+        lines += [
+            f"  #{a.id} {names[a.manager_id]} with {names[a.employee_id]}: {kind}",
+            f"  {chart}  {signed}, status now {a.status}, {gap}",
+        ]
+    if not agreements:
+        lines.append("  (none drafted yet)")
+    return lines
+
+
 # ---- the command -------------------------------------------------------------------------
 
 
@@ -852,6 +1060,7 @@ async def _simulate(
         table(rows),
         simulation.digest,
         await overview_section(app, f"{OVERVIEW_FOR}@{DOMAIN}", months),
+        await agreements_section(app, months),
     ]
     out.write("\n\n".join("\n".join(lines) for lines in sections) + "\n")
     out.flush()

@@ -16,6 +16,7 @@ from bot import demo
 from bot.config import load_settings
 from bot.storage.database import Database
 from bot.storage.models import Answer
+from dialogs.agreement_texts import ta
 from dialogs.banks import load_banks
 from dialogs.messages import Outbound, PersonRef
 from dialogs.texts import t
@@ -47,6 +48,13 @@ async def five_weeks(tmp_path_factory: pytest.TempPathFactory) -> Run:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     path.write_text("not a database: the demo must start from scratch")
     return await run_demo(path)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def into_may(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """A run just past the moment the manager reads the digest, in the workload peak."""
+    weeks = (demo.DIGEST_AT - demo.START).days // 7 + 1
+    return await run_demo(tmp_path_factory.mktemp("may") / "demo.db", weeks=weeks)
 
 
 def section(output: str, title: str) -> str:
@@ -180,3 +188,60 @@ def test_the_stories_weigh_when_they_should() -> None:
         < demo.story_level("drift", date(2027, 11, 1))
     )
     assert demo.story_level("steady", date(2027, 4, 20)) == 0
+
+
+def agreement_lines(output: str) -> dict[str, str]:
+    """Per agreement in the Agreements section: its title line, then its status line."""
+    lines = section(output, "Agreements").splitlines()
+    return {
+        line.split(":")[0].strip(): lines[i + 1]
+        for i, line in enumerate(lines)
+        if line.startswith("  #")
+    }
+
+
+def test_both_agreements_are_drafted_accepted_and_signed_in_the_first_weeks(
+    five_weeks: Run,
+) -> None:
+    agreements = agreement_lines(five_weeks.out)
+    assert list(agreements) == [
+        "#1 Anna de Vries with Bram Jansen",
+        "#2 Daan Mulder with Eva de Groot",
+    ]
+    assert "signed 2027-01-12, status now signed" in agreements["#1 Anna de Vries with Bram Jansen"]
+    assert "signed 2027-02-02, status now signed" in agreements["#2 Daan Mulder with Eva de Groot"]
+    assert "(i-deal)" in section(five_weeks.out, "Agreements")
+
+
+def test_the_digest_shows_the_agreement_that_drifted_into_a_perception_gap(
+    into_may: Run,
+) -> None:
+    manager = next(p for p in demo.PEOPLE if p.user == demo.DIGEST_FOR)
+    peak = next(p for p in demo.PEOPLE if p.story == "peak")
+    digest = section(into_may.out, digest_title())
+    assert f"{demo.DIGEST_AT:%Y-%m-%d %H:%M} UTC" in digest
+    attention = digest.split(ta("attention.title", manager.locale), 1)[1].split("\n\n")[0]
+    gap = next(line for line in attention.splitlines() if peak.name in line)
+    assert "#1" in gap
+    assert ta("answer.not", manager.locale) in gap
+    assert ta("answer.on_track", manager.locale) in gap
+    # The other team's agreement is kept by both: it needs no attention.
+    assert "Eva de Groot" not in attention
+
+
+def test_the_gap_is_flagged_months_before_the_review(into_may: Run) -> None:
+    agreements = agreement_lines(into_may.out)
+    bram = agreements["#1 Anna de Vries with Bram Jansen"]
+    assert "status now at_risk" in bram
+    flagged = bram.split("gap first flagged ")[1].strip()
+    assert "2027-03" <= flagged < f"{demo.DIGEST_AT:%Y-%m}"
+    assert "no gap flagged" in agreements["#2 Daan Mulder with Eva de Groot"]
+
+
+def test_follow_up_answers_follow_the_workload_peak() -> None:
+    peak = next(p for p in demo.PEOPLE if p.story == "peak")
+    steady = next(p for p in demo.PEOPLE if p.user == demo.DIGEST_FOR)
+    assert demo.follow_up_answer(peak, date(2027, 2, 12)) == "on_track"
+    assert demo.follow_up_answer(peak, date(2027, 4, 12)) == "not"
+    assert demo.follow_up_answer(peak, date(2027, 9, 13)) == "on_track"
+    assert demo.follow_up_answer(steady, date(2027, 4, 12)) == "on_track"
