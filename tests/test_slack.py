@@ -12,7 +12,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from sqlalchemy import MetaData, func, inspect, select, text
 
 from adapters.slack import BOT_SCOPES, SlackAdapter, SlackConfigError, check_slack_settings
 from adapters.slack import blocks as kit
+from adapters.slack.adapter import WorkQueue
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import SlackSettings, load_settings
@@ -989,7 +990,7 @@ def test_the_manifest_asks_for_exactly_what_the_adapter_uses() -> None:
 async def test_events_that_are_not_for_us_are_acknowledged_and_ignored(stack: Stack) -> None:
     own = {"type": "message", "channel": "DUBRAM", "channel_type": "im", "user": "UBOT"}
     own |= {"bot_id": "B0001", "text": "Question 1 of 7", "ts": "1700000000.000500"}
-    edited = {"type": "message", "subtype": "message_changed", "channel": "DUBRAM"}
+    edited: dict[str, Any] = {"type": "message", "subtype": "message_changed", "channel": "DUBRAM"}
     edited |= {"channel_type": "im", "message": {"text": "✓ 4"}, "ts": "1700000000.000501"}
     in_channel = {"type": "message", "channel": "C0GENERAL", "channel_type": "channel"}
     in_channel |= {"user": "UBRAM", "text": "checkin workload", "ts": "1700000000.000502"}
@@ -999,3 +1000,31 @@ async def test_events_that_are_not_for_us_are_acknowledged_and_ignored(stack: St
     await stack.settle()
     assert stack.inbound == []
     assert set(stack.fake.methods()) <= {"auth.test"}  # bolt learns who it is, once
+
+
+async def test_work_waits_for_unacknowledged_requests_but_not_forever() -> None:
+    done: list[str] = []
+
+    def job(name: str) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            await asyncio.sleep(0)  # a yield, so jobs could interleave if the queue let them
+            done.append(name)
+
+        return run
+
+    queue = WorkQueue(concurrency=4, max_defer=60)
+    release = queue.hold()
+    for name in ("first", "second", "third"):
+        queue.submit("UBRAM", job(name))
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert done == []  # a request still waits for its ack
+    release()
+    release()  # releasing twice is harmless
+    await queue.drain()
+    assert done == ["first", "second", "third"]  # one person's work in arrival order
+    impatient = WorkQueue(concurrency=1, max_defer=0)
+    impatient.hold()  # never released: the work goes ahead after max_defer anyway
+    impatient.submit("UANNA", job("anyway"))
+    await impatient.drain()
+    assert done[-1] == "anyway"

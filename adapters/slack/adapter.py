@@ -8,6 +8,8 @@ person's events are handled in the order they came and a burst cannot starve the
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import re
 from collections import OrderedDict
@@ -21,6 +23,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -75,6 +78,8 @@ BOT_SCOPES = (
     "users:read.email",
 )
 PROMPT_EVENT = "jaarrond_prompt"
+# Where the HTTP handler leaves the release of its hold on work, for the listener's ack.
+RELEASE = "jaarrond_release"
 USERS_PAGE = 200
 STATE_SECONDS = 600
 STOP_GRACE_SECONDS = 10.0
@@ -132,13 +137,39 @@ def _retry_after(response: HttpResponse) -> float:
 
 
 class WorkQueue:
-    """Background work after an ack: in order per person, a bounded number at a time."""
+    """Background work after an ack: in order per person, a bounded number at a time.
 
-    def __init__(self, concurrency: int) -> None:
+    Acknowledgements come first: no new job starts while a request still waits for its ack
+    (Slack gives up after three seconds; a person can wait a moment for the next question),
+    but no job waits longer than `max_defer` seconds for a quiet moment, so work always
+    moves on, also under a steady stream of requests.
+    """
+
+    def __init__(self, concurrency: int, max_defer: float = 1.0) -> None:
         self._slots = asyncio.Semaphore(concurrency)
         self._locks: dict[str, asyncio.Lock] = {}
         self._pending: dict[str, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._unacked = 0
+        self._quiet = asyncio.Event()
+        self._quiet.set()
+        self._max_defer = max_defer
+
+    def hold(self) -> Callable[[], None]:
+        """A request came in: hold new work back until the returned release is called."""
+        self._unacked += 1
+        self._quiet.clear()
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._unacked -= 1
+                if not self._unacked:
+                    self._quiet.set()
+
+        return release
 
     def submit(self, key: str, job: Callable[[], Awaitable[object]]) -> None:
         lock = self._locks.setdefault(key, asyncio.Lock())
@@ -151,8 +182,12 @@ class WorkQueue:
         self, key: str, lock: asyncio.Lock, job: Callable[[], Awaitable[object]]
     ) -> None:
         try:
-            async with lock, self._slots:
-                await job()
+            async with lock:
+                if not self._quiet.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._quiet.wait(), self._max_defer)
+                async with self._slots:
+                    await job()
         except Exception:  # one failed job must not take the queue down; it is logged
             log.exception("Slack work for %s failed", key or "the app")
         finally:
@@ -178,6 +213,41 @@ class WorkQueue:
             if late:
                 await asyncio.gather(*late, return_exceptions=True)
                 return
+
+
+class _SocketMode(AsyncSocketModeHandler):
+    """bolt's Socket Mode handler, holding new work back until an envelope is acknowledged."""
+
+    def __init__(self, app: AsyncApp, app_token: str, hold: Callable[[], Callable[[], None]]):
+        super().__init__(app, app_token)
+        self._hold = hold
+
+    async def handle(self, client: Any, req: Any) -> None:
+        release = self._hold()
+        try:
+            await super().handle(client, req)
+        finally:
+            release()
+
+
+@dataclass(frozen=True)
+class _Click:
+    """What the work for a click needs, and no more: waiting clicks pile up in a burst, and
+    the clicked message's blocks kept as one string cost the garbage collector nothing."""
+
+    inbound: Inbound
+    where: tuple[str, str] | None
+    label: str
+    blocks: str
+
+    @classmethod
+    def of(cls, body: Mapping[str, Any], inbound: Inbound) -> _Click:
+        return cls(
+            inbound,
+            convert.clicked_message(body),
+            _button_label(convert.clicked(body)),
+            json.dumps(_message_blocks(body)),
+        )
 
 
 @dataclass(frozen=True)
@@ -223,7 +293,7 @@ class SlackAdapter:
         self._handler: InboundHandler | None = None
         self._work = WorkQueue(concurrency)
         self._session: aiohttp.ClientSession | None = None
-        self._socket: AsyncSocketModeHandler | None = None
+        self._socket: _SocketMode | None = None
         self._clients: dict[str, AsyncWebClient] = {}
         self._dms: dict[str, str] = {}
         self._locales: dict[str, Locale] = {}
@@ -304,8 +374,10 @@ class SlackAdapter:
             self.bolt.client.session = self._session
             self._clients.clear()  # made before the session existed
         if uses_socket_mode(self._settings) and self._socket is None:
-            self._socket = AsyncSocketModeHandler(self.bolt, self._settings.app_token)
-            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            self._socket = _SocketMode(self.bolt, self._settings.app_token, self._work.hold)
+            # In the background: while Slack is unreachable the client keeps retrying, and
+            # the rest of the bot (schedules, health checks) must not wait for it.
+            self._work.submit("socket mode", self._socket.connect_async)
         if self._directory_sink is not None:
             # In the background: a large workspace takes a few rate-limited pages.
             self._work.submit("", self.sync_directory)
@@ -341,8 +413,14 @@ class SlackAdapter:
     # ---- HTTP -------------------------------------------------------------------------------
 
     async def _http_events(self, request: web.Request) -> web.Response:
-        # bolt verifies the signature and the timestamp before anything else runs.
-        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        release = self._work.hold()
+        try:
+            bolt_request = await to_bolt_request(request)
+            bolt_request.context[RELEASE] = release  # our listeners release right after ack()
+            # bolt verifies the signature and the timestamp before anything else runs.
+            response = await self.bolt.async_dispatch(bolt_request)
+        finally:
+            release()
         return await to_aiohttp_response(response)
 
     async def _http_install(self, request: web.Request) -> web.Response:
@@ -359,9 +437,12 @@ class SlackAdapter:
 
     # ---- listeners: ack first, then queue the work -----------------------------------------
 
-    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def _on_action(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
         self._work.track()
         await ack()
+        _release(context)
         user = convert.user_id(body)
         self._remember_workspace(user, body)
         target = convert.answer_target(body)
@@ -371,43 +452,67 @@ class SlackAdapter:
             return
         inbound = convert.action_inbound(body)
         if inbound is not None:
-            self._work.submit(user, lambda: self._answer_click(client, body, inbound))
+            click = _Click.of(body, inbound)
+            token = client.token
+            self._work.submit(user, lambda: self._answer_click(self._client(token), click))
 
     async def _on_submission(
-        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         self._work.track()
         await ack()  # closes the modal
+        _release(context)
         inbound = convert.submission_inbound(body)
         target = convert.modal_target(body)
         if inbound is not None and target is not None:
             self._remember_workspace(inbound.user_id, body)
-            self._work.submit(inbound.user_id, lambda: self._answer_modal(client, inbound, target))
+            token = client.token
+            self._work.submit(
+                inbound.user_id, lambda: self._answer_modal(self._client(token), inbound, target)
+            )
 
-    async def _on_message(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def _on_message(
+        self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
         self._work.track()
+        _release(context)  # bolt acknowledged the event before calling us
         inbound = convert.message_inbound(body)
         if inbound is not None:
             self._remember_workspace(inbound.user_id, body)
-            self._work.submit(inbound.user_id, lambda: self._answer_typed(client, inbound))
+            token = client.token
+            self._work.submit(
+                inbound.user_id, lambda: self._answer_typed(self._client(token), inbound)
+            )
 
     async def _on_command(
-        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        context: AsyncBoltContext,
     ) -> None:
         self._work.track()
         await ack()
+        _release(context)
         inbound = convert.command_inbound(body)
         self._remember_workspace(inbound.user_id, body)
+        token, channel = client.token, str(body.get("channel_id") or "")
         self._work.submit(
-            inbound.user_id, lambda: self._answer_command(client, respond, body, inbound)
+            inbound.user_id,
+            lambda: self._answer_command(self._client(token), respond, channel, inbound),
         )
 
-    async def _on_home_opened(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def _on_home_opened(
+        self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
         self._work.track()
+        _release(context)
         user = convert.home_opened_user(body)
         if user is not None and self._home_provider is not None:
             self._remember_workspace(user, body)
-            self._work.submit(user, lambda: self._publish_home(client, user))
+            token = client.token
+            self._work.submit(user, lambda: self._publish_home(self._client(token), user))
 
     # ---- the work ---------------------------------------------------------------------------
 
@@ -416,19 +521,16 @@ class SlackAdapter:
             raise RuntimeError("mount the engine before serving Slack")
         return [blocks.bilingual(out) for out in await self._handler(inbound)]
 
-    async def _answer_click(
-        self, client: AsyncWebClient, body: Mapping[str, Any], inbound: Inbound
-    ) -> None:
+    async def _answer_click(self, client: AsyncWebClient, click: _Click) -> None:
+        inbound = click.inbound
         user = inbound.user_id
         replies = await self._guarded(client, user, inbound)
-        where = convert.clicked_message(body)
         # Only a recorded answer changes the prompt: a refused click changes nothing at all.
-        if where is not None and blocks.outcome(inbound.token, replies) == "recorded":
+        if click.where is not None and blocks.outcome(inbound.token, replies) == "recorded":
             locale = replies[0].recipient.locale
-            label = _button_label(convert.clicked(body))
-            line = blocks.recorded_line(inbound.value or "", label, locale)
-            original = _message_blocks(body)
-            await self._replace(client, user, where, blocks.answered(original, line, locale))
+            line = blocks.recorded_line(inbound.value or "", click.label, locale)
+            message = blocks.answered(json.loads(click.blocks), line, locale)
+            await self._replace(client, user, click.where, message)
         await self._post_all(client, user, replies)
 
     async def _answer_modal(
@@ -440,7 +542,7 @@ class SlackAdapter:
         if target.channel and target.ts and blocks.outcome(target.token, replies) == "recorded":
             locale = replies[0].recipient.locale
             line = blocks.recorded_line(inbound.value or "", inbound.value or "", locale)
-            original = self._modal_prompts.pop(where, [])
+            original = self._modal_prompts.pop(where, None) or self._prompt_blocks(user, where)
             await self._replace(client, user, where, blocks.answered(original, line, locale))
         await self._post_all(client, user, replies)
 
@@ -456,14 +558,13 @@ class SlackAdapter:
             line = blocks.recorded_line(value, label, locale)
             message = blocks.answered(prompt.blocks, line, locale)
             await self._replace(client, user, (prompt.channel, prompt.ts), message)
-            self._prompts.pop(user, None)
         await self._post_all(client, user, replies)
 
     async def _answer_command(
         self,
         client: AsyncWebClient,
         respond: AsyncRespond,
-        body: Mapping[str, Any],
+        channel: str,
         inbound: Inbound,
     ) -> None:
         """Replies to /jaarrond are ephemeral, unless they are a check-in or an export."""
@@ -477,7 +578,7 @@ class SlackAdapter:
         interactive = any(r.question is not None or r.actions for r in replies)
         if interactive or convert.is_export(inbound):
             await self._post_all(client, user, replies)
-            if body.get("channel_id") != await self._dm_channel(client, user):
+            if channel != await self._dm_channel(client, user):
                 notice = blocks.say("sent_by_dm", self._locales.get(user, self._default_locale))
                 await respond(text=notice, response_type="ephemeral")
             return
@@ -520,6 +621,11 @@ class SlackAdapter:
             )
             return []
 
+    def _prompt_blocks(self, user: str, where: tuple[str, str]) -> list[dict[str, Any]]:
+        """The blocks of a prompt we posted, if it is the person's latest one."""
+        prompt = self._prompts.get(user)
+        return prompt.blocks if prompt is not None and (prompt.channel, prompt.ts) == where else []
+
     def _error_text(self, user: str) -> str:
         locale = self._locales.get(user)
         return blocks.say("error", locale) if locale else blocks.both("error")
@@ -534,6 +640,9 @@ class SlackAdapter:
         """Update an answered prompt, but only one in this person's own DM with the bot."""
         if where[0] != await self._dm_channel(client, user):
             return
+        prompt = self._prompts.get(user)
+        if prompt is not None and (prompt.channel, prompt.ts) == where:
+            del self._prompts[user]  # answered: a typed reply no longer refers to it
         try:
             await client.chat_update(channel=where[0], ts=where[1], **message)
         except Exception:  # cosmetic: the answer is stored whatever happens to the message
@@ -609,7 +718,11 @@ class SlackAdapter:
             raise LookupError(f"Jaarrond is not installed in Slack workspace {team_id}")
         return self._client(str(bot.bot_token))
 
-    def _client(self, token: str) -> AsyncWebClient:
+    def _client(self, token: str | None) -> AsyncWebClient:
+        """One client per bot token, on the shared session (a request's own client is not
+        kept for the work after the ack)."""
+        if not token:
+            return self.bolt.client
         client = self._clients.get(token)
         if client is None:
             client = AsyncWebClient(
@@ -683,6 +796,13 @@ def _directory_user(member: Mapping[str, Any]) -> DirectoryUser | None:
         timezone=timezone if isinstance(timezone, str) else "",
         locale=locale if isinstance(locale, str) else "",
     )
+
+
+def _release(context: Mapping[str, Any]) -> None:
+    """The request is acknowledged: the work it held back may start."""
+    release = context.get(RELEASE)
+    if callable(release):
+        release()
 
 
 def _button_label(action: Mapping[str, Any]) -> str:
