@@ -38,13 +38,36 @@ from bot.storage.models import Occurrence, OutboxMessage, Person, Schedule
 from dialogs.banks import load_banks
 
 ZONES = [
-    "Pacific/Kiritimati", "Pacific/Auckland", "Australia/Sydney", "Asia/Tokyo",
-    "Asia/Shanghai", "Asia/Jakarta", "Asia/Kathmandu", "Asia/Kolkata", "Asia/Karachi",
-    "Asia/Dubai", "Europe/Moscow", "Europe/Istanbul", "Africa/Cairo", "Europe/Helsinki",
-    "Europe/Amsterdam", "Europe/Brussels", "Europe/Berlin", "Africa/Lagos", "Europe/London",
-    "Europe/Lisbon", "Atlantic/Azores", "America/Noronha", "America/Sao_Paulo",
-    "America/Halifax", "America/New_York", "America/Chicago", "America/Denver",
-    "America/Los_Angeles", "Pacific/Honolulu", "Pacific/Pago_Pago",
+    "Pacific/Kiritimati",
+    "Pacific/Auckland",
+    "Australia/Sydney",
+    "Asia/Tokyo",
+    "Asia/Shanghai",
+    "Asia/Jakarta",
+    "Asia/Kathmandu",
+    "Asia/Kolkata",
+    "Asia/Karachi",
+    "Asia/Dubai",
+    "Europe/Moscow",
+    "Europe/Istanbul",
+    "Africa/Cairo",
+    "Europe/Helsinki",
+    "Europe/Amsterdam",
+    "Europe/Brussels",
+    "Europe/Berlin",
+    "Africa/Lagos",
+    "Europe/London",
+    "Europe/Lisbon",
+    "Atlantic/Azores",
+    "America/Noronha",
+    "America/Sao_Paulo",
+    "America/Halifax",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Pacific/Honolulu",
+    "Pacific/Pago_Pago",
 ]
 START = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
 # Thursday 25 March 2027: 14:00 has passed everywhere by Saturday 02:00 UTC.
@@ -69,11 +92,22 @@ async def _seed(db: Database, people: int) -> None:
             await session.execute(insert(Person), rows[chunk : chunk + 10_000])
         session.add(
             Schedule(
-                id="workload-weekly", theme="workload", cadence="weekly", day="thu",
-                time="14:00", audience={"all": True}, timezone=None, locale=None,
+                id="workload-weekly",
+                theme="workload",
+                cadence="weekly",
+                day="thu",
+                time="14:00",
+                audience={"all": True},
+                timezone=None,
+                locale=None,
                 working_days=["mon", "tue", "wed", "thu", "fri"],
-                grace_minutes=6 * 24 * 60, remind_minutes=24 * 60, holidays=None,
-                on_day_off="next_working_day", active=True, active_from=START, updated_at=START,
+                grace_minutes=6 * 24 * 60,
+                remind_minutes=24 * 60,
+                holidays=None,
+                on_day_off="next_working_day",
+                active=True,
+                active_from=START,
+                updated_at=START,
             )
         )
 
@@ -86,9 +120,16 @@ async def _bare_insert(db: Database, people: int, questions: list[str]) -> float
     async with db.session() as session:
         occurrences = [
             {
-                "schedule_id": "workload-weekly", "person_id": pid, "period": "bare",
-                "theme": "workload", "due_at": NOW, "expires_at": NOW, "status": "planned",
-                "question_ids": questions, "position": 0, "created_at": NOW,
+                "schedule_id": "workload-weekly",
+                "person_id": pid,
+                "period": "bare",
+                "theme": "workload",
+                "due_at": NOW,
+                "expires_at": NOW,
+                "status": "planned",
+                "question_ids": questions,
+                "position": 0,
+                "created_at": NOW,
             }
             for pid in ids
         ]
@@ -97,8 +138,13 @@ async def _bare_insert(db: Database, people: int, questions: list[str]) -> float
         )
         outbox = [
             {
-                "occurrence_id": oid, "person_id": pid, "kind": kind, "status": "pending",
-                "attempts": 0, "next_attempt_at": NOW, "created_at": NOW,
+                "occurrence_id": oid,
+                "person_id": pid,
+                "kind": kind,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": NOW,
+                "created_at": NOW,
             }
             for oid, pid in result
             for kind in ("prompt", "reminder")
@@ -124,8 +170,7 @@ async def _measure(name: str, url: str, people: int, connect_args: dict[str, Any
     await db.dispose()
     assert len(due) == people and not again, (len(due), len(again))
     print(
-        f"{name:<10} {people:>8} {first:>9.2f}s {quiet:>9.2f}s {bare:>9.2f}s "
-        f"{first / bare:>7.2f}x"
+        f"{name:<10} {people:>8} {first:>9.2f}s {quiet:>9.2f}s {bare:>9.2f}s {first / bare:>7.2f}x"
     )
 
 
