@@ -113,7 +113,7 @@ class Engine:
             return replies
         if isinstance(event, checkin.Reply) and not event.token:
             return [Outbound(ref, t("unknown_command", ref.locale))]
-        return [Outbound(ref, t("checkin.none_open", ref.locale))]
+        return [Outbound(ref, t("checkin.none_open", ref.locale), refusal=True)]
 
     async def _command(
         self,

@@ -194,10 +194,11 @@ def step(state: CheckinState, event: Event, ctx: Context) -> Step:
     """Apply one event; the returned effects tell the service what to store."""
     loc = ctx.person.locale
     if state.status != "open":
-        return Step(state, (Outbound(ctx.person, t("checkin.none_open", loc)),))
+        return Step(state, (Outbound(ctx.person, t("checkin.none_open", loc), refusal=True),))
     if event.token and event.token != state.token:
         # A click on an older prompt: refuse politely and show where the person is.
-        return Step(state, (prompt(state, ctx, lead=t("checkin.stale", loc)),))
+        stale = replace(prompt(state, ctx, lead=t("checkin.stale", loc)), refusal=True)
+        return Step(state, (stale,))
     if isinstance(event, Control):
         return _control(state, event, ctx)
     if state.asking_to_share:

@@ -60,6 +60,9 @@ class Outbound:
     actions: tuple[Choice, ...] = ()
     # A stable key (e.g. the occurrence key) so a send can be reconciled after a crash.
     key: str = ""
+    # This reply refuses what the person clicked (outdated, not theirs): nothing changed,
+    # so an adapter must not mark the clicked message as answered.
+    refusal: bool = False
 
 
 @dataclass(frozen=True)

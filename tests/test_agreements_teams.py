@@ -112,6 +112,9 @@ async def test_a_negotiation_over_teams_ends_in_one_signed_version(
     assert "Version 1 of agreement" in joined(refused)
     assert "outdated: the current version is 2" in joined(refused)
     assert COUNTER in texts(refused.card) and TEXT not in texts(refused.card)
+    # The refused card is marked as dealt with, never as if the signature was recorded.
+    stale_card = teams.connector.puts("a:conv-anna")[-1].card
+    assert "already dealt with" in " ".join(texts(stale_card))
 
     # Anna accepts and signs version 2; Bram is asked to sign exactly that version.
     await click(teams, "29:anna", "accept", to_anna)

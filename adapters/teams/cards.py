@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dialogs.messages import Choice, Locale, Outbound, Question
-from dialogs.texts import t
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -332,8 +331,8 @@ def replacement(submit: Mapping[str, Any], replies: Sequence[Outbound]) -> dict[
     """What the answered card becomes, judged from the engine's replies; None to leave it.
 
     The engine answers an accepted answer with the next step, an invalid one by asking the
-    same token again, and a click on an out-of-date card with its "already dealt with" or
-    "no check-in open" notice (recognised by their catalog texts).
+    same token again, and a click it refuses (out of date, not theirs) with a reply marked
+    as a refusal.
     """
     ours = submit.get(SUBMIT_KEY)
     if not isinstance(ours, Mapping) or not replies:
@@ -344,8 +343,7 @@ def replacement(submit: Mapping[str, Any], replies: Sequence[Outbound]) -> dict[
     locale = recipient.locale
     token = str(ours.get("token") or "")
     prompt = str(ours.get("q") or "")
-    notices = (t("checkin.stale", locale), t("checkin.none_open", locale))
-    if any(r.text.startswith(notices) for r in replies):
+    if any(r.refusal for r in replies):
         return already_handled(prompt, locale)
     if any(r.question is not None and r.question.token == token for r in replies):
         return None  # asked again: the answer was not valid, the card stays usable

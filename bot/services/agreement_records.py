@@ -4,6 +4,7 @@ it, and the refusal an action gets when it cannot be done."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Sequence
+from dataclasses import replace
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,9 +63,9 @@ async def guarded(
         ref = person_ref(person, defaults)
         text = ta(refused.key, ref.locale, **refused.values)
         if refused.agreement is None:
-            return [Outbound(ref, text)]
+            return [Outbound(ref, text, refusal=True)]
         agreement_view = await view(session, refused.agreement)
-        return [ag.show(agreement_view, ref, lead=text)]
+        return [replace(ag.show(agreement_view, ref, lead=text), refusal=True)]
 
 
 async def visible(
