@@ -396,7 +396,7 @@ def outcome(token: str, replies: Sequence[Outbound]) -> Outcome | None:
         t(key, recipient.locale)
         for key in ("checkin.stale", "checkin.none_open", "unknown_command")
     )
-    if any(reply.text.startswith(notices) for reply in replies):
+    if any(reply.refusal or reply.text.startswith(notices) for reply in replies):
         return "refused"
     if any(r.question is not None and r.question.token == token for r in replies):
         return "again"
