@@ -117,6 +117,8 @@ def slack_adapter(app: App) -> SlackAdapter:
             home_provider=app.engine.home,
             directory_sink=app.engine.sync_directory,
             default_locale=app.settings.default_locale,
+            # SQLite takes one writer at a time: more concurrent Slack work only meets locks.
+            concurrency=1 if app.db.is_sqlite else 8,
         )
     except SlackConfigError as exc:
         raise StartupError(f"Slack is not configured completely:\n{exc}") from exc
