@@ -157,12 +157,26 @@ async def propose(
     """Send a saved draft to the other party."""
 
     async def work() -> list[Outbound]:
-        agreement = await records.visible(session, person, agreement_id, lock=True)
-        if agreement.status != "draft":
-            raise not_now(agreement)
+        agreement = await _acting_on(session, person, agreement_id, ("draft",))
         return await _propose(defaults, session, person, agreement, now)
 
     return await records.guarded(defaults, session, person, work())
+
+
+async def _acting_on(
+    session: AsyncSession,
+    person: Person,
+    agreement_id: int,
+    statuses: tuple[str, ...],
+    version: int | None = None,
+) -> Agreement:
+    """The agreement, locked, if this person may act on it in its status and version."""
+    agreement = await records.visible(session, person, agreement_id, lock=True)
+    if agreement.status not in statuses:
+        raise not_now(agreement)
+    if version is not None:
+        check_current(agreement, version)
+    return agreement
 
 
 def not_now(agreement: Agreement) -> AgreementRefused:
@@ -192,10 +206,7 @@ async def accept(
     """The other party agrees with this exact version; both are then asked to sign it."""
 
     async def work() -> list[Outbound]:
-        agreement = await records.visible(session, person, agreement_id, lock=True)
-        if agreement.status != "proposed":
-            raise not_now(agreement)
-        check_current(agreement, version)
+        agreement = await _acting_on(session, person, agreement_id, ("proposed",), version)
         current = await records.current_version(session, agreement)
         if current.author_id == person.id:
             other = (
@@ -230,10 +241,7 @@ async def sign(
     """Sign one exact version; when both signed it, it is the third contract."""
 
     async def work() -> list[Outbound]:
-        agreement = await records.visible(session, person, agreement_id, lock=True)
-        if agreement.status != "proposed":
-            raise not_now(agreement)
-        check_current(agreement, version)
+        agreement = await _acting_on(session, person, agreement_id, ("proposed",), version)
         signers = set(
             await session.scalars(
                 select(AgreementSignature.signer_id).where(
@@ -299,10 +307,8 @@ async def comment(
     now: datetime,
 ) -> list[Outbound]:
     async def work() -> list[Outbound]:
-        agreement = await records.visible(session, person, agreement_id, lock=True)
-        if agreement.status not in ("proposed", *ag.RUNNING):
-            raise not_now(agreement)
-        check_current(agreement, version)
+        statuses = ("proposed", *ag.RUNNING)
+        agreement = await _acting_on(session, person, agreement_id, statuses, version)
         cleaned = clean_text(text, ag.MAX_TEXT)
         if not cleaned:
             raise AgreementRefused("refused.empty_text", agreement)
@@ -349,10 +355,7 @@ async def amend(
     or a renegotiation of a signed agreement (the signed version stays in force)."""
 
     async def work() -> list[Outbound]:
-        agreement = await records.visible(session, person, agreement_id, lock=True)
-        if agreement.status not in OPEN:
-            raise not_now(agreement)
-        check_current(agreement, version)
+        agreement = await _acting_on(session, person, agreement_id, OPEN, version)
         current = records.terms_of(await records.current_version(session, agreement))
         renegotiation = agreement.status in ag.RUNNING
         start = now.date() if renegotiation else current.start
@@ -394,10 +397,8 @@ async def close(
     """Close an agreement as completed, or drop it; either needs a reason."""
 
     async def work() -> list[Outbound]:
-        agreement = await records.visible(session, person, agreement_id, lock=True)
         allowed = ag.RUNNING if outcome == "completed" else OPEN
-        if agreement.status not in allowed:
-            raise not_now(agreement)
+        agreement = await _acting_on(session, person, agreement_id, allowed)
         cleaned = clean_text(reason, ag.MAX_TEXT)
         if not cleaned:
             raise AgreementRefused("refused.no_reason", agreement)
