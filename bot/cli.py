@@ -154,7 +154,9 @@ async def cmd_digest(app: App, args: argparse.Namespace) -> int:
         if manager is None:
             raise UserError(f"no person with email {args.manager}; check 'jaarrond org list'")
         locale = locale_of(manager, app.defaults)
-        digest = await digests.team_digest(session, manager, app.clock.now(), app.banks, locale)
+        digest = await digests.team_digest(
+            session, manager, app.clock.now(), app.banks, locale, app.defaults
+        )
     if args.json:
         print_json(digest)
         return 0

@@ -904,7 +904,9 @@ async def digest_section(app: App, manager_email: str) -> list[str]:
         if manager is None:
             raise RuntimeError(f"{manager_email} was not imported")
         locale = locale_of(manager, app.defaults)
-        digest = await team_digest(session, manager, app.clock.now(), app.banks, locale)
+        digest = await team_digest(
+            session, manager, app.clock.now(), app.banks, locale, app.defaults
+        )
     title, body = render_digest(digest, locale)
     moment = f"{app.clock.now():%Y-%m-%d %H:%M} UTC"
     return [f"== {title} ==", f"(as {manager.name} reads it on {moment})", body]

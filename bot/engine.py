@@ -136,7 +136,9 @@ class Engine:
             case "topic":
                 return await self._topic(session, person, ref, command.argument, now)
             case "digest":
-                digest = await team_digest(session, person, now, self.checkins.banks, loc)
+                digest = await team_digest(
+                    session, person, now, self.checkins.banks, loc, self.defaults
+                )
                 title, body = render_digest(digest, loc)
                 return [Outbound(ref, body, title)]
             case "pause":

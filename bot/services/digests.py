@@ -80,6 +80,7 @@ async def team_digest(
     now: datetime,
     banks: dict[str, Bank],
     locale: Locale,
+    defaults: Defaults | None = None,
 ) -> TeamDigest:
     since = now - DIGEST_WINDOW
     reports = await reports_of(session, manager)
@@ -92,7 +93,9 @@ async def team_digest(
     topics_by_person: dict[int, list[RaisedTopic]] = defaultdict(list)
     for topic in topics:
         topics_by_person[topic.person_id].append(RaisedTopic(topic.text, topic.raised_at))
-    attention = await AgreementService(Defaults()).attention_for_manager(session, manager, now)
+    attention = await AgreementService(defaults or Defaults()).attention_for_manager(
+        session, manager, now
+    )
     return TeamDigest(
         agreements=tuple(attention),
         manager_email=manager.email,
