@@ -1,0 +1,82 @@
+"""The dialogue's own tables: logged conversations, topics marked discussed, the review
+briefs sent (one per person and year) and the messages the bot sends on its own for them
+(digests, briefs, invitations)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.storage.models import Answer, Base
+
+
+class Conversation(Base):
+    """That an employee and their manager talked, logged by either; the note is shared."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    logged_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    happened_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+
+
+class TopicDiscussion(Base):
+    """A raised topic marked as discussed in a logged conversation (once per topic)."""
+
+    __tablename__ = "topic_discussions"
+
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    marked_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    discussed_at: Mapped[datetime]
+
+
+class ReviewBriefSent(Base):
+    """The review brief of one person's review year: the UNIQUE key sends it once."""
+
+    __tablename__ = "review_briefs"
+    __table_args__ = (UniqueConstraint("person_id", "year", name="uq_review_brief"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    review_start: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime]
+    # When both were invited to draft the new third contract (the review month began).
+    invited_at: Mapped[datetime | None]
+
+
+class DialogueNotice(Base):
+    """A message the bot sends on its own (a digest, a brief, an invitation), stored with
+    what caused it and delivered by the tick, each at most once."""
+
+    __tablename__ = "dialogue_notices"
+    __table_args__ = (Index("ix_dialogue_notices_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # Unique per logical message (e.g. digest.<manager>.<day>), so planning twice sends once.
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict[str, Any]]
+    # pending -> sending -> sent | failed | cancelled
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    platform: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+# The digest and the brief read one person's answers over a period: this index serves both
+# without a sort (the single-column person index would scan a whole year per person).
+Index("ix_answers_person_answered", Answer.person_id, Answer.answered_at)
