@@ -10,6 +10,8 @@ from zoneinfo import available_timezones
 
 from dotenv import dotenv_values
 
+from bot.dialogue_config import DialogueSettings, load_dialogue_settings
+
 from dialogs.messages import LOCALES, Locale
 
 
@@ -59,6 +61,7 @@ class Settings:
     log_level: str = "INFO"
     slack: SlackSettings = field(default_factory=SlackSettings)
     teams: TeamsSettings = field(default_factory=TeamsSettings)
+    dialogue: DialogueSettings = field(default_factory=DialogueSettings)
 
     @property
     def is_sqlite(self) -> bool:
@@ -136,6 +139,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         enabled=get("JAARROND_TEAMS", "").lower() in ("1", "true", "yes", "on")
         or bool(get("MicrosoftAppId")),
     )
+    dialogue = load_dialogue_settings(env, problems)
     if problems:
         raise ConfigError("\n".join(f"- {p}" for p in problems))
     return Settings(
@@ -150,4 +154,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         log_level=get("JAARROND_LOG_LEVEL", "INFO").upper(),
         slack=slack,
         teams=teams,
+        dialogue=dialogue,
     )

@@ -2,24 +2,77 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.dialogue_config import DialogueSettings
 from bot.services.agreements import AgreementService
 from bot.services.people import Defaults, reports_of
 from bot.services.topics import open_topics
-from bot.storage.models import Answer, Person
+from bot.storage.agreement_models import Agreement, AgreementVersion
+from bot.storage.dialogue_models import Conversation
+from bot.storage.models import Answer, Occurrence, Person
+from dialogs import agreements as ag
 from dialogs.banks import HEALTH_TOPICS, Bank
-from dialogs.digest import QuestionTrend, RaisedTopic, ReportDigest, TeamDigest
+from dialogs.digest import (
+    DueAgreement,
+    Monitoring,
+    QuestionTrend,
+    RaisedTopic,
+    ReportDigest,
+    TeamDigest,
+)
 from dialogs.messages import Locale
 
 DIGEST_WINDOW = timedelta(weeks=26)
+# Agreements whose review date or next follow-up falls this close are listed as due.
+REVIEW_DUE_WITHIN = timedelta(days=30)
+FOLLOW_UP_DUE_WITHIN = timedelta(days=14)
+# Participation figures (only with monitoring on) look back this far.
+MONITORING_WINDOW = timedelta(weeks=12)
+ASKED = ("completed", "expired", "stopped")
 
 
-def _is_health(answer: Answer, banks: dict[str, Bank]) -> bool:
+class AnswerRow(Protocol):
+    """The columns of an answer the overviews read (a row, not a loaded object: cheaper)."""
+
+    @property
+    def person_id(self) -> int: ...
+    @property
+    def question_id(self) -> str: ...
+    @property
+    def theme(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def visibility(self) -> str: ...
+    @property
+    def answered_at(self) -> datetime: ...
+
+
+ANSWER_COLUMNS = (
+    Answer.person_id,
+    Answer.question_id,
+    Answer.theme,
+    Answer.topic,
+    Answer.kind,
+    Answer.value,
+    Answer.visibility,
+    Answer.answered_at,
+)
+
+
+def is_health(answer: AnswerRow, banks: dict[str, Bank]) -> bool:
     """Health by the stored topic or by the bank's flag; either keeps it out of any digest."""
     if answer.topic in HEALTH_TOPICS:
         return True
@@ -32,10 +85,10 @@ def _is_health(answer: Answer, banks: dict[str, Bank]) -> bool:
 
 async def shared_answers(
     session: AsyncSession, person_ids: list[int], since: datetime, banks: dict[str, Bank]
-) -> list[Answer]:
+) -> list[AnswerRow]:
     """Answers a manager may see: shared by the employee, never health-related."""
-    found = await session.scalars(
-        select(Answer)
+    found = await session.execute(
+        select(*ANSWER_COLUMNS)
         .where(
             Answer.person_id.in_(person_ids),
             Answer.visibility == "shared",
@@ -44,14 +97,17 @@ async def shared_answers(
         )
         .order_by(Answer.answered_at, Answer.id)
     )
-    return [a for a in found if not _is_health(a, banks)]
+    rows: Sequence[AnswerRow] = found.all()
+    return [a for a in rows if not is_health(a, banks)]
 
 
-def _trends(answers: list[Answer], banks: dict[str, Bank], locale: Locale) -> list[QuestionTrend]:
-    by_question: dict[str, list[Answer]] = defaultdict(list)
+def trends(
+    answers: Sequence[AnswerRow], banks: dict[str, Bank], locale: Locale
+) -> list[QuestionTrend]:
+    by_question: dict[str, list[AnswerRow]] = defaultdict(list)
     for answer in answers:
         by_question[answer.question_id].append(answer)
-    trends = []
+    found = []
     for question_id, series in by_question.items():
         last = series[-1]
         bank = banks.get(last.theme)
@@ -59,7 +115,7 @@ def _trends(answers: list[Answer], banks: dict[str, Bank], locale: Locale) -> li
             question = bank.question(question_id) if bank else None
         except KeyError:
             question = None
-        trends.append(
+        found.append(
             QuestionTrend(
                 question_id=question_id,
                 theme=last.theme,
@@ -71,7 +127,91 @@ def _trends(answers: list[Answer], banks: dict[str, Bank], locale: Locale) -> li
                 latest_at=last.answered_at,
             )
         )
-    return trends
+    return found
+
+
+def review_start(review_month: int | None, today: date) -> date | None:
+    """The first day of the coming review month; this month's while it runs."""
+    if review_month is None:
+        return None
+    year = today.year if review_month >= today.month else today.year + 1
+    return date(year, review_month, 1)
+
+
+async def last_conversations(session: AsyncSession, person_ids: list[int]) -> dict[int, datetime]:
+    rows = await session.execute(
+        select(Conversation.employee_id, func.max(Conversation.happened_at))
+        .where(Conversation.employee_id.in_(person_ids))
+        .group_by(Conversation.employee_id)
+    )
+    # max() over a column loses its type on SQLite: read it back through the column type.
+    moment = Conversation.__table__.c.happened_at.type
+    return {
+        pid: at
+        if isinstance(at, datetime)
+        else moment.process_result_value(at, session.bind.dialect)  # type: ignore[union-attr]
+        for pid, at in rows
+        if at is not None
+    }
+
+
+async def _due(
+    session: AsyncSession, manager: Person, now: datetime
+) -> dict[int, list[DueAgreement]]:
+    today = now.date()
+    rows = await session.execute(
+        select(
+            Agreement.id,
+            Agreement.employee_id,
+            Agreement.category,
+            Agreement.next_follow_up_on,
+            AgreementVersion.review_date,
+        )
+        .join(
+            AgreementVersion,
+            (AgreementVersion.agreement_id == Agreement.id)
+            & (AgreementVersion.number == Agreement.current_version),
+        )
+        .where(Agreement.manager_id == manager.id, Agreement.status.in_(ag.RUNNING))
+        .order_by(Agreement.id)
+    )
+    due: dict[int, list[DueAgreement]] = defaultdict(list)
+    for agreement_id, employee_id, category, follow_up, review in rows:
+        if review is not None and today <= review <= today + REVIEW_DUE_WITHIN:
+            due[employee_id].append(DueAgreement(agreement_id, category, "review", review))
+        if follow_up is not None and today <= follow_up <= today + FOLLOW_UP_DUE_WITHIN:
+            due[employee_id].append(DueAgreement(agreement_id, category, "follow_up", follow_up))
+    return due
+
+
+async def _monitoring(
+    session: AsyncSession, person_ids: list[int], now: datetime
+) -> dict[int, Monitoring]:
+    rows = await session.execute(
+        select(
+            Occurrence.person_id, Occurrence.status, Occurrence.due_at, Occurrence.closed_at
+        ).where(
+            Occurrence.person_id.in_(person_ids),
+            Occurrence.due_at >= now - MONITORING_WINDOW,
+            Occurrence.due_at <= now,
+            Occurrence.status.in_(ASKED),
+        )
+    )
+    asked: dict[int, int] = defaultdict(int)
+    missed: dict[int, int] = defaultdict(int)
+    hours: dict[int, list[float]] = defaultdict(list)
+    for person_id, status, due_at, closed_at in rows:
+        asked[person_id] += 1
+        if status != "completed":
+            missed[person_id] += 1
+        elif closed_at is not None:
+            hours[person_id].append((closed_at - due_at).total_seconds() / 3600)
+    return {
+        pid: Monitoring(
+            asked[pid], missed[pid], statistics.median(hours[pid]) if hours[pid] else None
+        )
+        for pid in person_ids
+    }
 
 
 async def team_digest(
@@ -81,13 +221,15 @@ async def team_digest(
     banks: dict[str, Bank],
     locale: Locale,
     defaults: Defaults | None = None,
+    settings: DialogueSettings | None = None,
 ) -> TeamDigest:
+    settings = settings or DialogueSettings()
     since = now - DIGEST_WINDOW
     reports = await reports_of(session, manager)
     ids = [r.id for r in reports]
     answers = await shared_answers(session, ids, since, banks)
     topics = await open_topics(session, ids)
-    answers_by_person: dict[int, list[Answer]] = defaultdict(list)
+    answers_by_person: dict[int, list[AnswerRow]] = defaultdict(list)
     for answer in answers:
         answers_by_person[answer.person_id].append(answer)
     topics_by_person: dict[int, list[RaisedTopic]] = defaultdict(list)
@@ -96,18 +238,26 @@ async def team_digest(
     attention = await AgreementService(defaults or Defaults()).attention_for_manager(
         session, manager, now
     )
+    talks = await last_conversations(session, ids)
+    due = await _due(session, manager, now)
+    monitoring = await _monitoring(session, ids, now) if settings.monitoring else {}
     return TeamDigest(
         agreements=tuple(attention),
         manager_email=manager.email,
         manager_name=manager.name,
         since=since,
         generated_at=now,
+        span_limit=settings.span_of_control,
         reports=tuple(
             ReportDigest(
                 email=r.email,
                 name=r.name,
-                trends=tuple(_trends(answers_by_person[r.id], banks, locale)),
+                trends=tuple(trends(answers_by_person[r.id], banks, locale)),
                 topics=tuple(topics_by_person[r.id]),
+                last_conversation=talks.get(r.id),
+                review_start=review_start(r.review_month, now.date()),
+                due=tuple(due[r.id]),
+                monitoring=monitoring.get(r.id),
             )
             for r in reports
         ),

@@ -1,0 +1,198 @@
+"""Every text of the digest's additions, conversations and the review brief, in Dutch and
+English."""
+
+from __future__ import annotations
+
+from dialogs.messages import Locale
+
+DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
+    # key: (nl, en). Placeholders use str.format names.
+    "digest.span": (
+        "Let op: je hebt {count} directe medewerkers, meer dan {limit}. Met zoveel mensen is "
+        "een echte dialoog met ieder lastig; bespreek de teamgrootte met HR.",
+        "Note: you have {count} direct reports, more than {limit}. With that many people a real "
+        "dialogue with each is hard; discuss the span of control with HR.",
+    ),
+    "digest.topics_open": ("Onderwerpen, nog niet besproken", "Topics raised, not yet discussed"),
+    "digest.last_talk": ("Laatste gesprek: {ago} ({day})", "Last conversation: {ago} ({day})"),
+    "digest.no_talk": (
+        "Nog geen gesprek vastgelegd (leg het vast met: gesproken met {email})",
+        "No conversation logged yet (log one with: talked with {email})",
+    ),
+    "digest.review": ("Beoordelingsgesprek: {month} ({ago})", "Review: {month} ({ago})"),
+    "digest.review_now": (
+        "Beoordelingsgesprek: deze maand ({month})",
+        "Review: this month ({month})",
+    ),
+    "digest.due_review": (
+        "Afspraak #{id} ({category}): evaluatiedatum {day}",
+        "Agreement #{id} ({category}): review date {day}",
+    ),
+    "digest.due_follow_up": (
+        "Afspraak #{id} ({category}): volgende opvolging {day}",
+        "Agreement #{id} ({category}): next follow-up {day}",
+    ),
+    "digest.agreements_due": ("Afspraken binnenkort", "Agreements due soon"),
+    "digest.monitoring": (
+        "Deelname (met instemming van de OR): {missed} van {asked} check-ins niet beantwoord; "
+        "mediane antwoordtijd {hours} uur",
+        "Participation (with works-council consent): {missed} of {asked} check-ins not "
+        "answered; median answer time {hours} h",
+    ),
+    "ago.today": ("vandaag", "today"),
+    "ago.days": ("{n} dagen geleden", "{n} days ago"),
+    "ago.weeks": ("{n} weken geleden", "{n} weeks ago"),
+    "ago.months": ("{n} maanden geleden", "{n} months ago"),
+    "in.days": ("over {n} dagen", "in {n} days"),
+    "in.weeks": ("over {n} weken", "in {n} weeks"),
+    "in.months": ("over {n} maanden", "in {n} months"),
+    # ---- conversations -------------------------------------------------------------------
+    "talked.logged": (
+        "Vastgelegd: gesprek tussen {employee} en {manager} op {day}.",
+        "Logged: a conversation between {employee} and {manager} on {day}.",
+    ),
+    "talked.note": ("Gedeelde notitie: {note}", "Shared note: {note}"),
+    "talked.notice": (
+        "{who} heeft vastgelegd dat jullie op {day} een gesprek hadden.",
+        "{who} logged that the two of you talked on {day}.",
+    ),
+    "talked.topics": (
+        "Deze onderwerpen stonden nog open. Welke zijn besproken? (typ: besproken NUMMER ...)",
+        "These topics were still open. Which were discussed? (type: discussed NUMBER ...)",
+    ),
+    "talked.topic_line": ("#{id} {text}", "#{id} {text}"),
+    "talked.all": ("Alle besproken", "All discussed"),
+    "talked.usage_manager": (
+        "Met wie sprak je? Typ: gesproken met E-MAIL of NAAM [notitie]. Je medewerkers: {names}",
+        "Who did you talk with? Type: talked with EMAIL or NAME [note]. Your reports: {names}",
+    ),
+    "talked.no_manager": (
+        "Je hebt geen leidinggevende in Jaarrond, dus er is geen gesprek vast te leggen.",
+        "You have no manager in Jaarrond, so there is no conversation to log.",
+    ),
+    "talked.unknown": (
+        "'{who}' is niet een van je medewerkers. Je medewerkers: {names}",
+        "'{who}' is not one of your reports. Your reports: {names}",
+    ),
+    "talked.ambiguous": (
+        "'{who}' past bij meer mensen: {names}. Gebruik het e-mailadres.",
+        "'{who}' matches several people: {names}. Use the email address.",
+    ),
+    "discussed.done": ("Gemarkeerd als besproken: {topics}", "Marked as discussed: {topics}"),
+    "discussed.none": (
+        "Geen van deze onderwerpen kon worden gemarkeerd: alleen open onderwerpen van jou of je "
+        "medewerkers, opgebracht vóór een vastgelegd gesprek (typ eerst: gesproken).",
+        "None of these topics could be marked: only open topics of yours or your reports, "
+        "raised before a logged conversation (type talked first).",
+    ),
+    "discussed.usage": (
+        "Typ: besproken NUMMER ... (de nummers staan bij de onderwerpen).",
+        "Type: discussed NUMBER ... (the numbers are shown with the topics).",
+    ),
+    # ---- the review brief ----------------------------------------------------------------
+    "brief.title": ("Voorbereiding jaargesprek: {name}", "Review brief: {name}"),
+    "brief.copy.employee": (
+        "Jouw exemplaar. Wat als privé is gemarkeerd, staat alleen hierin.",
+        "Your copy. What is marked private appears only in this copy.",
+    ),
+    "brief.copy.manager": (
+        "Exemplaar van de leidinggevende: alleen wat {name} heeft gedeeld.",
+        "The manager's copy: only what {name} shared.",
+    ),
+    "brief.meta": (
+        "Beoordelingsgesprek in {month}, met {manager}. Periode: {start} tot {end}.",
+        "Review in {month}, with {manager}. Period: {start} to {end}.",
+    ),
+    "brief.trends": ("Trends uit de check-ins", "Check-in trends"),
+    "brief.no_trends": (
+        "Geen gedeelde check-ins in deze periode.",
+        "No shared check-ins in this period.",
+    ),
+    "brief.chart_scale": ("1 = {low}, 5 = {high}", "1 = {low}, 5 = {high}"),
+    "brief.private": ("privé", "private"),
+    "brief.private_legend": (
+        "Open punten zijn privé-antwoorden: alleen jij ziet ze.",
+        "Open dots are private answers: only you see them.",
+    ),
+    "brief.private_answers": (
+        "Je privé-antwoorden (alleen in jouw exemplaar)",
+        "Your private answers (only in your copy)",
+    ),
+    "brief.shared_answers": ("Laatste gedeelde antwoorden", "Latest shared answers"),
+    "brief.answer_line": ("{question}: {answer} ({day})", "{question}: {answer} ({day})"),
+    "brief.agreements": ("Afspraken (derde contract)", "Agreements (the third contract)"),
+    "brief.no_agreements": ("Geen afspraken in deze periode.", "No agreements in this period."),
+    "brief.agreement": (
+        "#{id} {category}{i_deal}: {status}",
+        "#{id} {category}{i_deal}: {status}",
+    ),
+    "brief.follow_up": (
+        "{period}: medewerker {employee}, leidinggevende {manager}{gap}",
+        "{period}: employee {employee}, manager {manager}{gap}",
+    ),
+    "brief.gap": (" — verschil in beleving", " — perception gap"),
+    "brief.no_follow_ups": ("nog geen opvolging", "no follow-up yet"),
+    "brief.topics": ("Opgebrachte onderwerpen", "Topics raised"),
+    "brief.no_topics": ("Geen onderwerpen opgebracht.", "No topics raised."),
+    "brief.topic_discussed": (
+        "{text} ({raised}; besproken {day})",
+        "{text} ({raised}; discussed {day})",
+    ),
+    "brief.topic_open": (
+        "{text} ({raised}; nog niet besproken)",
+        "{text} ({raised}; not yet discussed)",
+    ),
+    "brief.conversations": ("Vastgelegde gesprekken", "Conversations logged"),
+    "brief.no_conversations": ("Geen gesprekken vastgelegd.", "No conversations logged."),
+    "brief.conversation": ("{day}: {note}", "{day}: {note}"),
+    "brief.agenda": ("Voorgestelde agenda", "Suggested agenda"),
+    "agenda.topic": ("Onderwerp nog niet besproken: {text}", "Topic not yet discussed: {text}"),
+    "agenda.agreement": (
+        "Afspraak #{id} ({category}): {reason}",
+        "Agreement #{id} ({category}): {reason}",
+    ),
+    "agenda.reason.perception_gap": ("jullie beleven het verschillend", "you see it differently"),
+    "agenda.reason.not_kept": ("niet nagekomen", "not kept"),
+    "agenda.reason.at_risk": ("vraagt aandacht", "at risk"),
+    "agenda.trend": (
+        "{question}: van {first} naar {last} in dit jaar",
+        "{question}: from {first} to {last} this year",
+    ),
+    "agenda.year": (
+        "Terugblik op het jaar en vooruitblik: wat wil {name} leren, wat heeft {name} nodig?",
+        "Looking back and ahead: what does {name} want to learn, what does {name} need?",
+    ),
+    "agenda.contract": (
+        "Het nieuwe derde contract: dit jaar schrijft de {role} het eerste voorstel.",
+        "The new third contract: this year the {role} drafts the first proposal.",
+    ),
+    "brief.summary_counts": (
+        "{charts} trends, {agreements} afspraken ({at_risk} vragen aandacht), {open} van "
+        "{topics} onderwerpen nog niet besproken.",
+        "{charts} trends, {agreements} agreements ({at_risk} at risk), {open} of {topics} "
+        "topics not yet discussed.",
+    ),
+    "brief.summary_hint": (
+        "Het volledige document (HTML met grafieken, of PDF) maakt de beheerder met: "
+        "jaarrond review brief --person {email} --for {copy} --format pdf --out brief.pdf",
+        "The full document (HTML with charts, or PDF) is made by the operator with: "
+        "jaarrond review brief --person {email} --for {copy} --format pdf --out brief.pdf",
+    ),
+    "brief.generated": ("Gemaakt op {day}.", "Generated on {day}."),
+    "invite.title": ("Het nieuwe derde contract", "The new third contract"),
+    "invite.body": (
+        "De maand van het jaargesprek van {employee} is begonnen. Tijd voor nieuwe afspraken: "
+        "dit jaar schrijft {drafter} het eerste voorstel (typ: afspraak nieuw).",
+        "The review month of {employee} has begun. Time for new agreements: this year "
+        "{drafter} drafts the first proposal (type: agreement new).",
+    ),
+    "role.employee": ("medewerker", "employee"),
+    "role.manager": ("leidinggevende", "manager"),
+}
+
+
+def td(key: str, locale: Locale, **values: object) -> str:
+    """The dialogue text for `key` in `locale`, with placeholders filled in."""
+    nl, en = DIALOGUE_CATALOG[key]
+    template = nl if locale == "nl" else en
+    return template.format(**values) if values else template
