@@ -69,7 +69,9 @@ def build_app(settings: Settings, clock: Clock, db: Database | None = None) -> A
     defaults = Defaults(locale=settings.default_locale, timezone=settings.default_timezone)
     database = db or Database(settings.database_url)
     checkins = CheckinService(banks, defaults)
-    engine = Engine(database, clock, checkins, defaults, AgreementService(defaults))
+    engine = Engine(
+        database, clock, checkins, defaults, AgreementService(defaults), settings.dialogue
+    )
     return App(settings, clock, database, banks, defaults, checkins, engine)
 
 

@@ -11,7 +11,6 @@ from zoneinfo import available_timezones
 from dotenv import dotenv_values
 
 from bot.dialogue_config import DialogueSettings, load_dialogue_settings
-
 from dialogs.messages import LOCALES, Locale
 
 

@@ -29,9 +29,9 @@ def _digest_schedule(text: str, problems: list[str]) -> tuple[int | None, time]:
         return None, time(9, 0)
     day, _, clock = text.lower().partition(" ")
     hours, _, minutes = clock.strip().partition(":")
-    if day in WEEKDAYS and hours.isdigit() and minutes.isdigit():
-        if int(hours) < 24 and int(minutes) < 60:
-            return WEEKDAYS.index(day), time(int(hours), int(minutes))
+    valid = day in WEEKDAYS and hours.isdigit() and minutes.isdigit()
+    if valid and int(hours) < 24 and int(minutes) < 60:
+        return WEEKDAYS.index(day), time(int(hours), int(minutes))
     problems.append(
         f"JAARROND_DIGEST_SCHEDULE must be a weekday and a local time such as 'mon 09:00', "
         f"or 'off'; not '{text}'"
@@ -49,10 +49,14 @@ def _count(env: Mapping[str, str], name: str, default: int, low: int, problems: 
 
 def load_dialogue_settings(env: Mapping[str, str], problems: list[str]) -> DialogueSettings:
     """Read and check the settings; every problem is added to `problems`."""
-    weekday, at = _digest_schedule(env.get("JAARROND_DIGEST_SCHEDULE", "mon 09:00").strip(), problems)
+    weekday, at = _digest_schedule(
+        env.get("JAARROND_DIGEST_SCHEDULE", "mon 09:00").strip(), problems
+    )
     monitoring_text = env.get("JAARROND_MONITORING", "off").strip().lower()
     if monitoring_text not in ("on", "off"):
-        problems.append("JAARROND_MONITORING must be 'on' or 'off' (on needs works-council consent)")
+        problems.append(
+            "JAARROND_MONITORING must be 'on' or 'off' (on needs works-council consent)"
+        )
     return DialogueSettings(
         digest_weekday=weekday,
         digest_time=at,

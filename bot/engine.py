@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.dialogue_config import DialogueSettings
 from bot.services import checkins as checkin_service
+from bot.services import conversations
 from bot.services.agreements import AgreementService
 from bot.services.digests import team_digest
 from bot.services.directory import sync_directory
@@ -41,6 +43,7 @@ class Engine:
     checkins: checkin_service.CheckinService
     defaults: Defaults
     agreements: AgreementService
+    dialogue: DialogueSettings = field(default_factory=DialogueSettings)
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         """One inbound event in, the replies out; everything it changes commits together."""
@@ -137,7 +140,7 @@ class Engine:
                 return await self._topic(session, person, ref, command.argument, now)
             case "digest":
                 digest = await team_digest(
-                    session, person, now, self.checkins.banks, loc, self.defaults
+                    session, person, now, self.checkins.banks, loc, self.defaults, self.dialogue
                 )
                 title, body = render_digest(digest, loc)
                 return [Outbound(ref, body, title)]
@@ -157,6 +160,14 @@ class Engine:
             case "agreements" | "agreement":
                 return await self.agreements.handle_command(
                     session, person, command.name, command.argument, now
+                )
+            case "talked":
+                return await conversations.talked(
+                    session, person, command.argument, now, self.defaults
+                )
+            case "discussed":
+                return await conversations.discussed(
+                    session, person, command.argument, now, self.defaults
                 )
             case "export":
                 data = await export_person(session, person, now)

@@ -19,6 +19,8 @@ CommandName = Literal[
     "home",
     "agreements",
     "agreement",
+    "talked",
+    "discussed",
 ]
 
 ALIASES: dict[str, CommandName] = {
@@ -48,10 +50,16 @@ ALIASES: dict[str, CommandName] = {
     "afspraken": "agreements",
     "agreement": "agreement",
     "afspraak": "agreement",
+    "talked": "talked",
+    "gesproken": "talked",
+    "discussed": "discussed",
+    "besproken": "discussed",
 }
 # Commands that take text after them; the others must stand alone, so that a free-text
 # answer such as "stop the overtime" is an answer, not a command.
-WITH_ARGUMENT: frozenset[CommandName] = frozenset({"checkin", "topic", "pause", "agreement"})
+WITH_ARGUMENT: frozenset[CommandName] = frozenset(
+    {"checkin", "topic", "pause", "agreement", "talked", "discussed"}
+)
 
 
 @dataclass(frozen=True)

@@ -144,15 +144,8 @@ async def last_conversations(session: AsyncSession, person_ids: list[int]) -> di
         .where(Conversation.employee_id.in_(person_ids))
         .group_by(Conversation.employee_id)
     )
-    # max() over a column loses its type on SQLite: read it back through the column type.
-    moment = Conversation.__table__.c.happened_at.type
-    return {
-        pid: at
-        if isinstance(at, datetime)
-        else moment.process_result_value(at, session.bind.dialect)  # type: ignore[union-attr]
-        for pid, at in rows
-        if at is not None
-    }
+    # max() keeps the column's type, so the moments come back as aware UTC datetimes.
+    return {pid: at for pid, at in rows if at is not None}
 
 
 async def _due(

@@ -1,0 +1,143 @@
+"""Messages the bot sends on its own about the dialogue (the weekly digest, the review
+brief, an invitation, a logged conversation): stored with what caused them, delivered by
+the tick, each at most once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.outbox import backoff, route
+from bot.services.people import Defaults, person_ref
+from bot.storage.database import Database
+from bot.storage.dialogue_models import DialogueNotice
+from bot.storage.models import Person
+from bot.storage.sql import insert_new
+from dialogs.agreement_payload import outbound_from_data, outbound_to_data
+from dialogs.channel import ChatAdapter
+from dialogs.messages import Outbound
+
+MAX_ATTEMPTS = 8
+UNREACHABLE_RETRY = timedelta(hours=1)
+
+
+async def queue_notice(
+    session: AsyncSession,
+    person_id: int,
+    key: str,
+    kind: str,
+    out: Outbound,
+    now: datetime,
+    *,
+    at: datetime | None = None,
+) -> bool:
+    """Store the message for the tick to send; a key is stored once. True when new."""
+    row = {
+        "person_id": person_id,
+        "key": key,
+        "kind": kind,
+        "payload": outbound_to_data(out),
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": at or now,
+        "created_at": now,
+    }
+    table = DialogueNotice.__table__
+    return bool(await insert_new(session, table, [row], table.c.id))  # type: ignore[arg-type]
+
+
+async def existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(
+            await session.scalars(select(DialogueNotice.key).where(DialogueNotice.key.in_(chunk)))
+        )
+    return found
+
+
+@dataclass
+class DialogueReport:
+    digests: int = 0
+    briefs: int = 0
+    invitations: int = 0
+    sent: int = 0
+    unreachable: int = 0
+    failed: int = 0
+
+
+async def send_notices(
+    db: Database,
+    now: datetime,
+    defaults: Defaults,
+    adapters: Mapping[str, ChatAdapter],
+    report: DialogueReport,
+) -> None:
+    """Deliver what waits. A notice is claimed (pending -> sending) before it is sent and
+    never returns to pending after a send began, so none is sent twice."""
+    async with db.session() as session:
+        ids = list(
+            await session.scalars(
+                select(DialogueNotice.id)
+                .where(DialogueNotice.status == "pending", DialogueNotice.next_attempt_at <= now)
+                .order_by(DialogueNotice.next_attempt_at, DialogueNotice.id)
+                .limit(500)
+            )
+        )
+    for notice_id in ids:
+        await _deliver(db, notice_id, now, defaults, adapters, report)
+
+
+async def _deliver(
+    db: Database,
+    notice_id: int,
+    now: datetime,
+    defaults: Defaults,
+    adapters: Mapping[str, ChatAdapter],
+    report: DialogueReport,
+) -> None:
+    async with db.session() as session:
+        claimed = await session.execute(
+            update(DialogueNotice)
+            .where(DialogueNotice.id == notice_id, DialogueNotice.status == "pending")
+            .values(status="sending", attempts=DialogueNotice.attempts + 1)
+            .returning(DialogueNotice.id)
+        )
+        if claimed.first() is None:
+            return  # another instance took it
+        notice = await session.get_one(DialogueNotice, notice_id)
+        person = await session.get_one(Person, notice.person_id)
+        if not person.active:
+            notice.status = "cancelled"
+            return
+        ref = person_ref(person, defaults)
+        adapter = route(ref, adapters)
+        if adapter is None:
+            notice.status, notice.attempts = "pending", notice.attempts - 1
+            notice.next_attempt_at = now + UNREACHABLE_RETRY
+            notice.last_error = "no chat platform reaches this person (no Slack or Teams id)"
+            report.unreachable += 1
+            return
+        out = outbound_from_data(notice.payload, ref)
+        notice.platform = adapter.platform
+    try:
+        await adapter.send(out)
+    except Exception as exc:  # any platform error before delivery: retried with back-off
+        async with db.session() as session:
+            notice = await session.get_one(DialogueNotice, notice_id)
+            notice.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            failed = notice.attempts >= MAX_ATTEMPTS
+            notice.status = "failed" if failed else "pending"
+            notice.next_attempt_at = now + backoff(notice.attempts)
+            report.failed += failed
+        return
+    async with db.session() as session:
+        notice = await session.get_one(DialogueNotice, notice_id)
+        notice.status = "sent"
+        notice.sent_at = now
+        notice.last_error = None
+    report.sent += 1
