@@ -1,0 +1,183 @@
+"""The review brief: the year on one page for the review, in two copies.
+
+Both copies hold the same shared material; only the employee's own copy adds their private
+answers, each marked private. The manager's copy is built without them, not filtered after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from dialogs.agreement_texts import ta
+from dialogs.digest import month_name
+from dialogs.digest_texts import td
+from dialogs.messages import Locale, Outbound, PersonRef
+from dialogs.texts import format_day
+
+Copy = Literal["employee", "manager"]
+COPIES: tuple[Copy, ...] = ("employee", "manager")
+# A scale trend that moved this many steps over the year is worth a question at the review.
+TREND_STEPS = 2
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    at: datetime
+    value: int  # 1-5
+    private: bool
+
+
+@dataclass(frozen=True)
+class Chart:
+    question_id: str
+    prompt: str
+    low: str
+    high: str
+    points: tuple[ChartPoint, ...]
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    prompt: str
+    answer: str
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class FollowUpRound:
+    period: str
+    employee_answer: str | None
+    manager_answer: str | None
+    gap: bool
+
+
+@dataclass(frozen=True)
+class BriefAgreement:
+    agreement_id: int
+    category: str
+    text: str
+    status: str
+    i_deal: bool
+    rounds: tuple[FollowUpRound, ...]
+
+
+@dataclass(frozen=True)
+class BriefTopic:
+    text: str
+    raised_at: datetime
+    discussed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class BriefConversation:
+    happened_at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class ReviewBrief:
+    copy: Copy
+    reader: PersonRef
+    employee_name: str
+    employee_email: str
+    manager_name: str
+    review_start: date
+    period_start: date
+    period_end: date
+    generated_at: datetime
+    charts: tuple[Chart, ...]
+    shared_answers: tuple[AnswerLine, ...]
+    # Only ever filled in the employee's copy.
+    private_answers: tuple[AnswerLine, ...]
+    agreements: tuple[BriefAgreement, ...]
+    topics: tuple[BriefTopic, ...]
+    conversations: tuple[BriefConversation, ...]
+    drafter: str  # employee | manager: who drafts the new third contract
+
+    @property
+    def agenda(self) -> tuple[str, ...]:
+        return suggested_agenda(self)
+
+
+def _risk(agreement: BriefAgreement) -> str | None:
+    """Why an agreement belongs on the agenda: a gap, a breach, or its at-risk status."""
+    if any(r.gap for r in agreement.rounds):
+        return "perception_gap"
+    if any("not" in (r.employee_answer, r.manager_answer) for r in agreement.rounds):
+        return "not_kept"
+    return "at_risk" if agreement.status == "at_risk" else None
+
+
+def suggested_agenda(brief: ReviewBrief) -> tuple[str, ...]:
+    """Open topics first (the employee asked for them), then agreements that drifted,
+    then trends that moved, then the year ahead and the new third contract."""
+    loc = brief.reader.locale
+    items = [td("agenda.topic", loc, text=t.text) for t in brief.topics if t.discussed_at is None]
+    for agreement in brief.agreements:
+        reason = _risk(agreement)
+        if reason is not None:
+            category = ta(f"category.{agreement.category}", loc)
+            why = td(f"agenda.reason.{reason}", loc)
+            items.append(
+                td(
+                    "agenda.agreement",
+                    loc,
+                    id=agreement.agreement_id,
+                    category=category,
+                    reason=why,
+                )
+            )
+    for chart in brief.charts:
+        # The manager's copy holds no private points, so its agenda cannot reveal them either.
+        values = [p.value for p in chart.points]
+        if len(values) >= 2 and abs(values[-1] - values[0]) >= TREND_STEPS:
+            items.append(
+                td("agenda.trend", loc, question=chart.prompt, first=values[0], last=values[-1])
+            )
+    items.append(td("agenda.year", loc, name=brief.employee_name))
+    items.append(td("agenda.contract", loc, role=td(f"role.{brief.drafter}", loc)))
+    return tuple(items)
+
+
+def answer_text(value: str | None, loc: Locale) -> str:
+    return ta(f"answer.{value}", loc) if value else ta("answer.none", loc)
+
+
+def summary(brief: ReviewBrief) -> Outbound:
+    """The brief in chat: what it holds, the agenda, and how to get the whole document."""
+    ref = brief.reader
+    loc = ref.locale
+    at_risk = sum(1 for a in brief.agreements if _risk(a) is not None)
+    open_topics = sum(1 for t in brief.topics if t.discussed_at is None)
+    if brief.copy == "employee":
+        copy_line = td("brief.copy.employee", loc)
+    else:
+        copy_line = td("brief.copy.manager", loc, name=brief.employee_name)
+    lines = [
+        td(
+            "brief.meta",
+            loc,
+            month=month_name(brief.review_start, loc),
+            manager=brief.manager_name,
+            start=format_day(brief.period_start, loc),
+            end=format_day(brief.period_end, loc),
+        ),
+        copy_line,
+        td(
+            "brief.summary_counts",
+            loc,
+            charts=len(brief.charts),
+            agreements=len(brief.agreements),
+            at_risk=at_risk,
+            open=open_topics,
+            topics=len(brief.topics),
+        ),
+        "",
+        f"{td('brief.agenda', loc)}:",
+        *(f"{n}. {item}" for n, item in enumerate(brief.agenda, 1)),
+        "",
+        td("brief.summary_hint", loc, email=brief.employee_email, copy=brief.copy),
+    ]
+    title = td("brief.title", loc, name=brief.employee_name)
+    return Outbound(ref, "\n".join(lines), title)
