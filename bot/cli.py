@@ -17,11 +17,13 @@ from typing import Any
 from adapters.teams.package import PackageError, build_package
 from bot import runner
 from bot.bootstrap import App, StartupError, build_app, ensure_schema, make_clock
+from bot.brief_document import render as render_brief
 from bot.clock import FixedClock, parse_moment
 from bot.config import ConfigError, Settings, load_settings, read_environment
 from bot.services import digests, org, outbox, planner, privacy, schedules
 from bot.services.contract_document import export_third_contract
 from bot.services.people import find_by_email, locale_of
+from bot.services.review_brief import BriefRefused, build_brief
 from bot.services.schedules import ScheduleFileError
 from dialogs.banks import BankError
 from dialogs.digest import render_digest
@@ -155,7 +157,13 @@ async def cmd_digest(app: App, args: argparse.Namespace) -> int:
             raise UserError(f"no person with email {args.manager}; check 'jaarrond org list'")
         locale = locale_of(manager, app.defaults)
         digest = await digests.team_digest(
-            session, manager, app.clock.now(), app.banks, locale, app.defaults
+            session,
+            manager,
+            app.clock.now(),
+            app.banks,
+            locale,
+            app.defaults,
+            app.settings.dialogue,
         )
     if args.json:
         print_json(digest)
@@ -201,6 +209,29 @@ async def cmd_agreements_export(app: App, args: argparse.Namespace) -> int:
     if args.out:
         Path(args.out).write_bytes(document)
         print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(document.decode("utf-8"))
+    return 0
+
+
+async def cmd_review_brief(app: App, args: argparse.Namespace) -> int:
+    async with app.db.session() as session:
+        person = await find_by_email(session, args.person)
+        if person is None:
+            raise UserError(f"no person with email {args.person}; check 'jaarrond org list'")
+        try:
+            brief = await build_brief(
+                session, person, args.copy, app.clock.now(), app.banks, app.defaults
+            )
+        except BriefRefused as exc:
+            raise UserError(str(exc)) from exc
+    font = Path(args.font) if args.font else None
+    document = render_brief(brief, args.format, font_path=font)
+    if args.out:
+        Path(args.out).write_bytes(document)
+        print(f"wrote {args.out} ({args.copy}'s copy)")
+    elif args.format == "pdf":
+        raise UserError("a PDF needs --out FILE")
     else:
         sys.stdout.write(document.decode("utf-8"))
     return 0
@@ -298,6 +329,22 @@ def _parser() -> argparse.ArgumentParser:
     p = command("export", cmd_agreements_export, "a person's signed agreements", deals)
     p.add_argument("--person", required=True, metavar="EMAIL")
     p.add_argument("--format", choices=("md", "pdf"), default="md")
+    p.add_argument("--out", metavar="FILE", help="write here (required for pdf)")
+    p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
+
+    review = sub.add_parser("review", help="the annual review").add_subparsers(
+        dest="review_command", required=True, metavar="ACTION"
+    )
+    p = command("brief", cmd_review_brief, "a person's review brief: the year on one page", review)
+    p.add_argument("--person", required=True, metavar="EMAIL")
+    p.add_argument(
+        "--for",
+        dest="copy",
+        choices=("employee", "manager"),
+        default="employee",
+        help="whose copy: the employee's holds their private answers, the manager's none",
+    )
+    p.add_argument("--format", choices=("html", "pdf"), default="html")
     p.add_argument("--out", metavar="FILE", help="write here (required for pdf)")
     p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
 

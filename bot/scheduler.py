@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, SystemClock
+from bot.dialogue_config import DialogueSettings
 from bot.services.agreements import follow_up_tick
+from bot.services.dialogue_tick import dialogue_tick
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
 from bot.services.planner import DueCheckin, expire, plan
@@ -30,6 +32,7 @@ class Ticker:
     dispatcher: Dispatcher
     # The first tick after a start records what fell due while the bot was down as missed.
     caught_up: bool = False
+    dialogue: DialogueSettings = field(default_factory=DialogueSettings)
 
     async def tick(self) -> list[DueCheckin]:
         now = self.clock.now()
@@ -44,6 +47,18 @@ class Ticker:
                 agreements.planned,
                 agreements.sent,
                 agreements.failed,
+            )
+        talk = await dialogue_tick(
+            self.db, now, self.banks, self.defaults, self.dialogue, self.dispatcher.adapters
+        )
+        if talk.digests or talk.briefs or talk.invitations or talk.sent or talk.failed:
+            log.info(
+                "tick: dialogue: %d digests, %d briefs, %d invitations queued; %d sent, %d failed",
+                talk.digests,
+                talk.briefs,
+                talk.invitations,
+                talk.sent,
+                talk.failed,
             )
         if due or report.sent or report.failed:
             log.info(

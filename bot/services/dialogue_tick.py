@@ -1,0 +1,226 @@
+"""The tick's dialogue work: the weekly manager digests, the review briefs before each
+review month, the invitation to draft the new third contract once it starts, and sending
+what waits. Safe to run on every tick and on several instances: UNIQUE keys decide."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialogue_config import DialogueSettings
+from bot.services.agreement_dialogs import suggested_drafter
+from bot.services.dialogue_notices import (
+    DialogueReport,
+    existing_keys,
+    queue_notice,
+    send_notices,
+)
+from bot.services.digests import review_start, team_digest
+from bot.services.people import Defaults, person_ref
+from bot.services.review_brief import build_brief, local_midnight
+from bot.storage.database import Database
+from bot.storage.dialogue_models import ReviewBriefSent
+from bot.storage.models import Person
+from bot.storage.sql import insert_new
+from dialogs.banks import Bank
+from dialogs.brief import COPIES, summary
+from dialogs.channel import ChatAdapter
+from dialogs.digest import render_digest
+from dialogs.digest_texts import td
+from dialogs.messages import Outbound
+
+# A digest goes out this long after its moment at the latest; after downtime the week's
+# digest is skipped rather than sent stale (the next one follows a week later).
+DIGEST_GRACE = timedelta(hours=12)
+BRIEF_TIME_HOUR = 9
+# An invitation that could not go out this long after the review month began is dropped.
+INVITE_GRACE = timedelta(days=31)
+
+
+def digest_moment(
+    now: datetime, timezone: str, settings: DialogueSettings
+) -> tuple[date, datetime]:
+    """This week's digest day and moment in the manager's own time zone."""
+    assert settings.digest_weekday is not None
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    day = today - timedelta(days=(today.weekday() - settings.digest_weekday) % 7)
+    return day, datetime.combine(day, settings.digest_time, tzinfo=zone).astimezone(UTC)
+
+
+async def digest_tick(
+    db: Database,
+    now: datetime,
+    banks: dict[str, Bank],
+    defaults: Defaults,
+    settings: DialogueSettings,
+    report: DialogueReport,
+) -> None:
+    if settings.digest_weekday is None:
+        return
+    async with db.session() as session:
+        has_reports = select(Person.manager_id).where(Person.active, Person.manager_id.is_not(None))
+        managers = list(
+            await session.scalars(select(Person).where(Person.active, Person.id.in_(has_reports)))
+        )
+        due: dict[str, Person] = {}
+        for manager in managers:
+            day, moment = digest_moment(now, person_ref(manager, defaults).timezone, settings)
+            if moment <= now < moment + DIGEST_GRACE:
+                due[f"digest.{manager.id}.{day.isoformat()}"] = manager
+        sent = await existing_keys(session, list(due))
+    for key, manager in due.items():
+        if key in sent:
+            continue
+        async with db.session() as session:
+            ref = person_ref(manager, defaults)
+            digest = await team_digest(session, manager, now, banks, ref.locale, defaults, settings)
+            title, body = render_digest(digest, ref.locale)
+            if await queue_notice(
+                session, manager.id, key, "digest", Outbound(ref, body, title), now
+            ):
+                report.digests += 1
+
+
+def _brief_window(
+    person: Person, now: datetime, defaults: Defaults, settings: DialogueSettings
+) -> date | None:
+    """The review month's first day when its brief is due now: from N days before it (at
+    09:00 local) until the month begins."""
+    timezone = person_ref(person, defaults).timezone
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    start = review_start(person.review_month, today)
+    if start is None:
+        return None
+    send_day = start - timedelta(days=settings.brief_days_before)
+    opens = local_midnight(send_day, timezone) + timedelta(hours=BRIEF_TIME_HOUR)
+    return start if opens <= now < local_midnight(start, timezone) else None
+
+
+def _months_ahead(now: datetime, days: int) -> list[int]:
+    """The review months whose brief can be due now (a day of slack for time zones)."""
+    first, last = (now - timedelta(days=1)).date(), (now + timedelta(days=days + 1)).date()
+    months = {first.month}
+    day = first
+    while day <= last:
+        months.add(day.month)
+        day += timedelta(days=27)
+    months.add(last.month)
+    return sorted(months)
+
+
+async def _send_brief(
+    session: AsyncSession,
+    person: Person,
+    start: date,
+    now: datetime,
+    banks: dict[str, Bank],
+    defaults: Defaults,
+) -> bool:
+    assert person.manager_id is not None
+    row = {
+        "person_id": person.id,
+        "manager_id": person.manager_id,
+        "year": start.year,
+        "review_start": start,
+        "sent_at": now,
+    }
+    table = ReviewBriefSent.__table__
+    if not await insert_new(session, table, [row], table.c.id):  # type: ignore[arg-type]
+        return False  # this year's brief went out already
+    for copy in COPIES:
+        brief = await build_brief(session, person, copy, now, banks, defaults, start)
+        key = f"brief.{person.id}.{start.year}.{copy}"
+        await queue_notice(session, brief.reader.person_id, key, "brief", summary(brief), now)
+    return True
+
+
+async def brief_tick(
+    db: Database,
+    now: datetime,
+    banks: dict[str, Bank],
+    defaults: Defaults,
+    settings: DialogueSettings,
+    report: DialogueReport,
+) -> None:
+    months = _months_ahead(now, settings.brief_days_before)
+    async with db.session() as session:
+        candidates = list(
+            await session.scalars(
+                select(Person).where(
+                    Person.active,
+                    Person.manager_id.is_not(None),
+                    Person.review_month.in_(months),
+                )
+            )
+        )
+        already = set(
+            await session.scalars(
+                select(ReviewBriefSent.person_id).where(
+                    ReviewBriefSent.person_id.in_([p.id for p in candidates]),
+                    ReviewBriefSent.year.in_((now.year, now.year + 1)),
+                    ReviewBriefSent.review_start > (now - timedelta(days=1)).date(),
+                )
+            )
+        )
+    for person in candidates:
+        start = _brief_window(person, now, defaults, settings)
+        if start is None or person.id in already:
+            continue
+        async with db.session() as session:
+            if await _send_brief(session, person, start, now, banks, defaults):
+                report.briefs += 1
+    await _invite(db, now, defaults, report)
+
+
+async def _invite(db: Database, now: datetime, defaults: Defaults, report: DialogueReport) -> None:
+    """Once the review month began, both are invited to draft the new third contract."""
+    async with db.session() as session:
+        rows = list(
+            await session.scalars(
+                select(ReviewBriefSent).where(
+                    ReviewBriefSent.invited_at.is_(None),
+                    ReviewBriefSent.review_start <= (now + timedelta(days=1)).date(),
+                )
+            )
+        )
+        for row in rows:
+            employee = await session.get_one(Person, row.person_id)
+            manager = await session.get_one(Person, row.manager_id)
+            timezone = person_ref(employee, defaults).timezone
+            begins = local_midnight(row.review_start, timezone) + timedelta(hours=BRIEF_TIME_HOUR)
+            if now < begins:
+                continue
+            row.invited_at = now
+            if now >= begins + INVITE_GRACE:
+                continue
+            drafter_role = await suggested_drafter(
+                session, employee, manager, row.review_start.year
+            )
+            drafter = employee if drafter_role == "employee" else manager
+            for party in (employee, manager):
+                ref = person_ref(party, defaults)
+                text = td("invite.body", ref.locale, employee=employee.name, drafter=drafter.name)
+                out = Outbound(ref, text, td("invite.title", ref.locale))
+                key = f"invite.{row.person_id}.{row.year}.p{party.id}"
+                await queue_notice(session, party.id, key, "invitation", out, now)
+            report.invitations += 1
+
+
+async def dialogue_tick(
+    db: Database,
+    now: datetime,
+    banks: dict[str, Bank],
+    defaults: Defaults,
+    settings: DialogueSettings,
+    adapters: Mapping[str, ChatAdapter],
+) -> DialogueReport:
+    report = DialogueReport()
+    await digest_tick(db, now, banks, defaults, settings, report)
+    await brief_tick(db, now, banks, defaults, settings, report)
+    await send_notices(db, now, defaults, adapters, report)
+    return report
