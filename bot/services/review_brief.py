@@ -142,7 +142,7 @@ async def _agreements(
         )
         .order_by(Agreement.id)
     )
-    found = list(rows.tuples())
+    found: list[tuple[Agreement, AgreementVersion]] = [(a, v) for a, v in rows]
     rounds: dict[int, dict[str, dict[str, str | None]]] = defaultdict(dict)
     if found:
         for row in await session.scalars(

@@ -1,0 +1,369 @@
+"""The manager digest, logged conversations and the review brief, over a seeded year on a
+fixed clock: the manager sees exactly what was shared, the brief goes out once and on time,
+and the manager's copy never holds a private answer."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from bot.bootstrap import build_app
+from bot.brief_document import to_html, to_pdf
+from bot.clock import FixedClock
+from bot.config import ConfigError, load_settings
+from bot.services.agreements import AgreementService
+from bot.services.people import Defaults, find_by_email
+from bot.services.review_brief import build_brief
+from bot.storage.database import Database
+from bot.storage.dialogue_models import ReviewBriefSent
+from bot.storage.models import Answer, Occurrence
+from dialogs import agreements as ag
+from dialogs.brief import Copy, ReviewBrief
+from tests.testbot import RecordingAdapter, Testbot
+from tests.testbot import make_testbot as _make_testbot
+
+ORG = """email,name,manager_email,locale,timezone,department,review_month
+anna@example.org,Anna de Vries,,en,Europe/Amsterdam,Support,
+bram@example.org,Bram Jansen,anna@example.org,en,Europe/Amsterdam,Support,6
+carla@example.org,Carla Smith,anna@example.org,en,America/New_York,Support,11
+dirk@example.org,Dirk Bakker,,en,Asia/Kolkata,Development,
+"""
+ANNA, BRAM, CARLA, DIRK = (f"{n}@example.org" for n in ("anna", "bram", "carla", "dirk"))
+START = datetime(2027, 3, 22, 8, 0, tzinfo=UTC)  # a Monday
+SHARED_TEXT = "More focus time on Fridays"
+PRIVATE_TEXT = "I am thinking about leaving"
+GROWTH, HOURS = "My growth path towards team lead", "Flexible hours in summer"
+AGREEMENT = "Bram leads the Friday retrospective."
+# Question prompts (English) that the manager must never see for Bram.
+RECOVERY = "recovery"
+HEALTH_QUESTIONS = ("five_ages.health_energy", "five_ages.health_fit")
+
+
+async def _seed_year(bot: Testbot, email: str) -> None:
+    """A year of weekly workload answers: the demands level shared and rising, recovery
+    kept private (aggregate), a health answer (always private), a private free-text answer
+    and a shared one."""
+    async with bot.app.db.session() as session:
+        person = await find_by_email(session, email)
+        assert person is not None
+        for week in range(52):
+            at = START - timedelta(weeks=52 - week) + timedelta(hours=6)
+            occurrence = Occurrence(
+                person_id=person.id,
+                period=f"seed-{week}",
+                theme="workload",
+                due_at=at,
+                status="completed",
+                question_ids=[],
+                created_at=at,
+                closed_at=at + timedelta(hours=2),
+            )
+            session.add(occurrence)
+            await session.flush()
+            level = str(2 + week * 3 // 52)  # 2 -> 4 over the year
+            rows = [
+                ("workload.demands_level", "workload", "demands", "scale", level, "shared"),
+                ("workload.recovery_time", "workload", "recovery", "scale", "2", "aggregate"),
+                ("five_ages.health_energy", "five_ages", "health", "scale", "1", "private"),
+            ]
+            if week == 50:
+                rows.append(
+                    ("workload.one_change", "workload", "demands", "text", SHARED_TEXT, "shared")
+                )
+                rows.append(
+                    (
+                        "relationship.better_together",
+                        "relationship",
+                        "relationship",
+                        "text",
+                        PRIVATE_TEXT,
+                        "private",
+                    )
+                )
+            for qid, theme, topic, kind, value, visibility in rows:
+                session.add(
+                    Answer(
+                        occurrence_id=occurrence.id,
+                        person_id=person.id,
+                        question_id=qid,
+                        theme=theme,
+                        topic=topic,
+                        kind=kind,
+                        value=value,
+                        visibility=visibility,
+                        answered_at=at + timedelta(hours=1),
+                    )
+                )
+
+
+def _prompt(bot: Testbot, question_id: str) -> str:
+    for bank in bot.app.banks.values():
+        for question in bank.questions:
+            if question.question_id == question_id:
+                return question.text("en")
+    raise KeyError(question_id)
+
+
+def _private_prompts(bot: Testbot) -> list[str]:
+    return [_prompt(bot, q) for q in ("workload.recovery_time", *HEALTH_QUESTIONS)] + [
+        _prompt(bot, "relationship.better_together")
+    ]
+
+
+async def _signed_agreement(bot: Testbot) -> int:
+    service = AgreementService(Defaults())
+    terms = ag.Terms(
+        category="development",
+        text=AGREEMENT,
+        start=START.date(),
+        review=date(2027, 9, 30),
+        cadence="monthly",
+    )
+    async with bot.app.db.session() as session:
+        anna = await find_by_email(session, ANNA)
+        bram = await find_by_email(session, BRAM)
+        assert anna is not None and bram is not None
+        agreement, _ = await service.create(session, anna, bram.id, terms, bot.clock.now())
+        agreement_id = agreement.id
+    token = ag.agreement_token(agreement_id, 1)
+    await bot.click(BRAM, token, "accept")
+    await bot.click(BRAM, token, "sign")
+    await bot.click(ANNA, token, "sign")
+    return agreement_id
+
+
+async def _at(bot: Testbot, moment: datetime) -> list[str]:
+    """Tick at a moment; the (recipient, title) of everything sent."""
+    bot.clock.set(moment)
+    before = len(bot.adapter.sent)
+    await bot.tick()
+    return [f"{o.recipient.email}|{o.title}" for o in bot.adapter.sent[before:]]
+
+
+@pytest.fixture
+async def year(db: Database) -> Testbot:
+    """Bram's year: shared and private answers, two topics, an agreement in a perception
+    gap (Bram says on track, Anna not kept)."""
+    bot = await _make_testbot(db, FixedClock(START), ORG)
+    await _seed_year(bot, BRAM)
+    await bot.say(BRAM, f"topic {GROWTH}")
+    await bot.say(BRAM, f"topic {HOURS}")
+    await _signed_agreement(bot)
+    bot.clock.set(datetime(2027, 4, 22, 7, 0, tzinfo=UTC))  # the first monthly follow-up
+    await bot.tick()
+    asked = {o.recipient.email: o for o in bot.adapter.sent if o.question}
+    for email, answer in ((BRAM, "on_track"), (ANNA, "not")):
+        question = asked[email].question
+        assert question is not None
+        await bot.click(email, question.token, answer)
+    return bot
+
+
+# ---- the digest ------------------------------------------------------------------------------
+
+
+async def test_the_weekly_digest_shows_exactly_what_was_shared(year: Testbot) -> None:
+    bot = year
+    # Monday 26 April, 09:00 in Amsterdam: Anna's digest, once.
+    assert [
+        s for s in await _at(bot, datetime(2027, 4, 26, 6, 59, tzinfo=UTC)) if "digest" in s
+    ] == []
+    sent = await _at(bot, datetime(2027, 4, 26, 7, 0, tzinfo=UTC))
+    assert sent.count(f"{ANNA}|Team digest for Anna de Vries") == 1
+    assert await _at(bot, datetime(2027, 4, 26, 7, 1, tzinfo=UTC)) == []
+    digest = next(o for o in bot.adapter.to(ANNA) if o.title.startswith("Team digest")).text
+    bram = digest.split("Bram Jansen <bram@example.org>", 1)[1].split("Carla Smith", 1)[0]
+    # The shared trend (a sparkline), the shared text, topics, the gap, the review.
+    assert _prompt(bot, "workload.demands_level") in bram
+    assert "▆▆▆▆" in bram
+    assert SHARED_TEXT in bram
+    assert "Topics raised, not yet discussed" in bram and GROWTH in bram and HOURS in bram
+    assert "perception gap" in digest and "Bram Jansen" in digest
+    assert "No conversation logged yet" in bram
+    assert "Review: June 2027" in bram
+    assert "next follow-up" not in bram
+    # Never anything private or about health, nor figures about answering.
+    for text in (*_private_prompts(bot), PRIVATE_TEXT):
+        assert text not in digest
+    assert "Participation" not in digest
+    assert "direct reports" not in digest
+    # On demand, two weeks later: the monthly follow-up of 22 May is due soon.
+    bot.clock.set(datetime(2027, 5, 10, 12, 0, tzinfo=UTC))
+    later = (await bot.say(ANNA, "overzicht"))[0].text
+    assert "Agreement #1 (Training and development): next follow-up Saturday 22 May 2027" in later
+
+
+async def test_talked_logs_a_conversation_and_marks_topics_discussed(year: Testbot) -> None:
+    bot = year
+    bot.clock.set(datetime(2027, 4, 27, 10, 0, tzinfo=UTC))
+    reply = (await bot.say(ANNA, "talked with Bram we discussed the team lead path"))[0]
+    assert "Logged: a conversation between Bram Jansen and Anna de Vries" in reply.text
+    assert "Shared note: we discussed the team lead path" in reply.text
+    growth = next(c for c in reply.actions if c.label == GROWTH)
+    # Clicking the topic's button marks it discussed (the button carries the command).
+    done = await bot.click(ANNA, reply.key, growth.value)
+    assert f"Marked as discussed: {GROWTH}" in done[0].text
+    # Bram is told, with the note, and can mark the other topic himself.
+    await bot.tick()
+    told = [o for o in bot.adapter.to(BRAM) if "logged that the two of you talked" in o.text]
+    assert len(told) == 1 and "we discussed the team lead path" in told[0].text
+    hours = next(c for c in told[0].actions if c.label == HOURS)
+    await bot.say(BRAM, hours.value.replace("discussed", "besproken"))
+    # Somebody else cannot mark Bram's topics.
+    refused = await bot.say(DIRK, hours.value)
+    assert refused[0].refusal
+    digest = (await bot.say(ANNA, "digest"))[0].text
+    bram = digest.split("Bram Jansen <bram@example.org>", 1)[1].split("Carla Smith", 1)[0]
+    assert "Last conversation: today" in bram
+    assert GROWTH not in bram and HOURS not in bram
+    # An employee logs a conversation with their manager in one word (Dutch alias).
+    own = await bot.say(CARLA, "gesproken")
+    assert "between Carla Smith and Anna de Vries" in own[0].text
+    unknown = await bot.say(ANNA, "talked with Zoe about nothing")
+    assert "is not one of your reports" in unknown[0].text
+
+
+async def test_span_of_control_is_flagged_above_the_configured_size(db: Database) -> None:
+    rows = [
+        f"m{n}@example.org,Report {n:02d},boss@example.org,en,Europe/Amsterdam,Ops,"
+        for n in range(13)
+    ]
+    org = ORG.splitlines()[0] + "\nboss@example.org,Big Boss,,en,Europe/Amsterdam,Ops,\n"
+    bot = await _make_testbot(db, FixedClock(START), org + "\n".join(rows) + "\n")
+    digest = (await bot.say("boss@example.org", "digest"))[0].text
+    assert "you have 13 direct reports, more than 12" in digest
+    async with db.session() as session:
+        last = await find_by_email(session, "m12@example.org")
+        assert last is not None
+        last.manager_id = None
+    digest = (await bot.say("boss@example.org", "digest"))[0].text
+    assert "direct reports" not in digest
+
+
+async def test_participation_figures_only_when_switched_on(year: Testbot) -> None:
+    settings = load_settings({"JAARROND_MONITORING": "on"})
+    app = build_app(settings, year.clock, db=year.app.db)
+    app.add_adapter(RecordingAdapter())
+    bot = Testbot(app, year.clock, RecordingAdapter())
+    bot.clock.set(START)
+    digest = (await bot.say(ANNA, "digest"))[0].text
+    assert "Participation (with works-council consent): 0 of 12 check-ins not answered" in digest
+    with pytest.raises(ConfigError) as refused:
+        load_settings(
+            {
+                "JAARROND_MONITORING": "yes",
+                "JAARROND_DIGEST_SCHEDULE": "someday",
+                "JAARROND_SPAN_OF_CONTROL": "0",
+            }
+        )
+    for name in ("JAARROND_MONITORING", "JAARROND_DIGEST_SCHEDULE", "JAARROND_SPAN_OF_CONTROL"):
+        assert name in str(refused.value)
+
+
+# ---- the review brief -----------------------------------------------------------------------
+
+
+async def _brief(bot: Testbot, copy: Copy) -> ReviewBrief:
+    async with bot.app.db.session() as session:
+        bram = await find_by_email(session, BRAM)
+        assert bram is not None
+        return await build_brief(
+            session, bram, copy, bot.clock.now(), bot.app.banks, bot.app.defaults
+        )
+
+
+async def test_both_copies_of_the_brief_go_out_once_fourteen_days_before(year: Testbot) -> None:
+    bot = year
+    # The review month is June: 14 days before 1 June, at 09:00 in Amsterdam.
+    early = await _at(bot, datetime(2027, 5, 18, 6, 59, tzinfo=UTC))
+    assert not [s for s in early if "Review brief" in s]
+    sent = await _at(bot, datetime(2027, 5, 18, 7, 0, tzinfo=UTC))
+    assert sorted(s for s in sent if "Review brief" in s) == [
+        f"{ANNA}|Review brief: Bram Jansen",
+        f"{BRAM}|Review brief: Bram Jansen",
+    ]
+    assert not [
+        s for s in await _at(bot, datetime(2027, 5, 25, 7, 0, tzinfo=UTC)) if "Review brief" in s
+    ]
+    async with bot.app.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(ReviewBriefSent)) == 1
+    anna = next(o for o in bot.adapter.to(ANNA) if o.title.startswith("Review brief"))
+    bram = next(o for o in bot.adapter.to(BRAM) if o.title.startswith("Review brief"))
+    assert "The manager's copy" in anna.text and "Your copy" in bram.text
+    for out in (anna, bram):
+        assert "jaarrond review brief --person bram@example.org" in out.text
+        assert "Topic not yet discussed" in out.text and "you see it differently" in out.text
+    assert PRIVATE_TEXT not in anna.text
+    # Once June begins both are invited to draft the new third contract.
+    invited = await _at(bot, datetime(2027, 6, 1, 7, 0, tzinfo=UTC))
+    assert sorted(invited) == [f"{ANNA}|The new third contract", f"{BRAM}|The new third contract"]
+    invitation = next(o for o in bot.adapter.to(BRAM) if o.title == "The new third contract")
+    # Anna drafted this year's agreement, and the drafter alternates by year, not within one.
+    assert "this year Anna de Vries drafts the first proposal" in invitation.text
+    assert await _at(bot, datetime(2027, 6, 2, 7, 0, tzinfo=UTC)) == []
+
+
+async def test_the_managers_copy_holds_no_private_answer(year: Testbot) -> None:
+    bot = year
+    bot.clock.set(datetime(2027, 5, 18, 7, 0, tzinfo=UTC))
+    mine, theirs = await _brief(bot, "employee"), await _brief(bot, "manager")
+    assert theirs.reader.email == ANNA and mine.reader.email == BRAM
+    own_html, manager_html = to_html(mine), to_html(theirs)
+    for html in (own_html, manager_html):
+        assert html.count("<svg") >= 1
+        assert AGREEMENT in html and GROWTH in html and SHARED_TEXT in html
+        assert "perception gap" in html
+    # The employee's copy has the private answers, marked private; the manager's has none.
+    assert PRIVATE_TEXT in own_html and "[private]" in own_html
+    assert own_html.count("<svg") == 3  # demands (shared), recovery and health (private)
+    assert manager_html.count("<svg") == 1
+    for text in (*_private_prompts(bot), PRIVATE_TEXT, "[private]", "private answers"):
+        assert text not in manager_html
+    assert all(not p.private for c in theirs.charts for p in c.points)
+    for document, absent in ((to_pdf(mine), ()), (to_pdf(theirs), (PRIVATE_TEXT, "[private]"))):
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
+        assert "Review brief: Bram Jansen" in text
+        assert AGREEMENT in text
+        for word in absent:
+            assert word not in text
+    # User text is literal in HTML.
+    await bot.say(BRAM, "topic <script>alert(1)</script>")
+    assert "<script>" not in to_html(await _brief(bot, "manager"))
+
+
+def test_review_brief_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_cli import run
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JAARROND_DATABASE_URL", raising=False)
+    (tmp_path / "org.csv").write_text(ORG, encoding="utf-8")
+    assert run(capsys, "org", "import", "org.csv")[0] == 0
+    code, out, _ = run(
+        capsys,
+        "--now",
+        "2027-05-18T07:00:00Z",
+        "review",
+        "brief",
+        "--person",
+        BRAM,
+        "--for",
+        "manager",
+        "--format",
+        "pdf",
+        "--out",
+        "brief.pdf",
+    )
+    assert code == 0, out
+    text = PdfReader(tmp_path / "brief.pdf").pages[0].extract_text()
+    assert "The manager's copy" in text
+    code, out, _ = run(capsys, "review", "brief", "--person", BRAM, "--format", "html")
+    assert code == 0 and out.startswith("<!DOCTYPE html>")
+    code, _, err = run(capsys, "review", "brief", "--person", ANNA)
+    assert code == 2 and "has no review month" in err
