@@ -4,7 +4,7 @@ the tick, each at most once."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,18 +36,33 @@ async def queue_notice(
     at: datetime | None = None,
 ) -> bool:
     """Store the message for the tick to send; a key is stored once. True when new."""
-    row = {
-        "person_id": person_id,
-        "key": key,
-        "kind": kind,
-        "payload": outbound_to_data(out),
-        "status": "pending",
-        "attempts": 0,
-        "next_attempt_at": at or now,
-        "created_at": now,
-    }
+    return bool(await queue_notices(session, [(person_id, key, out)], kind, now, at=at))
+
+
+async def queue_notices(
+    session: AsyncSession,
+    messages: Sequence[tuple[int, str, Outbound]],
+    kind: str,
+    now: datetime,
+    *,
+    at: datetime | None = None,
+) -> int:
+    """Store several (person id, key, message) in one statement; returns how many were new."""
+    rows = [
+        {
+            "person_id": person_id,
+            "key": key,
+            "kind": kind,
+            "payload": outbound_to_data(out),
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": at or now,
+            "created_at": now,
+        }
+        for person_id, key, out in messages
+    ]
     table = DialogueNotice.__table__
-    return bool(await insert_new(session, table, [row], table.c.id))  # type: ignore[arg-type]
+    return len(await insert_new(session, table, rows, table.c.id))  # type: ignore[arg-type]
 
 
 async def existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:

@@ -17,9 +17,10 @@ from bot.services.dialogue_notices import (
     DialogueReport,
     existing_keys,
     queue_notice,
+    queue_notices,
     send_notices,
 )
-from bot.services.digests import review_start, team_digest
+from bot.services.digests import review_start, team_digests
 from bot.services.people import Defaults, person_ref
 from bot.services.review_brief import build_brief, local_midnight
 from bot.storage.database import Database
@@ -37,6 +38,8 @@ from dialogs.messages import Outbound
 # digest is skipped rather than sent stale (the next one follows a week later).
 DIGEST_GRACE = timedelta(hours=12)
 BRIEF_TIME_HOUR = 9
+# Digests are read for this many managers at once: a few queries per batch, not per manager.
+DIGEST_BATCH = 100
 # An invitation that could not go out this long after the review month began is dropped.
 INVITE_GRACE = timedelta(days=31)
 
@@ -73,17 +76,24 @@ async def digest_tick(
             if moment <= now < moment + DIGEST_GRACE:
                 due[f"digest.{manager.id}.{day.isoformat()}"] = manager
         sent = await existing_keys(session, list(due))
-    for key, manager in due.items():
-        if key in sent:
-            continue
+    waiting = [(key, manager) for key, manager in due.items() if key not in sent]
+    for start in range(0, len(waiting), DIGEST_BATCH):
+        batch = waiting[start : start + DIGEST_BATCH]
+        refs = [person_ref(manager, defaults) for _, manager in batch]
         async with db.session() as session:
-            ref = person_ref(manager, defaults)
-            digest = await team_digest(session, manager, now, banks, ref.locale, defaults, settings)
-            title, body = render_digest(digest, ref.locale)
-            if await queue_notice(
-                session, manager.id, key, "digest", Outbound(ref, body, title), now
-            ):
-                report.digests += 1
+            digests = await team_digests(
+                session,
+                [(m, ref.locale) for (_, m), ref in zip(batch, refs, strict=True)],
+                now,
+                banks,
+                defaults,
+                settings,
+            )
+            messages = []
+            for (key, manager), ref, digest in zip(batch, refs, digests, strict=True):
+                title, body = render_digest(digest, ref.locale)
+                messages.append((manager.id, key, Outbound(ref, body, title)))
+            report.digests += await queue_notices(session, messages, "digest", now)
 
 
 def _brief_window(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue_config import DialogueSettings
 from bot.services.agreements import AgreementService
-from bot.services.people import Defaults, reports_of
+from bot.services.people import Defaults
 from bot.services.topics import open_topics
 from bot.storage.agreement_models import Agreement, AgreementVersion
 from bot.storage.dialogue_models import Conversation
@@ -149,7 +149,7 @@ async def last_conversations(session: AsyncSession, person_ids: list[int]) -> di
 
 
 async def _due(
-    session: AsyncSession, manager: Person, now: datetime
+    session: AsyncSession, manager_ids: list[int], now: datetime
 ) -> dict[int, list[DueAgreement]]:
     today = now.date()
     rows = await session.execute(
@@ -165,7 +165,7 @@ async def _due(
             (AgreementVersion.agreement_id == Agreement.id)
             & (AgreementVersion.number == Agreement.current_version),
         )
-        .where(Agreement.manager_id == manager.id, Agreement.status.in_(ag.RUNNING))
+        .where(Agreement.manager_id.in_(manager_ids), Agreement.status.in_(ag.RUNNING))
         .order_by(Agreement.id)
     )
     due: dict[int, list[DueAgreement]] = defaultdict(list)
@@ -207,6 +207,80 @@ async def _monitoring(
     }
 
 
+async def team_digests(
+    session: AsyncSession,
+    managers: Sequence[tuple[Person, Locale]],
+    now: datetime,
+    banks: dict[str, Bank],
+    defaults: Defaults | None = None,
+    settings: DialogueSettings | None = None,
+) -> list[TeamDigest]:
+    """The digests of several managers, each in its own locale, read in a few queries for
+    all of them together: the weekly tick builds thousands."""
+    settings = settings or DialogueSettings()
+    since = now - DIGEST_WINDOW
+    manager_ids = [m.id for m, _ in managers]
+    reports_by_manager: dict[int, list[Person]] = defaultdict(list)
+    for report in await session.scalars(
+        select(Person)
+        .where(Person.manager_id.in_(manager_ids), Person.active)
+        .order_by(Person.name, Person.id)
+    ):
+        assert report.manager_id is not None
+        reports_by_manager[report.manager_id].append(report)
+    ids = [r.id for reports in reports_by_manager.values() for r in reports]
+    answers_by_person: dict[int, list[AnswerRow]] = defaultdict(list)
+    for answer in await shared_answers(session, ids, since, banks):
+        answers_by_person[answer.person_id].append(answer)
+    topics_by_person: dict[int, list[RaisedTopic]] = defaultdict(list)
+    for topic in await open_topics(session, ids):
+        topics_by_person[topic.person_id].append(RaisedTopic(topic.text, topic.raised_at))
+    talks = await last_conversations(session, ids)
+    due = await _due(session, manager_ids, now)
+    monitoring = await _monitoring(session, ids, now) if settings.monitoring else {}
+    # Only managers with running agreements need the (per manager) attention query.
+    with_agreements = set(
+        await session.scalars(
+            select(Agreement.manager_id)
+            .where(Agreement.manager_id.in_(manager_ids), Agreement.status.in_(ag.RUNNING))
+            .distinct()
+        )
+    )
+    service = AgreementService(defaults or Defaults())
+    digests = []
+    for manager, locale in managers:
+        attention = (
+            await service.attention_for_manager(session, manager, now)
+            if manager.id in with_agreements
+            else []
+        )
+        reports = reports_by_manager[manager.id]
+        digests.append(
+            TeamDigest(
+                agreements=tuple(attention),
+                manager_email=manager.email,
+                manager_name=manager.name,
+                since=since,
+                generated_at=now,
+                span_limit=settings.span_of_control,
+                reports=tuple(
+                    ReportDigest(
+                        email=r.email,
+                        name=r.name,
+                        trends=tuple(trends(answers_by_person[r.id], banks, locale)),
+                        topics=tuple(topics_by_person[r.id]),
+                        last_conversation=talks.get(r.id),
+                        review_start=review_start(r.review_month, now.date()),
+                        due=tuple(due[r.id]),
+                        monitoring=monitoring.get(r.id),
+                    )
+                    for r in reports
+                ),
+            )
+        )
+    return digests
+
+
 async def team_digest(
     session: AsyncSession,
     manager: Person,
@@ -216,42 +290,5 @@ async def team_digest(
     defaults: Defaults | None = None,
     settings: DialogueSettings | None = None,
 ) -> TeamDigest:
-    settings = settings or DialogueSettings()
-    since = now - DIGEST_WINDOW
-    reports = await reports_of(session, manager)
-    ids = [r.id for r in reports]
-    answers = await shared_answers(session, ids, since, banks)
-    topics = await open_topics(session, ids)
-    answers_by_person: dict[int, list[AnswerRow]] = defaultdict(list)
-    for answer in answers:
-        answers_by_person[answer.person_id].append(answer)
-    topics_by_person: dict[int, list[RaisedTopic]] = defaultdict(list)
-    for topic in topics:
-        topics_by_person[topic.person_id].append(RaisedTopic(topic.text, topic.raised_at))
-    attention = await AgreementService(defaults or Defaults()).attention_for_manager(
-        session, manager, now
-    )
-    talks = await last_conversations(session, ids)
-    due = await _due(session, manager, now)
-    monitoring = await _monitoring(session, ids, now) if settings.monitoring else {}
-    return TeamDigest(
-        agreements=tuple(attention),
-        manager_email=manager.email,
-        manager_name=manager.name,
-        since=since,
-        generated_at=now,
-        span_limit=settings.span_of_control,
-        reports=tuple(
-            ReportDigest(
-                email=r.email,
-                name=r.name,
-                trends=tuple(trends(answers_by_person[r.id], banks, locale)),
-                topics=tuple(topics_by_person[r.id]),
-                last_conversation=talks.get(r.id),
-                review_start=review_start(r.review_month, now.date()),
-                due=tuple(due[r.id]),
-                monitoring=monitoring.get(r.id),
-            )
-            for r in reports
-        ),
-    )
+    found = await team_digests(session, [(manager, locale)], now, banks, defaults, settings)
+    return found[0]
