@@ -24,6 +24,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  agreements: je afspraken (het derde contract)\n"
         "  agreement new | agreement show NUMMER: een afspraak maken of bekijken\n"
         "  digest: overzicht van je team (voor leidinggevenden)\n"
+        "  gesproken [met NAAM] [notitie]: leg vast dat jullie een gesprek hadden\n"
+        "  besproken NUMMER: markeer een onderwerp als besproken\n"
         "  export: al je gegevens als JSON",
         "I help you keep the conversation with your manager going all year.\n"
         "Commands:\n"
@@ -39,6 +41,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  agreements: your agreements (the third contract)\n"
         "  agreement new | agreement show NUMBER: make or see an agreement\n"
         "  digest: overview of your team (for managers)\n"
+        "  talked [with NAME] [note]: log that you and your manager or report talked\n"
+        "  discussed NUMBER: mark a topic as discussed\n"
         "  export: all your data as JSON",
     ),
     "unknown_command": (
