@@ -129,8 +129,9 @@ def suggested_agenda(brief: ReviewBrief) -> tuple[str, ...]:
                 )
             )
     for chart in brief.charts:
-        # The manager's copy holds no private points, so its agenda cannot reveal them either.
-        values = [p.value for p in chart.points]
+        # Only shared answers set the agenda, in both copies: it is what both bring to the
+        # conversation; a private trend (health above all) is not put on the table for them.
+        values = [p.value for p in chart.points if not p.private]
         if len(values) >= 2 and abs(values[-1] - values[0]) >= TREND_STEPS:
             items.append(
                 td("agenda.trend", loc, question=chart.prompt, first=values[0], last=values[-1])

@@ -155,8 +155,8 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
     "agenda.reason.not_kept": ("niet nagekomen", "not kept"),
     "agenda.reason.at_risk": ("vraagt aandacht", "at risk"),
     "agenda.trend": (
-        "{question}: van {first} naar {last} in dit jaar",
-        "{question}: from {first} to {last} this year",
+        "Verloop in het jaar, van {first} naar {last}: {question}",
+        "Over the year from {first} to {last}: {question}",
     ),
     "agenda.year": (
         "Terugblik op het jaar en vooruitblik: wat wil {name} leren, wat heeft {name} nodig?",

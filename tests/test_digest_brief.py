@@ -325,6 +325,9 @@ async def test_the_managers_copy_holds_no_private_answer(year: Testbot) -> None:
     for text in (*_private_prompts(bot), PRIVATE_TEXT, "[private]", "private answers"):
         assert text not in manager_html
     assert all(not p.private for c in theirs.charts for p in c.points)
+    # The agenda is the same in both copies: private answers never set it.
+    assert mine.agenda == theirs.agenda
+    assert any("Over the year from 2 to 4" in item for item in mine.agenda)
     for document, absent in ((to_pdf(mine), ()), (to_pdf(theirs), (PRIVATE_TEXT, "[private]"))):
         text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(document)).pages)
         assert "Review brief: Bram Jansen" in text
