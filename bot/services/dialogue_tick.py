@@ -97,13 +97,12 @@ async def digest_tick(
 
 
 def _brief_window(
-    person: Person, now: datetime, defaults: Defaults, settings: DialogueSettings
+    review_month: int | None, timezone: str, now: datetime, settings: DialogueSettings
 ) -> date | None:
     """The review month's first day when its brief is due now: from N days before it (at
     09:00 local) until the month begins."""
-    timezone = person_ref(person, defaults).timezone
     today = now.astimezone(ZoneInfo(timezone)).date()
-    start = review_start(person.review_month, today)
+    start = review_start(review_month, today)
     if start is None:
         return None
     send_day = start - timedelta(days=settings.brief_days_before)
@@ -158,30 +157,28 @@ async def brief_tick(
     report: DialogueReport,
 ) -> None:
     months = _months_ahead(now, settings.brief_days_before)
+    sent = select(ReviewBriefSent.person_id).where(
+        ReviewBriefSent.person_id == Person.id,
+        ReviewBriefSent.review_start > (now - timedelta(days=1)).date(),
+    )
+    # Every minute: only the few columns the window needs, of people not yet briefed.
     async with db.session() as session:
-        candidates = list(
-            await session.scalars(
-                select(Person).where(
-                    Person.active,
-                    Person.manager_id.is_not(None),
-                    Person.review_month.in_(months),
-                )
+        candidates = await session.execute(
+            select(Person.id, Person.review_month, Person.timezone).where(
+                Person.active,
+                Person.manager_id.is_not(None),
+                Person.review_month.in_(months),
+                ~sent.exists(),
             )
         )
-        already = set(
-            await session.scalars(
-                select(ReviewBriefSent.person_id).where(
-                    ReviewBriefSent.person_id.in_([p.id for p in candidates]),
-                    ReviewBriefSent.year.in_((now.year, now.year + 1)),
-                    ReviewBriefSent.review_start > (now - timedelta(days=1)).date(),
-                )
-            )
-        )
-    for person in candidates:
-        start = _brief_window(person, now, defaults, settings)
-        if start is None or person.id in already:
-            continue
+        due = [
+            (person_id, start)
+            for person_id, month, zone in candidates
+            if (start := _brief_window(month, zone or defaults.timezone, now, settings))
+        ]
+    for person_id, start in due:
         async with db.session() as session:
+            person = await session.get_one(Person, person_id)
             if await _send_brief(session, person, start, now, banks, defaults):
                 report.briefs += 1
     await _invite(db, now, defaults, report)
