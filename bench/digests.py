@@ -36,7 +36,7 @@ from sqlalchemy import insert, select, text
 from bot.config import normalise_database_url
 from bot.dialogue_config import DialogueSettings
 from bot.services.dialogue_notices import DialogueReport
-from bot.services.dialogue_tick import digest_tick
+from bot.services.dialogue_tick import brief_tick, digest_tick
 from bot.services.digests import DIGEST_WINDOW
 from bot.services.people import Defaults
 from bot.storage.database import Database
@@ -269,8 +269,21 @@ async def _measure(
     banks = load_banks()
     report = DialogueReport()
     started = time.perf_counter()
-    await digest_tick(db, NOW, banks, Defaults(), DialogueSettings(), report)
+    # A tick builds at most DIGESTS_PER_TICK; the following ticks take the rest.
+    while report.digests < args.managers:
+        before = report.digests
+        await digest_tick(db, NOW, banks, Defaults(), DialogueSettings(), report)
+        assert report.digests > before, report
     tick = time.perf_counter() - started
+    # The next minute's digest work, when every digest is queued: what each tick costs.
+    started = time.perf_counter()
+    await digest_tick(db, NOW + timedelta(minutes=1), banks, Defaults(), DialogueSettings(), report)
+    idle = time.perf_counter() - started
+    # One tick of review briefs (April reviews: their window is open), both copies each.
+    briefs = DialogueReport()
+    started = time.perf_counter()
+    await brief_tick(db, NOW, banks, Defaults(), DialogueSettings(), briefs)
+    brief_ms = (time.perf_counter() - started) / max(briefs.briefs, 1) * 1000
     bare = await _bare(db, args.managers)
     await db.dispose()
     assert report.digests == args.managers, report
@@ -279,7 +292,8 @@ async def _measure(
     print(
         f"{name:<10} seed {seeded:>6.0f}s  tick {tick:>6.1f}s  per digest {per:>6.2f} ms  "
         f"bare query {base:>5.2f} ms (p99 {statistics.quantiles(bare, n=100)[98] * 1000:.2f})  "
-        f"ratio {per / base:>5.2f}x"
+        f"ratio {per / base:>5.2f}x  quiet digest tick {idle * 1000:.0f} ms  "
+        f"briefs {briefs.briefs} at {brief_ms:.0f} ms each"
     )
 
 
@@ -322,7 +336,9 @@ async def main() -> None:
     if args.only != "sqlite":
         await _postgres(args)
     print("per digest: the weekly tick (build, render, queue) divided by the managers;")
-    print("bare query: one manager's shared answers read with nothing else (baseline)")
+    print("bare query: one manager's shared answers read with nothing else (baseline);")
+    print("quiet digest tick: the next minute's digest work (all queued already);")
+    print("briefs: one tick's review briefs (both copies and their chat summaries), each")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from bot.services.dialogue_notices import (
 )
 from bot.services.digests import review_start, team_digests
 from bot.services.people import Defaults, person_ref
-from bot.services.review_brief import build_brief, local_midnight
+from bot.services.review_brief import build_briefs, local_midnight
 from bot.storage.database import Database
 from bot.storage.dialogue_models import ReviewBriefSent
 from bot.storage.models import Person
@@ -40,6 +40,10 @@ DIGEST_GRACE = timedelta(hours=12)
 BRIEF_TIME_HOUR = 9
 # Digests are read for this many managers at once: a few queries per batch, not per manager.
 DIGEST_BATCH = 100
+# A tick does at most this much, so check-ins are never held up; the rest follows a minute
+# later (digests have 12 hours, briefs days).
+DIGESTS_PER_TICK = 1000
+BRIEFS_PER_TICK = 100
 # An invitation that could not go out this long after the review month began is dropped.
 INVITE_GRACE = timedelta(days=31)
 
@@ -65,34 +69,45 @@ async def digest_tick(
 ) -> None:
     if settings.digest_weekday is None:
         return
+    # Every minute: the managers' ids and zones only; the moment is worked out per zone.
     async with db.session() as session:
         has_reports = select(Person.manager_id).where(Person.active, Person.manager_id.is_not(None))
-        managers = list(
-            await session.scalars(select(Person).where(Person.active, Person.id.in_(has_reports)))
+        managers = await session.execute(
+            select(Person.id, Person.timezone).where(Person.active, Person.id.in_(has_reports))
         )
-        due: dict[str, Person] = {}
-        for manager in managers:
-            day, moment = digest_moment(now, person_ref(manager, defaults).timezone, settings)
+        moments: dict[str, tuple[date, datetime]] = {}
+        due: dict[str, int] = {}
+        for manager_id, zone in managers:
+            zone = zone or defaults.timezone
+            if zone not in moments:
+                moments[zone] = digest_moment(now, zone, settings)
+            day, moment = moments[zone]
             if moment <= now < moment + DIGEST_GRACE:
-                due[f"digest.{manager.id}.{day.isoformat()}"] = manager
+                due[f"digest.{manager_id}.{day.isoformat()}"] = manager_id
         sent = await existing_keys(session, list(due))
-    waiting = [(key, manager) for key, manager in due.items() if key not in sent]
+    waiting = [(key, m) for key, m in due.items() if key not in sent][:DIGESTS_PER_TICK]
     for start in range(0, len(waiting), DIGEST_BATCH):
         batch = waiting[start : start + DIGEST_BATCH]
-        refs = [person_ref(manager, defaults) for _, manager in batch]
         async with db.session() as session:
+            people = {
+                p.id: p
+                for p in await session.scalars(
+                    select(Person).where(Person.id.in_([m for _, m in batch]))
+                )
+            }
+            refs = [person_ref(people[m], defaults) for _, m in batch]
             digests = await team_digests(
                 session,
-                [(m, ref.locale) for (_, m), ref in zip(batch, refs, strict=True)],
+                [(people[m], ref.locale) for (_, m), ref in zip(batch, refs, strict=True)],
                 now,
                 banks,
                 defaults,
                 settings,
             )
             messages = []
-            for (key, manager), ref, digest in zip(batch, refs, digests, strict=True):
+            for (key, manager_id), ref, digest in zip(batch, refs, digests, strict=True):
                 title, body = render_digest(digest, ref.locale)
-                messages.append((manager.id, key, Outbound(ref, body, title)))
+                messages.append((manager_id, key, Outbound(ref, body, title)))
             report.digests += await queue_notices(session, messages, "digest", now)
 
 
@@ -141,10 +156,12 @@ async def _send_brief(
     table = ReviewBriefSent.__table__
     if not await insert_new(session, table, [row], table.c.id):  # type: ignore[arg-type]
         return False  # this year's brief went out already
-    for copy in COPIES:
-        brief = await build_brief(session, person, copy, now, banks, defaults, start)
-        key = f"brief.{person.id}.{start.year}.{copy}"
-        await queue_notice(session, brief.reader.person_id, key, "brief", summary(brief), now)
+    briefs = await build_briefs(session, person, COPIES, now, banks, defaults, start)
+    messages = [
+        (brief.reader.person_id, f"brief.{person.id}.{start.year}.{brief.copy}", summary(brief))
+        for brief in briefs
+    ]
+    await queue_notices(session, messages, "brief", now)
     return True
 
 
@@ -176,7 +193,7 @@ async def brief_tick(
             for person_id, month, zone in candidates
             if (start := _brief_window(month, zone or defaults.timezone, now, settings))
         ]
-    for person_id, start in due:
+    for person_id, start in due[:BRIEFS_PER_TICK]:
         async with db.session() as session:
             person = await session.get_one(Person, person_id)
             if await _send_brief(session, person, start, now, banks, defaults):

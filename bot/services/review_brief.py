@@ -6,6 +6,7 @@ the employee shared (never health), so nothing private can leak through a later 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -194,6 +195,67 @@ async def _conversations(
     return tuple(BriefConversation(at, note or "-") for at, note in rows)
 
 
+async def build_briefs(
+    session: AsyncSession,
+    employee: Person,
+    copies: Sequence[Copy],
+    now: datetime,
+    banks: dict[str, Bank],
+    defaults: Defaults,
+    start: date | None = None,
+) -> list[ReviewBrief]:
+    """The asked copies of the employee's brief for the review starting `start` (default:
+    the coming review month). What both copies share is read once; the answers are read per
+    copy, so the manager's copy never holds a private one."""
+    employee_ref = person_ref(employee, defaults)
+    today = now.astimezone(ZoneInfo(employee_ref.timezone)).date()
+    start = start or review_start(employee.review_month, today)
+    if start is None:
+        raise BriefRefused(
+            f"{employee.email} has no review month (set review_month in the org file)"
+        )
+    manager = await manager_of(session, employee)
+    if manager is None and "manager" in copies:
+        raise BriefRefused(f"{employee.email} has no manager, so there is no manager's copy")
+    first = period_start(start)
+    since = local_midnight(first, employee_ref.timezone)
+    until = min(now, local_midnight(start, employee_ref.timezone))
+    drafter = (
+        await suggested_drafter(session, employee, manager, start.year) if manager else "employee"
+    )
+    agreements = await _agreements(session, employee, since)
+    topics = await _topics(session, employee, since)
+    conversations = await _conversations(session, employee, since)
+    briefs = []
+    for copy in copies:
+        reader = (
+            employee_ref if manager is None or copy == "employee" else person_ref(manager, defaults)
+        )
+        answers = await _answers(session, employee, since, until, copy)
+        charts, shared, private = _charts_and_lines(answers, banks, reader.locale, copy)
+        briefs.append(
+            ReviewBrief(
+                copy=copy,
+                reader=reader,
+                employee_name=employee.name,
+                employee_email=employee.email,
+                manager_name=manager.name if manager else "-",
+                review_start=start,
+                period_start=first,
+                period_end=min(today, start),
+                generated_at=now,
+                charts=charts,
+                shared_answers=shared,
+                private_answers=private if copy == "employee" else (),
+                agreements=agreements,
+                topics=topics,
+                conversations=conversations,
+                drafter=drafter,
+            )
+        )
+    return briefs
+
+
 async def build_brief(
     session: AsyncSession,
     employee: Person,
@@ -203,44 +265,6 @@ async def build_brief(
     defaults: Defaults,
     start: date | None = None,
 ) -> ReviewBrief:
-    """One copy of the employee's brief for the review starting `start` (default: the
-    coming review month)."""
-    employee_ref = person_ref(employee, defaults)
-    today = now.astimezone(ZoneInfo(employee_ref.timezone)).date()
-    start = start or review_start(employee.review_month, today)
-    if start is None:
-        raise BriefRefused(
-            f"{employee.email} has no review month (set review_month in the org file)"
-        )
-    manager = await manager_of(session, employee)
-    if manager is None and copy == "manager":
-        raise BriefRefused(f"{employee.email} has no manager, so there is no manager's copy")
-    reader = (
-        employee_ref if copy == "employee" or manager is None else person_ref(manager, defaults)
-    )
-    first = period_start(start)
-    since = local_midnight(first, employee_ref.timezone)
-    until = min(now, local_midnight(start, employee_ref.timezone))
-    answers = await _answers(session, employee, since, until, copy)
-    charts, shared, private = _charts_and_lines(answers, banks, reader.locale, copy)
-    drafter = (
-        await suggested_drafter(session, employee, manager, start.year) if manager else "employee"
-    )
-    return ReviewBrief(
-        copy=copy,
-        reader=reader,
-        employee_name=employee.name,
-        employee_email=employee.email,
-        manager_name=manager.name if manager else "-",
-        review_start=start,
-        period_start=first,
-        period_end=min(today, start),
-        generated_at=now,
-        charts=charts,
-        shared_answers=shared,
-        private_answers=private if copy == "employee" else (),
-        agreements=await _agreements(session, employee, since),
-        topics=await _topics(session, employee, since),
-        conversations=await _conversations(session, employee, since),
-        drafter=drafter,
-    )
+    """One copy of the employee's brief."""
+    found = await build_briefs(session, employee, [copy], now, banks, defaults, start)
+    return found[0]
