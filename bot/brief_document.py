@@ -15,6 +15,7 @@ from fpdf import FPDF
 
 from bot.services.contract_document import CORE_ENCODING
 from dialogs.agreement_texts import ta
+from dialogs.agreements import local_day
 from dialogs.brief import Chart, ReviewBrief, answer_text
 from dialogs.digest import month_name
 from dialogs.digest_texts import td
@@ -78,7 +79,7 @@ def sections(brief: ReviewBrief) -> list[Section]:
     loc = brief.reader.locale
 
     def day(moment: datetime) -> str:
-        return format_day(moment.date(), loc)
+        return format_day(local_day(moment, brief.reader.timezone), loc)
 
     found = [
         Section(
@@ -194,7 +195,11 @@ def _header(brief: ReviewBrief) -> tuple[str, list[str]]:
         if brief.copy == "employee"
         else td("brief.copy.manager", loc, name=brief.employee_name)
     )
-    generated = td("brief.generated", loc, day=format_day(brief.generated_at.date(), loc))
+    generated = td(
+        "brief.generated",
+        loc,
+        day=format_day(local_day(brief.generated_at, brief.reader.timezone), loc),
+    )
     return title, [meta, copy, generated]
 
 

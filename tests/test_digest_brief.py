@@ -226,6 +226,11 @@ async def test_talked_logs_a_conversation_and_marks_topics_discussed(year: Testb
     assert "between Carla Smith and Anna de Vries" in own[0].text
     unknown = await bot.say(ANNA, "talked with Zoe about nothing")
     assert "is not one of your reports" in unknown[0].text
+    # Both find the conversation, with its note, in their export.
+    for email, other in ((BRAM, ANNA), (ANNA, BRAM)):
+        exported = (await bot.say(email, "export"))[0].text
+        assert f'"with": "{other}"' in exported
+        assert "we discussed the team lead path" in exported
 
 
 async def test_span_of_control_is_flagged_above_the_configured_size(db: Database) -> None:

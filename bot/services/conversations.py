@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.services.dialogue_notices import queue_notice
 from bot.services.people import Defaults, manager_of, person_ref, reports_of
 from bot.services.topics import clean_text
-from bot.storage.dialogue_models import Conversation, TopicDiscussion
+from bot.storage.dialogue_models import Conversation, ReviewBriefSent, TopicDiscussion
 from bot.storage.models import Person, Topic
+from dialogs.agreements import local_day
 from dialogs.digest_texts import td
 from dialogs.messages import Choice, Outbound, PersonRef
 from dialogs.texts import format_day
@@ -113,7 +116,7 @@ def _logged(
     """The confirmation (or, with `told_by`, the other party's notice) with the open topics
     as buttons: clicking one marks it discussed."""
     loc = ref.locale
-    day = format_day(conversation.happened_at.date(), loc)
+    day = format_day(local_day(conversation.happened_at, ref.timezone), loc)
     if told_by is None:
         lines = [td("talked.logged", loc, employee=employee.name, manager=manager.name, day=day)]
     else:
@@ -175,3 +178,46 @@ async def discussed(
         return [Outbound(ref, td("discussed.none", ref.locale), refusal=True)]
     listed = "; ".join(marked)
     return [Outbound(ref, td("discussed.done", ref.locale, topics=listed))]
+
+
+async def export_dialogue(session: AsyncSession, person: Person) -> dict[str, Any]:
+    """The person's logged conversations (either side) and review briefs, for `export`."""
+    other = aliased(Person)
+    talks = await session.execute(
+        select(Conversation, other.email)
+        .join(
+            other,
+            other.id
+            == case(
+                (Conversation.employee_id == person.id, Conversation.manager_id),
+                else_=Conversation.employee_id,
+            ),
+        )
+        .where(or_(Conversation.employee_id == person.id, Conversation.manager_id == person.id))
+        .order_by(Conversation.happened_at, Conversation.id)
+    )
+    briefs = await session.scalars(
+        select(ReviewBriefSent)
+        .where(ReviewBriefSent.person_id == person.id)
+        .order_by(ReviewBriefSent.year)
+    )
+    return {
+        "conversations": [
+            {
+                "with": email,
+                "role": "employee" if c.employee_id == person.id else "manager",
+                "note": c.note,
+                "logged_by_me": c.logged_by_id == person.id,
+                "happened_at": c.happened_at.isoformat(),
+            }
+            for c, email in talks
+        ],
+        "review_briefs": [
+            {
+                "year": b.year,
+                "review_start": b.review_start.isoformat(),
+                "sent_at": b.sent_at.isoformat(),
+            }
+            for b in briefs
+        ],
+    }

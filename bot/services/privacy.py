@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.conversations import export_dialogue
 from bot.storage.models import Answer, Department, Occurrence, Person, Topic
 
 
@@ -72,4 +73,5 @@ async def export_person(session: AsyncSession, person: Person, now: datetime) ->
             {"text": t.text, "status": t.status, "raised_at": t.raised_at.isoformat()}
             for t in topics
         ],
+        **await export_dialogue(session, person),
     }
