@@ -391,3 +391,24 @@ def test_every_dialogue_text_exists_in_both_languages_with_the_same_placeholders
     for source in [*root.glob("bot/**/*.py"), *root.glob("dialogs/*.py")]:
         for key in re.findall(r'\btd\(\s*"([^"{}]+)"', source.read_text(encoding="utf-8")):
             assert key in DIALOGUE_CATALOG, f"{source.name}: {key}"
+
+
+@pytest.mark.parametrize(("schedule", "expected"), [("off", []), ("wed 14:30", [ANNA])])
+async def test_hr_sets_when_digests_go_out(
+    db: Database, schedule: str, expected: list[str]
+) -> None:
+    settings = load_settings({"JAARROND_DIGEST_SCHEDULE": schedule})
+    clock = FixedClock(START)
+    app = build_app(settings, clock, db=db)
+    adapter = RecordingAdapter()
+    app.add_adapter(adapter)
+    await _make_testbot(db, clock, ORG)  # the organisation, in the same database
+    for moment in (
+        datetime(2027, 3, 22, 7, 0, tzinfo=UTC),
+        datetime(2027, 3, 24, 13, 30, tzinfo=UTC),
+    ):
+        clock.set(moment)
+        await app.ticker().tick()
+    assert [
+        o.recipient.email for o in adapter.sent if o.title.startswith("Team digest")
+    ] == expected
