@@ -57,7 +57,7 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
         "Wat het systeem vastlegt en wie het ziet",
         "What the system records and who sees it",
     ),
-    "wc.people": ("Medewerkers met een leidinggevende", "Employees with a manager"),
+    "wc.employees": ("Medewerkers met een leidinggevende", "Employees with a manager"),
     "wc.review_month_set": (
         "Medewerkers met een geplande beoordelingsmaand",
         "Employees with a planned review month",

@@ -29,7 +29,7 @@ def period_expr(session: AsyncSession, column: Any, kind: PeriodKind) -> ColumnE
     if kind == "month":
         return func.strftime("%Y-%m", column)
     month = cast(func.strftime("%m", column), Integer)
-    quarter = cast((month + 2) / 3, String)
+    quarter = cast((month + 2) // 3, String)
     return func.strftime("%Y", column).concat(literal("-Q")).concat(quarter)
 
 
