@@ -93,18 +93,15 @@ class HrFigures:
         nl, en = self.theme_titles.get(theme, (theme, theme))
         return nl if locale == "nl" else en
 
+    def __post_init__(self) -> None:
+        index = {(r.table, r.subject, r.department, r.period): r.figure for r in self.rows}
+        object.__setattr__(self, "_index", index)
+
     def find(
         self, table: str, subject: str, department: str | None = None, period: str = ""
     ) -> Figure | None:
-        for row in self.rows:
-            if (row.table, row.subject, row.department, row.period) == (
-                table,
-                subject,
-                department,
-                period,
-            ):
-                return row.figure
-        return None
+        index: dict[tuple[str, str, str | None, str], Figure] = self.__dict__["_index"]
+        return index.get((table, subject, department, period))
 
     def subjects(self, table: str) -> tuple[str, ...]:
         seen = dict.fromkeys(r.subject for r in self.rows if r.table == table)
