@@ -10,6 +10,7 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
     "fewer_than": ("minder dan {minimum}", "fewer than {minimum}"),
     "whole_organisation": ("hele organisatie", "whole organisation"),
     "department": ("Afdeling", "Department"),
+    "total": ("Totaal", "Total"),
     "none": ("geen", "none"),
     "not_recorded": ("niet vastgelegd", "not recorded"),
     "generated": ("Gemaakt op {at}", "Generated on {at}"),

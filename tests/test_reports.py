@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import string
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -18,11 +21,12 @@ from bot.cli import _parser, main
 from bot.config import load_settings
 from bot.reports.aggregates import Candidate, settle
 from bot.reports.hr import HrFigures, hr_figures
-from bot.reports.works_council import works_council_overview
+from bot.reports.works_council import PROCESS_KEYS, works_council_overview
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.database import Database
 from bot.storage.models import Answer, Department, Occurrence, Person, Topic
 from dialogs.banks import Bank, load_banks, parse_bank
+from dialogs.report_texts import REPORT_CATALOG
 from tests.testbot import Testbot
 
 NOW = datetime(2027, 6, 15, 9, 0, tzinfo=UTC)
@@ -445,6 +449,7 @@ async def test_cli_formats(
     html = await run_cli(db, capsys, "report", "hr", "--year", "2027", "--locale", "en")
     assert "<svg" in html and "<title>" in html and "secret words" not in html
     assert "my private words" not in html
+    assert_svgs_are_well_formed(html)
     rows = list(
         csv.DictReader(io.StringIO(await run_cli(db, capsys, "report", "hr", "--format", "csv")))
     )
@@ -462,6 +467,7 @@ async def test_cli_formats(
         db, capsys, "report", "works-council", "--year", "2027", "--locale", "nl"
     )
     assert "<svg" in wc_html and "ondernemingsraad" in wc_html and "secret words" not in wc_html
+    assert_svgs_are_well_formed(wc_html)
     pdf = tmp_path / "wc.pdf"
     await run_cli(
         db,
@@ -516,3 +522,31 @@ async def test_hr_asks_for_the_figures_in_chat(testbot: Testbot) -> None:
     assert "HR-cijfers 2027" in (replies[-1].title or "")
     replies = await testbot.say("bram@example.org", "report")
     assert "HR figures" not in replies[-1].text and "Type 'help'" in replies[-1].text
+
+
+def test_every_report_text_exists_in_dutch_and_english() -> None:
+    for key, (nl, en) in REPORT_CATALOG.items():
+        assert nl.strip() and en.strip(), key
+        assert _fields(nl) == _fields(en), key
+    for name in PROCESS_KEYS:
+        assert f"wc.{name}" in REPORT_CATALOG, name
+    for name in ("kept", "at_risk", "dropped", "open"):
+        assert f"wc.outcome.{name}" in REPORT_CATALOG, name
+    for table in ("average", "participation"):
+        assert f"hr.chart.{table}" in REPORT_CATALOG
+    root = Path(__file__).parent.parent
+    for source in root.glob("bot/reports/*.py"):
+        for key in re.findall(r"""\btr\(\s*"([a-z_.]+)\"""", source.read_text()):
+            assert key in REPORT_CATALOG, f"{source.name}: {key}"
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def assert_svgs_are_well_formed(html: str) -> None:
+    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.DOTALL)
+    assert svgs
+    for svg in svgs:
+        root = ElementTree.fromstring(svg)
+        assert root.find("{http://www.w3.org/2000/svg}title") is not None

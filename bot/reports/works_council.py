@@ -51,6 +51,15 @@ OUTCOMES = {
     "draft": "open",
     "proposed": "open",
 }
+PROCESS_KEYS = (
+    "employees",
+    "review_month_set",
+    "reviews_held",
+    "signed_share",
+    "followup_rate",
+    "checkins",
+    "briefs_sent",
+)
 FOLLOWUP_ANSWERS = ("on_track", "partly", "not", "no_longer_relevant")
 
 
@@ -369,9 +378,7 @@ def _value(item: OverviewItem, overview: Overview, locale: Locale) -> str:
     if f.suppressed:
         return tr("fewer_than", locale, minimum=minimum)
     if item.key in RATES and item.group == "process":
-        if f.value is None:
-            return "-"
-        return f"{f.value * 100:.0f}% ({f.count}/{f.people})"
+        return "-" if f.value is None else f"{f.value * 100:.0f}%"
     return str(f.count if f.count is not None else 0)
 
 
@@ -439,7 +446,7 @@ def render_html(overview: Overview, locale: Locale) -> str:
             continue
         out.append("<table>")
         for item in items:
-            name = _item_label(item, loc) if item.key != "all" else tr("whole_organisation", loc)
+            name = _item_label(item, loc) if item.key != "all" else tr("total", loc)
             value = _value(item, overview, loc)
             out.append(f"<tr><td>{escape(name)}</td><td>{escape(value)}</td></tr>")
         if items[0].group == "process":
@@ -534,7 +541,7 @@ def render_pdf(overview: Overview, locale: Locale, *, font_path: Path | None = N
         if items[0].group == "signed_by_month":
             continue
         for item in items:
-            name = _item_label(item, loc) if item.key != "all" else tr("whole_organisation", loc)
+            name = _item_label(item, loc) if item.key != "all" else tr("total", loc)
             write(f"{name}: {_value(item, overview, loc)}", 9)
         if items[0].group == "process":
             write(f"{tr('wc.briefs_sent', loc)}: {tr('not_recorded', loc)}", 9)
