@@ -259,6 +259,38 @@ async def test_figures_are_correct_for_a_group_of_five(db: Database) -> None:
     assert f.periods[0] == "2027-01" and len(f.periods) == 12
 
 
+async def test_a_hidden_month_cannot_be_taken_from_its_quarter(db: Database) -> None:
+    org = await Org(db).create({"Ops": 6})
+    for person in org.people["Ops"]:
+        for month in (1, 2):
+            await org.checkin(
+                person,
+                "workload",
+                [("workload.demands_level", "demands", "scale", "3", "aggregate")],
+                at=datetime(2027, month, 10, 9, 0, tzinfo=UTC),
+            )
+    for person in org.people["Ops"][:2]:
+        await org.checkin(
+            person,
+            "workload",
+            [("workload.demands_level", "demands", "scale", "5", "aggregate")],
+            at=datetime(2027, 3, 10, 9, 0, tzinfo=UTC),
+        )
+    months = await figures(db)
+    assert months.find("average", "workload", None, "2027-03").suppressed  # type: ignore[union-attr]
+    async with db.session() as session:
+        quarters = await hr_figures(session, year=2027, now=NOW, banks=banks(), period="quarter")
+    q1 = quarters.find("average", "workload", None, "2027-Q1")
+    shown_months = [
+        m
+        for m in ("2027-01", "2027-02")
+        if months.find("average", "workload", None, m).shown  # type: ignore[union-attr]
+    ]
+    # Q1 and both other months shown would give March's two answers away.
+    assert q1 is not None
+    assert q1.suppressed or len(shown_months) < 2
+
+
 async def test_a_department_of_six_in_an_organisation_of_seven_is_hidden(db: Database) -> None:
     org = await Org(db).create({"Sales": 6, "Support": 1})
     for person in org.people["Sales"]:

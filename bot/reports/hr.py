@@ -318,13 +318,17 @@ async def hr_figures(
         raise UnknownDepartment(department, known)
     start, end = year_window(year)
     grid = _Grid([], [])
-    participation = await _participation_cells(session, start, end, period, banks, names)
-    for (theme, when), cells in sorted(participation.items()):
-        grid.add("participation", theme, when, cells)
-    averages = await _answer_cells(session, start, end, period, banks, names)
-    for (theme, when), cells in sorted(averages.items()):
-        grid.add("average", theme, when, cells)
-    answer_figures = settle(grid.candidates, grid.lines)
+    # Months and quarters are settled together, the asked-for kind first: a quarter's sum
+    # minus two shown months must not give away a hidden third month.
+    for kind in (period, "quarter" if period == "month" else "month"):
+        participation = await _participation_cells(session, start, end, kind, banks, names)
+        for (theme, when), cells in sorted(participation.items()):
+            grid.add("participation", theme, when, cells)
+        averages = await _answer_cells(session, start, end, kind, banks, names)
+        for (theme, when), cells in sorted(averages.items()):
+            grid.add("average", theme, when, cells)
+    answer_figures = settle(grid.candidates, grid.lines + _quarter_lines(grid.candidates))
+    wanted = set(all_periods(year, period))
 
     agreements = _Grid([], [])
     for (table, subject), agreement_cells in sorted(
@@ -346,6 +350,8 @@ async def hr_figures(
             table, dept, subject, when = cast(Key, key)
             if department is not None and dept != department:
                 continue
+            if when and when not in wanted:
+                continue
             rows.append(HrRow(table, dept, subject, when, figure))
     themes = tuple(sorted({r.subject for r in rows if r.table in ("participation", "average")}))
     shown_depts = (department,) if department is not None else tuple(sorted(set(names.values())))
@@ -361,6 +367,19 @@ async def hr_figures(
         rows=tuple(rows),
         theme_titles={t: (b.title.nl, b.title.en) for t, b in banks.items()},
     )
+
+
+def _quarter_lines(candidates: list[Candidate]) -> list[Line]:
+    """Each quarter's figure is made of its three months' answers (people may repeat)."""
+    keys = {c.key for c in candidates}
+    months: dict[Key, list[Hashable]] = defaultdict(list)
+    for c in candidates:
+        table, dept, subject, when = cast(Key, c.key)
+        if "-Q" in when:
+            continue
+        quarter = f"{when[:4]}-Q{(int(when[5:7]) + 2) // 3}"
+        months[(table, dept, subject, quarter)].append(c.key)
+    return [Line(q, tuple(parts), disjoint=False) for q, parts in months.items() if q in keys]
 
 
 def _agreement_scope(key: Hashable) -> Hashable:
