@@ -475,20 +475,23 @@ def _core(text: str) -> str:
     return text.encode(CORE_ENCODING, "replace").decode(CORE_ENCODING)
 
 
-def _pdf_bars(pdf: FPDF, items: list[tuple[str, float | None]], hidden: str) -> None:
+def _pdf_bars(
+    pdf: FPDF, items: list[tuple[str, float | None]], hidden: str, family: str, core: bool
+) -> None:
     """A horizontal bar chart drawn with the PDF's own shapes."""
     known = [v for _, v in items if v is not None]
     top = max(known, default=0.0) or 1.0
     label_w, plot_w, bar_h = 60.0, 100.0, 5.0
-    pdf.set_font("helvetica", "", 8)
+    pdf.set_font(family, "", 8)
+    clean = _core if core else str
     for name, value in items:
         y = pdf.get_y()
         pdf.set_x(pdf.l_margin)
-        pdf.cell(label_w, bar_h, _core(name)[:40])
+        pdf.cell(label_w, bar_h, clean(name)[:40])
         x = pdf.l_margin + label_w
         if value is None:
             pdf.set_text_color(120, 120, 120)
-            pdf.text(x + 1, y + 3.8, _core(hidden))
+            pdf.text(x + 1, y + 3.8, clean(hidden))
             pdf.set_text_color(0, 0, 0)
         else:
             width = max(0.3, value / top * plot_w)
@@ -536,8 +539,8 @@ def render_pdf(overview: Overview, locale: Locale, *, font_path: Path | None = N
             write(tr("none", loc), 9)
             continue
         chartable = _chart_items(items, loc)
-        if items[0].group != "process" and chartable and font_path is None:
-            _pdf_bars(pdf, chartable, hidden)
+        if items[0].group != "process" and chartable:
+            _pdf_bars(pdf, chartable, hidden, family, font_path is None)
         if items[0].group == "signed_by_month":
             continue
         for item in items:
