@@ -23,7 +23,18 @@ from datetime import datetime
 from html import escape
 from typing import Any, cast
 
-from sqlalchemy import Float, and_, case, distinct, func, select
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -163,15 +174,56 @@ def _combine(
     return float(count), count, members
 
 
+Cells = dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, None]]]
+
+
+def _quarter_of(month: Any) -> Any:
+    """'2027-03' -> '2027-Q1', in SQL that both databases speak."""
+    number = sql_cast(func.substr(month, 6, 2), Integer)
+    return (
+        func.substr(month, 1, 4).concat(literal("-Q")).concat(sql_cast((number + 2) // 3, String))
+    )
+
+
+async def _both_periods(
+    session: AsyncSession, per_person: Any, measures: Any, names: Mapping[int | None, str]
+) -> dict[str, list[Any]]:
+    """Group a per-person-and-month CTE by department, theme and month, and by quarter, in
+    one statement: the big table is read once, and people are joined per person and month
+    instead of per row."""
+
+    def grouped(kind: str, when: Any) -> Any:
+        return (
+            select(
+                literal(kind).label("kind"),
+                Person.department_id,
+                when.label("period"),
+                per_person.c.theme,
+                func.count(distinct(per_person.c.person_id)),
+                *measures(kind),
+            )
+            .join(Person, Person.id == per_person.c.person_id)
+            .group_by(Person.department_id, when, per_person.c.theme)
+        )
+
+    statement = union_all(
+        grouped("month", per_person.c.period), grouped("quarter", _quarter_of(per_person.c.period))
+    )
+    out: dict[str, list[Any]] = {"month": [], "quarter": []}
+    for row in await session.execute(statement):
+        out[row[0]].append(row[1:])
+    return out
+
+
 async def _answer_cells(
     session: AsyncSession,
     start: datetime,
     end: datetime,
-    kind: PeriodKind,
     banks: Mapping[str, Bank],
     names: Mapping[int | None, str],
-) -> dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, None]]]:
-    period = period_expr(session, Answer.answered_at, kind)
+) -> dict[str, Cells]:
+    """Per kind of period: (theme, period) -> department -> (people, mean, answers)."""
+    month = period_expr(session, Answer.answered_at, "month")
     health_ids = health_question_ids(banks)
     conditions = [
         Answer.kind == "scale",
@@ -182,25 +234,31 @@ async def _answer_cells(
     ]
     if health_ids:
         conditions.append(Answer.question_id.not_in(health_ids))
-    rows = await session.execute(
+    per_person = (
         select(
-            Person.department_id,
-            period.label("period"),
-            Answer.theme,
-            func.count(distinct(Answer.person_id)),
-            func.count(),
-            func.sum(sql_cast(Answer.value, Float)),
+            Answer.person_id.label("person_id"),
+            month.label("period"),
+            Answer.theme.label("theme"),
+            func.count().label("answers"),
+            func.sum(sql_cast(Answer.value, Float)).label("total"),
         )
-        .join(Person, Person.id == Answer.person_id)
         .where(and_(*conditions))
-        .group_by(Person.department_id, period, Answer.theme)
+        .group_by(Answer.person_id, month, Answer.theme)
+        .cte("answers_per_person")
+        .prefix_with("MATERIALIZED")
     )
-    out: dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, None]]] = defaultdict(
-        dict
-    )
-    for dept_id, when, theme, people, answers, total in rows:
-        mean = float(total) / answers if answers else None
-        out[(theme, when)][names[dept_id]] = (people, mean, int(answers), None)
+
+    def measures(_kind: str) -> list[Any]:
+        return [func.sum(per_person.c.answers), func.sum(per_person.c.total)]
+
+    found = await _both_periods(session, per_person, measures, names)
+    out: dict[str, Cells] = {}
+    for kind, rows in found.items():
+        cells: Cells = defaultdict(dict)
+        for dept_id, when, theme, people, answers, total in rows:
+            mean = float(total) / int(answers) if answers else None
+            cells[(theme, when)][names[dept_id]] = (int(people), mean, int(answers), None)
+        out[kind] = cells
     return out
 
 
@@ -208,34 +266,40 @@ async def _participation_cells(
     session: AsyncSession,
     start: datetime,
     end: datetime,
-    kind: PeriodKind,
     banks: Mapping[str, Bank],
     names: Mapping[int | None, str],
-) -> dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, None]]]:
-    period = period_expr(session, Occurrence.due_at, kind)
+) -> dict[str, Cells]:
+    """Per kind of period: (theme, period) -> department -> (asked, rate, completed)."""
+    month = period_expr(session, Occurrence.due_at, "month")
     conditions = [Occurrence.due_at >= start, Occurrence.due_at < end]
     excluded = health_only_themes(banks)
     if excluded:
         conditions.append(Occurrence.theme.not_in(excluded))
-    done = func.count(distinct(case((Occurrence.status == "completed", Occurrence.person_id))))
-    rows = await session.execute(
+    per_person = (
         select(
-            Person.department_id,
-            period.label("period"),
-            Occurrence.theme,
-            func.count(distinct(Occurrence.person_id)),
-            done,
+            Occurrence.person_id.label("person_id"),
+            month.label("period"),
+            Occurrence.theme.label("theme"),
+            func.max(case((Occurrence.status == "completed", 1), else_=0)).label("done"),
         )
-        .join(Person, Person.id == Occurrence.person_id)
         .where(and_(*conditions))
-        .group_by(Person.department_id, period, Occurrence.theme)
+        .group_by(Occurrence.person_id, month, Occurrence.theme)
+        .cte("asked_per_person")
+        .prefix_with("MATERIALIZED")
     )
-    out: dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, None]]] = defaultdict(
-        dict
-    )
-    for dept_id, when, theme, asked, completed in rows:
-        rate = completed / asked if asked else None
-        out[(theme, when)][names[dept_id]] = (asked, rate, int(completed), None)
+
+    def measures(_kind: str) -> list[Any]:
+        done = case((per_person.c.done == 1, per_person.c.person_id))
+        return [func.count(distinct(done))]
+
+    found = await _both_periods(session, per_person, measures, names)
+    out: dict[str, Cells] = {}
+    for kind, rows in found.items():
+        cells: Cells = defaultdict(dict)
+        for dept_id, when, theme, asked, completed in rows:
+            rate = int(completed) / int(asked) if asked else None
+            cells[(theme, when)][names[dept_id]] = (int(asked), rate, int(completed), None)
+        out[kind] = cells
     return out
 
 
@@ -320,12 +384,12 @@ async def hr_figures(
     grid = _Grid([], [])
     # Months and quarters are settled together, the asked-for kind first: a quarter's sum
     # minus two shown months must not give away a hidden third month.
+    participation = await _participation_cells(session, start, end, banks, names)
+    averages = await _answer_cells(session, start, end, banks, names)
     for kind in (period, "quarter" if period == "month" else "month"):
-        participation = await _participation_cells(session, start, end, kind, banks, names)
-        for (theme, when), cells in sorted(participation.items()):
+        for (theme, when), cells in sorted(participation[kind].items()):
             grid.add("participation", theme, when, cells)
-        averages = await _answer_cells(session, start, end, kind, banks, names)
-        for (theme, when), cells in sorted(averages.items()):
+        for (theme, when), cells in sorted(averages[kind].items()):
             grid.add("average", theme, when, cells)
     answer_figures = settle(grid.candidates, grid.lines + _quarter_lines(grid.candidates))
     wanted = set(all_periods(year, period))
