@@ -20,6 +20,8 @@ from bot.bootstrap import App, StartupError, build_app, ensure_schema, make_cloc
 from bot.brief_document import render as render_brief
 from bot.clock import FixedClock, parse_moment
 from bot.config import ConfigError, Settings, load_settings, read_environment
+from bot.reports import hr
+from bot.reports import works_council as wc
 from bot.services import digests, org, outbox, planner, privacy, schedules
 from bot.services.contract_document import export_third_contract
 from bot.services.people import find_by_email, locale_of
@@ -237,6 +239,56 @@ async def cmd_review_brief(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_report_hr(app: App, args: argparse.Namespace) -> int:
+    locale = args.locale or app.defaults.locale
+    now = app.clock.now()
+    async with app.db.session() as session:
+        try:
+            figures = await hr.hr_figures(
+                session,
+                year=args.year or now.year,
+                now=now,
+                banks=app.banks,
+                defaults=app.defaults,
+                department=args.department,
+                period=args.period,
+            )
+        except hr.UnknownDepartment as exc:
+            raise UserError(str(exc)) from exc
+    renderers = {
+        "html": lambda: hr.render_html(figures, locale),
+        "csv": lambda: hr.render_csv(figures),
+        "json": lambda: hr.render_json(figures),
+    }
+    _write_report(renderers[args.format]().encode("utf-8"), args.out)
+    return 0
+
+
+async def cmd_report_works_council(app: App, args: argparse.Namespace) -> int:
+    if args.format == "pdf" and not args.out:
+        raise UserError("a PDF needs --out FILE")
+    locale = args.locale or app.defaults.locale
+    async with app.db.session() as session:
+        overview = await wc.works_council_overview(
+            session, year=args.year, now=app.clock.now(), banks=app.banks, defaults=app.defaults
+        )
+    if args.format == "pdf":
+        font = Path(args.font) if args.font else None
+        document = wc.render_pdf(overview, locale, font_path=font)
+    else:
+        document = wc.render_html(overview, locale).encode("utf-8")
+    _write_report(document, args.out)
+    return 0
+
+
+def _write_report(document: bytes, out: str | None) -> None:
+    if out:
+        Path(out).write_bytes(document)
+        print(f"wrote {out}")
+    else:
+        sys.stdout.write(document.decode("utf-8"))
+
+
 async def cmd_teams_package(_: App, args: argparse.Namespace) -> int:
     try:
         print(build_package(args.app_id, Path(args.out)))
@@ -345,6 +397,21 @@ def _parser() -> argparse.ArgumentParser:
         help="whose copy: the employee's holds their private answers, the manager's none",
     )
     p.add_argument("--format", choices=("html", "pdf"), default="html")
+    report = sub.add_parser("report", help="aggregate figures for HR and the works council")
+    report_sub = report.add_subparsers(dest="report_command", required=True, metavar="REPORT")
+    p = command("hr", cmd_report_hr, "HR figures by theme, department and period", report_sub)
+    p.add_argument("--department", metavar="NAME", help="only this department")
+    p.add_argument("--year", type=int, metavar="YYYY", help="default: this year")
+    p.add_argument("--period", choices=("month", "quarter"), default="month")
+    p.add_argument("--format", choices=("html", "csv", "json"), default="html")
+    p.add_argument("--locale", choices=("nl", "en"), help="default: the settings' locale")
+    p.add_argument("--out", metavar="FILE", help="write here instead of to the terminal")
+    p = command(
+        "works-council", cmd_report_works_council, "the annual works-council overview", report_sub
+    )
+    p.add_argument("--year", type=int, required=True, metavar="YYYY")
+    p.add_argument("--format", choices=("html", "pdf"), default="html")
+    p.add_argument("--locale", choices=("nl", "en"), help="default: the settings' locale")
     p.add_argument("--out", metavar="FILE", help="write here (required for pdf)")
     p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.dialogue_config import DialogueSettings
+from bot.reports.hr import hr_figures, render_chat
 from bot.services import checkins as checkin_service
 from bot.services import conversations
 from bot.services.agreements import AgreementService
@@ -95,6 +96,9 @@ class Engine:
             )
             return await self._to_checkin(session, person, ref, event, now)
         command = parse_command(inbound.text)
+        if command is not None and command.name == "report" and not person.is_hr:
+            # Not a command for anyone but HR: the word is ordinary text (perhaps an answer).
+            command = None
         if command is None:
             # An open agreement dialog (drafting, a comment, a reason) takes typed text first.
             replies = await self.agreements.handle_reply(session, person, "", inbound.text, now)
@@ -169,11 +173,23 @@ class Engine:
                 return await conversations.discussed(
                     session, person, command.argument, now, self.defaults
                 )
+            case "report":
+                return [await self._report(session, person, ref, now)]
             case "export":
                 data = await export_person(session, person, now)
                 body = json.dumps(data, ensure_ascii=False, indent=2)
                 return [Outbound(ref, f"{t('export.body', loc)}\n{body}", t("export.title", loc))]
         raise AssertionError(command.name)
+
+    async def _report(
+        self, session: AsyncSession, person: Person, ref: PersonRef, now: datetime
+    ) -> Outbound:
+        """HR's figures in short (`_route` treats the word as text for anyone else)."""
+        figures = await hr_figures(
+            session, year=now.year, now=now, banks=self.checkins.banks, defaults=self.defaults
+        )
+        title, body = render_chat(figures, ref.locale)
+        return Outbound(ref, body, title)
 
     async def _checkin(
         self, session: AsyncSession, person: Person, ref: PersonRef, theme: str, now: datetime

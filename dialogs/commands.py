@@ -21,6 +21,7 @@ CommandName = Literal[
     "agreement",
     "talked",
     "discussed",
+    "report",
 ]
 
 ALIASES: dict[str, CommandName] = {
@@ -54,6 +55,8 @@ ALIASES: dict[str, CommandName] = {
     "gesproken": "talked",
     "discussed": "discussed",
     "besproken": "discussed",
+    "report": "report",
+    "rapport": "report",
 }
 # Commands that take text after them; the others must stand alone, so that a free-text
 # answer such as "stop the overtime" is an answer, not a command.

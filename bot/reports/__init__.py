@@ -1,0 +1,1 @@
+"""Aggregate reports for HR and the works council; suppression lives in `aggregates`."""

@@ -1,0 +1,653 @@
+"""HR figures: participation and averages per theme and department over the year, and the
+agreements by category and status; every figure passes `aggregates.settle`.
+
+Tables (the `table` field of a row):
+- participation: value = share of the people asked who completed a check-in of the theme
+  in the period; count = how many completed; people = how many were asked.
+- average: value = mean of the theme's scale answers (1-5) in the period; count = the
+  number of answers; people = how many people answered.
+- agreements_total, agreements_by_category, agreements_by_status, i_deals_by_category:
+  value = number of agreements of the year; people = how many employees they belong to.
+`department` None is the whole organisation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from typing import Any, cast
+
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.reports import charts
+from bot.reports.aggregates import (
+    AGGREGATABLE,
+    SCORE_MIN,
+    Candidate,
+    Figure,
+    Line,
+    health_only_themes,
+    health_question_ids,
+    settle,
+)
+from bot.reports.source import (
+    NO_DEPARTMENT,
+    PeriodKind,
+    all_periods,
+    department_names,
+    period_expr,
+    year_window,
+)
+from bot.services.people import Defaults
+from bot.storage.agreement_models import Agreement
+from bot.storage.models import Answer, Occurrence, Person
+from dialogs.banks import HEALTH_TOPICS, Bank
+from dialogs.messages import Locale
+from dialogs.report_texts import label, tr
+
+TABLES = (
+    "participation",
+    "average",
+    "agreements_total",
+    "agreements_by_category",
+    "agreements_by_status",
+    "i_deals_by_category",
+)
+# (table, department or None for the whole organisation, subject, period)
+Key = tuple[str, str | None, str, str]
+CSV_COLUMNS = ("table", "department", "subject", "period", "value", "count", "people", "suppressed")
+
+
+@dataclass(frozen=True)
+class HrRow:
+    table: str
+    department: str | None
+    subject: str
+    period: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class HrFigures:
+    year: int
+    period: PeriodKind
+    department: str | None
+    generated_at: datetime
+    minimum: int
+    departments: tuple[str, ...]
+    themes: tuple[str, ...]
+    periods: tuple[str, ...]
+    rows: tuple[HrRow, ...]
+    # theme -> (nl, en) title from its question bank
+    theme_titles: Mapping[str, tuple[str, str]]
+
+    def theme_title(self, theme: str, locale: Locale) -> str:
+        nl, en = self.theme_titles.get(theme, (theme, theme))
+        return nl if locale == "nl" else en
+
+    def __post_init__(self) -> None:
+        index = {(r.table, r.subject, r.department, r.period): r.figure for r in self.rows}
+        object.__setattr__(self, "_index", index)
+
+    def find(
+        self, table: str, subject: str, department: str | None = None, period: str = ""
+    ) -> Figure | None:
+        index: dict[tuple[str, str, str | None, str], Figure] = self.__dict__["_index"]
+        return index.get((table, subject, department, period))
+
+    def subjects(self, table: str) -> tuple[str, ...]:
+        seen = dict.fromkeys(r.subject for r in self.rows if r.table == table)
+        return tuple(seen)
+
+
+class UnknownDepartment(LookupError):
+    def __init__(self, name: str, known: tuple[str, ...]) -> None:
+        super().__init__(f"no department named {name!r}; known: {', '.join(known) or 'none'}")
+        self.name = name
+        self.known = known
+
+
+# ---- gathering ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Grid:
+    """Candidates for one table per (subject, period): the organisation first, then its
+    departments, and a line that says the organisation is their union."""
+
+    candidates: list[Candidate]
+    lines: list[Line]
+
+    def add(
+        self,
+        table: str,
+        subject: str,
+        period: str,
+        cells: Mapping[str, tuple[int, float | None, int | None, frozenset[int] | None]],
+    ) -> None:
+        scope = (table, subject, period)
+        org_key = (table, None, subject, period)
+        size = sum(c[0] for c in cells.values())
+        self.candidates.append(Candidate(org_key, size, *_combine(table, cells), scope=scope))
+        parts: list[Hashable] = []
+        for dept in sorted(cells):
+            people, value, count, members = cells[dept]
+            key = (table, dept, subject, period)
+            self.candidates.append(Candidate(key, people, value, count, members, scope))
+            parts.append(key)
+        self.lines.append(Line(org_key, tuple(parts)))
+
+
+def _combine(
+    table: str, cells: Mapping[str, tuple[int, float | None, int | None, frozenset[int] | None]]
+) -> tuple[float | None, int | None, frozenset[int] | None]:
+    """The organisation's value from its departments' cells."""
+    members: frozenset[int] | None = None
+    if cells and all(c[3] is not None for c in cells.values()):
+        members = frozenset().union(*(c[3] or frozenset() for c in cells.values()))
+    count = sum(c[2] or 0 for c in cells.values())
+    if table == "average":
+        total = sum((c[1] or 0.0) * (c[2] or 0) for c in cells.values())
+        return (total / count if count else None), count, members
+    if table == "participation":
+        asked = sum(c[0] for c in cells.values())
+        return (count / asked if asked else None), count, members
+    return float(count), count, members
+
+
+Cells = dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, None]]]
+
+
+def _quarter_of(month: Any) -> Any:
+    """'2027-03' -> '2027-Q1', in SQL that both databases speak."""
+    number = sql_cast(func.substr(month, 6, 2), Integer)
+    return (
+        func.substr(month, 1, 4).concat(literal("-Q")).concat(sql_cast((number + 2) // 3, String))
+    )
+
+
+async def _both_periods(
+    session: AsyncSession, per_person: Any, measures: Any, names: Mapping[int | None, str]
+) -> dict[str, list[Any]]:
+    """Group a per-person-and-month CTE by department, theme and month, and by quarter, in
+    one statement: the big table is read once, and people are joined per person and month
+    instead of per row."""
+
+    def grouped(kind: str, when: Any) -> Any:
+        return (
+            select(
+                literal(kind).label("kind"),
+                Person.department_id,
+                when.label("period"),
+                per_person.c.theme,
+                func.count(distinct(per_person.c.person_id)),
+                *measures(kind),
+            )
+            .join(Person, Person.id == per_person.c.person_id)
+            .group_by(Person.department_id, when, per_person.c.theme)
+        )
+
+    statement = union_all(
+        grouped("month", per_person.c.period), grouped("quarter", _quarter_of(per_person.c.period))
+    )
+    out: dict[str, list[Any]] = {"month": [], "quarter": []}
+    for row in await session.execute(statement):
+        out[row[0]].append(row[1:])
+    return out
+
+
+async def _answer_cells(
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    banks: Mapping[str, Bank],
+    names: Mapping[int | None, str],
+) -> dict[str, Cells]:
+    """Per kind of period: (theme, period) -> department -> (people, mean, answers)."""
+    month = period_expr(session, Answer.answered_at, "month")
+    health_ids = health_question_ids(banks)
+    conditions = [
+        Answer.kind == "scale",
+        Answer.visibility.in_(AGGREGATABLE),
+        Answer.topic.not_in(HEALTH_TOPICS),
+        Answer.answered_at >= start,
+        Answer.answered_at < end,
+    ]
+    if health_ids:
+        conditions.append(Answer.question_id.not_in(health_ids))
+    per_person = (
+        select(
+            Answer.person_id.label("person_id"),
+            month.label("period"),
+            Answer.theme.label("theme"),
+            func.count().label("answers"),
+            func.sum(sql_cast(Answer.value, Float)).label("total"),
+        )
+        .where(and_(*conditions))
+        .group_by(Answer.person_id, month, Answer.theme)
+        .cte("answers_per_person")
+        .prefix_with("MATERIALIZED")
+    )
+
+    def measures(_kind: str) -> list[Any]:
+        return [func.sum(per_person.c.answers), func.sum(per_person.c.total)]
+
+    found = await _both_periods(session, per_person, measures, names)
+    out: dict[str, Cells] = {}
+    for kind, rows in found.items():
+        cells: Cells = defaultdict(dict)
+        for dept_id, when, theme, people, answers, total in rows:
+            mean = float(total) / int(answers) if answers else None
+            cells[(theme, when)][names[dept_id]] = (int(people), mean, int(answers), None)
+        out[kind] = cells
+    return out
+
+
+async def _participation_cells(
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    banks: Mapping[str, Bank],
+    names: Mapping[int | None, str],
+) -> dict[str, Cells]:
+    """Per kind of period: (theme, period) -> department -> (asked, rate, completed)."""
+    month = period_expr(session, Occurrence.due_at, "month")
+    conditions = [Occurrence.due_at >= start, Occurrence.due_at < end]
+    excluded = health_only_themes(banks)
+    if excluded:
+        conditions.append(Occurrence.theme.not_in(excluded))
+    per_person = (
+        select(
+            Occurrence.person_id.label("person_id"),
+            month.label("period"),
+            Occurrence.theme.label("theme"),
+            func.max(case((Occurrence.status == "completed", 1), else_=0)).label("done"),
+        )
+        .where(and_(*conditions))
+        .group_by(Occurrence.person_id, month, Occurrence.theme)
+        .cte("asked_per_person")
+        .prefix_with("MATERIALIZED")
+    )
+
+    def measures(_kind: str) -> list[Any]:
+        done = case((per_person.c.done == 1, per_person.c.person_id))
+        return [func.count(distinct(done))]
+
+    found = await _both_periods(session, per_person, measures, names)
+    out: dict[str, Cells] = {}
+    for kind, rows in found.items():
+        cells: Cells = defaultdict(dict)
+        for dept_id, when, theme, asked, completed in rows:
+            rate = int(completed) / int(asked) if asked else None
+            cells[(theme, when)][names[dept_id]] = (int(asked), rate, int(completed), None)
+        out[kind] = cells
+    return out
+
+
+async def _agreement_cells(
+    session: AsyncSession, year: int, names: Mapping[int | None, str]
+) -> dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, frozenset[int]]]]:
+    """Agreements of the year, grouped by (table, subject) and department, with the exact
+    employees behind each cell (a person can have agreements in several categories)."""
+    rows = await session.execute(
+        select(
+            Agreement.employee_id,
+            Person.department_id,
+            Agreement.category,
+            Agreement.status,
+            Agreement.is_i_deal,
+        )
+        .join(Person, Person.id == Agreement.employee_id)
+        .where(Agreement.year == year)
+    )
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    members: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    for employee, dept_id, category, status, i_deal in rows:
+        dept = names[dept_id]
+        keys = [
+            ("agreements_total", "all", dept),
+            ("agreements_by_category", category, dept),
+            ("agreements_by_status", status, dept),
+        ]
+        if i_deal:
+            keys.append(("i_deals_by_category", category, dept))
+        for key in keys:
+            counts[key] += 1
+            members[key].add(employee)
+    out: dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, frozenset[int]]]] = (
+        defaultdict(dict)
+    )
+    for (table, subject, dept), count in counts.items():
+        people = frozenset(members[(table, subject, dept)])
+        out[(table, subject)][dept] = (len(people), float(count), count, people)
+    return out
+
+
+def _agreement_lines(candidates: list[Candidate]) -> list[Line]:
+    """Per department, the categories and the statuses each add up to its total: hiding a
+    category must not be undone by subtracting the others from the total."""
+    by_dept: dict[tuple[str | None, str], list[Hashable]] = defaultdict(list)
+    for c in candidates:
+        table, dept, _subject, _period = cast(Key, c.key)
+        if table in ("agreements_by_category", "agreements_by_status"):
+            by_dept[(dept, table)].append(c.key)
+    return [
+        Line(("agreements_total", dept, "all", ""), tuple(parts), disjoint=False)
+        for (dept, _table), parts in by_dept.items()
+    ]
+
+
+async def hr_figures(
+    session: AsyncSession,
+    *,
+    year: int,
+    now: datetime,
+    banks: Mapping[str, Bank],
+    defaults: Defaults | None = None,
+    department: str | None = None,
+    period: PeriodKind = "month",
+) -> HrFigures:
+    """The year's HR figures, for the whole organisation or one department.
+
+    Suppression is always decided on the whole organisation's table and only then
+    filtered, so a department filter shows exactly the cells the full report shows: two
+    filtered reports can never be subtracted into a hidden cell.
+    """
+    del defaults  # Figures are language-free; the renderers take the locale.
+    ids = await department_names(session)
+    names: dict[int | None, str] = {None: NO_DEPARTMENT}
+    for dept_id, name in ids.items():
+        names[dept_id] = name
+    known = tuple(sorted(ids.values()))
+    if department is not None and department not in known and department != NO_DEPARTMENT:
+        raise UnknownDepartment(department, known)
+    start, end = year_window(year)
+    grid = _Grid([], [])
+    # Months and quarters are settled together, the asked-for kind first: a quarter's sum
+    # minus two shown months must not give away a hidden third month.
+    participation = await _participation_cells(session, start, end, banks, names)
+    averages = await _answer_cells(session, start, end, banks, names)
+    for kind in (period, "quarter" if period == "month" else "month"):
+        for (theme, when), cells in sorted(participation[kind].items()):
+            grid.add("participation", theme, when, cells)
+        for (theme, when), cells in sorted(averages[kind].items()):
+            grid.add("average", theme, when, cells)
+    answer_figures = settle(grid.candidates, grid.lines + _quarter_lines(grid.candidates))
+    wanted = set(all_periods(year, period))
+
+    agreements = _Grid([], [])
+    for (table, subject), agreement_cells in sorted(
+        (await _agreement_cells(session, year, names)).items(),
+        key=lambda item: (TABLES.index(item[0][0]), item[0][1]),
+    ):
+        # Scope: one category's figures over departments and the i-deals among them, so an
+        # i-deal count one person short of its category is caught as a difference.
+        agreements.add(table, subject, "", agreement_cells)
+    scoped = [
+        Candidate(c.key, c.size, c.value, c.count, c.members, _agreement_scope(c.key))
+        for c in agreements.candidates
+    ]
+    agreement_figures = settle(scoped, agreements.lines + _agreement_lines(scoped))
+
+    rows = []
+    for figures in (answer_figures, agreement_figures):
+        for key, figure in figures.items():
+            table, dept, subject, when = cast(Key, key)
+            if department is not None and dept != department:
+                continue
+            if when and when not in wanted:
+                continue
+            rows.append(HrRow(table, dept, subject, when, figure))
+    themes = tuple(sorted({r.subject for r in rows if r.table in ("participation", "average")}))
+    shown_depts = (department,) if department is not None else tuple(sorted(set(names.values())))
+    return HrFigures(
+        year=year,
+        period=period,
+        department=department,
+        generated_at=now,
+        minimum=SCORE_MIN,
+        departments=shown_depts,
+        themes=themes,
+        periods=all_periods(year, period),
+        rows=tuple(rows),
+        theme_titles={t: (b.title.nl, b.title.en) for t, b in banks.items()},
+    )
+
+
+def _quarter_lines(candidates: list[Candidate]) -> list[Line]:
+    """Each quarter's figure is made of its three months' answers (people may repeat)."""
+    keys = {c.key for c in candidates}
+    months: dict[Key, list[Hashable]] = defaultdict(list)
+    for c in candidates:
+        table, dept, subject, when = cast(Key, c.key)
+        if "-Q" in when:
+            continue
+        quarter = f"{when[:4]}-Q{(int(when[5:7]) + 2) // 3}"
+        months[(table, dept, subject, quarter)].append(c.key)
+    return [Line(q, tuple(parts), disjoint=False) for q, parts in months.items() if q in keys]
+
+
+def _agreement_scope(key: Hashable) -> Hashable:
+    table, _dept, subject, _period = cast(Key, key)
+    if table in ("agreements_by_category", "i_deals_by_category"):
+        return ("category", subject)
+    return (table, subject)
+
+
+# ---- rendering ----------------------------------------------------------------------------
+
+
+def _value_text(table: str, figure: Figure, locale: Locale) -> str:
+    if figure.suppressed:
+        return tr("fewer_than", locale, minimum=SCORE_MIN)
+    if figure.value is None:
+        return "-"
+    if table == "participation":
+        return f"{figure.value * 100:.0f}%"
+    if table == "average":
+        return f"{figure.value:.2f}"
+    return str(figure.count if figure.count is not None else int(figure.value))
+
+
+def _scope_name(figures: HrFigures, locale: Locale) -> str:
+    if figures.department is None:
+        return tr("whole_organisation", locale)
+    return figures.department
+
+
+def render_html(figures: HrFigures, locale: Locale) -> str:
+    """A self-contained HTML page with inline SVG charts; every name is escaped."""
+    loc = locale
+    target = figures.department
+    hidden = tr("fewer_than", loc, minimum=figures.minimum)
+    title = tr("hr.title", loc, year=figures.year, scope=_scope_name(figures, loc))
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{loc}"><head><meta charset="utf-8"><title>{escape(title)}</title>',
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
+        "text-align:right}th:first-child,td:first-child{text-align:left}</style>",
+        f"</head><body><h1>{escape(title)}</h1>",
+        f"<p>{escape(tr('hr.intro', loc, minimum=figures.minimum))}</p>",
+        f"<p>{escape(tr('generated', loc, at=figures.generated_at.strftime('%Y-%m-%d %H:%M')))}"
+        " UTC</p>",
+    ]
+    for theme in figures.themes:
+        out.append(f"<h2>{escape(figures.theme_title(theme, loc))}</h2>")
+        for table, high in (("average", 5.0), ("participation", 100.0)):
+            values: list[float | None] = []
+            for period in figures.periods:
+                figure = figures.find(table, theme, target, period)
+                value = figure.value if figure is not None and figure.shown else None
+                if value is not None and table == "participation":
+                    value *= 100
+                values.append(value)
+            chart_title = tr(f"hr.chart.{table}", loc, theme=figures.theme_title(theme, loc))
+            low = 1.0 if table == "average" else 0.0
+            series = [(_scope_name(figures, loc), values)]
+            out.append(f"<h3>{escape(chart_title)}</h3>")
+            out.append(charts.line_chart(chart_title, figures.periods, series, low=low, high=high))
+            out.append(_period_table(figures, table, theme, loc))
+    out.append(f"<h2>{escape(tr('hr.agreements', loc))}</h2>")
+    for table in ("agreements_by_category", "agreements_by_status", "i_deals_by_category"):
+        heading = tr(f"hr.{table}", loc)
+        kind = "status" if table == "agreements_by_status" else "category"
+        items = []
+        for subject in figures.subjects(table):
+            figure = figures.find(table, subject, target)
+            if figure is None:
+                continue
+            value = figure.value if figure.shown else None
+            items.append((label(kind, subject, loc), value))
+        out.append(f"<h3>{escape(heading)}</h3>")
+        if not items:
+            out.append(f"<p>{escape(tr('none', loc))}</p>")
+            continue
+        out.append(charts.bar_chart(heading, items, hidden_label=hidden))
+        out.append(_subject_table(figures, table, kind, loc))
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _period_table(figures: HrFigures, table: str, theme: str, locale: Locale) -> str:
+    head = "".join(f"<th>{escape(p)}</th>" for p in figures.periods)
+    rows = [f"<table><tr><th>{escape(tr('department', locale))}</th>{head}</tr>"]
+    scopes: list[str | None] = [None] if figures.department is None else []
+    scopes += list(figures.departments)
+    for dept in scopes:
+        cells = []
+        any_data = False
+        for period in figures.periods:
+            figure = figures.find(table, theme, dept, period)
+            any_data = any_data or figure is not None
+            text = "" if figure is None else _value_text(table, figure, locale)
+            cells.append(f"<td>{escape(text)}</td>")
+        if any_data:
+            name = tr("whole_organisation", locale) if dept is None else dept
+            rows.append(f"<tr><td>{escape(name)}</td>{''.join(cells)}</tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _subject_table(figures: HrFigures, table: str, kind: str, locale: Locale) -> str:
+    subjects = figures.subjects(table)
+    head = "".join(f"<th>{escape(label(kind, s, locale))}</th>" for s in subjects)
+    rows = [f"<table><tr><th>{escape(tr('department', locale))}</th>{head}</tr>"]
+    scopes: list[str | None] = [None] if figures.department is None else []
+    scopes += list(figures.departments)
+    for dept in scopes:
+        found = [figures.find(table, s, dept) for s in subjects]
+        if all(f is None for f in found):
+            continue
+        cells = "".join(
+            f"<td>{escape('0' if f is None else _value_text(table, f, locale))}</td>" for f in found
+        )
+        name = tr("whole_organisation", locale) if dept is None else dept
+        rows.append(f"<tr><td>{escape(name)}</td>{cells}</tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _row_dict(row: HrRow) -> dict[str, Any]:
+    f = row.figure
+    return {
+        "table": row.table,
+        "department": row.department,
+        "subject": row.subject,
+        "period": row.period,
+        "value": f.value,
+        "count": f.count,
+        "people": f.people,
+        "suppressed": f.suppressed,
+    }
+
+
+def render_csv(figures: HrFigures) -> str:
+    """One row per figure; a suppressed figure has empty numbers and suppressed=true.
+    The whole organisation has an empty department."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in figures.rows:
+        data = _row_dict(row)
+        data["department"] = data["department"] or ""
+        data["suppressed"] = "true" if data["suppressed"] else "false"
+        writer.writerow({k: "" if v is None else v for k, v in data.items()})
+    return buffer.getvalue()
+
+
+def to_json(figures: HrFigures) -> dict[str, Any]:
+    return {
+        "year": figures.year,
+        "period": figures.period,
+        "department": figures.department,
+        "generated_at": figures.generated_at.isoformat(),
+        "minimum_group": figures.minimum,
+        "departments": list(figures.departments),
+        "themes": list(figures.themes),
+        "periods": list(figures.periods),
+        "rows": [_row_dict(r) for r in figures.rows],
+    }
+
+
+def render_json(figures: HrFigures) -> str:
+    return json.dumps(to_json(figures), ensure_ascii=False, indent=2)
+
+
+def render_chat(figures: HrFigures, locale: Locale) -> tuple[str, str]:
+    """A short summary for HR in chat: the latest period with data per theme, and the
+    agreements by status. Returns (title, body)."""
+    loc = locale
+    target = figures.department
+    lines = []
+    for theme in figures.themes:
+        latest = None
+        for period in reversed(figures.periods):
+            if figures.find("participation", theme, target, period) or figures.find(
+                "average", theme, target, period
+            ):
+                latest = period
+                break
+        if latest is None:
+            continue
+        part = figures.find("participation", theme, target, latest)
+        avg = figures.find("average", theme, target, latest)
+        lines.append(
+            tr(
+                "chat.theme_line",
+                loc,
+                theme=figures.theme_title(theme, loc),
+                period=latest,
+                participation=_value_text("participation", part, loc) if part else "-",
+                average=_value_text("average", avg, loc) if avg else "-",
+            )
+        )
+    statuses = []
+    for status in figures.subjects("agreements_by_status"):
+        figure = figures.find("agreements_by_status", status, target)
+        if figure is not None:
+            text = _value_text("agreements_by_status", figure, loc)
+            statuses.append(f"{label('status', status, loc)}: {text}")
+    lines.append(tr("chat.agreements", loc) + " " + ("; ".join(statuses) or tr("none", loc)))
+    lines.append(tr("chat.more", loc))
+    title = tr("hr.title", loc, year=figures.year, scope=_scope_name(figures, loc))
+    return title, "\n".join(lines)

@@ -1,0 +1,231 @@
+"""Every text of the HR figures and the works-council overview, in Dutch and English."""
+
+from __future__ import annotations
+
+from dialogs.agreement_texts import AGREEMENT_CATALOG
+from dialogs.messages import Locale
+
+REPORT_CATALOG: dict[str, tuple[str, str]] = {
+    # key: (nl, en). Placeholders use str.format names.
+    "fewer_than": ("minder dan {minimum}", "fewer than {minimum}"),
+    "whole_organisation": ("hele organisatie", "whole organisation"),
+    "department": ("Afdeling", "Department"),
+    "total": ("Totaal", "Total"),
+    "none": ("geen", "none"),
+    "not_recorded": ("niet vastgelegd", "not recorded"),
+    "generated": ("Gemaakt op {at}", "Generated on {at}"),
+    "hr.title": ("HR-cijfers {year}: {scope}", "HR figures {year}: {scope}"),
+    "hr.intro": (
+        "Alleen groepscijfers. Een cijfer over minder dan {minimum} mensen wordt niet getoond, "
+        "ook niet als het uit andere cijfers af te leiden zou zijn. Antwoorden over gezondheid "
+        "tellen nergens mee, ook niet in aantallen.",
+        "Group figures only. A figure about fewer than {minimum} people is not shown, nor when "
+        "it could be worked out from other figures. Answers about health are never counted, "
+        "not even in totals.",
+    ),
+    "hr.chart.average": ("{theme}: gemiddelde score (1-5)", "{theme}: average score (1-5)"),
+    "hr.chart.participation": (
+        "{theme}: deelname (% van de gevraagden)",
+        "{theme}: participation (% of those asked)",
+    ),
+    "hr.agreements": ("Afspraken (derde contract)", "Agreements (third contract)"),
+    "hr.agreements_by_category": ("Afspraken per onderwerp", "Agreements by category"),
+    "hr.agreements_by_status": ("Afspraken per status", "Agreements by status"),
+    "hr.i_deals_by_category": ("I-deals per onderwerp", "I-deals by category"),
+    "chat.theme_line": (
+        "{theme} ({period}): deelname {participation}, gemiddelde {average}",
+        "{theme} ({period}): participation {participation}, average {average}",
+    ),
+    "chat.agreements": ("Afspraken dit jaar:", "Agreements this year:"),
+    "chat.more": (
+        "Alle cijfers per afdeling en maand: jaarrond report hr --format html.",
+        "All figures by department and month: jaarrond report hr --format html.",
+    ),
+    "wc.title": (
+        "Jaaroverzicht voor de ondernemingsraad {year}",
+        "Annual overview for the works council {year}",
+    ),
+    "wc.intro": (
+        "Dit overzicht bevat alleen cijfers over groepen van ten minste {minimum} mensen en "
+        "niets over personen. Antwoorden over gezondheid tellen nergens mee.",
+        "This overview holds only figures about groups of at least {minimum} people and "
+        "nothing about individuals. Answers about health are never counted.",
+    ),
+    "wc.process": ("Proces", "Process"),
+    "wc.content": ("Inhoud", "Content"),
+    "wc.outcomes": ("Uitkomsten", "Outcomes"),
+    "wc.records": (
+        "Wat het systeem vastlegt en wie het ziet",
+        "What the system records and who sees it",
+    ),
+    "wc.employees": ("Medewerkers met een leidinggevende", "Employees with a manager"),
+    "wc.review_month_set": (
+        "Medewerkers met een geplande beoordelingsmaand",
+        "Employees with a planned review month",
+    ),
+    "wc.reviews_held": (
+        "Gesprekken gehouden (afspraken ondertekend in het jaar)",
+        "Reviews held (agreements signed in the year)",
+    ),
+    "wc.briefs_sent": ("Voorbereidingen verstuurd", "Review briefs sent"),
+    "wc.signed_share": (
+        "Aandeel medewerkers met een ondertekend derde contract",
+        "Share of employees with a signed third contract",
+    ),
+    "wc.followup_rate": (
+        "Beantwoorde voortgangsvragen over afspraken",
+        "Agreement follow-ups answered",
+    ),
+    "wc.checkins": ("Afgeronde check-ins", "Check-ins completed"),
+    "wc.chart.signed_by_month": (
+        "Afspraken ondertekend per maand",
+        "Agreements signed per month",
+    ),
+    "wc.topics": (
+        "Besproken thema's in check-ins (aantal antwoorden)",
+        "Check-in topics (number of answers)",
+    ),
+    "wc.raised_topics": (
+        "Onderwerpen die medewerkers op de agenda zetten",
+        "Topics employees put on the agenda",
+    ),
+    "wc.categories": ("Afspraken per onderwerp", "Agreements by category"),
+    "wc.i_deals": ("I-deals per onderwerp", "I-deals by category"),
+    "wc.outcome.kept": ("Nagekomen of lopend volgens afspraak", "Kept or on track"),
+    "wc.outcome.at_risk": ("Vraagt aandacht", "At risk"),
+    "wc.outcome.dropped": ("Vervallen", "Dropped"),
+    "wc.outcome.open": ("Nog niet ondertekend", "Not yet signed"),
+    "wc.followup_answers": ("Antwoorden op voortgangsvragen", "Follow-up answers"),
+    "wc.records.table": ("Gegevens", "Data"),
+    "wc.records.what": ("Wat", "What"),
+    "wc.records.who": ("Wie ziet het", "Who sees it"),
+    "wc.records.note": (
+        "Gezondheidsantwoorden zijn altijd alleen voor de medewerker zelf. Leidinggevenden zien "
+        "alleen wat een medewerker deelt; HR en de ondernemingsraad zien alleen groepscijfers. "
+        "Cijfers over individuen (wie niet antwoordde, antwoordtijden) staan standaard uit.",
+        "Health answers are always for the employee alone. Managers see only what an employee "
+        "shares; HR and the works council see only group figures. Figures about individuals "
+        "(who did not answer, answer times) are off by default.",
+    ),
+    "raised.open": ("open", "open"),
+    "raised.discussed": ("besproken", "discussed"),
+    "raised.closed": ("afgesloten", "closed"),
+}
+
+# What each table holds and who may see it: the works council's question (WOR art. 27).
+RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "people": (
+        (
+            "Naam, e-mail, leidinggevende, afdeling, taal, tijdzone, beoordelingsmaand, "
+            "chataccount",
+            "Name, email, manager, department, language, time zone, review month, chat account",
+        ),
+        ("de persoon zelf; HR beheert de lijst", "the person; HR maintains the list"),
+    ),
+    "departments": (
+        ("Namen van afdelingen", "Department names"),
+        ("iedereen", "everyone"),
+    ),
+    "schedules": (
+        ("Welke check-ins wanneer naar wie gaan", "Which check-ins go to whom and when"),
+        ("HR", "HR"),
+    ),
+    "checkin_occurrences": (
+        (
+            "Geplande en gehouden check-ins en hun status",
+            "Planned and held check-ins and their status",
+        ),
+        ("de persoon zelf; in groepscijfers voor HR", "the person; HR in group figures only"),
+    ),
+    "answers": (
+        (
+            "Antwoorden op check-invragen met hun zichtbaarheid",
+            "Answers to check-in questions with their visibility",
+        ),
+        (
+            "de persoon zelf; de leidinggevende alleen wat gedeeld is; HR alleen groepscijfers; "
+            "gezondheid: alleen de persoon zelf",
+            "the person; the manager only what was shared; HR group figures only; "
+            "health: the person alone",
+        ),
+    ),
+    "topics": (
+        ("Onderwerpen die iemand wil bespreken", "Topics someone wants to discuss"),
+        ("de persoon zelf en de leidinggevende", "the person and their manager"),
+    ),
+    "agreements": (
+        (
+            "Afspraken van het derde contract en hun status",
+            "Third-contract agreements and their status",
+        ),
+        (
+            "medewerker en leidinggevende; HR alleen groepscijfers",
+            "employee and manager; HR group figures only",
+        ),
+    ),
+    "agreement_versions": (
+        ("Elke versie van de tekst van een afspraak", "Every version of an agreement's text"),
+        ("medewerker en leidinggevende", "employee and manager"),
+    ),
+    "agreement_signatures": (
+        ("Wie welke versie wanneer ondertekende", "Who signed which version when"),
+        ("medewerker en leidinggevende", "employee and manager"),
+    ),
+    "agreement_comments": (
+        ("Opmerkingen tijdens het onderhandelen", "Remarks during the negotiation"),
+        ("medewerker en leidinggevende", "employee and manager"),
+    ),
+    "agreement_followups": (
+        ("Antwoorden op 'loopt deze afspraak?'", "Answers to 'is this agreement on track?'"),
+        (
+            "medewerker en leidinggevende; HR alleen groepscijfers",
+            "employee and manager; HR group figures only",
+        ),
+    ),
+    "agreement_dialogs": (
+        (
+            "Waar iemand mee bezig is in een gesprek met de bot",
+            "What someone is in the middle of with the bot",
+        ),
+        ("niemand (technisch)", "nobody (technical)"),
+    ),
+    "agreement_notices": (
+        ("Berichten die nog verstuurd moeten worden", "Messages waiting to be sent"),
+        ("niemand (technisch)", "nobody (technical)"),
+    ),
+    "outbox": (
+        ("Berichten die nog verstuurd moeten worden", "Messages waiting to be sent"),
+        ("niemand (technisch)", "nobody (technical)"),
+    ),
+    "processed_events": (
+        ("Nummers van al verwerkte chatberichten", "Ids of chat events already handled"),
+        ("niemand (technisch)", "nobody (technical)"),
+    ),
+}
+UNKNOWN_RECORD = (
+    ("Technische gegevens", "Technical data"),
+    ("niemand buiten beheerders", "nobody but administrators"),
+)
+
+
+def tr(key: str, locale: Locale, **values: object) -> str:
+    """The report text for `key` in `locale`, with placeholders filled in."""
+    nl, en = REPORT_CATALOG[key]
+    template = nl if locale == "nl" else en
+    return template.format(**values) if values else template
+
+
+def label(kind: str, value: str, locale: Locale) -> str:
+    """How a category, status or raised-topic status reads; unknown values as stored."""
+    key = f"{kind}.{value}"
+    pair = AGREEMENT_CATALOG.get(key) or REPORT_CATALOG.get(key)
+    if pair is None:
+        return value
+    return pair[0] if locale == "nl" else pair[1]
+
+
+def record(table: str, locale: Locale) -> tuple[str, str]:
+    """(what the table holds, who sees it) for the works council's records section."""
+    what, who = RECORDS.get(table, UNKNOWN_RECORD)
+    index = 0 if locale == "nl" else 1
+    return what[index], who[index]
