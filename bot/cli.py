@@ -397,6 +397,9 @@ def _parser() -> argparse.ArgumentParser:
         help="whose copy: the employee's holds their private answers, the manager's none",
     )
     p.add_argument("--format", choices=("html", "pdf"), default="html")
+    p.add_argument("--out", metavar="FILE", help="write here (required for pdf)")
+    p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
+
     report = sub.add_parser("report", help="aggregate figures for HR and the works council")
     report_sub = report.add_subparsers(dest="report_command", required=True, metavar="REPORT")
     p = command("hr", cmd_report_hr, "HR figures by theme, department and period", report_sub)
