@@ -178,7 +178,9 @@ def _console_settings(get: Callable[[str, str], str], problems: list[str]) -> Co
     if public_url and not public_url.startswith(("https://", "http://")):
         problems.append("JAARROND_PUBLIC_URL must start with https:// (or http:// in development)")
     path = "/" + get("JAARROND_CONSOLE_PATH", "/admin").strip("/")
-    if path == "/" or not all(part.isidentifier() or part.replace("-", "_").isidentifier()
-                              for part in path.strip("/").split("/")):
+    if path == "/" or not all(
+        part.isidentifier() or part.replace("-", "_").isidentifier()
+        for part in path.strip("/").split("/")
+    ):
         problems.append("JAARROND_CONSOLE_PATH must be a path like /admin")
     return ConsoleSettings(public_url, path, minutes["LINK"], minutes["IDLE"])

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.console.access import Access
 from bot.services import checkins as checkin_service
 from bot.services.agreements import AgreementService
 from bot.services.digests import team_digest
@@ -24,6 +25,7 @@ from bot.storage.models import Person, ProcessedEvent
 from bot.storage.sql import insert_new
 from dialogs import checkin
 from dialogs.commands import Command, parse_command
+from dialogs.console_texts import tc
 from dialogs.digest import render_digest
 from dialogs.home import HomeView, render_home
 from dialogs.messages import Choice, DirectoryUser, Inbound, Outbound, PersonRef
@@ -41,6 +43,7 @@ class Engine:
     checkins: checkin_service.CheckinService
     defaults: Defaults
     agreements: AgreementService
+    console: Access | None = None
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         """One inbound event in, the replies out; everything it changes commits together."""
@@ -158,11 +161,26 @@ class Engine:
                 return await self.agreements.handle_command(
                     session, person, command.name, command.argument, now
                 )
+            case "admin":
+                return [await self._admin_link(session, person, ref, now)]
             case "export":
                 data = await export_person(session, person, now)
                 body = json.dumps(data, ensure_ascii=False, indent=2)
                 return [Outbound(ref, f"{t('export.body', loc)}\n{body}", t("export.title", loc))]
         raise AssertionError(command.name)
+
+    async def _admin_link(
+        self, session: AsyncSession, person: Person, ref: PersonRef, now: datetime
+    ) -> Outbound:
+        """A one-time console link for HR, in this private chat; a polite no for others."""
+        if self.console is None:
+            return Outbound(ref, tc("chat.unavailable", ref.locale))
+        url = await self.console.issue_link(session, person, now)
+        if url is None:
+            return Outbound(ref, tc("chat.refused", ref.locale))
+        minutes = self.console.settings.link_minutes
+        text = tc("chat.link", ref.locale, minutes=minutes, url=url)
+        return Outbound(ref, text, tc("chat.link_title", ref.locale))
 
     async def _checkin(
         self, session: AsyncSession, person: Person, ref: PersonRef, theme: str, now: datetime

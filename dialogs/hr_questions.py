@@ -139,7 +139,9 @@ def check(draft: Draft, themes: Iterable[str]) -> Verdict:
         problems.append("question.problem.scale")
     if draft.kind == "choice":
         values = [o.value for o in draft.options]
-        complete = all(_VALUE.fullmatch(o.value) and o.nl.strip() and o.en.strip() for o in draft.options)
+        complete = all(
+            _VALUE.fullmatch(o.value) and o.nl.strip() and o.en.strip() for o in draft.options
+        )
         if len(values) < 2 or len(set(values)) != len(values) or not complete:
             problems.append("question.problem.options")
     words = health_words(draft)

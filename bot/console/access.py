@@ -53,7 +53,10 @@ class Access:
         expires = now + timedelta(minutes=self.settings.link_minutes)
         session.add(
             ConsoleLink(
-                token_hash=hash_token(token), person_id=person.id, created_at=now, expires_at=expires
+                token_hash=hash_token(token),
+                person_id=person.id,
+                created_at=now,
+                expires_at=expires,
             )
         )
         await session.flush()

@@ -653,7 +653,9 @@ async def delete_schedule(db: Database, schedule_id: str) -> bool:
     async with db.session() as session:
         row = await session.get(Schedule, schedule_id)
         used = await session.scalar(
-            select(func.count()).select_from(Occurrence).where(Occurrence.schedule_id == schedule_id)
+            select(func.count())
+            .select_from(Occurrence)
+            .where(Occurrence.schedule_id == schedule_id)
         )
         if row is None or used:
             return False

@@ -17,6 +17,7 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+
 def _person(table: str) -> list[Any]:
     return [
         sa.Column("person_id", sa.Integer(), nullable=False),
@@ -24,6 +25,7 @@ def _person(table: str) -> list[Any]:
             ["person_id"], ["people.id"], name=op.f(f"fk_{table}_person_id_people")
         ),
     ]
+
 
 def upgrade() -> None:
     op.create_table(
@@ -66,6 +68,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hr_questions")),
     )
+
 
 def downgrade() -> None:
     op.drop_table("hr_questions")
