@@ -44,9 +44,9 @@ async def signin(request: web.Request) -> web.StreamResponse:
         )
     if started is None:
         return page(request, "message.html", ctx.defaults.locale, status=403, kind="refused")
-    response = web.HTTPSeeOther(f"{ctx.access.settings.path}/schedules")
-    set_session_cookie(response, ctx, started[0])
-    return response
+    redirect = web.HTTPSeeOther(f"{ctx.access.settings.path}/schedules")
+    set_session_cookie(redirect, ctx, started[0])
+    raise redirect
 
 
 @routes.post("/logout")

@@ -48,6 +48,8 @@ def page(
         return tc(key, locale, **fill)
 
     base = context_of(request).access.settings.path
+    values.setdefault("notice", "")
+    values.setdefault("current", "")
     body = (
         environment()
         .get_template(template)

@@ -130,7 +130,7 @@ async def _save(request: web.Request, *, editing: bool) -> web.StreamResponse:
         return await _form_page(
             request, sf.raw_to_form(raw), editing=editing, errors=refused.errors
         )
-    return _go(ctx)
+    raise _go(ctx)
 
 
 @routes.post("/schedules/{id}/pause")

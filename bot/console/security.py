@@ -33,9 +33,11 @@ PUBLIC_PREFIXES = ("/signin", "/static/")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+VIEWER = web.RequestKey("console_viewer", Viewer)
+
+
 def viewer_of(request: web.Request) -> Viewer:
-    viewer: Viewer = request["viewer"]
-    return viewer
+    return request[VIEWER]
 
 
 def _relative(request: web.Request) -> str:
@@ -48,10 +50,9 @@ async def headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        response = exc
+        exc.headers.update(HEADERS)
+        raise
     response.headers.update(HEADERS)
-    if isinstance(response, web.HTTPException) and response.status >= 400:
-        raise response
     return response
 
 
@@ -70,7 +71,7 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
             )
     if found is None:
         return page(request, "message.html", ctx.defaults.locale, status=401, kind="needed")
-    request["viewer"] = viewer
+    request[VIEWER] = viewer
     if request.method == "POST" and not await _csrf_ok(request, viewer):
         return page(request, "message.html", viewer.locale, status=403, kind="csrf")
     return await handler(request)
