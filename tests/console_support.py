@@ -22,7 +22,9 @@ from tests.testbot import ORG_CSV, RecordingAdapter, Testbot
 
 LINK = re.compile(r"(http://\S+/admin/signin/\S+)")
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-HR = "hr@example.org"
+HR = "hr@example.org"  # reads Dutch
+HR_EN = "eva@example.org"  # reads English
+CONSOLE_ORG_CSV = ORG_CSV + "eva@example.org,Eva Evers,,en,Europe/London,HR,true\n"
 
 
 def free_port() -> int:
@@ -52,7 +54,7 @@ async def running_console(db: Database, clock: FixedClock) -> AsyncIterator[Cons
     app = build_app(settings, clock, db=db)
     adapter = RecordingAdapter()
     app.add_adapter(adapter)
-    await import_org(db, ORG_CSV, clock.now())
+    await import_org(db, CONSOLE_ORG_CSV, clock.now())
     await load_hr_questions(app)
     assert app.console is not None
     runner = await start_web(build_web_app(db, [console_hook(app.console)]), "127.0.0.1", port)
@@ -80,3 +82,37 @@ async def csrf_of(http: aiohttp.ClientSession, url: str, cookie: str) -> str:
         found = CSRF.search(await page.text())
         assert found
         return found.group(1)
+
+
+async def seed_agreements(console: Console) -> None:
+    """Six signed development agreements (shown) and two working-hours ones (too few)."""
+    from bot.storage.agreement_models import Agreement
+    from bot.storage.models import Person
+
+    app = console.bot.app
+    now = console.bot.clock.now()
+    staff = [f"staff{i}@example.org" for i in range(1, 9)]
+    rows = "".join(f"{email},Staff {i},anna@example.org\n" for i, email in enumerate(staff, 1))
+    await import_org(app.db, "email,name,manager_email\n" + rows, now)
+    async with app.db.session() as session:
+        from sqlalchemy import select
+
+        ids = {email: pid for email, pid in await session.execute(select(Person.email, Person.id))}
+        for i, email in enumerate(staff):
+            category, status = ("development", "signed") if i < 6 else ("working_hours", "proposed")
+            session.add(
+                Agreement(
+                    employee_id=ids[email],
+                    manager_id=ids["anna@example.org"],
+                    drafter_id=ids[email],
+                    drafter_role="employee",
+                    year=now.year,
+                    status=status,
+                    category=category,
+                    is_i_deal=False,
+                    cadence="quarterly",
+                    current_version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
