@@ -62,6 +62,15 @@ class Access:
         await session.flush()
         return self.link_url(token)
 
+    async def link_owner(self, session: AsyncSession, token: str, now: datetime) -> Person | None:
+        """Who a still-usable link is for, without using it (to greet them in their language)."""
+        link = await session.scalar(
+            select(ConsoleLink).where(ConsoleLink.token_hash == hash_token(token))
+        )
+        if link is None or link.used_at is not None or now >= link.expires_at:
+            return None
+        return await session.get(Person, link.person_id)
+
     async def redeem(
         self, session: AsyncSession, token: str, now: datetime
     ) -> tuple[str, ConsoleSession] | None:

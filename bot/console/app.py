@@ -17,6 +17,7 @@ from bot.console.security import (
     signed_in,
     viewer_of,
 )
+from bot.services.people import locale_of
 from bot.web import RouteHook
 
 routes = web.RouteTableDef()
@@ -28,7 +29,12 @@ async def signin_page(request: web.Request) -> web.Response:
     use up a one-time link."""
     ctx = context_of(request)
     token = request.match_info["token"]
-    return page(request, "signin.html", ctx.defaults.locale, token=token)
+    async with ctx.db.session() as session:
+        owner = await ctx.access.link_owner(session, token, ctx.clock.now())
+        locale = locale_of(owner, ctx.defaults) if owner else ctx.defaults.locale
+    if owner is None:
+        return page(request, "message.html", locale, status=403, kind="refused")
+    return page(request, "signin.html", locale, token=token)
 
 
 @routes.post("/signin")
