@@ -87,6 +87,7 @@ async def test_an_hr_admin_works_through_the_console(console: Console, page: Pag
     # Create a schedule: a bad time first, with the file's error message.
     await page.get_by_role("link", name="New schedule").click()
     await page.get_by_label("Id", exact=True).fill("workload-weekly")
+    await page.get_by_label("Theme").select_option("workload")
     await page.get_by_label("Day", exact=True).fill("thu")
     await page.get_by_label("Time", exact=True).fill("25:00")
     await page.get_by_role("button", name="Save").click()
@@ -98,12 +99,14 @@ async def test_an_hr_admin_works_through_the_console(console: Console, page: Pag
     row = page.locator("#schedule-workload-weekly")
     await expect(row).to_contain_text("active")
     await expect(row).to_contain_text("Europe/Amsterdam")
+    await expect(row).to_contain_text("America/New_York")
+    await shot(page, "schedules")
 
     # Pause it.
     await page.get_by_role("button", name="Pause workload-weekly").click()
     await expect(page.get_by_role("status")).to_contain_text("is paused")
     await expect(row).to_contain_text("paused")
-    await shot(page, "schedules")
+    await shot(page, "schedules-paused")
 
     await page.get_by_role("link", name="Preview workload-weekly").click()
     await expect(page.get_by_role("heading", name="In Dutch")).to_be_visible()
