@@ -73,7 +73,8 @@ def build_app(settings: Settings, clock: Clock, db: Database | None = None) -> A
     defaults = Defaults(locale=settings.default_locale, timezone=settings.default_timezone)
     database = db or Database(settings.database_url)
     checkins = CheckinService(banks, defaults)
-    access = Access(settings.console, public_base_url(settings))
+    development = settings.profile == "development"
+    access = Access(settings.console, public_base_url(settings), development)
     engine = Engine(database, clock, checkins, defaults, AgreementService(defaults), access)
     console = ConsoleContext(database, clock, access, defaults, QuestionBanks(database, banks))
     return App(settings, clock, database, banks, defaults, checkins, engine, console=console)

@@ -157,3 +157,30 @@ async def test_losing_hr_ends_the_session(console: Console, http: aiohttp.Client
     )
     async with http.get(f"{console.base}/people", cookies={COOKIE: cookie}) as response:
         assert response.status == 401
+
+
+def test_the_cookie_is_secure_except_on_a_development_loopback() -> None:
+    from bot.config import ConsoleSettings
+    from bot.console.access import Access
+
+    assert Access(ConsoleSettings(), "https://hr.example.org").cookie_secure
+    assert Access(ConsoleSettings(), "http://127.0.0.1:3978", development=False).cookie_secure
+    assert not Access(ConsoleSettings(), "http://127.0.0.1:3978", development=True).cookie_secure
+
+
+def test_console_settings_are_validated() -> None:
+    from bot.config import ConfigError, load_settings
+
+    settings = load_settings({"JAARROND_PUBLIC_URL": "https://hr.example.org/"})
+    assert settings.console.public_url == "https://hr.example.org"
+    assert (settings.console.path, settings.console.link_minutes) == ("/admin", 10)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(
+            {
+                "JAARROND_CONSOLE_LINK_MINUTES": "forever",
+                "JAARROND_PUBLIC_URL": "hr.example.org",
+                "JAARROND_CONSOLE_PATH": "/",
+            }
+        )
+    for name in ("LINK_MINUTES", "PUBLIC_URL", "CONSOLE_PATH"):
+        assert name in str(caught.value)

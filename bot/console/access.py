@@ -32,6 +32,7 @@ class Access:
 
     settings: ConsoleSettings
     base_url: str
+    development: bool = True
 
     @property
     def console_url(self) -> str:
@@ -43,7 +44,8 @@ class Access:
     @property
     def cookie_secure(self) -> bool:
         """Secure everywhere except a development console on plain http loopback."""
-        return not self.base_url.startswith(("http://127.0.0.1", "http://localhost"))
+        loopback = self.base_url.startswith(("http://127.0.0.1", "http://localhost"))
+        return not (self.development and loopback)
 
     async def issue_link(self, session: AsyncSession, person: Person, now: datetime) -> str | None:
         """A one-time sign-in URL for an HR person; None for anyone else."""
