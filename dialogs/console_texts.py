@@ -311,6 +311,9 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     ),
     "import.created": ("Nieuw", "New"),
     "import.updated": ("Gewijzigd", "Changed"),
+    "import.col.field": ("Veld", "Field"),
+    "import.col.before": ("Nu", "Now"),
+    "import.col.after": ("Na import", "After the import"),
     # --- reports --------------------------------------------------------------------------
     "reports.title": ("Rapportages", "Reports"),
     "reports.intro": (

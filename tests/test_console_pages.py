@@ -186,6 +186,11 @@ async def test_org_import_dry_run_errors_and_apply(client: Client) -> None:
     assert "Imported: 1 new" in body
     status, body = await client.get("/people")
     assert "new@example.org" in body and "Hanna Rutgers" in body
+    # A dry run of a change shows each field before and after.
+    change = "email,name,review_month\nbram@example.org,Bram Jansen,11\n"
+    status, body = await client.post("/people/import", {"csv": change, "action": "check"})
+    assert "0 new, 1 changed" in body
+    assert "<td><code>review_month</code></td>" in body and "<td>11</td>" in body
 
 
 async def test_reports_with_chart_and_downloads(client: Client) -> None:
