@@ -184,3 +184,20 @@ def test_console_settings_are_validated() -> None:
         )
     for name in ("LINK_MINUTES", "PUBLIC_URL", "CONSOLE_PATH"):
         assert name in str(caught.value)
+
+
+async def test_spent_links_and_idle_sessions_are_cleaned_up(
+    console: Console, http: aiohttp.ClientSession, clock: FixedClock
+) -> None:
+    from sqlalchemy import func, select
+
+    from bot.storage.console_models import ConsoleLink, ConsoleSession
+
+    await sign_in(http, console)
+    await console.link_for(HR)
+    clock.advance(timedelta(hours=1))
+    await console.link_for(HR)
+    async with console.bot.app.db.session() as session:
+        links = await session.scalar(select(func.count()).select_from(ConsoleLink))
+        sessions = await session.scalar(select(func.count()).select_from(ConsoleSession))
+    assert (links, sessions) == (1, 0)

@@ -51,6 +51,7 @@ class Access:
         """A one-time sign-in URL for an HR person; None for anyone else."""
         if not person.is_hr or not person.active:
             return None
+        await self._forget_stale(session, now)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         expires = now + timedelta(minutes=self.settings.link_minutes)
         session.add(
@@ -63,6 +64,12 @@ class Access:
         )
         await session.flush()
         return self.link_url(token)
+
+    async def _forget_stale(self, session: AsyncSession, now: datetime) -> None:
+        """Links past their time and sessions idle too long are of no use: drop them."""
+        await session.execute(delete(ConsoleLink).where(ConsoleLink.expires_at < now))
+        idle = now - timedelta(minutes=self.settings.idle_minutes)
+        await session.execute(delete(ConsoleSession).where(ConsoleSession.last_seen_at < idle))
 
     async def link_owner(self, session: AsyncSession, token: str, now: datetime) -> Person | None:
         """Who a still-usable link is for, without using it (to greet them in their language)."""
