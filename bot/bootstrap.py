@@ -14,10 +14,13 @@ from adapters.slack import SlackAdapter, SlackConfigError
 from adapters.teams import TeamsAdapter, TeamsConfigError
 from bot.clock import Clock, FixedClock, SystemClock, parse_moment
 from bot.config import Settings
+from bot.console.access import Access
+from bot.console.context import ConsoleContext
 from bot.engine import Engine
 from bot.scheduler import Ticker
 from bot.services.agreements import AgreementService
 from bot.services.checkins import CheckinService
+from bot.services.hr_questions import QuestionBanks
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
 from bot.storage.database import Database, head_revision
@@ -52,6 +55,7 @@ class App:
     checkins: CheckinService
     engine: Engine
     adapters: dict[str, ChatAdapter] = field(default_factory=dict)
+    console: ConsoleContext | None = None
 
     def dispatcher(self) -> Dispatcher:
         return Dispatcher(self.db, self.clock, self.checkins, self.adapters)
@@ -76,19 +80,44 @@ def build_app(settings: Settings, clock: Clock, db: Database | None = None) -> A
     defaults = Defaults(locale=settings.default_locale, timezone=settings.default_timezone)
     database = db or Database(settings.database_url)
     checkins = CheckinService(banks, defaults)
+    development = settings.profile == "development"
+    access = Access(settings.console, public_base_url(settings), development)
     engine = Engine(
-        database, clock, checkins, defaults, AgreementService(defaults), settings.dialogue
+        database,
+        clock,
+        checkins,
+        defaults,
+        AgreementService(defaults),
+        dialogue=settings.dialogue,
+        console=access,
     )
-    return App(settings, clock, database, banks, defaults, checkins, engine)
+    console = ConsoleContext(database, clock, access, defaults, QuestionBanks(database, banks))
+    return App(settings, clock, database, banks, defaults, checkins, engine, console=console)
+
+
+def public_base_url(settings: Settings) -> str:
+    """Where people reach this bot: the configured address, else this machine's port."""
+    if settings.console.public_url:
+        return settings.console.public_url
+    host = "127.0.0.1" if settings.host in ("", "0.0.0.0", "::") else settings.host
+    return f"http://{host}:{settings.port}"
+
+
+async def load_hr_questions(app: App) -> None:
+    """HR's own questions join the banks before anything plans or asks a check-in."""
+    if app.console is not None:
+        await app.console.questions.refresh()
 
 
 async def ensure_schema(app: App) -> None:
     """SQLite migrates itself; a shared PostgreSQL is migrated on purpose by an operator."""
     if app.db.is_sqlite:
         await app.db.upgrade()
+        await load_hr_questions(app)
         return
     current = await app.db.current_revision()
     if current == head_revision():
+        await load_hr_questions(app)
         return
     raise StartupError(
         f"the database schema is at revision {current or 'none'}, this version needs "

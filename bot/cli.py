@@ -289,6 +289,21 @@ def _write_report(document: bytes, out: str | None) -> None:
         sys.stdout.write(document.decode("utf-8"))
 
 
+async def cmd_admin_link(app: App, args: argparse.Namespace) -> int:
+    assert app.console is not None
+    async with app.db.session() as session:
+        person = await find_by_email(session, args.email)
+        if person is None:
+            raise UserError(f"no person with email {args.email}; check 'jaarrond org list'")
+        url = await app.console.access.issue_link(session, person, app.clock.now())
+    if url is None:
+        raise UserError(f"{args.email} is not HR; the console is for HR only (org import: hr=true)")
+    minutes = app.settings.console.link_minutes
+    print(url)
+    print(f"works once, expires in {minutes} minutes", file=sys.stderr)
+    return 0
+
+
 async def cmd_teams_package(_: App, args: argparse.Namespace) -> int:
     try:
         print(build_package(args.app_id, Path(args.out)))
@@ -424,6 +439,12 @@ def _parser() -> argparse.ArgumentParser:
     p = command("package", cmd_teams_package, "write the app package an admin uploads", teams)
     p.add_argument("--app-id", required=True, metavar="ID", help="the bot's Microsoft app id")
     p.add_argument("--out", default="jaarrond-teams.zip", metavar="FILE")
+
+    admin = sub.add_parser("admin", help="the HR admin console").add_subparsers(
+        dest="admin_command", required=True, metavar="ACTION"
+    )
+    p = command("link", cmd_admin_link, "print a one-time console sign-in link for HR", admin)
+    p.add_argument("email", metavar="EMAIL")
 
     p = command("demo", cmd_demo, "simulate a small organisation over some weeks")
     p.add_argument("--seed", type=int, default=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import available_timezones
@@ -48,6 +48,17 @@ class TeamsSettings:
 
 
 @dataclass(frozen=True)
+class ConsoleSettings:
+    """The HR admin console: where it is reached and how long links and sessions last."""
+
+    # The address people open; empty means http://HOST:PORT (development).
+    public_url: str = ""
+    path: str = "/admin"
+    link_minutes: int = 10
+    idle_minutes: int = 30
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     host: str = "127.0.0.1"
@@ -61,6 +72,7 @@ class Settings:
     slack: SlackSettings = field(default_factory=SlackSettings)
     teams: TeamsSettings = field(default_factory=TeamsSettings)
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
 
     @property
     def is_sqlite(self) -> bool:
@@ -139,6 +151,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         or bool(get("MicrosoftAppId")),
     )
     dialogue = load_dialogue_settings(env, problems)
+    console = _console_settings(get, problems)
     if problems:
         raise ConfigError("\n".join(f"- {p}" for p in problems))
     return Settings(
@@ -154,4 +167,24 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         slack=slack,
         teams=teams,
         dialogue=dialogue,
+        console=console,
     )
+
+
+def _console_settings(get: Callable[[str, str], str], problems: list[str]) -> ConsoleSettings:
+    minutes: dict[str, int] = {}
+    for name, default in (("LINK", "10"), ("IDLE", "30")):
+        text = get(f"JAARROND_CONSOLE_{name}_MINUTES", default)
+        minutes[name] = int(text) if text.isdigit() and 0 < int(text) <= 24 * 60 else 0
+        if not minutes[name]:
+            problems.append(f"JAARROND_CONSOLE_{name}_MINUTES must be 1-1440 minutes, not '{text}'")
+    public_url = get("JAARROND_PUBLIC_URL", "").rstrip("/")
+    if public_url and not public_url.startswith(("https://", "http://")):
+        problems.append("JAARROND_PUBLIC_URL must start with https:// (or http:// in development)")
+    path = "/" + get("JAARROND_CONSOLE_PATH", "/admin").strip("/")
+    if path == "/" or not all(
+        part.isidentifier() or part.replace("-", "_").isidentifier()
+        for part in path.strip("/").split("/")
+    ):
+        problems.append("JAARROND_CONSOLE_PATH must be a path like /admin")
+    return ConsoleSettings(public_url, path, minutes["LINK"], minutes["IDLE"])

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.console.access import Access
 from bot.dialogue_config import DialogueSettings
 from bot.reports.hr import hr_figures, render_chat
 from bot.services import checkins as checkin_service
@@ -27,6 +28,7 @@ from bot.storage.models import Person, ProcessedEvent
 from bot.storage.sql import insert_new
 from dialogs import checkin
 from dialogs.commands import Command, parse_command
+from dialogs.console_texts import tc
 from dialogs.digest import render_digest
 from dialogs.home import HomeView, render_home
 from dialogs.messages import Choice, DirectoryUser, Inbound, Outbound, PersonRef
@@ -45,6 +47,7 @@ class Engine:
     defaults: Defaults
     agreements: AgreementService
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
+    console: Access | None = None
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         """One inbound event in, the replies out; everything it changes commits together."""
@@ -175,6 +178,8 @@ class Engine:
                 )
             case "report":
                 return [await self._report(session, person, ref, now)]
+            case "admin":
+                return [await self._admin_link(session, person, ref, now)]
             case "export":
                 data = await export_person(session, person, now)
                 body = json.dumps(data, ensure_ascii=False, indent=2)
@@ -190,6 +195,19 @@ class Engine:
         )
         title, body = render_chat(figures, ref.locale)
         return Outbound(ref, body, title)
+
+    async def _admin_link(
+        self, session: AsyncSession, person: Person, ref: PersonRef, now: datetime
+    ) -> Outbound:
+        """A one-time console link for HR, in this private chat; a polite no for others."""
+        if self.console is None:
+            return Outbound(ref, tc("chat.unavailable", ref.locale))
+        url = await self.console.issue_link(session, person, now)
+        if url is None:
+            return Outbound(ref, tc("chat.refused", ref.locale))
+        minutes = self.console.settings.link_minutes
+        text = tc("chat.link", ref.locale, minutes=minutes, url=url)
+        return Outbound(ref, text, tc("chat.link_title", ref.locale))
 
     async def _checkin(
         self, session: AsyncSession, person: Person, ref: PersonRef, theme: str, now: datetime

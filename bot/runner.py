@@ -17,6 +17,7 @@ from bot.bootstrap import (
     slack_adapter,
     teams_adapter,
 )
+from bot.console.app import console_hook
 from bot.scheduler import start_scheduler
 from bot.services import org
 from bot.services.people import find_by_email
@@ -97,6 +98,8 @@ async def run(app: App, console_user: str | None) -> int:
         console = console_adapter(email)
         app.add_adapter(console)
     hooks = [platform.route_hook() for platform in platforms]
+    if app.console is not None:
+        hooks.append(console_hook(app.console))
     web = await start_web(build_web_app(app.db, hooks), app.settings.host, app.settings.port)
     log.info("HTTP server on http://%s:%s", app.settings.host, app.settings.port)
     for platform in platforms:

@@ -22,6 +22,7 @@ CommandName = Literal[
     "talked",
     "discussed",
     "report",
+    "admin",
 ]
 
 ALIASES: dict[str, CommandName] = {
@@ -57,6 +58,8 @@ ALIASES: dict[str, CommandName] = {
     "besproken": "discussed",
     "report": "report",
     "rapport": "report",
+    "admin": "admin",
+    "beheer": "admin",
 }
 # Commands that take text after them; the others must stand alone, so that a free-text
 # answer such as "stop the overtime" is an answer, not a command.

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -103,6 +103,10 @@ class ImportResult:
     created: list[str]
     updated: list[str]
     unchanged: list[str]
+    # For each updated email: (field, stored value, value after the import), for dry runs.
+    changes: dict[str, list[tuple[str, object, object]]] = field(
+        default_factory=dict, compare=False
+    )
 
 
 class OrgImportError(ValueError):
@@ -556,7 +560,15 @@ def _compare(wanted: Mapping[str, PersonRow], stored: Mapping[str, PersonRow]) -
     created = [email for email in wanted if email not in stored]
     updated = [email for email, row in wanted.items() if email in stored and row != stored[email]]
     unchanged = [email for email, row in wanted.items() if stored.get(email) == row]
-    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+    changes = {
+        email: [
+            (name, getattr(stored[email], name), getattr(wanted[email], name))
+            for name in _FIELDS
+            if getattr(stored[email], name) != getattr(wanted[email], name)
+        ]
+        for email in updated
+    }
+    return ImportResult(created=created, updated=updated, unchanged=unchanged, changes=changes)
 
 
 async def _write(

@@ -28,7 +28,7 @@ from bot.services.calendar import (
 )
 from bot.services.days_off import supported_countries
 from bot.storage.database import Database
-from bot.storage.models import Department, Person, Schedule
+from bot.storage.models import Department, Occurrence, Person, Schedule
 from dialogs.messages import LOCALES
 
 TOP_LEVEL_KEYS = ("defaults", "schedules")
@@ -140,6 +140,11 @@ def _parse(text: str, themes: Collection[str]) -> tuple[list[ScheduleSpec], list
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         return [], [_yaml_error(exc)]
+    return _parse_data(data, themes)
+
+
+def _parse_data(data: Any, themes: Collection[str]) -> tuple[list[ScheduleSpec], list[str]]:
+    """The same checks for a file's contents already read, e.g. from a web form."""
     if not isinstance(data, Mapping):
         return [], ["the file must be a mapping with a 'schedules' list at the top"]
     errors = [
@@ -484,8 +489,27 @@ async def apply_schedules(
 
     `dry_run` reports what would change and writes nothing.
     """
-    _require_aware(now)
     specs, errors = _parse(text, themes)
+    return await _apply(db, specs, errors, now, dry_run)
+
+
+async def apply_schedule_data(
+    db: Database,
+    data: Mapping[str, Any],
+    themes: Collection[str],
+    now: datetime,
+    *,
+    dry_run: bool = False,
+) -> ApplyResult:
+    """`apply_schedules` for the file's contents as a mapping, with the same checks and texts."""
+    specs, errors = _parse_data(data, themes)
+    return await _apply(db, specs, errors, now, dry_run)
+
+
+async def _apply(
+    db: Database, specs: list[ScheduleSpec], errors: list[str], now: datetime, dry_run: bool
+) -> ApplyResult:
+    _require_aware(now)
     async with db.session() as session:
         errors += await _audience_errors(session, specs)
         if errors:
@@ -621,3 +645,19 @@ def _listed(row: Schedule, now: datetime, default_timezone: str) -> ScheduleRow:
         active_from=row.active_from,
         next_due_utc=next_due,
     )
+
+
+async def delete_schedule(db: Database, schedule_id: str) -> bool:
+    """Remove a schedule that never planned a check-in; False when it has (pause it instead,
+    so the history of its check-ins keeps its schedule) or does not exist."""
+    async with db.session() as session:
+        row = await session.get(Schedule, schedule_id)
+        used = await session.scalar(
+            select(func.count())
+            .select_from(Occurrence)
+            .where(Occurrence.schedule_id == schedule_id)
+        )
+        if row is None or used:
+            return False
+        await session.delete(row)
+        return True

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-# Chained to the head present when this was written; re-chain at integration if needed.
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

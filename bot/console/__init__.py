@@ -1,0 +1,1 @@
+"""The HR admin console: server-rendered pages on the shared aiohttp server."""

@@ -1,0 +1,33 @@
+"""What the console's handlers share: the database, the clock and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.clock import Clock
+from bot.console.access import Access
+from bot.services.hr_questions import QuestionBanks
+from bot.services.people import Defaults
+from bot.storage.database import Database
+
+
+@dataclass(frozen=True)
+class ConsoleContext:
+    db: Database
+    clock: Clock
+    access: Access
+    defaults: Defaults
+    questions: QuestionBanks
+
+    @property
+    def themes(self) -> list[str]:
+        return sorted(self.questions.live)
+
+
+CONTEXT = web.AppKey("console_context", ConsoleContext)
+
+
+def context_of(request: web.Request) -> ConsoleContext:
+    return request.app[CONTEXT]
