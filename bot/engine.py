@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.services import access, audit
 from bot.services import checkins as checkin_service
 from bot.services.agreements import AgreementService
 from bot.services.digests import team_digest
@@ -79,6 +80,11 @@ class Engine:
         ref = person_ref(person, self.defaults)
         if inbound.token == MENU_KEY and inbound.value:
             inbound = Inbound(inbound.platform, inbound.user_id, text=inbound.value)
+        # One policy table says who may do what; a refusal reads as "not found" and is audited.
+        action = access.action_of(inbound.text, clicked=bool(inbound.token))
+        who = await access.access_of(session, person)
+        if not who.may(action):
+            return [await access.deny(session, who, action, ref, now)]
         if inbound.token and self.agreements.owns(inbound.token):
             value = inbound.value or ""
             replies = await self.agreements.handle_reply(session, person, inbound.token, value, now)
@@ -140,6 +146,7 @@ class Engine:
                     session, person, now, self.checkins.banks, loc, self.defaults
                 )
                 title, body = render_digest(digest, loc)
+                await audit.record_team_view(session, person, "digest", now, viewer_id=person.id)
                 return [Outbound(ref, body, title)]
             case "pause":
                 return [self._pause(person, ref, command.argument, now)]
@@ -162,6 +169,8 @@ class Engine:
                 data = await export_person(session, person, now)
                 body = json.dumps(data, ensure_ascii=False, indent=2)
                 return [Outbound(ref, f"{t('export.body', loc)}\n{body}", t("export.title", loc))]
+            case "viewed":
+                return [await audit.viewed_message(session, person, ref)]
         raise AssertionError(command.name)
 
     async def _checkin(

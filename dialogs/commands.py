@@ -19,6 +19,7 @@ CommandName = Literal[
     "home",
     "agreements",
     "agreement",
+    "viewed",
 ]
 
 ALIASES: dict[str, CommandName] = {
@@ -48,6 +49,8 @@ ALIASES: dict[str, CommandName] = {
     "afspraken": "agreements",
     "agreement": "agreement",
     "afspraak": "agreement",
+    "viewed": "viewed",
+    "ingezien": "viewed",
 }
 # Commands that take text after them; the others must stand alone, so that a free-text
 # answer such as "stop the overtime" is an answer, not a command.

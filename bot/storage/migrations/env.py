@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from bot.storage import agreement_models, teams_references  # noqa: F401  (their tables)
+from bot.storage import agreement_models, audit_models, teams_references  # noqa: F401
 from bot.storage.models import Base
 
 connection = context.config.attributes.get("connection")
