@@ -152,9 +152,7 @@ async def cmd_digest(app: App, args: argparse.Namespace) -> int:
     now = app.clock.now()
     async with app.db.session() as session:
         manager = await find_by_email(session, args.manager)
-        if manager is not None and not (await access.access_of(session, manager)).may(
-            "cli:digest"
-        ):
+        if manager is not None and not (await access.access_of(session, manager)).may("cli:digest"):
             # Someone without reports has no digest: refused like an unknown email, audited.
             await audit.record_view(
                 session,

@@ -18,8 +18,10 @@ ACCESS_CATALOG: dict[str, tuple[str, str]] = {
     ),
     "viewed.line": ("{when}: {who}, {what}", "{when}: {who}, {what}"),
     "viewed.operator": ("beheerder (opdrachtregel)", "operator (command line)"),
-    "viewed.unknown_viewer": ("onbekend", "unknown"),
-    "what.digest": ("je gedeelde antwoorden in het teamoverzicht", "your shared answers in the team digest"),
+    "what.digest": (
+        "je gedeelde antwoorden in het teamoverzicht",
+        "your shared answers in the team digest",
+    ),
     "what.home_team": (
         "je aantallen in het teamblok van het overzicht",
         "your counts in the team part of their home view",

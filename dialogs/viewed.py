@@ -7,7 +7,7 @@ from datetime import datetime
 
 from dialogs.access_texts import ACCESS_CATALOG, tx
 from dialogs.messages import Locale
-from dialogs.texts import format_moment
+from dialogs.texts import format_day
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def render_viewed(lines: list[ViewLine], locale: Locale) -> tuple[str, str]:
     body = [tx("viewed.intro", locale, count=len(lines))]
     for line in lines:
         who = line.viewer if line.viewer is not None else tx("viewed.operator", locale)
-        when = format_moment(line.local, locale) + f" {line.local.year}"
+        when = f"{format_day(line.local.date(), locale)}, {line.local:%H:%M}"
         what = describe(line.what, line.object_id, locale)
         body.append("- " + tx("viewed.line", locale, when=when, who=who, what=what))
     return title, "\n".join(body)

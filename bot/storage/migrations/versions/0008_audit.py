@@ -35,9 +35,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_views")),
     )
     with op.batch_alter_table("audit_views", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_audit_views_viewer_id"), ["viewer_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_views_viewer_id"), ["viewer_id"], unique=False)
         batch_op.create_index(
             "ix_audit_views_subject_viewed", ["subject_id", "viewed_at"], unique=False
         )
