@@ -9,6 +9,7 @@ import asyncio
 import io
 import json
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,14 +18,18 @@ from sqlalchemy import func, select
 from adapters.console.adapter import ConsoleAdapter
 from adapters.slack import blocks as kit
 from adapters.teams import cards as teams_cards
+from bot.clock import FixedClock
+from bot.services.org import import_org
 from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, Person, Topic
 from dialogs import graphemes
 from dialogs.messages import Inbound
 from tests.slack_fake_api import FakeSlackApi, text_objects
-from tests.test_slack import Stack, fake, stack  # noqa: F401  (fixtures)
+from tests.teams_fake_connector import FakeConnector
+from tests.test_slack import Stack, close_stack, make_stack, member
 from tests.test_slack import texts as slack_texts
-from tests.test_teams import Teams, answer, elements, org, teams  # noqa: F401  (fixtures)
+from tests.test_teams import ORG as TEAMS_ORG
+from tests.test_teams import Teams, answer, elements, start_teams, stop_teams
 from tests.test_teams import texts as teams_texts
 from tests.testbot import Testbot
 
@@ -48,6 +53,28 @@ UNICODE = (
 )
 # Slack and Teams message text with these must never carry live markup to a person.
 LIVE_SLACK = ("<!", "<@", "<#", "<http")
+
+
+@pytest.fixture
+async def slack(db: Database) -> AsyncIterator[Stack]:
+    """The Slack harness of tests/test_slack.py: the bot over HTTP, the fake Web API."""
+    users = [member(f"U{n.upper()}", f"{n}@example.org") for n in ("anna", "bram", "carla")]
+    api = await FakeSlackApi(users=users).start()
+    made = await make_stack(db, api)
+    yield made
+    await close_stack(made)
+    await api.close()
+
+
+@pytest.fixture
+async def msteams(db: Database, clock: FixedClock) -> AsyncIterator[Teams]:
+    """The Teams harness of tests/test_teams.py: the bot over HTTP, the fake connector."""
+    await import_org(db, TEAMS_ORG, clock.now())
+    connector = FakeConnector()
+    harness = await start_teams(db, clock, connector)
+    yield harness
+    await stop_teams(harness)
+    await connector.close()
 
 
 async def rows(db: Database, column: Any) -> list[Any]:
@@ -86,43 +113,43 @@ def slack_recipients(fake: FakeSlackApi) -> set[str]:
 
 
 async def test_slack_mentions_links_and_templates_stay_literal_and_notify_nobody(
-    stack: Stack,
+    slack: Stack,
 ) -> None:
     hostile = f"{SLACK_MARKUP} {TEMPLATES} {SQL}"
-    assert await stack.typed("UBRAM", f"topic {hostile}") == 200
-    await stack.settle()
-    status, digest = await stack.command("UANNA", "digest")
+    assert await slack.typed("UBRAM", f"topic {hostile}") == 200
+    await slack.settle()
+    status, digest = await slack.command("UANNA", "digest")
     assert status == 200
-    await stack.settle()
-    assert await rows(stack.app.db, Topic.text) == [hostile]
-    shown = slack_texts(stack.fake.responses(digest)[-1].params["blocks"])
+    await slack.settle()
+    assert await rows(slack.app.db, Topic.text) == [hostile]
+    shown = slack_texts(slack.fake.responses(digest)[-1].params["blocks"])
     assert any(f"- {hostile}" == line.strip() for line in "\n".join(shown).splitlines())
-    assert_slack_inert(stack.fake)
+    assert_slack_inert(slack.fake)
     # Bram was answered in his DM; Anna only on her own ephemeral response; nobody else.
-    assert slack_recipients(stack.fake) == {"DUBRAM"}
-    fallback = stack.fake.responses(digest)[-1].params["text"]
+    assert slack_recipients(slack.fake) == {"DUBRAM"}
+    fallback = slack.fake.responses(digest)[-1].params["text"]
     # Escaped exactly once: what Bram typed as "&amp;" reads "&amp;amp;" on the wire.
     assert "&amp;amp;" in fallback and "&amp;amp;amp;" not in fallback
-    assert await count(stack.app.db, Person) == 4  # the SQL was only text
+    assert await count(slack.app.db, Person) == 4  # the SQL was only text
 
 
-async def test_slack_nul_bidi_zero_width_emoji_and_combining_characters(stack: Stack) -> None:
+async def test_slack_nul_bidi_zero_width_emoji_and_combining_characters(slack: Stack) -> None:
     typed = f"a\x00b \ud83d {UNICODE}"
-    assert await stack.typed("UBRAM", f"topic {typed}") == 200
-    await stack.settle()
+    assert await slack.typed("UBRAM", f"topic {typed}") == 200
+    await slack.settle()
     # PostgreSQL text cannot hold NUL and no encoder takes a lone surrogate: NUL is the one
     # character dropped, a lone surrogate reads U+FFFD, everything else is kept.
     typed = typed.replace("\x00", "").replace("\ud83d", "\ufffd")
-    assert await rows(stack.app.db, Topic.text) == [typed]
-    _, digest = await stack.command("UANNA", "digest")
-    await stack.settle()
-    body = "\n".join(slack_texts(stack.fake.responses(digest)[-1].params["blocks"]))
+    assert await rows(slack.app.db, Topic.text) == [typed]
+    _, digest = await slack.command("UANNA", "digest")
+    await slack.settle()
+    body = "\n".join(slack_texts(slack.fake.responses(digest)[-1].params["blocks"]))
     assert UNICODE in body
     # A bidi override stays on its own line: the next line (Carla's) reads as before.
     lines = body.splitlines()
     at = next(n for n, line in enumerate(lines) if "\u202e" in line)
     assert lines[at].strip() == f"- {typed}"
-    assert_slack_inert(stack.fake)
+    assert_slack_inert(slack.fake)
 
 
 def assert_whole_prefix(stored: str, typed: str) -> None:
@@ -132,142 +159,142 @@ def assert_whole_prefix(stored: str, typed: str) -> None:
 
 
 async def test_slack_texts_of_3001_characters_and_40_kb_are_kept_whole_or_cut_whole(
-    stack: Stack,
+    slack: Stack,
 ) -> None:
     exactly = "Ja. " * 750 + "🙂"  # 3,001 characters, the last one an emoji (two units)
     huge = ("Werkdruk 👩\u200d💻 e\u0301 🇳🇱 " * 2000)[:40_000]
     for text in (exactly, huge):
-        assert await stack.typed("UBRAM", f"topic {text}") == 200
-        await stack.settle()
-    for stored, typed in zip(await rows(stack.app.db, Topic.text), (exactly, huge), strict=True):
+        assert await slack.typed("UBRAM", f"topic {text}") == 200
+        await slack.settle()
+    for stored, typed in zip(await rows(slack.app.db, Topic.text), (exactly, huge), strict=True):
         assert_whole_prefix(stored, typed)
-    _, digest = await stack.command("UANNA", "digest")
-    await stack.settle()
-    for params in slack_outbound(stack.fake):
+    assert (await slack.command("UANNA", "digest"))[0] == 200
+    await slack.settle()
+    for params in slack_outbound(slack.fake):
         for obj in text_objects(params.get("blocks") or []):
             assert kit.units(obj["text"]) <= kit.SECTION_TEXT
             assert kit.is_boundary(obj["text"], len(obj["text"]))
-    assert_slack_inert(stack.fake)
+    assert_slack_inert(slack.fake)
 
 
-async def test_slack_a_request_over_the_limit_gets_413_before_parsing(stack: Stack) -> None:
+async def test_slack_a_request_over_the_limit_gets_413_before_parsing(slack: Stack) -> None:
     body = '{"type": "event_callback", "event": {"text": "' + "x" * (1024 * 1024) + '"}}'
     for content_type in ("application/json", "application/x-www-form-urlencoded"):
-        response = await stack.post("/slack/events", body, content_type, {})
+        response = await slack.post("/slack/events", body, content_type, {})
         assert response.status == 413
-    await stack.settle()
-    assert stack.inbound == []
-    assert stack.fake.calls == []
+    await slack.settle()
+    assert slack.inbound == []
+    assert slack.fake.calls == []
 
 
-async def _scale_prompt(stack: Stack) -> Any:
-    await stack.command("UBRAM", "checkin workload")
-    await stack.settle()
-    return stack.fake.last_post("DUBRAM")
+async def _scale_prompt(slack: Stack) -> Any:
+    await slack.command("UBRAM", "checkin workload")
+    await slack.settle()
+    return slack.fake.last_post("DUBRAM")
 
 
-def _crafted_click(stack: Stack, user: str, team: str, token: str, value: str) -> dict[str, Any]:
+def _crafted_click(slack: Stack, user: str, team: str, token: str, value: str) -> dict[str, Any]:
     prompt_value = kit.button_value(token, value) if hasattr(kit, "button_value") else ""
     return {
         "type": "block_actions",
         "user": {"id": user, "username": user.lower(), "team_id": team},
         "team": {"id": team, "domain": "elsewhere"},
         "container": {"type": "message", "message_ts": "1.1", "channel_id": "D" + user},
-        "trigger_id": f"trigger-{next(stack.ids)}",
+        "trigger_id": f"trigger-{next(slack.ids)}",
         "actions": [
             {
                 "type": "button",
                 "action_id": "jaarrond:crafted",
                 "block_id": "jaarrond-scale",
                 "value": prompt_value or json.dumps({"t": token, "v": value}),
-                "action_ts": f"{time.time():.6f}{next(stack.ids)}",
+                "action_ts": f"{time.time():.6f}{next(slack.ids)}",
             }
         ],
     }
 
 
-async def test_slack_crafted_scale_values_are_refused_and_change_nothing(stack: Stack) -> None:
-    prompt = await _scale_prompt(stack)
+async def test_slack_crafted_scale_values_are_refused_and_change_nothing(slack: Stack) -> None:
+    prompt = await _scale_prompt(slack)
     action = next(b for b in prompt.blocks if b.get("type") == "actions")
     token = json.loads(action["elements"][0]["value"])["t"]
     for value in ("0", "6", "99", "-1", "1.5", "abc", "", " ", "١", "3; DROP TABLE answers", "1e3"):
-        payload = _crafted_click(stack, "UBRAM", "T0001", token, value)
-        assert await stack.interact(payload) == 200
-        await stack.settle()
-    assert await stack.answers("bram@example.org") == []
-    assert await count(stack.app.db, Occurrence, Occurrence.position == 0) == 1
-    assert await stack.interact(_crafted_click(stack, "UBRAM", "T0001", token, "3")) == 200
-    await stack.settle()
-    assert [a.value for a in await stack.answers("bram@example.org")] == ["3"]
-    assert slack_recipients(stack.fake) == {"DUBRAM"}
-    assert_slack_inert(stack.fake)
+        payload = _crafted_click(slack, "UBRAM", "T0001", token, value)
+        assert await slack.interact(payload) == 200
+        await slack.settle()
+    assert await slack.answers("bram@example.org") == []
+    assert await count(slack.app.db, Occurrence, Occurrence.position == 0) == 1
+    assert await slack.interact(_crafted_click(slack, "UBRAM", "T0001", token, "3")) == 200
+    await slack.settle()
+    assert [a.value for a in await slack.answers("bram@example.org")] == ["3"]
+    assert slack_recipients(slack.fake) == {"DUBRAM"}
+    assert_slack_inert(slack.fake)
 
 
-async def test_slack_forged_and_cross_workspace_ids_see_nothing(stack: Stack) -> None:
-    prompt = await _scale_prompt(stack)
+async def test_slack_forged_and_cross_workspace_ids_see_nothing(slack: Stack) -> None:
+    prompt = await _scale_prompt(slack)
     action = next(b for b in prompt.blocks if b.get("type") == "actions")
     token = json.loads(action["elements"][0]["value"])["t"]
-    await stack.command("UBRAM", "topic Alleen voor Anna")
-    await stack.settle()
-    stack.fake.calls.clear()
+    await slack.command("UBRAM", "topic Alleen voor Anna")
+    await slack.settle()
+    slack.fake.calls.clear()
     # Someone from another workspace, and a made-up id, click Bram's prompt and ask for data.
     for user, team in (("UOTHER", "T9999"), ("U00000000", "T0001"), ("UBRAM\x00", "T0001")):
-        assert await stack.interact(_crafted_click(stack, user, team, token, "1")) == 200
+        assert await slack.interact(_crafted_click(slack, user, team, token, "1")) == 200
         for command_text in ("digest", "export", "agreement show 1", "viewed"):
-            assert (await stack.command(user, command_text))[0] == 200
-        await stack.settle()
-    assert await stack.answers("bram@example.org") == []
-    said = json.dumps([c.params for c in stack.fake.calls], ensure_ascii=False)
+            assert (await slack.command(user, command_text))[0] == 200
+        await slack.settle()
+    assert await slack.answers("bram@example.org") == []
+    said = json.dumps([c.params for c in slack.fake.calls], ensure_ascii=False)
     assert "Alleen voor Anna" not in said and "bram@example.org" not in said
-    assert slack_recipients(stack.fake) <= {"DUOTHER", "DU00000000", "DUBRAM\x00"}
-    assert_slack_inert(stack.fake)
+    assert slack_recipients(slack.fake) <= {"DUOTHER", "DU00000000", "DUBRAM\x00"}
+    assert_slack_inert(slack.fake)
 
 
-async def test_slack_ids_with_control_characters_are_ignored(stack: Stack) -> None:
+async def test_slack_ids_with_control_characters_are_ignored(slack: Stack) -> None:
     event = {"type": "message", "channel": "DUBRAM", "channel_type": "im", "text": "topic x"}
     for user, event_id in (("UBRAM\x00", "Ev1"), ("UBRAM", "Ev\x002"), ("UBRAM\ud83d", "Ev3")):
-        assert await stack.event({**event, "user": user, "ts": "1.1"}, event_id=event_id) == 200
+        assert await slack.event({**event, "user": user, "ts": "1.1"}, event_id=event_id) == 200
     for user in ("UBRAM\x00", "UBRAM\x1b", "UBRAM\ud83d"):
         home = {"type": "app_home_opened", "user": user, "channel": "DUBRAM", "tab": "home"}
-        assert await stack.event(home) == 200
+        assert await slack.event(home) == 200
         if "\ud83d" not in user:  # a form body cannot carry a lone surrogate at all
-            assert (await stack.command(user, "export"))[0] == 200
-    await stack.settle()
+            assert (await slack.command(user, "export"))[0] == 200
+    await slack.settle()
     # Nothing stored, nothing of Bram's sent anywhere, and the bot still works.
-    assert await count(stack.app.db, Topic) == 0
-    said = json.dumps([c.params for c in stack.fake.calls], ensure_ascii=False)
-    assert "bram@example.org" not in said and "views.publish" not in stack.fake.methods()
-    assert await stack.typed("UBRAM", "topic Nog steeds goed") == 200
-    await stack.settle()
-    assert await rows(stack.app.db, Topic.text) == ["Nog steeds goed"]
-    assert_slack_inert(stack.fake)
+    assert await count(slack.app.db, Topic) == 0
+    said = json.dumps([c.params for c in slack.fake.calls], ensure_ascii=False)
+    assert "bram@example.org" not in said and "views.publish" not in slack.fake.methods()
+    assert await slack.typed("UBRAM", "topic Nog steeds goed") == 200
+    await slack.settle()
+    assert await rows(slack.app.db, Topic.text) == ["Nog steeds goed"]
+    assert_slack_inert(slack.fake)
 
 
-async def test_slack_double_clicks_record_one_answer(stack: Stack) -> None:
-    prompt = await _scale_prompt(stack)
+async def test_slack_double_clicks_record_one_answer(slack: Stack) -> None:
+    prompt = await _scale_prompt(slack)
     # Two different clicks on the same button at once, then a re-delivery of the first.
-    first = stack.click("UBRAM", prompt, "4")
-    second = stack.click("UBRAM", prompt, "4")
+    first = slack.click("UBRAM", prompt, "4")
+    second = slack.click("UBRAM", prompt, "4")
     assert await asyncio.gather(first, second) == [200, 200]
-    await stack.settle()
-    assert [a.value for a in await stack.answers("bram@example.org")] == ["4"]
-    assert await count(stack.app.db, Occurrence, Occurrence.position == 1) == 1
+    await slack.settle()
+    assert [a.value for a in await slack.answers("bram@example.org")] == ["4"]
+    assert await count(slack.app.db, Occurrence, Occurrence.position == 1) == 1
     # The second click is told it came too late (with the current question), nothing more.
-    posts = [str(p.blocks) for p in stack.fake.posts_to("DUBRAM")]
+    posts = [str(p.blocks) for p in slack.fake.posts_to("DUBRAM")]
     assert len(posts) == 3 and "already dealt with" in posts[-1]
-    assert_slack_inert(stack.fake)
+    assert_slack_inert(slack.fake)
 
 
 # ---- Teams -----------------------------------------------------------------------------------
 
 
-def teams_cards_sent(teams: Teams) -> list[dict[str, Any]]:
-    return [call.card for call in (*teams.connector.posts(), *teams.connector.puts())]
+def teams_cards_sent(msteams: Teams) -> list[dict[str, Any]]:
+    return [call.card for call in (*msteams.connector.posts(), *msteams.connector.puts())]
 
 
-def assert_teams_inert(teams: Teams) -> None:
+def assert_teams_inert(msteams: Teams) -> None:
     """Only TextRuns (never Markdown), no mention entities, no link or template elements."""
-    for call in (*teams.connector.posts(), *teams.connector.puts()):
+    for call in (*msteams.connector.posts(), *msteams.connector.puts()):
         activity = call.body
         assert not activity.get("entities"), activity.get("entities")
         card = call.card
@@ -279,84 +306,84 @@ def assert_teams_inert(teams: Teams) -> None:
 
 
 async def test_teams_mentions_markdown_html_and_templates_stay_literal(
-    teams: Teams, db: Database
+    msteams: Teams, db: Database
 ) -> None:
     hostile = f"{TEAMS_MARKUP} {SQL}"
-    assert await teams.say("29:bram", f"topic {hostile}") == 201
-    assert await teams.say("29:anna", "digest") == 201
+    assert await msteams.say("29:bram", f"topic {hostile}") == 201
+    assert await msteams.say("29:anna", "digest") == 201
     assert await rows(db, Topic.text) == [hostile]
-    card = teams.last_card("29:anna").card
+    card = msteams.last_card("29:anna").card
     joined = "\n".join(teams_texts(card))
     # Entities once (no unescaping, no double escaping), the mention markup as typed.
     assert "&amp; &lt;i&gt;" in joined and "<at>Anna de Vries</at>" in joined
     assert "${user.name}" in joined
     # Adaptive Cards would render {{DATE(...)}} as a date: a word joiner keeps it literal.
     assert "{\u2060{DATE(2027-01-01T00:00:00Z, SHORT)}}" in joined
-    assert_teams_inert(teams)
-    assert {c.conversation for c in teams.connector.posts()} == {"a:conv-bram", "a:conv-anna"}
+    assert_teams_inert(msteams)
+    assert {c.conversation for c in msteams.connector.posts()} == {"a:conv-bram", "a:conv-anna"}
 
 
-async def test_teams_nul_unicode_and_long_text(teams: Teams, db: Database) -> None:
+async def test_teams_nul_unicode_and_long_text(msteams: Teams, db: Database) -> None:
     typed = f"a\x00b \ud83d {UNICODE}"
-    assert await teams.say("29:bram", f"topic {typed}") == 201
+    assert await msteams.say("29:bram", f"topic {typed}") == 201
     huge = ("Rust 👍🏽 a\u0308 " * 4000)[:40_000]
-    assert await teams.say("29:bram", f"topic {huge}") == 201
+    assert await msteams.say("29:bram", f"topic {huge}") == 201
     stored = await rows(db, Topic.text)
     assert typed.replace("\x00", "").replace("\ud83d", "\ufffd") in stored
     assert_whole_prefix(max(stored, key=len), huge)
-    assert await teams.say("29:anna", "digest") == 201
-    card = teams.last_card("29:anna").card
+    assert await msteams.say("29:anna", "digest") == 201
+    card = msteams.last_card("29:anna").card
     assert teams_cards.card_bytes(card) <= teams_cards.MAX_CARD_BYTES
     assert UNICODE in "\n".join(teams_texts(card))
     for text in teams_texts(card):
         assert teams_cards.grapheme_cut(text, len(text)) == text
-    assert_teams_inert(teams)
+    assert_teams_inert(msteams)
 
 
-async def test_teams_a_request_over_the_limit_gets_413(teams: Teams, db: Database) -> None:
-    activity = teams.activity("29:bram", text="x" * (1024 * 1024))
-    response = await teams.client.post(
+async def test_teams_a_request_over_the_limit_gets_413(msteams: Teams, db: Database) -> None:
+    activity = msteams.activity("29:bram", text="x" * (1024 * 1024))
+    response = await msteams.client.post(
         "/api/messages",
         data=json.dumps(activity).encode(),
         headers={"Content-Type": "application/json"},
     )
     assert response.status == 413
-    assert teams.connector.posts() == [] and teams.connector.created() == []
+    assert msteams.connector.posts() == [] and msteams.connector.created() == []
 
 
-async def test_teams_crafted_scale_values_and_double_submits(teams: Teams, db: Database) -> None:
-    await teams.say("29:bram", "checkin workload")
-    card = teams.last_card("29:bram")
+async def test_teams_crafted_scale_values_and_double_submits(msteams: Teams, db: Database) -> None:
+    await msteams.say("29:bram", "checkin workload")
+    card = msteams.last_card("29:bram")
     data = answer(card.card)
     assert data is not None
     token = data["jaarrond"]["token"]
     for value in ("0", "6", "99", "-1", "abc", "", "1.5", "١", {"nested": 1}, None, 3):
         crafted = {"jaarrond": {"token": token, "value": value}}
-        assert await teams.submit("29:bram", crafted, card) in (200, 201)
+        assert await msteams.submit("29:bram", crafted, card) in (200, 201)
     bram = (await rows(db, Person.id))[1]
     assert await count(db, Answer) == 0
     # The real answer, clicked twice: recorded once.
-    assert await teams.submit("29:bram", data, card) == 201
-    assert await teams.submit("29:bram", data, card) == 201
+    assert await msteams.submit("29:bram", data, card) == 201
+    assert await msteams.submit("29:bram", data, card) == 201
     assert await count(db, Answer) == 1
     assert await count(db, Occurrence, Occurrence.position == 1) == 1
     assert bram
-    assert_teams_inert(teams)
+    assert_teams_inert(msteams)
 
 
 async def test_teams_forged_sender_from_another_tenant_sees_nothing(
-    teams: Teams, db: Database
+    msteams: Teams, db: Database
 ) -> None:
-    await teams.say("29:bram", "topic Alleen voor Anna")
+    await msteams.say("29:bram", "topic Alleen voor Anna")
     for user in ("29:evil", "29:anna-copy", "29:bram\x00", "29:\ud83d"):
         for text in ("digest", "export", "viewed", "agreement show 1"):
-            status = await teams.post(teams.activity(user, text=text, tenant="other-tenant"))
+            status = await msteams.post(msteams.activity(user, text=text, tenant="other-tenant"))
             # An id with a control character is never real: refused whole, before any work.
             assert status == (201 if user.isprintable() else 400), user
-    said = json.dumps(teams_cards_sent(teams), ensure_ascii=False)
+    said = json.dumps(teams_cards_sent(msteams), ensure_ascii=False)
     assert said.count("Alleen voor Anna") == 1  # only in Bram's own confirmation
     assert "bram@example.org" not in said
-    assert_teams_inert(teams)
+    assert_teams_inert(msteams)
 
 
 # ---- the console -----------------------------------------------------------------------------
