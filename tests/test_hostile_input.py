@@ -412,3 +412,33 @@ async def test_console_text_is_stored_and_shown_literally(testbot: Testbot, text
     assert testbot.adapter.sent == []  # nobody was notified of anything
     forged = await testbot.app.engine.handle(Inbound("console", "Anna@Example.org ", text=text))
     assert (forged and forged[0].recipient.person_id == 0) or forged[0].recipient.email
+
+
+NUMBERS = ("²", "¹²", "Ⅻ", "١", "٣", "99999999999999999999", "2147483648", "0", "-1", "0x10", "1e3")
+
+
+async def test_numbers_that_are_no_number_or_out_of_range_never_crash(testbot: Testbot) -> None:
+    """Superscripts pass str.isdigit() but not int(); ids beyond INTEGER make the database
+    refuse the query. Typed or clicked, each gets an ordinary answer."""
+    bram = "bram@example.org"
+    for number in NUMBERS:
+        for text in (f"agreement show {number}", f"agreement {number}", f"afspraak toon #{number}"):
+            assert (await testbot.say(bram, text))[0].text
+        for token in (
+            f"a{number}.v1.accept",
+            f"af{number}.comment",
+            f"ad{number}.x",
+            f"c{number}.0",
+        ):
+            assert (await testbot.click(bram, token, "accept"))[0].text
+    await testbot.say(bram, "checkin workload")
+    await testbot.say(bram, "3")  # the scale question; the next one is a choice
+    for number in NUMBERS:
+        if number in ("١", "٣"):
+            continue  # Arabic-Indic digits are real numbers: "١" picks the first option
+        replies = await testbot.say(bram, number)
+        assert replies[0].question is not None and replies[0].question.kind == "choice"
+    async with testbot.app.db.session() as session:
+        values = list(await session.scalars(select(Answer.value)))
+    assert values == ["3"]
+    assert testbot.adapter.sent == []

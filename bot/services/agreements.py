@@ -96,7 +96,7 @@ class AgreementService:
         if word == "register":
             return [await self.register_message(session, person)]
         number = (rest if word in ("show", "toon") else word).strip().lstrip("#")
-        if number.isdigit():
+        if number.isdecimal():
             return [await self.show(session, person, int(number), now)]
         return [Outbound(self.ref(person), ta("usage", self.ref(person).locale))]
 

@@ -14,6 +14,7 @@ from bot.services.people import reports_of
 from bot.storage.agreement_models import Agreement
 from bot.storage.audit_models import AuditView
 from bot.storage.models import Person
+from dialogs.agreements import MAX_ID
 from dialogs.messages import Outbound, PersonRef
 from dialogs.viewed import ViewLine, render_viewed
 
@@ -120,7 +121,8 @@ async def record_agreement_view(
                 now=now,
             )
         return
-    existing = await session.get(Agreement, agreement_id)
+    in_range = 0 < agreement_id <= MAX_ID
+    existing = await session.get(Agreement, agreement_id) if in_range else None
     await record_view(
         session,
         viewer_id=viewer.id,
