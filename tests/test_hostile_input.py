@@ -442,3 +442,32 @@ async def test_numbers_that_are_no_number_or_out_of_range_never_crash(testbot: T
         values = list(await session.scalars(select(Answer.value)))
     assert values == ["3"]
     assert testbot.adapter.sent == []
+
+
+async def test_teams_answers_of_3001_characters_and_40_kb(msteams: Teams, db: Database) -> None:
+    exactly = "Ja. " * 750 + "🙂"  # 3,001 characters
+    huge = ("Rust 👍🏽 a\u0308 🇳🇱 " * 4000)[:40_000]
+    for text in (exactly, huge):
+        await msteams.say("29:bram", "stop")
+        assert await msteams.say("29:bram", "checkin five_ages") == 201
+        card = msteams.last_card("29:bram")
+        skip = next(
+            a["data"]
+            for a in elements(card.card, "Action.Submit")
+            if a["data"]["jaarrond"].get("value") == "skip"
+        )
+        assert await msteams.submit("29:bram", skip, card) == 201
+        card = msteams.last_card("29:bram")
+        data = answer(card.card, free_text=text)  # a crafted submit may carry any length
+        assert data is not None and data["jaarrond"].get("input") == "jaarrond_text"
+        assert await msteams.submit("29:bram", data, card) == 201
+    async with db.session() as session:
+        stored = list(await session.scalars(select(Answer.value).order_by(Answer.id)))
+    assert stored[0] == exactly
+    assert_whole_prefix(stored[1], huge)
+    assert len(stored[1]) > 3990  # MAX_ANSWER_LENGTH, less at most a cut cluster
+    for call in (*msteams.connector.posts(), *msteams.connector.puts()):
+        assert teams_cards.card_bytes(call.card) <= teams_cards.MAX_CARD_BYTES
+        for text in teams_texts(call.card):
+            assert graphemes.cut(text, len(text)) == text
+    assert_teams_inert(msteams)
