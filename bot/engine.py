@@ -211,7 +211,7 @@ class Engine:
         now = self.clock.now()
         async with self.db.session() as session:
             person = await find_by_platform(session, platform, user_id)
-            if person is None:
+            if person is None or not (await access.access_of(session, person)).may("view:home"):
                 return None
             return await build_home(session, person, now, self.checkins.banks, self.defaults)
 

@@ -55,7 +55,7 @@ POLICY: dict[str, frozenset[Role]] = {
     # each is checked against the prompt's owner by the dialog it belongs to.
     "text": KNOWN,
     "click": KNOWN,
-    # Slack's App Home and Teams' home card: the person's own home view.
+    # Slack's App Home (Engine.home): the person's own home view.
     "view:home": KNOWN,
     # `jaarrond digest --manager EMAIL`: the operator reads a manager's digest for them.
     "cli:digest": MANAGERS,
