@@ -22,7 +22,7 @@ from bot.clock import FixedClock, parse_moment
 from bot.config import ConfigError, Settings, load_settings, read_environment
 from bot.reports import hr
 from bot.reports import works_council as wc
-from bot.services import digests, org, outbox, planner, privacy, schedules
+from bot.services import access, audit, digests, org, outbox, planner, privacy, schedules
 from bot.services.contract_document import export_third_contract
 from bot.services.people import find_by_email, locale_of
 from bot.services.review_brief import BriefRefused, build_brief
@@ -153,20 +153,30 @@ async def cmd_tick(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_digest(app: App, args: argparse.Namespace) -> int:
+    now = app.clock.now()
     async with app.db.session() as session:
         manager = await find_by_email(session, args.manager)
-        if manager is None:
-            raise UserError(f"no person with email {args.manager}; check 'jaarrond org list'")
-        locale = locale_of(manager, app.defaults)
-        digest = await digests.team_digest(
-            session,
-            manager,
-            app.clock.now(),
-            app.banks,
-            locale,
-            app.defaults,
-            app.settings.dialogue,
-        )
+        if manager is not None and not (await access.access_of(session, manager)).may("cli:digest"):
+            # Someone without reports has no digest: refused like an unknown email, audited.
+            await audit.record_view(
+                session,
+                viewer_id=None,
+                subject_id=manager.id,
+                what="denied",
+                object_id="cli:digest",
+                now=now,
+            )
+            manager = None
+        if manager is not None:
+            locale = locale_of(manager, app.defaults)
+            digest = await digests.team_digest(
+                session, manager, now, app.banks, locale, app.defaults, app.settings.dialogue
+            )
+            await audit.record_team_view(
+                session, manager, "digest", now, viewer_id=None, object_id="cli"
+            )
+    if manager is None:
+        raise UserError(f"no person with email {args.manager}; check 'jaarrond org list'")
     if args.json:
         print_json(digest)
         return 0

@@ -13,8 +13,8 @@ from bot.clock import Clock
 from bot.console.access import Access
 from bot.dialogue_config import DialogueSettings
 from bot.reports.hr import hr_figures, render_chat
+from bot.services import access, audit, conversations
 from bot.services import checkins as checkin_service
-from bot.services import conversations
 from bot.services.agreements import AgreementService
 from bot.services.digests import team_digest
 from bot.services.directory import sync_directory
@@ -86,6 +86,11 @@ class Engine:
         ref = person_ref(person, self.defaults)
         if inbound.token == MENU_KEY and inbound.value:
             inbound = Inbound(inbound.platform, inbound.user_id, text=inbound.value)
+        # One policy table says who may do what; a refusal reads as "not found" and is audited.
+        action = access.action_of(inbound.text, clicked=bool(inbound.token))
+        who = await access.access_of(session, person)
+        if not who.may(action):
+            return [await access.deny(session, who, action, ref, now)]
         if inbound.token and self.agreements.owns(inbound.token):
             value = inbound.value or ""
             replies = await self.agreements.handle_reply(session, person, inbound.token, value, now)
@@ -150,6 +155,7 @@ class Engine:
                     session, person, now, self.checkins.banks, loc, self.defaults, self.dialogue
                 )
                 title, body = render_digest(digest, loc)
+                await audit.record_team_view(session, person, "digest", now, viewer_id=person.id)
                 return [Outbound(ref, body, title)]
             case "pause":
                 return [self._pause(person, ref, command.argument, now)]
@@ -184,6 +190,8 @@ class Engine:
                 data = await export_person(session, person, now)
                 body = json.dumps(data, ensure_ascii=False, indent=2)
                 return [Outbound(ref, f"{t('export.body', loc)}\n{body}", t("export.title", loc))]
+            case "viewed":
+                return [await audit.viewed_message(session, person, ref)]
         raise AssertionError(command.name)
 
     async def _report(
@@ -247,7 +255,7 @@ class Engine:
         now = self.clock.now()
         async with self.db.session() as session:
             person = await find_by_platform(session, platform, user_id)
-            if person is None:
+            if person is None or not (await access.access_of(session, person)).may("view:home"):
                 return None
             return await build_home(session, person, now, self.checkins.banks, self.defaults)
 

@@ -48,6 +48,8 @@ MAX_TEXT = 2000
 MIN_RATIONALE = 10
 LIST_BUTTONS = 10
 
+# The largest id an INTEGER column holds: a larger number typed or clicked names nothing.
+MAX_ID = 2**31 - 1
 _TOKEN = re.compile(
     r"^a(?:(?P<agreement>\d+)\.v(?P<version>\d+)|f(?P<followup>\d+)|d(?P<dialog>\d+))"
     r"(?:\.(?P<step>[a-z_]+))?$"
@@ -82,6 +84,9 @@ def parse_token(token: str) -> Token | None:
     match = _TOKEN.match(token)
     if match is None:
         return None
+    numbers = (match["agreement"], match["version"], match["followup"], match["dialog"])
+    if any(n is not None and int(n) > MAX_ID for n in numbers):
+        return None  # no row has such an id; the database would refuse to even look
     step = match["step"] or ""
     if match["agreement"]:
         return Token("agreement", int(match["agreement"]), int(match["version"]), step)
@@ -530,7 +535,7 @@ def attention_lines(items: Sequence[Attention], loc: Locale) -> tuple[str, ...]:
 def pick(text: str, values: Sequence[str], labels: Sequence[str] = ()) -> str | None:
     """The option typed: its number, its value or its label."""
     typed = text.strip().casefold()
-    if typed.isdigit() and 1 <= int(typed) <= len(values):
+    if typed.isdecimal() and 1 <= int(typed) <= len(values):
         return values[int(typed) - 1]
     for value, label in zip(values, labels or values, strict=False):
         if typed in (value.casefold(), label.casefold()):

@@ -102,7 +102,7 @@ class BankQuestion:
         if self.kind == "scale":
             return answer if answer in SCALE_VALUES else None
         options = self.effective_options()
-        if answer.isdigit() and 1 <= int(answer) <= len(options):
+        if answer.isdecimal() and 1 <= int(answer) <= len(options):
             return options[int(answer) - 1].value
         folded = answer.casefold()
         for option in options:

@@ -23,6 +23,7 @@ CommandName = Literal[
     "discussed",
     "report",
     "admin",
+    "viewed",
 ]
 
 ALIASES: dict[str, CommandName] = {
@@ -60,6 +61,8 @@ ALIASES: dict[str, CommandName] = {
     "rapport": "report",
     "admin": "admin",
     "beheer": "admin",
+    "viewed": "viewed",
+    "ingezien": "viewed",
 }
 # Commands that take text after them; the others must stand alone, so that a free-text
 # answer such as "stop the overtime" is an answer, not a command.

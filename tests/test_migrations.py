@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 from bot.storage import (  # noqa: F401  (their tables)
     agreement_models,
+    audit_models,
     console_models,
     dialogue_models,
     teams_references,

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from dialogs.messages import Outbound
 
+# Control characters in a person's text would drive the reader's terminal (clear the
+# screen, set the title, recolour, move the cursor); show them as visible symbols instead.
+_VISIBLE = {code: chr(0x2400 + code) for code in range(0x20) if chr(code) not in "\n\t"}
+_VISIBLE |= {0x7F: "\u2421"} | {code: "\ufffd" for code in range(0x80, 0xA0)}
+
+
+def visible(text: str) -> str:
+    """`text` with every terminal control character shown as a symbol (ESC as ␛)."""
+    return text.translate(_VISIBLE)
+
 
 def render(out: Outbound) -> str:
     """The message as the terminal shows it. Buttons degrade to numbered options; the
@@ -24,4 +34,4 @@ def render(out: Outbound) -> str:
             lines += [f"  {n}. {choice.label}" for n, choice in enumerate(question.choices, 1)]
         if question.hint:
             lines.append(f"({question.hint})")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines)) + "\n"

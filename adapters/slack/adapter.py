@@ -576,7 +576,8 @@ class SlackAdapter:
             await respond(text=self._error_text(user), response_type="ephemeral")
             return
         interactive = any(r.question is not None or r.actions for r in replies)
-        if interactive or convert.is_export(inbound):
+        # Without a (clean) user id there is no DM to open: answer where it was asked.
+        if user and (interactive or convert.is_export(inbound)):
             await self._post_all(client, user, replies)
             if channel != await self._dm_channel(client, user):
                 notice = blocks.say("sent_by_dm", self._locales.get(user, self._default_locale))

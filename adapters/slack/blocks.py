@@ -418,7 +418,7 @@ def typed_answer(question: Question | None, text: str) -> tuple[str, str]:
     answer = text.strip()
     if question is not None and question.kind in ("scale", "choice"):
         choices = question.choices
-        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+        if answer.isdecimal() and 1 <= int(answer) <= len(choices):
             choice = choices[int(answer) - 1]
             return choice.value, choice.label
         for choice in choices:

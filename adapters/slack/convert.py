@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,11 +56,11 @@ def unescape(text: str) -> str:
 def user_id(body: Mapping[str, Any]) -> str:
     user = body.get("user")
     if isinstance(user, Mapping):
-        return _text(user.get("id"))
+        return _id(user.get("id"))
     event = body.get("event")
     if isinstance(event, Mapping) and isinstance(event.get("user"), str):
-        return str(event["user"])
-    return _text(body.get("user_id"))
+        return _id(event["user"])
+    return _id(body.get("user_id"))
 
 
 def workspace_of(body: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -107,7 +108,7 @@ def action_inbound(body: Mapping[str, Any]) -> Inbound | None:
     if data is None or not user:
         return None
     # action_ts is unique per click, so a re-delivered click is recognised by the engine.
-    event_id = f"action:{user}:{_text(action.get('action_ts'))}"
+    event_id = f"action:{user}:{_id(action.get('action_ts'))}"
     if isinstance(data.get("x"), str):
         return Inbound(PLATFORM, user, text=data["x"], event_id=event_id, display_name=_name(body))
     token, value = data.get("t"), data.get("v")
@@ -160,7 +161,7 @@ def submission_inbound(body: Mapping[str, Any]) -> Inbound | None:
     if not isinstance(text, str):
         return None
     # One view is submitted once; its id tells a re-delivery apart from a new answer.
-    event_id = f"view:{_text(view.get('id'))}"
+    event_id = f"view:{_id(view.get('id'))}"
     return Inbound(
         PLATFORM, user, token=target.token, value=text, event_id=event_id, display_name=_name(body)
     )
@@ -177,10 +178,12 @@ def message_inbound(body: Mapping[str, Any]) -> Inbound | None:
         return None
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return None
-    user, text = event.get("user"), event.get("text")
-    if not isinstance(user, str) or not user or not isinstance(text, str) or not text.strip():
+    user, text, event_id = _id(event.get("user")), event.get("text"), body.get("event_id")
+    if not user or not isinstance(text, str) or not text.strip():
         return None
-    return Inbound(PLATFORM, user, text=unescape(text), event_id=_text(body.get("event_id")))
+    if event_id is not None and not _id(event_id):
+        return None  # an event id no real delivery has: forged or broken
+    return Inbound(PLATFORM, user, text=unescape(text), event_id=_id(event_id))
 
 
 def command_inbound(body: Mapping[str, Any]) -> Inbound:
@@ -188,10 +191,10 @@ def command_inbound(body: Mapping[str, Any]) -> Inbound:
     text = unescape(_text(body.get("text"))).strip()
     if not text or parse_command(text) is None:
         text = "help"
-    trigger = _text(body.get("trigger_id"))
+    trigger = _id(body.get("trigger_id"))
     return Inbound(
         PLATFORM,
-        _text(body.get("user_id")),
+        _id(body.get("user_id")),
         text=text,
         event_id=f"command:{trigger}" if trigger else "",
         display_name=_text(body.get("user_name")),
@@ -210,8 +213,7 @@ def home_opened_user(body: Mapping[str, Any]) -> str | None:
         return None
     if event.get("tab", "home") != "home":
         return None
-    user = event.get("user")
-    return user if isinstance(user, str) and user else None
+    return _id(event.get("user")) or None
 
 
 def _name(body: Mapping[str, Any]) -> str:
@@ -231,3 +233,14 @@ def _json_object(raw: str) -> dict[str, Any] | None:
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+# Slack's ids (users, events, views, triggers) are short ASCII; one with a control character
+# or a lone surrogate is forged or broken, and would fail as a database key or a header.
+_UNCLEAN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _id(value: object) -> str:
+    """An id from a payload; "" when it is not a string or not a clean one."""
+    text = _text(value)
+    return "" if _UNCLEAN.search(text) else text

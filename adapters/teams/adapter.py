@@ -194,7 +194,12 @@ class TeamsAdapter:
             body = await request.json()
             if not isinstance(body, dict) or not isinstance(body.get("type"), str):
                 raise ValueError("not an activity")
+            if not convert.ids_are_clean(body):
+                raise ValueError("control characters in an id")
             activity = Activity().deserialize(body)
+        except web.HTTPRequestEntityTooLarge:
+            # Over the server's client_max_size: refused before any parsing, and said so.
+            return web.Response(status=413)
         except Exception:  # any malformed body: JSON, shape, or msrest deserialization
             return web.Response(status=400)
         header = request.headers.get("Authorization", "")

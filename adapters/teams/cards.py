@@ -55,6 +55,8 @@ LABELS: dict[str, tuple[str, str]] = {
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ZWJ = "\u200d"
+# Adaptive Cards' text functions, which Teams evaluates inside any text: {{DATE(...)}}.
+_DATE_FUNCTION = re.compile(r"\{\{(?=\s*(?:DATE|TIME)\s*\()", re.IGNORECASE)
 
 
 def label(key: str, locale: Locale) -> str:
@@ -100,8 +102,10 @@ def grapheme_cut(text: str, limit: int) -> str:
 
 
 def clean(text: str) -> str:
-    """Text safe to serialise: a lone surrogate (possible in JSON input) becomes U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text)
+    """Text safe to serialise and shown as typed: a lone surrogate (possible in JSON input)
+    becomes U+FFFD, and a word joiner inside `{{` keeps Adaptive Cards from rendering a
+    typed `{{DATE(...)}}` or `{{TIME(...)}}` as a formatted date (it is invisible)."""
+    return _DATE_FUNCTION.sub("{\u2060{", _SURROGATE.sub("\ufffd", text))
 
 
 def shorten(text: str, limit: int, locale: Locale) -> str:

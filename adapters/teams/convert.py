@@ -39,6 +39,26 @@ def tenant_id(activity: Mapping[str, Any]) -> str:
     return tenant or _text(_dict(activity.get("conversation")).get("tenantId"))
 
 
+# Ids end up in URLs, headers and database keys; none ever holds a control character or a
+# lone surrogate, so an activity whose ids do is forged or broken, and is refused whole.
+_UNCLEAN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def ids_are_clean(activity: Mapping[str, Any]) -> bool:
+    """Whether every id and address of an activity is free of control characters."""
+    values = [
+        activity.get("id"),
+        activity.get("replyToId"),
+        activity.get("serviceUrl"),
+        _dict(activity.get("from")).get("id"),
+        _dict(activity.get("from")).get("aadObjectId"),
+        _dict(activity.get("conversation")).get("id"),
+        _dict(activity.get("recipient")).get("id"),
+        tenant_id(activity),
+    ]
+    return not any(isinstance(v, str) and _UNCLEAN.search(v) for v in values)
+
+
 def tenant_allowed(activity: Mapping[str, Any], allowed: frozenset[str]) -> bool:
     """With an allowlist, only its tenants get in; an activity without a tenant never does."""
     if not allowed:

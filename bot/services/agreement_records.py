@@ -73,6 +73,8 @@ async def visible(
 ) -> Agreement:
     """The agreement if this person is one of its two parties (a draft: only its
     drafter); anyone else gets exactly the answer a non-existent id gets."""
+    if not 0 < agreement_id <= ag.MAX_ID:
+        raise AgreementRefused("not_found")
     query = select(Agreement).where(Agreement.id == agreement_id)
     if lock:
         # Two parties signing at once must not both miss the other's signature.

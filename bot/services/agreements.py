@@ -36,6 +36,7 @@ from bot.services.agreement_notices import (
 )
 from bot.services.agreement_records import AgreementRefused
 from bot.services.agreement_register import MIN_GROUP, MIN_GROUP_FREE_TEXT
+from bot.services.audit import record_agreement_view
 from bot.services.people import Defaults, person_ref
 from bot.storage.agreement_models import Agreement, AgreementDialog
 from bot.storage.models import Person
@@ -95,7 +96,7 @@ class AgreementService:
         if word == "register":
             return [await self.register_message(session, person)]
         number = (rest if word in ("show", "toon") else word).strip().lstrip("#")
-        if number.isdigit():
+        if number.isdecimal():
             return [await self.show(session, person, int(number), now)]
         return [Outbound(self.ref(person), ta("usage", self.ref(person).locale))]
 
@@ -205,7 +206,9 @@ class AgreementService:
         try:
             agreement = await records.visible(session, person, agreement_id)
         except AgreementRefused:
+            await record_agreement_view(session, person, agreement_id, None, now)
             return Outbound(ref, ta("not_found", ref.locale))
+        await record_agreement_view(session, person, agreement_id, agreement, now)
         view = await records.view(session, agreement)
         pending = await followups.pending_follow_up(session, agreement, person)
         out = (

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.agreements import AgreementService
+from bot.services.audit import record_team_view
 from bot.services.calendar import next_slot
 from bot.services.digests import DIGEST_WINDOW, shared_answers
 from bot.services.pauses import is_paused, local_today
@@ -48,6 +49,7 @@ async def build_home(
     reports = await reports_of(session, person)
     if reports:
         sections.append(await _team(session, reports, now, banks, loc))
+        await record_team_view(session, person, "home_team", now, viewer_id=person.id)
     agreements = AgreementService(defaults)
     attention = await agreements.attention_for_employee(session, person, now)
     if reports:

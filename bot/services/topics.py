@@ -8,13 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Person, Topic
+from dialogs.graphemes import cut, storable
 
 MAX_TOPIC_LENGTH = 2000
 
 
 def clean_text(text: str, limit: int) -> str:
-    """Keep what the person wrote, minus characters no database or chat can carry."""
-    return text.replace("\x00", "").strip()[:limit]
+    """Keep what the person wrote, minus characters no database or chat can carry; a long
+    text is cut on a character boundary (never between a letter and its accent)."""
+    return cut(storable(text).strip(), limit)
 
 
 async def raise_topic(session: AsyncSession, person: Person, text: str, now: datetime) -> Topic:

@@ -6,6 +6,7 @@ from alembic import context
 
 from bot.storage import (  # noqa: F401  (their tables)
     agreement_models,
+    audit_models,
     console_models,
     dialogue_models,
     teams_references,
