@@ -237,6 +237,14 @@ async def cmd_review_brief(app: App, args: argparse.Namespace) -> int:
             )
         except BriefRefused as exc:
             raise UserError(str(exc)) from exc
+        await audit.record_view(
+            session,
+            viewer_id=None,
+            subject_id=person.id,
+            what="brief",
+            object_id=brief.review_start.year,
+            now=app.clock.now(),
+        )
     font = Path(args.font) if args.font else None
     document = render_brief(brief, args.format, font_path=font)
     if args.out:

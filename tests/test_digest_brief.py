@@ -19,6 +19,7 @@ from bot.config import ConfigError, load_settings
 from bot.services.agreements import AgreementService
 from bot.services.people import Defaults, find_by_email
 from bot.services.review_brief import build_brief
+from bot.storage.audit_models import AuditView
 from bot.storage.database import Database
 from bot.storage.dialogue_models import ReviewBriefSent
 from bot.storage.models import Answer, Occurrence
@@ -297,6 +298,10 @@ async def test_both_copies_of_the_brief_go_out_once_fourteen_days_before(year: T
     ]
     async with bot.app.db.session() as session:
         assert await session.scalar(select(func.count()).select_from(ReviewBriefSent)) == 1
+        # The manager's copy is a view of Bram's data, so Bram can see it under "viewed".
+        views = (await session.scalars(select(AuditView).where(AuditView.what == "brief"))).all()
+    assert [(v.subject_id is not None, v.object_id) for v in views] == [(True, "2027")]
+    assert "Anna de Vries" in (await bot.say(BRAM, "viewed"))[0].text
     anna = next(o for o in bot.adapter.to(ANNA) if o.title.startswith("Review brief"))
     bram = next(o for o in bot.adapter.to(BRAM) if o.title.startswith("Review brief"))
     assert "The manager's copy" in anna.text and "Your copy" in bram.text

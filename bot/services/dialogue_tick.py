@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue_config import DialogueSettings
+from bot.services import audit
 from bot.services.agreement_dialogs import suggested_drafter
 from bot.services.dialogue_notices import (
     DialogueReport,
@@ -157,6 +158,16 @@ async def _send_brief(
     if not await insert_new(session, table, [row], table.c.id):  # type: ignore[arg-type]
         return False  # this year's brief went out already
     briefs = await build_briefs(session, person, COPIES, now, banks, defaults, start)
+    for brief in briefs:
+        if brief.copy == "manager":
+            await audit.record_view(
+                session,
+                viewer_id=brief.reader.person_id,
+                subject_id=person.id,
+                what="brief",
+                object_id=start.year,
+                now=now,
+            )
     messages = [
         (brief.reader.person_id, f"brief.{person.id}.{start.year}.{brief.copy}", summary(brief))
         for brief in briefs
