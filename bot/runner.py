@@ -17,6 +17,7 @@ from bot.bootstrap import (
     slack_adapter,
     teams_adapter,
 )
+from bot.lifecycle import GuardedTicker, release
 from bot.scheduler import start_scheduler
 from bot.services import org
 from bot.services.people import find_by_email
@@ -97,11 +98,16 @@ async def run(app: App, console_user: str | None) -> int:
         console = console_adapter(email)
         app.add_adapter(console)
     hooks = [platform.route_hook() for platform in platforms]
-    web = await start_web(build_web_app(app.db, hooks), app.settings.host, app.settings.port)
+    # A configured platform is ready once started, and no longer once a stop begins.
+    up: dict[str, bool] = {platform.platform: False for platform in platforms}
+    server = build_web_app(app.db, hooks, clock=app.clock, platforms=lambda: up)
+    web = await start_web(server, app.settings.host, app.settings.port)
     log.info("HTTP server on http://%s:%s", app.settings.host, app.settings.port)
     for platform in platforms:
         await platform.start()
-    scheduler = start_scheduler(app.ticker())
+        up[platform.platform] = True
+    ticker = GuardedTicker(app.ticker())
+    scheduler = start_scheduler(ticker)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM,):
@@ -116,12 +122,17 @@ async def run(app: App, console_user: str | None) -> int:
     try:
         await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     finally:
+        log.info("stopping: no new work; sends in progress get %ss", app.settings.shutdown_seconds)
+        up.update(dict.fromkeys(up, False))
         scheduler.shutdown(wait=False)
         for task in waiting:
             task.cancel()
+        await ticker.drain(app.settings.shutdown_seconds)
+        await release(app.db, ticker.ticker.dispatcher.in_flight, app.clock.now())
+        await web.cleanup()
         for platform in platforms:
             await platform.stop()
-        await web.cleanup()
+        log.info("stopped")
     return 0
 
 

@@ -84,6 +84,16 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def revisions() -> list[str]:
+    """Every revision this version knows, oldest first (walked from the graph, base to head)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def is_known_revision(revision: str) -> bool:
+    return revision in revisions()
+
+
 def _run_upgrade(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
