@@ -21,7 +21,7 @@ from sqlalchemy import types as sqltypes
 from bot.bootstrap import StartupError, build_app, ensure_schema
 from bot.clock import SystemClock
 from bot.config import load_settings
-from bot.storage.database import Database, alembic_config, head_revision, revisions
+from bot.storage.database import alembic_config, head_revision, revisions
 from tests.blank_db import BACKENDS, blank_database
 
 ROWS = 3
