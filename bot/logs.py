@@ -11,15 +11,28 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 from bot.config import Settings
 
 REDACTED = "[redacted]"
 # Attributes every LogRecord has; anything else was passed with `extra=` and is a field.
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
-# Chatty libraries whose DEBUG output may contain request bodies.
-_QUIET = ("alembic", "apscheduler", "aiohttp.access", "slack_bolt", "slack_sdk", "botbuilder")
+# Libraries whose DEBUG output contains request bodies or SQL parameters (people's answers):
+# they log warnings and errors only, whatever JAARROND_LOG_LEVEL says.
+_QUIET = (
+    "aiohttp.access",
+    "aiosqlite",
+    "alembic",
+    "apscheduler",
+    "asyncpg",
+    "botbuilder",
+    "msrest",
+    "slack_bolt",
+    "slack_sdk",
+    "sqlalchemy",
+    "urllib3",
+)
 
 
 def fields(record: logging.LogRecord) -> dict[str, Any]:
@@ -88,16 +101,25 @@ def secrets_of(settings: Settings) -> list[str]:
     return values
 
 
-def configure_logging(settings: Settings) -> None:
-    """One handler on the root logger, formatted for the profile, secrets filtered."""
-    handler = logging.StreamHandler()
+def make_handler(settings: Settings, stream: IO[str] | None = None) -> logging.Handler:
+    handler = logging.StreamHandler(stream)
     production = settings.profile == "production"
     handler.setFormatter(JsonFormatter() if production else ReadableFormatter())
     handler.addFilter(RedactSecrets(secrets_of(settings)))
+    return handler
+
+
+def quiet_libraries() -> None:
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def configure_logging(settings: Settings) -> None:
+    """One handler on the root logger, formatted for the profile, secrets filtered."""
+    handler = make_handler(settings)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level)
-    for name in _QUIET:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    quiet_libraries()
