@@ -47,6 +47,7 @@ class GuardedTicker:
     async def drain(self, grace: float) -> bool:
         """Stop ticking; True when the running tick finished within `grace` seconds."""
         self.stopping = True
+        self.ticker.dispatcher.stopping = True
         if not self.running:
             return True
         _, late = await asyncio.wait(set(self.running), timeout=grace)

@@ -124,10 +124,11 @@ async def run(app: App, console_user: str | None) -> int:
     finally:
         log.info("stopping: no new work; sends in progress get %ss", app.settings.shutdown_seconds)
         up.update(dict.fromkeys(up, False))
-        scheduler.shutdown(wait=False)
+        scheduler.pause()  # no new tick; shutting the scheduler down would cancel this one
         for task in waiting:
             task.cancel()
         await ticker.drain(app.settings.shutdown_seconds)
+        scheduler.shutdown(wait=False)
         await release(app.db, ticker.ticker.dispatcher.in_flight, app.clock.now())
         await web.cleanup()
         for platform in platforms:

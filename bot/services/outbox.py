@@ -66,6 +66,8 @@ class Dispatcher:
     adapters: Mapping[str, ChatAdapter]
     # Claimed (`sending`) by this process and not finished: a stop returns them to pending.
     in_flight: set[int] = field(default_factory=set)
+    # Set by a graceful stop: the message being sent finishes, no further one is claimed.
+    stopping: bool = False
 
     async def dispatch(self, *, person_id: int | None = None, limit: int = 1000) -> DispatchReport:
         report = DispatchReport()
@@ -81,6 +83,8 @@ class Dispatcher:
                 query = query.where(OutboxMessage.person_id == person_id)
             ids = list(await session.scalars(query))
         for message_id in ids:
+            if self.stopping:
+                break
             await self._deliver_one(message_id, now, report)
         return report
 
