@@ -295,7 +295,10 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
             real_seconds = args.minutes * 60 / args.speed
             started = time.monotonic()
             print(f"running {args.minutes} organisation minutes in {real_seconds:.0f} s ...")
-            await asyncio.sleep(real_seconds)
+            # Memory at half time too: growth from there on would be a leak, not warming up.
+            await asyncio.sleep(real_seconds / 2)
+            rss_middle = [rss_mib(p.pid) for p in processes]
+            await asyncio.sleep(real_seconds / 2)
             # Let the last answers and sends settle (a few ticks).
             await asyncio.sleep(3 * max(1, round(60 / args.speed)))
             after = await scrape(http, simulation.instances)
@@ -366,8 +369,11 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
             "(reminders, due tomorrow), oldest overdue "
             f"{sample(after[0], 'jaarrond_outbox_oldest_pending_age_seconds'):.0f} s"
         )
-        for i, (a, b) in enumerate(zip(rss_before, rss_after, strict=True), 1):
-            print(f"instance {i} memory (RSS): {a:.1f} MiB after start-up, {b:.1f} MiB at the end")
+        for i, (a, m, b) in enumerate(zip(rss_before, rss_middle, rss_after, strict=True), 1):
+            print(
+                f"instance {i} memory (RSS): {a:.1f} MiB after start-up, {m:.1f} MiB at half "
+                f"time, {b:.1f} MiB at the end"
+            )
         ok = (
             occurrences == args.people
             and prompts == Counter({"sent": args.people})
