@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp import web
 from sqlalchemy import select
@@ -105,6 +106,10 @@ async def _run_until_sigterm(
     )
     try:
         await asyncio.wait_for(slack.posting.wait(), timeout=60)
+        ready = f"http://127.0.0.1:{env['JAARROND_PORT']}/readyz"
+        async with aiohttp.ClientSession() as http, http.get(ready) as response:
+            assert response.status == 200
+            assert (await response.json())["platforms"] == {"slack": True}
         process.send_signal(signal.SIGTERM)
         started = time.monotonic()
         output, _ = await asyncio.wait_for(process.communicate(), timeout=grace + 20)
