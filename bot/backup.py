@@ -49,7 +49,27 @@ def _tables(connection: Connection) -> list[Table]:
     reflected = MetaData()
     reflected.reflect(connection)
     ordered = [t for t in reflected.sorted_tables if t.name not in SKIPPED]
-    return [Base.metadata.tables.get(t.name, t) for t in ordered]
+    typed = MetaData()
+    return [
+        _as_stored(Base.metadata.tables[t.name].to_metadata(typed))
+        if t.name in Base.metadata.tables
+        else t
+        for t in ordered
+    ]
+
+
+def _as_stored(table: Table) -> Table:
+    """Values as the database holds them: a model's own column type (an encrypted or
+    otherwise transformed value) is read and written raw, so a backup never holds more than
+    the database does. Only datetimes keep the model's type, which makes them aware UTC on
+    every database and so portable between SQLite and PostgreSQL."""
+    for column in table.columns:
+        kind = column.type
+        if isinstance(kind, sqltypes.TypeDecorator) and not isinstance(
+            kind.impl_instance, sqltypes.DateTime
+        ):
+            column.type = kind.impl_instance
+    return table
 
 
 def _plain(value: Any) -> Any:
