@@ -17,13 +17,14 @@ from bot.config import Settings
 from bot.console.access import Access
 from bot.console.context import ConsoleContext
 from bot.engine import Engine
+from bot.metrics import rate_limited_sleep
 from bot.scheduler import Ticker
 from bot.services.agreements import AgreementService
 from bot.services.checkins import CheckinService
 from bot.services.hr_questions import QuestionBanks
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
-from bot.storage.database import Database, head_revision
+from bot.storage.database import Database, head_revision, is_known_revision
 from bot.storage.teams_references import DatabaseReferenceStore
 from dialogs.banks import Bank, load_banks
 from dialogs.channel import ChatAdapter
@@ -111,6 +112,7 @@ async def load_hr_questions(app: App) -> None:
 
 async def ensure_schema(app: App) -> None:
     """SQLite migrates itself; a shared PostgreSQL is migrated on purpose by an operator."""
+    await refuse_unknown_revision(app.db)
     if app.db.is_sqlite:
         await app.db.upgrade()
         await load_hr_questions(app)
@@ -123,6 +125,17 @@ async def ensure_schema(app: App) -> None:
         f"the database schema is at revision {current or 'none'}, this version needs "
         f"{head_revision()}; run 'jaarrond db upgrade' first"
     )
+
+
+async def refuse_unknown_revision(db: Database) -> None:
+    """A database written by a newer version is never touched by this older one."""
+    current = await db.current_revision()
+    if current is not None and not is_known_revision(current):
+        raise StartupError(
+            f"the database is at schema revision {current}, which this version of Jaarrond "
+            f"does not know (it knows up to {head_revision()}): it was upgraded by a newer "
+            "version. Run that version, or restore a backup made for this one."
+        )
 
 
 def teams_adapter(app: App) -> TeamsAdapter:
@@ -157,6 +170,7 @@ def slack_adapter(app: App) -> SlackAdapter:
             default_locale=app.settings.default_locale,
             # SQLite takes one writer at a time: more concurrent Slack work only meets locks.
             concurrency=1 if app.db.is_sqlite else 8,
+            sleep=rate_limited_sleep("slack"),
         )
     except SlackConfigError as exc:
         raise StartupError(f"Slack is not configured completely:\n{exc}") from exc

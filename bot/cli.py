@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import dataclasses
 import json
-import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -15,11 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from adapters.teams.package import PackageError, build_package
-from bot import runner
-from bot.bootstrap import App, StartupError, build_app, ensure_schema, make_clock
+from bot import backup, runner
+from bot.bootstrap import (
+    App,
+    StartupError,
+    build_app,
+    ensure_schema,
+    make_clock,
+    refuse_unknown_revision,
+)
 from bot.brief_document import render as render_brief
 from bot.clock import FixedClock, parse_moment
 from bot.config import ConfigError, Settings, load_settings, read_environment
+from bot.env_example import render as render_env_example
+from bot.logs import configure_logging
 from bot.reports import hr
 from bot.reports import works_council as wc
 from bot.services import access, audit, digests, org, outbox, planner, privacy, schedules
@@ -72,6 +80,7 @@ async def cmd_chat(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_db_upgrade(app: App, _: argparse.Namespace) -> int:
+    await refuse_unknown_revision(app.db)
     await app.db.upgrade()
     print(f"database at revision {await app.db.current_revision()}")
     return 0
@@ -330,6 +339,35 @@ async def cmd_teams_package(_: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_backup(app: App, args: argparse.Namespace) -> int:
+    manifest = await backup.backup(app.db, Path(args.file), app.clock.now())
+    rows = sum(manifest.tables.values())
+    print(
+        f"wrote {args.file}: {rows} rows in {len(manifest.tables)} tables, "
+        f"schema revision {manifest.revision}"
+    )
+    return 0
+
+
+async def cmd_restore(app: App, args: argparse.Namespace) -> int:
+    await refuse_unknown_revision(app.db)
+    try:
+        manifest = await backup.restore(app.db, Path(args.file), force=args.force)
+    except backup.BackupError as exc:
+        raise UserError(f"nothing was restored: {exc}") from exc
+    rows = sum(manifest.tables.values())
+    print(
+        f"restored {rows} rows in {len(manifest.tables)} tables, "
+        f"schema revision {manifest.revision}"
+    )
+    return 0
+
+
+async def cmd_config_example(_: App, __: argparse.Namespace) -> int:
+    sys.stdout.write(render_env_example())
+    return 0
+
+
 async def cmd_demo(app: App, args: argparse.Namespace) -> int:
     from bot import demo
 
@@ -463,6 +501,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     p = command("link", cmd_admin_link, "print a one-time console sign-in link for HR", admin)
     p.add_argument("email", metavar="EMAIL")
+    p = command("backup", cmd_backup, "write every table and the schema revision to a zip")
+    p.add_argument("file")
+    p = command("restore", cmd_restore, "load a backup into an empty database (one transaction)")
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace what the database holds")
+    config = sub.add_parser("config", help="settings").add_subparsers(
+        dest="config_command", required=True, metavar="ACTION"
+    )
+    command("example", cmd_config_example, "print every setting with its default", config)
 
     p = command("demo", cmd_demo, "simulate a small organisation over some weeks")
     p.add_argument("--seed", type=int, default=1)
@@ -475,7 +522,7 @@ async def _main(settings: Settings, args: argparse.Namespace) -> int:
     clock = make_clock(settings, args.now)
     app = build_app(settings, clock)
     try:
-        if args.handler is not cmd_db_upgrade and args.handler is not cmd_demo:
+        if args.handler not in (cmd_db_upgrade, cmd_demo, cmd_restore, cmd_config_example):
             await ensure_schema(app)
         result: int = await args.handler(app, args)
         return result
@@ -490,10 +537,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"jaarrond: the configuration has errors:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    # Migrations are routine; say so only when something goes wrong.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # JSON lines in production, readable ones in development; secrets never shown.
+    configure_logging(settings)
     try:
         if args.now:
             FixedClock(parse_moment(args.now))

@@ -69,6 +69,8 @@ class Settings:
     banks_dirs: tuple[Path, ...] = ()
     now: str = ""
     log_level: str = "INFO"
+    # How long a stop waits for sends in progress; keep it below the orchestrator's own grace.
+    shutdown_seconds: float = 20.0
     slack: SlackSettings = field(default_factory=SlackSettings)
     teams: TeamsSettings = field(default_factory=TeamsSettings)
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
@@ -130,6 +132,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     locale = get("JAARROND_DEFAULT_LOCALE", "nl")
     if locale not in LOCALES:
         problems.append("JAARROND_DEFAULT_LOCALE must be 'nl' or 'en'")
+    shutdown_text = get("JAARROND_SHUTDOWN_SECONDS", "20")
+    try:
+        shutdown_seconds = float(shutdown_text)
+    except ValueError:
+        shutdown_seconds = -1.0
+    if not 0 <= shutdown_seconds <= 3600:
+        problems.append(f"JAARROND_SHUTDOWN_SECONDS must be 0-3600 seconds, not '{shutdown_text}'")
     banks_dirs = tuple(Path(p) for p in get("JAARROND_BANKS_DIR").split(os.pathsep) if p)
     problems += [f"JAARROND_BANKS_DIR: '{p}' is not a folder" for p in banks_dirs if not p.is_dir()]
     slack = SlackSettings(
@@ -164,6 +173,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         banks_dirs=banks_dirs,
         now=get("JAARROND_NOW"),
         log_level=get("JAARROND_LOG_LEVEL", "INFO").upper(),
+        shutdown_seconds=shutdown_seconds,
         slack=slack,
         teams=teams,
         dialogue=dialogue,

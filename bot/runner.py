@@ -18,6 +18,7 @@ from bot.bootstrap import (
     teams_adapter,
 )
 from bot.console.app import console_hook
+from bot.lifecycle import GuardedTicker, release
 from bot.scheduler import start_scheduler
 from bot.services import org
 from bot.services.people import find_by_email
@@ -100,11 +101,16 @@ async def run(app: App, console_user: str | None) -> int:
     hooks = [platform.route_hook() for platform in platforms]
     if app.console is not None:
         hooks.append(console_hook(app.console))
-    web = await start_web(build_web_app(app.db, hooks), app.settings.host, app.settings.port)
+    # A configured platform is ready once started, and no longer once a stop begins.
+    up: dict[str, bool] = {platform.platform: False for platform in platforms}
+    server = build_web_app(app.db, hooks, clock=app.clock, platforms=lambda: up)
+    web = await start_web(server, app.settings.host, app.settings.port)
     log.info("HTTP server on http://%s:%s", app.settings.host, app.settings.port)
     for platform in platforms:
         await platform.start()
-    scheduler = start_scheduler(app.ticker())
+        up[platform.platform] = True
+    ticker = GuardedTicker(app.ticker())
+    scheduler = start_scheduler(ticker)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM,):
@@ -119,12 +125,18 @@ async def run(app: App, console_user: str | None) -> int:
     try:
         await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        scheduler.shutdown(wait=False)
+        log.info("stopping: no new work; sends in progress get %ss", app.settings.shutdown_seconds)
+        up.update(dict.fromkeys(up, False))
+        scheduler.pause()  # no new tick; shutting the scheduler down would cancel this one
         for task in waiting:
             task.cancel()
+        await ticker.drain(app.settings.shutdown_seconds)
+        scheduler.shutdown(wait=False)
+        await release(app.db, ticker.ticker.dispatcher.in_flight, app.clock.now())
+        await web.cleanup()
         for platform in platforms:
             await platform.stop()
-        await web.cleanup()
+        log.info("stopped")
     return 0
 
 

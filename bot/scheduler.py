@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.dialogue_config import DialogueSettings
 from bot.services.agreements import follow_up_tick
@@ -39,6 +41,7 @@ class Ticker:
         await expire(self.db, now)
         due = await plan(self.db, now, self.banks, self.defaults, catch_up=not self.caught_up)
         self.caught_up = True
+        metrics.PROMPTS_PLANNED.inc(len(due))
         report = await self.dispatcher.dispatch()
         agreements = await follow_up_tick(self.db, now, self.defaults, self.dispatcher.adapters)
         if agreements.planned or agreements.sent or agreements.failed:
@@ -72,7 +75,11 @@ class Ticker:
         return due
 
 
-def start_scheduler(ticker: Ticker) -> AsyncIOScheduler:
+class Tick(Protocol):
+    async def tick(self) -> list[DueCheckin]: ...
+
+
+def start_scheduler(ticker: Tick) -> AsyncIOScheduler:
     """Start ticking in the running event loop; the first tick runs right away."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(

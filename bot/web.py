@@ -2,19 +2,73 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
 
 from aiohttp import web
+from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 
+from bot import metrics
+from bot.clock import Clock, SystemClock
 from bot.storage.database import Database, head_revision
 
 RouteHook = Callable[[web.Application], None]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SHUTDOWN_SECONDS = 5.0
+log = logging.getLogger("bot.http")
 
 
-def build_web_app(db: Database, hooks: list[RouteHook]) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024)
+def _route(request: web.Request) -> str:
+    """The route's pattern, never the raw path: no ids or tokens end up in labels or logs."""
+    info = request.match_info.route.resource
+    return info.canonical if info is not None else "unmatched"
+
+
+@web.middleware
+async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """One log line and one latency sample per inbound request."""
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        seconds = time.perf_counter() - started
+        route = _route(request)
+        metrics.REQUEST_SECONDS.labels(request.method, route, str(status)).observe(seconds)
+        if route not in ("/healthz", "/readyz", "/metrics"):
+            log.info(
+                "request %s %s %s",
+                request.method,
+                route,
+                status,
+                extra={
+                    "method": request.method,
+                    "route": route,
+                    "status": status,
+                    "ms": round(seconds * 1000, 1),
+                },
+            )
+
+
+def build_web_app(
+    db: Database,
+    hooks: list[RouteHook],
+    *,
+    clock: Clock | None = None,
+    platforms: Callable[[], Mapping[str, bool]] = dict,
+) -> web.Application:
+    """`platforms` tells, per configured chat platform, whether its connection is up."""
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[observe])
+    outbox = metrics.OutboxCollector(db, clock or SystemClock())
+    scrape = CollectorRegistry()
+    scrape.register(outbox)
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -29,11 +83,27 @@ def build_web_app(db: Database, hooks: list[RouteHook]) -> web.Application:
                 {"status": "database unreachable", "error": type(exc).__name__}, status=503
             )
         if current != head_revision():
-            return web.json_response({"status": "migrations pending"}, status=503)
-        return web.json_response({"status": "ready"})
+            return web.json_response(
+                {"status": "migrations pending", "database": current, "code": head_revision()},
+                status=503,
+            )
+        states = dict(platforms())
+        down = sorted(name for name, up in states.items() if not up)
+        if down:
+            return web.json_response({"status": "platforms down", "platforms": states}, status=503)
+        return web.json_response({"status": "ready", "platforms": states})
+
+    async def prometheus(_: web.Request) -> web.Response:
+        try:
+            await outbox.refresh()
+        except Exception:  # the process figures still help when the database is away
+            log.warning("metrics: outbox figures unavailable", exc_info=False)
+        body = metrics.render(metrics.REGISTRY, scrape)
+        return web.Response(body=body, headers={"Content-Type": metrics.CONTENT_TYPE})
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", prometheus)
     for hook in hooks:
         hook(app)
     return app

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.services.people import Defaults, manager_of, person_ref
 from bot.services.topics import clean_text
 from bot.services.worktime import DEFAULT_WORKING_DAYS, next_working_morning
@@ -164,6 +165,7 @@ class CheckinService:
                     answered_at=now,
                 )
             )
+            metrics.ANSWERS_RECEIVED.inc()
         elif isinstance(effect, checkin.Close):
             occurrence.status = effect.status
             occurrence.closed_at = now

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot import metrics
 from bot.clock import Clock
 from bot.services.checkins import CheckinService
 from bot.services.pauses import is_paused, local_today
@@ -63,6 +64,10 @@ class Dispatcher:
     clock: Clock
     checkins: CheckinService
     adapters: Mapping[str, ChatAdapter]
+    # Claimed (`sending`) by this process and not finished: a stop returns them to pending.
+    in_flight: set[int] = field(default_factory=set)
+    # Set by a graceful stop: the message being sent finishes, no further one is claimed.
+    stopping: bool = False
 
     async def dispatch(self, *, person_id: int | None = None, limit: int = 1000) -> DispatchReport:
         report = DispatchReport()
@@ -78,6 +83,8 @@ class Dispatcher:
                 query = query.where(OutboxMessage.person_id == person_id)
             ids = list(await session.scalars(query))
         for message_id in ids:
+            if self.stopping:
+                break
             await self._deliver_one(message_id, now, report)
         return report
 
@@ -129,17 +136,24 @@ class Dispatcher:
             message.status = "sending"
             message.attempts += 1
             message.platform = adapter.platform
+        occurrence_key = {"outbox_id": message_id, "occurrence_id": message.occurrence_id}
+        self.in_flight.add(message_id)
         try:
             sent = await adapter.send(out)
         except Exception as exc:  # any platform error: retried with back-off, never lost
+            metrics.PROMPTS_FAILED.labels(adapter.platform).inc()
             await self._failed(message_id, now, exc, report)
+            self.in_flight.discard(message_id)
             return
+        metrics.PROMPTS_SENT.labels(adapter.platform).inc()
+        log.info("sent %s via %s", message.kind, adapter.platform, extra=occurrence_key)
         async with self.db.session() as session:
             message = await session.get_one(OutboxMessage, message_id)
             message.status = "sent"
             message.sent_at = now
             message.last_error = None
             message.message_ref = {"channel": sent.channel, "message_id": sent.message_id}
+        self.in_flight.discard(message_id)
         report.sent += 1
 
     async def _failed(

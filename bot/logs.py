@@ -1,0 +1,125 @@
+"""Logging: JSON lines in production, readable lines in development, secrets never shown.
+
+What may be logged is decided where a line is written (ids, counts, statuses; never a
+person's text). As a second line of defence every record passes a filter that replaces the
+configured secrets (tokens, passwords, signing secrets) wherever they would appear.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from bot.config import Settings
+
+REDACTED = "[redacted]"
+# Attributes every LogRecord has; anything else was passed with `extra=` and is a field.
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+# Libraries whose DEBUG output contains request bodies or SQL parameters (people's answers):
+# they log warnings and errors only, whatever JAARROND_LOG_LEVEL says.
+_QUIET = (
+    "aiohttp.access",
+    "aiosqlite",
+    "alembic",
+    "apscheduler",
+    "asyncpg",
+    "botbuilder",
+    "msrest",
+    "slack_bolt",
+    "slack_sdk",
+    "sqlalchemy",
+    "urllib3",
+)
+
+
+def fields(record: logging.LogRecord) -> dict[str, Any]:
+    """The structured fields a line carries besides its message."""
+    return {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line.update(fields(record))
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+class ReadableFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        extra = " ".join(f"{k}={v}" for k, v in fields(record).items())
+        text = super().format(record)
+        return f"{text} {extra}" if extra else text
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces known secret values in the message and fields of every record."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        # Short values would redact ordinary words; real secrets are long.
+        self.secrets = sorted({s for s in secrets if len(s) >= 8}, key=len, reverse=True)
+
+    def _clean(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        record.msg = self._clean(record.getMessage())
+        record.args = None
+        for key, value in fields(record).items():
+            if isinstance(value, str):
+                setattr(record, key, self._clean(value))
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = self._clean(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    slack, teams = settings.slack, settings.teams
+    values = [slack.bot_token, slack.signing_secret, slack.app_token, slack.client_secret]
+    values.append(teams.app_password)
+    if "@" in settings.database_url:  # the password part of a database URL
+        credentials = settings.database_url.split("://", 1)[-1].rsplit("@", 1)[0]
+        values.append(credentials.split(":", 1)[-1])
+    return values
+
+
+def make_handler(settings: Settings, stream: IO[str] | None = None) -> logging.Handler:
+    handler = logging.StreamHandler(stream)
+    production = settings.profile == "production"
+    handler.setFormatter(JsonFormatter() if production else ReadableFormatter())
+    handler.addFilter(RedactSecrets(secrets_of(settings)))
+    return handler
+
+
+def quiet_libraries() -> None:
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def configure_logging(settings: Settings) -> None:
+    """One handler on the root logger, formatted for the profile, secrets filtered."""
+    handler = make_handler(settings)
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(settings.log_level)
+    quiet_libraries()

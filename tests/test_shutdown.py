@@ -1,0 +1,150 @@
+"""SIGTERM: no new work, the send in progress finishes or returns to the outbox, bounded."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.services.org import import_org
+from bot.services.schedules import apply_schedules
+from bot.storage.database import Database
+from bot.storage.models import OutboxMessage
+from dialogs.banks import load_banks
+from tests.slack_fake_api import FakeSlackApi
+from tests.test_slack import SECRET, member
+
+ROOT = Path(__file__).resolve().parent.parent
+DUE = "2027-03-22T08:05:00Z"  # Monday 09:05 in Amsterdam: the weekly check-in is due
+ORG = """email,name,timezone,slack_user_id
+anna@example.org,Anna,Europe/Amsterdam,UANNA
+bram@example.org,Bram,Europe/Amsterdam,UBRAM
+carla@example.org,Carla,Europe/Amsterdam,UCARLA
+"""
+WEEKLY = """
+schedules:
+  - id: workload-weekly
+    theme: workload
+    cadence: weekly
+    day: mon
+    time: "09:00"
+    audience: all
+"""
+
+
+class SlowSlack(FakeSlackApi):
+    """Posting a message takes `delay` seconds; tells when the first post arrives."""
+
+    delay: float = 0.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.posting = asyncio.Event()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        if request.match_info["method"] == "chat.postMessage":
+            self.posting.set()
+            await asyncio.sleep(self.delay)
+        return await super()._api(request)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    from datetime import UTC, datetime
+
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+    await db.upgrade()
+    earlier = datetime(2027, 3, 22, 7, 0, tzinfo=UTC)
+    await import_org(db, ORG, earlier)
+    await apply_schedules(db, WEEKLY, load_banks(()).keys(), earlier)
+    yield db
+    await db.dispose()
+
+
+async def _run_until_sigterm(
+    db: Database, tmp_path: Path, delay: float, grace: float
+) -> tuple[float, dict[str, int], str]:
+    slack = SlowSlack(users=[member("UANNA", "anna@example.org")])
+    slack.delay = delay
+    await slack.start()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "JAARROND_DATABASE_URL": db.url,
+        "JAARROND_NOW": DUE,
+        "JAARROND_PORT": str(_free_port()),
+        "JAARROND_SHUTDOWN_SECONDS": str(grace),
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.api_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        await asyncio.wait_for(slack.posting.wait(), timeout=60)
+        ready = f"http://127.0.0.1:{env['JAARROND_PORT']}/readyz"
+        async with aiohttp.ClientSession() as http, http.get(ready) as response:
+            assert response.status == 200
+            assert (await response.json())["platforms"] == {"slack": True}
+        process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=grace + 20)
+        took = time.monotonic() - started
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await slack.close()
+    assert process.returncode == 0, output.decode()
+    async with db.session() as session:
+        statuses = list(
+            await session.scalars(
+                select(OutboxMessage.status).where(OutboxMessage.kind == "prompt")
+            )
+        )
+    return took, {s: statuses.count(s) for s in set(statuses)}, output.decode()
+
+
+async def test_sigterm_lets_the_send_in_progress_finish_and_takes_no_new_one(
+    database: Database, tmp_path: Path
+) -> None:
+    took, statuses, output = await _run_until_sigterm(database, tmp_path, delay=1.5, grace=15)
+    assert statuses == {"sent": 1, "pending": 2}, output
+    assert took < 10
+
+
+async def test_sigterm_returns_a_send_that_overruns_the_grace_to_the_outbox(
+    database: Database, tmp_path: Path
+) -> None:
+    took, statuses, output = await _run_until_sigterm(database, tmp_path, delay=60, grace=1)
+    assert statuses == {"pending": 3}, output
+    assert took < 10
+    async with database.session() as session:
+        returned = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.attempts == 1))
+        ).one()
+    assert returned.last_error == "interrupted by a stop"

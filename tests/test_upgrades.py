@@ -1,0 +1,188 @@
+"""Upgrades never lose data: from every earlier revision, filled with rows, up to head.
+
+Generic over the migrations: the revisions are walked from Alembic's graph and the tables
+of each revision are reflected and filled with values made up per column type, respecting
+foreign keys. A column a migration is meant to drop or rewrite is named in CHANGED.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import Connection, MetaData, Table, insert, select, text
+from sqlalchemy import types as sqltypes
+
+from bot.bootstrap import StartupError, build_app, ensure_schema
+from bot.clock import SystemClock
+from bot.config import load_settings
+from bot.storage.database import alembic_config, head_revision, revisions
+from tests.blank_db import BACKENDS, blank_database
+
+ROWS = 3
+# (revision upgraded from, table, column) whose values a later migration changes on purpose.
+CHANGED: set[tuple[str, str, str]] = set()
+# Values a CHECK constraint or a fixed vocabulary needs: (table, column) -> value per row.
+FIXED: dict[tuple[str, str], Any] = {}
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+def _earlier_revisions() -> Iterator[str]:
+    yield from revisions()[:-1]
+
+
+def _value(table: Table, name: str, index: int) -> Any:
+    column = table.c[name]
+    if (table.name, name) in FIXED:
+        return FIXED[(table.name, name)]
+    if isinstance(column.type, sqltypes.JSON):
+        return {"row": index, "items": ["a", index]}
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        kind = object
+    if kind is bool:
+        return index % 2 == 1
+    if kind is int:
+        return index + 1 if column.primary_key else 100 + index
+    if kind is float:
+        return index + 0.5
+    if kind is datetime:
+        moment = datetime(2026, 1, 5, 9, 30, 15) + timedelta(days=index, microseconds=index)
+        return moment.replace(tzinfo=UTC) if getattr(column.type, "timezone", False) else moment
+    if kind is date:
+        return date(2026, 1, 5) + timedelta(days=index)
+    if kind is dict:
+        return {"row": index, "items": ["a", index]}
+    if kind is list:
+        return [f"item-{index}"]
+    if kind is bytes:
+        return f"bytes-{index}".encode()
+    if kind is str:
+        length = getattr(column.type, "length", None) or 40
+        # Distinct per row (unique columns), and fits the narrowest column (two characters).
+        return (f"{index}{name}-{table.name}")[:length]
+    raise AssertionError(f"no made-up value for {table.name}.{name} ({column.type!r})")
+
+
+def _fill(connection: Connection) -> Rows:
+    metadata = MetaData()
+    metadata.reflect(connection)
+    made: Rows = {}
+    for table in metadata.sorted_tables:
+        if table.name == "alembic_version":
+            continue
+        rows = []
+        for index in range(ROWS):
+            row = {c.name: _value(table, c.name, index) for c in table.columns}
+            for fk in table.foreign_keys:
+                target = fk.column
+                if target.table.name == table.name:
+                    # Points at a row of its own table: the one before it, the first at itself.
+                    source = rows[index - 1] if index else row
+                    row[fk.parent.name] = source[target.name]
+                else:
+                    row[fk.parent.name] = made[target.table.name][index][target.name]
+            rows.append(row)
+        connection.execute(insert(table), rows)
+        made[table.name] = rows
+    return made
+
+
+def _read(connection: Connection) -> Rows:
+    metadata = MetaData()
+    metadata.reflect(connection)
+    found: Rows = {}
+    for table in metadata.sorted_tables:
+        if table.name == "alembic_version":
+            continue
+        order = list(table.primary_key.columns) or list(table.columns)
+        found[table.name] = [
+            dict(r) for r in connection.execute(select(table).order_by(*order)).mappings()
+        ]
+    return found
+
+
+def _run(connection: Connection, action: str, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    getattr(command, action)(config, revision)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("revision", list(_earlier_revisions()))
+async def test_upgrade_to_head_keeps_every_row(backend: str, revision: str, tmp_path: Path) -> None:
+    async with blank_database(backend, tmp_path) as db:
+        await db.upgrade(revision)
+        async with db.engine.begin() as conn:
+            await conn.run_sync(_fill)
+        async with db.engine.connect() as conn:
+            before = await conn.run_sync(_read)
+        assert before and all(len(rows) == ROWS for rows in before.values())
+        await db.upgrade()
+        assert await db.current_revision() == head_revision()
+        async with db.engine.connect() as conn:
+            after = await conn.run_sync(_read)
+        for table, rows in before.items():
+            assert table in after, f"{table} disappeared"
+            assert len(after[table]) == len(rows), table
+            for old, new in zip(rows, after[table], strict=True):
+                for column, value in old.items():
+                    if (revision, table, column) in CHANGED:
+                        continue
+                    assert column in new, f"{table}.{column} disappeared"
+                    assert new[column] == value, f"{table}.{column} changed"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_downgrade_one_step_from_head_and_back(backend: str, tmp_path: Path) -> None:
+    async with blank_database(backend, tmp_path) as db:
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            await conn.run_sync(_run, "downgrade", "-1")
+        assert await db.current_revision() == revisions()[-2]
+        await db.upgrade()
+        assert await db.current_revision() == head_revision()
+
+
+def test_the_revision_graph_is_one_line_from_base_to_head() -> None:
+    walked = revisions()
+    assert walked[-1] == head_revision()
+    assert len(walked) == len(set(walked)) >= 2
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_database_from_a_newer_version_is_refused(backend: str, tmp_path: Path) -> None:
+    future = f"f{uuid.uuid4().hex[:8]}"
+    async with blank_database(backend, tmp_path) as db:
+        await db.upgrade()
+        async with db.engine.begin() as conn:
+            await conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": future})
+        app = build_app(load_settings({}), SystemClock(), db=db)
+        with pytest.raises(StartupError, match=f"revision {future}.*newer version"):
+            await ensure_schema(app)
+        assert await db.current_revision() == future  # left untouched
+
+
+def test_jaarrond_refuses_to_run_against_a_newer_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JAARROND_DATABASE_URL", f"sqlite:///{tmp_path}/bot.db")
+    assert main(["db", "upgrade"]) == 0
+    with sqlite3.connect(tmp_path / "bot.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'ffff_from_the_future'")
+    for argv in (["run", "--as", "x@example.org"], ["db", "upgrade"], ["org", "list"]):
+        assert main(argv) == 2
+        error = capsys.readouterr().err
+        assert "ffff_from_the_future" in error and "newer version" in error
