@@ -1,0 +1,151 @@
+"""Writing many check-ins at once, through the database driver rather than the ORM.
+
+Binding 100,000 rows through SQLAlchemy costs seconds of Python per tick (each row's
+datetimes pass through the type system one by one). Here the values that rows share are
+converted once per group, with the columns' own bind processors, so what is stored is
+exactly what the ORM would store; the driver then gets plain tuples (SQLite) or a handful
+of arrays (PostgreSQL, expanded by the server).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Occurrence
+
+_COLUMNS = (
+    "schedule_id",
+    "person_id",
+    "period",
+    "theme",
+    "due_at",
+    "expires_at",
+    "status",
+    "question_ids",
+    "position",
+    "created_at",
+)
+_TABLE = Occurrence.__tablename__
+_SQLITE = (
+    f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+    "ON CONFLICT DO NOTHING"
+)
+# One statement whatever the number of rows: per row only person, status and group travel;
+# the group's shared values are joined in by the server. Counting the RETURNING rows tells
+# how many were new without sending them back.
+_POSTGRES = f"""
+WITH written AS (
+    INSERT INTO {_TABLE} ({", ".join(_COLUMNS)})
+    SELECT g.schedule_id, p.person_id, g.period, g.theme, g.due_at, g.expires_at,
+           p.status, g.question_ids::json, 0, $10::timestamptz
+    FROM unnest($1::integer[], $2::varchar[], $3::integer[]) AS p(person_id, status, grp)
+    JOIN unnest($4::varchar[], $5::varchar[], $6::varchar[], $7::timestamptz[],
+                $8::timestamptz[], $9::text[])
+         WITH ORDINALITY AS g(schedule_id, period, theme, due_at, expires_at, question_ids, grp)
+      ON g.grp = p.grp
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+)
+SELECT count(*) FROM written
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceGroup:
+    """Check-ins that differ only in person and status (one schedule, zone and slot)."""
+
+    schedule_id: str
+    period: str
+    theme: str
+    due_at: datetime
+    expires_at: datetime
+    question_ids: list[str]
+    person_ids: list[int]
+    statuses: list[str]
+
+
+async def insert_occurrences(
+    session: AsyncSession, groups: list[OccurrenceGroup], created_at: datetime
+) -> int:
+    """Insert the check-ins in the session's transaction, skipping existing keys.
+
+    Returns how many rows were new.
+    """
+    connection = await session.connection()
+    dialect = connection.dialect
+    convert = _converters(dialect)
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection
+    if dialect.name == "postgresql":
+        return await _postgres(driver, groups, convert, created_at)
+    if dialect.name == "sqlite":
+        return await _sqlite(driver, groups, convert, created_at)
+    raise NotImplementedError(dialect.name)
+
+
+_Convert = dict[str, Callable[[Any], Any]]
+
+
+def _converters(dialect: Dialect) -> _Convert:
+    """Each column's own bind processor (identity where the driver takes the value as is)."""
+    table = Occurrence.__table__
+    found: _Convert = {}
+    for name in ("due_at", "expires_at", "question_ids", "created_at"):
+        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        found[name] = processor or (lambda value: value)
+    return found
+
+
+async def _sqlite(
+    driver: Any, groups: list[OccurrenceGroup], convert: _Convert, created_at: datetime
+) -> int:
+    created = convert["created_at"](created_at)
+    rows = [
+        (g.schedule_id, person, g.period, g.theme, due, expires, status, questions, 0, created)
+        for g in groups
+        for due, expires, questions in [
+            (
+                convert["due_at"](g.due_at),
+                convert["expires_at"](g.expires_at),
+                convert["question_ids"](g.question_ids),
+            )
+        ]
+        for person, status in zip(g.person_ids, g.statuses, strict=True)
+    ]
+    # The connection's own transaction: sqlite3 opened it, the session commits it.
+    cursor = await driver.executemany(_SQLITE, rows)
+    written = int(cursor.rowcount)
+    await cursor.close()
+    return written
+
+
+async def _postgres(
+    driver: Any, groups: list[OccurrenceGroup], convert: _Convert, created_at: datetime
+) -> int:
+    people: list[int] = []
+    statuses: list[str] = []
+    members: list[int] = []
+    for number, g in enumerate(groups, start=1):
+        people += g.person_ids
+        statuses += g.statuses
+        members += [number] * len(g.person_ids)
+    written = await driver.fetchval(
+        _POSTGRES,
+        people,
+        statuses,
+        members,
+        [g.schedule_id for g in groups],
+        [g.period for g in groups],
+        [g.theme for g in groups],
+        [convert["due_at"](g.due_at) for g in groups],
+        [convert["expires_at"](g.expires_at) for g in groups],
+        [convert["question_ids"](g.question_ids) for g in groups],
+        convert["created_at"](created_at),
+    )
+    return int(written)
