@@ -295,6 +295,12 @@ async def _measure(
         f"{bare.wall:>6.2f}s {bare.total_cpu:>6.2f}s "
         f"{ticks['first_cpu'] / bare.total_cpu:>6.2f}x {ticks['peak']:>5.0f} MB"
     )
+    if ticks["first_server"]:
+        planner = ticks["first_cpu"] - ticks["first_server"]
+        print(
+            f"{'':<10} first tick cpu: {planner:.2f}s planning process, "
+            f"{ticks['first_server']:.2f}s database server"
+        )
 
 
 async def _sqlite(people: int) -> None:
