@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -256,6 +258,36 @@ async def plan(
     (the first tick after a start), slots that passed their grace while the bot was down
     are recorded as missed instead of being sent late.
     """
+    with _collector_paused():
+        return await _plan(db, now, banks, defaults, dry_run=dry_run, catch_up=catch_up)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a tick builds its 100,000s of small objects.
+
+    None of them form reference cycles (they are freed by reference counting), yet every
+    few thousand allocations the collector would walk the ever larger heap again: that
+    was a tenth of a large tick's CPU time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+async def _plan(
+    db: Database,
+    now: datetime,
+    banks: dict[str, Bank],
+    defaults: Defaults,
+    *,
+    dry_run: bool,
+    catch_up: bool,
+) -> list[DueCheckin]:
     async with db.session() as session:
         if not await _lead_planner(session):
             return []

@@ -38,18 +38,16 @@ _SQLITE = (
     "ON CONFLICT DO NOTHING"
 )
 # One statement whatever the number of rows: per row only person, status and group travel;
-# the group's shared values are joined in by the server. Counting the RETURNING rows tells
-# how many were new without sending them back.
+# the group's shared values are picked from small arrays by subscript (no join, so rows are
+# inserted in the order sent). Counting the RETURNING rows tells how many were new without
+# sending them back.
 _POSTGRES = f"""
 WITH written AS (
     INSERT INTO {_TABLE} ({", ".join(_COLUMNS)})
-    SELECT g.schedule_id, p.person_id, g.period, g.theme, g.due_at, g.expires_at,
-           p.status, g.question_ids::json, 0, $10::timestamptz
+    SELECT ($4::varchar[])[p.grp], p.person_id, ($5::varchar[])[p.grp],
+           ($6::varchar[])[p.grp], ($7::timestamptz[])[p.grp], ($8::timestamptz[])[p.grp],
+           p.status, ($9::json[])[p.grp], 0, $10::timestamptz
     FROM unnest($1::integer[], $2::varchar[], $3::integer[]) AS p(person_id, status, grp)
-    JOIN unnest($4::varchar[], $5::varchar[], $6::varchar[], $7::timestamptz[],
-                $8::timestamptz[], $9::text[])
-         WITH ORDINALITY AS g(schedule_id, period, theme, due_at, expires_at, question_ids, grp)
-      ON g.grp = p.grp
     ON CONFLICT DO NOTHING
     RETURNING 1
 )
@@ -132,18 +130,18 @@ async def _sqlite(
 async def _postgres(
     driver: Any, groups: list[OccurrenceGroup], convert: _Convert, created_at: datetime
 ) -> int:
-    people: list[int] = []
-    statuses: list[str] = []
-    members: list[int] = []
-    for number, g in enumerate(groups, start=1):
-        people += g.person_ids
-        statuses += g.statuses
-        members += [number] * len(g.person_ids)
+    # In key order, like on SQLite: the unique index then grows at its end.
+    rank = {key: n for n, key in enumerate(sorted({(g.schedule_id, g.period) for g in groups}))}
+    rows = sorted(
+        (rank[g.schedule_id, g.period], person, status, number)
+        for number, g in enumerate(groups, start=1)
+        for person, status in zip(g.person_ids, g.statuses, strict=True)
+    )
     written = await driver.fetchval(
         _POSTGRES,
-        people,
-        statuses,
-        members,
+        [row[1] for row in rows],
+        [row[2] for row in rows],
+        [row[3] for row in rows],
         [g.schedule_id for g in groups],
         [g.period for g in groups],
         [g.theme for g in groups],
