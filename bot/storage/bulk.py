@@ -124,12 +124,16 @@ async def _sqlite(
     cursor = await driver.executemany(_SQLITE, rows)
     written = int(cursor.rowcount)
     await cursor.close()
+    _require_transaction(bool(driver.in_transaction))
     return written
 
 
 async def _postgres(
     driver: Any, groups: list[OccurrenceGroup], convert: _Convert, created_at: datetime
 ) -> int:
+    # The session's earlier statements began the transaction; a write outside it would
+    # commit on its own, apart from the outbox rows.
+    _require_transaction(driver.is_in_transaction())
     # In key order, like on SQLite: the unique index then grows at its end.
     rank = {key: n for n, key in enumerate(sorted({(g.schedule_id, g.period) for g in groups}))}
     rows = sorted(
@@ -151,3 +155,8 @@ async def _postgres(
         convert["created_at"](created_at),
     )
     return int(written)
+
+
+def _require_transaction(active: bool) -> None:
+    if not active:
+        raise RuntimeError("check-ins must be written inside the planning transaction")
