@@ -118,9 +118,10 @@ async def _sqlite(
         for person, status in zip(g.person_ids, g.statuses, strict=True)
     ]
     # In key order, each index grows at its end instead of taking inserts all over its
-    # pages (the rows arrive grouped by time zone); this halves the insert's CPU time.
+    # pages (the rows arrive grouped by time zone); measured: a third less CPU time.
     rows.sort(key=itemgetter(0, 2, 1))
-    # The connection's own transaction: sqlite3 opened it, the session commits it.
+    # sqlite3 opens the transaction at the first write (this one, so it can only be checked
+    # afterwards); the session commits it together with the outbox rows.
     cursor = await driver.executemany(_SQLITE, rows)
     written = int(cursor.rowcount)
     await cursor.close()
