@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.scheduler import TICK_SECONDS, start_scheduler
+from bot.services import planner
 from bot.services.planner import plan
 from bot.storage.models import Occurrence, OutboxMessage
 from tests.testbot import Testbot, apply
@@ -221,3 +223,49 @@ async def test_no_reminder_once_the_checkin_is_done(testbot: Testbot) -> None:
             (await session.execute(select(OutboxMessage.kind, OutboxMessage.status))).all()
         )
     assert kinds == {"prompt": "sent", "reminder": "cancelled"}
+
+
+async def test_planned_times_read_back_and_match_as_the_orm_stores_them(testbot: Testbot) -> None:
+    await apply(testbot, WEEKLY_THURSDAY)
+    at = datetime(2027, 3, 25, 13, 5, 7, 123456, tzinfo=UTC)
+    await _plan(testbot, at)
+    async with testbot.app.db.session() as session:
+        # Comparisons bind through the column types: they match only if the bulk writer
+        # stored each value exactly as the ORM would have.
+        kolkata = list(
+            await session.scalars(
+                select(Occurrence).where(
+                    Occurrence.due_at == datetime(2027, 3, 25, 8, 30, tzinfo=UTC),
+                    Occurrence.expires_at == datetime(2027, 4, 1, 8, 30, tzinfo=UTC),
+                    Occurrence.created_at == at,
+                )
+            )
+        )
+        questions = [q.question_id for q in testbot.app.banks["workload"].questions]
+        amsterdam = await session.scalar(
+            select(func.count())
+            .select_from(Occurrence)
+            .where(Occurrence.due_at == datetime(2027, 3, 25, 13, 0, tzinfo=UTC))
+        )
+    assert [(o.person_id, o.status, o.question_ids, o.position) for o in kolkata] == [
+        (4, "planned", questions, 0)
+    ]
+    assert kolkata[0].created_at == at
+    assert kolkata[0].created_at.tzinfo is UTC
+    assert amsterdam == 3
+
+
+async def test_rows_another_planner_wrote_meanwhile_are_not_reported_or_queued_twice(
+    testbot: Testbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await apply(testbot, WEEKLY_THURSDAY)
+    assert len(await _plan(testbot, datetime(2027, 3, 25, 13, 5, tzinfo=UTC))) == 4
+
+    async def nobody_yet(*_args: object) -> dict[tuple[str, str], set[int]]:
+        return {}
+
+    # As if another instance wrote them between this tick's read and its write.
+    monkeypatch.setattr(planner, "_existing", nobody_yet)
+    assert await _plan(testbot, datetime(2027, 3, 25, 13, 6, tzinfo=UTC)) == []
+    assert await _count(testbot, Occurrence) == 4
+    assert await _count(testbot, OutboxMessage) == 8

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal, select, tuple_, update
+from sqlalchemy import ColumnElement, case, func, literal, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar import Slot, next_slot, slot_for
 from bot.services.days_off import MAX_SHIFT_DAYS, WorkingCalendar, move_to_working_day
 from bot.services.pauses import is_paused
 from bot.services.people import Defaults
+from bot.storage.bulk import OccurrenceGroup, insert_occurrences
 from bot.storage.database import Database
 from bot.storage.models import (
     Department,
@@ -25,7 +28,6 @@ from bot.storage.models import (
     Schedule,
     UTCDateTime,
 )
-from bot.storage.sql import insert_ignoring_conflicts
 from dialogs.banks import Bank
 
 # Statuses of a check-in the person has not finished.
@@ -34,12 +36,13 @@ UNFINISHED = ("planned", "queued", "open", "snoozed")
 PLANNER_LOCK = 0x4A41_4152  # "JAAR"
 # How far back a tick looks: a prompt moved past a long weekend still belongs to its period.
 LOOKBACK = timedelta(days=MAX_SHIFT_DAYS)
-INSERT_CHUNK = 5000
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DueCheckin:
     """One check-in that fell due: for operators, scripted checks and the demo."""
+
+    # Not frozen: a tick builds 100,000 of these, and frozen instances take twice as long.
 
     email: str
     name: str
@@ -54,9 +57,12 @@ class DueCheckin:
     status: str = "planned"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Member:
-    """What planning needs of a person: read as plain columns, 100,000 at a time."""
+    """What planning needs of a person: read as plain columns, 100,000 at a time.
+
+    Not frozen, which halves building them; nothing changes one after it is read.
+    """
 
     id: int
     email: str
@@ -65,7 +71,8 @@ class Member:
     working_days: list[str] | None
     department_id: int | None
     paused_until: date | None
-    created_at: datetime
+    # Read only on a catch-up tick, the only one that asks (was this person here yet?).
+    created_at: datetime | None = None
 
 
 MEMBER_COLUMNS = (
@@ -76,21 +83,26 @@ MEMBER_COLUMNS = (
     Person.working_days,
     Person.department_id,
     Person.paused_until,
-    Person.created_at,
 )
 
 
-@dataclass(frozen=True)
-class _Candidate:
+@dataclass(slots=True)
+class _Batch:
+    """Everyone one slot of one schedule falls to in one zone: all but the person is shared.
+
+    Planning works per batch, not per person, so 100,000 people cost a few dozen batches
+    of time math plus one cheap loop over plain objects.
+    """
+
     schedule: Schedule
-    person: Member
-    slot: Slot
     zone: str
-    status: str
+    slot: Slot
+    members: list[Member]
+    statuses: list[str]
 
     @property
-    def key(self) -> tuple[str, str, int]:
-        return (self.schedule.id, self.slot.period, self.person.id)
+    def pair(self) -> tuple[str, str]:
+        return (self.schedule.id, self.slot.period)
 
 
 class AudienceMember(Protocol):
@@ -144,21 +156,24 @@ def _classify(
     return None
 
 
-def _candidates(
+def _batches(
     schedules: Iterable[Schedule],
     people: list[Member],
     departments: dict[int, str],
     defaults: Defaults,
     now: datetime,
     catch_up: bool,
-) -> list[_Candidate]:
+) -> list[_Batch]:
     found = []
     for schedule in schedules:
         groups: dict[tuple[str, tuple[str, ...]], list[Member]] = defaultdict(list)
+        fallback_zone = schedule.timezone or defaults.timezone
+        fallback_days = tuple(schedule.working_days)
+        everyone = bool(schedule.audience.get("all"))
         for person in people:
-            if in_audience(person, schedule.audience, departments):
-                name = person.timezone or schedule.timezone or defaults.timezone
-                days = tuple(person.working_days or schedule.working_days)
+            if everyone or in_audience(person, schedule.audience, departments):
+                name = person.timezone or fallback_zone
+                days = tuple(person.working_days) if person.working_days else fallback_days
                 groups[name, days].append(person)
         # Time math once per zone and working week, not per person.
         for (zone_name, days), members in groups.items():
@@ -169,35 +184,55 @@ def _candidates(
                 if verdict is None:
                     continue
                 slot, kind = verdict
-                for person in members:
-                    status = _person_status(person, slot, kind)
-                    if status is not None:
-                        found.append(_Candidate(schedule, person, slot, zone_name, status))
+                batch = _batch(schedule, zone_name, slot, kind, members)
+                if batch.members:
+                    found.append(batch)
     return found
 
 
-def _person_status(person: Member, slot: Slot, kind: str) -> str | None:
-    if kind == "missed" and slot.due_utc < person.created_at:
-        return None  # they were not here yet
-    if kind == "due":
-        # A pause skips the prompt but keeps a record of it: nothing disappears silently.
-        return "paused" if is_paused(person, slot.local_due.date()) else "planned"
-    return kind
+def _batch(schedule: Schedule, zone: str, slot: Slot, kind: str, members: list[Member]) -> _Batch:
+    """Who of `members` gets this slot, and with which status."""
+    if kind == "missed":
+        # Those who came later were not here yet. (A missed slot only comes up on a
+        # catch-up tick, which reads created_at.)
+        members = [p for p in members if p.created_at is None or slot.due_utc >= p.created_at]
+        return _Batch(schedule, zone, slot, members, [kind] * len(members))
+    if kind != "due":
+        return _Batch(schedule, zone, slot, list(members), [kind] * len(members))
+    # A pause skips the prompt but keeps a record of it: nothing disappears silently.
+    today = slot.local_due.date()
+    statuses = ["paused" if is_paused(p, today) else "planned" for p in members]
+    return _Batch(schedule, zone, slot, list(members), statuses)
 
 
 async def _existing(
-    session: AsyncSession, candidates: list[_Candidate]
-) -> set[tuple[str, str, int]]:
-    """Keys already planned, read per (schedule, period) so a quiet tick writes nothing."""
-    pairs = list({(c.schedule.id, c.slot.period) for c in candidates})
-    if not pairs:
-        return set()
-    rows = await session.execute(
-        select(Occurrence.schedule_id, Occurrence.period, Occurrence.person_id).where(
-            tuple_(Occurrence.schedule_id, Occurrence.period).in_(pairs)
+    session: AsyncSession, batches: list[_Batch]
+) -> dict[tuple[str, str], set[int]]:
+    """Who already has each (schedule, period), so a quiet tick writes nothing."""
+    # Core rather than ORM statements: 100,000 plain ids, no per-row ORM bookkeeping.
+    connection = await session.connection()
+    known: dict[tuple[str, str], set[int]] = {}
+    for schedule_id, period in {b.pair for b in batches}:
+        rows = await connection.execute(
+            select(Occurrence.person_id).where(
+                Occurrence.schedule_id == schedule_id, Occurrence.period == period
+            )
         )
-    )
-    return {(s or "", p, person) for s, p, person in rows}
+        known[schedule_id, period] = set(rows.scalars())
+    return known
+
+
+def _without(batches: list[_Batch], known: dict[tuple[str, str], set[int]]) -> list[_Batch]:
+    """The batches cut down to the people who do not have their check-in yet."""
+    fresh = []
+    for b in batches:
+        have = known.get(b.pair)
+        if have:
+            pairs = [(m, s) for m, s in zip(b.members, b.statuses, strict=True) if m.id not in have]
+            b = _Batch(b.schedule, b.zone, b.slot, [m for m, _ in pairs], [s for _, s in pairs])
+        if b.members:
+            fresh.append(b)
+    return fresh
 
 
 async def _lead_planner(session: AsyncSession) -> bool:
@@ -223,6 +258,36 @@ async def plan(
     (the first tick after a start), slots that passed their grace while the bot was down
     are recorded as missed instead of being sent late.
     """
+    with _collector_paused():
+        return await _plan(db, now, banks, defaults, dry_run=dry_run, catch_up=catch_up)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a tick builds its 100,000s of small objects.
+
+    None of them form reference cycles (they are freed by reference counting), yet every
+    few thousand allocations the collector would walk the ever larger heap again: that
+    was a tenth of a large tick's CPU time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+async def _plan(
+    db: Database,
+    now: datetime,
+    banks: dict[str, Bank],
+    defaults: Defaults,
+    *,
+    dry_run: bool,
+    catch_up: bool,
+) -> list[DueCheckin]:
     async with db.session() as session:
         if not await _lead_planner(session):
             return []
@@ -233,113 +298,128 @@ async def plan(
         ]
         if not schedules:
             return []
-        found = await session.execute(select(*MEMBER_COLUMNS).where(Person.active))
+        connection = await session.connection()
+        joined = Person.created_at if catch_up else null()
+        found = await connection.execute(select(*MEMBER_COLUMNS, joined).where(Person.active))
         people = [Member(*row) for row in found]
         names = await session.execute(select(Department.id, Department.name))
         departments = {department_id: name for department_id, name in names}
-        candidates = _candidates(schedules, people, departments, defaults, now, catch_up)
-        existing = await _existing(session, candidates)
-        fresh = [c for c in candidates if c.key not in existing]
+        batches = _batches(schedules, people, departments, defaults, now, catch_up)
+        fresh = _without(batches, await _existing(session, batches))
         if dry_run or not fresh:
-            return [_due(c) for c in fresh]
-        inserted = await _insert(session, fresh, banks, now)
-        return [_due(c) for c in fresh if c.key in inserted]
+            return _due(fresh)
+        expiry = _expiries(fresh)
+        questions = {t: [q.question_id for q in bank.questions] for t, bank in banks.items()}
+        groups = [
+            OccurrenceGroup(
+                schedule_id=b.schedule.id,
+                period=b.slot.period,
+                theme=b.schedule.theme,
+                due_at=b.slot.due_utc,
+                expires_at=expiry[b.schedule.id, b.zone, b.slot.period],
+                question_ids=questions[b.schedule.theme],
+                person_ids=[m.id for m in b.members],
+                statuses=b.statuses,
+            )
+            for b in fresh
+        ]
+        inserted = await insert_occurrences(session, groups, now)
+        await _enqueue(session, fresh, expiry, now)
+        if inserted == sum(len(g.person_ids) for g in groups):
+            return _due(fresh)
+        # Someone else planned some of them meanwhile: report only what this tick wrote.
+        return _due(_without(fresh, await _written_before(session, fresh, now)))
 
 
-async def _insert(
-    session: AsyncSession, fresh: list[_Candidate], banks: dict[str, Bank], now: datetime
-) -> set[tuple[str, str, int]]:
-    """Write the check-ins, then their outbox rows straight from them in SQL.
-
-    Returns the keys this tick inserted (another instance may have won a race for some).
-    """
-    expiry = _expiries(fresh)
-    questions = {theme: [q.question_id for q in bank.questions] for theme, bank in banks.items()}
-    rows = [
-        {
-            "schedule_id": c.schedule.id,
-            "person_id": c.person.id,
-            "period": c.slot.period,
-            "theme": c.schedule.theme,
-            "due_at": c.slot.due_utc,
-            "expires_at": expiry[c.schedule.id, c.zone, c.slot.period],
-            "status": c.status,
-            "question_ids": questions[c.schedule.theme],
-            "position": 0,
-            "created_at": now,
-        }
-        for c in fresh
-    ]
-    table = Occurrence.__table__
-    for chunk in range(0, len(rows), INSERT_CHUNK):
-        await session.execute(
-            insert_ignoring_conflicts(session, table),  # type: ignore[arg-type]
-            rows[chunk : chunk + INSERT_CHUNK],
+async def _written_before(
+    session: AsyncSession, fresh: list[_Batch], now: datetime
+) -> dict[tuple[str, str], set[int]]:
+    """Per (schedule, period), who has a check-in this tick did not create."""
+    known: dict[tuple[str, str], set[int]] = {}
+    for schedule_id, period in {b.pair for b in fresh}:
+        rows = await session.scalars(
+            select(Occurrence.person_id).where(
+                Occurrence.schedule_id == schedule_id,
+                Occurrence.period == period,
+                Occurrence.created_at != now,
+            )
         )
-    await _enqueue(session, fresh, expiry, now)
-    pairs = list({(c.schedule.id, c.slot.period) for c in fresh})
-    mine = await session.execute(
-        select(Occurrence.schedule_id, Occurrence.period, Occurrence.person_id).where(
-            tuple_(Occurrence.schedule_id, Occurrence.period).in_(pairs),
-            Occurrence.created_at == now,
-        )
-    )
-    return {(s or "", p, person) for s, p, person in mine}
+        known[schedule_id, period] = set(rows)
+    return known
 
 
 async def _enqueue(
     session: AsyncSession,
-    fresh: list[_Candidate],
+    fresh: list[_Batch],
     expiry: dict[tuple[str, str, str], datetime],
     now: datetime,
 ) -> None:
-    """A prompt and a reminder per planned check-in, one INSERT ... SELECT per due moment."""
-    # Keyed by what the SELECT filters on, so no check-in gets two rows of one kind.
-    moments: dict[tuple[str, str, datetime], tuple[Schedule, datetime]] = {}
-    for c in fresh:
-        if c.status != "planned":
+    """A prompt and a reminder per planned check-in: one INSERT ... SELECT per kind and period.
+
+    One statement per (schedule, period) reads that period's rows once; a statement per
+    due moment would read them once per time zone.
+    """
+    # Per (schedule, period), the earliest expiry of each due moment.
+    moments: dict[tuple[str, str], dict[datetime, datetime]] = defaultdict(dict)
+    owners: dict[tuple[str, str], Schedule] = {}
+    for b in fresh:
+        if "planned" not in b.statuses:
             continue
-        key = (c.schedule.id, c.slot.period, c.slot.due_utc)
-        expires = expiry[c.schedule.id, c.zone, c.slot.period]
-        known = moments.get(key)
-        moments[key] = (c.schedule, min(expires, known[1]) if known else expires)
+        expires = expiry[b.schedule.id, b.zone, b.slot.period]
+        dues = moments[b.pair]
+        known = dues.get(b.slot.due_utc)
+        dues[b.slot.due_utc] = min(expires, known) if known else expires
+        owners[b.pair] = b.schedule
     outbox = OutboxMessage.__table__
-    for (_, period, due), (schedule, expires) in moments.items():
-        sends = [("prompt", now)]
-        remind_at = _reminder_at(schedule, due, expires)
-        if remind_at is not None:
-            sends.append(("reminder", remind_at))
-        for kind, at in sends:
+    columns = ["occurrence_id", "person_id", "kind", "status", "attempts"]
+    columns += ["next_attempt_at", "created_at"]
+    for pair, dues in moments.items():
+        schedule = owners[pair]
+        reminders = {}
+        for due, expires in dues.items():
+            remind_at = _reminder_at(schedule, due, expires)
+            if remind_at is not None:
+                reminders[due] = remind_at
+        sends: list[tuple[str, ColumnElement[datetime], list[datetime]]] = [
+            ("prompt", literal(now, UTCDateTime()), list(dues))
+        ]
+        if reminders:
+            at = case(
+                *(
+                    (Occurrence.due_at == due, literal(r, UTCDateTime()))
+                    for due, r in reminders.items()
+                )
+            )
+            sends.append(("reminder", at, list(reminders)))
+        for kind, next_attempt, due_at in sends:
             source = select(
                 Occurrence.id,
                 Occurrence.person_id,
                 literal(kind),
                 literal("pending"),
                 literal(0),
-                literal(at, UTCDateTime()),
+                next_attempt,
                 literal(now, UTCDateTime()),
             ).where(
-                Occurrence.schedule_id == schedule.id,
-                Occurrence.period == period,
-                Occurrence.due_at == due,
+                Occurrence.schedule_id == pair[0],
+                Occurrence.period == pair[1],
+                Occurrence.due_at.in_(due_at),
                 Occurrence.created_at == now,
                 Occurrence.status == "planned",
             )
-            columns = ["occurrence_id", "person_id", "kind", "status", "attempts"]
-            columns += ["next_attempt_at", "created_at"]
             await session.execute(
                 outbox.insert().from_select(columns, source)  # type: ignore[attr-defined]
             )
 
 
-def _expiries(candidates: list[_Candidate]) -> dict[tuple[str, str, str], datetime]:
+def _expiries(batches: list[_Batch]) -> dict[tuple[str, str, str], datetime]:
     """An unfinished check-in expires when the next one of its schedule is due."""
     expiry: dict[tuple[str, str, str], datetime] = {}
-    for c in candidates:
-        key = (c.schedule.id, c.zone, c.slot.period)
+    for b in batches:
+        key = (b.schedule.id, b.zone, b.slot.period)
         if key not in expiry:
-            s = c.schedule
-            following = next_slot(s.cadence, s.day, s.time, ZoneInfo(c.zone), c.slot.due_utc)
+            s = b.schedule
+            following = next_slot(s.cadence, s.day, s.time, ZoneInfo(b.zone), b.slot.due_utc)
             expiry[key] = following.due_utc
     return expiry
 
@@ -366,15 +446,19 @@ async def expire(db: Database, now: datetime) -> int:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _due(c: _Candidate) -> DueCheckin:
-    return DueCheckin(
-        email=c.person.email,
-        name=c.person.name,
-        schedule_id=c.schedule.id,
-        theme=c.schedule.theme,
-        period=c.slot.period,
-        timezone=c.zone,
-        local_due=c.slot.local_due,
-        due_utc=c.slot.due_utc,
-        status=c.status,
-    )
+def _due(batches: list[_Batch]) -> list[DueCheckin]:
+    return [
+        DueCheckin(
+            email=person.email,
+            name=person.name,
+            schedule_id=b.schedule.id,
+            theme=b.schedule.theme,
+            period=b.slot.period,
+            timezone=b.zone,
+            local_due=b.slot.local_due,
+            due_utc=b.slot.due_utc,
+            status=status,
+        )
+        for b in batches
+        for person, status in zip(b.members, b.statuses, strict=True)
+    ]
