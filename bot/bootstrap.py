@@ -18,6 +18,7 @@ from bot.engine import Engine
 from bot.scheduler import Ticker
 from bot.services.agreements import AgreementService
 from bot.services.checkins import CheckinService
+from bot.services.keys import ensure_keys
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
 from bot.storage.database import Database, head_revision
@@ -65,6 +66,7 @@ class App:
 
 
 def build_app(settings: Settings, clock: Clock, db: Database | None = None) -> App:
+    ensure_keys(settings)
     banks = load_banks(settings.banks_dirs)
     defaults = Defaults(locale=settings.default_locale, timezone=settings.default_timezone)
     database = db or Database(settings.database_url)
