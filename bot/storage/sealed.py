@@ -22,7 +22,7 @@ from sqlalchemy import JSON, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 
 # Version byte 0x80 plus a timestamp whose top bytes are zero for millennia: "gAAAAA...".
-_TOKEN = re.compile(r"^gAAAAA[A-Za-z0-9_-]{94,}={0,2}$")
+_TOKEN = re.compile(r"^gAAAAA[A-Za-z0-9_-]{90,}={0,2}$")
 
 
 class SealError(RuntimeError):
