@@ -58,7 +58,14 @@ class App:
         return Dispatcher(self.db, self.clock, self.checkins, self.adapters)
 
     def ticker(self) -> Ticker:
-        return Ticker(self.db, self.clock, self.banks, self.defaults, self.dispatcher())
+        return Ticker(
+            self.db,
+            self.clock,
+            self.banks,
+            self.defaults,
+            self.dispatcher(),
+            retention=self.settings.retention,
+        )
 
     def add_adapter(self, adapter: ChatAdapter) -> None:
         adapter.mount(self.engine.handle)

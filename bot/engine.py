@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,13 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.services import checkins as checkin_service
+from bot.services import data_rights
 from bot.services.agreements import AgreementService
 from bot.services.digests import team_digest
 from bot.services.directory import sync_directory
 from bot.services.home import build_home
 from bot.services.pauses import PauseError, is_paused, local_today, parse_pause_date, pause
 from bot.services.people import Defaults, find_by_platform, manager_of, person_ref
-from bot.services.privacy import export_person
 from bot.services.topics import raise_topic
 from bot.storage.database import Database
 from bot.storage.models import Person, ProcessedEvent
@@ -159,9 +158,11 @@ class Engine:
                     session, person, command.name, command.argument, now
                 )
             case "export":
-                data = await export_person(session, person, now)
-                body = json.dumps(data, ensure_ascii=False, indent=2)
-                return [Outbound(ref, f"{t('export.body', loc)}\n{body}", t("export.title", loc))]
+                return [await data_rights.export_reply(session, person, ref, now)]
+            case "erase":
+                return [data_rights.erase_question(ref)]
+            case "erase_confirmed":
+                return [await data_rights.erase_reply(session, person, ref, now)]
         raise AssertionError(command.name)
 
     async def _checkin(

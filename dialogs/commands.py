@@ -19,6 +19,8 @@ CommandName = Literal[
     "home",
     "agreements",
     "agreement",
+    "erase",
+    "erase_confirmed",
 ]
 
 ALIASES: dict[str, CommandName] = {
@@ -49,6 +51,13 @@ ALIASES: dict[str, CommandName] = {
     "agreement": "agreement",
     "afspraak": "agreement",
 }
+# Commands of several words, matched as a whole (case and spacing do not matter).
+PHRASES: dict[str, CommandName] = {
+    "delete my data": "erase",
+    "verwijder mijn gegevens": "erase",
+    "delete my data confirmed": "erase_confirmed",
+    "verwijder mijn gegevens bevestigd": "erase_confirmed",
+}
 # Commands that take text after them; the others must stand alone, so that a free-text
 # answer such as "stop the overtime" is an answer, not a command.
 WITH_ARGUMENT: frozenset[CommandName] = frozenset({"checkin", "topic", "pause", "agreement"})
@@ -63,6 +72,9 @@ class Command:
 def parse_command(text: str) -> Command | None:
     """The command a message is, or None when it is ordinary text."""
     stripped = text.strip().lstrip("/")
+    phrase = PHRASES.get(" ".join(stripped.casefold().split()))
+    if phrase is not None:
+        return Command(phrase)
     head, _, rest = stripped.partition(" ")
     name = ALIASES.get(head.casefold())
     if name is None:

@@ -394,7 +394,12 @@ class TeamsAdapter:
 def _activity(data: Mapping[str, Any]) -> Activity:
     """The SDK's Activity for a rendered message (built directly: cheaper than msrest)."""
     attachments = [
-        Attachment(content_type=a["contentType"], content=a["content"])
+        Attachment(
+            content_type=a["contentType"],
+            content=a.get("content"),
+            content_url=a.get("contentUrl"),
+            name=a.get("name"),
+        )
         for a in data.get("attachments") or []
     ]
     return Activity(type=data["type"], attachments=attachments)
