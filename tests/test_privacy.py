@@ -99,7 +99,12 @@ async def test_a_sqlite_file_of_a_seeded_year_holds_no_free_text(tmp_path: Path)
     secrets: set[str] = set()
     async with db.session() as session:
         for column in keys.sealed_columns():
-            for value in await session.scalars(select(column)):
+            query = select(column)
+            if column is Answer.__table__.c.value:
+                # Health answers are option ids and scale points, also used by clear
+                # answers: they are checked for their sealed form below instead.
+                query = query.where(Answer.kind == "text")
+            for value in await session.scalars(query):
                 if isinstance(value, str) and len(value) >= 6:
                     secrets.add(value)
                 elif isinstance(value, dict):
@@ -208,7 +213,7 @@ async def test_export_in_chat_is_a_json_file_of_everything(testbot: Testbot) -> 
     assert agreement["id"] == agreement_id
     assert agreement["versions"][0]["text"] == AGREEMENT_TEXT
     assert agreement["comments"][0]["text"] == COMMENT
-    assert data["messages"], "the delivered prompts are listed"
+    assert data["messages"] == []  # check-ins asked for in the chat use no outbox
 
 
 async def _texts_anywhere(db: Database, needles: list[str]) -> list[str]:
