@@ -19,11 +19,21 @@ from bot import runner
 from bot.bootstrap import App, StartupError, build_app, ensure_schema, make_clock
 from bot.clock import FixedClock, parse_moment
 from bot.config import ConfigError, Settings, load_settings, read_environment
-from bot.services import digests, erasure, keys, org, outbox, planner, privacy, privacy_report
-from bot.services import schedules
+from bot.services import (
+    digests,
+    erasure,
+    keys,
+    org,
+    outbox,
+    planner,
+    privacy,
+    privacy_report,
+    schedules,
+)
 from bot.services.contract_document import export_third_contract
 from bot.services.people import find_by_email, locale_of
 from bot.services.schedules import ScheduleFileError
+from bot.storage import sealed
 from dialogs.banks import BankError
 from dialogs.digest import render_digest
 
@@ -208,7 +218,7 @@ async def cmd_agreements_export(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_keys_generate(_: App, __: argparse.Namespace) -> int:
-    print(keys.generate_key())
+    print(sealed.generate_key())
     return 0
 
 
@@ -228,7 +238,9 @@ async def cmd_person_export(app: App, args: argparse.Namespace) -> int:
         person = await find_by_email(session, args.email)
         if person is None:
             raise UserError(f"no person with email {args.email}; check 'jaarrond org list'")
-        content = privacy.export_bytes(await privacy.export_person(session, person, app.clock.now()))
+        content = privacy.export_bytes(
+            await privacy.export_person(session, person, app.clock.now())
+        )
     if args.out:
         # Personal data: readable by the owner of the file only.
         Path(args.out).touch(mode=0o600)
@@ -368,7 +380,9 @@ def _parser() -> argparse.ArgumentParser:
         dest="keys_command", required=True, metavar="ACTION"
     )
     command("generate", cmd_keys_generate, "print a new data key", keys_parser)
-    p = command("rotate", cmd_keys_rotate, "re-seal all sealed data with the newest key", keys_parser)
+    p = command(
+        "rotate", cmd_keys_rotate, "re-seal all sealed data with the newest key", keys_parser
+    )
     p.add_argument("--batch", type=int, default=keys.ROTATE_BATCH, help="rows per transaction")
 
     person = sub.add_parser("person", help="one person's data (GDPR rights)").add_subparsers(

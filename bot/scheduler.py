@@ -43,7 +43,11 @@ class Ticker:
             self.purged_on = now.date()
             purged = await purge(self.db, self.retention, now)
             if any(purged.deleted.values()) or purged.leavers_erased:
-                log.info("retention: deleted %s, %d leavers erased", purged.deleted, purged.leavers_erased)
+                log.info(
+                    "retention: deleted %s, %d leavers erased",
+                    purged.deleted,
+                    purged.leavers_erased,
+                )
         await expire(self.db, now)
         due = await plan(self.db, now, self.banks, self.defaults, catch_up=not self.caught_up)
         self.caught_up = True

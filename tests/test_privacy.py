@@ -4,10 +4,10 @@ covers every column: each guarantee through the bot's public interfaces."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 import os
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -192,7 +192,9 @@ def test_production_refuses_to_start_without_a_data_key() -> None:
         load_settings({"JAARROND_PROFILE": "production"})
     with pytest.raises(ConfigError, match="not a Fernet key"):
         load_settings({"JAARROND_PROFILE": "production", "JAARROND_DATA_KEYS": "short"})
-    settings = load_settings({"JAARROND_PROFILE": "production", "JAARROND_DATA_KEYS": TEST_DATA_KEY})
+    settings = load_settings(
+        {"JAARROND_PROFILE": "production", "JAARROND_DATA_KEYS": TEST_DATA_KEY}
+    )
     assert settings.data_keys == (TEST_DATA_KEY,)
 
 
@@ -252,7 +254,9 @@ async def test_delete_my_data_erases_everything_and_leaves_a_tombstone(testbot: 
         person = await session.scalar(select(Person).where(Person.erased_at.isnot(None)))
         assert person is not None and not person.active and person.name == ""
         for model in (Answer, Topic, OutboxMessage):
-            assert list(await session.scalars(select(model).where(model.person_id == person.id))) == []
+            assert (
+                list(await session.scalars(select(model).where(model.person_id == person.id))) == []
+            )
     # Anna keeps a tombstone: the agreement, saying the other party's data was erased.
     shown = await testbot.say(ANNA, f"agreement show {agreement_id}")
     assert "gewist" in "\n".join(o.text for o in shown)
@@ -323,7 +327,9 @@ async def test_every_column_of_every_table_is_described(db: Database) -> None:
     models = {t.name: [c.name for c in t.columns] for t in Base.metadata.sorted_tables}
     assert set(models) <= set(reflected)
     assert {"slack_installations", "agreements", "answers"} <= set(reflected)
-    missing = [m for table, cols in {**reflected, **models}.items() for m in undescribed(table, cols)]
+    missing = [
+        m for table, cols in {**reflected, **models}.items() for m in undescribed(table, cols)
+    ]
     assert missing == []
     assert set(REGISTRY) == set(reflected), "the registry describes no table that is gone"
 

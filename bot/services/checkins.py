@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.people import Defaults, manager_of, person_ref
 from bot.services.topics import clean_text
 from bot.services.worktime import DEFAULT_WORKING_DAYS, next_working_morning
-from bot.storage.sealed import Private
 from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, Schedule
+from bot.storage.sealed import Private
 from dialogs import checkin
 from dialogs.banks import Bank
 from dialogs.messages import Outbound, PersonRef

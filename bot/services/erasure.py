@@ -83,9 +83,7 @@ async def _agreements(
     followups = select(AgreementFollowUp.id).where(AgreementFollowUp.agreement_id.in_(ids))
     # Everything written during the negotiation goes, whoever wrote it: it is about this
     # person, and the counterpart keeps the tombstone.
-    dialogs = or_(
-        AgreementDialog.agreement_id.in_(ids), AgreementDialog.followup_id.in_(followups)
-    )
+    dialogs = or_(AgreementDialog.agreement_id.in_(ids), AgreementDialog.followup_id.in_(followups))
     for model, condition in (
         (AgreementNotice, AgreementNotice.agreement_id.in_(ids)),
         (AgreementDialog, dialogs),

@@ -139,4 +139,3 @@ def _new_value(column: Column[str], stored: Any) -> str | None:
     if looks_sealed(stored):
         return None if sealed_with_newest(stored) else reseal(stored)
     return seal(stored)
-

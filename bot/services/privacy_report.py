@@ -23,7 +23,6 @@ from bot.privacy_registry import (
 )
 from bot.services.keys import sealed_columns
 from bot.storage import agreement_models, teams_references  # noqa: F401  (their tables)
-from bot.storage.models import Base
 
 
 @dataclass(frozen=True)
@@ -154,8 +153,7 @@ def render_markdown(report: Report) -> str:
         out.append(f"- Retention: {section.retention}")
         out += ["", "| Column | Holds | Encrypted |", "|---|---|---|"]
         out += [
-            f"| {c.column} | {c.holds.replace('|', '/')} | {c.encrypted} |"
-            for c in section.columns
+            f"| {c.column} | {c.holds.replace('|', '/')} | {c.encrypted} |" for c in section.columns
         ]
     return "\n".join(out) + "\n"
 

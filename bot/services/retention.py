@@ -78,8 +78,9 @@ async def _delete(db: Database, report: PurgeReport, *statements: Delete) -> Non
     async with db.session() as session:
         for statement in statements:
             result = await session.execute(statement)
-            table = statement.table.name  # type: ignore[attr-defined]
-            report.deleted[table] = report.deleted.get(table, 0) + result.rowcount  # type: ignore[attr-defined]
+            table = str(getattr(statement.table, "name", ""))
+            rows: int = result.rowcount  # type: ignore[attr-defined]
+            report.deleted[table] = report.deleted.get(table, 0) + rows
 
 
 async def _erase_leavers(db: Database, before: datetime, now: datetime) -> int:
