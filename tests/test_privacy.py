@@ -371,6 +371,13 @@ def test_cli_privacy_report_keys_and_person(
     code, out, _ = run(capsys, "person", "export", BRAM, "--out", "bram.json")
     assert code == 0 and json.loads((tmp_path / "bram.json").read_text())["person"]["email"] == BRAM
     assert (tmp_path / "bram.json").stat().st_mode & 0o077 == 0
+    # The console writes the export to a file (owner-readable only) and says where.
+    code, out, _ = run(capsys, "chat", "--as", BRAM, stdin="export\nexport\n")
+    assert code == 0 and f"-> {tmp_path / 'jaarrond-export.json'}" in out
+    assert f"-> {tmp_path / 'jaarrond-export-2.json'}" in out, "an earlier export is kept"
+    exported = json.loads((tmp_path / "jaarrond-export.json").read_text())
+    assert exported["person"]["email"] == BRAM
+    assert (tmp_path / "jaarrond-export.json").stat().st_mode & 0o077 == 0
     code, _, err = run(capsys, "person", "erase", BRAM, stdin="someone@else\n")
     assert code == 2 and "not confirmed" in err
     code, out, _ = run(capsys, "person", "erase", BRAM, stdin=f"{BRAM}\n")

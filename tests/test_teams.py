@@ -555,6 +555,19 @@ async def test_group_chats_get_no_answers_and_write_nothing(teams: Teams, db: Da
     assert await count(db, ProcessedEvent) == 0
 
 
+async def test_export_arrives_as_a_json_file_attachment(teams: Teams) -> None:
+    assert await teams.say("29:bram", "export") == 201
+
+    reply = teams.last_card("29:bram")
+    assert "jaarrond-export.json" in " ".join(texts(reply.card))
+    [file] = [a for a in reply.body["attachments"] if a.get("name") == "jaarrond-export.json"]
+    assert file["contentType"] == "application/json"
+    prefix = "data:application/json;base64,"
+    assert file["contentUrl"].startswith(prefix)
+    data = json.loads(base64.b64decode(file["contentUrl"][len(prefix) :]))
+    assert data["person"]["email"] == "bram@example.org"
+
+
 INJECTION = "[click](https://evil) <at>everyone</at> **bold**"
 
 
