@@ -8,14 +8,12 @@ grapheme boundary, with a visible marker in the recipient's language.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dialogs.messages import Attachment as FileAttachment
 from dialogs.messages import Choice, Locale, Outbound, Question
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -286,20 +284,7 @@ def render_card(out: Outbound) -> dict[str, Any]:
 
 def render(out: Outbound) -> dict[str, Any]:
     """The message activity (Bot Framework JSON) for an outbound message."""
-    activity = as_activity(render_card(out))
-    if out.attachment is not None:
-        activity["attachments"].append(file_attachment(out.attachment))
-    return activity
-
-
-def file_attachment(file: FileAttachment) -> dict[str, Any]:
-    """A file carried inline as a data: URI, next to the card that announces it."""
-    encoded = base64.b64encode(file.content).decode("ascii")
-    return {
-        "contentType": file.media_type,
-        "contentUrl": f"data:{file.media_type};base64,{encoded}",
-        "name": file.filename,
-    }
+    return as_activity(render_card(out))
 
 
 # ---- the card that replaces an answered one -------------------------------------------------
