@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -387,3 +388,29 @@ def test_cli_privacy_report_keys_and_person(
     code, out, _ = run(capsys, "keys", "rotate")
     assert code == 0 and "re-sealed" in out
     install_keys([TEST_DATA_KEY])
+
+
+def test_the_cli_refuses_production_without_a_key_and_warns_in_development(
+    tmp_path: Path,
+) -> None:
+    """A fresh process: no key installed by a test harness."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JAARROND_", "SLACK_"))}
+    program = "import sys; from bot.cli import main; sys.exit(main())"
+    command = [sys.executable, "-c", program, "org", "list"]
+    refused = subprocess.run(
+        command,
+        cwd=tmp_path,
+        env={**env, "JAARROND_PROFILE": "production"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2 and "JAARROND_DATA_KEYS is required" in refused.stderr
+    assert not (tmp_path / "jaarrond.db").exists()
+    developing = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert developing.returncode == 0, developing.stderr
+    assert "set JAARROND_DATA_KEYS before real use" in developing.stderr
+    key_file = tmp_path / ".jaarrond-data.key"
+    assert key_file.stat().st_mode & 0o077 == 0
