@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, Table, literal, or_, select, type_coerce, update
+from sqlalchemy import JSON, Column, Table, bindparam, or_, select, type_coerce, update
 from sqlalchemy.types import Text, TypeEngine
 
 from bot.config import Settings
@@ -116,8 +116,15 @@ async def _rotate_batch(
             )
         )
     resealed = sealed = 0
+    # One statement for the batch (executemany), binding the token as stored, unprocessed.
+    statement = (
+        update(table)
+        .where(key == bindparam("row_id"))
+        .values({column.name: bindparam("stored", type_=raw_type)})
+    )
     async with db.session() as session:
         rows = (await session.execute(query)).all()
+        changes = []
         for row_id, stored in rows:
             new = _new_value(column, stored)
             if new is None:
@@ -126,9 +133,10 @@ async def _rotate_batch(
                 resealed += 1
             else:
                 sealed += 1
-            await session.execute(
-                update(table).where(key == row_id).values({column.name: literal(new, raw_type)})
-            )
+            changes.append({"row_id": row_id, "stored": new})
+        if changes:
+            connection = await session.connection()
+            await connection.execute(statement, changes)
     last = rows[-1][0] if len(rows) == batch else -1
     return resealed, sealed, last
 
