@@ -265,6 +265,30 @@ async def test_delete_my_data_erases_everything_and_leaves_a_tombstone(testbot: 
     assert "HR" in (await testbot.say(BRAM, "help"))[0].text
 
 
+async def test_erasure_removes_the_installer_from_a_slack_installation(testbot: Testbot) -> None:
+    db = testbot.app.db
+    async with db.session() as session:
+        bram = await session.scalar(select(Person).where(Person.email == BRAM))
+        assert bram is not None
+        bram.slack_user_id = "UBRAM"
+        await session.execute(
+            text(
+                "INSERT INTO slack_installations (client_id, app_id, team_id, bot_token, "
+                "user_id, user_token, is_enterprise_install, installed_at) VALUES ('c', 'A1', "
+                "'T1', 'xoxb-1', 'UBRAM', 'xoxp-bram', false, :at)"
+            ),
+            {"at": testbot.clock.now().replace(tzinfo=None)},
+        )
+    await testbot.say(BRAM, "delete my data confirmed")
+    async with db.session() as session:
+        row = (
+            await session.execute(
+                text("SELECT user_id, user_token, bot_token FROM slack_installations")
+            )
+        ).one()
+    assert tuple(row) == ("", None, "xoxb-1")  # the workspace keeps its bot
+
+
 async def test_verwijder_mijn_gegevens_asks_in_dutch_and_typing_confirms(testbot: Testbot) -> None:
     [ask] = await testbot.say(ANNA, "Verwijder mijn gegevens")
     assert "kan niet ongedaan" in ask.text

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Table, delete, or_, select, update
+from sqlalchemy import Column, DateTime, String, Table, column, delete, or_, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.agreement_models import (
@@ -57,6 +57,8 @@ async def erase_person(session: AsyncSession, person: Person, now: datetime) -> 
             delete(TeamsConversation).where(TeamsConversation.user_id == person.teams_user_id)
         )
         report.count("teams_conversations", result.rowcount)  # type: ignore[attr-defined]
+    if person.slack_user_id:
+        await _slack_installer(session, person.slack_user_id, report)
     await _rows_pointing_at(session, person.id, report)
     # People they managed stay, without a manager until HR imports the organisation again.
     await session.execute(
@@ -124,14 +126,43 @@ async def _agreements(
 
 async def _rows_pointing_at(session: AsyncSession, person_id: int, report: ErasureReport) -> None:
     """Delete every remaining row with a foreign key to the person, dependents first."""
-    for table in reversed(Base.metadata.sorted_tables):
-        if table.name in KEPT_TABLES:
+    for model_table in reversed(Base.metadata.sorted_tables):
+        if model_table.name in KEPT_TABLES:
             continue
-        columns = _person_columns(table)
+        columns = _person_columns(model_table)
         if not columns:
             continue
-        result = await session.execute(delete(table).where(or_(*(c == person_id for c in columns))))
-        report.count(table.name, result.rowcount)  # type: ignore[attr-defined]
+        condition = or_(*(c == person_id for c in columns))
+        result = await session.execute(delete(model_table).where(condition))
+        report.count(model_table.name, result.rowcount)  # type: ignore[attr-defined]
+
+
+# slack_sdk's installation store (not our model): the row also holds the workspace's bot
+# token, so it stays; the installer's id and their own tokens go.
+SLACK_INSTALLATIONS = table(
+    "slack_installations",
+    column("user_id", String),
+    column("user_token", String),
+    column("user_scopes", String),
+    column("user_refresh_token", String),
+    column("user_token_expires_at", DateTime),
+)
+
+
+async def _slack_installer(session: AsyncSession, user_id: str, report: ErasureReport) -> None:
+    installs = SLACK_INSTALLATIONS.c
+    result = await session.execute(
+        update(SLACK_INSTALLATIONS)
+        .where(installs.user_id == user_id)
+        .values(
+            user_id="",
+            user_token=None,
+            user_scopes=None,
+            user_refresh_token=None,
+            user_token_expires_at=None,
+        )
+    )
+    report.count("slack_installations", result.rowcount)  # type: ignore[attr-defined]
 
 
 def _person_columns(table: Table) -> list[Column[Any]]:
