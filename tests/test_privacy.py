@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from bot.storage.models import Answer, Base, OutboxMessage, Person, ProcessedEve
 from bot.storage.sealed import install_keys, looks_sealed
 from dialogs import agreements as ag
 from tests.conftest import POSTGRES_URL, TEST_DATA_KEY
-from tests.testbot import Testbot
+from tests.testbot import Testbot, apply
 
 ANNA, BRAM = "anna@example.org", "bram@example.org"
 TOPIC = "Mijn burn-out klachten bespreken"
@@ -33,6 +33,15 @@ FREE_TEXT = "Fewer meetings on Friday afternoons please"
 AGREEMENT_TEXT = "Bram works from home on Mondays and Fridays."
 COMMENT = "Could Thursday work instead of Friday?"
 SECRETS = (TOPIC, FREE_TEXT, AGREEMENT_TEXT, COMMENT)
+SCHEDULE = """
+schedules:
+  - id: workload-weekly
+    theme: workload
+    cadence: weekly
+    day: fri
+    time: "14:00"
+    audience: {emails: [bram@example.org]}
+"""
 
 
 async def _seed(bot: Testbot) -> int:
@@ -240,6 +249,14 @@ async def _texts_anywhere(db: Database, needles: list[str]) -> list[str]:
 async def test_delete_my_data_erases_everything_and_leaves_a_tombstone(testbot: Testbot) -> None:
     agreement_id = await _seed(testbot)
     db = testbot.app.db
+    # A scheduled prompt, so the outbox holds a row for him too.
+    await apply(testbot, SCHEDULE)
+    testbot.clock.set(datetime(2027, 3, 26, 13, 1, tzinfo=UTC))  # Friday 14:01 in Amsterdam
+    await testbot.tick()
+    async with db.session() as session:
+        assert await session.scalar(
+            select(OutboxMessage.id).join(Person).where(Person.email == BRAM)
+        )
     needles = [*SECRETS, "Bram Jansen", BRAM]
     # The comment is Anna's, on Bram's agreement: it goes too (it is about him).
     assert await _texts_anywhere(db, needles)
@@ -361,7 +378,6 @@ async def test_every_column_of_every_table_is_described(db: Database) -> None:
 
 def test_the_report_lists_every_personal_column_with_retention_and_encryption() -> None:
     settings = load_settings({"JAARROND_RETAIN_ANSWERS_DAYS": "365"})
-    from datetime import UTC, datetime
 
     report = build_report(settings, datetime(2027, 1, 1, tzinfo=UTC))
     md = render_markdown(report)

@@ -25,7 +25,7 @@ from bot.storage.agreement_models import (
     AgreementSignature,
     AgreementVersion,
 )
-from bot.storage.models import Base, Person
+from bot.storage.models import Base, Person, Schedule
 from bot.storage.teams_references import TeamsConversation
 from dialogs.privacy_texts import both
 
@@ -60,6 +60,7 @@ async def erase_person(session: AsyncSession, person: Person, now: datetime) -> 
     if person.slack_user_id:
         await _slack_installer(session, person.slack_user_id, report)
     await _rows_pointing_at(session, person.id, report)
+    await _schedule_audiences(session, person.email)
     # People they managed stay, without a manager until HR imports the organisation again.
     await session.execute(
         update(Person).where(Person.manager_id == person.id).values(manager_id=None)
@@ -171,6 +172,16 @@ def _person_columns(table: Table) -> list[Column[Any]]:
         for column in table.columns
         if any(fk.column.table.name == "people" for fk in column.foreign_keys)
     ]
+
+
+async def _schedule_audiences(session: AsyncSession, email: str) -> None:
+    """A schedule that names the person by email forgets them (the YAML file HR applies
+    still names them until HR edits it)."""
+    for schedule in await session.scalars(select(Schedule)):
+        emails = schedule.audience.get("emails")
+        if isinstance(emails, list) and any(str(e).lower() == email.lower() for e in emails):
+            kept = [e for e in emails if str(e).lower() != email.lower()]
+            schedule.audience = {**schedule.audience, "emails": kept}
 
 
 def _anonymise(person: Person, now: datetime) -> None:
