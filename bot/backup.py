@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, MetaData, Table, delete, func, insert, select, text, update
 from sqlalchemy import types as sqltypes
 
-from bot.storage import agreement_models, teams_references  # noqa: F401  (their tables)
+from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database, is_known_revision
 from bot.storage.models import Base
 

@@ -22,6 +22,7 @@ from bot.scheduler import Ticker
 from bot.services.agreements import AgreementService
 from bot.services.checkins import CheckinService
 from bot.services.hr_questions import QuestionBanks
+from bot.services.keys import ensure_keys
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
 from bot.storage.database import Database, head_revision, is_known_revision
@@ -69,6 +70,7 @@ class App:
             self.defaults,
             self.dispatcher(),
             dialogue=self.settings.dialogue,
+            retention=self.settings.retention,
         )
 
     def add_adapter(self, adapter: ChatAdapter) -> None:
@@ -77,6 +79,7 @@ class App:
 
 
 def build_app(settings: Settings, clock: Clock, db: Database | None = None) -> App:
+    ensure_keys(settings)
     banks = load_banks(settings.banks_dirs)
     defaults = Defaults(locale=settings.default_locale, timezone=settings.default_timezone)
     database = db or Database(settings.database_url)

@@ -30,11 +30,24 @@ from bot.env_example import render as render_env_example
 from bot.logs import configure_logging
 from bot.reports import hr
 from bot.reports import works_council as wc
-from bot.services import access, audit, digests, org, outbox, planner, privacy, schedules
+from bot.services import (
+    access,
+    audit,
+    digests,
+    erasure,
+    keys,
+    org,
+    outbox,
+    planner,
+    privacy,
+    privacy_report,
+    schedules,
+)
 from bot.services.contract_document import export_third_contract
 from bot.services.people import find_by_email, locale_of
 from bot.services.review_brief import BriefRefused, build_brief
 from bot.services.schedules import ScheduleFileError
+from bot.storage import sealed
 from dialogs.banks import BankError
 from dialogs.digest import render_digest
 
@@ -331,6 +344,63 @@ async def cmd_admin_link(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_keys_generate(_: App, __: argparse.Namespace) -> int:
+    print(sealed.generate_key())
+    return 0
+
+
+async def cmd_keys_rotate(app: App, args: argparse.Namespace) -> int:
+    if not app.settings.data_keys:
+        raise UserError("set JAARROND_DATA_KEYS (the new key first, then the old ones)")
+    report = await keys.rotate(app.db, batch=args.batch)
+    print(
+        f"re-sealed {sum(report.resealed.values())} values with the newest key, sealed "
+        f"{sum(report.sealed.values())} clear values, in {report.batches} batches"
+    )
+    return 0
+
+
+async def cmd_person_export(app: App, args: argparse.Namespace) -> int:
+    async with app.db.session() as session:
+        person = await find_by_email(session, args.email)
+        if person is None:
+            raise UserError(f"no person with email {args.email}; check 'jaarrond org list'")
+        content = privacy.export_bytes(
+            await privacy.export_person(session, person, app.clock.now())
+        )
+    if args.out:
+        # Personal data: readable by the owner of the file only.
+        Path(args.out).touch(mode=0o600)
+        Path(args.out).write_bytes(content)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(content.decode("utf-8") + "\n")
+    return 0
+
+
+async def cmd_person_erase(app: App, args: argparse.Namespace) -> int:
+    email = args.email.strip().lower()
+    if not args.yes:
+        print(f"This erases everything stored about {email}. Type the email again to confirm:")
+        if sys.stdin.readline().strip().lower() != email:
+            raise UserError("not confirmed; nothing was erased")
+    async with app.db.session() as session:
+        person = await find_by_email(session, email)
+        if person is None:
+            raise UserError(f"no person with email {email}; check 'jaarrond org list'")
+        report = await erasure.erase_person(session, person, app.clock.now())
+    rows = sum(report.deleted.values())
+    print(f"erased {email}: {rows} rows deleted, {report.tombstones} agreements kept as tombstones")
+    return 0
+
+
+async def cmd_privacy_report(app: App, args: argparse.Namespace) -> int:
+    report = privacy_report.build_report(app.settings, app.clock.now())
+    render = privacy_report.render_html if args.format == "html" else privacy_report.render_markdown
+    sys.stdout.write(render(report))
+    return 0
+
+
 async def cmd_teams_package(_: App, args: argparse.Namespace) -> int:
     try:
         print(build_package(args.app_id, Path(args.out)))
@@ -511,6 +581,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     command("example", cmd_config_example, "print every setting with its default", config)
 
+    keys_parser = sub.add_parser("keys", help="data encryption keys").add_subparsers(
+        dest="keys_command", required=True, metavar="ACTION"
+    )
+    command("generate", cmd_keys_generate, "print a new data key", keys_parser)
+    p = command(
+        "rotate", cmd_keys_rotate, "re-seal all sealed data with the newest key", keys_parser
+    )
+    p.add_argument("--batch", type=int, default=keys.ROTATE_BATCH, help="rows per transaction")
+
+    person = sub.add_parser("person", help="one person's data (GDPR rights)").add_subparsers(
+        dest="person_command", required=True, metavar="ACTION"
+    )
+    p = command("export", cmd_person_export, "everything stored about a person, as JSON", person)
+    p.add_argument("email")
+    p.add_argument("--out", metavar="FILE", help="write here instead of printing")
+    p = command("erase", cmd_person_erase, "erase everything stored about a person", person)
+    p.add_argument("email")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    p = command("privacy-report", cmd_privacy_report, "what Jaarrond records, for a DPIA")
+    p.add_argument("--format", choices=("md", "html"), default="md")
+
     p = command("demo", cmd_demo, "simulate a small organisation over some weeks")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--weeks", type=int, default=52)
@@ -522,7 +614,13 @@ async def _main(settings: Settings, args: argparse.Namespace) -> int:
     clock = make_clock(settings, args.now)
     app = build_app(settings, clock)
     try:
-        if args.handler not in (cmd_db_upgrade, cmd_demo, cmd_restore, cmd_config_example):
+        if args.handler not in (
+            cmd_db_upgrade,
+            cmd_demo,
+            cmd_restore,
+            cmd_config_example,
+            cmd_keys_generate,
+        ):
             await ensure_schema(app)
         result: int = await args.handler(app, args)
         return result

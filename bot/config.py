@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import available_timezones
 
+from cryptography.fernet import Fernet
 from dotenv import dotenv_values
 
 from bot.dialogue_config import DialogueSettings, load_dialogue_settings
@@ -59,6 +60,26 @@ class ConsoleSettings:
 
 
 @dataclass(frozen=True)
+class RetentionSettings:
+    """How many days each kind of data is kept; 0 keeps it until erased by hand."""
+
+    answers_days: int = 730
+    topics_days: int = 730
+    messages_days: int = 90
+    events_days: int = 30
+    leavers_days: int = 180
+
+
+RETENTION_VARIABLES = {
+    "answers_days": "JAARROND_RETAIN_ANSWERS_DAYS",
+    "topics_days": "JAARROND_RETAIN_TOPICS_DAYS",
+    "messages_days": "JAARROND_RETAIN_MESSAGES_DAYS",
+    "events_days": "JAARROND_RETAIN_EVENTS_DAYS",
+    "leavers_days": "JAARROND_RETAIN_LEAVERS_DAYS",
+}
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     host: str = "127.0.0.1"
@@ -75,6 +96,10 @@ class Settings:
     teams: TeamsSettings = field(default_factory=TeamsSettings)
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    # Fernet keys for data at rest, newest first; empty only in development.
+    data_keys: tuple[str, ...] = ()
+    data_key_file: str = ".jaarrond-data.key"
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
 
     @property
     def is_sqlite(self) -> bool:
@@ -161,6 +186,15 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     )
     dialogue = load_dialogue_settings(env, problems)
     console = _console_settings(get, problems)
+    data_keys = tuple(k.strip() for k in get("JAARROND_DATA_KEYS").split(",") if k.strip())
+    problems += _key_problems(data_keys, profile)
+    retention_days: dict[str, int] = {}
+    for name, variable in RETENTION_VARIABLES.items():
+        text = get(variable, str(getattr(RetentionSettings(), name)))
+        if not text.isdigit():
+            problems.append(f"{variable} must be a whole number of days (0 keeps forever)")
+            continue
+        retention_days[name] = int(text)
     if problems:
         raise ConfigError("\n".join(f"- {p}" for p in problems))
     return Settings(
@@ -178,7 +212,30 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         teams=teams,
         dialogue=dialogue,
         console=console,
+        data_keys=data_keys,
+        data_key_file=get("JAARROND_DATA_KEY_FILE", ".jaarrond-data.key"),
+        retention=RetentionSettings(**retention_days),
     )
+
+
+def _key_problems(keys: tuple[str, ...], profile: str) -> list[str]:
+    if not keys:
+        if profile == "development":
+            return []
+        return [
+            "JAARROND_DATA_KEYS is required outside development: free text and health answers "
+            "are stored encrypted; make a key with 'jaarrond keys generate'"
+        ]
+    problems = []
+    for number, key in enumerate(keys, 1):
+        try:
+            Fernet(key.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            problems.append(
+                f"JAARROND_DATA_KEYS: key {number} is not a Fernet key "
+                "(make one with 'jaarrond keys generate')"
+            )
+    return problems
 
 
 def _console_settings(get: Callable[[str, str], str], problems: list[str]) -> ConsoleSettings:

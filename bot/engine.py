@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +12,7 @@ from bot.clock import Clock
 from bot.console.access import Access
 from bot.dialogue_config import DialogueSettings
 from bot.reports.hr import hr_figures, render_chat
-from bot.services import access, audit, conversations
+from bot.services import access, audit, conversations, data_rights
 from bot.services import checkins as checkin_service
 from bot.services.agreements import AgreementService
 from bot.services.digests import team_digest
@@ -21,7 +20,6 @@ from bot.services.directory import sync_directory
 from bot.services.home import build_home
 from bot.services.pauses import PauseError, is_paused, local_today, parse_pause_date, pause
 from bot.services.people import Defaults, find_by_platform, manager_of, person_ref
-from bot.services.privacy import export_person
 from bot.services.topics import raise_topic
 from bot.storage.database import Database
 from bot.storage.models import Person, ProcessedEvent
@@ -187,9 +185,11 @@ class Engine:
             case "admin":
                 return [await self._admin_link(session, person, ref, now)]
             case "export":
-                data = await export_person(session, person, now)
-                body = json.dumps(data, ensure_ascii=False, indent=2)
-                return [Outbound(ref, f"{t('export.body', loc)}\n{body}", t("export.title", loc))]
+                return [await data_rights.export_reply(session, person, ref, now)]
+            case "erase":
+                return [data_rights.erase_question(ref)]
+            case "erase_confirmed":
+                return [await data_rights.erase_reply(session, person, ref, now)]
             case "viewed":
                 return [await audit.viewed_message(session, person, ref)]
         raise AssertionError(command.name)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import metrics
 from bot.clock import Clock, SystemClock
+from bot.config import RetentionSettings
 from bot.dialogue_config import DialogueSettings
 from bot.services.agreements import follow_up_tick
 from bot.services.dialogue_tick import dialogue_tick
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
 from bot.services.planner import DueCheckin, expire, plan
+from bot.services.retention import purge
 from bot.storage.database import Database
 from dialogs.banks import Bank
 
@@ -35,9 +38,21 @@ class Ticker:
     # The first tick after a start records what fell due while the bot was down as missed.
     caught_up: bool = False
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
+    # Retention periods; the purge runs on the first tick of each UTC day (None: never).
+    retention: RetentionSettings | None = None
+    purged_on: date | None = None
 
     async def tick(self) -> list[DueCheckin]:
         now = self.clock.now()
+        if self.retention is not None and self.purged_on != now.date():
+            self.purged_on = now.date()
+            purged = await purge(self.db, self.retention, now)
+            if any(purged.deleted.values()) or purged.leavers_erased:
+                log.info(
+                    "retention: deleted %s, %d leavers erased",
+                    purged.deleted,
+                    purged.leavers_erased,
+                )
         await expire(self.db, now)
         due = await plan(self.db, now, self.banks, self.defaults, catch_up=not self.caught_up)
         self.caught_up = True

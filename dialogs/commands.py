@@ -24,6 +24,8 @@ CommandName = Literal[
     "report",
     "admin",
     "viewed",
+    "erase",
+    "erase_confirmed",
 ]
 
 ALIASES: dict[str, CommandName] = {
@@ -64,6 +66,13 @@ ALIASES: dict[str, CommandName] = {
     "viewed": "viewed",
     "ingezien": "viewed",
 }
+# Commands of several words, matched as a whole (case and spacing do not matter).
+PHRASES: dict[str, CommandName] = {
+    "delete my data": "erase",
+    "verwijder mijn gegevens": "erase",
+    "delete my data confirmed": "erase_confirmed",
+    "verwijder mijn gegevens bevestigd": "erase_confirmed",
+}
 # Commands that take text after them; the others must stand alone, so that a free-text
 # answer such as "stop the overtime" is an answer, not a command.
 WITH_ARGUMENT: frozenset[CommandName] = frozenset(
@@ -80,6 +89,9 @@ class Command:
 def parse_command(text: str) -> Command | None:
     """The command a message is, or None when it is ordinary text."""
     stripped = text.strip().lstrip("/")
+    phrase = PHRASES.get(" ".join(stripped.casefold().split()))
+    if phrase is not None:
+        return Command(phrase)
     head, _, rest = stripped.partition(" ")
     name = ALIASES.get(head.casefold())
     if name is None:

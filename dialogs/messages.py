@@ -50,6 +50,15 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that travels with a message, such as a person's data export."""
+
+    filename: str
+    content: bytes
+    media_type: str = "application/json"
+
+
+@dataclass(frozen=True)
 class Outbound:
     """A reply or proactive message; every text in it is plain and rendered literally."""
 
@@ -63,6 +72,8 @@ class Outbound:
     # This reply refuses what the person clicked (outdated, not theirs): nothing changed,
     # so an adapter must not mark the clicked message as answered.
     refusal: bool = False
+    # A file for the recipient; platforms without files get a note with the text instead.
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,13 @@ from sqlalchemy import text
 from bot.clock import FixedClock
 from bot.config import normalise_database_url
 from bot.storage.database import Database
+from bot.storage.sealed import install_keys
 from tests.testbot import Testbot, make_testbot
 
 POSTGRES_URL = os.environ.get("JAARROND_TEST_DATABASE_URL", "")
+# Sealed columns need a data key in every test; a fixed one keeps failures reproducible.
+TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1mb3ItamFhcnJvbmQtdGVzdHM="
+install_keys([TEST_DATA_KEY])
 
 
 def _backends() -> list[object]:

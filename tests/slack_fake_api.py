@@ -20,7 +20,7 @@ from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
 
 MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
-JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
+JSON_FIELDS = ("blocks", "view", "metadata", "attachments", "files")
 
 
 @dataclass
@@ -43,6 +43,17 @@ class Posted:
 
 
 @dataclass
+class SharedFile:
+    """A file completed with files.completeUploadExternal: where it went and its bytes."""
+
+    channel: str
+    file_id: str
+    title: str
+    filename: str
+    content: bytes
+
+
+@dataclass
 class FakeSlackApi:
     team_id: str = "T0001"
     bot_user_id: str = "UBOT"
@@ -56,8 +67,14 @@ class FakeSlackApi:
     # Tokens of other workspaces (from installs), for auth.test.
     token_teams: dict[str, str] = field(default_factory=dict)
 
+    # files.uploadV2: bytes received per file id, and the files shared (with their channel).
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    shared_files: list[SharedFile] = field(default_factory=list)
+
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        self._upload_names: dict[str, str] = {}
         self._failures: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._server: TestServer | None = None
         self.socket: web.WebSocketResponse | None = None
@@ -70,6 +87,7 @@ class FakeSlackApi:
         app = web.Application(client_max_size=4 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{name}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._server = TestServer(app, host="127.0.0.1")
         await self._server.start_server()
@@ -153,6 +171,39 @@ class FakeSlackApi:
             return web.json_response({"ok": False, "error": "not_authed"})
         body: dict[str, Any] = handler(params, token)
         return web.json_response(body)
+
+    def _files_getUploadURLExternal(self, params: Mapping[str, Any], token: str) -> dict[str, Any]:
+        if not params.get("filename") or not str(params.get("length") or "").isdigit():
+            return self._refuse("files.getUploadURLExternal", ["filename and length required"])
+        file_id = f"F{next(self._file_ids):04d}"
+        self._upload_names[file_id] = str(params["filename"])
+        return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        if file_id not in self._upload_names:
+            return web.Response(status=404)
+        self.uploads[file_id] = await request.read()
+        self.calls.append(Call("upload", {"file_id": file_id}, "", request.method))
+        return web.Response(text=f"OK - {len(self.uploads[file_id])}")
+
+    def _files_completeUploadExternal(self, params: dict[str, Any], token: str) -> dict[str, Any]:
+        files = params.get("files") or []
+        missing = [f.get("id") for f in files if f.get("id") not in self.uploads]
+        if not files or missing:
+            return self._refuse("files.completeUploadExternal", [f"not uploaded: {missing}"])
+        channel = str(params.get("channel_id") or "")
+        for f in files:
+            self.shared_files.append(
+                SharedFile(
+                    channel,
+                    f["id"],
+                    str(f.get("title") or ""),
+                    self._upload_names[f["id"]],
+                    self.uploads[f["id"]],
+                )
+            )
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 
     def _auth_test(self, params: Mapping[str, Any], token: str) -> dict[str, Any]:
         team = self.token_teams.get(token, self.team_id)

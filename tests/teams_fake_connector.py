@@ -40,6 +40,8 @@ class FakeConnector:
     # Status codes (with headers) to answer before succeeding, to test retries.
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Files uploaded after a file consent: name -> (bytes, Content-Range header).
+    uploads: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     _server: TestServer | None = None
 
     async def start(self) -> str:
@@ -51,6 +53,8 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{cid}/activities", self._post)
         app.router.add_post("/v3/conversations/{cid}/activities/{reply_to}", self._post)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._put)
+        # Stands in for the OneDrive upload URL a file consent hands out.
+        app.router.add_put("/upload/{name}", self._upload)
         self._server = TestServer(app, host="127.0.0.1", port=0)
         await self._server.start_server()
         return str(self._server.make_url("/"))
@@ -77,6 +81,13 @@ class FakeConnector:
 
     async def _post(self, request: web.Request) -> web.Response:
         return await self._record(request, f"act-{next(self._ids)}")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["name"]] = (
+            await request.read(),
+            request.headers.get("Content-Range", ""),
+        )
+        return web.json_response({"id": "drive-item"}, status=201)
 
     async def _put(self, request: web.Request) -> web.Response:
         return await self._record(request, request.match_info["aid"])

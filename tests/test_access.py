@@ -47,6 +47,9 @@ SAMPLES = {
     "report": "report",
     "admin": "admin",
     "text": "gewoon wat tekst",
+    "erase": "delete my data",
+    # Last: it erases the person, so nothing may follow it.
+    "erase_confirmed": "delete my data confirmed",
 }
 DENIED = {
     ("employee", "digest"),
@@ -56,7 +59,7 @@ DENIED = {
     ("employee", "report"),
     ("manager", "report"),
 }
-CHAT_ACTIONS = [*SAMPLES, "click"]
+CHAT_ACTIONS = [*list(SAMPLES)[:-1], "click", "erase_confirmed"]
 
 
 def expected_allowed(role: str, action: str) -> bool:

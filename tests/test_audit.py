@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.services.audit import record_view
 from bot.services.people import find_by_email
+from bot.services.privacy import export_person
 from bot.storage.audit_models import AuditView
 from bot.storage.models import Person
 from dialogs import agreements as ag
@@ -49,6 +50,12 @@ async def test_the_digest_in_chat_records_one_view_per_report(testbot: Testbot) 
     assert "Monday 22 March 2027, 09:00: Anna" in seen[0].text  # Bram's own time zone
     dutch = await testbot.say(ANNA, "ingezien")
     assert dutch[0].text == "Niemand heeft je gegevens ingezien."
+    # The export holds the whole log, not only the latest fifty.
+    async with testbot.app.db.session() as session:
+        exported = await export_person(session, bram, testbot.clock.now())
+    assert [(v["viewer"], v["what"]) for v in exported["views_of_your_data"]] == [
+        ("Anna de Vries", "digest")
+    ]
 
 
 async def test_the_home_team_view_is_recorded_only_for_a_manager(testbot: Testbot) -> None:

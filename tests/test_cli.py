@@ -225,6 +225,7 @@ def test_teams_without_an_app_id_refuses_to_start_in_production(
     workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("JAARROND_PROFILE", "production")
+    monkeypatch.setenv("JAARROND_DATA_KEYS", "dGVzdC1kYXRhLWtleS1mb3ItamFhcnJvbmQtdGVzdHM=")
     monkeypatch.setenv("JAARROND_TEAMS", "true")
     code, _, err = run(capsys, "run")
     assert code == 2

@@ -6,13 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
-from bot.storage import (  # noqa: F401  (their tables)
-    agreement_models,
-    audit_models,
-    console_models,
-    dialogue_models,
-    teams_references,
-)
+from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database, head_revision
 from bot.storage.models import Base
 

@@ -655,8 +655,15 @@ async def test_digest_for_a_manager_and_export_by_dm(stack: Stack) -> None:
     _, name = await stack.command("UBRAM", "export", channel="C0GENERAL")
     await stack.settle()
     assert stack.fake.responses(name)[-1].params["text"] == "I have sent you a direct message."
-    exported = "\n".join(texts(stack.fake.last_post("DUBRAM").blocks))
-    assert '"email": "bram@example.org"' in exported
+    announced = "\n".join(texts(stack.fake.last_post("DUBRAM").blocks))
+    assert "jaarrond-export.json" in announced
+    # files.uploadV2: an upload URL, the bytes, then the file shared into the DM only.
+    methods = stack.fake.methods()
+    upload = methods.index("files.getUploadURLExternal")
+    assert methods[upload + 1 : upload + 3] == ["upload", "files.completeUploadExternal"]
+    [shared] = stack.fake.shared_files
+    assert shared.channel == "DUBRAM" and shared.filename == "jaarrond-export.json"
+    assert json.loads(shared.content)["person"]["email"] == "bram@example.org"
 
 
 # ---- proactive prompts, rate limits and the directory ----------------------------------------

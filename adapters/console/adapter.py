@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import threading
+from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import render
 from dialogs.channel import InboundHandler
-from dialogs.messages import Inbound, MessageRef, Outbound, PersonRef
+from dialogs.messages import Attachment, Inbound, MessageRef, Outbound, PersonRef
 
 QUIT_WORDS = frozenset({"quit", "exit", "afsluiten"})
 
@@ -19,8 +21,18 @@ class ConsoleAdapter:
 
     platform = "console"
 
-    def __init__(self, email: str, stdin: TextIO, stdout: TextIO, *, interactive: bool) -> None:
+    def __init__(
+        self,
+        email: str,
+        stdin: TextIO,
+        stdout: TextIO,
+        *,
+        interactive: bool,
+        files_dir: Path | None = None,
+    ) -> None:
         self.email = email.strip().lower()
+        # Where files sent to the console user (a data export) are written.
+        self._files_dir = files_dir
         self._stdin = stdin
         self._stdout = stdout
         self._interactive = interactive
@@ -35,6 +47,8 @@ class ConsoleAdapter:
 
     async def send(self, out: Outbound) -> MessageRef:
         self._write(render(out))
+        if out.attachment is not None:
+            self._write(f"-> {self._save(out.attachment)}\n")
         return MessageRef(self.platform, self.email, str(next(self._ids)))
 
     async def start(self) -> None:
@@ -74,6 +88,23 @@ class ConsoleAdapter:
 
         threading.Thread(target=pump, name="console-input", daemon=True).start()
         return queue
+
+    def _save(self, attachment: Attachment) -> Path:
+        """Write the file next to earlier ones without overwriting them, readable by the
+        owner only: it holds personal data."""
+        folder = self._files_dir or Path.cwd()
+        stem, dot, suffix = Path(attachment.filename).name.rpartition(".")
+        for number in itertools.count(1):
+            name = attachment.filename if number == 1 else f"{stem}-{number}{dot}{suffix}"
+            path = folder / Path(name).name
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            with os.fdopen(fd, "wb") as file:
+                file.write(attachment.content)
+            return path.resolve()
+        raise AssertionError("unreachable")
 
     def _write(self, text: str) -> None:
         self._stdout.write(text)

@@ -678,6 +678,15 @@ class SlackAdapter:
             ts = str(response.get("ts") or "")
         if out.question is not None and parts:
             self._prompts[user] = _Prompt(channel, ts, out.question, parts[-1]["blocks"])
+        if out.attachment is not None:
+            # files.uploadV2: getUploadURLExternal, the upload itself, completeUploadExternal;
+            # shared straight into the person's DM, so nobody else can see it.
+            await client.files_upload_v2(
+                channel=channel,
+                content=out.attachment.content,
+                filename=out.attachment.filename,
+                title=out.attachment.filename,
+            )
         return MessageRef(self.platform, channel, ts)
 
     async def _dm_channel(self, client: AsyncWebClient, user: str) -> str:

@@ -13,13 +13,14 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import (
     Activity,
+    ActivityTypes,
     Attachment,
     ChannelAccount,
     ConversationAccount,
@@ -27,7 +28,7 @@ from botbuilder.schema import (
     ConversationReference,
 )
 
-from adapters.teams import cards, convert
+from adapters.teams import cards, convert, files
 from adapters.teams.references import ReferenceStore
 from adapters.teams.speedups import ReusingAuthentication, speed_up
 from dialogs.channel import InboundHandler
@@ -139,6 +140,7 @@ class TeamsAdapter:
         self._reusing: ReusingAuthentication | None = speed_up(self._cloud) if speedups else None
         self._handler: InboundHandler | None = None
         self._known: set[str] = set()
+        self._files = files.PendingFiles()
         # What the last saved reference per user was made of, so it is written only on change.
         self._fingerprints: dict[str, str] = {}
 
@@ -167,7 +169,7 @@ class TeamsAdapter:
                 "set JAARROND_TEAMS_SERVICE_URL and the tenant (MicrosoftAppTenantId, or a "
                 "single JAARROND_TEAMS_TENANTS entry) so the bot can start one"
             )
-        return await self._send_to(reference, _activity(cards.render(out)))
+        return await self._send_to(reference, self._render(out))
 
     async def start(self) -> None:
         self._known |= await self._references.known_ids()
@@ -242,6 +244,8 @@ class TeamsAdapter:
                 await self._remember(context.activity, body)
         if kind == "message":
             await self._message(context, body, personal)
+        elif kind == "invoke" and body.get("name") == files.CONSENT_INVOKE and personal:
+            await self._file_consent(context, body)
         elif personal and _is_install(body):
             await self._welcome(context, body)
 
@@ -259,7 +263,34 @@ class TeamsAdapter:
         if inbound.token and isinstance(reply_to, str) and reply_to:
             await self._replace_card(context, reply_to, body.get("value"), replies)
         for out in replies:
-            await context.send_activity(_activity(cards.render(out)))
+            await context.send_activity(self._render(out))
+
+    def _render(self, out: Outbound) -> Activity:
+        """The activity for a message; a file goes with it as an offer to accept."""
+        data = cards.render(out)
+        user = out.recipient.teams_user_id
+        if out.attachment is not None and user:
+            offer = self._files.offer(user, out.attachment, out.recipient.locale)
+            data["attachments"].append(offer)
+        return _activity(data)
+
+    async def _file_consent(self, context: TurnContext, body: Mapping[str, Any]) -> None:
+        """The person accepted (or declined) a file: upload it to where Teams says."""
+        value = body.get("value")
+        value = value if isinstance(value, Mapping) else {}
+        file = self._files.take(convert.user_id(body), value)
+        info = value.get("uploadInfo")
+        if file is not None and isinstance(info, Mapping) and info.get("uploadUrl"):
+            try:
+                await files.upload(str(info["uploadUrl"]), file.content)
+            except aiohttp.ClientError:
+                log.warning("could not upload a file to Teams", exc_info=True)
+            else:
+                message = {"type": "message", "attachments": [files.info_card(info)]}
+                await context.send_activity(_activity(message))
+        await context.send_activity(
+            Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200))
+        )
 
     async def _welcome(self, context: TurnContext, body: Mapping[str, Any]) -> None:
         """On install, the engine's help; once per conversation, whichever event comes."""
@@ -272,7 +303,7 @@ class TeamsAdapter:
             display_name=str((body.get("from") or {}).get("name") or ""),
         )
         for out in await self._handle(inbound):
-            await context.send_activity(_activity(cards.render(out)))
+            await context.send_activity(self._render(out))
 
     async def _handle(self, inbound: Inbound) -> list[Outbound]:
         if self._handler is None:
@@ -399,7 +430,12 @@ class TeamsAdapter:
 def _activity(data: Mapping[str, Any]) -> Activity:
     """The SDK's Activity for a rendered message (built directly: cheaper than msrest)."""
     attachments = [
-        Attachment(content_type=a["contentType"], content=a["content"])
+        Attachment(
+            content_type=a["contentType"],
+            content=a.get("content"),
+            content_url=a.get("contentUrl"),
+            name=a.get("name"),
+        )
         for a in data.get("attachments") or []
     ]
     return Activity(type=data["type"], attachments=attachments)

@@ -43,6 +43,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "resume": KNOWN,
     "home": KNOWN,
     "export": KNOWN,
+    # Erasing one's own data: a right of everyone we know (GDPR art. 17).
+    "erase": KNOWN,
+    "erase_confirmed": KNOWN,
     "viewed": KNOWN,
     # A logged conversation: either party, about their own relationship only.
     "talked": KNOWN,

@@ -13,6 +13,7 @@ from bot.services.people import Defaults, manager_of, person_ref
 from bot.services.topics import clean_text
 from bot.services.worktime import DEFAULT_WORKING_DAYS, next_working_morning
 from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, Schedule
+from bot.storage.sealed import Private
 from dialogs import checkin
 from dialogs.banks import Bank
 from dialogs.messages import Outbound, PersonRef
@@ -151,6 +152,9 @@ class CheckinService:
         if isinstance(effect, checkin.RecordAnswer):
             question = self.banks[occurrence.theme].question(effect.question_id)
             value = clean_text(effect.value, MAX_ANSWER_LENGTH)
+            if question.kind == "text" or question.is_health:
+                # Sealed at rest; only countable non-health scale and choice answers stay clear.
+                value = Private(value)
             session.add(
                 Answer(
                     occurrence_id=occurrence.id,

@@ -155,4 +155,7 @@ async def _deliver(
         notice.status = "sent"
         notice.sent_at = now
         notice.last_error = None
+        # Delivered: the text lives in the chat now; keeping a copy here would only be one
+        # more place a report's answers could outlive an erasure or a retention period.
+        notice.payload = {}
     report.sent += 1

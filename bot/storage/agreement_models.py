@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base
+from bot.storage.sealed import SealedJSON, SealedText
 
 
 class Agreement(Base):
@@ -52,11 +53,13 @@ class Agreement(Base):
     signed_at: Mapped[datetime | None]
     # The day the next follow-up round is due; None when the cadence is "none".
     next_follow_up_on: Mapped[date | None] = mapped_column(Date, index=True)
-    close_reason: Mapped[str | None] = mapped_column(Text)
+    close_reason: Mapped[str | None] = mapped_column(SealedText)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Set when one party's data was erased: the row is the other party's tombstone.
+    party_erased_at: Mapped[datetime | None]
 
 
 class AgreementVersion(Base):
@@ -74,9 +77,9 @@ class AgreementVersion(Base):
     number: Mapped[int] = mapped_column(Integer)
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     category: Mapped[str] = mapped_column(String(40))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(SealedText)
     is_i_deal: Mapped[bool] = mapped_column(Boolean)
-    i_deal_rationale: Mapped[str | None] = mapped_column(Text)
+    i_deal_rationale: Mapped[str | None] = mapped_column(SealedText)
     start_date: Mapped[date] = mapped_column(Date)
     review_date: Mapped[date | None] = mapped_column(Date)
     cadence: Mapped[str] = mapped_column(String(20))
@@ -118,7 +121,7 @@ class AgreementComment(Base):
     agreement_id: Mapped[int] = mapped_column(Integer, index=True)
     version: Mapped[int] = mapped_column(Integer)
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(SealedText)
     created_at: Mapped[datetime]
 
 
@@ -138,7 +141,7 @@ class AgreementFollowUp(Base):
     due_at: Mapped[datetime]
     # on_track | partly | not | no_longer_relevant; None while unanswered.
     answer: Mapped[str | None] = mapped_column(String(20))
-    comment: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(SealedText)
     answered_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
@@ -159,7 +162,7 @@ class AgreementDialog(Base):
     version: Mapped[int | None] = mapped_column(Integer)
     followup_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_followups.id"))
     step: Mapped[str] = mapped_column(String(20))
-    data: Mapped[dict[str, Any]]
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -180,7 +183,7 @@ class AgreementNotice(Base):
     # Unique per logical message, so planning twice never sends twice.
     key: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
-    payload: Mapped[dict[str, Any]]
+    payload: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
     # pending -> sending -> sent | failed | cancelled
     status: Mapped[str] = mapped_column(String(10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,6 +11,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Answer, Base
+from bot.storage.sealed import SealedJSON, SealedText
 
 
 class Conversation(Base):
@@ -22,7 +23,7 @@ class Conversation(Base):
     employee_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     logged_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(SealedText)
     happened_at: Mapped[datetime]
     created_at: Mapped[datetime]
 
@@ -66,7 +67,8 @@ class DialogueNotice(Base):
     # Unique per logical message (e.g. digest.<manager>.<day>), so planning twice sends once.
     key: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
-    payload: Mapped[dict[str, Any]]
+    # What goes out holds shared answers and notes: sealed like them.
+    payload: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
     # pending -> sending -> sent | failed | cancelled
     status: Mapped[str] = mapped_column(String(10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

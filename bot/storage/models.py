@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.storage.sealed import SealableText, SealedText
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC on every database and always hands back an aware UTC datetime.
@@ -93,6 +95,9 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Set when the person's data was erased: the row stays, anonymised, so the other party
+    # of an agreement keeps a tombstone that points somewhere.
+    erased_at: Mapped[datetime | None]
 
     department: Mapped[Department | None] = relationship(lazy="raise")
     manager: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
@@ -160,7 +165,9 @@ class Answer(Base):
     theme: Mapped[str] = mapped_column(String(100))
     topic: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(10))
-    value: Mapped[str] = mapped_column(Text)
+    # Sealed (encrypted) for free text and health answers; clear only for scale and choice
+    # answers of non-health questions, which group figures count in SQL.
+    value: Mapped[str] = mapped_column(SealableText)
     # private: the employee only (health, always); shared: also the manager;
     # aggregate: the employee only, and counted in anonymous group figures.
     visibility: Mapped[str] = mapped_column(String(10))
@@ -174,7 +181,7 @@ class Topic(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(SealedText)
     status: Mapped[str] = mapped_column(String(20), default="open")
     raised_at: Mapped[datetime]
 

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from bot.storage import (  # noqa: F401  (their tables)
-    agreement_models,
-    audit_models,
-    console_models,
-    dialogue_models,
-    teams_references,
-)
+from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.models import Base
 
 connection = context.config.attributes.get("connection")

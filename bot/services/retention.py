@@ -1,0 +1,105 @@
+"""Retention: each kind of data is deleted when its period (in the settings) has passed.
+
+Runs once a day from the scheduler; each kind is purged in its own transaction, so one
+failure does not hold back the rest. A period of 0 keeps that kind until erased by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Delete, delete, select
+
+from bot.config import RetentionSettings
+from bot.services.erasure import erase_person
+from bot.storage.agreement_models import AgreementNotice
+from bot.storage.database import Database
+from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, ProcessedEvent, Topic
+
+log = logging.getLogger(__name__)
+# Check-ins still under way are never purged, however old their due date.
+FINISHED = ("completed", "stopped", "expired", "missed")
+DONE_MESSAGES = ("sent", "failed", "cancelled")
+
+
+@dataclass
+class PurgeReport:
+    deleted: dict[str, int] = field(default_factory=dict)
+    leavers_erased: int = 0
+
+
+async def purge(db: Database, retention: RetentionSettings, now: datetime) -> PurgeReport:
+    report = PurgeReport()
+
+    def cutoff(days: int) -> datetime | None:
+        return now - timedelta(days=days) if days > 0 else None
+
+    messages = cutoff(retention.messages_days)
+    if messages is not None:
+        await _delete(
+            db,
+            report,
+            delete(OutboxMessage).where(
+                OutboxMessage.status.in_(DONE_MESSAGES), OutboxMessage.created_at < messages
+            ),
+            delete(AgreementNotice).where(
+                AgreementNotice.status.in_(DONE_MESSAGES), AgreementNotice.created_at < messages
+            ),
+        )
+    answers = cutoff(retention.answers_days)
+    if answers is not None:
+        old = select(Occurrence.id).where(
+            Occurrence.status.in_(FINISHED), Occurrence.due_at < answers
+        )
+        await _delete(
+            db,
+            report,
+            delete(Answer).where(Answer.answered_at < answers),
+            # A finished check-in goes with its answers; its messages go with it.
+            delete(OutboxMessage).where(OutboxMessage.occurrence_id.in_(old)),
+            delete(Answer).where(Answer.occurrence_id.in_(old)),
+            delete(Occurrence).where(Occurrence.id.in_(old)),
+        )
+    topics = cutoff(retention.topics_days)
+    if topics is not None:
+        await _delete(db, report, delete(Topic).where(Topic.raised_at < topics))
+    events = cutoff(retention.events_days)
+    if events is not None:
+        await _delete(db, report, delete(ProcessedEvent).where(ProcessedEvent.received_at < events))
+    leavers = cutoff(retention.leavers_days)
+    if leavers is not None:
+        report.leavers_erased = await _erase_leavers(db, leavers, now)
+    return report
+
+
+async def _delete(db: Database, report: PurgeReport, *statements: Delete) -> None:
+    async with db.session() as session:
+        for statement in statements:
+            result = await session.execute(statement)
+            table = str(getattr(statement.table, "name", ""))
+            rows: int = result.rowcount  # type: ignore[attr-defined]
+            report.deleted[table] = report.deleted.get(table, 0) + rows
+
+
+async def _erase_leavers(db: Database, before: datetime, now: datetime) -> int:
+    """People marked as left (inactive) longer than the period are erased, one by one."""
+    async with db.session() as session:
+        # The row changes when someone is marked as left, so its last change is when they
+        # left (or later, which only keeps them longer).
+        ids = list(
+            await session.scalars(
+                select(Person.id).where(
+                    Person.active.is_(False),
+                    Person.erased_at.is_(None),
+                    Person.updated_at < before,
+                )
+            )
+        )
+    for person_id in ids:
+        async with db.session() as session:
+            person = await session.get(Person, person_id)
+            if person is not None and person.erased_at is None and not person.active:
+                await erase_person(session, person, now)
+    return len(ids)

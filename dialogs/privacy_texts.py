@@ -1,0 +1,53 @@
+"""Every chat text of the data rights (export, erasure), in Dutch and English."""
+
+from __future__ import annotations
+
+from dialogs.messages import Locale
+
+PRIVACY_CATALOG: dict[str, tuple[str, str]] = {
+    # key: (nl, en). Placeholders use str.format names.
+    "export.title": ("Je gegevens", "Your data"),
+    "export.attached": (
+        "Alles wat Jaarrond over je bewaart staat in het bijgevoegde bestand {filename} "
+        "(JSON, leesbaar voor mens en machine).",
+        "Everything Jaarrond stores about you is in the attached file {filename} "
+        "(JSON, readable by people and machines).",
+    ),
+    "erase.title": ("Je gegevens wissen", "Erase your data"),
+    "erase.ask": (
+        "Hiermee wis je alles wat Jaarrond over je bewaart: je antwoorden, onderwerpen, "
+        "check-ins en de teksten van je afspraken (je leidinggevende of medewerker ziet alleen "
+        "nog dat de gegevens van de andere partij gewist zijn). Dit kan niet ongedaan worden. "
+        "Wil je eerst een kopie? Typ dan 'export'.\n"
+        "Zeker weten? Kies 'Ja, wis alles' of typ: {confirm}",
+        "This erases everything Jaarrond stores about you: your answers, topics, check-ins "
+        "and the texts of your agreements (your manager or employee only sees that the other "
+        "party's data was erased). This cannot be undone. Want a copy first? Type 'export'.\n"
+        "Are you sure? Choose 'Yes, erase everything' or type: {confirm}",
+    ),
+    "erase.button": ("Ja, wis alles", "Yes, erase everything"),
+    "erase.confirm_phrase": ("verwijder mijn gegevens bevestigd", "delete my data confirmed"),
+    "erase.done": (
+        "Je gegevens zijn gewist. Jaarrond stuurt je geen berichten meer; HR kan je opnieuw "
+        "toevoegen als je dat wilt.",
+        "Your data was erased. Jaarrond will not message you again; HR can add you again if "
+        "you want.",
+    ),
+    "erase.tombstone": (
+        "De gegevens van de andere partij van deze afspraak zijn gewist.",
+        "The other party's data of this agreement was erased.",
+    ),
+}
+
+
+def tp(key: str, locale: Locale, **values: object) -> str:
+    """The privacy text for `key` in `locale`, with placeholders filled in."""
+    nl, en = PRIVACY_CATALOG[key]
+    template = nl if locale == "nl" else en
+    return template.format(**values) if values else template
+
+
+def both(key: str) -> str:
+    """Both languages, for what is stored once and read by either party."""
+    nl, en = PRIVACY_CATALOG[key]
+    return f"{nl} / {en}"
