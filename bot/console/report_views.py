@@ -312,7 +312,9 @@ def works_council_groups(overview: wc.Overview, locale: Locale) -> list[Group]:
         if items[0].group == "process":
             rows.append((tr("wc.briefs_sent", loc), (Cell(tr("not_recorded", loc)),)))
         head = (tc("reports.col.figure", loc), tc("reports.col.value", loc))
-        groups[-1][1].append(Block(heading, chart, Table(head, tuple(rows))))
+        # Signatures per month are a chart only, as in the overview's own documents.
+        table = None if chart and items[0].group == "signed_by_month" else Table(head, tuple(rows))
+        groups[-1][1].append(Block(heading, chart, table))
     records = Table(
         tuple(tr(k, loc) for k in ("wc.records.table", "wc.records.what", "wc.records.who")),
         tuple(
