@@ -23,7 +23,6 @@ from bot.reports import works_council as wc
 from bot.reports.aggregates import SCORE_MIN
 from bot.reports.source import NO_DEPARTMENT, department_names
 from dialogs.console_texts import tc
-from dialogs.messages import Locale
 
 routes = web.RouteTableDef()
 # The years offered: the coming one (agreements are made ahead) and four back.
@@ -74,26 +73,38 @@ def selection_of(request: web.Request) -> Selection:
     return Selection(year, department)
 
 
-async def build_reports(ctx: ConsoleContext, viewer: Viewer, selection: Selection) -> Reports:
-    loc = viewer.locale
-    now = ctx.clock.now()
-    banks = ctx.questions.live
+async def hr_report(ctx: ConsoleContext, selection: Selection) -> hr.HrFigures:
     async with ctx.db.session() as session:
-        names = sorted((await department_names(session)).values())
         try:
-            figures = await hr.hr_figures(
+            return await hr.hr_figures(
                 session,
                 year=selection.year,
-                now=now,
-                banks=banks,
+                now=ctx.clock.now(),
+                banks=ctx.questions.live,
                 defaults=ctx.defaults,
                 department=selection.department,
             )
         except hr.UnknownDepartment as exc:
             raise web.HTTPBadRequest(text="unknown department") from exc
-        overview = await wc.works_council_overview(
-            session, year=selection.year, now=now, banks=banks, defaults=ctx.defaults
+
+
+async def works_council_report(ctx: ConsoleContext, selection: Selection) -> wc.Overview:
+    async with ctx.db.session() as session:
+        return await wc.works_council_overview(
+            session,
+            year=selection.year,
+            now=ctx.clock.now(),
+            banks=ctx.questions.live,
+            defaults=ctx.defaults,
         )
+
+
+async def build_reports(ctx: ConsoleContext, viewer: Viewer, selection: Selection) -> Reports:
+    loc = viewer.locale
+    figures = await hr_report(ctx, selection)
+    overview = await works_council_report(ctx, selection)
+    async with ctx.db.session() as session:
+        names = sorted((await department_names(session)).values())
     departments = (
         *((name, name) for name in names),
         (NO_DEPARTMENT, tc("reports.no_department", loc)),
@@ -110,23 +121,18 @@ async def build_reports(ctx: ConsoleContext, viewer: Viewer, selection: Selectio
     )
 
 
-async def _reports(request: web.Request) -> tuple[Reports, Locale]:
-    viewer = viewer_of(request)
-    return await build_reports(context_of(request), viewer, selection_of(request)), viewer.locale
-
-
 @routes.get("/reports")
 async def reports_page(request: web.Request) -> web.Response:
     viewer = viewer_of(request)
-    reports, loc = await _reports(request)
+    reports = await build_reports(context_of(request), viewer, selection_of(request))
     return page(
         request,
         "reports.html",
-        loc,
+        viewer.locale,
         viewer=viewer,
         current="/reports",
         reports=reports,
-        scope=views.scope_name(reports.selection.department, loc),
+        scope=views.scope_name(reports.selection.department, viewer.locale),
         min_group=SCORE_MIN,
     )
 
@@ -142,29 +148,33 @@ def _download(body: bytes, content_type: str, name: str) -> web.Response:
 
 @routes.get("/reports/hr.csv")
 async def hr_csv(request: web.Request) -> web.Response:
-    reports, _ = await _reports(request)
-    body = hr.render_csv(reports.figures).encode("utf-8")
-    return _download(body, "text/csv", f"hr-figures-{reports.selection.year}.csv")
+    selection = selection_of(request)
+    figures = await hr_report(context_of(request), selection)
+    body = hr.render_csv(figures).encode("utf-8")
+    return _download(body, "text/csv", f"hr-figures-{selection.year}.csv")
 
 
 @routes.get("/reports/hr.json")
 async def hr_json(request: web.Request) -> web.Response:
-    reports, _ = await _reports(request)
-    body = hr.render_json(reports.figures).encode("utf-8")
-    return _download(body, "application/json", f"hr-figures-{reports.selection.year}.json")
+    selection = selection_of(request)
+    figures = await hr_report(context_of(request), selection)
+    body = hr.render_json(figures).encode("utf-8")
+    return _download(body, "application/json", f"hr-figures-{selection.year}.json")
 
 
 @routes.get("/reports/works-council.pdf")
 async def works_council_pdf(request: web.Request) -> web.Response:
-    reports, loc = await _reports(request)
-    body = wc.render_pdf(reports.overview, loc)
-    return _download(body, "application/pdf", f"works-council-{reports.selection.year}.pdf")
+    selection = selection_of(request)
+    overview = await works_council_report(context_of(request), selection)
+    body = wc.render_pdf(overview, viewer_of(request).locale)
+    return _download(body, "application/pdf", f"works-council-{selection.year}.pdf")
 
 
 @routes.get("/reports/works-council.html")
 async def works_council_html(request: web.Request) -> web.Response:
     """The overview as a document of its own, to keep or pass on; served as a download, so
     its own inline style never runs under the console's policy."""
-    reports, loc = await _reports(request)
-    body = wc.render_html(reports.overview, loc).encode("utf-8")
-    return _download(body, "text/html", f"works-council-{reports.selection.year}.html")
+    selection = selection_of(request)
+    overview = await works_council_report(context_of(request), selection)
+    body = wc.render_html(overview, viewer_of(request).locale).encode("utf-8")
+    return _download(body, "text/html", f"works-council-{selection.year}.html")
