@@ -317,22 +317,50 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     # --- reports --------------------------------------------------------------------------
     "reports.title": ("Rapportages", "Reports"),
     "reports.intro": (
-        "Alleen groepscijfers. Groepen kleiner dan {min} mensen worden niet getoond.",
-        "Group figures only. Groups of fewer than {min} people are not shown.",
+        "Alleen groepscijfers. Groepen kleiner dan {min} mensen worden niet getoond: daar "
+        "staat 'minder dan {min}'. Gezondheidsantwoorden tellen nergens mee.",
+        "Group figures only. Groups of fewer than {min} people are not shown: they read "
+        "'fewer than {min}'. Health answers are never counted.",
     ),
-    "reports.register": ("Afsprakenregister", "Agreement register"),
-    "reports.chart": (
-        "Aantal mensen per soort afspraak en status",
-        "People per kind of agreement and status",
+    "reports.year": ("Jaar", "Year"),
+    "reports.department": ("Afdeling", "Department"),
+    "reports.department_hint": (
+        "Geldt voor de HR-cijfers en de afspraken; het overzicht voor de ondernemingsraad "
+        "gaat altijd over de hele organisatie.",
+        "Applies to the HR figures and the agreements; the works-council overview always "
+        "covers the whole organisation.",
+    ),
+    "reports.all_departments": ("Hele organisatie", "Whole organisation"),
+    "reports.no_department": ("Zonder afdeling", "No department"),
+    "reports.show": ("Tonen", "Show"),
+    "reports.hr": (
+        "HR-cijfers {year}: deelname en gemiddelden ({scope})",
+        "HR figures {year}: participation and averages ({scope})",
+    ),
+    "reports.no_checkins": (
+        "Nog geen check-ins in dit jaar.",
+        "No check-ins in this year yet.",
+    ),
+    "reports.agreements": ("Afspraken {year} ({scope})", "Agreements {year} ({scope})"),
+    "reports.works_council": (
+        "Overzicht voor de ondernemingsraad {year}",
+        "Works-council overview {year}",
+    ),
+    "reports.works_council_intro": (
+        "Cijfers over de hele organisatie. Groepen kleiner dan {min} mensen worden niet "
+        "getoond; voor onderwerpen die mensen zelf aandragen is dat {text_min}.",
+        "Figures for the whole organisation. Groups of fewer than {min} people are not "
+        "shown; for topics people raise themselves the minimum is {text_min}.",
     ),
     "reports.chart_empty": ("Nog niets te tonen.", "Nothing to show yet."),
-    "reports.col.category": ("Soort afspraak", "Kind of agreement"),
-    "reports.col.status": ("Status", "Status"),
-    "reports.col.people": ("Mensen", "People"),
-    "reports.suppressed": ("minder dan {min}", "fewer than {min}"),
+    "reports.col.department": ("Afdeling", "Department"),
+    "reports.col.figure": ("Cijfer", "Figure"),
+    "reports.col.value": ("Waarde", "Value"),
     "reports.downloads": ("Downloads", "Downloads"),
-    "reports.csv": ("CSV", "CSV"),
-    "reports.pdf": ("PDF", "PDF"),
+    "reports.csv": ("HR-cijfers als CSV", "HR figures as CSV"),
+    "reports.json": ("HR-cijfers als JSON", "HR figures as JSON"),
+    "reports.pdf": ("Overzicht als PDF", "Overview as PDF"),
+    "reports.html": ("Overzicht als HTML", "Overview as HTML"),
 }
 
 

@@ -26,7 +26,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  digest: overzicht van je team (voor leidinggevenden)\n"
         "  gesproken [met NAAM] [notitie]: leg vast dat jullie een gesprek hadden\n"
         "  besproken NUMMER: markeer een onderwerp als besproken\n"
-        "  export: al je gegevens als JSON",
+        "  export: al je gegevens als JSON\n"
+        "  admin: een aanmeldlink voor de beheerpagina (alleen HR)",
         "I help you keep the conversation with your manager going all year.\n"
         "Commands:\n"
         "  help: this explanation\n"
@@ -43,7 +44,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  digest: overview of your team (for managers)\n"
         "  talked [with NAME] [note]: log that you and your manager or report talked\n"
         "  discussed NUMBER: mark a topic as discussed\n"
-        "  export: all your data as JSON",
+        "  export: all your data as JSON\n"
+        "  admin: a sign-in link to the admin console (HR only)",
     ),
     "unknown_command": (
         "Dat begrijp ik niet. Typ 'help' voor wat ik kan.",

@@ -7,6 +7,7 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import aiohttp
 
@@ -116,3 +117,80 @@ async def seed_agreements(console: Console) -> None:
                     updated_at=now,
                 )
             )
+
+
+MARCH = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+# Ops (7 people) is shown; Legal (2) is too small, and Sales (6) is hidden with it, or the
+# organisation's figure minus Ops and Sales would give Legal away.
+SIZES = {"Ops": (7, 4), "Sales": (6, 2), "Legal": (2, 1)}
+# Ops and Legal agree on development (9 in all), Sales on working hours (6).
+CATEGORY = {"Ops": "development", "Sales": "working_hours", "Legal": "development"}
+
+
+async def seed_report_figures(console: Console) -> None:
+    """A workload check-in in March for everyone, a health answer that must not count, and
+    an agreement each."""
+    from sqlalchemy import select
+
+    from bot.storage.agreement_models import Agreement
+    from bot.storage.models import Answer, Occurrence, Person
+
+    app = console.bot.app
+    rows = "".join(
+        f"{dept.lower()}{i}@example.org,{dept} {i},anna@example.org,{dept}\n"
+        for dept, (size, _) in SIZES.items()
+        for i in range(1, size + 1)
+    )
+    await import_org(app.db, "email,name,manager_email,department\n" + rows, MARCH)
+    async with app.db.session() as session:
+        people = {e: pid for e, pid in await session.execute(select(Person.email, Person.id))}
+        for dept, (size, score) in SIZES.items():
+            for i in range(1, size + 1):
+                person = people[f"{dept.lower()}{i}@example.org"]
+                signed = CATEGORY[dept] == "development"
+                session.add(
+                    Agreement(
+                        employee_id=person,
+                        manager_id=people["anna@example.org"],
+                        drafter_id=person,
+                        drafter_role="employee",
+                        year=2027,
+                        status="signed" if signed else "proposed",
+                        category=CATEGORY[dept],
+                        is_i_deal=False,
+                        cadence="quarterly",
+                        current_version=1,
+                        signed_version=1 if signed else None,
+                        signed_at=MARCH if signed else None,
+                        created_at=MARCH,
+                        updated_at=MARCH,
+                    )
+                )
+                for theme, question, topic, value, visibility in (
+                    ("workload", "workload.demands_level", "demands", str(score), "aggregate"),
+                    ("five_ages", "five_ages.health_energy", "health", "3", "private"),
+                ):
+                    occurrence = Occurrence(
+                        person_id=person,
+                        period=f"{theme}-2027-03-10",
+                        theme=theme,
+                        due_at=MARCH,
+                        status="completed",
+                        question_ids=[question],
+                        created_at=MARCH,
+                    )
+                    session.add(occurrence)
+                    await session.flush()
+                    session.add(
+                        Answer(
+                            occurrence_id=occurrence.id,
+                            person_id=person,
+                            question_id=question,
+                            theme=theme,
+                            topic=topic,
+                            kind="scale",
+                            value=value,
+                            visibility=visibility,
+                            answered_at=MARCH,
+                        )
+                    )

@@ -15,7 +15,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.storage.database import Database
-from tests.console_support import HR_EN, Console, running_console, seed_agreements
+from tests.console_support import HR_EN, Console, running_console, seed_report_figures
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -136,13 +136,22 @@ async def test_an_hr_admin_works_through_the_console(console: Console, page: Pag
     await expect(errors.locator("li")).to_have_count(2)
     await shot(page, "people")
 
-    # A report with its chart.
-    await seed_agreements(console)
+    # A report with its chart, for one department chosen with the filter form.
+    await seed_report_figures(console)
+    # The charts are drawn by the stylesheet: the page's policy blocks nothing on it.
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Security Policy" in m.text else None)
     await page.get_by_role("link", name="Reports").click()
-    chart = page.get_by_role("img", name="People per kind of agreement and status")
-    await expect(chart).to_be_visible()
-    await expect(chart.locator("rect")).to_have_count(1)
+    bars = page.get_by_role("img", name="Agreements by category · Whole organisation")
+    await expect(bars.locator("rect")).to_have_count(2)
     await shot(page, "reports")
+    await page.get_by_label("Department").select_option("Ops")
+    await page.get_by_role("button", name="Show").click()
+    chart = page.get_by_role("img", name="Workload and recovery: average score (1-5) · Ops")
+    await expect(chart).to_be_visible()
+    await expect(chart.locator("circle")).to_have_count(1)
+    await expect(page.locator("td.suppressed").first).to_have_text("fewer than 5")
+    assert blocked == []
 
     # Signing out ends the session: going back shows the sign-in hint, in the installation's
     # language, since nobody is known any more.

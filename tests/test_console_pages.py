@@ -196,16 +196,15 @@ async def test_org_import_dry_run_errors_and_apply(client: Client) -> None:
 async def test_reports_with_chart_and_downloads(client: Client) -> None:
     await seed_agreements(client.console)
     status, body = await client.get("/reports")
-    assert status == 200 and '<rect x="300"' in body
+    assert status == 200 and 'class="chart-label"' in body
     assert "Training and development" in body and "fewer than 5" in body
-    status, csv_text = await client.get("/reports/register.csv")
+    status, csv_text = await client.get("/reports/hr.csv")
     assert status == 200
-    lines = csv_text.splitlines()
-    assert lines[0] == "Kind of agreement,Status,People"
-    assert "Training and development,signed,6" in lines
-    assert "Working hours,proposed,fewer than 5" in lines
+    assert csv_text.splitlines()[0] == (
+        "table,department,subject,period,value,count,people,suppressed"
+    )
     async with client.http.get(
-        f"{client.console.base}/reports/register.pdf", cookies={COOKIE: client.cookie}
+        f"{client.console.base}/reports/works-council.pdf", cookies={COOKIE: client.cookie}
     ) as response:
         assert (await response.read()).startswith(b"%PDF")
 

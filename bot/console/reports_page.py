@@ -1,83 +1,130 @@
-"""Reports: group figures with a chart, and CSV and PDF downloads.
+"""Reports: the HR figures and the works-council overview for a chosen year and department,
+with their charts, and the downloads (HR figures as CSV and JSON, the overview as PDF and
+HTML).
 
-This module is the one place the page gets its figures from (`build_report`). It shows HR's
-agreement register (counts per kind and status, groups below the minimum suppressed); other
-reports plug in here as further `Report`s without touching the template.
+`build_reports` is the one place the page and the downloads get their figures from: the
+same functions as `jaarrond report hr` and `jaarrond report works-council`, so every figure
+has passed the reports' suppression before the console sees it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from aiohttp import web
-from fpdf import FPDF
 
+from bot.console import report_views as views
 from bot.console.context import ConsoleContext, context_of
 from bot.console.render import Viewer, page
 from bot.console.security import viewer_of
-from bot.services.agreement_register import MIN_GROUP, transparency_register
-from bot.storage.models import Person
-from dialogs.agreement_texts import ta
+from bot.reports import hr
+from bot.reports import works_council as wc
+from bot.reports.aggregates import SCORE_MIN
+from bot.reports.source import NO_DEPARTMENT, department_names
 from dialogs.console_texts import tc
-from dialogs.messages import Locale
 
 routes = web.RouteTableDef()
-CORE_ENCODING = "windows-1252"
+# The years offered: the coming one (agreements are made ahead) and four back.
+YEARS_BACK = 4
 
 
 @dataclass(frozen=True)
-class Row:
-    label: str
-    detail: str
-    value: int | None  # None: a group too small to show
+class Selection:
+    year: int
+    department: str | None  # None: the whole organisation
+
+    def query(self, *, with_department: bool = True) -> str:
+        fields: dict[str, str | int] = {"year": self.year}
+        if with_department and self.department is not None:
+            fields["department"] = self.department
+        return urlencode(fields)
 
 
 @dataclass(frozen=True)
-class Report:
-    slug: str
-    title: str
-    chart_title: str
-    rows: tuple[Row, ...]
-    min_group: int
+class Reports:
+    """Everything the page shows, built from the reports for one selection."""
 
-    def bars(self) -> list[tuple[Row, float]]:
-        """Shown rows with their bar length as a fraction of the largest."""
-        shown = [r for r in self.rows if r.value is not None]
-        top = max((r.value or 0 for r in shown), default=0) or 1
-        return [(r, (r.value or 0) / top) for r in shown]
+    selection: Selection
+    years: tuple[int, ...]
+    departments: tuple[tuple[str, str], ...]  # (value, label)
+    figures: hr.HrFigures
+    overview: wc.Overview
+    themes: tuple[views.Group, ...]
+    agreements: tuple[views.Block, ...]
+    works_council: tuple[views.Group, ...]
 
 
-async def build_reports(ctx: ConsoleContext, viewer: Viewer) -> list[Report]:
-    loc = viewer.locale
+def years_offered(ctx: ConsoleContext) -> tuple[int, ...]:
+    this_year = ctx.clock.now().year
+    return tuple(range(this_year + 1, this_year - YEARS_BACK - 1, -1))
+
+
+def selection_of(request: web.Request) -> Selection:
+    """The GET form's choice; anything not offered on the form is refused."""
+    ctx = context_of(request)
+    raw_year = request.query.get("year", "")
+    year = ctx.clock.now().year
+    if raw_year:
+        if not raw_year.isdigit() or int(raw_year) not in years_offered(ctx):
+            raise web.HTTPBadRequest(text="unknown year")
+        year = int(raw_year)
+    department = request.query.get("department") or None
+    return Selection(year, department)
+
+
+async def hr_report(ctx: ConsoleContext, selection: Selection) -> hr.HrFigures:
     async with ctx.db.session() as session:
-        person = await session.get(Person, viewer.person_id)
-        if person is None:
-            raise web.HTTPForbidden()
-        register = await transparency_register(session, person)
-    rows = tuple(
-        Row(ta(f"category.{c.category}", loc), ta(f"status.{c.status}", loc), c.people)
-        for c in register.cells
+        try:
+            return await hr.hr_figures(
+                session,
+                year=selection.year,
+                now=ctx.clock.now(),
+                banks=ctx.questions.live,
+                defaults=ctx.defaults,
+                department=selection.department,
+            )
+        except hr.UnknownDepartment as exc:
+            raise web.HTTPBadRequest(text="unknown department") from exc
+
+
+async def works_council_report(ctx: ConsoleContext, selection: Selection) -> wc.Overview:
+    async with ctx.db.session() as session:
+        return await wc.works_council_overview(
+            session,
+            year=selection.year,
+            now=ctx.clock.now(),
+            banks=ctx.questions.live,
+            defaults=ctx.defaults,
+        )
+
+
+async def build_reports(ctx: ConsoleContext, viewer: Viewer, selection: Selection) -> Reports:
+    loc = viewer.locale
+    figures = await hr_report(ctx, selection)
+    overview = await works_council_report(ctx, selection)
+    async with ctx.db.session() as session:
+        names = sorted((await department_names(session)).values())
+    departments = (
+        *((name, name) for name in names),
+        (NO_DEPARTMENT, tc("reports.no_department", loc)),
     )
-    return [
-        Report("register", tc("reports.register", loc), tc("reports.chart", loc), rows, MIN_GROUP)
-    ]
-
-
-async def _report(request: web.Request) -> tuple[Report, Locale]:
-    viewer = viewer_of(request)
-    reports = await build_reports(context_of(request), viewer)
-    for report in reports:
-        if report.slug == request.match_info["slug"]:
-            return report, viewer.locale
-    raise web.HTTPNotFound()
+    return Reports(
+        selection=selection,
+        years=years_offered(ctx),
+        departments=departments,
+        figures=figures,
+        overview=overview,
+        themes=tuple(views.hr_theme_groups(figures, loc)),
+        agreements=tuple(views.agreement_blocks(figures, loc)),
+        works_council=tuple(views.works_council_groups(overview, loc)),
+    )
 
 
 @routes.get("/reports")
 async def reports_page(request: web.Request) -> web.Response:
     viewer = viewer_of(request)
-    reports = await build_reports(context_of(request), viewer)
+    reports = await build_reports(context_of(request), viewer, selection_of(request))
     return page(
         request,
         "reports.html",
@@ -85,63 +132,49 @@ async def reports_page(request: web.Request) -> web.Response:
         viewer=viewer,
         current="/reports",
         reports=reports,
-        min_group=MIN_GROUP,
+        scope=views.scope_name(reports.selection.department, viewer.locale),
+        min_group=SCORE_MIN,
     )
 
 
-def _cell(row: Row, report: Report, loc: Locale) -> str:
-    return (
-        str(row.value)
-        if row.value is not None
-        else tc("reports.suppressed", loc, min=report.min_group)
-    )
-
-
-@routes.get("/reports/{slug}.csv")
-async def download_csv(request: web.Request) -> web.Response:
-    report, loc = await _report(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            tc("reports.col.category", loc),
-            tc("reports.col.status", loc),
-            tc("reports.col.people", loc),
-        ]
-    )
-    writer.writerows([row.label, row.detail, _cell(row, report, loc)] for row in report.rows)
+def _download(body: bytes, content_type: str, name: str) -> web.Response:
     return web.Response(
-        text=buffer.getvalue(),
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{report.slug}.csv"'},
+        body=body,
+        content_type=content_type,
+        charset="utf-8" if content_type.startswith(("text/", "application/json")) else None,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
-def _core(text: str) -> str:
-    return text.encode(CORE_ENCODING, errors="replace").decode(CORE_ENCODING)
+@routes.get("/reports/hr.csv")
+async def hr_csv(request: web.Request) -> web.Response:
+    selection = selection_of(request)
+    figures = await hr_report(context_of(request), selection)
+    body = hr.render_csv(figures).encode("utf-8")
+    return _download(body, "text/csv", f"hr-figures-{selection.year}.csv")
 
 
-@routes.get("/reports/{slug}.pdf")
-async def download_pdf(request: web.Request) -> web.Response:
-    report, loc = await _report(request)
-    pdf = FPDF(format="A4")
-    pdf.core_fonts_encoding = CORE_ENCODING
-    pdf.set_title(_core(report.title))
-    pdf.set_creator("Jaarrond")
-    pdf.add_page()
-    pdf.set_font("helvetica", "B", 16)
-    pdf.multi_cell(0, 8, _core(report.title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "", 10)
-    pdf.multi_cell(
-        0, 6, _core(tc("reports.intro", loc, min=report.min_group)), new_x="LMARGIN", new_y="NEXT"
-    )
-    pdf.ln(3)
-    for row in report.rows:
-        line = f"{row.label} · {row.detail}: {_cell(row, report, loc)}"
-        pdf.multi_cell(0, 6, _core(line), new_x="LMARGIN", new_y="NEXT")
-    return web.Response(
-        body=bytes(pdf.output()),
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{report.slug}.pdf"'},
-    )
+@routes.get("/reports/hr.json")
+async def hr_json(request: web.Request) -> web.Response:
+    selection = selection_of(request)
+    figures = await hr_report(context_of(request), selection)
+    body = hr.render_json(figures).encode("utf-8")
+    return _download(body, "application/json", f"hr-figures-{selection.year}.json")
+
+
+@routes.get("/reports/works-council.pdf")
+async def works_council_pdf(request: web.Request) -> web.Response:
+    selection = selection_of(request)
+    overview = await works_council_report(context_of(request), selection)
+    body = wc.render_pdf(overview, viewer_of(request).locale)
+    return _download(body, "application/pdf", f"works-council-{selection.year}.pdf")
+
+
+@routes.get("/reports/works-council.html")
+async def works_council_html(request: web.Request) -> web.Response:
+    """The overview as a document of its own, to keep or pass on; served as a download, so
+    its own inline style never runs under the console's policy."""
+    selection = selection_of(request)
+    overview = await works_council_report(context_of(request), selection)
+    body = wc.render_html(overview, viewer_of(request).locale).encode("utf-8")
+    return _download(body, "text/html", f"works-council-{selection.year}.html")

@@ -456,7 +456,7 @@ def _agreement_scope(key: Hashable) -> Hashable:
 # ---- rendering ----------------------------------------------------------------------------
 
 
-def _value_text(table: str, figure: Figure, locale: Locale) -> str:
+def value_text(table: str, figure: Figure, locale: Locale) -> str:
     if figure.suppressed:
         return tr("fewer_than", locale, minimum=SCORE_MIN)
     if figure.value is None:
@@ -539,7 +539,7 @@ def _period_table(figures: HrFigures, table: str, theme: str, locale: Locale) ->
         for period in figures.periods:
             figure = figures.find(table, theme, dept, period)
             any_data = any_data or figure is not None
-            text = "" if figure is None else _value_text(table, figure, locale)
+            text = "" if figure is None else value_text(table, figure, locale)
             cells.append(f"<td>{escape(text)}</td>")
         if any_data:
             name = tr("whole_organisation", locale) if dept is None else dept
@@ -559,7 +559,7 @@ def _subject_table(figures: HrFigures, table: str, kind: str, locale: Locale) ->
         if all(f is None for f in found):
             continue
         cells = "".join(
-            f"<td>{escape('0' if f is None else _value_text(table, f, locale))}</td>" for f in found
+            f"<td>{escape('0' if f is None else value_text(table, f, locale))}</td>" for f in found
         )
         name = tr("whole_organisation", locale) if dept is None else dept
         rows.append(f"<tr><td>{escape(name)}</td>{cells}</tr>")
@@ -637,15 +637,15 @@ def render_chat(figures: HrFigures, locale: Locale) -> tuple[str, str]:
                 loc,
                 theme=figures.theme_title(theme, loc),
                 period=latest,
-                participation=_value_text("participation", part, loc) if part else "-",
-                average=_value_text("average", avg, loc) if avg else "-",
+                participation=value_text("participation", part, loc) if part else "-",
+                average=value_text("average", avg, loc) if avg else "-",
             )
         )
     statuses = []
     for status in figures.subjects("agreements_by_status"):
         figure = figures.find("agreements_by_status", status, target)
         if figure is not None:
-            text = _value_text("agreements_by_status", figure, loc)
+            text = value_text("agreements_by_status", figure, loc)
             statuses.append(f"{label('status', status, loc)}: {text}")
     lines.append(tr("chat.agreements", loc) + " " + ("; ".join(statuses) or tr("none", loc)))
     lines.append(tr("chat.more", loc))

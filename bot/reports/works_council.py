@@ -358,7 +358,7 @@ async def works_council_overview(
 RATES = ("signed_share", "followup_rate")
 
 
-def _item_label(item: OverviewItem, locale: Locale) -> str:
+def item_label(item: OverviewItem, locale: Locale) -> str:
     if item.group == "process":
         return tr(f"wc.{item.key}", locale)
     if item.group == "outcomes":
@@ -372,7 +372,7 @@ def _item_label(item: OverviewItem, locale: Locale) -> str:
     return item.key
 
 
-def _value(item: OverviewItem, overview: Overview, locale: Locale) -> str:
+def item_value(item: OverviewItem, overview: Overview, locale: Locale) -> str:
     f = item.figure
     minimum = overview.text_minimum if item.group == "raised_topics" else overview.minimum
     if f.suppressed:
@@ -382,10 +382,10 @@ def _value(item: OverviewItem, overview: Overview, locale: Locale) -> str:
     return str(f.count if f.count is not None else 0)
 
 
-def _blocks(overview: Overview, locale: Locale) -> list[tuple[str, str, list[OverviewItem]]]:
+def blocks(overview: Overview, locale: Locale) -> list[tuple[str, str, list[OverviewItem]]]:
     """(section heading, block heading, items) in reading order; the records come last."""
     loc = locale
-    blocks: list[tuple[str, str, list[OverviewItem]]] = [
+    found: list[tuple[str, str, list[OverviewItem]]] = [
         (tr("wc.process", loc), "", list(overview.group("process"))),
         (
             tr("wc.process", loc),
@@ -403,12 +403,12 @@ def _blocks(overview: Overview, locale: Locale) -> list[tuple[str, str, list[Ove
             list(overview.group("followup_answers")),
         ),
     ]
-    return blocks
+    return found
 
 
-def _chart_items(items: list[OverviewItem], locale: Locale) -> list[tuple[str, float | None]]:
+def chart_items(items: list[OverviewItem], locale: Locale) -> list[tuple[str, float | None]]:
     return [
-        (_item_label(i, locale), None if i.figure.suppressed else float(i.figure.count or 0))
+        (item_label(i, locale), None if i.figure.suppressed else float(i.figure.count or 0))
         for i in items
         if i.key != "all"
     ]
@@ -430,7 +430,7 @@ def render_html(overview: Overview, locale: Locale) -> str:
         " UTC</p>",
     ]
     current = ""
-    for section, heading, items in _blocks(overview, loc):
+    for section, heading, items in blocks(overview, loc):
         if section != current:
             out.append(f"<h2>{escape(section)}</h2>")
             current = section
@@ -439,15 +439,15 @@ def render_html(overview: Overview, locale: Locale) -> str:
         if not items:
             out.append(f"<p>{escape(tr('none', loc))}</p>")
             continue
-        chartable = _chart_items(items, loc)
+        chartable = chart_items(items, loc)
         if items[0].group != "process" and chartable:
             out.append(charts.bar_chart(heading or section, chartable, hidden_label=hidden))
         if items[0].group == "signed_by_month":
             continue
         out.append("<table>")
         for item in items:
-            name = _item_label(item, loc) if item.key != "all" else tr("total", loc)
-            value = _value(item, overview, loc)
+            name = item_label(item, loc) if item.key != "all" else tr("total", loc)
+            value = item_value(item, overview, loc)
             out.append(f"<tr><td>{escape(name)}</td><td>{escape(value)}</td></tr>")
         if items[0].group == "process":
             out.append(
@@ -528,7 +528,7 @@ def render_pdf(overview: Overview, locale: Locale, *, font_path: Path | None = N
     write(tr("wc.intro", loc, minimum=overview.minimum), 9)
     write(tr("generated", loc, at=overview.generated_at.strftime("%Y-%m-%d %H:%M")) + " UTC", 9)
     current = ""
-    for section, heading, items in _blocks(overview, loc):
+    for section, heading, items in blocks(overview, loc):
         if section != current:
             pdf.ln(3)
             write(section, 13, True)
@@ -538,14 +538,14 @@ def render_pdf(overview: Overview, locale: Locale, *, font_path: Path | None = N
         if not items:
             write(tr("none", loc), 9)
             continue
-        chartable = _chart_items(items, loc)
+        chartable = chart_items(items, loc)
         if items[0].group != "process" and chartable:
             _pdf_bars(pdf, chartable, hidden, family, font_path is None)
         if items[0].group == "signed_by_month":
             continue
         for item in items:
-            name = _item_label(item, loc) if item.key != "all" else tr("total", loc)
-            write(f"{name}: {_value(item, overview, loc)}", 9)
+            name = item_label(item, loc) if item.key != "all" else tr("total", loc)
+            write(f"{name}: {item_value(item, overview, loc)}", 9)
         if items[0].group == "process":
             write(f"{tr('wc.briefs_sent', loc)}: {tr('not_recorded', loc)}", 9)
     pdf.ln(3)
