@@ -101,7 +101,7 @@ async def start_teams(
     db: Database, clock: FixedClock, connector: FakeConnector, **options: Any
 ) -> Teams:
     service_url = await connector.start()
-    app = build_app(load_settings({}), clock, db=db)
+    app = build_app(load_settings(options.pop("env", {})), clock, db=db)
     adapter = TeamsAdapter(
         app_id=options.pop("app_id", ""),
         app_password=options.pop("app_password", ""),
