@@ -65,6 +65,14 @@ DESCRIPTIONS = {
     "JAARROND_CONSOLE_IDLE_MINUTES": "an admin console session ends after this many idle minutes",
     "JAARROND_PUBLIC_URL": "the address people reach this bot at (https://...), for console links",
     "JAARROND_CONSOLE_PATH": "where the HR admin console is served",
+    "JAARROND_DATA_KEYS": "Fernet keys for free text and health answers at rest, newest "
+    "first, comma separated (required in production; 'jaarrond keys generate'; a secret)",
+    "JAARROND_DATA_KEY_FILE": "development only: where a generated data key is kept",
+    "JAARROND_RETAIN_ANSWERS_DAYS": "days check-in answers are kept (0: until erased)",
+    "JAARROND_RETAIN_TOPICS_DAYS": "days raised topics are kept (0: until erased)",
+    "JAARROND_RETAIN_MESSAGES_DAYS": "days the record of sent messages is kept",
+    "JAARROND_RETAIN_EVENTS_DAYS": "days handled platform event ids are kept",
+    "JAARROND_RETAIN_LEAVERS_DAYS": "days after leaving that a person's data is erased",
 }
 
 
