@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 
 from bot.config import load_settings
 from bot.env_example import render, settings_variables
@@ -99,7 +100,10 @@ def test_kubernetes_configmap_holds_only_known_settings() -> None:
     data = _kubernetes()["ConfigMap"]["data"]
     assert set(data) <= set(settings_variables())
     assert all(isinstance(value, str) for value in data.values())
-    load_settings(data)  # valid as the bot reads them
+    # Valid as the bot reads them, with the data key that the Secret adds.
+    secret = (DEPLOY / "kubernetes" / "secret.example.yaml").read_text(encoding="utf-8")
+    assert "JAARROND_DATA_KEYS:" in secret
+    load_settings({**data, "JAARROND_DATA_KEYS": Fernet.generate_key().decode("ascii")})
 
 
 def test_compose_runs_the_bot_on_postgresql_after_migrating() -> None:
