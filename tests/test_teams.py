@@ -34,6 +34,7 @@ from bot.storage.teams_references import DatabaseReferenceStore, TeamsConversati
 from bot.web import build_web_app
 from dialogs.messages import Choice, MessageRef, Outbound, PersonRef, Question
 from tests.teams_fake_connector import Call, FakeConnector
+from tests.testbot import QUIET
 
 TENANT = "tenant-1"
 APP_ID = "6f1c3a52-8d0e-4b1a-9f7e-2c5d4e3b2a10"
@@ -101,7 +102,7 @@ async def start_teams(
     db: Database, clock: FixedClock, connector: FakeConnector, **options: Any
 ) -> Teams:
     service_url = await connector.start()
-    app = build_app(load_settings({}), clock, db=db)
+    app = build_app(load_settings(QUIET), clock, db=db)  # no weekly digest in these ticks
     adapter = TeamsAdapter(
         app_id=options.pop("app_id", ""),
         app_password=options.pop("app_password", ""),
