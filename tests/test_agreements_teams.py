@@ -30,8 +30,7 @@ COUNTER = "Bram works from home on Mondays and Thursdays."
 async def teams(db: Database, clock: FixedClock) -> AsyncIterator[Teams]:
     await import_org(db, ORG, clock.now())
     connector = FakeConnector()
-    # Every tick here must bring only the negotiation's messages, not a weekly digest.
-    harness = await start_teams(db, clock, connector, env={"JAARROND_DIGEST_SCHEDULE": "off"})
+    harness = await start_teams(db, clock, connector)
     yield harness
     await stop_teams(harness)
     await connector.close()

@@ -25,8 +25,7 @@ from bot.storage.dialogue_models import ReviewBriefSent
 from bot.storage.models import Answer, Occurrence
 from dialogs import agreements as ag
 from dialogs.brief import Copy, ReviewBrief
-from tests.testbot import RecordingAdapter, Testbot
-from tests.testbot import make_testbot as _make_testbot
+from tests.testbot import RecordingAdapter, Testbot, make_testbot
 
 ORG = """email,name,manager_email,locale,timezone,department,review_month
 anna@example.org,Anna de Vries,,en,Europe/Amsterdam,Support,
@@ -34,6 +33,13 @@ bram@example.org,Bram Jansen,anna@example.org,en,Europe/Amsterdam,Support,6
 carla@example.org,Carla Smith,anna@example.org,en,America/New_York,Support,11
 dirk@example.org,Dirk Bakker,,en,Asia/Kolkata,Development,
 """
+
+
+async def _make_testbot(db: Database, clock: FixedClock, org: str) -> Testbot:
+    """The bot with the built-in settings: weekly digests on Monday 09:00."""
+    return await make_testbot(db, clock, org, env={})
+
+
 ANNA, BRAM, CARLA, DIRK = (f"{n}@example.org" for n in ("anna", "bram", "carla", "dirk"))
 START = datetime(2027, 3, 22, 8, 0, tzinfo=UTC)  # a Monday
 SHARED_TEXT = "More focus time on Fridays"

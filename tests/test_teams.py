@@ -19,7 +19,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from adapters.teams import TeamsAdapter, TeamsConfigError, check_settings, files, to_inbound
+from adapters.teams import TeamsAdapter, TeamsConfigError, check_settings, to_inbound
 from adapters.teams import cards as teams_cards
 from adapters.teams.package import PackageError, build_package
 from adapters.teams.speedups import fix_retry_policy
@@ -34,6 +34,7 @@ from bot.storage.teams_references import DatabaseReferenceStore, TeamsConversati
 from bot.web import build_web_app
 from dialogs.messages import Choice, MessageRef, Outbound, PersonRef, Question
 from tests.teams_fake_connector import Call, FakeConnector
+from tests.testbot import QUIET
 
 TENANT = "tenant-1"
 APP_ID = "6f1c3a52-8d0e-4b1a-9f7e-2c5d4e3b2a10"
@@ -101,7 +102,7 @@ async def start_teams(
     db: Database, clock: FixedClock, connector: FakeConnector, **options: Any
 ) -> Teams:
     service_url = await connector.start()
-    app = build_app(load_settings(options.pop("env", {})), clock, db=db)
+    app = build_app(load_settings(QUIET), clock, db=db)  # no weekly digest in these ticks
     adapter = TeamsAdapter(
         app_id=options.pop("app_id", ""),
         app_password=options.pop("app_password", ""),
@@ -553,47 +554,6 @@ async def test_group_chats_get_no_answers_and_write_nothing(teams: Teams, db: Da
     assert "I only work in a personal chat" in texts(notice.card)[0]
     assert await count(db, TeamsConversation) == 0
     assert await count(db, ProcessedEvent) == 0
-
-
-async def test_export_is_offered_as_a_file_and_uploaded_after_consent(teams: Teams) -> None:
-    assert await teams.say("29:bram", "export") == 201
-
-    reply = teams.last_card("29:bram")
-    assert "jaarrond-export.json" in " ".join(texts(reply.card))
-    [offer] = [a for a in reply.body["attachments"] if a["contentType"] == files.CONSENT_CARD]
-    assert offer["name"] == "jaarrond-export.json"
-    size = offer["content"]["sizeInBytes"]
-    upload_info = {
-        "name": "jaarrond-export.json",
-        "uploadUrl": f"{teams.service_url.rstrip('/')}/upload/jaarrond-export.json",
-        "contentUrl": "https://contoso-my.sharepoint.com/personal/bram/jaarrond-export.json",
-        "uniqueId": "1150D938",
-        "fileType": "json",
-    }
-
-    def consent(user: str, action: str) -> dict[str, Any]:
-        value = {
-            "type": "fileUpload",
-            "action": action,
-            "context": offer["content"]["acceptContext"],
-            "uploadInfo": upload_info,
-        }
-        return teams.activity(user, type="invoke", name=files.CONSENT_INVOKE, value=value)
-
-    # Someone else cannot take Bram's file, even with the offer's context.
-    assert await teams.post(consent("29:anna", "accept")) == 200
-    assert teams.connector.uploads == {}
-    assert await teams.post(consent("29:bram", "accept")) == 200
-    content, content_range = teams.connector.uploads["jaarrond-export.json"]
-    assert content_range == f"bytes 0-{size - 1}/{size}"
-    assert json.loads(content)["person"]["email"] == "bram@example.org"
-    [info] = teams.connector.posts("a:conv-bram")[-1].body["attachments"]
-    assert info["contentType"] == files.INFO_CARD
-    assert info["contentUrl"] == upload_info["contentUrl"]
-    # An offer is answered once.
-    teams.connector.uploads.clear()
-    assert await teams.post(consent("29:bram", "accept")) == 200
-    assert teams.connector.uploads == {}
 
 
 INJECTION = "[click](https://evil) <at>everyone</at> **bold**"

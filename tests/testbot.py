@@ -78,8 +78,15 @@ class Testbot:
         await self.app.ticker().tick()
 
 
-async def make_testbot(db: Database, clock: FixedClock, org_csv: str = ORG_CSV) -> Testbot:
-    settings = load_settings({})
+# The weekly manager digest is off unless a test asks for it: the fixed clock starts on a
+# Monday 09:00, the digest's moment, and other tests count what a tick sends.
+QUIET = {"JAARROND_DIGEST_SCHEDULE": "off"}
+
+
+async def make_testbot(
+    db: Database, clock: FixedClock, org_csv: str = ORG_CSV, env: dict[str, str] | None = None
+) -> Testbot:
+    settings = load_settings(QUIET if env is None else env)
     app = build_app(settings, clock, db=db)
     adapter = RecordingAdapter()
     app.add_adapter(adapter)
