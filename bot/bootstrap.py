@@ -11,6 +11,7 @@ from aiohttp import web
 
 from adapters.console import ConsoleAdapter
 from adapters.slack import SlackAdapter, SlackConfigError
+from adapters.slack.limits import SlackLimits
 from adapters.teams import TeamsAdapter, TeamsConfigError
 from bot.clock import Clock, FixedClock, SystemClock, parse_moment
 from bot.config import Settings
@@ -21,6 +22,7 @@ from bot.services.checkins import CheckinService
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
 from bot.storage.database import Database, head_revision
+from bot.storage.slack_channels import DatabaseDmChannelStore
 from bot.storage.teams_references import DatabaseReferenceStore
 from dialogs.banks import Bank, load_banks
 from dialogs.channel import ChatAdapter
@@ -100,6 +102,7 @@ def teams_adapter(app: App) -> TeamsAdapter:
             service_url=teams.service_url,
             default_locale=app.settings.default_locale,
             references=DatabaseReferenceStore(app.db, app.clock),
+            requests_per_second=teams.requests_per_second,
         )
     except TeamsConfigError as exc:
         raise StartupError(f"Teams is not configured safely:\n{exc}") from exc
@@ -119,6 +122,18 @@ def slack_adapter(app: App) -> SlackAdapter:
             default_locale=app.settings.default_locale,
             # SQLite takes one writer at a time: more concurrent Slack work only meets locks.
             concurrency=1 if app.db.is_sqlite else 8,
+            dm_channels=DatabaseDmChannelStore(app.db, app.clock),
+            limits=slack_limits(app.settings),
         )
     except SlackConfigError as exc:
         raise StartupError(f"Slack is not configured completely:\n{exc}") from exc
+
+
+def slack_limits(settings: Settings) -> SlackLimits:
+    slack = settings.slack
+    return SlackLimits(
+        channel_per_second=slack.channel_per_second,
+        workspace_per_second=slack.workspace_per_second,
+        workspace_burst=max(1, int(slack.workspace_per_second)),
+        opens_per_minute=slack.opens_per_minute,
+    )

@@ -28,6 +28,11 @@ class SlackSettings:
     client_id: str = ""
     client_secret: str = ""
     api_url: str = "https://slack.com/api/"
+    # Client-side limits (0 = off): chat.postMessage per DM channel and per workspace,
+    # conversations.open per workspace (Tier 3).
+    channel_per_second: float = 1.0
+    workspace_per_second: float = 5.0
+    opens_per_minute: float = 50.0
 
     @property
     def configured(self) -> bool:
@@ -44,6 +49,8 @@ class TeamsSettings:
     # Where new 1:1 conversations are created, e.g. https://smba.trafficmanager.net/teams/
     service_url: str = ""
     enabled: bool = False
+    # The Bot Connector's global limit per app per tenant (0 = off).
+    requests_per_second: float = 50.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,8 @@ class Settings:
     banks_dirs: tuple[Path, ...] = ()
     now: str = ""
     log_level: str = "INFO"
+    # How often the scheduler plans and dispatches.
+    tick_seconds: float = 60.0
     slack: SlackSettings = field(default_factory=SlackSettings)
     teams: TeamsSettings = field(default_factory=TeamsSettings)
 
@@ -94,6 +103,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     def get(name: str, default: str = "") -> str:
         return env.get(name, default).strip()
 
+    def rate(name: str, default: float, minimum: float = 0.0) -> float:
+        text = get(name, str(default))
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not minimum <= value < float("inf"):
+            problems.append(f"{name} must be a number of at least {minimum:g}, not '{text}'")
+            return default
+        return value
+
     url = normalise_database_url(get("JAARROND_DATABASE_URL", DEFAULT_DATABASE_URL))
     if not (url.startswith("sqlite+aiosqlite://") or url.startswith("postgresql+")):
         problems.append(
@@ -125,6 +145,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         client_id=get("SLACK_CLIENT_ID"),
         client_secret=get("SLACK_CLIENT_SECRET"),
         api_url=get("SLACK_API_URL", "https://slack.com/api/"),
+        channel_per_second=rate("SLACK_CHANNEL_MESSAGES_PER_SECOND", 1.0),
+        workspace_per_second=rate("SLACK_WORKSPACE_MESSAGES_PER_SECOND", 5.0),
+        opens_per_minute=rate("SLACK_OPENS_PER_MINUTE", 50.0),
     )
     teams = TeamsSettings(
         app_id=get("MicrosoftAppId"),
@@ -135,7 +158,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         service_url=get("JAARROND_TEAMS_SERVICE_URL"),
         enabled=get("JAARROND_TEAMS", "").lower() in ("1", "true", "yes", "on")
         or bool(get("MicrosoftAppId")),
+        requests_per_second=rate("JAARROND_TEAMS_REQUESTS_PER_SECOND", 50.0),
     )
+    tick_seconds = rate("JAARROND_TICK_SECONDS", 60.0, minimum=0.1)
     if problems:
         raise ConfigError("\n".join(f"- {p}" for p in problems))
     return Settings(
@@ -148,6 +173,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         banks_dirs=banks_dirs,
         now=get("JAARROND_NOW"),
         log_level=get("JAARROND_LOG_LEVEL", "INFO").upper(),
+        tick_seconds=tick_seconds,
         slack=slack,
         teams=teams,
     )

@@ -101,7 +101,7 @@ async def run(app: App, console_user: str | None) -> int:
     log.info("HTTP server on http://%s:%s", app.settings.host, app.settings.port)
     for platform in platforms:
         await platform.start()
-    scheduler = start_scheduler(app.ticker())
+    scheduler = start_scheduler(app.ticker(), app.settings.tick_seconds)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM,):

@@ -57,13 +57,13 @@ class Ticker:
         return due
 
 
-def start_scheduler(ticker: Ticker) -> AsyncIOScheduler:
+def start_scheduler(ticker: Ticker, seconds: float = TICK_SECONDS) -> AsyncIOScheduler:
     """Start ticking in the running event loop; the first tick runs right away."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
         ticker.tick,
         "interval",
-        seconds=TICK_SECONDS,
+        seconds=seconds,
         next_run_time=SystemClock().now(),
         coalesce=True,
         max_instances=1,

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
-from bot.storage import agreement_models, teams_references  # noqa: F401  (their tables)
+from bot.storage import agreement_models, slack_channels, teams_references  # noqa: F401
 from bot.storage.database import Database, head_revision
 from bot.storage.models import Base
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from bot.storage import agreement_models, teams_references  # noqa: F401  (their tables)
+from bot.storage import (  # noqa: F401  (their tables)
+    agreement_models,
+    slack_channels,
+    teams_references,
+)
 from bot.storage.models import Base
 
 connection = context.config.attributes.get("connection")
