@@ -19,6 +19,7 @@ from bot.engine import Engine
 from bot.scheduler import Ticker
 from bot.services.agreements import AgreementService
 from bot.services.checkins import CheckinService
+from bot.services.liveness import Liveness
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
 from bot.storage.database import Database, head_revision
@@ -54,9 +55,13 @@ class App:
     checkins: CheckinService
     engine: Engine
     adapters: dict[str, ChatAdapter] = field(default_factory=dict)
+    liveness: Liveness | None = None
 
     def dispatcher(self) -> Dispatcher:
-        return Dispatcher(self.db, self.clock, self.checkins, self.adapters)
+        # One name per process: a send in flight here is never mistaken for a crash.
+        if self.liveness is None:
+            self.liveness = Liveness(self.db)
+        return Dispatcher(self.db, self.clock, self.checkins, self.adapters, self.liveness)
 
     def ticker(self) -> Ticker:
         return Ticker(self.db, self.clock, self.banks, self.defaults, self.dispatcher())

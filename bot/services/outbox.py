@@ -1,10 +1,16 @@
-"""The dispatcher: drains the outbox, one prompt at a time, through the person's channel."""
+"""The dispatcher: drains the outbox, one prompt at a time, through the person's channel.
+
+Each message moves pending -> sending (committed before the platform is called) -> sent.
+A message left in `sending` by a process that died is set back to pending; before any
+message is sent again, an adapter that can (Slack) is asked whether the interrupted send
+arrived after all, so it is not sent twice.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,12 +18,13 @@ from sqlalchemy import select
 
 from bot.clock import Clock
 from bot.services.checkins import CheckinService
+from bot.services.liveness import Liveness
 from bot.services.pauses import is_paused, local_today
 from bot.services.people import person_ref
 from bot.services.worktime import next_working_morning
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
-from dialogs.channel import ChatAdapter
+from dialogs.channel import ChatAdapter, finder
 from dialogs.messages import Outbound, PersonRef
 
 log = logging.getLogger(__name__)
@@ -41,17 +48,32 @@ def route(person: PersonRef, adapters: Mapping[str, ChatAdapter]) -> ChatAdapter
     return None
 
 
-def _still_wanted(kind: str, status: str) -> bool:
-    """A prompt goes out while its check-in waits; a reminder only while it is open."""
+def _still_wanted(kind: str, occurrence: Occurrence, retry: bool) -> bool:
+    """A prompt goes out while its check-in waits; a reminder only while it is open.
+
+    An earlier attempt opened the check-in: its retry is still wanted until the person has
+    answered the first question (then the prompt evidently arrived).
+    """
+    status = occurrence.status
     if kind == "reminder":
         return status == "open"
+    if retry and status == "open":
+        return occurrence.position == 0
     return status in ("planned", "snoozed", "queued")
+
+
+def message_key(message: OutboxMessage) -> str:
+    """What the platform message carries to be found again: unique per outbox message."""
+    return f"c{message.occurrence_id}.{message.kind}.{message.id}"
 
 
 @dataclass
 class DispatchReport:
     sent: int = 0
     held: int = 0
+    # Interrupted sends set back to pending, and of those found delivered after all.
+    recovered: int = 0
+    found: int = 0
     unreachable: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
@@ -63,23 +85,113 @@ class Dispatcher:
     clock: Clock
     checkins: CheckinService
     adapters: Mapping[str, ChatAdapter]
+    liveness: Liveness | None = None
+
+    def __post_init__(self) -> None:
+        if self.liveness is None:
+            self.liveness = Liveness(self.db)
+
+    @property
+    def owner(self) -> str:
+        assert self.liveness is not None
+        return self.liveness.owner
 
     async def dispatch(self, *, person_id: int | None = None, limit: int = 1000) -> DispatchReport:
+        assert self.liveness is not None
+        async with self.liveness.sending():
+            return await self._dispatch(person_id, limit)
+
+    async def _dispatch(self, person_id: int | None, limit: int) -> DispatchReport:
         report = DispatchReport()
         now = self.clock.now()
+        await self.recover(now, report)
         async with self.db.session() as session:
             query = (
-                select(OutboxMessage.id)
+                select(OutboxMessage.id, OutboxMessage.attempts)
                 .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                 .limit(limit)
             )
             if person_id is not None:
                 query = query.where(OutboxMessage.person_id == person_id)
-            ids = list(await session.scalars(query))
-        for message_id in ids:
+            due = list(await session.execute(query))
+        for message_id, attempts in due:
+            if attempts and await self._find_sent(message_id, report):
+                continue
             await self._deliver_one(message_id, now, report)
         return report
+
+    async def recover(self, now: datetime, report: DispatchReport) -> None:
+        """Messages a dead process left in `sending` go back to pending, to be checked."""
+        assert self.liveness is not None
+        async with self.db.session() as session:
+            rows = await session.execute(
+                select(OutboxMessage.id, OutboxMessage.claimed_by).where(
+                    OutboxMessage.status == "sending"
+                )
+            )
+            stuck = [(i, owner) for i, owner in rows if owner != self.owner]
+        verdicts: dict[str | None, bool] = {}
+        for message_id, owner in stuck:
+            if owner not in verdicts:
+                verdicts[owner] = await self.liveness.alive(owner)
+            if verdicts[owner]:
+                continue  # in flight in a live process
+            async with self.db.session() as session:
+                claimed = await session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending")
+                    .with_for_update(skip_locked=True)
+                )
+                message = claimed.first()
+                if message is None or message.claimed_by != owner:
+                    continue
+                message.status = "pending"
+                message.claimed_by = None
+                message.next_attempt_at = now
+                message.last_error = "the process sending it stopped; checked before resending"
+                report.recovered += 1
+        if report.recovered:
+            log.warning("outbox: %d interrupted sends to check and resend", report.recovered)
+
+    async def _find_sent(self, message_id: int, report: DispatchReport) -> bool:
+        """A retry: did the earlier attempt arrive after all? Then it is sent, not resent."""
+        async with self.db.session() as session:
+            message = await session.get_one(OutboxMessage, message_id)
+            if message.status != "pending" or not message.attempts or message.platform is None:
+                return False
+            adapter = finder(self.adapters.get(message.platform))
+            if adapter is None:
+                return False  # the platform cannot tell: the message is sent again
+            person = await session.get_one(Person, message.person_id)
+            ref = person_ref(person, self.checkins.defaults)
+            key = message_key(message)
+        try:
+            found = await adapter.find_sent(ref, key)
+        except Exception as exc:  # cannot check now: try again later rather than risk a double
+            log.warning("checking outbox message %s failed: %s", message_id, type(exc).__name__)
+            async with self.db.session() as session:
+                message = await session.get_one(OutboxMessage, message_id)
+                message.last_error = f"checking whether it arrived: {type(exc).__name__}: {exc}"
+                message.next_attempt_at = self.clock.now() + backoff(message.attempts)
+            return True
+        if found is None:
+            return False
+        async with self.db.session() as session:
+            claimed = await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+                .with_for_update(skip_locked=True)
+            )
+            row = claimed.first()
+            if row is not None:
+                row.status = "sent"
+                row.sent_at = self.clock.now()
+                row.last_error = None
+                row.message_ref = {"channel": found.channel, "message_id": found.message_id}
+                report.found += 1
+                report.sent += 1
+        return True
 
     async def _deliver_one(self, message_id: int, now: datetime, report: DispatchReport) -> None:
         async with self.db.session() as session:
@@ -95,8 +207,8 @@ class Dispatcher:
                 return  # taken by another dispatcher meanwhile
             occurrence = await session.get_one(Occurrence, message.occurrence_id)
             person = await session.get_one(Person, message.person_id)
-            if not _still_wanted(message.kind, occurrence.status):
-                message.status = "cancelled"
+            if not _still_wanted(message.kind, occurrence, retry=message.attempts > 0):
+                message.status = "sent" if message.attempts else "cancelled"
                 return
             ref = person_ref(person, self.checkins.defaults)
             if is_paused(person, local_today(ref.timezone, now)):
@@ -129,6 +241,8 @@ class Dispatcher:
             message.status = "sending"
             message.attempts += 1
             message.platform = adapter.platform
+            message.claimed_by = self.owner
+            out = replace(out, key=message_key(message))
         try:
             sent = await adapter.send(out)
         except Exception as exc:  # any platform error: retried with back-off, never lost
@@ -139,6 +253,7 @@ class Dispatcher:
             message.status = "sent"
             message.sent_at = now
             message.last_error = None
+            message.claimed_by = None
             message.message_ref = {"channel": sent.channel, "message_id": sent.message_id}
         report.sent += 1
 
@@ -149,6 +264,7 @@ class Dispatcher:
         async with self.db.session() as session:
             message = await session.get_one(OutboxMessage, message_id)
             message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            message.claimed_by = None
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = "failed"
                 report.failed += 1
