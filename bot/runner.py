@@ -17,7 +17,7 @@ from bot.bootstrap import (
     slack_adapter,
     teams_adapter,
 )
-from bot.scheduler import start_scheduler
+from bot.scheduler import start_scheduler, stop_scheduler
 from bot.services import org
 from bot.services.people import find_by_email
 from bot.web import build_web_app, start_web
@@ -116,7 +116,7 @@ async def run(app: App, console_user: str | None) -> int:
     try:
         await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        scheduler.shutdown(wait=False)
+        await stop_scheduler(scheduler)
         for task in waiting:
             task.cancel()
         for platform in platforms:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -57,11 +58,31 @@ class Ticker:
         return due
 
 
+@dataclass
+class _OneAtATime:
+    """Runs a tick in the background unless one is still running (a long dispatch): the
+    scheduler's own guard would log a warning for every interval a long tick spans."""
+
+    ticker: Ticker
+    running: asyncio.Task[object] | None = field(default=None)
+
+    async def run(self) -> None:
+        if self.running is not None and not self.running.done():
+            return
+        self.running = asyncio.get_running_loop().create_task(self.ticker.tick())
+        self.running.add_done_callback(_log_failure)
+
+
+def _log_failure(task: asyncio.Task[object]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("a tick failed", exc_info=task.exception())
+
+
 def start_scheduler(ticker: Ticker, seconds: float = TICK_SECONDS) -> AsyncIOScheduler:
     """Start ticking in the running event loop; the first tick runs right away."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
-        ticker.tick,
+        _OneAtATime(ticker).run,
         "interval",
         seconds=seconds,
         next_run_time=SystemClock().now(),
@@ -71,3 +92,13 @@ def start_scheduler(ticker: Ticker, seconds: float = TICK_SECONDS) -> AsyncIOSch
     )
     scheduler.start()
     return scheduler
+
+
+async def stop_scheduler(scheduler: AsyncIOScheduler) -> None:
+    """No new ticks; a tick still running is cancelled (its sends are reconciled at start)."""
+    job = scheduler.get_job("tick")
+    scheduler.shutdown(wait=False)
+    guard = getattr(job.func, "__self__", None) if job is not None else None
+    if isinstance(guard, _OneAtATime) and guard.running is not None:
+        guard.running.cancel()
+        await asyncio.gather(guard.running, return_exceptions=True)

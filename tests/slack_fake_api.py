@@ -13,7 +13,7 @@ import itertools
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,9 @@ class FakeSlackApi:
     token_teams: dict[str, str] = field(default_factory=dict)
     # The clock calls are stamped with: a test shares its fake clock with the adapter.
     clock: Callable[[], float] = time.monotonic
+    # Awaited after a message is posted, before Slack answers: a test can hold the answer
+    # back (the message is in Slack, the sender does not know yet) and kill the sender.
+    after_post: Callable[[Call], Awaitable[None]] | None = None
 
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
@@ -172,6 +175,8 @@ class FakeSlackApi:
         if method != "oauth.v2.access" and not token:
             return web.json_response({"ok": False, "error": "not_authed"})
         body: dict[str, Any] = handler(params, token)
+        if method == "chat.postMessage" and body.get("ok") and self.after_post is not None:
+            await self.after_post(call)
         return web.json_response(body)
 
     def _auth_test(self, params: Mapping[str, Any], token: str) -> dict[str, Any]:

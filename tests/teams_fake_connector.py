@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,8 @@ class FakeConnector:
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     # The clock calls are stamped with: a test shares its fake clock with the adapter.
     clock: Callable[[], float] = time.monotonic
+    # Awaited after an activity is accepted, before the answer: see FakeSlackApi.after_post.
+    after_post: Callable[[Call], Awaitable[None]] | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: TestServer | None = None
 
@@ -74,6 +76,8 @@ class FakeConnector:
             error = {"error": {"code": "Throttled", "message": "try later"}}
             return web.json_response(error, status=status, headers=headers)
         call.answered_id = answer_id
+        if self.after_post is not None and "/activities" in request.path:
+            await self.after_post(call)
         if request.path == "/v3/conversations":
             return web.json_response({"id": answer_id, "activityId": f"first-{answer_id}"})
         return web.json_response({"id": answer_id})

@@ -122,7 +122,9 @@ async def first_run_crashes(
     liveness = Liveness(app.db)
     liveness.owner = dead_owner()
     crashing = Crashing(adapter, after_send=after)
-    dispatcher = Dispatcher(app.db, app.clock, app.checkins, {adapter.platform: crashing}, liveness)
+    # One message a batch: the crash leaves one prompt in `sending`, the other pending.
+    adapters = {adapter.platform: crashing}
+    dispatcher = Dispatcher(app.db, app.clock, app.checkins, adapters, liveness, batch=1)
     with pytest.raises(Crash):
         await dispatcher.dispatch()
     await liveness.die()  # the process is gone, and with it its database session

@@ -8,6 +8,7 @@ arrived after all, so it is not sent twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.services.checkins import CheckinService
@@ -25,7 +27,7 @@ from bot.services.worktime import next_working_morning
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
 from dialogs.channel import ChatAdapter, finder
-from dialogs.messages import Outbound, PersonRef
+from dialogs.messages import MessageRef, Outbound, PersonRef
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,14 @@ def message_key(message: OutboxMessage) -> str:
     return f"c{message.occurrence_id}.{message.kind}.{message.id}"
 
 
+@dataclass(frozen=True)
+class _Send:
+    message_id: int
+    person_id: int
+    adapter: ChatAdapter
+    out: Outbound
+
+
 @dataclass
 class DispatchReport:
     sent: int = 0
@@ -86,6 +96,9 @@ class Dispatcher:
     checkins: CheckinService
     adapters: Mapping[str, ChatAdapter]
     liveness: Liveness | None = None
+    # Messages claimed per transaction, and people sent to at once.
+    batch: int = 50
+    concurrency: int = 8
 
     def __post_init__(self) -> None:
         if self.liveness is None:
@@ -105,6 +118,21 @@ class Dispatcher:
         report = DispatchReport()
         now = self.clock.now()
         await self.recover(now, report)
+        seen = 0
+        while seen < limit:
+            due = await self._due(now, person_id, min(self.batch, limit - seen))
+            if not due:
+                break
+            seen += len(due)
+            fresh = [i for i, attempts in due if not attempts]
+            for message_id, attempts in due:
+                if attempts and not await self._find_sent(message_id, report):
+                    fresh.append(message_id)
+            sends = await self._claim(fresh, now, report)
+            await self._send_all(sends, now, report)
+        return report
+
+    async def _due(self, now: datetime, person_id: int | None, limit: int) -> list[tuple[int, int]]:
         async with self.db.session() as session:
             query = (
                 select(OutboxMessage.id, OutboxMessage.attempts)
@@ -114,12 +142,7 @@ class Dispatcher:
             )
             if person_id is not None:
                 query = query.where(OutboxMessage.person_id == person_id)
-            due = list(await session.execute(query))
-        for message_id, attempts in due:
-            if attempts and await self._find_sent(message_id, report):
-                continue
-            await self._deliver_one(message_id, now, report)
-        return report
+            return [(i, attempts) for i, attempts in await session.execute(query)]
 
     async def recover(self, now: datetime, report: DispatchReport) -> None:
         """Messages a dead process left in `sending` go back to pending, to be checked."""
@@ -193,85 +216,125 @@ class Dispatcher:
                 report.sent += 1
         return True
 
-    async def _deliver_one(self, message_id: int, now: datetime, report: DispatchReport) -> None:
+    async def _claim(self, ids: list[int], now: datetime, report: DispatchReport) -> list[_Send]:
+        """One transaction for a batch: lock, render, and mark as sending what goes out."""
+        if not ids:
+            return []
+        sends: list[_Send] = []
         async with self.db.session() as session:
             # Several dispatchers may run (one per instance): the row lock makes each message
             # one dispatcher's; SKIP LOCKED lets the others move on instead of waiting.
             claimed = await session.scalars(
                 select(OutboxMessage)
-                .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                 .with_for_update(skip_locked=True)
             )
-            message = claimed.first()
-            if message is None:
-                return  # taken by another dispatcher meanwhile
-            occurrence = await session.get_one(Occurrence, message.occurrence_id)
-            person = await session.get_one(Person, message.person_id)
-            if not _still_wanted(message.kind, occurrence, retry=message.attempts > 0):
-                message.status = "sent" if message.attempts else "cancelled"
-                return
-            ref = person_ref(person, self.checkins.defaults)
-            if is_paused(person, local_today(ref.timezone, now)):
-                assert person.paused_until is not None
-                # Held, not dropped: it goes out on the first working morning after the pause.
-                resume_at = next_working_morning(
-                    datetime.combine(person.paused_until, time(), tzinfo=ZoneInfo(ref.timezone))
-                    - timedelta(days=1),
-                    ref.timezone,
-                )
-                message.next_attempt_at = resume_at.astimezone(UTC)
-                message.last_error = f"paused until {person.paused_until.isoformat()}"
-                return
-            adapter = route(ref, self.adapters)
-            if adapter is None:
-                # Kept pending and visible, never dropped: a channel may be configured later.
-                message.last_error = "no chat platform reaches this person (no Slack or Teams id)"
-                message.next_attempt_at = now + UNREACHABLE_RETRY
-                report.unreachable += 1
-                return
-            out: Outbound | None
-            if message.kind == "reminder":
-                out = await self.checkins.remind(session, occurrence)
-            else:
-                out = await self.checkins.deliver(session, occurrence, now)
-            if out is None:
-                message.status = "held"
-                report.held += 1
-                return
-            message.status = "sending"
-            message.attempts += 1
-            message.platform = adapter.platform
-            message.claimed_by = self.owner
-            out = replace(out, key=message_key(message))
-        try:
-            sent = await adapter.send(out)
-        except Exception as exc:  # any platform error: retried with back-off, never lost
-            await self._failed(message_id, now, exc, report)
-            return
-        async with self.db.session() as session:
-            message = await session.get_one(OutboxMessage, message_id)
-            message.status = "sent"
-            message.sent_at = now
-            message.last_error = None
-            message.claimed_by = None
-            message.message_ref = {"channel": sent.channel, "message_id": sent.message_id}
-        report.sent += 1
+            messages = list(claimed)
+            if not messages:
+                return []
+            # Loaded together, so the per-message work below finds them in the session.
+            await session.scalars(
+                select(Occurrence).where(Occurrence.id.in_({m.occurrence_id for m in messages}))
+            )
+            await session.scalars(
+                select(Person).where(Person.id.in_({m.person_id for m in messages}))
+            )
+            for message in messages:
+                send = await self._prepare(session, message, now, report)
+                if send is not None:
+                    sends.append(send)
+        return sends
 
-    async def _failed(
-        self, message_id: int, now: datetime, exc: Exception, report: DispatchReport
-    ) -> None:
-        log.warning("sending outbox message %s failed: %s", message_id, type(exc).__name__)
+    async def _prepare(
+        self, session: AsyncSession, message: OutboxMessage, now: datetime, report: DispatchReport
+    ) -> _Send | None:
+        occurrence = await session.get_one(Occurrence, message.occurrence_id)
+        person = await session.get_one(Person, message.person_id)
+        if not _still_wanted(message.kind, occurrence, retry=message.attempts > 0):
+            message.status = "sent" if message.attempts else "cancelled"
+            return None
+        ref = person_ref(person, self.checkins.defaults)
+        if is_paused(person, local_today(ref.timezone, now)):
+            assert person.paused_until is not None
+            # Held, not dropped: it goes out on the first working morning after the pause.
+            resume_at = next_working_morning(
+                datetime.combine(person.paused_until, time(), tzinfo=ZoneInfo(ref.timezone))
+                - timedelta(days=1),
+                ref.timezone,
+            )
+            message.next_attempt_at = resume_at.astimezone(UTC)
+            message.last_error = f"paused until {person.paused_until.isoformat()}"
+            return None
+        adapter = route(ref, self.adapters)
+        if adapter is None:
+            # Kept pending and visible, never dropped: a channel may be configured later.
+            message.last_error = "no chat platform reaches this person (no Slack or Teams id)"
+            message.next_attempt_at = now + UNREACHABLE_RETRY
+            report.unreachable += 1
+            return None
+        out: Outbound | None
+        if message.kind == "reminder":
+            out = await self.checkins.remind(session, occurrence)
+        else:
+            out = await self.checkins.deliver(session, occurrence, now)
+        if out is None:
+            message.status = "held"
+            report.held += 1
+            return None
+        message.status = "sending"
+        message.attempts += 1
+        message.platform = adapter.platform
+        message.claimed_by = self.owner
+        return _Send(message.id, message.person_id, adapter, replace(out, key=message_key(message)))
+
+    async def _send_all(self, sends: list[_Send], now: datetime, report: DispatchReport) -> None:
+        """Send a claimed batch, a few people at a time; one person's messages in order."""
+        if not sends:
+            return
+        by_person: dict[int, list[_Send]] = {}
+        for send in sends:
+            by_person.setdefault(send.person_id, []).append(send)
+        slots = asyncio.Semaphore(self.concurrency)
+        results: dict[int, MessageRef | Exception] = {}
+
+        async def one_person(queue: list[_Send]) -> None:
+            async with slots:
+                for send in queue:
+                    try:
+                        results[send.message_id] = await send.adapter.send(send.out)
+                    except Exception as exc:  # any platform error: retried, never lost
+                        results[send.message_id] = exc
+
+        await asyncio.gather(*(one_person(queue) for queue in by_person.values()))
         async with self.db.session() as session:
-            message = await session.get_one(OutboxMessage, message_id)
-            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            message.claimed_by = None
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = "failed"
-                report.failed += 1
-            else:
-                message.status = "pending"
-                message.next_attempt_at = now + backoff(message.attempts)
-            report.errors.append(message.last_error)
+            messages = await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.id.in_(list(results)))
+            )
+            for message in messages:
+                result = results[message.id]
+                message.claimed_by = None
+                if isinstance(result, Exception):
+                    self._failed(message, now, result, report)
+                    continue
+                message.status = "sent"
+                message.sent_at = now
+                message.last_error = None
+                message.message_ref = {"channel": result.channel, "message_id": result.message_id}
+                report.sent += 1
+
+    def _failed(
+        self, message: OutboxMessage, now: datetime, exc: Exception, report: DispatchReport
+    ) -> None:
+        log.warning("sending outbox message %s failed: %s", message.id, type(exc).__name__)
+        message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = "failed"
+            report.failed += 1
+        else:
+            message.status = "pending"
+            message.next_attempt_at = now + backoff(message.attempts)
+        report.errors.append(message.last_error)
 
 
 @dataclass(frozen=True)
