@@ -141,4 +141,5 @@ def slack_limits(settings: Settings) -> SlackLimits:
         workspace_per_second=slack.workspace_per_second,
         workspace_burst=max(1, int(slack.workspace_per_second)),
         opens_per_minute=slack.opens_per_minute,
+        history_per_minute=slack.history_per_minute,
     )

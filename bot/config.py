@@ -33,6 +33,7 @@ class SlackSettings:
     channel_per_second: float = 1.0
     workspace_per_second: float = 5.0
     opens_per_minute: float = 50.0
+    history_per_minute: float = 50.0
 
     @property
     def configured(self) -> bool:
@@ -148,6 +149,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         channel_per_second=rate("SLACK_CHANNEL_MESSAGES_PER_SECOND", 1.0),
         workspace_per_second=rate("SLACK_WORKSPACE_MESSAGES_PER_SECOND", 5.0),
         opens_per_minute=rate("SLACK_OPENS_PER_MINUTE", 50.0),
+        history_per_minute=rate("SLACK_HISTORY_PER_MINUTE", 50.0),
     )
     teams = TeamsSettings(
         app_id=get("MicrosoftAppId"),

@@ -37,6 +37,8 @@ class Ticker:
         await expire(self.db, now)
         due = await plan(self.db, now, self.banks, self.defaults, catch_up=not self.caught_up)
         self.caught_up = True
+        if due:
+            log.info("tick: planned %d check-ins", len(due))
         report = await self.dispatcher.dispatch()
         agreements = await follow_up_tick(self.db, now, self.defaults, self.dispatcher.adapters)
         if agreements.planned or agreements.sent or agreements.failed:

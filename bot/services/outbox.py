@@ -96,8 +96,9 @@ class Dispatcher:
     checkins: CheckinService
     adapters: Mapping[str, ChatAdapter]
     liveness: Liveness | None = None
-    # Messages claimed per transaction, and people sent to at once.
-    batch: int = 50
+    # Messages claimed per transaction, and people sent to at once. A batch is in `sending`
+    # together: after a crash each of its messages is checked (on Slack, a Tier 3 call).
+    batch: int = 20
     concurrency: int = 8
 
     def __post_init__(self) -> None:
@@ -296,17 +297,37 @@ class Dispatcher:
         for send in sends:
             by_person.setdefault(send.person_id, []).append(send)
         slots = asyncio.Semaphore(self.concurrency)
-        results: dict[int, MessageRef | Exception] = {}
+        done: list[tuple[int, MessageRef | Exception]] = []
+        writing = asyncio.Lock()
+
+        async def record() -> None:
+            # Whoever gets the lock writes everything finished so far, in one transaction:
+            # few commits, yet a message is marked sent moments after it arrived, so a crash
+            # leaves little to check or (where the platform cannot tell) to send twice.
+            async with writing:
+                finished = done[:]
+                del done[:]
+                if finished:
+                    await self._record(finished, now, report)
 
         async def one_person(queue: list[_Send]) -> None:
             async with slots:
                 for send in queue:
                     try:
-                        results[send.message_id] = await send.adapter.send(send.out)
+                        done.append((send.message_id, await send.adapter.send(send.out)))
                     except Exception as exc:  # any platform error: retried, never lost
-                        results[send.message_id] = exc
+                        done.append((send.message_id, exc))
+                    await record()
 
         await asyncio.gather(*(one_person(queue) for queue in by_person.values()))
+
+    async def _record(
+        self,
+        finished: list[tuple[int, MessageRef | Exception]],
+        now: datetime,
+        report: DispatchReport,
+    ) -> None:
+        results = dict(finished)
         async with self.db.session() as session:
             messages = await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.id.in_(list(results)))
