@@ -94,9 +94,11 @@ async def start(env: Mapping[str, str], log: Path) -> asyncio.subprocess.Process
         )
 
 
-async def until(condition: Callable[[], Awaitable[bool]], what: str, log: Path) -> None:
+async def until(
+    condition: Callable[[], Awaitable[bool]], what: str, log: Path, seconds: float = DEADLINE
+) -> None:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + DEADLINE
+    deadline = loop.time() + seconds
     while not await condition():
         if loop.time() > deadline:
             pytest.fail(f"timed out waiting for {what}; log:\n{log.read_text()[-3000:]}")

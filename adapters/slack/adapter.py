@@ -429,6 +429,7 @@ class SlackAdapter:
 
     async def start(self) -> None:
         """One HTTP session for every Web API call; Socket Mode; a first directory sync."""
+        self._dms.update(await self._dm_store.load_all())
         if self._session is None:
             self._session = aiohttp.ClientSession()
             self.bolt.client.session = self._session

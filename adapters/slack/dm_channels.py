@@ -13,6 +13,10 @@ class DmChannelStore(Protocol):
 
     async def put(self, user_id: str, channel_id: str) -> None: ...
 
+    async def load_all(self) -> dict[str, str]:
+        """Every known DM channel, read once at start so sends need no lookups."""
+        ...
+
 
 class MemoryDmChannelStore:
     """A DmChannelStore in a dict: for development without a database, and for tests."""
@@ -25,3 +29,6 @@ class MemoryDmChannelStore:
 
     async def put(self, user_id: str, channel_id: str) -> None:
         self.channels[user_id] = channel_id
+
+    async def load_all(self) -> dict[str, str]:
+        return dict(self.channels)

@@ -241,10 +241,17 @@ class Dispatcher:
             await session.scalars(
                 select(Person).where(Person.id.in_({m.person_id for m in messages}))
             )
-            for message in messages:
-                send = await self._prepare(session, message, now, report)
-                if send is not None:
-                    sends.append(send)
+            seen: set[int] = set()
+            # Changes are flushed together at commit, not before each person's queries;
+            # only a second message to the same person needs to see the first one's.
+            with session.no_autoflush:
+                for message in messages:
+                    if message.person_id in seen:
+                        await session.flush()
+                    seen.add(message.person_id)
+                    send = await self._prepare(session, message, now, report)
+                    if send is not None:
+                        sends.append(send)
         return sends
 
     async def _prepare(

@@ -37,6 +37,11 @@ class DatabaseDmChannelStore:
             )
             return found
 
+    async def load_all(self) -> dict[str, str]:
+        async with self._db.session() as session:
+            rows = await session.execute(select(DmChannel.user_id, DmChannel.channel_id))
+            return {user: channel for user, channel in rows}
+
     async def put(self, user_id: str, channel_id: str) -> None:
         row = {"user_id": user_id, "channel_id": channel_id, "updated_at": self._clock.now()}
         async with self._db.session() as session:
