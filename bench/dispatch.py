@@ -5,9 +5,10 @@ counted), and this one, which measures on the same prompts in the same run:
 
   baseline   bare slack_sdk AsyncWebClient.chat_postMessage calls, one per prompt, with the
              blocks Jaarrond renders, 8 at a time (the dispatcher's concurrency)
-  dispatch   the whole path: the outbox claims a batch, renders each prompt, opens the DM
-             (conversations.open, stored in the database), posts it with its metadata and
-             records it as sent (SQLite file, or --database-url for PostgreSQL)
+  dispatch   the whole path: the outbox claims a batch, renders each prompt, posts it with
+             its metadata and records it as sent (SQLite file, or --database-url for
+             PostgreSQL); a later week, so every DM channel is known from the database
+  1st week   the same, but every DM is opened first (conversations.open, then stored)
   limited    the dispatcher with Slack's limits simulated in our limiter (1 message a second
              per DM channel, --rate messages a second per workspace): total time against the
              lower bound the limit allows, (n - burst) / rate
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import itertools
 import os
 import subprocess
@@ -99,8 +101,14 @@ class Result:
         )
 
 
-async def prepared_app(database_url: str, people: int, api_url: str, limits: Any) -> Any:
-    """A migrated database with `people` people due for a check-in, and the Slack adapter."""
+async def prepared_app(
+    database_url: str, people: int, api_url: str, limits: Any, known_dms: bool = True
+) -> Any:
+    """A migrated database with `people` people due for a check-in, and the Slack adapter.
+
+    With `known_dms` it is a later week: every DM channel was opened and stored before.
+    The first week each prompt also costs a conversations.open (Tier 3: 50 a minute).
+    """
     from adapters.slack import SlackAdapter
     from bot.bootstrap import build_app
     from bot.clock import FixedClock
@@ -123,16 +131,24 @@ async def prepared_app(database_url: str, people: int, api_url: str, limits: Any
     due = await plan(db, THURSDAY, app.banks, app.defaults)
     assert len(due) == people, len(due)
     store = DatabaseDmChannelStore(db, clock)
+    if known_dms:
+        await store.put_many({f"U{n:07d}": f"DU{n:07d}" for n in range(people)})
     adapter = SlackAdapter(app.settings.slack, limits=limits, dm_channels=store)
     app.add_adapter(adapter)
     await adapter.start()
     return app, adapter
 
 
-async def run_dispatch(name: str, app: Any, people: int) -> Result:
+async def run_dispatch(name: str, app: Any, people: int, profile: str = "") -> Result:
     dispatcher = app.dispatcher()
+    profiler = cProfile.Profile() if profile else None
     start, cpu = time.perf_counter(), time.process_time()
+    if profiler is not None:
+        profiler.enable()
     report = await dispatcher.dispatch(limit=people)
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
     result = Result(name, report.sent, time.perf_counter() - start, time.process_time() - cpu)
     assert report.sent == people, report
     return result
@@ -188,12 +204,20 @@ async def measure(args: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory() as folder:
             url = args.database_url or f"sqlite+aiosqlite:///{folder}/bench.db"
             app, adapter = await prepared_app(url, args.people, api_url, UNLIMITED)
-            results.append(await run_dispatch("dispatch", app, args.people))
+            results.append(await run_dispatch("dispatch", app, args.people, args.profile))
+            await adapter.stop()
+            await app.db.dispose()
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite+aiosqlite:///{folder}/first.db"
+            app, adapter = await prepared_app(url, args.people, api_url, UNLIMITED, False)
+            results.append(await run_dispatch("1st week", app, args.people))
             await adapter.stop()
             await app.db.dispose()
         with tempfile.TemporaryDirectory() as folder:
             limits = SlackLimits(workspace_per_second=args.rate, workspace_burst=int(args.rate))
             url = f"sqlite+aiosqlite:///{folder}/limited.db"
+            # A later week: every DM is known, so the message limits are what bounds the run
+            # (the first week, conversations.open's 50 a minute bounds it instead).
             app, adapter = await prepared_app(url, args.limited, api_url, limits)
             limited = await run_dispatch("limited", app, args.limited)
             results.append(limited)
@@ -222,6 +246,7 @@ def main() -> None:
     parser.add_argument("--limited", type=int, default=300, help="prompts in the limited run")
     parser.add_argument("--rate", type=float, default=50.0, help="workspace messages a second")
     parser.add_argument("--database-url", default="", help="postgresql+asyncpg://... (fresh)")
+    parser.add_argument("--profile", default="", help="write a cProfile of the dispatch here")
     parser.add_argument("--serve-fake", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_fake:

@@ -320,6 +320,8 @@ class SlackAdapter:
             RetryAfter(sleep, listener=self._rate_limited),
         ]
         self._dm_store: DmChannelStore = dm_channels or MemoryDmChannelStore()
+        self._unsaved_dms: dict[str, str] = {}
+        self._saving: asyncio.Task[None] | None = None
         self._home_provider = home_provider
         self._directory_sink = directory_sink
         self._default_locale = default_locale
@@ -444,6 +446,8 @@ class SlackAdapter:
             self._work.submit("", self.sync_directory)
 
     async def stop(self) -> None:
+        if self._saving is not None:
+            await asyncio.gather(self._saving, return_exceptions=True)
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
@@ -744,14 +748,24 @@ class SlackAdapter:
     async def _dm_channel(self, client: AsyncWebClient, user: str) -> str:
         channel = self._dms.get(user)
         if channel is None:
-            channel = await self._dm_store.get(user)
-        if channel is None:
+            # Not known at start: open it (if another instance just did, Slack answers with
+            # the same channel) and remember it, in the background and a few at a time.
             await self._throttle.wait([("open", client.token or "")])
             response = await client.conversations_open(users=user)
             channel = str(response["channel"]["id"])
-            await self._dm_store.put(user, channel)
-        self._dms[user] = channel
+            self._dms[user] = channel
+            self._unsaved_dms[user] = channel
+            if self._saving is None or self._saving.done():
+                self._saving = asyncio.get_running_loop().create_task(self._save_dms())
         return channel
+
+    async def _save_dms(self) -> None:
+        while self._unsaved_dms:
+            batch, self._unsaved_dms = self._unsaved_dms, {}
+            try:
+                await self._dm_store.put_many(batch)
+            except Exception:  # only a cache: the DM is opened again next time
+                log.warning("could not store %d Slack DM channels", len(batch), exc_info=True)
 
     # ---- workspaces and the directory -------------------------------------------------------
 

@@ -3,18 +3,19 @@ ever, not once per process start (it is a Tier 3 method: about 50 calls a minute
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 
 class DmChannelStore(Protocol):
     """DM channel ids by Slack user id (user ids are unique across workspaces)."""
 
-    async def get(self, user_id: str) -> str | None: ...
-
-    async def put(self, user_id: str, channel_id: str) -> None: ...
-
     async def load_all(self) -> dict[str, str]:
         """Every known DM channel, read once at start so sends need no lookups."""
+        ...
+
+    async def put_many(self, channels: Mapping[str, str]) -> None:
+        """Remember newly opened DM channels (user id -> channel id)."""
         ...
 
 
@@ -24,11 +25,8 @@ class MemoryDmChannelStore:
     def __init__(self) -> None:
         self.channels: dict[str, str] = {}
 
-    async def get(self, user_id: str) -> str | None:
-        return self.channels.get(user_id)
-
-    async def put(self, user_id: str, channel_id: str) -> None:
-        self.channels[user_id] = channel_id
-
     async def load_all(self) -> dict[str, str]:
         return dict(self.channels)
+
+    async def put_many(self, channels: Mapping[str, str]) -> None:
+        self.channels.update(channels)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -25,7 +25,7 @@ from bot.services.pauses import is_paused, local_today
 from bot.services.people import person_ref
 from bot.services.worktime import next_working_morning
 from bot.storage.database import Database
-from bot.storage.models import Occurrence, OutboxMessage, Person
+from bot.storage.models import Occurrence, OutboxMessage, Person, Schedule
 from dialogs.channel import ChatAdapter, finder
 from dialogs.messages import MessageRef, Outbound, PersonRef
 
@@ -234,13 +234,25 @@ class Dispatcher:
             messages = list(claimed)
             if not messages:
                 return []
-            # Loaded together, so the per-message work below finds them in the session.
-            await session.scalars(
-                select(Occurrence).where(Occurrence.id.in_({m.occurrence_id for m in messages}))
-            )
-            await session.scalars(
-                select(Person).where(Person.id.in_({m.person_id for m in messages}))
-            )
+            # Loaded together, so the per-message work below finds them in the session (held
+            # here: the session only keeps weak references to unchanged objects).
+            occurrences = (
+                await session.scalars(
+                    select(Occurrence).where(
+                        Occurrence.id.in_({m.occurrence_id for m in messages})
+                    )
+                )
+            ).all()
+            schedule_ids = {o.schedule_id for o in occurrences if o.schedule_id is not None}
+            loaded = [
+                *occurrences,
+                *(await session.scalars(select(Schedule).where(Schedule.id.in_(schedule_ids)))),
+                *(
+                    await session.scalars(
+                        select(Person).where(Person.id.in_({m.person_id for m in messages}))
+                    )
+                ),
+            ]
             seen: set[int] = set()
             # Changes are flushed together at commit, not before each person's queries;
             # only a second message to the same person needs to see the first one's.
@@ -252,6 +264,7 @@ class Dispatcher:
                     send = await self._prepare(session, message, now, report)
                     if send is not None:
                         sends.append(send)
+        del loaded
         return sends
 
     async def _prepare(
@@ -311,6 +324,8 @@ class Dispatcher:
             # Whoever gets the lock writes everything finished so far, in one transaction:
             # few commits, yet a message is marked sent moments after it arrived, so a crash
             # leaves little to check or (where the platform cannot tell) to send twice.
+            if len(done) < self.concurrency:
+                return
             async with writing:
                 finished = done[:]
                 del done[:]
@@ -327,6 +342,8 @@ class Dispatcher:
                     await record()
 
         await asyncio.gather(*(one_person(queue) for queue in by_person.values()))
+        if done:
+            await self._record(done, now, report)
 
     async def _record(
         self,
@@ -334,22 +351,31 @@ class Dispatcher:
         now: datetime,
         report: DispatchReport,
     ) -> None:
-        results = dict(finished)
+        sent = [
+            {
+                "id": message_id,
+                "status": "sent",
+                "sent_at": now,
+                "last_error": None,
+                "claimed_by": None,
+                "message_ref": {"channel": result.channel, "message_id": result.message_id},
+            }
+            for message_id, result in finished
+            if not isinstance(result, Exception)
+        ]
+        errors = {i: result for i, result in finished if isinstance(result, Exception)}
         async with self.db.session() as session:
-            messages = await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.id.in_(list(results)))
-            )
-            for message in messages:
-                result = results[message.id]
-                message.claimed_by = None
-                if isinstance(result, Exception):
-                    self._failed(message, now, result, report)
-                    continue
-                message.status = "sent"
-                message.sent_at = now
-                message.last_error = None
-                message.message_ref = {"channel": result.channel, "message_id": result.message_id}
-                report.sent += 1
+            if sent:
+                # One statement for all of them (an UPDATE by primary key, executed many).
+                await session.execute(update(OutboxMessage), sent)
+            if errors:
+                failed = await session.scalars(
+                    select(OutboxMessage).where(OutboxMessage.id.in_(list(errors)))
+                )
+                for message in failed:
+                    message.claimed_by = None
+                    self._failed(message, now, errors[message.id], report)
+        report.sent += len(sent)
 
     def _failed(
         self, message: OutboxMessage, now: datetime, exc: Exception, report: DispatchReport

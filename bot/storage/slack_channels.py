@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import String, select
@@ -30,24 +31,23 @@ class DatabaseDmChannelStore:
         self._db = db
         self._clock = clock
 
-    async def get(self, user_id: str) -> str | None:
-        async with self._db.session() as session:
-            found: str | None = await session.scalar(
-                select(DmChannel.channel_id).where(DmChannel.user_id == user_id)
-            )
-            return found
-
     async def load_all(self) -> dict[str, str]:
         async with self._db.session() as session:
             rows = await session.execute(select(DmChannel.user_id, DmChannel.channel_id))
             return {user: channel for user, channel in rows}
 
-    async def put(self, user_id: str, channel_id: str) -> None:
-        row = {"user_id": user_id, "channel_id": channel_id, "updated_at": self._clock.now()}
+    async def put_many(self, channels: Mapping[str, str]) -> None:
+        if not channels:
+            return
+        now = self._clock.now()
+        rows = [
+            {"user_id": user, "channel_id": channel, "updated_at": now}
+            for user, channel in sorted(channels.items())
+        ]
         async with self._db.session() as session:
             dialect = session.get_bind().dialect.name
             insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            statement = insert(DmChannel).values(row)
+            statement = insert(DmChannel).values(rows)
             # One statement: two instances opening the same DM at once cannot clash.
             statement = statement.on_conflict_do_update(
                 index_elements=[DmChannel.user_id],
