@@ -2,8 +2,8 @@
 with SIGKILL half-way (while a message it posted has not been answered yet) and restarted.
 
 Slack: everyone gets exactly one prompt (the interrupted one is found in the DM history).
-Teams: nobody is missed; messages in flight at the kill may arrive twice (at most one per
-person being sent to at that moment), and the test states how many did. Teams runs with 500
+Teams: nobody is missed; messages in flight at the kill, or sent but not yet recorded, may
+arrive twice (fewer than 16), and the test states how many did. Teams runs with 500
 people: botbuilder's proactive path costs about 15 ms of CPU per new conversation, and 2,000
 would take the test past a minute.
 """
@@ -233,5 +233,6 @@ async def test_teams_sigkill_half_way_then_restart_misses_nobody(tmp_path: Path)
     twice = [user for user, n in per_person.items() if n > 1]
     print(f"Teams kill test: {len(twice)} of {TEAMS_PEOPLE} people got the prompt twice")
     assert max(per_person.values()) <= 2
-    # Only messages in flight at the kill: at most one per person sent to at once.
-    assert len(twice) <= Dispatcher.concurrency
+    # Only messages in flight at the kill (one per person sent to at once), and those sent
+    # but not yet recorded (finished sends are recorded as soon as that many are done).
+    assert len(twice) < 2 * Dispatcher.concurrency

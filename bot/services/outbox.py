@@ -238,9 +238,7 @@ class Dispatcher:
             # here: the session only keeps weak references to unchanged objects).
             occurrences = (
                 await session.scalars(
-                    select(Occurrence).where(
-                        Occurrence.id.in_({m.occurrence_id for m in messages})
-                    )
+                    select(Occurrence).where(Occurrence.id.in_({m.occurrence_id for m in messages}))
                 )
             ).all()
             schedule_ids = {o.schedule_id for o in occurrences if o.schedule_id is not None}
