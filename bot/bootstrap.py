@@ -11,6 +11,7 @@ from aiohttp import web
 
 from adapters.console import ConsoleAdapter
 from adapters.slack import SlackAdapter, SlackConfigError
+from adapters.slack.limits import SlackLimits
 from adapters.teams import TeamsAdapter, TeamsConfigError
 from bot.clock import Clock, FixedClock, SystemClock, parse_moment
 from bot.config import Settings
@@ -23,9 +24,11 @@ from bot.services.agreements import AgreementService
 from bot.services.checkins import CheckinService
 from bot.services.hr_questions import QuestionBanks
 from bot.services.keys import ensure_keys
+from bot.services.liveness import Liveness
 from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults
 from bot.storage.database import Database, head_revision, is_known_revision
+from bot.storage.slack_channels import DatabaseDmChannelStore
 from bot.storage.teams_references import DatabaseReferenceStore
 from dialogs.banks import Bank, load_banks
 from dialogs.channel import ChatAdapter
@@ -58,9 +61,13 @@ class App:
     engine: Engine
     adapters: dict[str, ChatAdapter] = field(default_factory=dict)
     console: ConsoleContext | None = None
+    liveness: Liveness | None = None
 
     def dispatcher(self) -> Dispatcher:
-        return Dispatcher(self.db, self.clock, self.checkins, self.adapters)
+        # One name per process: a send in flight here is never mistaken for a crash.
+        if self.liveness is None:
+            self.liveness = Liveness(self.db)
+        return Dispatcher(self.db, self.clock, self.checkins, self.adapters, self.liveness)
 
     def ticker(self) -> Ticker:
         return Ticker(
@@ -154,6 +161,7 @@ def teams_adapter(app: App) -> TeamsAdapter:
             service_url=teams.service_url,
             default_locale=app.settings.default_locale,
             references=DatabaseReferenceStore(app.db, app.clock),
+            requests_per_second=teams.requests_per_second,
         )
     except TeamsConfigError as exc:
         raise StartupError(f"Teams is not configured safely:\n{exc}") from exc
@@ -174,6 +182,19 @@ def slack_adapter(app: App) -> SlackAdapter:
             # SQLite takes one writer at a time: more concurrent Slack work only meets locks.
             concurrency=1 if app.db.is_sqlite else 8,
             sleep=rate_limited_sleep("slack"),
+            dm_channels=DatabaseDmChannelStore(app.db, app.clock),
+            limits=slack_limits(app.settings),
         )
     except SlackConfigError as exc:
         raise StartupError(f"Slack is not configured completely:\n{exc}") from exc
+
+
+def slack_limits(settings: Settings) -> SlackLimits:
+    slack = settings.slack
+    return SlackLimits(
+        channel_per_second=slack.channel_per_second,
+        workspace_per_second=slack.workspace_per_second,
+        workspace_burst=max(1, int(slack.workspace_per_second)),
+        opens_per_minute=slack.opens_per_minute,
+        history_per_minute=slack.history_per_minute,
+    )

@@ -30,6 +30,12 @@ class SlackSettings:
     client_id: str = ""
     client_secret: str = ""
     api_url: str = "https://slack.com/api/"
+    # Client-side limits (0 = off): chat.postMessage per DM channel and per workspace,
+    # conversations.open per workspace (Tier 3).
+    channel_per_second: float = 1.0
+    workspace_per_second: float = 5.0
+    opens_per_minute: float = 50.0
+    history_per_minute: float = 50.0
 
     @property
     def configured(self) -> bool:
@@ -46,6 +52,8 @@ class TeamsSettings:
     # Where new 1:1 conversations are created, e.g. https://smba.trafficmanager.net/teams/
     service_url: str = ""
     enabled: bool = False
+    # The Bot Connector's global limit per app per tenant (0 = off).
+    requests_per_second: float = 50.0
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,8 @@ class Settings:
     log_level: str = "INFO"
     # How long a stop waits for sends in progress; keep it below the orchestrator's own grace.
     shutdown_seconds: float = 20.0
+    # How often the scheduler plans and dispatches.
+    tick_seconds: float = 60.0
     slack: SlackSettings = field(default_factory=SlackSettings)
     teams: TeamsSettings = field(default_factory=TeamsSettings)
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
@@ -135,6 +145,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     def get(name: str, default: str = "") -> str:
         return env.get(name, default).strip()
 
+    def rate(name: str, default: float, minimum: float = 0.0) -> float:
+        text = get(name, str(default))
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not minimum <= value < float("inf"):
+            problems.append(f"{name} must be a number of at least {minimum:g}, not '{text}'")
+            return default
+        return value
+
     url = normalise_database_url(get("JAARROND_DATABASE_URL", DEFAULT_DATABASE_URL))
     if not (url.startswith("sqlite+aiosqlite://") or url.startswith("postgresql+")):
         problems.append(
@@ -173,6 +194,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         client_id=get("SLACK_CLIENT_ID"),
         client_secret=get("SLACK_CLIENT_SECRET"),
         api_url=get("SLACK_API_URL", "https://slack.com/api/"),
+        channel_per_second=rate("SLACK_CHANNEL_MESSAGES_PER_SECOND", 1.0),
+        workspace_per_second=rate("SLACK_WORKSPACE_MESSAGES_PER_SECOND", 5.0),
+        opens_per_minute=rate("SLACK_OPENS_PER_MINUTE", 50.0),
+        history_per_minute=rate("SLACK_HISTORY_PER_MINUTE", 50.0),
     )
     teams = TeamsSettings(
         app_id=get("MicrosoftAppId"),
@@ -183,6 +208,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         service_url=get("JAARROND_TEAMS_SERVICE_URL"),
         enabled=get("JAARROND_TEAMS", "").lower() in ("1", "true", "yes", "on")
         or bool(get("MicrosoftAppId")),
+        requests_per_second=rate("JAARROND_TEAMS_REQUESTS_PER_SECOND", 50.0),
     )
     dialogue = load_dialogue_settings(env, problems)
     console = _console_settings(get, problems)
@@ -195,6 +221,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             problems.append(f"{variable} must be a whole number of days (0 keeps forever)")
             continue
         retention_days[name] = int(text)
+    tick_seconds = rate("JAARROND_TICK_SECONDS", 60.0, minimum=0.1)
     if problems:
         raise ConfigError("\n".join(f"- {p}" for p in problems))
     return Settings(
@@ -208,6 +235,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         now=get("JAARROND_NOW"),
         log_level=get("JAARROND_LOG_LEVEL", "INFO").upper(),
         shutdown_seconds=shutdown_seconds,
+        tick_seconds=tick_seconds,
         slack=slack,
         teams=teams,
         dialogue=dialogue,

@@ -73,6 +73,13 @@ DESCRIPTIONS = {
     "JAARROND_RETAIN_MESSAGES_DAYS": "days the record of sent messages is kept",
     "JAARROND_RETAIN_EVENTS_DAYS": "days handled platform event ids are kept",
     "JAARROND_RETAIN_LEAVERS_DAYS": "days after leaving that a person's data is erased",
+    "JAARROND_TICK_SECONDS": "how often the scheduler plans and sends",
+    "SLACK_CHANNEL_MESSAGES_PER_SECOND": "chat.postMessage per DM channel (Slack: 1; 0: off)",
+    "SLACK_WORKSPACE_MESSAGES_PER_SECOND": "messages per second per workspace (Slack publishes "
+    "no number; 0: off)",
+    "SLACK_OPENS_PER_MINUTE": "conversations.open per minute (Tier 3: 50)",
+    "SLACK_HISTORY_PER_MINUTE": "conversations.history per minute, used after a crash (Tier 3)",
+    "JAARROND_TEAMS_REQUESTS_PER_SECOND": "Bot Connector requests per second per tenant (50)",
 }
 
 

@@ -19,7 +19,7 @@ from bot.bootstrap import (
 )
 from bot.console.app import console_hook
 from bot.lifecycle import GuardedTicker, release
-from bot.scheduler import start_scheduler
+from bot.scheduler import start_scheduler, stop_scheduler
 from bot.services import org
 from bot.services.people import find_by_email
 from bot.web import build_web_app, start_web
@@ -110,7 +110,7 @@ async def run(app: App, console_user: str | None) -> int:
         await platform.start()
         up[platform.platform] = True
     ticker = GuardedTicker(app.ticker())
-    scheduler = start_scheduler(ticker)
+    scheduler = start_scheduler(ticker, app.settings.tick_seconds)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM,):
@@ -131,7 +131,7 @@ async def run(app: App, console_user: str | None) -> int:
         for task in waiting:
             task.cancel()
         await ticker.drain(app.settings.shutdown_seconds)
-        scheduler.shutdown(wait=False)
+        await stop_scheduler(scheduler)
         await release(app.db, ticker.ticker.dispatcher.in_flight, app.clock.now())
         await web.cleanup()
         for platform in platforms:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,6 +58,8 @@ class Ticker:
         due = await plan(self.db, now, self.banks, self.defaults, catch_up=not self.caught_up)
         self.caught_up = True
         metrics.PROMPTS_PLANNED.inc(len(due))
+        if due:
+            log.info("tick: planned %d check-ins", len(due))
         report = await self.dispatcher.dispatch()
         agreements = await follow_up_tick(self.db, now, self.defaults, self.dispatcher.adapters)
         if agreements.planned or agreements.sent or agreements.failed:
@@ -94,13 +97,33 @@ class Tick(Protocol):
     async def tick(self) -> list[DueCheckin]: ...
 
 
-def start_scheduler(ticker: Tick) -> AsyncIOScheduler:
+@dataclass
+class _OneAtATime:
+    """Runs a tick in the background unless one is still running (a long dispatch): the
+    scheduler's own guard would log a warning for every interval a long tick spans."""
+
+    ticker: Tick
+    running: asyncio.Task[object] | None = field(default=None)
+
+    async def run(self) -> None:
+        if self.running is not None and not self.running.done():
+            return
+        self.running = asyncio.get_running_loop().create_task(self.ticker.tick())
+        self.running.add_done_callback(_log_failure)
+
+
+def _log_failure(task: asyncio.Task[object]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("a tick failed", exc_info=task.exception())
+
+
+def start_scheduler(ticker: Tick, seconds: float = TICK_SECONDS) -> AsyncIOScheduler:
     """Start ticking in the running event loop; the first tick runs right away."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
-        ticker.tick,
+        _OneAtATime(ticker).run,
         "interval",
-        seconds=TICK_SECONDS,
+        seconds=seconds,
         next_run_time=SystemClock().now(),
         coalesce=True,
         max_instances=1,
@@ -108,3 +131,13 @@ def start_scheduler(ticker: Tick) -> AsyncIOScheduler:
     )
     scheduler.start()
     return scheduler
+
+
+async def stop_scheduler(scheduler: AsyncIOScheduler) -> None:
+    """No new ticks; a tick still running is cancelled (its sends are reconciled at start)."""
+    job = scheduler.get_job("tick")
+    scheduler.shutdown(wait=False)
+    guard = getattr(job.func, "__self__", None) if job is not None else None
+    if isinstance(guard, _OneAtATime) and guard.running is not None:
+        guard.running.cancel()
+        await asyncio.gather(guard.running, return_exceptions=True)

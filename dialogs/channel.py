@@ -26,3 +26,21 @@ class ChatAdapter(Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+class FindsSent(Protocol):
+    """Optional: an adapter that can tell whether a message it was sending arrived.
+
+    The outbox asks before it resends a message whose send was interrupted (a crash, a
+    timeout), so a platform that can answer delivers exactly once; one that cannot gets the
+    message again (at least once).
+    """
+
+    async def find_sent(self, recipient: PersonRef, key: str) -> MessageRef | None:
+        """The message sent to `recipient` with this key, or None if it never arrived."""
+        ...
+
+
+def finder(adapter: ChatAdapter | None) -> FindsSent | None:
+    """The adapter's find_sent capability, when it has one."""
+    return adapter if adapter is not None and hasattr(adapter, "find_sent") else None  # type: ignore[return-value]

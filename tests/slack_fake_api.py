@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,9 @@ class Call:
     params: dict[str, Any]
     token: str
     http_method: str
+    # When it came, by the fake's clock; and the status it was answered with.
+    at: float = 0.0
+    status: int = 200
 
 
 @dataclass
@@ -66,6 +70,11 @@ class FakeSlackApi:
     oauth_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Tokens of other workspaces (from installs), for auth.test.
     token_teams: dict[str, str] = field(default_factory=dict)
+    # The clock calls are stamped with: a test shares its fake clock with the adapter.
+    clock: Callable[[], float] = time.monotonic
+    # Awaited after a message is posted, before Slack answers: a test can hold the answer
+    # back (the message is in Slack, the sender does not know yet) and kill the sender.
+    after_post: Callable[[Call], Awaitable[None]] | None = None
 
     # files.uploadV2: bytes received per file id, and the files shared (with their channel).
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -76,6 +85,9 @@ class FakeSlackApi:
         self._file_ids = itertools.count(1)
         self._upload_names: dict[str, str] = {}
         self._failures: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        # A storm: every n-th call of a method is refused with 429 (n, Retry-After).
+        self._storms: dict[str, tuple[int, int]] = {}
+        self._counts: dict[str, int] = defaultdict(int)
         self._server: TestServer | None = None
         self.socket: web.WebSocketResponse | None = None
         self.socket_connected = asyncio.Event()
@@ -117,6 +129,11 @@ class FakeSlackApi:
         """The next call of `method` fails like Slack's rate limiter does."""
         self._failures[method].append((status, retry_after))
 
+    def storm(self, method: str, every: int = 2, retry_after: int = 1) -> None:
+        """From now on every `every`-th call of `method` is answered 429 with Retry-After."""
+        self._storms[method] = (every, retry_after)
+        self._counts[method] = 0
+
     def called(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
@@ -155,10 +172,16 @@ class FakeSlackApi:
         method = request.match_info["method"]
         params = await _params(request)
         token = _token(request, params)
-        self.calls.append(Call(method, params, token, request.method))
+        call = Call(method, params, token, request.method, at=self.clock())
+        self.calls.append(call)
+        self._counts[method] += 1
         failures = self._failures.get(method)
+        storm = self._storms.get(method)
+        if not failures and storm is not None and self._counts[method] % storm[0] == 0:
+            failures = [(429, storm[1])]
         if failures:
             status, retry_after = failures.pop(0)
+            call.status = status
             return web.json_response(
                 {"ok": False, "error": "ratelimited"},
                 status=status,
@@ -170,6 +193,8 @@ class FakeSlackApi:
         if method != "oauth.v2.access" and not token:
             return web.json_response({"ok": False, "error": "not_authed"})
         body: dict[str, Any] = handler(params, token)
+        if method == "chat.postMessage" and body.get("ok") and self.after_post is not None:
+            await self.after_post(call)
         return web.json_response(body)
 
     def _files_getUploadURLExternal(self, params: Mapping[str, Any], token: str) -> dict[str, Any]:
@@ -248,6 +273,21 @@ class FakeSlackApi:
         )
         return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}}
 
+    def _conversations_history(self, params: Mapping[str, Any], token: str) -> dict[str, Any]:
+        """Newest first; metadata only with include_all_metadata, as Slack does."""
+        channel = str(params.get("channel") or "")
+        limit = int(params.get("limit") or 100)
+        metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        posted = [m for (c, _), m in self.messages.items() if c == channel]
+        posted.sort(key=lambda m: m.ts, reverse=True)
+        messages = []
+        for m in posted[:limit]:
+            message: dict[str, Any] = {"type": "message", "ts": m.ts, "text": m.text}
+            if metadata and m.metadata:
+                message["metadata"] = m.metadata
+            messages.append(message)
+        return {"ok": True, "messages": messages, "has_more": len(posted) > limit}
+
     def _chat_update(self, params: dict[str, Any], token: str) -> dict[str, Any]:
         problems = check_message(params)
         if problems:
@@ -255,8 +295,9 @@ class FakeSlackApi:
         key = (str(params.get("channel")), str(params.get("ts")))
         if key not in self.messages:
             return {"ok": False, "error": "message_not_found"}
+        metadata = params.get("metadata") or self.messages[key].metadata
         self.messages[key] = Posted(
-            key[0], key[1], params.get("text", ""), params.get("blocks") or []
+            key[0], key[1], params.get("text", ""), params.get("blocks") or [], metadata
         )
         return {"ok": True, "channel": key[0], "ts": key[1]}
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,8 @@ class Call:
     headers: dict[str, str]
     # The id the fake answered with: the activity's id, to reply to or update it later.
     answered_id: str = ""
+    # When it came, by the fake's clock.
+    at: float = 0.0
 
     @property
     def conversation(self) -> str:
@@ -39,6 +43,10 @@ class FakeConnector:
     calls: list[Call] = field(default_factory=list)
     # Status codes (with headers) to answer before succeeding, to test retries.
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    # The clock calls are stamped with: a test shares its fake clock with the adapter.
+    clock: Callable[[], float] = time.monotonic
+    # Awaited after an activity is accepted, before the answer: see FakeSlackApi.after_post.
+    after_post: Callable[[Call], Awaitable[None]] | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # Files uploaded after a file consent: name -> (bytes, Content-Range header).
     uploads: dict[str, tuple[bytes, str]] = field(default_factory=dict)
@@ -65,13 +73,15 @@ class FakeConnector:
 
     async def _record(self, request: web.Request, answer_id: str) -> web.Response:
         body = await request.json()
-        call = Call(request.method, request.path, body, dict(request.headers))
+        call = Call(request.method, request.path, body, dict(request.headers), at=self.clock())
         self.calls.append(call)
         if self.failures:
             status, headers = self.failures.pop(0)
             error = {"error": {"code": "Throttled", "message": "try later"}}
             return web.json_response(error, status=status, headers=headers)
         call.answered_id = answer_id
+        if self.after_post is not None and "/activities" in request.path:
+            await self.after_post(call)
         if request.path == "/v3/conversations":
             return web.json_response({"id": answer_id, "activityId": f"first-{answer_id}"})
         return web.json_response({"id": answer_id})

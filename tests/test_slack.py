@@ -321,6 +321,9 @@ async def make_stack(
     async def no_sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
+    def slept() -> float:  # the adapter's rate limits run on the time it slept
+        return sum(sleeps)
+
     adapter = SlackAdapter(
         settings.slack,
         database=db.engine,
@@ -328,6 +331,7 @@ async def make_stack(
         directory_sink=app.engine.sync_directory,
         default_locale=settings.default_locale,
         sleep=no_sleep,
+        clock=slept,
     )
     app.add_adapter(adapter)
     server = TestServer(build_web_app(db, [adapter.route_hook()]), host="127.0.0.1")

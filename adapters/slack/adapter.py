@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.ratelimit import Now
 from adapters.slack import blocks, convert
+from adapters.slack.dm_channels import DmChannelStore, MemoryDmChannelStore
+from adapters.slack.limits import METHOD_KINDS, SlackLimits, post_keys
 from adapters.slack.settings import (
     SlackConfigError,
     SlackSettingsLike,
@@ -66,6 +70,8 @@ HomeProvider = Callable[[str, str], Awaitable[HomeView | None]]
 DirectorySink = Callable[[Sequence[DirectoryUser]], Awaitable[int]]
 Sleep = Callable[[float], Awaitable[None]]
 Workspace = tuple[str | None, str | None]  # (enterprise id, team id)
+# Told of every Retry-After honoured: (Web API method, bot token, seconds).
+RetryAfterListener = Callable[[str, str, float], None]
 
 # Least privilege: DMs (open, read the replies people type, write), the slash command, and
 # the directory with e-mail addresses to link people. Nothing in channels.
@@ -84,6 +90,8 @@ USERS_PAGE = 200
 STATE_SECONDS = 600
 STOP_GRACE_SECONDS = 10.0
 MODAL_PROMPTS_KEPT = 500
+# How far back a DM is searched for a prompt whose send was interrupted (one page).
+HISTORY_PAGE = 100
 
 
 class RetryAfter(AsyncRetryHandler):
@@ -94,10 +102,17 @@ class RetryAfter(AsyncRetryHandler):
     retries later with its own back-off.
     """
 
-    def __init__(self, sleep: Sleep, max_retries: int = 3, max_wait: float = 30.0) -> None:
+    def __init__(
+        self,
+        sleep: Sleep,
+        max_retries: int = 3,
+        max_wait: float = 30.0,
+        listener: RetryAfterListener | None = None,
+    ) -> None:
         super().__init__(max_retry_count=max_retries)
         self._sleep = sleep
         self._max_wait = max_wait
+        self._listener = listener
 
     async def _can_retry_async(
         self,
@@ -122,8 +137,21 @@ class RetryAfter(AsyncRetryHandler):
         error: Exception | None = None,
     ) -> None:
         state.next_attempt_requested = True
-        await self._sleep(_retry_after(response) if response is not None else 1.0)
+        seconds = _retry_after(response) if response is not None else 1.0
+        if self._listener is not None:
+            # Other calls of the method wait too: Slack's limit is per workspace, not per call.
+            method = request.url.rstrip("/").rsplit("/", 1)[-1]
+            self._listener(method, _bearer(request.headers), seconds)
+        await self._sleep(seconds)
         state.increment_current_attempt()
+
+
+def _bearer(headers: Mapping[str, str | list[str]]) -> str:
+    for name, value in headers.items():
+        if name.lower() == "authorization":
+            text = value[0] if isinstance(value, list) else value
+            return text.removeprefix("Bearer ").strip()
+    return ""
 
 
 def _retry_after(response: HttpResponse) -> float:
@@ -275,6 +303,9 @@ class SlackAdapter:
         default_locale: Locale = "nl",
         sleep: Sleep = asyncio.sleep,
         concurrency: int = 8,
+        dm_channels: DmChannelStore | None = None,
+        limits: SlackLimits | None = None,
+        clock: Now = time.monotonic,
     ) -> None:
         problems = check_slack_settings(settings)
         if uses_oauth(settings) and database is None:
@@ -283,10 +314,14 @@ class SlackAdapter:
             raise SlackConfigError("\n".join(f"- {p}" for p in problems))
         self._settings = settings
         self._base_url = api_base_url(settings.api_url)
+        self._throttle = (limits or SlackLimits()).throttle(clock, sleep)
         self._retry: list[AsyncRetryHandler] = [
             AsyncConnectionErrorRetryHandler(),
-            RetryAfter(sleep),
+            RetryAfter(sleep, listener=self._rate_limited),
         ]
+        self._dm_store: DmChannelStore = dm_channels or MemoryDmChannelStore()
+        self._unsaved_dms: dict[str, str] = {}
+        self._saving: asyncio.Task[None] | None = None
         self._home_provider = home_provider
         self._directory_sink = directory_sink
         self._default_locale = default_locale
@@ -362,6 +397,33 @@ class SlackAdapter:
         client = await self._client_for(user)
         return await self._post(client, user, out)
 
+    async def find_sent(self, recipient: PersonRef, key: str) -> MessageRef | None:
+        """The prompt with this key in the person's DM, if an interrupted send posted it.
+
+        Every prompt carries its key in message metadata; the newest page of the DM is
+        enough, since a check is made before any resend of a message sent moments ago.
+        """
+        user = recipient.slack_user_id
+        if not user or not key:
+            return None
+        client = await self._client_for(user)
+        channel = await self._dm_channel(client, user)
+        await self._throttle.wait([("history", client.token or "")])
+        response = await client.conversations_history(
+            channel=channel, limit=HISTORY_PAGE, include_all_metadata=True
+        )
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == PROMPT_EVENT and payload.get("key") == key:
+                return MessageRef(self.platform, channel, str(message.get("ts") or ""))
+        return None
+
+    def _rate_limited(self, method: str, token: str, seconds: float) -> None:
+        kind = METHOD_KINDS.get(method)
+        if kind is not None:
+            self._throttle.pause((kind, token), seconds)
+
     async def update(self, ref: MessageRef, out: Outbound) -> None:
         user = out.recipient.slack_user_id or ""
         client = await self._client_for(user)
@@ -369,6 +431,7 @@ class SlackAdapter:
 
     async def start(self) -> None:
         """One HTTP session for every Web API call; Socket Mode; a first directory sync."""
+        self._dms.update(await self._dm_store.load_all())
         if self._session is None:
             self._session = aiohttp.ClientSession()
             self.bolt.client.session = self._session
@@ -383,6 +446,8 @@ class SlackAdapter:
             self._work.submit("", self.sync_directory)
 
     async def stop(self) -> None:
+        if self._saving is not None:
+            await asyncio.gather(self._saving, return_exceptions=True)
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
@@ -666,6 +731,7 @@ class SlackAdapter:
             if number == len(parts) and out.key:
                 # So a send interrupted by a crash can be found in the DM before a resend.
                 extra["metadata"] = {"event_type": PROMPT_EVENT, "event_payload": {"key": out.key}}
+            await self._throttle.wait(post_keys(client.token or "", channel))
             response = await client.chat_postMessage(
                 channel=channel,
                 text=part["text"],
@@ -692,10 +758,24 @@ class SlackAdapter:
     async def _dm_channel(self, client: AsyncWebClient, user: str) -> str:
         channel = self._dms.get(user)
         if channel is None:
+            # Not known at start: open it (if another instance just did, Slack answers with
+            # the same channel) and remember it, in the background and a few at a time.
+            await self._throttle.wait([("open", client.token or "")])
             response = await client.conversations_open(users=user)
             channel = str(response["channel"]["id"])
             self._dms[user] = channel
+            self._unsaved_dms[user] = channel
+            if self._saving is None or self._saving.done():
+                self._saving = asyncio.get_running_loop().create_task(self._save_dms())
         return channel
+
+    async def _save_dms(self) -> None:
+        while self._unsaved_dms:
+            batch, self._unsaved_dms = self._unsaved_dms, {}
+            try:
+                await self._dm_store.put_many(batch)
+            except Exception:  # only a cache: the DM is opened again next time
+                log.warning("could not store %d Slack DM channels", len(batch), exc_info=True)
 
     # ---- workspaces and the directory -------------------------------------------------------
 

@@ -3,9 +3,11 @@ messages out, conversation references kept in a ReferenceStore."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -28,7 +30,9 @@ from botbuilder.schema import (
     ConversationReference,
 )
 
+from adapters.ratelimit import Now, Sleep
 from adapters.teams import cards, convert, files
+from adapters.teams.limits import TENANT_PER_SECOND, send_keys, teams_throttle
 from adapters.teams.references import ReferenceStore
 from adapters.teams.speedups import ReusingAuthentication, speed_up
 from dialogs.channel import InboundHandler
@@ -109,6 +113,9 @@ class TeamsAdapter:
         service_url: str = "",
         default_locale: Locale = "nl",
         speedups: bool = True,
+        requests_per_second: float = TENANT_PER_SECOND,
+        clock: Now = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         problems = check_settings(
             profile=profile,
@@ -139,6 +146,7 @@ class TeamsAdapter:
         self._cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(sdk))
         self._reusing: ReusingAuthentication | None = speed_up(self._cloud) if speedups else None
         self._handler: InboundHandler | None = None
+        self._throttle = teams_throttle(requests_per_second, clock, sleep)
         self._known: set[str] = set()
         self._files = files.PendingFiles()
         # What the last saved reference per user was made of, so it is written only on change.
@@ -374,6 +382,7 @@ class TeamsAdapter:
     async def _create_conversation(self, user: str) -> ConversationReference:
         """POST /v3/conversations for a 1:1 chat; the user may be a 29: id or an Entra id."""
         bot = ChannelAccount(id=self._app_id) if self._app_id else None
+        await self._throttle.wait([("tenant", self._tenant)])
         parameters = ConversationParameters(
             is_group=False,
             bot=bot,
@@ -406,6 +415,9 @@ class TeamsAdapter:
 
     async def _send_to(self, reference: ConversationReference, activity: Activity) -> MessageRef:
         reference.activity_id = None
+        conversation = reference.conversation
+        tenant = (conversation.tenant_id if conversation else None) or self._tenant
+        await self._throttle.wait(send_keys(tenant or "", conversation.id if conversation else ""))
         sent: list[Any] = []
 
         async def deliver(context: TurnContext) -> None:

@@ -209,6 +209,8 @@ class OutboxMessage(Base):
     message_ref: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # The dispatcher (process) that moved it to sending: a crash is told from a send in flight.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class ProcessedEvent(Base):
