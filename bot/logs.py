@@ -95,6 +95,7 @@ def secrets_of(settings: Settings) -> list[str]:
     slack, teams = settings.slack, settings.teams
     values = [slack.bot_token, slack.signing_secret, slack.app_token, slack.client_secret]
     values.append(teams.app_password)
+    values.extend(settings.data_keys)
     if "@" in settings.database_url:  # the password part of a database URL
         credentials = settings.database_url.split("://", 1)[-1].rsplit("@", 1)[0]
         values.append(credentials.split(":", 1)[-1])

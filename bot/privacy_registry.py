@@ -165,6 +165,7 @@ REGISTRY: dict[str, TableEntry] = {
             "last_error",
             "platform",
             "created_at",
+            "claimed_by",
         ),
     ),
     "processed_events": TableEntry(
@@ -363,6 +364,16 @@ REGISTRY: dict[str, TableEntry] = {
         (NOBODY,),
         RETAIN_INSTALL,
         technical=_tech("id", "state", "expire_at"),
+    ),
+    "dm_channels": TableEntry(
+        "The Slack direct-message channel with a person, so the bot opens it only once.",
+        (NOBODY,),
+        RETAIN_PERSON,
+        personal={
+            "user_id": "Slack user id",
+            "channel_id": "the DM channel with them",
+        },
+        technical=_tech("updated_at"),
     ),
     "conversations": TableEntry(
         "That an employee and their manager talked (logged by either), with a shared note.",

@@ -235,7 +235,9 @@ async def test_talked_logs_a_conversation_and_marks_topics_discussed(year: Testb
     assert "is not one of your reports" in unknown[0].text
     # Both find the conversation, with its note, in their export.
     for email, other in ((BRAM, ANNA), (ANNA, BRAM)):
-        exported = (await bot.say(email, "export"))[0].text
+        attachment = (await bot.say(email, "export"))[0].attachment
+        assert attachment is not None
+        exported = attachment.content.decode("utf-8")
         assert f'"with": "{other}"' in exported
         assert "we discussed the team lead path" in exported
 

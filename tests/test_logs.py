@@ -16,6 +16,7 @@ from bot.logs import JsonFormatter, ReadableFormatter, RedactSecrets, make_handl
 from bot.services.people import find_by_email
 from bot.storage.database import Database
 from bot.storage.models import Answer
+from tests.conftest import TEST_DATA_KEY
 from tests.slack_fake_api import FakeSlackApi
 from tests.test_slack import SECRET, Stack, close_stack, fake, make_stack  # noqa: F401
 from tests.testbot import Testbot, apply
@@ -38,7 +39,12 @@ schedules:
 def production_log() -> Iterator[io.StringIO]:
     """The production pipeline (JSON, secrets filtered) at DEBUG, into a buffer."""
     settings = load_settings(
-        {"JAARROND_PROFILE": "production", "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET}
+        {
+            "JAARROND_PROFILE": "production",
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "JAARROND_DATA_KEYS": TEST_DATA_KEY,
+        }
     )
     buffer = io.StringIO()
     handler = make_handler(settings, buffer)
@@ -97,7 +103,8 @@ async def test_a_whole_conversation_logs_no_text_and_no_secret(
         f"{r.getMessage()} {json.dumps(r.__dict__, default=str)}" for r in caplog.records
     )
     for text in (production_log.getvalue(), raw):
-        for forbidden in (ANSWER, "Minder vergaderingen", TOPIC, "burn-out", SECRET, TOKEN):
+        secrets = (SECRET, TOKEN, TEST_DATA_KEY)
+        for forbidden in (ANSWER, "Minder vergaderingen", TOPIC, "burn-out", *secrets):
             assert forbidden not in text, forbidden
 
 

@@ -17,20 +17,24 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.services.org import import_org
+from bot.services.outbox import Dispatcher
 from bot.services.schedules import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs.banks import load_banks
+from tests.conftest import TEST_DATA_KEY
 from tests.slack_fake_api import FakeSlackApi
 from tests.test_slack import SECRET, member
 
 ROOT = Path(__file__).resolve().parent.parent
 DUE = "2027-03-22T08:05:00Z"  # Monday 09:05 in Amsterdam: the weekly check-in is due
-ORG = """email,name,timezone,slack_user_id
-anna@example.org,Anna,Europe/Amsterdam,UANNA
-bram@example.org,Bram,Europe/Amsterdam,UBRAM
-carla@example.org,Carla,Europe/Amsterdam,UCARLA
-"""
+# One claimed batch and three more: the batch is in flight when the stop comes, the rest
+# must never be claimed.
+BATCH = Dispatcher.batch
+PEOPLE = BATCH + 3
+ORG = "email,name,timezone,slack_user_id\n" + "".join(
+    f"p{i}@example.org,Person {i},Europe/Amsterdam,UP{i:03d}\n" for i in range(PEOPLE)
+)
 WEEKLY = """
 schedules:
   - id: workload-weekly
@@ -80,7 +84,7 @@ async def database(tmp_path: Path) -> AsyncIterator[Database]:
 async def _run_until_sigterm(
     db: Database, tmp_path: Path, delay: float, grace: float
 ) -> tuple[float, dict[str, int], str]:
-    slack = SlowSlack(users=[member("UANNA", "anna@example.org")])
+    slack = SlowSlack(users=[member("UP000", "p0@example.org")])
     slack.delay = delay
     await slack.start()
     env = {
@@ -93,6 +97,11 @@ async def _run_until_sigterm(
         "SLACK_BOT_TOKEN": "xoxb-test-token",
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": slack.api_url,
+        # The batch's sends overlap; Slack's workspace pace and Tier 3 opens (one DM opened
+        # per person, 50 a minute) would only make the test slow.
+        "SLACK_WORKSPACE_MESSAGES_PER_SECOND": "0",
+        "SLACK_OPENS_PER_MINUTE": "0",
+        "JAARROND_DATA_KEYS": TEST_DATA_KEY,
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -132,8 +141,8 @@ async def _run_until_sigterm(
 async def test_sigterm_lets_the_send_in_progress_finish_and_takes_no_new_one(
     database: Database, tmp_path: Path
 ) -> None:
-    took, statuses, output = await _run_until_sigterm(database, tmp_path, delay=1.5, grace=15)
-    assert statuses == {"sent": 1, "pending": 2}, output
+    took, statuses, output = await _run_until_sigterm(database, tmp_path, delay=0.5, grace=15)
+    assert statuses == {"sent": BATCH, "pending": PEOPLE - BATCH}, output
     assert took < 10
 
 
@@ -141,10 +150,11 @@ async def test_sigterm_returns_a_send_that_overruns_the_grace_to_the_outbox(
     database: Database, tmp_path: Path
 ) -> None:
     took, statuses, output = await _run_until_sigterm(database, tmp_path, delay=60, grace=1)
-    assert statuses == {"pending": 3}, output
+    assert statuses == {"pending": PEOPLE}, output
     assert took < 10
     async with database.session() as session:
         returned = (
             await session.scalars(select(OutboxMessage).where(OutboxMessage.attempts == 1))
-        ).one()
-    assert returned.last_error == "interrupted by a stop"
+        ).all()
+    assert len(returned) == BATCH
+    assert {message.last_error for message in returned} == {"interrupted by a stop"}

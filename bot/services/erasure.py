@@ -40,6 +40,7 @@ from bot.storage.agreement_models import (
 )
 from bot.storage.dialogue_models import DialogueNotice
 from bot.storage.models import Base, Person, Schedule
+from bot.storage.slack_channels import DmChannel
 from bot.storage.teams_references import TeamsConversation
 from dialogs.privacy_texts import both
 
@@ -73,6 +74,10 @@ async def erase_person(session: AsyncSession, person: Person, now: datetime) -> 
         report.count("teams_conversations", result.rowcount)  # type: ignore[attr-defined]
     if person.slack_user_id:
         await _slack_installer(session, person.slack_user_id, report)
+        result = await session.execute(
+            delete(DmChannel).where(DmChannel.user_id == person.slack_user_id)
+        )
+        report.count("dm_channels", result.rowcount)  # type: ignore[attr-defined]
     await _notices_about(session, person, report)
     await _rows_pointing_at(session, person.id, report)
     await _schedule_audiences(session, person.email)
