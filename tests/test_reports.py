@@ -452,6 +452,11 @@ async def test_works_council_overview(db: Database) -> None:
     assert share is not None and share.value == pytest.approx(12 / 18)
     rate = overview.find("process", "followup_rate")
     assert rate is not None and rate.value == pytest.approx(0.5)
+    # workload, five_ages and energy; the health-only theme is not even counted
+    checkins = overview.find("process", "checkins")
+    assert checkins is not None and (checkins.count, checkins.people) == (54, 18)
+    demands = overview.find("topics", "demands")  # the free-text answers are not read
+    assert demands is not None and (demands.count, demands.people) == (18, 18)
     assert overview.find("outcomes", "dropped").suppressed  # type: ignore[union-attr]
     assert overview.find("outcomes", "kept").count == 12  # type: ignore[union-attr]
     # Ten raised topics are enough for a free-text figure; their words never appear.

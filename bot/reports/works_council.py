@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 
 from fpdf import FPDF
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.reports import charts
@@ -218,14 +218,17 @@ async def works_council_overview(
     ]
     if excluded:
         occurrence_filter.append(Occurrence.theme.not_in(excluded))
+    # Per person first, then over people: cheaper than COUNT(DISTINCT) over every row.
+    per_person = (
+        select(func.count().label("n"))
+        .where(and_(*occurrence_filter))
+        .group_by(Occurrence.person_id)
+        .subquery()
+    )
     checkins, checkin_people = (
-        await session.execute(
-            select(func.count(), func.count(distinct(Occurrence.person_id))).where(
-                and_(*occurrence_filter)
-            )
-        )
+        await session.execute(select(func.coalesce(func.sum(per_person.c.n), 0), func.count()))
     ).one()
-    score.add("process", "process", "checkins", None, size=checkin_people, count=checkins)
+    score.add("process", "process", "checkins", None, size=int(checkin_people), count=int(checkins))
 
     # ---- content
     health_ids = health_question_ids(banks)
@@ -238,14 +241,19 @@ async def works_council_overview(
     ]
     if health_ids:
         answer_filter.append(Answer.question_id.not_in(health_ids))
-    topic_rows = await session.execute(
-        select(Answer.topic, func.count(), func.count(distinct(Answer.person_id)))
+    by_person = (
+        select(Answer.topic.label("topic"), func.count().label("n"))
         .where(and_(*answer_filter))
-        .group_by(Answer.topic)
-        .order_by(Answer.topic)
+        .group_by(Answer.topic, Answer.person_id)
+        .subquery()
+    )
+    topic_rows = await session.execute(
+        select(by_person.c.topic, func.sum(by_person.c.n), func.count())
+        .group_by(by_person.c.topic)
+        .order_by(by_person.c.topic)
     )
     for topic, answers, people in topic_rows:
-        score.add("content", "topics", topic, None, size=people, count=answers)
+        score.add("content", "topics", topic, None, size=int(people), count=int(answers))
 
     raised = (
         await session.execute(
