@@ -33,7 +33,7 @@ from bot.reports.aggregates import (
     health_question_ids,
     settle,
 )
-from bot.reports.source import year_window
+from bot.reports.source import prepare, year_window
 from bot.services.people import Defaults
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.models import Answer, Base, Occurrence, Person, Topic
@@ -142,6 +142,7 @@ async def works_council_overview(
 ) -> Overview:
     del defaults  # Figures are language-free; the renderers take the locale.
     start, end = year_window(year)
+    await prepare(session)
     score = _Builder([], [], {})
     text = _Builder([], [], {})
 
