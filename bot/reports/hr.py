@@ -191,7 +191,8 @@ async def _both_periods(
                 Person.department_id,
                 when.label("period"),
                 per_person.c.theme,
-                func.count(distinct(per_person.c.person_id)),
+                # One CTE row per person and month: only a quarter needs DISTINCT.
+                func.count() if kind == "month" else func.count(distinct(per_person.c.person_id)),
                 *measures(),
             )
             .join(Person, Person.id == per_person.c.person_id)
