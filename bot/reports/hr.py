@@ -343,10 +343,19 @@ def _agreement_lines(candidates: list[Candidate]) -> list[Line]:
         table, dept, _subject, _period = cast(Key, c.key)
         if table in ("agreements_by_category", "agreements_by_status"):
             by_dept[(dept, table)].append(c.key)
-    return [
+    lines = [
         Line(("agreements_total", dept, "all", ""), tuple(parts), disjoint=False)
         for (dept, _table), parts in by_dept.items()
     ]
+    # A category's i-deals are part of it: a hidden category must not reappear as its
+    # i-deal count.
+    keys = {c.key for c in candidates}
+    for c in candidates:
+        table, dept, subject, period = cast(Key, c.key)
+        category = ("agreements_by_category", dept, subject, period)
+        if table == "i_deals_by_category" and category in keys:
+            lines.append(Line(category, (c.key,), disjoint=False))
+    return lines
 
 
 async def hr_figures(

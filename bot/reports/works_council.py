@@ -114,13 +114,13 @@ class _Builder:
         size: int | None = None,
         value: float | None = None,
         count: int | None = None,
+        scope: Hashable = None,
     ) -> Hashable:
         ident = (group, key)
         people = len(members) if members is not None else (size or 0)
         shown_value = value if value is not None else float(count if count is not None else people)
-        self.candidates.append(
-            Candidate(ident, people, shown_value, count if count is not None else people, members)
-        )
+        shown_count = count if count is not None else people
+        self.candidates.append(Candidate(ident, people, shown_value, shown_count, members, scope))
         self.where[ident] = (section, group, key)
         return ident
 
@@ -293,20 +293,28 @@ async def works_council_overview(
     category_keys = []
     for category in sorted({r[1] for r in agreements}):
         of_category = [r for r in agreements if r[1] == category]
-        category_keys.append(
-            score.add(
-                "content",
-                "categories",
-                category,
-                frozenset(r[0] for r in of_category),
-                count=len(of_category),
-            )
+        category_key = score.add(
+            "content",
+            "categories",
+            category,
+            frozenset(r[0] for r in of_category),
+            count=len(of_category),
+            scope=("category", category),
         )
+        category_keys.append(category_key)
         deals = [r for r in of_category if r[3]]
         if deals:
-            score.add(
-                "content", "i_deals", category, frozenset(r[0] for r in deals), count=len(deals)
+            # The i-deals are part of their category: one of them shown next to the other
+            # hidden, or the two differing by a few people, would give the other away.
+            deal_key = score.add(
+                "content",
+                "i_deals",
+                category,
+                frozenset(r[0] for r in deals),
+                count=len(deals),
+                scope=("category", category),
             )
+            score.line(category_key, [deal_key])
     score.line(total_key, category_keys)
 
     # ---- outcomes
