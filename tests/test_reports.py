@@ -328,7 +328,7 @@ async def test_agreement_counts_hide_small_groups_and_near_duplicates(db: Databa
     for person in staff[:6]:
         await org.agreement(person, "pay", i_deal=person != staff[0])
     for person in staff[6:11]:
-        await org.agreement(person, "development", status="at_risk")
+        await org.agreement(person, "development", status="at_risk", i_deal=True)
     for person in staff:
         await org.agreement(person, "working_hours")
     f = await figures(db)
@@ -355,6 +355,9 @@ async def test_agreement_counts_hide_small_groups_and_near_duplicates(db: Databa
         if f.find("agreements_by_category", s).suppressed  # type: ignore[union-attr]
     ]
     assert "other" in hidden_categories and len(hidden_categories) >= 2
+    # The development agreements are all i-deals: hiding the category hides them too.
+    assert "development" in hidden_categories
+    assert f.find("i_deals_by_category", "development").suppressed  # type: ignore[union-attr]
     hidden_statuses = [
         s
         for s in f.subjects("agreements_by_status")
@@ -452,7 +455,17 @@ async def test_works_council_overview(db: Database) -> None:
     assert share is not None and share.value == pytest.approx(12 / 18)
     rate = overview.find("process", "followup_rate")
     assert rate is not None and rate.value == pytest.approx(0.5)
+    # workload, five_ages and energy; the health-only theme is not even counted
+    checkins = overview.find("process", "checkins")
+    assert checkins is not None and (checkins.count, checkins.people) == (54, 18)
+    demands = overview.find("topics", "demands")  # the free-text answers are not read
+    assert demands is not None and (demands.count, demands.people) == (18, 18)
     assert overview.find("outcomes", "dropped").suppressed  # type: ignore[union-attr]
+    # Three pay agreements are hidden, so working hours (6) is hidden with them; its six
+    # i-deals (the same people) must not show it after all.
+    assert overview.find("categories", "pay").suppressed  # type: ignore[union-attr]
+    assert overview.find("categories", "working_hours").suppressed  # type: ignore[union-attr]
+    assert overview.find("i_deals", "working_hours").suppressed  # type: ignore[union-attr]
     assert overview.find("outcomes", "kept").count == 12  # type: ignore[union-attr]
     # Ten raised topics are enough for a free-text figure; their words never appear.
     raised = overview.find("raised_topics", "all")

@@ -25,8 +25,6 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Float,
-    Integer,
-    String,
     and_,
     case,
     distinct,
@@ -54,7 +52,9 @@ from bot.reports.source import (
     PeriodKind,
     all_periods,
     department_names,
-    period_expr,
+    month_number,
+    period_label,
+    prepare,
     year_window,
 )
 from bot.services.people import Defaults
@@ -177,17 +177,9 @@ def _combine(
 Cells = dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, None]]]
 
 
-def _quarter_of(month: Any) -> Any:
-    """'2027-03' -> '2027-Q1', in SQL that both databases speak."""
-    number = sql_cast(func.substr(month, 6, 2), Integer)
-    return (
-        func.substr(month, 1, 4).concat(literal("-Q")).concat(sql_cast((number + 2) // 3, String))
-    )
-
-
 async def _both_periods(
-    session: AsyncSession, per_person: Any, measures: Any, names: Mapping[int | None, str]
-) -> dict[str, list[Any]]:
+    session: AsyncSession, per_person: Any, measures: Any, year: int
+) -> dict[PeriodKind, list[Any]]:
     """Group a per-person-and-month CTE by department, theme and month, and by quarter, in
     one statement: the big table is read once, and people are joined per person and month
     instead of per row."""
@@ -199,19 +191,20 @@ async def _both_periods(
                 Person.department_id,
                 when.label("period"),
                 per_person.c.theme,
-                func.count(distinct(per_person.c.person_id)),
-                *measures(kind),
+                # One CTE row per person and month: only a quarter needs DISTINCT.
+                func.count() if kind == "month" else func.count(distinct(per_person.c.person_id)),
+                *measures(),
             )
             .join(Person, Person.id == per_person.c.person_id)
             .group_by(Person.department_id, when, per_person.c.theme)
         )
 
-    statement = union_all(
-        grouped("month", per_person.c.period), grouped("quarter", _quarter_of(per_person.c.period))
-    )
-    out: dict[str, list[Any]] = {"month": [], "quarter": []}
+    quarter = (per_person.c.month + 2) // 3
+    statement = union_all(grouped("month", per_person.c.month), grouped("quarter", quarter))
+    out: dict[PeriodKind, list[Any]] = {"month": [], "quarter": []}
     for row in await session.execute(statement):
-        out[row[0]].append(row[1:])
+        kind: PeriodKind = "month" if row[0] == "month" else "quarter"
+        out[kind].append((row[1], period_label(year, kind, int(row[2])), *row[3:]))
     return out
 
 
@@ -223,7 +216,7 @@ async def _answer_cells(
     names: Mapping[int | None, str],
 ) -> dict[str, Cells]:
     """Per kind of period: (theme, period) -> department -> (people, mean, answers)."""
-    month = period_expr(session, Answer.answered_at, "month")
+    month = month_number(session, Answer.answered_at)
     health_ids = health_question_ids(banks)
     conditions = [
         Answer.kind == "scale",
@@ -237,7 +230,7 @@ async def _answer_cells(
     per_person = (
         select(
             Answer.person_id.label("person_id"),
-            month.label("period"),
+            month.label("month"),
             Answer.theme.label("theme"),
             func.count().label("answers"),
             func.sum(sql_cast(Answer.value, Float)).label("total"),
@@ -248,10 +241,10 @@ async def _answer_cells(
         .prefix_with("MATERIALIZED")
     )
 
-    def measures(_kind: str) -> list[Any]:
+    def measures() -> list[Any]:
         return [func.sum(per_person.c.answers), func.sum(per_person.c.total)]
 
-    found = await _both_periods(session, per_person, measures, names)
+    found = await _both_periods(session, per_person, measures, start.year)
     out: dict[str, Cells] = {}
     for kind, rows in found.items():
         cells: Cells = defaultdict(dict)
@@ -270,7 +263,7 @@ async def _participation_cells(
     names: Mapping[int | None, str],
 ) -> dict[str, Cells]:
     """Per kind of period: (theme, period) -> department -> (asked, rate, completed)."""
-    month = period_expr(session, Occurrence.due_at, "month")
+    month = month_number(session, Occurrence.due_at)
     conditions = [Occurrence.due_at >= start, Occurrence.due_at < end]
     excluded = health_only_themes(banks)
     if excluded:
@@ -278,7 +271,7 @@ async def _participation_cells(
     per_person = (
         select(
             Occurrence.person_id.label("person_id"),
-            month.label("period"),
+            month.label("month"),
             Occurrence.theme.label("theme"),
             func.max(case((Occurrence.status == "completed", 1), else_=0)).label("done"),
         )
@@ -288,11 +281,11 @@ async def _participation_cells(
         .prefix_with("MATERIALIZED")
     )
 
-    def measures(_kind: str) -> list[Any]:
+    def measures() -> list[Any]:
         done = case((per_person.c.done == 1, per_person.c.person_id))
         return [func.count(distinct(done))]
 
-    found = await _both_periods(session, per_person, measures, names)
+    found = await _both_periods(session, per_person, measures, start.year)
     out: dict[str, Cells] = {}
     for kind, rows in found.items():
         cells: Cells = defaultdict(dict)
@@ -350,10 +343,19 @@ def _agreement_lines(candidates: list[Candidate]) -> list[Line]:
         table, dept, _subject, _period = cast(Key, c.key)
         if table in ("agreements_by_category", "agreements_by_status"):
             by_dept[(dept, table)].append(c.key)
-    return [
+    lines = [
         Line(("agreements_total", dept, "all", ""), tuple(parts), disjoint=False)
         for (dept, _table), parts in by_dept.items()
     ]
+    # A category's i-deals are part of it: a hidden category must not reappear as its
+    # i-deal count.
+    keys = {c.key for c in candidates}
+    for c in candidates:
+        table, dept, subject, period = cast(Key, c.key)
+        category = ("agreements_by_category", dept, subject, period)
+        if table == "i_deals_by_category" and category in keys:
+            lines.append(Line(category, (c.key,), disjoint=False))
+    return lines
 
 
 async def hr_figures(
@@ -381,6 +383,7 @@ async def hr_figures(
     if department is not None and department not in known and department != NO_DEPARTMENT:
         raise UnknownDepartment(department, known)
     start, end = year_window(year)
+    await prepare(session)
     grid = _Grid([], [])
     # Months and quarters are settled together, the asked-for kind first: a quarter's sum
     # minus two shown months must not give away a hidden third month.
