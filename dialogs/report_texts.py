@@ -12,7 +12,6 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
     "department": ("Afdeling", "Department"),
     "total": ("Totaal", "Total"),
     "none": ("geen", "none"),
-    "not_recorded": ("niet vastgelegd", "not recorded"),
     "generated": ("Gemaakt op {at}", "Generated on {at}"),
     "hr.title": ("HR-cijfers {year}: {scope}", "HR figures {year}: {scope}"),
     "hr.intro": (
@@ -199,6 +198,58 @@ RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
     "processed_events": (
         ("Nummers van al verwerkte chatberichten", "Ids of chat events already handled"),
+        ("niemand (technisch)", "nobody (technical)"),
+    ),
+    "conversations": (
+        (
+            "Dat medewerker en leidinggevende spraken, met een gedeelde notitie (versleuteld)",
+            "That employee and manager talked, with a shared note (encrypted)",
+        ),
+        ("de medewerker en de leidinggevende", "the employee and the manager"),
+    ),
+    "topic_discussions": (
+        ("Welk onderwerp in welk gesprek besproken is", "Which topic was discussed when"),
+        ("de medewerker en de leidinggevende", "the employee and the manager"),
+    ),
+    "review_briefs": (
+        ("Dat de gespreksvoorbereiding verstuurd is", "That the review brief was sent"),
+        ("niemand (technisch)", "nobody (technical)"),
+    ),
+    "dialogue_notices": (
+        (
+            "Overzichten en voorbereidingen die nog verstuurd worden (versleuteld, daarna leeg)",
+            "Digests and briefs waiting to be sent (encrypted, emptied once sent)",
+        ),
+        ("niemand (technisch)", "nobody (technical)"),
+    ),
+    "audit_views": (
+        (
+            "Wie wanneer gegevens van wie inzag, en geweigerde verzoeken",
+            "Who viewed whose data when, and refused requests",
+        ),
+        ("de medewerker over zijn eigen gegevens", "the employee, about their own data"),
+    ),
+    "console_links": (
+        ("Eenmalige aanmeldlinks voor de beheerpagina (gehasht)", "One-time console links (hashed)"),
+        ("niemand (technisch)", "nobody (technical)"),
+    ),
+    "console_sessions": (
+        ("Aanmeldsessies op de beheerpagina (gehasht)", "Admin console sessions (hashed)"),
+        ("niemand (technisch)", "nobody (technical)"),
+    ),
+    "hr_questions": (
+        ("Eigen vragen van HR (over niemand)", "HR's own questions (about nobody)"),
+        ("HR", "HR"),
+    ),
+    "teams_conversations": (
+        (
+            "Het Teams-gesprek met een persoon (om als eerste te kunnen schrijven)",
+            "The Teams conversation with a person (so the bot can write first)",
+        ),
+        ("niemand (technisch)", "nobody (technical)"),
+    ),
+    "dm_channels": (
+        ("Het Slack-kanaal voor privéberichten per persoon", "The Slack DM channel per person"),
         ("niemand (technisch)", "nobody (technical)"),
     ),
 }

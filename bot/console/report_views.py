@@ -309,8 +309,6 @@ def works_council_groups(overview: wc.Overview, locale: Locale) -> list[Group]:
             )
             for i in items
         ]
-        if items[0].group == "process":
-            rows.append((tr("wc.briefs_sent", loc), (Cell(tr("not_recorded", loc)),)))
         head = (tc("reports.col.figure", loc), tc("reports.col.value", loc))
         # Signatures per month are a chart only, as in the overview's own documents.
         table = None if chart and items[0].group == "signed_by_month" else Table(head, tuple(rows))

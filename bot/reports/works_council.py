@@ -36,6 +36,7 @@ from bot.reports.aggregates import (
 from bot.reports.source import prepare, year_window
 from bot.services.people import Defaults
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
+from bot.storage.dialogue_models import ReviewBriefSent
 from bot.storage.models import Answer, Base, Occurrence, Person, Topic
 from dialogs.banks import HEALTH_TOPICS, Bank
 from dialogs.messages import Locale
@@ -83,8 +84,6 @@ class Overview:
     items: tuple[OverviewItem, ...]
     # The tables the system keeps, for "what the system records and who sees it".
     tables: tuple[str, ...]
-    # Review briefs are not recorded by this version; shown as "not recorded".
-    briefs_recorded: bool = False
 
     def group(self, group: str) -> tuple[OverviewItem, ...]:
         return tuple(i for i in self.items if i.group == group)
@@ -180,6 +179,11 @@ async def works_council_overview(
         for m in range(1, 13)
     ]
     score.line(held_key, month_keys)
+    # People whose review brief of this year went out (each copy pair counts once).
+    briefed = _ids(
+        await session.execute(select(ReviewBriefSent.person_id).where(ReviewBriefSent.year == year))
+    )
+    score.add("process", "process", "briefs_sent", briefed)
 
     contract = (
         _ids(
@@ -466,11 +470,6 @@ def render_html(overview: Overview, locale: Locale) -> str:
             name = item_label(item, loc) if item.key != "all" else tr("total", loc)
             value = item_value(item, overview, loc)
             out.append(f"<tr><td>{escape(name)}</td><td>{escape(value)}</td></tr>")
-        if items[0].group == "process":
-            out.append(
-                f"<tr><td>{escape(tr('wc.briefs_sent', loc))}</td>"
-                f"<td>{escape(tr('not_recorded', loc))}</td></tr>"
-            )
         out.append("</table>")
     out.append(f"<h2>{escape(tr('wc.records', loc))}</h2>")
     out.append(f"<p>{escape(tr('wc.records.note', loc))}</p><table>")
@@ -563,8 +562,6 @@ def render_pdf(overview: Overview, locale: Locale, *, font_path: Path | None = N
         for item in items:
             name = item_label(item, loc) if item.key != "all" else tr("total", loc)
             write(f"{name}: {item_value(item, overview, loc)}", 9)
-        if items[0].group == "process":
-            write(f"{tr('wc.briefs_sent', loc)}: {tr('not_recorded', loc)}", 9)
     pdf.ln(3)
     write(tr("wc.records", loc), 13, True)
     write(tr("wc.records.note", loc), 9)
