@@ -230,7 +230,10 @@ RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("de medewerker over zijn eigen gegevens", "the employee, about their own data"),
     ),
     "console_links": (
-        ("Eenmalige aanmeldlinks voor de beheerpagina (gehasht)", "One-time console links (hashed)"),
+        (
+            "Eenmalige aanmeldlinks voor de beheerpagina (gehasht)",
+            "One-time sign-in links to the admin console (hashed)",
+        ),
         ("niemand (technisch)", "nobody (technical)"),
     ),
     "console_sessions": (
