@@ -394,6 +394,25 @@ async def test_each_copy_of_the_brief_arrives_with_its_own_document(year: Testbo
     assert all(n.status == "sent" and n.payload == {} for n in notices)
 
 
+async def test_a_former_manager_gets_the_summary_but_not_the_document(year: Testbot) -> None:
+    """The document is made when the message goes: a manager who no longer manages the
+    employee by then does not receive the year's answers."""
+    bot = year
+    assert isinstance(bot.adapter, RecordingAdapter)
+    bot.adapter.reachable = {BRAM}  # Anna cannot be reached for now
+    await _at(bot, datetime(2027, 5, 18, 7, 0, tzinfo=UTC))
+    assert [o.attachment is not None for o in bot.adapter.to(BRAM) if "brief" in o.title] == [True]
+    async with bot.app.db.session() as session:
+        bram, dirk = await find_by_email(session, BRAM), await find_by_email(session, DIRK)
+        assert bram is not None and dirk is not None
+        bram.manager_id = dirk.id
+    bot.adapter.reachable = None
+    await _at(bot, datetime(2027, 5, 18, 8, 1, tzinfo=UTC))
+    [summary] = [o for o in bot.adapter.to(ANNA) if o.title.startswith("Review brief")]
+    assert summary.attachment is None
+    assert not [o for o in bot.adapter.to(DIRK) if o.title.startswith("Review brief")]
+
+
 async def test_the_brief_in_chat_for_the_employee_and_for_the_manager(year: Testbot) -> None:
     bot = year
     bot.clock.set(datetime(2027, 5, 10, 12, 0, tzinfo=UTC))
@@ -475,6 +494,55 @@ async def test_a_brief_arrives_over_slack_as_an_uploaded_file(db: Database) -> N
     finally:
         await close_stack(stack)
         await fake.close()
+
+
+async def test_over_teams_the_brief_is_offered_and_uploaded_once_accepted(db: Database) -> None:
+    from tests.teams_fake_connector import FakeConnector
+    from tests.test_teams import ORG as TEAMS_ORG
+    from tests.test_teams import start_teams, stop_teams
+
+    clock = FixedClock(START)
+    await _make_testbot(db, clock, TEAMS_ORG)
+    async with db.session() as session:
+        bram = await find_by_email(session, BRAM)
+        assert bram is not None
+        bram.review_month = 6
+    connector = FakeConnector()
+    teams = await start_teams(db, clock, connector)
+    try:
+        assert await teams.say("29:bram", "brief") == 201
+        [offer] = [
+            a
+            for a in teams.last_card("29:bram").body["attachments"]
+            if a["contentType"] == "application/vnd.microsoft.teams.card.file.consent"
+        ]
+        assert offer["name"] == "review-brief-bram-jansen-2027.pdf"
+        assert offer["content"]["description"] == "Review brief of Bram Jansen (PDF)"
+        upload_url = f"{teams.service_url.rstrip('/')}/upload/{offer['name']}"
+        accept = teams.activity(
+            "29:bram",
+            type="invoke",
+            name="fileConsent/invoke",
+            value={
+                "type": "fileUpload",
+                "action": "accept",
+                "context": offer["content"]["acceptContext"],
+                "uploadInfo": {
+                    "uploadUrl": upload_url,
+                    "name": offer["name"],
+                    "contentUrl": "https://onedrive.example/brief.pdf",
+                    "uniqueId": "1",
+                    "fileType": "pdf",
+                },
+            },
+        )
+        assert await teams.post(accept) == 200
+        content, _ = connector.uploads[offer["name"]]
+        text = " ".join(PdfReader(io.BytesIO(content)).pages[0].extract_text().split())
+        assert "Review brief: Bram Jansen" in text and "Your copy" in text
+    finally:
+        await stop_teams(teams)
+        await connector.close()
 
 
 def test_review_brief_on_the_command_line(
