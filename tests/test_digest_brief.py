@@ -413,6 +413,20 @@ async def test_a_former_manager_gets_the_summary_but_not_the_document(year: Test
     assert not [o for o in bot.adapter.to(DIRK) if o.title.startswith("Review brief")]
 
 
+async def test_a_document_that_cannot_be_made_does_not_hold_the_summary_back(
+    year: Testbot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("renderer broke")
+
+    monkeypatch.setattr("bot.services.dialogue_tick.notice_file", broken)
+    sent = await _at(year, datetime(2027, 5, 18, 7, 0, tzinfo=UTC))
+    briefs = [o for o in year.adapter.sent if o.title.startswith("Review brief")]
+    assert len([s for s in sent if "Review brief" in s]) == 2
+    assert [o.attachment for o in briefs] == [None, None]
+    assert "could not build the file of notice brief." in caplog.text
+
+
 async def test_the_brief_in_chat_for_the_employee_and_for_the_manager(year: Testbot) -> None:
     bot = year
     bot.clock.set(datetime(2027, 5, 10, 12, 0, tzinfo=UTC))
