@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.console.access import Access
 from bot.dialogue_config import DialogueSettings
 from bot.reports.hr import hr_figures, render_chat
-from bot.services import access, audit, conversations, data_rights
+from bot.services import access, audit, brief_chat, conversations, data_rights
 from bot.services import checkins as checkin_service
 from bot.services.agreements import AgreementService
 from bot.services.digests import team_digest
@@ -105,6 +105,9 @@ class Engine:
         if command is not None and command.name == "report" and not person.is_hr:
             # Not a command for anyone but HR: the word is ordinary text (perhaps an answer).
             command = None
+        if command is not None and command.name == "brief" and command.argument and not who.reports:
+            # Only a manager names someone: for others "brief ..." is text (perhaps an answer).
+            command = None
         if command is None:
             # An open agreement dialog (drafting, a comment, a reason) takes typed text first.
             replies = await self.agreements.handle_reply(session, person, "", inbound.text, now)
@@ -180,6 +183,12 @@ class Engine:
                 return await conversations.discussed(
                     session, person, command.argument, now, self.defaults
                 )
+            case "brief":
+                return [
+                    await brief_chat.brief_reply(
+                        session, person, command.argument, now, self.checkins.banks, self.defaults
+                    )
+                ]
             case "report":
                 return [await self._report(session, person, ref, now)]
             case "admin":

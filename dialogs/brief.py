@@ -145,8 +145,15 @@ def answer_text(value: str | None, loc: Locale) -> str:
     return ta(f"answer.{value}", loc) if value else ta("answer.none", loc)
 
 
+def again_command(brief: ReviewBrief) -> str:
+    """What the reader types in chat to get this copy again."""
+    command = td("brief.command", brief.reader.locale)
+    return command if brief.copy == "employee" else f"{command} {brief.employee_email}"
+
+
 def summary(brief: ReviewBrief) -> Outbound:
-    """The brief in chat: what it holds, the agenda, and how to get the whole document."""
+    """The brief in chat: what it holds and the agenda; the whole document goes with it as
+    a file (attached where it is sent, see bot/services/brief_files.py)."""
     ref = brief.reader
     loc = ref.locale
     at_risk = sum(1 for a in brief.agreements if _risk(a) is not None)
@@ -178,7 +185,7 @@ def summary(brief: ReviewBrief) -> Outbound:
         f"{td('brief.agenda', loc)}:",
         *(f"{n}. {item}" for n, item in enumerate(brief.agenda, 1)),
         "",
-        td("brief.summary_hint", loc, email=brief.employee_email, copy=brief.copy),
+        td("brief.summary_hint", loc, command=again_command(brief)),
     ]
     title = td("brief.title", loc, name=brief.employee_name)
     return Outbound(ref, "\n".join(lines), title)

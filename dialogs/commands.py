@@ -21,6 +21,7 @@ CommandName = Literal[
     "agreement",
     "talked",
     "discussed",
+    "brief",
     "report",
     "admin",
     "viewed",
@@ -59,6 +60,8 @@ ALIASES: dict[str, CommandName] = {
     "gesproken": "talked",
     "discussed": "discussed",
     "besproken": "discussed",
+    "brief": "brief",
+    "voorbereiding": "brief",
     "report": "report",
     "rapport": "report",
     "admin": "admin",
@@ -76,7 +79,7 @@ PHRASES: dict[str, CommandName] = {
 # Commands that take text after them; the others must stand alone, so that a free-text
 # answer such as "stop the overtime" is an answer, not a command.
 WITH_ARGUMENT: frozenset[CommandName] = frozenset(
-    {"checkin", "topic", "pause", "agreement", "talked", "discussed"}
+    {"checkin", "topic", "pause", "agreement", "talked", "discussed", "brief"}
 )
 
 

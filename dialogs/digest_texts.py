@@ -173,10 +173,26 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
         "topics not yet discussed.",
     ),
     "brief.summary_hint": (
-        "Het volledige document (HTML met grafieken, of PDF) maakt de beheerder met: "
-        "jaarrond review brief --person {email} --for {copy} --format pdf --out brief.pdf",
-        "The full document (HTML with charts, or PDF) is made by the operator with: "
-        "jaarrond review brief --person {email} --for {copy} --format pdf --out brief.pdf",
+        "Het volledige document (PDF met grafieken) zit als bijlage bij dit bericht. Opnieuw "
+        "opvragen kan altijd met: {command}",
+        "The whole document (PDF with charts) is attached to this message. Ask for it again "
+        "any time with: {command}",
+    ),
+    "brief.command": ("voorbereiding", "brief"),
+    "brief.filename": ("voorbereiding-jaargesprek", "review-brief"),
+    "brief.file_description": (
+        "Voorbereiding jaargesprek van {name} (PDF)",
+        "Review brief of {name} (PDF)",
+    ),
+    "brief.no_review_month": (
+        "Voor {name} is nog geen maand voor het jaargesprek ingesteld, dus er is nog geen "
+        "voorbereiding. HR zet die maand in het personeelsbestand.",
+        "{name} has no review month set yet, so there is no review brief. HR sets that month "
+        "in the org file.",
+    ),
+    "brief.not_found": (
+        "Geen van je medewerkers heet '{who}'. Je medewerkers: {names}",
+        "None of your reports is called '{who}'. Your reports: {names}",
     ),
     "brief.generated": ("Gemaakt op {day}.", "Generated on {day}."),
     "invite.title": ("Het nieuwe derde contract", "The new third contract"),

@@ -56,6 +56,9 @@ class Attachment:
     filename: str
     content: bytes
     media_type: str = "application/json"
+    # What the file is, in the recipient's language, where a platform asks (Teams' consent
+    # card); empty: the platform's own default.
+    description: str = ""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  digest: overzicht van je team (voor leidinggevenden)\n"
         "  gesproken [met NAAM] [notitie]: leg vast dat jullie een gesprek hadden\n"
         "  besproken NUMMER: markeer een onderwerp als besproken\n"
+        "  voorbereiding [NAAM]: je voorbereiding op het jaargesprek als PDF (voor "
+        "leidinggevenden ook die van een medewerker)\n"
         "  export: al je gegevens als JSON\n"
         "  admin: een aanmeldlink voor de beheerpagina (alleen HR)",
         "I help you keep the conversation with your manager going all year.\n"
@@ -44,6 +46,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  digest: overview of your team (for managers)\n"
         "  talked [with NAME] [note]: log that you and your manager or report talked\n"
         "  discussed NUMBER: mark a topic as discussed\n"
+        "  brief [NAME]: your review brief as a PDF (managers: a report's too)\n"
         "  export: all your data as JSON\n"
         "  admin: a sign-in link to the admin console (HR only)",
     ),

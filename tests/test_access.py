@@ -44,6 +44,7 @@ SAMPLES = {
     "viewed": "viewed",
     "talked": "talked",
     "discussed": "discussed 1",
+    "brief": "brief",
     "report": "report",
     "admin": "admin",
     "text": "gewoon wat tekst",

@@ -21,10 +21,12 @@ from bot.services.people import Defaults, find_by_email
 from bot.services.review_brief import build_brief
 from bot.storage.audit_models import AuditView
 from bot.storage.database import Database
-from bot.storage.dialogue_models import ReviewBriefSent
-from bot.storage.models import Answer, Occurrence
+from bot.storage.dialogue_models import DialogueNotice, ReviewBriefSent
+from bot.storage.models import Answer, Occurrence, Person
 from dialogs import agreements as ag
 from dialogs.brief import Copy, ReviewBrief
+from dialogs.messages import Outbound
+from dialogs.texts import t
 from tests.testbot import RecordingAdapter, Testbot, make_testbot
 
 ORG = """email,name,manager_email,locale,timezone,department,review_month
@@ -235,9 +237,9 @@ async def test_talked_logs_a_conversation_and_marks_topics_discussed(year: Testb
     assert "is not one of your reports" in unknown[0].text
     # Both find the conversation, with its note, in their export.
     for email, other in ((BRAM, ANNA), (ANNA, BRAM)):
-        attachment = (await bot.say(email, "export"))[0].attachment
-        assert attachment is not None
-        exported = attachment.content.decode("utf-8")
+        file = (await bot.say(email, "export"))[0].attachment
+        assert file is not None
+        exported = file.content.decode("utf-8")
         assert f'"with": "{other}"' in exported
         assert "we discussed the team lead path" in exported
 
@@ -313,8 +315,9 @@ async def test_both_copies_of_the_brief_go_out_once_fourteen_days_before(year: T
     anna = next(o for o in bot.adapter.to(ANNA) if o.title.startswith("Review brief"))
     bram = next(o for o in bot.adapter.to(BRAM) if o.title.startswith("Review brief"))
     assert "The manager's copy" in anna.text and "Your copy" in bram.text
+    assert "Ask for it again any time with: brief bram@example.org" in anna.text
+    assert bram.text.endswith("Ask for it again any time with: brief")
     for out in (anna, bram):
-        assert "jaarrond review brief --person bram@example.org" in out.text
         assert "Topic not yet discussed" in out.text and "you see it differently" in out.text
     assert PRIVATE_TEXT not in anna.text
     # Once June begins both are invited to draft the new third contract.
@@ -355,6 +358,205 @@ async def test_the_managers_copy_holds_no_private_answer(year: Testbot) -> None:
     # User text is literal in HTML.
     await bot.say(BRAM, "topic <script>alert(1)</script>")
     assert "<script>" not in to_html(await _brief(bot, "manager"))
+
+
+def _pdf_text(out: Outbound) -> str:
+    """The attached PDF's text, with line breaks and runs of spaces made single spaces."""
+    assert out.attachment is not None and out.attachment.media_type == "application/pdf"
+    pages = PdfReader(io.BytesIO(out.attachment.content)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+async def test_each_copy_of_the_brief_arrives_with_its_own_document(year: Testbot) -> None:
+    bot = year
+    await _at(bot, datetime(2027, 5, 18, 7, 0, tzinfo=UTC))
+    anna = next(o for o in bot.adapter.to(ANNA) if o.title.startswith("Review brief"))
+    bram = next(o for o in bot.adapter.to(BRAM) if o.title.startswith("Review brief"))
+    for out in (anna, bram):
+        assert out.attachment is not None
+        assert out.attachment.filename == "review-brief-bram-jansen-2027.pdf"
+        assert out.attachment.description == "Review brief of Bram Jansen (PDF)"
+    manager, own = _pdf_text(anna), _pdf_text(bram)
+    for text in (manager, own):
+        assert "Review brief: Bram Jansen" in text and AGREEMENT in text and GROWTH in text
+        assert SHARED_TEXT in text
+    assert "The manager's copy" in manager and "Your copy" in own
+    # The employee's document holds the private answers, marked private; the manager's none.
+    assert PRIVATE_TEXT in own and "[private]" in own
+    for private in (*_private_prompts(bot), PRIVATE_TEXT, "[private]", "private answers"):
+        assert private not in manager, private
+    # Delivered: no copy of the message, let alone the document, stays in the database.
+    async with bot.app.db.session() as session:
+        notices = list(
+            await session.scalars(select(DialogueNotice).where(DialogueNotice.kind == "brief"))
+        )
+    assert sorted(n.key.rsplit(".", 1)[1] for n in notices) == ["employee", "manager"]
+    assert all(n.status == "sent" and n.payload == {} for n in notices)
+
+
+async def test_a_former_manager_gets_the_summary_but_not_the_document(year: Testbot) -> None:
+    """The document is made when the message goes: a manager who no longer manages the
+    employee by then does not receive the year's answers."""
+    bot = year
+    assert isinstance(bot.adapter, RecordingAdapter)
+    bot.adapter.reachable = {BRAM}  # Anna cannot be reached for now
+    await _at(bot, datetime(2027, 5, 18, 7, 0, tzinfo=UTC))
+    assert [o.attachment is not None for o in bot.adapter.to(BRAM) if "brief" in o.title] == [True]
+    async with bot.app.db.session() as session:
+        bram, dirk = await find_by_email(session, BRAM), await find_by_email(session, DIRK)
+        assert bram is not None and dirk is not None
+        bram.manager_id = dirk.id
+    bot.adapter.reachable = None
+    await _at(bot, datetime(2027, 5, 18, 8, 1, tzinfo=UTC))
+    [summary] = [o for o in bot.adapter.to(ANNA) if o.title.startswith("Review brief")]
+    assert summary.attachment is None
+    assert not [o for o in bot.adapter.to(DIRK) if o.title.startswith("Review brief")]
+
+
+async def test_a_document_that_cannot_be_made_does_not_hold_the_summary_back(
+    year: Testbot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("renderer broke")
+
+    monkeypatch.setattr("bot.services.dialogue_tick.notice_file", broken)
+    sent = await _at(year, datetime(2027, 5, 18, 7, 0, tzinfo=UTC))
+    briefs = [o for o in year.adapter.sent if o.title.startswith("Review brief")]
+    assert len([s for s in sent if "Review brief" in s]) == 2
+    assert [o.attachment for o in briefs] == [None, None]
+    assert "could not build the file of notice brief." in caplog.text
+
+
+async def test_the_brief_in_chat_for_the_employee_and_for_the_manager(year: Testbot) -> None:
+    bot = year
+    bot.clock.set(datetime(2027, 5, 10, 12, 0, tzinfo=UTC))
+    for command in ("brief", "voorbereiding"):
+        [own] = await bot.say(BRAM, command)
+        assert own.title == "Review brief: Bram Jansen" and "Your copy" in own.text
+        assert "Suggested agenda" in own.text
+        text = _pdf_text(own)
+        assert PRIVATE_TEXT in text and "[private]" in text
+    # Anna names one of her reports (by first name, full name or email): the manager's copy.
+    async with bot.app.db.session() as session:
+        before = await session.scalar(
+            select(func.count()).select_from(AuditView).where(AuditView.what == "brief")
+        )
+    for who in ("Bram", "bram jansen", BRAM):
+        [theirs] = await bot.say(ANNA, f"brief {who}")
+        assert "The manager's copy" in theirs.text, who
+        text = _pdf_text(theirs)
+        assert AGREEMENT in text
+        for private in (*_private_prompts(bot), PRIVATE_TEXT, "[private]"):
+            assert private not in text and private not in theirs.text
+    async with bot.app.db.session() as session:
+        bram_id = await session.scalar(select(Person.id).where(Person.email == BRAM))
+        views = list(
+            await session.scalars(
+                select(AuditView).where(AuditView.what == "brief").order_by(AuditView.id)
+            )
+        )[before or 0 :]
+    assert [(v.subject_id, v.object_id) for v in views] == [(bram_id, "2027")] * 3
+    # Someone who is not her report reads exactly like somebody unknown, and is audited.
+    [other] = await bot.say(ANNA, f"brief {DIRK}")
+    [nobody] = await bot.say(ANNA, "brief zoe@example.org")
+    assert other.attachment is None and nobody.attachment is None
+    assert other.text == nobody.text.replace("zoe@example.org", DIRK)
+    assert other.text.startswith("None of your reports is called")
+    async with bot.app.db.session() as session:
+        dirk_id = await session.scalar(select(Person.id).where(Person.email == DIRK))
+        denied = list(
+            await session.scalars(
+                select(AuditView).where(AuditView.what == "denied", AuditView.object_id == "brief")
+            )
+        )
+    assert [r.subject_id for r in denied] == [dirk_id, None]
+    # An employee naming someone else: not a command, nothing is shown.
+    [refused] = await bot.say(BRAM, f"brief {CARLA}")
+    assert refused.attachment is None and refused.text == t("unknown_command", "en")
+    # No review month, no brief: said plainly.
+    [none] = await bot.say(ANNA, "brief")
+    assert none.attachment is None and "has no review month set yet" in none.text
+
+
+async def test_a_brief_arrives_over_slack_as_an_uploaded_file(db: Database) -> None:
+    from tests.slack_fake_api import FakeSlackApi
+    from tests.test_slack import close_stack, make_stack, member
+
+    fake = await FakeSlackApi(
+        users=[member("UANNA", ANNA), member("UBRAM", BRAM), member("UCARLA", CARLA)]
+    ).start()
+    stack = await make_stack(db, fake)
+    try:
+        async with db.session() as session:
+            bram = await find_by_email(session, BRAM)
+            assert bram is not None
+            bram.review_month = 4  # its brief is due from 18 March; the clock is at 22 March
+        await stack.app.ticker().tick()
+        await stack.settle()
+        files = {f.channel: f for f in fake.shared_files}
+        assert sorted(files) == ["DUANNA", "DUBRAM"]
+        # Each file in the reader's own language (Anna reads Dutch), shared into their DM.
+        assert files["DUBRAM"].filename == "review-brief-bram-jansen-2027.pdf"
+        assert files["DUANNA"].filename == "voorbereiding-jaargesprek-bram-jansen-2027.pdf"
+        text = PdfReader(io.BytesIO(files["DUANNA"].content)).pages[0].extract_text()
+        assert "Voorbereiding jaargesprek: Bram Jansen" in text
+        methods = fake.methods()
+        upload = methods.index("files.getUploadURLExternal")
+        assert methods[upload + 1 : upload + 3] == ["upload", "files.completeUploadExternal"]
+        summary = " ".join(" ".join(p.text for p in fake.posts_to("DUANNA")).split())
+        assert "zit als bijlage bij dit bericht" in summary
+    finally:
+        await close_stack(stack)
+        await fake.close()
+
+
+async def test_over_teams_the_brief_is_offered_and_uploaded_once_accepted(db: Database) -> None:
+    from tests.teams_fake_connector import FakeConnector
+    from tests.test_teams import ORG as TEAMS_ORG
+    from tests.test_teams import start_teams, stop_teams
+
+    clock = FixedClock(START)
+    await _make_testbot(db, clock, TEAMS_ORG)
+    async with db.session() as session:
+        bram = await find_by_email(session, BRAM)
+        assert bram is not None
+        bram.review_month = 6
+    connector = FakeConnector()
+    teams = await start_teams(db, clock, connector)
+    try:
+        assert await teams.say("29:bram", "brief") == 201
+        [offer] = [
+            a
+            for a in teams.last_card("29:bram").body["attachments"]
+            if a["contentType"] == "application/vnd.microsoft.teams.card.file.consent"
+        ]
+        assert offer["name"] == "review-brief-bram-jansen-2027.pdf"
+        assert offer["content"]["description"] == "Review brief of Bram Jansen (PDF)"
+        upload_url = f"{teams.service_url.rstrip('/')}/upload/{offer['name']}"
+        accept = teams.activity(
+            "29:bram",
+            type="invoke",
+            name="fileConsent/invoke",
+            value={
+                "type": "fileUpload",
+                "action": "accept",
+                "context": offer["content"]["acceptContext"],
+                "uploadInfo": {
+                    "uploadUrl": upload_url,
+                    "name": offer["name"],
+                    "contentUrl": "https://onedrive.example/brief.pdf",
+                    "uniqueId": "1",
+                    "fileType": "pdf",
+                },
+            },
+        )
+        assert await teams.post(accept) == 200
+        content, _ = connector.uploads[offer["name"]]
+        text = " ".join(PdfReader(io.BytesIO(content)).pages[0].extract_text().split())
+        assert "Review brief: Bram Jansen" in text and "Your copy" in text
+    finally:
+        await stop_teams(teams)
+        await connector.close()
 
 
 def test_review_brief_on_the_command_line(

@@ -44,7 +44,7 @@ class PendingFiles:
             "contentType": CONSENT_CARD,
             "name": file.filename,
             "content": {
-                "description": DESCRIPTION[locale],
+                "description": file.description or DESCRIPTION[locale],
                 "sizeInBytes": len(file.content),
                 "acceptContext": {"file": ident},
                 "declineContext": {"file": ident},

@@ -50,6 +50,9 @@ POLICY: dict[str, frozenset[Role]] = {
     # A logged conversation: either party, about their own relationship only.
     "talked": KNOWN,
     "discussed": KNOWN,
+    # The review brief: one's own copy; a manager also the manager's copy of a report
+    # (brief_chat checks "of whom" and answers "not found" for anyone else).
+    "brief": KNOWN,
     # HR's figures: aggregates only, suppressed for small groups.
     "report": HR,
     # Everyone may ask; the console gives a link to HR only and a polite no to others,

@@ -4,8 +4,9 @@ the tick, each at most once."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -19,10 +20,17 @@ from bot.storage.models import Person
 from bot.storage.sql import insert_new
 from dialogs.agreement_payload import outbound_from_data, outbound_to_data
 from dialogs.channel import ChatAdapter
-from dialogs.messages import Outbound
+from dialogs.messages import Attachment, Outbound, PersonRef
 
 MAX_ATTEMPTS = 8
 UNREACHABLE_RETRY = timedelta(hours=1)
+log = logging.getLogger(__name__)
+
+# Builds the file a notice carries, at send time (a review brief's document): files are
+# never stored with the notice. None: the message goes without one.
+NoticeFile = Callable[
+    [AsyncSession, DialogueNotice, PersonRef, datetime], Awaitable[Attachment | None]
+]
 
 
 async def queue_notice(
@@ -91,6 +99,8 @@ async def send_notices(
     defaults: Defaults,
     adapters: Mapping[str, ChatAdapter],
     report: DialogueReport,
+    *,
+    attach: NoticeFile | None = None,
 ) -> None:
     """Deliver what waits. A notice is claimed (pending -> sending) before it is sent and
     never returns to pending after a send began, so none is sent twice."""
@@ -104,7 +114,7 @@ async def send_notices(
             )
         )
     for notice_id in ids:
-        await _deliver(db, notice_id, now, defaults, adapters, report)
+        await _deliver(db, notice_id, now, defaults, adapters, report, attach)
 
 
 async def _deliver(
@@ -114,6 +124,7 @@ async def _deliver(
     defaults: Defaults,
     adapters: Mapping[str, ChatAdapter],
     report: DialogueReport,
+    attach: NoticeFile | None,
 ) -> None:
     async with db.session() as session:
         claimed = await session.execute(
@@ -138,6 +149,8 @@ async def _deliver(
             report.unreachable += 1
             return
         out = outbound_from_data(notice.payload, ref)
+        if attach is not None:
+            out = await _with_file(session, attach, notice, out, now)
         notice.platform = adapter.platform
     try:
         await adapter.send(out)
@@ -159,3 +172,17 @@ async def _deliver(
         # more place a report's answers could outlive an erasure or a retention period.
         notice.payload = {}
     report.sent += 1
+
+
+async def _with_file(
+    session: AsyncSession, attach: NoticeFile, notice: DialogueNotice, out: Outbound, now: datetime
+) -> Outbound:
+    """The message with its file. A file that cannot be made does not hold the message
+    back (its text says how to ask for the file again); the error is logged."""
+    try:
+        async with session.begin_nested():  # a failed read must not undo the claim
+            file = await attach(session, notice, out.recipient, now)
+    except Exception:
+        log.exception("could not build the file of notice %s; sending it without", notice.key)
+        return out
+    return out if file is None else replace(out, attachment=file)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue_config import DialogueSettings
 from bot.services import audit
 from bot.services.agreement_dialogs import suggested_drafter
+from bot.services.brief_files import BriefKey, notice_file
 from bot.services.dialogue_notices import (
     DialogueReport,
     existing_keys,
@@ -169,7 +171,7 @@ async def _send_brief(
                 now=now,
             )
     messages = [
-        (brief.reader.person_id, f"brief.{person.id}.{start.year}.{brief.copy}", summary(brief))
+        (brief.reader.person_id, str(BriefKey(person.id, start.year, brief.copy)), summary(brief))
         for brief in briefs
     ]
     await queue_notices(session, messages, "brief", now)
@@ -257,5 +259,6 @@ async def dialogue_tick(
     report = DialogueReport()
     await digest_tick(db, now, banks, defaults, settings, report)
     await brief_tick(db, now, banks, defaults, settings, report)
-    await send_notices(db, now, defaults, adapters, report)
+    attach = partial(notice_file, banks=banks, defaults=defaults)
+    await send_notices(db, now, defaults, adapters, report, attach=attach)
     return report

@@ -1,0 +1,107 @@
+"""The review brief's document as a file in chat: one reader's copy, rendered as PDF.
+
+PDF travels best: Slack previews it in the DM, Teams opens it from the person's OneDrive,
+and it prints as one document (HTML with inline SVG would arrive as a source file to
+download). The bytes are never stored: a queued brief notice keeps only its key
+(`brief.<person>.<year>.<copy>`), and the file is built from the database when the notice
+is sent, for the copy and the reader the key names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.brief_document import to_pdf
+from bot.services.people import Defaults
+from bot.services.review_brief import BriefRefused, build_brief
+from bot.storage.dialogue_models import DialogueNotice, ReviewBriefSent
+from bot.storage.models import Person
+from dialogs.banks import Bank
+from dialogs.brief import COPIES, Copy, ReviewBrief
+from dialogs.digest_texts import td
+from dialogs.messages import Attachment, PersonRef
+
+PDF = "application/pdf"
+KIND = "brief"
+
+
+@dataclass(frozen=True)
+class BriefKey:
+    person_id: int
+    year: int
+    copy: Copy
+
+    def __str__(self) -> str:
+        return f"brief.{self.person_id}.{self.year}.{self.copy}"
+
+
+def parse_key(key: str) -> BriefKey | None:
+    """The brief a notice key names, or None for any other key."""
+    match = re.fullmatch(r"brief\.(\d+)\.(\d{4})\.(\w+)", key)
+    if match is None:
+        return None
+    person_id, year, copy = match.groups()
+    for known in COPIES:
+        if copy == known:
+            return BriefKey(int(person_id), int(year), known)
+    return None
+
+
+def _slug(name: str) -> str:
+    """A file-name part every platform and file system accepts: ASCII, lowercase, dashes."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "brief"
+
+
+def brief_file(brief: ReviewBrief) -> Attachment:
+    """The reader's copy as a PDF attachment. Chat PDFs use the core fonts (Windows-1252):
+    a character outside it is drawn as '?', as in the CLI without --font."""
+    loc = brief.reader.locale
+    name = f"{td('brief.filename', loc)}-{_slug(brief.employee_name)}-{brief.review_start.year}"
+    return Attachment(
+        f"{name}.pdf",
+        to_pdf(brief),
+        PDF,
+        td("brief.file_description", loc, name=brief.employee_name),
+    )
+
+
+async def notice_file(
+    session: AsyncSession,
+    notice: DialogueNotice,
+    recipient: PersonRef,
+    now: datetime,
+    banks: dict[str, Bank],
+    defaults: Defaults,
+) -> Attachment | None:
+    """The document of a brief notice, rebuilt now for the copy its key names; None for
+    other notices, or when the recipient is no longer that copy's reader (say the employee
+    moved to another manager since the brief was queued: the summary still goes, the
+    document with the year's answers does not)."""
+    if notice.kind != KIND:
+        return None
+    key = parse_key(notice.key)
+    if key is None:
+        return None
+    sent = await session.scalar(
+        select(ReviewBriefSent).where(
+            ReviewBriefSent.person_id == key.person_id, ReviewBriefSent.year == key.year
+        )
+    )
+    employee = await session.get(Person, key.person_id)
+    if sent is None or employee is None or not employee.active:
+        return None
+    try:
+        brief = await build_brief(
+            session, employee, key.copy, now, banks, defaults, sent.review_start
+        )
+    except BriefRefused:
+        return None  # no manager any more: there is no manager's copy to attach
+    if brief.reader.person_id != recipient.person_id:
+        return None
+    return brief_file(brief)
