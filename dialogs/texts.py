@@ -28,7 +28,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  besproken NUMMER: markeer een onderwerp als besproken\n"
         "  voorbereiding [NAAM]: je voorbereiding op het jaargesprek als PDF (voor "
         "leidinggevenden ook die van een medewerker)\n"
-        "  export: al je gegevens als JSON\n"
+        "  export: al je gegevens als JSON-bestand\n"
+        "  ingezien: wie jouw gegevens heeft ingezien, en wanneer\n"
+        "  verwijder mijn gegevens: alles over jou wissen (eerst bevestigen)\n"
+        "  rapport: groepscijfers (alleen HR)\n"
         "  admin: een aanmeldlink voor de beheerpagina (alleen HR)",
         "I help you keep the conversation with your manager going all year.\n"
         "Commands:\n"
@@ -47,7 +50,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  talked [with NAME] [note]: log that you and your manager or report talked\n"
         "  discussed NUMBER: mark a topic as discussed\n"
         "  brief [NAME]: your review brief as a PDF (managers: a report's too)\n"
-        "  export: all your data as JSON\n"
+        "  export: all your data as a JSON file\n"
+        "  viewed: who viewed your data, and when\n"
+        "  delete my data: erase everything about you (asks first)\n"
+        "  report: group figures (HR only)\n"
         "  admin: a sign-in link to the admin console (HR only)",
     ),
     "unknown_command": (
