@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.outbox import backoff, route
+from bot.services.notice_delivery import send_and_record, unreachable
+from bot.services.outbox import route
 from bot.services.pauses import is_paused, local_today
 from bot.services.people import Defaults, person_ref
 from bot.storage.agreement_models import AgreementNotice
@@ -23,8 +24,6 @@ from dialogs.channel import ChatAdapter
 from dialogs.messages import Outbound
 
 FOLLOW_UP_TIME = time(9, 0)
-MAX_ATTEMPTS = 8
-UNREACHABLE_RETRY = timedelta(hours=1)
 
 
 def follow_up_moment(day: date, timezone: str) -> datetime:
@@ -121,27 +120,8 @@ async def _deliver(
             return
         adapter = route(ref, adapters)
         if adapter is None:
-            notice.status, notice.attempts = "pending", notice.attempts - 1
-            notice.next_attempt_at = now + UNREACHABLE_RETRY
-            notice.last_error = "no chat platform reaches this person (no Slack or Teams id)"
-            report.unreachable += 1
+            unreachable(notice, now, report)
             return
         out = outbound_from_data(notice.payload, ref)
         notice.platform = adapter.platform
-    try:
-        await adapter.send(out)
-    except Exception as exc:  # any platform error before delivery: retried with back-off
-        async with db.session() as session:
-            notice = await session.get_one(AgreementNotice, notice_id)
-            notice.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            failed = notice.attempts >= MAX_ATTEMPTS
-            notice.status = "failed" if failed else "pending"
-            notice.next_attempt_at = now + backoff(notice.attempts)
-            report.failed += failed
-        return
-    async with db.session() as session:
-        notice = await session.get_one(AgreementNotice, notice_id)
-        notice.status = "sent"
-        notice.sent_at = now
-        notice.last_error = None
-    report.sent += 1
+    await send_and_record(db, AgreementNotice, notice_id, adapter, out, now, report)

@@ -28,8 +28,6 @@ from bot.services.agreement_followups import follow_up_tick, plan_follow_ups
 from bot.services.agreement_negotiation import OPEN
 from bot.services.agreement_notices import (
     FOLLOW_UP_TIME,
-    MAX_ATTEMPTS,
-    UNREACHABLE_RETRY,
     NoticeReport,
     follow_up_moment,
     send_notices,
@@ -37,6 +35,7 @@ from bot.services.agreement_notices import (
 from bot.services.agreement_records import AgreementRefused
 from bot.services.agreement_register import MIN_GROUP, MIN_GROUP_FREE_TEXT
 from bot.services.audit import record_agreement_view
+from bot.services.notice_delivery import MAX_ATTEMPTS, UNREACHABLE_RETRY
 from bot.services.people import Defaults, person_ref
 from bot.storage.agreement_models import Agreement, AgreementDialog
 from bot.storage.models import Person

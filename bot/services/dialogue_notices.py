@@ -7,12 +7,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.outbox import backoff, route
+from bot.services.notice_delivery import send_and_record, unreachable
+from bot.services.outbox import route
 from bot.services.people import Defaults, person_ref
 from bot.storage.database import Database
 from bot.storage.dialogue_models import DialogueNotice
@@ -22,8 +23,6 @@ from dialogs.agreement_payload import outbound_from_data, outbound_to_data
 from dialogs.channel import ChatAdapter
 from dialogs.messages import Attachment, Outbound, PersonRef
 
-MAX_ATTEMPTS = 8
-UNREACHABLE_RETRY = timedelta(hours=1)
 log = logging.getLogger(__name__)
 
 # Builds the file a notice carries, at send time (a review brief's document): files are
@@ -143,35 +142,15 @@ async def _deliver(
         ref = person_ref(person, defaults)
         adapter = route(ref, adapters)
         if adapter is None:
-            notice.status, notice.attempts = "pending", notice.attempts - 1
-            notice.next_attempt_at = now + UNREACHABLE_RETRY
-            notice.last_error = "no chat platform reaches this person (no Slack or Teams id)"
-            report.unreachable += 1
+            unreachable(notice, now, report)
             return
         out = outbound_from_data(notice.payload, ref)
         if attach is not None:
             out = await _with_file(session, attach, notice, out, now)
         notice.platform = adapter.platform
-    try:
-        await adapter.send(out)
-    except Exception as exc:  # any platform error before delivery: retried with back-off
-        async with db.session() as session:
-            notice = await session.get_one(DialogueNotice, notice_id)
-            notice.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            failed = notice.attempts >= MAX_ATTEMPTS
-            notice.status = "failed" if failed else "pending"
-            notice.next_attempt_at = now + backoff(notice.attempts)
-            report.failed += failed
-        return
-    async with db.session() as session:
-        notice = await session.get_one(DialogueNotice, notice_id)
-        notice.status = "sent"
-        notice.sent_at = now
-        notice.last_error = None
-        # Delivered: the text lives in the chat now; keeping a copy here would only be one
-        # more place a report's answers could outlive an erasure or a retention period.
-        notice.payload = {}
-    report.sent += 1
+    await send_and_record(
+        db, DialogueNotice, notice_id, adapter, out, now, report, forget_payload=True
+    )
 
 
 async def _with_file(
