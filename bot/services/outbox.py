@@ -258,15 +258,15 @@ class Dispatcher:
                     )
                 ),
             ]
-            seen: set[int] = set()
-            # Changes are flushed together at commit, not before each person's queries;
-            # only a second message to the same person needs to see the first one's.
+            # Every person's open check-in, read once: delivering a prompt must know it.
+            # Kept current as prompts open check-ins, so a second message to the same
+            # person sees the first one's; changes are flushed together at commit.
+            open_now = await self.checkins.open_occurrences(
+                session, (m.person_id for m in messages)
+            )
             with session.no_autoflush:
                 for message in messages:
-                    if message.person_id in seen:
-                        await session.flush()
-                    seen.add(message.person_id)
-                    send = await self._prepare(session, message, now, report)
+                    send = await self._prepare(session, message, now, open_now, report)
                     if send is not None:
                         sends.append(send)
         del loaded
@@ -274,7 +274,12 @@ class Dispatcher:
         return sends
 
     async def _prepare(
-        self, session: AsyncSession, message: OutboxMessage, now: datetime, report: DispatchReport
+        self,
+        session: AsyncSession,
+        message: OutboxMessage,
+        now: datetime,
+        open_now: dict[int, Occurrence],
+        report: DispatchReport,
     ) -> _Send | None:
         occurrence = await session.get_one(Occurrence, message.occurrence_id)
         person = await session.get_one(Person, message.person_id)
@@ -304,7 +309,7 @@ class Dispatcher:
         if message.kind == "reminder":
             out = await self.checkins.remind(session, occurrence)
         else:
-            out = await self.checkins.deliver(session, occurrence, now)
+            out = await self.checkins.deliver(session, occurrence, now, open_now)
         if out is None:
             message.status = "held"
             report.held += 1
