@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time as time_
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
@@ -104,9 +105,15 @@ class Dispatcher:
     # Set by a graceful stop: the batch being sent finishes, no further one is claimed.
     stopping: bool = False
     # Messages claimed per transaction, and people sent to at once. A batch is in `sending`
-    # together: after a crash each of its messages is checked (on Slack, a Tier 3 call).
-    batch: int = 20
+    # together: after a crash each of its messages is checked (on Slack, a Tier 3 call), and
+    # a graceful stop waits for it. So a batch is what goes out in about `batch_seconds` at
+    # the pace the last one went (rate limits), between `min_batch` and `batch` messages:
+    # large when sending is fast (fewer transactions per prompt), small when it is throttled.
+    batch: int = 100
+    min_batch: int = 20
+    batch_seconds: float = 2.0
     concurrency: int = 8
+    _batch_size: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.liveness is None:
@@ -128,7 +135,8 @@ class Dispatcher:
         await self.recover(now, report)
         seen = 0
         while seen < limit and not self.stopping:
-            due = await self._due(now, person_id, min(self.batch, limit - seen))
+            size = self._batch_size or min(self.batch, self.min_batch)
+            due = await self._due(now, person_id, min(size, limit - seen))
             if not due:
                 break
             seen += len(due)
@@ -137,8 +145,17 @@ class Dispatcher:
                 if attempts and not await self._find_sent(message_id, report):
                     fresh.append(message_id)
             sends = await self._claim(fresh, now, report)
+            started = time_.monotonic()
             await self._send_all(sends, now, report)
+            self._pace(len(sends), time_.monotonic() - started)
         return report
+
+    def _pace(self, sent: int, seconds: float) -> None:
+        """The next batch's size, from how fast this one went out (only full batches tell)."""
+        if sent < self.min_batch:
+            return
+        fits = sent * self.batch_seconds / max(seconds, 1e-3)
+        self._batch_size = max(1, min(self.batch, max(self.min_batch, int(fits))))
 
     async def _due(self, now: datetime, person_id: int | None, limit: int) -> list[tuple[int, int]]:
         async with self.db.session() as session:
