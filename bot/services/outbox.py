@@ -14,9 +14,10 @@ import time as time_
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
@@ -69,6 +70,14 @@ def _still_wanted(kind: str, occurrence: Occurrence, retry: bool) -> bool:
 def message_key(message: OutboxMessage) -> str:
     """What the platform message carries to be found again: unique per outbox message."""
     return f"c{message.occurrence_id}.{message.kind}.{message.id}"
+
+
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_RECORD_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("message"))
+    .values(status="sent", last_error=None, claimed_by=None)
+)
 
 
 @dataclass(frozen=True)
@@ -390,11 +399,7 @@ class Dispatcher:
     ) -> None:
         sent = [
             {
-                "id": message_id,
-                "status": "sent",
-                "sent_at": now,
-                "last_error": None,
-                "claimed_by": None,
+                "message": message_id,
                 "message_ref": {"channel": result.channel, "message_id": result.message_id},
             }
             for message_id, result in finished
@@ -403,8 +408,9 @@ class Dispatcher:
         errors = {i: result for i, result in finished if isinstance(result, Exception)}
         async with self.db.session() as session:
             if sent:
-                # One statement for all of them (an UPDATE by primary key, executed many).
-                await session.execute(update(OutboxMessage), sent)
+                # One statement for all of them (an UPDATE by primary key, executed many),
+                # on the table: the ORM's bulk update costs more than the write itself.
+                await session.execute(_RECORD_SENT.values(sent_at=now), sent)
             if errors:
                 failed = await session.scalars(
                     select(OutboxMessage).where(OutboxMessage.id.in_(list(errors)))
