@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DUE = "2027-03-22T08:05:00Z"  # Monday 09:05 in Amsterdam: the weekly check-in is due
 # One claimed batch and three more: the batch is in flight when the stop comes, the rest
 # must never be claimed.
-BATCH = Dispatcher.batch
+BATCH = Dispatcher.min_batch
 PEOPLE = BATCH + 3
 ORG = "email,name,timezone,slack_user_id\n" + "".join(
     f"p{i}@example.org,Person {i},Europe/Amsterdam,UP{i:03d}\n" for i in range(PEOPLE)

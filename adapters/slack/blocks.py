@@ -7,6 +7,9 @@ notification fallback `text` is parsed by Slack, so it is escaped.
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -24,7 +27,7 @@ from adapters.slack.convert import (
 )
 from dialogs.commands import parse_command
 from dialogs.home import HomeView
-from dialogs.messages import Choice, Locale, Outbound, Question
+from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
 from dialogs.texts import CATALOG, t
 
 Block = dict[str, Any]
@@ -254,8 +257,53 @@ def render(out: Outbound) -> dict[str, Any]:
     return render_parts(out, max_parts=1)[0]
 
 
+# A prompt token as check-ins make them ("c12.0"): it goes into JSON text unescaped.
+_PLAIN_TOKEN = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+# Stands for the token in a cached rendering (private-use characters).
+_TOKEN_MARK = "\ue000token\ue000"
+
+
 def render_parts(out: Outbound, max_parts: int = MAX_PARTS) -> list[dict[str, Any]]:
-    """The message as one or more DMs; the question and buttons come in the last one."""
+    """The message as one or more DMs; the question and buttons come in the last one.
+
+    The prompts of one check-in differ only in their token (in the buttons' values), so a
+    question's rendering is made once per text and locale and the token put in afterwards.
+    """
+    question = out.question
+    if question is None or not _PLAIN_TOKEN.fullmatch(question.token):
+        return _render_parts(out, max_parts)
+    template, marks = _template(
+        out.recipient.locale,
+        out.title,
+        out.text,
+        replace(question, token=_TOKEN_MARK),
+        out.actions,
+        max_parts,
+    )
+    # The mark in any text of the message itself (never in practice): render it plainly.
+    if marks != (1 if question.kind == "text" else len(question.choices)) + len(out.actions):
+        return _render_parts(out, max_parts)
+    parts: list[dict[str, Any]] = json.loads(template.replace(_TOKEN_MARK, question.token))
+    return parts
+
+
+@functools.lru_cache(maxsize=256)
+def _template(
+    locale: Locale,
+    title: str,
+    text: str,
+    question: Question,
+    actions: tuple[Choice, ...],
+    max_parts: int,
+) -> tuple[str, int]:
+    """A question message rendered as JSON with the token marked, and how often it is."""
+    nobody = PersonRef(0, "", "", locale, "")
+    out = Outbound(nobody, text, title=title, question=question, actions=actions)
+    template = json.dumps(_render_parts(out, max_parts), ensure_ascii=False)
+    return template, template.count(_TOKEN_MARK)
+
+
+def _render_parts(out: Outbound, max_parts: int) -> list[dict[str, Any]]:
     locale = out.recipient.locale
     head = [header(out.title, locale)] if out.title.strip() else []
     body = [section(piece, locale) for piece in chunks(out.text, SECTION_TEXT)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,6 +48,20 @@ class CheckinService:
         )
         return found.first()
 
+    async def open_occurrences(
+        self, session: AsyncSession, person_ids: Iterable[int]
+    ) -> dict[int, Occurrence]:
+        """Each person's open check-in, as `open_occurrence` picks it, in one query."""
+        found = await session.scalars(
+            select(Occurrence)
+            .where(Occurrence.person_id.in_(set(person_ids)), Occurrence.status == "open")
+            .order_by(Occurrence.opened_at.desc())
+        )
+        current: dict[int, Occurrence] = {}
+        for occurrence in found:
+            current.setdefault(occurrence.person_id, occurrence)
+        return current
+
     async def start(
         self, session: AsyncSession, person: Person, theme: str, now: datetime
     ) -> list[Outbound]:
@@ -76,11 +91,22 @@ class CheckinService:
         return [checkin.prompt(_state(occurrence), ctx)]
 
     async def deliver(
-        self, session: AsyncSession, occurrence: Occurrence, now: datetime
+        self,
+        session: AsyncSession,
+        occurrence: Occurrence,
+        now: datetime,
+        open_now: dict[int, Occurrence] | None = None,
     ) -> Outbound | None:
-        """Open a planned or snoozed check-in; None when it must wait behind an open one."""
+        """Open a planned or snoozed check-in; None when it must wait behind an open one.
+
+        `open_now` (from `open_occurrences`) saves a query per prompt when a batch is
+        delivered; it is kept up to date as check-ins open.
+        """
         person = await session.get_one(Person, occurrence.person_id)
-        current = await self.open_occurrence(session, person)
+        if open_now is None:
+            current = await self.open_occurrence(session, person)
+        else:
+            current = open_now.get(person.id)
         if current is not None and current.id != occurrence.id:
             if current.opened_at is not None and now - current.opened_at < ABANDONED_AFTER:
                 occurrence.status = "queued"
@@ -92,6 +118,8 @@ class CheckinService:
         occurrence.status = "open"
         occurrence.snoozed_until = None
         occurrence.opened_at = occurrence.opened_at or now
+        if open_now is not None:
+            open_now[person.id] = occurrence
         ctx = await self._context(session, person, occurrence)
         lead = t("checkin.resumed", ctx.person.locale) if resumed else ""
         return checkin.prompt(_state(occurrence), ctx, lead=lead)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time as time_
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
@@ -70,6 +72,14 @@ def message_key(message: OutboxMessage) -> str:
     return f"c{message.occurrence_id}.{message.kind}.{message.id}"
 
 
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_RECORD_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("message"))
+    .values(status="sent", last_error=None, claimed_by=None)
+)
+
+
 @dataclass(frozen=True)
 class _Send:
     message_id: int
@@ -104,9 +114,15 @@ class Dispatcher:
     # Set by a graceful stop: the batch being sent finishes, no further one is claimed.
     stopping: bool = False
     # Messages claimed per transaction, and people sent to at once. A batch is in `sending`
-    # together: after a crash each of its messages is checked (on Slack, a Tier 3 call).
-    batch: int = 20
+    # together: after a crash each of its messages is checked (on Slack, a Tier 3 call), and
+    # a graceful stop waits for it. So a batch is what goes out in about `batch_seconds` at
+    # the pace the last one went (rate limits), between `min_batch` and `batch` messages:
+    # large when sending is fast (fewer transactions per prompt), small when it is throttled.
+    batch: int = 100
+    min_batch: int = 20
+    batch_seconds: float = 2.0
     concurrency: int = 8
+    _batch_size: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.liveness is None:
@@ -128,7 +144,8 @@ class Dispatcher:
         await self.recover(now, report)
         seen = 0
         while seen < limit and not self.stopping:
-            due = await self._due(now, person_id, min(self.batch, limit - seen))
+            size = self._batch_size or min(self.batch, self.min_batch)
+            due = await self._due(now, person_id, min(size, limit - seen))
             if not due:
                 break
             seen += len(due)
@@ -137,8 +154,17 @@ class Dispatcher:
                 if attempts and not await self._find_sent(message_id, report):
                     fresh.append(message_id)
             sends = await self._claim(fresh, now, report)
+            started = time_.monotonic()
             await self._send_all(sends, now, report)
+            self._pace(len(sends), time_.monotonic() - started)
         return report
+
+    def _pace(self, sent: int, seconds: float) -> None:
+        """The next batch's size, from how fast this one went out (only full batches tell)."""
+        if sent < self.min_batch:
+            return
+        fits = sent * self.batch_seconds / max(seconds, 1e-3)
+        self._batch_size = max(1, min(self.batch, max(self.min_batch, int(fits))))
 
     async def _due(self, now: datetime, person_id: int | None, limit: int) -> list[tuple[int, int]]:
         async with self.db.session() as session:
@@ -258,15 +284,15 @@ class Dispatcher:
                     )
                 ),
             ]
-            seen: set[int] = set()
-            # Changes are flushed together at commit, not before each person's queries;
-            # only a second message to the same person needs to see the first one's.
+            # Every person's open check-in, read once: delivering a prompt must know it.
+            # Kept current as prompts open check-ins, so a second message to the same
+            # person sees the first one's; changes are flushed together at commit.
+            open_now = await self.checkins.open_occurrences(
+                session, (m.person_id for m in messages)
+            )
             with session.no_autoflush:
                 for message in messages:
-                    if message.person_id in seen:
-                        await session.flush()
-                    seen.add(message.person_id)
-                    send = await self._prepare(session, message, now, report)
+                    send = await self._prepare(session, message, now, open_now, report)
                     if send is not None:
                         sends.append(send)
         del loaded
@@ -274,7 +300,12 @@ class Dispatcher:
         return sends
 
     async def _prepare(
-        self, session: AsyncSession, message: OutboxMessage, now: datetime, report: DispatchReport
+        self,
+        session: AsyncSession,
+        message: OutboxMessage,
+        now: datetime,
+        open_now: dict[int, Occurrence],
+        report: DispatchReport,
     ) -> _Send | None:
         occurrence = await session.get_one(Occurrence, message.occurrence_id)
         person = await session.get_one(Person, message.person_id)
@@ -304,7 +335,7 @@ class Dispatcher:
         if message.kind == "reminder":
             out = await self.checkins.remind(session, occurrence)
         else:
-            out = await self.checkins.deliver(session, occurrence, now)
+            out = await self.checkins.deliver(session, occurrence, now, open_now)
         if out is None:
             message.status = "held"
             report.held += 1
@@ -368,11 +399,7 @@ class Dispatcher:
     ) -> None:
         sent = [
             {
-                "id": message_id,
-                "status": "sent",
-                "sent_at": now,
-                "last_error": None,
-                "claimed_by": None,
+                "message": message_id,
                 "message_ref": {"channel": result.channel, "message_id": result.message_id},
             }
             for message_id, result in finished
@@ -381,8 +408,9 @@ class Dispatcher:
         errors = {i: result for i, result in finished if isinstance(result, Exception)}
         async with self.db.session() as session:
             if sent:
-                # One statement for all of them (an UPDATE by primary key, executed many).
-                await session.execute(update(OutboxMessage), sent)
+                # One statement for all of them (an UPDATE by primary key, executed many),
+                # on the table: the ORM's bulk update costs more than the write itself.
+                await session.execute(_RECORD_SENT.values(sent_at=now), sent)
             if errors:
                 failed = await session.scalars(
                     select(OutboxMessage).where(OutboxMessage.id.in_(list(errors)))
