@@ -102,9 +102,6 @@ class Engine:
             )
             return await self._to_checkin(session, person, ref, event, now)
         command = parse_command(inbound.text)
-        if command is not None and command.name == "report" and not person.is_hr:
-            # Not a command for anyone but HR: the word is ordinary text (perhaps an answer).
-            command = None
         if command is not None and command.name == "brief" and command.argument and not who.reports:
             # Only a manager names someone: for others "brief ..." is text (perhaps an answer).
             command = None
@@ -206,7 +203,7 @@ class Engine:
     async def _report(
         self, session: AsyncSession, person: Person, ref: PersonRef, now: datetime
     ) -> Outbound:
-        """HR's figures in short (`_route` treats the word as text for anyone else)."""
+        """HR's figures in short (the access policy refuses anyone else)."""
         figures = await hr_figures(
             session, year=now.year, now=now, banks=self.checkins.banks, defaults=self.defaults
         )
