@@ -107,6 +107,7 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     "schedules.delete": ("Verwijderen", "Delete"),
     "schedules.preview": ("Voorbeeld", "Preview"),
     "schedules.people": ("{count} personen", "{count} people"),
+    "schedules.person": ("1 persoon", "1 person"),
     "schedules.nobody": ("niemand", "nobody"),
     "schedules.audience.all": ("iedereen", "everyone"),
     "schedules.audience.department": ("afdeling {name}", "department {name}"),
