@@ -42,6 +42,7 @@ from bot.services.people import Defaults
 from bot.storage.database import Database
 from bot.storage.dialogue_models import Conversation
 from bot.storage.models import Answer, Person, Topic
+from bot.storage.sealed import generate_key, install_keys
 from dialogs.banks import load_banks
 
 # Monday 22 March 2027, 09:00 in Amsterdam: every manager's digest is due.
@@ -342,4 +343,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    # Topics, notes and agreement texts are sealed at rest, as in production.
+    install_keys([generate_key()])
     asyncio.run(main())

@@ -42,6 +42,7 @@ from sqlalchemy import text
 from bot.config import normalise_database_url
 from bot.reports import hr, works_council
 from bot.storage.database import Database
+from bot.storage.sealed import generate_key, install_keys
 from dialogs.banks import load_banks
 
 YEAR = 2027
@@ -428,4 +429,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    # Topics, notes and agreement texts are sealed at rest, as in production.
+    install_keys([generate_key()])
     asyncio.run(main())
