@@ -102,6 +102,13 @@ class Engine:
             )
             return await self._to_checkin(session, person, ref, event, now)
         command = parse_command(inbound.text)
+        # "talked to Anna about it" typed in answer to an open question is the answer.
+        if (
+            command is not None
+            and command.argument
+            and await self.checkins.awaits_free_text(session, person)
+        ):
+            command = None
         if command is not None and command.name == "brief" and command.argument and not who.reports:
             # Only a manager names someone: for others "brief ..." is text (perhaps an answer).
             command = None

@@ -237,3 +237,31 @@ schedules:
     async with testbot.app.db.session() as session:
         statuses = list(await session.scalars(select(Occurrence.status).order_by(Occurrence.id)))
     assert statuses == ["expired", "open"]
+
+
+async def test_a_free_text_answer_that_starts_with_a_command_word_is_the_answer(
+    testbot: Testbot,
+) -> None:
+    await testbot.say("bram@example.org", "checkin workload")
+    questions = testbot.app.banks["workload"].questions
+    assert questions[-1].kind == "text"
+    for _ in questions[:-1]:
+        await testbot.say("bram@example.org", "1")
+    typed = "talked with Anna about the overtime, topic for next week"
+    await testbot.say("bram@example.org", typed)
+    answers = await _answers(testbot, "bram@example.org")
+    assert answers[-1].kind == "text" and answers[-1].value == typed
+    # Nothing else happened: no conversation logged, no topic raised, Anna not told.
+    async with testbot.app.db.session() as session:
+        person = await find_by_email(session, "bram@example.org")
+        assert person is not None
+        exported = await export_person(session, person, testbot.clock.now())
+    assert exported["topics"] == []
+    assert not exported.get("conversations")
+    assert testbot.adapter.to("anna@example.org") == []
+    # Outside a free-text question the same words are the command again.
+    await testbot.say("bram@example.org", "stop")
+    await testbot.say("bram@example.org", "topic More focus time")
+    async with testbot.app.db.session() as session:
+        exported = await export_person(session, person, testbot.clock.now())
+    assert [t["text"] for t in exported["topics"]] == ["More focus time"]

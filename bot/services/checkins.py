@@ -48,6 +48,21 @@ class CheckinService:
         )
         return found.first()
 
+    async def awaits_free_text(self, session: AsyncSession, person: Person) -> bool:
+        """Is the person's open check-in asking a free-text question right now? Then what
+        they type is their answer, even when it starts with a command word."""
+        occurrence = await self.open_occurrence(session, person)
+        if occurrence is None or occurrence.position >= len(occurrence.question_ids):
+            return False
+        bank = self.banks.get(occurrence.theme)
+        if bank is None:
+            return False
+        try:
+            question = bank.question(occurrence.question_ids[occurrence.position])
+        except KeyError:
+            return False
+        return question.kind == "text"
+
     async def open_occurrences(
         self, session: AsyncSession, person_ids: Iterable[int]
     ) -> dict[int, Occurrence]:
