@@ -455,6 +455,8 @@ async def test_works_council_overview(db: Database) -> None:
     assert share is not None and share.value == pytest.approx(12 / 18)
     rate = overview.find("process", "followup_rate")
     assert rate is not None and rate.value == pytest.approx(0.5)
+    briefs = overview.find("process", "briefs_sent")  # none went out in this seeded year
+    assert briefs is not None and briefs.count == 0 and not briefs.suppressed
     # workload, five_ages and energy; the health-only theme is not even counted
     checkins = overview.find("process", "checkins")
     assert checkins is not None and (checkins.count, checkins.people) == (54, 18)
