@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.notice_delivery import send_and_record, unreachable
+from bot.services.notice_delivery import claim, send_and_record, unreachable
 from bot.services.outbox import route
 from bot.services.pauses import is_paused, local_today
 from bot.services.people import Defaults, person_ref
@@ -98,15 +98,9 @@ async def _deliver(
     report: NoticeReport,
 ) -> None:
     async with db.session() as session:
-        claimed = await session.execute(
-            update(AgreementNotice)
-            .where(AgreementNotice.id == notice_id, AgreementNotice.status == "pending")
-            .values(status="sending", attempts=AgreementNotice.attempts + 1)
-            .returning(AgreementNotice.id)
-        )
-        if claimed.first() is None:
+        notice = await claim(session, AgreementNotice, notice_id)
+        if notice is None:
             return  # another instance took it
-        notice = await session.get_one(AgreementNotice, notice_id)
         person = await session.get_one(Person, notice.person_id)
         ref = person_ref(person, defaults)
         if not person.active:

@@ -9,10 +9,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.notice_delivery import send_and_record, unreachable
+from bot.services.notice_delivery import claim, send_and_record, unreachable
 from bot.services.outbox import route
 from bot.services.people import Defaults, person_ref
 from bot.storage.database import Database
@@ -126,15 +126,9 @@ async def _deliver(
     attach: NoticeFile | None,
 ) -> None:
     async with db.session() as session:
-        claimed = await session.execute(
-            update(DialogueNotice)
-            .where(DialogueNotice.id == notice_id, DialogueNotice.status == "pending")
-            .values(status="sending", attempts=DialogueNotice.attempts + 1)
-            .returning(DialogueNotice.id)
-        )
-        if claimed.first() is None:
+        notice = await claim(session, DialogueNotice, notice_id)
+        if notice is None:
             return  # another instance took it
-        notice = await session.get_one(DialogueNotice, notice_id)
         person = await session.get_one(Person, notice.person_id)
         if not person.active:
             notice.status = "cancelled"

@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.services.outbox import backoff
 from bot.storage.database import Database
 from dialogs.channel import ChatAdapter
@@ -28,6 +31,19 @@ class Tally(Protocol):
     sent: int
     failed: int
     unreachable: int
+
+
+async def claim(session: AsyncSession, model: type[Any], notice_id: int) -> Any | None:
+    """pending -> sending, counted as an attempt; None when another instance took it."""
+    claimed = await session.execute(
+        update(model)
+        .where(model.id == notice_id, model.status == "pending")
+        .values(status="sending", attempts=model.attempts + 1)
+        .returning(model.id)
+    )
+    if claimed.first() is None:
+        return None
+    return await session.get_one(model, notice_id)
 
 
 def unreachable(notice: NoticeRow, now: datetime, report: Tally) -> None:
