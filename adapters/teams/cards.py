@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dialogs.graphemes import cut as grapheme_cut
 from dialogs.messages import Choice, Locale, Outbound, Question
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -54,7 +54,6 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_ZWJ = "\u200d"
 # Adaptive Cards' text functions, which Teams evaluates inside any text: {{DATE(...)}}.
 _DATE_FUNCTION = re.compile(r"\{\{(?=\s*(?:DATE|TIME)\s*\()", re.IGNORECASE)
 
@@ -65,40 +64,6 @@ def label(key: str, locale: Locale) -> str:
 
 
 # ---- literal text ------------------------------------------------------------------------
-
-
-def _extends_cluster(char: str) -> bool:
-    """Characters that belong to the character before them (accents, emoji modifiers...)."""
-    code = ord(char)
-    return (
-        unicodedata.category(char) in ("Mn", "Me", "Mc")
-        or char == _ZWJ
-        or 0xFE00 <= code <= 0xFE0F  # variation selectors
-        or 0xE0100 <= code <= 0xE01EF
-        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
-        or 0xE0020 <= code <= 0xE007F  # emoji tag sequences
-    )
-
-
-def _is_regional_indicator(char: str) -> bool:
-    return 0x1F1E6 <= ord(char) <= 0x1F1FF
-
-
-def grapheme_cut(text: str, limit: int) -> str:
-    """At most `limit` characters of `text`, never ending inside a user-visible character:
-    no accent torn from its letter, no half emoji sequence, no half flag."""
-    if len(text) <= limit:
-        return text
-    cut = max(limit, 0)
-    # Step back while the first character left out still belongs to the one before it.
-    while cut > 0 and (_extends_cluster(text[cut]) or text[cut - 1] == _ZWJ):
-        cut -= 1
-    if cut > 0 and _is_regional_indicator(text[cut]):
-        run = 0
-        while cut - run > 0 and _is_regional_indicator(text[cut - run - 1]):
-            run += 1
-        cut -= run % 2  # flags are pairs; an odd run means we split one
-    return text[:cut]
 
 
 def clean(text: str) -> str:
