@@ -18,22 +18,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scratch_schema import bench_database_url, scratch_schema
 from sqlalchemy import insert, select, text
 
-from bot.config import normalise_database_url
 from bot.dialogue_config import DialogueSettings
 from bot.services.dialogue_notices import DialogueReport
 from bot.services.dialogue_tick import brief_tick, digest_tick
@@ -299,24 +297,11 @@ async def _measure(
 
 
 async def _postgres(args: argparse.Namespace) -> None:
-    url = normalise_database_url(
-        os.environ.get("JAARROND_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    )
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = Database(url)
-    try:
-        async with admin.engine.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OSError as exc:
-        print(f"postgresql skipped: not reachable ({exc})")
-        return
-    try:
-        connect = {"server_settings": {"search_path": schema}}
-        await _measure("postgresql", url, args, connect, schema)
-    finally:
-        async with admin.engine.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
+    url = bench_database_url()
+    async with scratch_schema(url) as schema:
+        if schema is not None:
+            connect = {"server_settings": {"search_path": schema}}
+            await _measure("postgresql", url, args, connect, schema)
 
 
 async def main() -> None:

@@ -21,14 +21,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import resource
 import sqlite3
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -37,9 +35,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scratch_schema import bench_database_url, scratch_schema
 from sqlalchemy import text
 
-from bot.config import normalise_database_url
 from bot.reports import hr, works_council
 from bot.storage.database import Database
 from bot.storage.sealed import generate_key, install_keys
@@ -389,30 +387,19 @@ async def run_sqlite(people: int) -> None:
 
 
 async def run_postgres(people: int) -> None:
-    url = normalise_database_url(
-        os.environ.get("JAARROND_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    )
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = Database(url)
-    try:
-        async with admin.engine.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:
-        print(f"PostgreSQL: not reachable ({exc.__class__.__name__}); skipped")
-        await admin.dispose()
-        return
-    db = Database(url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        await db.upgrade()
-        began = time.perf_counter()
-        await seed_postgres(db, people)
-        print(f"PostgreSQL: seeded in {time.perf_counter() - began:.1f} s")
-        await measure(db)
-    finally:
-        await db.dispose()
-        async with admin.engine.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
+    url = bench_database_url()
+    async with scratch_schema(url) as schema:
+        if schema is None:
+            return
+        db = Database(url, connect_args={"server_settings": {"search_path": schema}})
+        try:
+            await db.upgrade()
+            began = time.perf_counter()
+            await seed_postgres(db, people)
+            print(f"PostgreSQL: seeded in {time.perf_counter() - began:.1f} s")
+            await measure(db)
+        finally:
+            await db.dispose()
 
 
 async def main() -> None:
