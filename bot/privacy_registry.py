@@ -262,6 +262,18 @@ REGISTRY: dict[str, TableEntry] = {
         },
         technical=_tech("id", "agreement_id", "role", "period", "due_at", "created_at"),
     ),
+    "menus": TableEntry(
+        "The question each person was shown last, so a typed number answers that question "
+        "and nothing else; replaced by the next one.",
+        (EMPLOYEE,),
+        RETAIN_PERSON,
+        personal={
+            "person_id": "who was asked",
+            "message": "the question and its options, which may quote their topics (sealed)",
+            "shown_at": "when it was shown",
+        },
+        technical=_tech("token"),
+    ),
     "agreement_dialogs": TableEntry(
         "What a person is in the middle of writing, so a restart resumes it.",
         (EMPLOYEE,),

@@ -2,7 +2,7 @@
 follow-up, and every agreement message in the person's language.
 
 The guided drafting dialog is in dialogs.agreement_draft, HR's register in
-dialogs.agreement_register, and a stored notice's data in dialogs.agreement_payload."""
+dialogs.agreement_register, and a stored notice's data in dialogs.payload."""
 
 from __future__ import annotations
 

@@ -31,6 +31,9 @@ class Choice:
 
     value: str
     label: str
+    # More words that choose this option when typed: its label in the other language, a
+    # short name. Matched by the answer grammar (dialogs.answers), never shown.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ class Question:
     high: str = ""
     # Identifies this exact prompt, so a click on an older one is recognised as stale.
     token: str = ""
+    # A choice question that also takes other typed text as its answer (a date besides
+    # "in 3 months"); text that is no option goes to the question's owner as typed.
+    other: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,38 @@ class Inbound:
     event_id: str = ""
     display_name: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+OutcomeKind = Literal["recorded", "again", "refused", "unknown", "none"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the engine did with one inbound, said outright so that no adapter has to guess
+    it from the replies' texts.
+
+    - recorded: it answered the prompt `token`; `value` was recorded (or the control
+      skip/later/stop carried out) and `label` is how that answer reads to the person;
+    - again: it was read as an answer to `token` but is not one; the question is asked again;
+    - refused: it answered a prompt that is outdated or not the person's; nothing changed;
+    - unknown: neither a command nor an answer (a refused command reads the same);
+    - none: a command was carried out, or nothing was asked (a repeated delivery).
+    """
+
+    kind: OutcomeKind = "none"
+    token: str = ""
+    value: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The engine's answer to one inbound: the replies, what happened, and the menu it now
+    expects an answer to (the last question shown to the person, None when none is open)."""
+
+    replies: tuple[Outbound, ...] = ()
+    outcome: Outcome = Outcome()
+    menu: Question | None = None
 
 
 @dataclass(frozen=True)

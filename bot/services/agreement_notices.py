@@ -19,9 +19,9 @@ from bot.storage.agreement_models import AgreementNotice
 from bot.storage.database import Database
 from bot.storage.models import Person
 from bot.storage.sql import insert_new
-from dialogs.agreement_payload import outbound_from_data, outbound_to_data
 from dialogs.channel import ChatAdapter
 from dialogs.messages import Outbound
+from dialogs.payload import outbound_from_data, outbound_to_data
 
 FOLLOW_UP_TIME = time(9, 0)
 

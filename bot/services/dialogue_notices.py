@@ -19,9 +19,9 @@ from bot.storage.database import Database
 from bot.storage.dialogue_models import DialogueNotice
 from bot.storage.models import Person
 from bot.storage.sql import insert_new
-from dialogs.agreement_payload import outbound_from_data, outbound_to_data
 from dialogs.channel import ChatAdapter
 from dialogs.messages import Attachment, Outbound, PersonRef
+from dialogs.payload import outbound_from_data, outbound_to_data
 
 log = logging.getLogger(__name__)
 

@@ -100,7 +100,8 @@ async def rotate(db: Database, batch: int = ROTATE_BATCH) -> RotationReport:
 async def _rotate_batch(
     db: Database, table: Table, column: Column[str], after: int, batch: int
 ) -> tuple[int, int, int]:
-    key = table.c.id
+    # Every sealed table has a one-column integer primary key (an id, or a person's id).
+    (key,) = table.primary_key.columns
     # The stored form (the token), not what the sealing type would hand back.
     raw_type: TypeEngine[Any] = JSON() if isinstance(column.type, SealedJSON) else Text()
     raw = type_coerce(column, raw_type)

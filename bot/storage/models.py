@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.storage.sealed import SealableText, SealedText
+from bot.storage.sealed import SealableText, SealedJSON, SealedText
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -101,6 +101,20 @@ class Person(Base):
 
     department: Mapped[Department | None] = relationship(lazy="raise")
     manager: Mapped[Person | None] = relationship(remote_side=[id], lazy="raise")
+
+
+class Menu(Base):
+    """The question a person was shown last, by a reply or by a message the bot sent on its
+    own: a typed number or label answers this question and no other."""
+
+    __tablename__ = "menus"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(120))
+    # The asking message without its text (title, question with every option's names,
+    # buttons), to ask again; option labels can quote a person's topic: sealed.
+    message: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
+    shown_at: Mapped[datetime]
 
 
 class Schedule(Base):

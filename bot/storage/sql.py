@@ -28,3 +28,18 @@ async def insert_new(
     statement = insert_ignoring_conflicts(session, table).returning(*returning)
     result = await session.execute(statement, list(rows))
     return [tuple(row) for row in result]
+
+
+async def upsert(
+    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str]
+) -> None:
+    """Insert the rows, or where the key exists already, overwrite its other columns."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table)
+    changed = {c: statement.excluded[c] for c in rows[0] if c not in key}
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=list(key), set_=changed), list(rows)
+    )

@@ -1,0 +1,76 @@
+"""The one answer grammar: what a typed reply means for the question a person was shown.
+
+Every menu the bot shows (a check-in question, whether to share, an agreement's actions,
+a follow-up, a drafting step, a confirmation) is a `Question`, and typed text answers it
+the same way everywhere: by the option's number as shown, by its value, or by its label in
+either language (the other language's label travels as an alias), ignoring case, accents
+and spacing; a start of a name that fits exactly one option is enough.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from dialogs.messages import Choice, Question
+
+# A typed start shorter than this never picks an option: "n" could be anything.
+MIN_PREFIX = 2
+_EDGES = " .,;:!?'\"#()[]`*_-"
+
+
+def fold(text: str) -> str:
+    """The form names are compared in: no case, accents, repeated spaces or edge punctuation."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split()).strip(_EDGES)
+
+
+def names(choice: Choice) -> tuple[str, ...]:
+    """Every folded name that chooses this option."""
+    found = (fold(name) for name in (choice.value, choice.label, *choice.aliases))
+    return tuple(dict.fromkeys(name for name in found if name))
+
+
+def number(typed: str) -> int | None:
+    """A typed option number ("2", "2.", "#2"), ASCII digits only; None for anything else."""
+    digits = typed.strip().strip(".#)")
+    return int(digits) if digits.isascii() and digits.isdecimal() else None
+
+
+def read_choice(choices: Sequence[Choice], typed: str) -> Choice | None:
+    """The option `typed` chooses, or None when it chooses none (or several)."""
+    position = number(typed)
+    if position is not None and 1 <= position <= len(choices):
+        return choices[position - 1]
+    key = fold(typed)
+    if not key:
+        return None
+    exact = [choice for choice in choices if key in names(choice)]
+    if exact:
+        return exact[0] if len({c.value for c in exact}) == 1 else None
+    if len(key) < MIN_PREFIX:
+        return None
+    starts = [c for c in choices if any(name.startswith(key) for name in names(c))]
+    return starts[0] if len({c.value for c in starts}) == 1 else None
+
+
+def read_answer(question: Question, typed: str) -> str | None:
+    """The value typed text gives `question`: a chosen option's value, or for a free-text
+    question (and the other text of an open choice) the text itself; None when it is no
+    answer, so the question is asked again."""
+    text = typed.strip()
+    if question.kind == "text":
+        return text or None
+    chosen = read_choice(question.choices, text)
+    if chosen is not None:
+        return chosen.value
+    return text if question.other and text else None
+
+
+def label_of(question: Question, value: str) -> str:
+    """How an answer reads back on the prompt it answered: the option's label, or the text."""
+    for choice in question.choices:
+        if choice.value == value:
+            return choice.label
+    return value
