@@ -704,17 +704,13 @@ class Simulation:
             answers = plan.answers(employee.id)
         inbound = Inbound("console", manager.email, text=AGREEMENT_COMMAND[manager.locale])
         for _ in range(MAX_TURNS):
-            replies = await self.app.engine.handle(inbound)
+            replies = (await self.app.engine.handle(inbound)).replies
             asked = next((r.question for r in replies if r.question is not None), None)
             if asked is None or asked.question_id not in answers:
                 if asked is not None and asked.question_id != "agreement":
                     raise RuntimeError(f"{manager.email} cannot draft: {asked.question_id}")
                 return
             value = answers[asked.question_id]
-            values = [c.value for c in asked.choices]
-            if value in values:
-                # Picked by its number, as typed: a number alone is read as one anyway.
-                value = str(values.index(value) + 1)
             inbound = Inbound("console", manager.email, token=asked.token, value=value)
         raise RuntimeError(f"{manager.email} keeps drafting an agreement; a demo bug")
 
@@ -740,7 +736,7 @@ class Simulation:
             else:
                 return
             inbound = Inbound("console", email, token=current.question.token, value=value)
-            replies = await self.app.engine.handle(inbound)
+            replies = (await self.app.engine.handle(inbound)).replies
             current = next((r for r in replies if r.question is not None), None)
 
     async def converse(self, prompt: Outbound) -> None:
@@ -757,8 +753,8 @@ class Simulation:
             if turns > MAX_TURNS:
                 raise RuntimeError(f"{email} keeps getting asked {current.key}; a demo bug")
             text = actor.respond(current, day, proactive=current is prompt)
-            replies = await self.app.engine.handle(Inbound("console", email, text=text))
-            current = next((r for r in replies if r.question is not None), None)
+            turn = await self.app.engine.handle(Inbound("console", email, text=text))
+            current = next((r for r in turn.replies if r.question is not None), None)
         topic = actor.topic(day)
         if topic is not None:
             await self.app.engine.handle(Inbound("console", email, text=topic))

@@ -1,9 +1,11 @@
-"""The dialog engine: routes what a person did to the right dialog and service."""
+"""The dialog engine: routes what a person did to the right dialog and service, and says
+what became of it (the outcome) and which question it now expects an answer to (the menu)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +14,7 @@ from bot.clock import Clock
 from bot.console.access import Access
 from bot.dialogue_config import DialogueSettings
 from bot.reports.hr import hr_figures, render_chat
-from bot.services import access, audit, brief_chat, conversations, data_rights
+from bot.services import access, audit, brief_chat, conversations, data_rights, menus
 from bot.services import checkins as checkin_service
 from bot.services.agreements import AgreementService
 from bot.services.digests import team_digest
@@ -20,21 +22,36 @@ from bot.services.directory import sync_directory
 from bot.services.home import build_home
 from bot.services.pauses import PauseError, is_paused, local_today, parse_pause_date, pause
 from bot.services.people import Defaults, find_by_platform, manager_of, person_ref
-from bot.services.topics import raise_topic
+from bot.services.topics import MAX_TOPIC_LENGTH, raise_topic, too_long
 from bot.storage.database import Database
 from bot.storage.models import Person, ProcessedEvent
 from bot.storage.sql import insert_new
-from dialogs import checkin
+from dialogs import answers, checkin
 from dialogs.commands import Command, parse_command
 from dialogs.console_texts import tc
 from dialogs.digest import render_digest
 from dialogs.home import HomeView, render_home
-from dialogs.messages import Choice, DirectoryUser, Inbound, Outbound, PersonRef
+from dialogs.messages import (
+    LOCALES,
+    Choice,
+    DirectoryUser,
+    Inbound,
+    Locale,
+    Outbound,
+    Outcome,
+    PersonRef,
+    Question,
+    Turn,
+)
 from dialogs.texts import format_day, t
 
-CONTROLS = ("skip", "later", "stop")
-# The key of the theme menu: a click on one of its buttons is read as the typed command.
+log = logging.getLogger(__name__)
+
+# A navigation button (the agreements list, App Home) carries a command: the click is read
+# as that command typed. It answers no question, so nothing is marked as answered.
 MENU_KEY = "menu"
+# The theme menu that `checkin` without a theme shows.
+THEMES_KEY = "themes"
 
 
 @dataclass
@@ -47,18 +64,20 @@ class Engine:
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
     console: Access | None = None
 
-    async def handle(self, inbound: Inbound) -> list[Outbound]:
-        """One inbound event in, the replies out; everything it changes commits together."""
+    async def handle(self, inbound: Inbound) -> Turn:
+        """One inbound event in, the turn out; everything it changes commits together."""
         now = self.clock.now()
         async with self.db.session() as session:
             if inbound.event_id and not await self._first_delivery(session, inbound, now):
-                return []
-            person = await find_by_platform(session, inbound.platform, inbound.user_id)
+                return Turn()
+            person = await find_by_platform(
+                session, inbound.platform, inbound.user_id, inbound.extra.get("aad_object_id")
+            )
             if person is None:
-                return [
-                    Outbound(self._stranger(inbound), t("unknown_person", self.defaults.locale))
-                ]
-            return await self._route(session, person, inbound, now)
+                return self._stranger(inbound)
+            ref = person_ref(person, self.defaults)
+            turn = await self._route(session, person, ref, inbound, now)
+            return await self._settle_menu(session, ref, turn, now)
 
     async def _first_delivery(self, session: AsyncSession, inbound: Inbound, now: datetime) -> bool:
         """Platforms retry deliveries; a UNIQUE row makes each event count once."""
@@ -67,58 +86,116 @@ class Engine:
         inserted = await insert_new(session, table, [row], table.c.event_id)  # type: ignore[arg-type]
         return bool(inserted)
 
-    def _stranger(self, inbound: Inbound) -> PersonRef:
-        return PersonRef(
+    def _stranger(self, inbound: Inbound) -> Turn:
+        """Someone we cannot link to a person: one polite answer, in their language when the
+        platform says it, else in both; operators see the account in the log."""
+        aad = inbound.extra.get("aad_object_id", "")
+        log.info(
+            "a message from an unknown %s account %s%s; is it in the org file?",
+            inbound.platform,
+            inbound.user_id,
+            f" (Entra object id {aad})" if aad else "",
+        )
+        locale = _locale_hint(inbound.extra.get("locale", ""))
+        text = (
+            t("unknown_person", locale)
+            if locale
+            else "\n\n".join(t("unknown_person", loc) for loc in LOCALES)
+        )
+        stranger = PersonRef(
             person_id=0,
             email="",
             name=inbound.display_name,
-            locale=self.defaults.locale,
+            locale=locale or self.defaults.locale,
             timezone=self.defaults.timezone,
             slack_user_id=inbound.user_id if inbound.platform == "slack" else None,
             teams_user_id=inbound.user_id if inbound.platform == "teams" else None,
         )
+        return Turn((Outbound(stranger, text),), Outcome("unknown"))
+
+    async def _settle_menu(
+        self, session: AsyncSession, ref: PersonRef, turn: Turn, now: datetime
+    ) -> Turn:
+        """The last question among the replies is the person's menu from now on; an answered
+        menu is closed; otherwise the menu stays what it was."""
+        asked = [reply for reply in turn.replies if reply.question is not None]
+        if asked:
+            await menus.remember(session, [(ref.person_id, asked[-1])], now)
+            return replace(turn, menu=asked[-1].question)
+        current = await menus.current(session, ref)
+        question = current.question if current is not None else None
+        outcome = turn.outcome
+        if question is not None and outcome.kind == "recorded" and outcome.token == question.token:
+            await menus.forget(session, ref.person_id, question.token)
+            question = None
+        return replace(turn, menu=question)
 
     async def _route(
-        self, session: AsyncSession, person: Person, inbound: Inbound, now: datetime
-    ) -> list[Outbound]:
-        ref = person_ref(person, self.defaults)
+        self, session: AsyncSession, person: Person, ref: PersonRef, inbound: Inbound, now: datetime
+    ) -> Turn:
         if inbound.token == MENU_KEY and inbound.value:
-            inbound = Inbound(inbound.platform, inbound.user_id, text=inbound.value)
+            inbound = replace(inbound, token="", value=None, text=inbound.value)
         # One policy table says who may do what; a refusal reads as "not found" and is audited.
         action = access.action_of(inbound.text, clicked=bool(inbound.token))
         who = await access.access_of(session, person)
         if not who.may(action):
-            return [await access.deny(session, who, action, ref, now)]
-        if inbound.token and self.agreements.owns(inbound.token):
-            value = inbound.value or ""
-            replies = await self.agreements.handle_reply(session, person, inbound.token, value, now)
-            return replies or []
+            return Turn((await access.deny(session, who, action, ref, now),), Outcome("unknown"))
         if inbound.token:
-            value = inbound.value or ""
-            event: checkin.Event = (
-                checkin.Control(value, inbound.token)  # type: ignore[arg-type]
-                if value in CONTROLS
-                else checkin.Reply(value, inbound.token)
-            )
-            return await self._to_checkin(session, person, ref, event, now)
+            return await self._answer(session, person, ref, inbound.token, inbound.value or "", now)
+        menu = await menus.current(session, ref)
         command = parse_command(inbound.text)
-        # "talked to Anna about it" typed in answer to an open question is the answer.
-        if (
-            command is not None
-            and command.argument
-            and await self.checkins.awaits_free_text(session, person)
-        ):
+        asks_text = menu is not None and menu.question is not None and menu.question.kind == "text"
+        if command is not None and command.argument and asks_text:
+            # "talked to Anna about it" typed in answer to an open question is the answer.
             command = None
         if command is not None and command.name == "brief" and command.argument and not who.reports:
             # Only a manager names someone: for others "brief ..." is text (perhaps an answer).
             command = None
-        if command is None:
-            # An open agreement dialog (drafting, a comment, a reason) takes typed text first.
-            replies = await self.agreements.handle_reply(session, person, "", inbound.text, now)
-            if replies is not None:
-                return replies
-            return await self._to_checkin(session, person, ref, checkin.Reply(inbound.text), now)
-        return await self._command(session, person, ref, command, now)
+        if command is not None:
+            return await self._command(session, person, ref, command, now)
+        if menu is None or menu.question is None:
+            return await self._not_understood(session, person, ref)
+        value = answers.read(menu, inbound.text)
+        if value is None:
+            return _ask_again(menu, menu.question, inbound.text)
+        return await self._answer(session, person, ref, menu.question.token, value, now)
+
+    async def _answer(
+        self,
+        session: AsyncSession,
+        person: Person,
+        ref: PersonRef,
+        token: str,
+        value: str,
+        now: datetime,
+    ) -> Turn:
+        """An answer to the prompt `token`, clicked or typed: its owner decides."""
+        if self.agreements.owns(token):
+            return await self.agreements.answer(session, person, token, value, now)
+        if token == THEMES_KEY:
+            return await self._theme_chosen(session, person, ref, value, now)
+        if token == data_rights.ERASE_KEY:
+            current = await menus.current(session, ref)
+            if current is None or current.question is None or current.question.token != token:
+                return _no_longer_open(ref, token)
+            return await data_rights.erase_answer(session, person, ref, value, now)
+        if conversations.owns(token):
+            return await conversations.discussed_answer(
+                session, person, token, value, now, self.defaults
+            )
+        event: checkin.Event = (
+            checkin.Control(value, token)  # type: ignore[arg-type]
+            if value in checkin.CONTROLS
+            else checkin.Reply(value, token)
+        )
+        return await self._to_checkin(session, person, ref, event, now)
+
+    async def _not_understood(self, session: AsyncSession, person: Person, ref: PersonRef) -> Turn:
+        """Neither a command nor an answer: say so, and where an open check-in is."""
+        text = t("unknown_command", ref.locale)
+        if await self.checkins.open_occurrence(session, person) is not None:
+            text = f"{text} {t('checkin.still_open', ref.locale)}"
+        return Turn((Outbound(ref, text),), Outcome("unknown"))
 
     async def _to_checkin(
         self,
@@ -127,15 +204,28 @@ class Engine:
         ref: PersonRef,
         event: checkin.Event,
         now: datetime,
-    ) -> list[Outbound]:
-        replies = await self.checkins.handle(session, person, event, now)
-        if replies is not None:
-            return replies
-        if isinstance(event, checkin.Reply) and not event.token:
-            return [Outbound(ref, t("unknown_command", ref.locale))]
-        return [Outbound(ref, t("checkin.none_open", ref.locale), refusal=True)]
+    ) -> Turn:
+        turn = await self.checkins.handle(session, person, event, now)
+        if turn is not None:
+            return turn
+        none_open = Outbound(ref, t("checkin.none_open", ref.locale))
+        return Turn((none_open,), Outcome("refused", event.token))
 
     async def _command(
+        self,
+        session: AsyncSession,
+        person: Person,
+        ref: PersonRef,
+        command: Command,
+        now: datetime,
+    ) -> Turn:
+        if command.name in checkin.CONTROLS:
+            control = checkin.Control(command.name)  # type: ignore[arg-type]
+            return await self._to_checkin(session, person, ref, control, now)
+        replies = await self._carry_out(session, person, ref, command, now)
+        return Turn(tuple(replies), Outcome("none"))
+
+    async def _carry_out(
         self,
         session: AsyncSession,
         person: Person,
@@ -146,13 +236,10 @@ class Engine:
         loc = ref.locale
         match command.name:
             case "help":
-                themes = ", ".join(self.checkins.themes())
+                themes = ", ".join(self._theme_names(loc))
                 return [Outbound(ref, t("help.body", loc, themes=themes), t("help.title", loc))]
             case "checkin":
                 return await self._checkin(session, person, ref, command.argument, now)
-            case "skip" | "later" | "stop":
-                control = checkin.Control(command.name)
-                return await self._to_checkin(session, person, ref, control, now)
             case "topic":
                 return await self._topic(session, person, ref, command.argument, now)
             case "digest":
@@ -230,38 +317,80 @@ class Engine:
         text = tc("chat.link", ref.locale, minutes=minutes, url=url)
         return Outbound(ref, text, tc("chat.link_title", ref.locale))
 
+    # ---- check-ins asked for in chat -----------------------------------------------------
+
+    def _theme_choices(self, loc: Locale) -> tuple[Choice, ...]:
+        """Every theme by its title in the reader's language; typed by title (either
+        language) or by its name."""
+        banks = self.checkins.banks
+        return tuple(
+            answers.option(theme, loc, banks[theme].title, theme) for theme in sorted(banks)
+        )
+
+    def _theme_names(self, loc: Locale) -> list[str]:
+        return [f"{c.label} ({c.value})" for c in self._theme_choices(loc)]
+
+    def _theme_menu(self, ref: PersonRef, lead: str = "") -> Outbound:
+        choices = self._theme_choices(ref.locale)
+        question = Question(
+            question_id=THEMES_KEY,
+            kind="choice",
+            prompt=t("checkin.choose_theme", ref.locale),
+            choices=choices,
+            hint=t("checkin.choice_hint", ref.locale, count=len(choices)),
+            token=THEMES_KEY,
+        )
+        return Outbound(ref, lead, question=question, key=THEMES_KEY)
+
     async def _checkin(
         self, session: AsyncSession, person: Person, ref: PersonRef, theme: str, now: datetime
     ) -> list[Outbound]:
         if not theme:
-            return [self._theme_menu(ref)]
-        try:
-            return await self.checkins.start(session, person, theme.lower(), now)
-        except checkin_service.UnknownTheme as unknown:
-            text = t(
-                "checkin.unknown_theme",
-                ref.locale,
-                theme=unknown.theme,
-                themes=", ".join(unknown.themes),
+            busy = await self.checkins.current_prompt(
+                session, person, lead=t("checkin.busy", ref.locale)
             )
-            return [Outbound(ref, text)]
+            return [busy or self._theme_menu(ref)]
+        chosen = answers.read_choice(self._theme_choices(ref.locale), theme)
+        if chosen is None:
+            lead = t("checkin.unknown_theme", ref.locale, theme=theme)
+            return [self._theme_menu(ref, lead)]
+        return await self.checkins.start(session, person, chosen.value, now)
 
-    def _theme_menu(self, ref: PersonRef) -> Outbound:
-        banks = self.checkins.banks
-        lines = [f"checkin {theme}: {banks[theme].title(ref.locale)}" for theme in sorted(banks)]
-        actions = tuple(
-            Choice(f"checkin {theme}", banks[theme].title(ref.locale)) for theme in sorted(banks)
-        )
-        title = t("checkin.choose_theme", ref.locale)
-        return Outbound(ref, "\n".join(lines), title, actions=actions, key=MENU_KEY)
+    async def _theme_chosen(
+        self, session: AsyncSession, person: Person, ref: PersonRef, theme: str, now: datetime
+    ) -> Turn:
+        if theme not in self.checkins.banks:
+            return _ask_again(self._theme_menu(ref), self._theme_menu(ref).question, theme)
+        replies = await self.checkins.start(session, person, theme, now)
+        label = self.checkins.banks[theme].title(ref.locale)
+        return Turn(tuple(replies), Outcome("recorded", THEMES_KEY, theme, label))
+
+    # ---- pauses and topics ---------------------------------------------------------------
 
     def _pause(self, person: Person, ref: PersonRef, argument: str, now: datetime) -> Outbound:
         try:
-            until = parse_pause_date(argument)
+            until = parse_pause_date(argument, ref.locale)
             pause(person, until, local_today(ref.timezone, now))
         except PauseError as refused:
-            return Outbound(ref, t(str(refused), ref.locale))
+            return Outbound(ref, t(str(refused), ref.locale, given=argument.strip()))
         return Outbound(ref, t("pause.done", ref.locale, date=format_day(until, ref.locale)))
+
+    async def _topic(
+        self, session: AsyncSession, person: Person, ref: PersonRef, text: str, now: datetime
+    ) -> list[Outbound]:
+        if not text.strip():
+            return [Outbound(ref, t("topic.empty", ref.locale))]
+        topic = await raise_topic(session, person, text, now)
+        manager = await manager_of(session, person)
+        if manager is None:
+            reply = t("topic.saved_no_manager", ref.locale, text=topic.text)
+        else:
+            reply = t("topic.saved", ref.locale, manager=manager.name, text=topic.text)
+        if too_long(text, MAX_TOPIC_LENGTH):
+            reply = f"{reply}\n\n{t('topic.shortened', ref.locale, limit=MAX_TOPIC_LENGTH)}"
+        return [Outbound(ref, reply)]
+
+    # ---- views outside a conversation ----------------------------------------------------
 
     async def home(self, platform: str, user_id: str) -> HomeView | None:
         """The home view of the person behind a platform account; None for a stranger."""
@@ -277,14 +406,25 @@ class Engine:
         async with self.db.session() as session:
             return await sync_directory(session, users, self.clock.now())
 
-    async def _topic(
-        self, session: AsyncSession, person: Person, ref: PersonRef, text: str, now: datetime
-    ) -> list[Outbound]:
-        if not text.strip():
-            return [Outbound(ref, t("topic.empty", ref.locale))]
-        topic = await raise_topic(session, person, text, now)
-        manager = await manager_of(session, person)
-        if manager is None:
-            return [Outbound(ref, t("topic.saved_no_manager", ref.locale, text=topic.text))]
-        reply = t("topic.saved", ref.locale, manager=manager.name, text=topic.text)
-        return [Outbound(ref, reply)]
+
+def _ask_again(menu: Outbound, question: Question | None, typed: str) -> Turn:
+    """Typed text that answers nothing on the menu: say so, and ask the same question."""
+    assert question is not None
+    loc = menu.recipient.locale
+    if question.kind == "text":
+        lead = t("checkin.invalid_text", loc)
+    else:
+        shown = typed.strip()[:40]
+        lead = t("answer.not_an_option", loc, answer=shown, count=len(question.choices))
+    again = replace(menu, text=lead)
+    return Turn((again,), Outcome("again", question.token))
+
+
+def _no_longer_open(ref: PersonRef, token: str) -> Turn:
+    return Turn((Outbound(ref, t("answer.no_longer_open", ref.locale)),), Outcome("refused", token))
+
+
+def _locale_hint(tag: str) -> Locale | None:
+    """Our language for a platform's locale tag (nl-NL, en-US), None when we have none."""
+    language = tag.strip().lower()[:2]
+    return next((loc for loc in LOCALES if loc == language), None)

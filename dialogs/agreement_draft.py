@@ -3,10 +3,10 @@ each step's question in the person's language."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from typing import Any, Literal
 
 from dialogs.agreement_texts import ta
@@ -19,17 +19,18 @@ from dialogs.agreements import (
     Role,
     Terms,
     add_months,
+    cancel_button,
     dialog_token,
     optional_day,
     other_role,
-    pick,
 )
-from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
+from dialogs.answers import label_of, option
+from dialogs.dates import DayProblem, parse_day
+from dialogs.messages import Choice, Locale, Outbound, OutcomeKind, PersonRef, Question
 
 DraftOutcome = Literal["open", "propose", "save", "cancel"]
 REVIEW_MONTHS = ("3", "6", "12")
 MAX_REVIEW_YEARS = 5
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ class DraftResult:
     draft: Draft
     out: tuple[Outbound, ...] = ()
     outcome: DraftOutcome = "open"
+    # What became of the answer: taken (and how it reads), asked again, or outdated.
+    answer: OutcomeKind = "recorded"
+    label: str = ""
 
 
 def _choices(draft: Draft, ctx: DraftContext) -> tuple[Choice, ...]:
@@ -116,20 +120,27 @@ def _choices(draft: Draft, ctx: DraftContext) -> tuple[Choice, ...]:
     match draft.step:
         case "counterpart":
             return tuple(
-                Choice(str(c.person_id), f"{c.name} ({ta(f'role.{c.role}', loc)})")
+                option(str(c.person_id), loc, partial(_with_role, c), c.name)
                 for c in ctx.counterparts
             )
         case "category":
-            return tuple(Choice(c, ta(f"category.{c}", loc)) for c in CATEGORIES)
+            return tuple(option(c, loc, partial(ta, f"category.{c}")) for c in CATEGORIES)
         case "i_deal":
-            return (Choice("yes", ta("yes", loc)), Choice("no", ta("no", loc)))
+            return tuple(option(a, loc, partial(ta, a), a) for a in ("yes", "no"))
         case "review":
-            return tuple(Choice(m, ta("draft.review_in", loc, months=m)) for m in REVIEW_MONTHS)
+            return tuple(
+                option(m, loc, partial(ta, "draft.review_in", months=m)) for m in REVIEW_MONTHS
+            )
         case "cadence":
-            return tuple(Choice(c, ta(f"cadence.{c}", loc)) for c in CADENCES)
+            return tuple(option(c, loc, partial(ta, f"cadence.{c}")) for c in CADENCES)
         case "confirm":
-            return tuple(Choice(a, ta(f"draft.{a}", loc)) for a in ("propose", "save", "cancel"))
+            steps = ("propose", "save", "cancel")
+            return tuple(option(a, loc, partial(ta, f"draft.{a}")) for a in steps)
     return ()
+
+
+def _with_role(counterpart: Counterpart, loc: Locale) -> str:
+    return f"{counterpart.name} ({ta(f'role.{counterpart.role}', loc)})"
 
 
 def _summary(draft: Draft, ctx: DraftContext) -> str:
@@ -167,6 +178,8 @@ def draft_prompt(draft: Draft, ctx: DraftContext, lead: str = "") -> Outbound:
         choices=choices,
         hint=f"{hint} {ta('cancel_hint', loc)}",
         token=draft.token,
+        # Besides "in 3 months", a review date can be typed.
+        other=draft.step == "review",
     )
     body = _summary(draft, ctx) if draft.step == "confirm" else ""
     return Outbound(
@@ -174,7 +187,7 @@ def draft_prompt(draft: Draft, ctx: DraftContext, lead: str = "") -> Outbound:
         "\n\n".join(p for p in (lead, body) if p),
         ta("draft.title", loc),
         question=question,
-        actions=(Choice("cancel", ta("action.cancel", loc)),),
+        actions=(cancel_button(loc),),
         key=draft.token,
     )
 
@@ -201,23 +214,19 @@ def start_draft(dialog_id: int, ctx: DraftContext) -> DraftResult:
     return DraftResult(draft, (draft_prompt(draft, ctx, lead),))
 
 
-def _parse_date(text: str) -> date | None:
-    match = _DATE.match(text.strip())
-    if match is None:
-        return None
-    parts = match.groups()
-    year, month, day = parts[:3] if parts[0] else (parts[5], parts[4], parts[3])
+def _review_day(typed: str, locale: Locale) -> date | str:
+    """A typed review date, or the text key saying what is wrong with it."""
     try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
+        return parse_day(typed, locale)
+    except DayProblem as problem:
+        return "draft.no_such_day" if problem.reason == "no_such_day" else "draft.invalid_date"
 
 
 def _next(draft: Draft, text: str, ctx: DraftContext) -> Draft | str:
-    """The draft one step further, or the text key saying why the answer does not fit."""
-    choices = _choices(draft, ctx)
-    picked = pick(text, [c.value for c in choices], [c.label for c in choices])
+    """The draft one step further, or the text key saying why the answer does not fit.
+    `text` is an option's value, or the text typed for a text step (or a review date)."""
     typed = text.replace("\x00", "").strip()
+    picked = typed if typed in {c.value for c in _choices(draft, ctx)} else None
     match draft.step:
         case "counterpart":
             if picked is None:
@@ -234,20 +243,23 @@ def _next(draft: Draft, text: str, ctx: DraftContext) -> Draft | str:
                 return "draft.too_long"
             return replace(draft, text=typed, step="i_deal")
         case "i_deal":
-            answer = picked or {"ja": "yes", "nee": "no"}.get(typed.casefold())
-            if answer is None:
+            if picked is None:
                 return "draft.invalid_choice"
             return replace(
-                draft, i_deal=answer == "yes", step="rationale" if answer == "yes" else "review"
+                draft, i_deal=picked == "yes", step="rationale" if picked == "yes" else "review"
             )
         case "rationale":
             if len(typed) < MIN_RATIONALE:
                 return "refused.rationale"
             return replace(draft, rationale=typed[:MAX_TEXT], step="review")
         case "review":
-            review = add_months(ctx.today, int(picked)) if picked else _parse_date(typed)
-            if review is None:
-                return "draft.invalid_date"
+            review = (
+                add_months(ctx.today, int(picked))
+                if picked
+                else _review_day(typed, ctx.person.locale)
+            )
+            if isinstance(review, str):
+                return review
             if not ctx.today < review <= add_months(ctx.today, 12 * MAX_REVIEW_YEARS):
                 return "draft.date_range"
             return replace(draft, review=review, step="cadence")
@@ -259,26 +271,27 @@ def _next(draft: Draft, text: str, ctx: DraftContext) -> Draft | str:
 
 
 def draft_step(draft: Draft, text: str, token: str, ctx: DraftContext) -> DraftResult:
-    """Apply one typed answer or click to the drafting dialog."""
+    """Apply one answer (an option's value or typed text) or click to the drafting dialog."""
     loc = ctx.person.locale
+    question = draft_prompt(draft, ctx).question
+    assert question is not None
+    label = label_of(question, text.strip())
     if text.strip().casefold() in CANCEL_WORDS:
-        return DraftResult(draft, (Outbound(ctx.person, ta("draft.cancelled", loc)),), "cancel")
+        cancelled = (Outbound(ctx.person, ta("draft.cancelled", loc)),)
+        return DraftResult(draft, cancelled, "cancel", label=ta("action.cancel", loc))
     if token and token != draft.token:
-        return DraftResult(draft, (draft_prompt(draft, ctx, ta("stale", loc)),))
+        return DraftResult(draft, (draft_prompt(draft, ctx, ta("stale", loc)),), answer="refused")
     if draft.step == "confirm":
-        choices = _choices(draft, ctx)
-        picked = pick(text, [c.value for c in choices], [c.label for c in choices])
-        if picked == "cancel":
-            return DraftResult(draft, (Outbound(ctx.person, ta("draft.cancelled", loc)),), "cancel")
-        if picked in ("propose", "save"):
-            return DraftResult(draft, (), "propose" if picked == "propose" else "save")
-        return DraftResult(draft, (draft_prompt(draft, ctx, ta("draft.invalid_choice", loc)),))
+        if text.strip() in ("propose", "save"):
+            return DraftResult(draft, (), text.strip(), label=label)  # type: ignore[arg-type]
+        again = (draft_prompt(draft, ctx, ta("draft.invalid_choice", loc)),)
+        return DraftResult(draft, again, answer="again")
     moved = _next(draft, text, ctx)
     if isinstance(moved, str):
         lead = ta(moved, loc, answer=text.strip()[:40], min=MIN_RATIONALE, max=MAX_TEXT)
-        return DraftResult(draft, (draft_prompt(draft, ctx, lead),))
+        return DraftResult(draft, (draft_prompt(draft, ctx, lead),), answer="again")
     lead = ""
     if draft.step == "counterpart":
         counterpart = ctx.counterpart(moved.counterpart_id)
         lead = _drafter_note(counterpart, loc) if counterpart else ""
-    return DraftResult(moved, (draft_prompt(moved, ctx, lead),))
+    return DraftResult(moved, (draft_prompt(moved, ctx, lead),), label=label)

@@ -416,8 +416,14 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "Answer with a number from 1 to {count}, or type a date (2027-09-30).",
     ),
     "draft.invalid_date": (
-        "Dat is geen datum die ik begrijp; typ bijvoorbeeld 2027-09-30.",
-        "I don't understand that date; type for example 2027-09-30.",
+        "Dat is geen datum die ik begrijp; typ bijvoorbeeld 30-9-2027 (dag, maand, jaar) of "
+        "2027-09-30.",
+        "I don't understand that date; type for example 9/30/2027 (month, day, year) or "
+        "2027-09-30.",
+    ),
+    "draft.no_such_day": (
+        "Die datum bestaat niet (dag, maand, jaar); kies een dag die bestaat.",
+        "That date does not exist (month, day, year); choose a day that does.",
     ),
     "draft.date_range": (
         "Kies een datum in de toekomst, binnen vijf jaar.",

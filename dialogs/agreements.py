@@ -10,10 +10,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dialogs.agreement_texts import ta
+from dialogs.answers import option
 from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
 from dialogs.texts import format_day
 
@@ -40,6 +42,7 @@ GAP_STEPS = 2
 AT_RISK_OUTCOMES: tuple[Outcome, ...] = ("perception_gap", "not_kept")
 # Actions that need typed text next (a comment, a new wording, a reason).
 TEXT_ACTIONS = ("comment", "amend", "renegotiate", "close", "drop")
+ACTIONS = ("propose", "accept", "sign", *TEXT_ACTIONS, "cancel")
 # Typed instead of an answer, these end a dialog (drafting, or a text being asked for).
 CANCEL_WORDS = frozenset({"cancel", "annuleren", "annuleer"})
 # The engine's menu key: a click on such a button is read as the typed command in its value.
@@ -358,10 +361,19 @@ def action_question(view: AgreementView, ref: PersonRef) -> Question | None:
         question_id="agreement",
         kind="choice",
         prompt=ta("what_now", loc),
-        choices=tuple(Choice(a, ta(f"action.{a}", loc)) for a in actions),
+        choices=tuple(_action(a, loc) for a in actions),
         hint=ta("choice_hint", loc, count=len(actions)),
         token=agreement_token(view.agreement_id, view.current.number),
     )
+
+
+def _action(action: str, loc: Locale) -> Choice:
+    return option(action, loc, partial(ta, f"action.{action}"))
+
+
+def cancel_button(loc: Locale) -> Choice:
+    """Cancel, typed in either language (or any of the words that end a dialog)."""
+    return option("cancel", loc, partial(ta, "action.cancel"), *CANCEL_WORDS)
 
 
 def show(view: AgreementView, ref: PersonRef, lead: str = "") -> Outbound:
@@ -401,7 +413,7 @@ def text_prompt(purpose: str, view: AgreementView, dialog_id: int, ref: PersonRe
         body,
         title_of(view, loc),
         question=question,
-        actions=(Choice("cancel", ta("action.cancel", loc)),),
+        actions=(cancel_button(loc),),
         key=token,
     )
 
@@ -445,7 +457,7 @@ def follow_up_prompt(view: AgreementView, followup_id: int, ref: PersonRef) -> O
         question_id="follow_up",
         kind="choice",
         prompt=ta("follow_up.question", loc, name=other.name),
-        choices=tuple(Choice(a, ta(f"answer.{a}", loc)) for a in FOLLOW_UP_ANSWERS),
+        choices=tuple(option(a, loc, partial(ta, f"answer.{a}")) for a in FOLLOW_UP_ANSWERS),
         hint=ta("follow_up.hint", loc, count=len(FOLLOW_UP_ANSWERS)),
         token=followup_token(followup_id),
     )
@@ -464,7 +476,7 @@ def follow_up_thanks(
         ref,
         " ".join(parts),
         title_of(view, loc),
-        actions=(Choice("comment", ta("action.add_comment", loc)),),
+        actions=(option("comment", loc, partial(ta, "action.add_comment")),),
         key=followup_token(followup_id),
     )
 
@@ -527,17 +539,3 @@ def attention_lines(items: Sequence[Attention], loc: Locale) -> tuple[str, ...]:
         )
         for item in items
     )
-
-
-# ---- typed answers ---------------------------------------------------------------------
-
-
-def pick(text: str, values: Sequence[str], labels: Sequence[str] = ()) -> str | None:
-    """The option typed: its number, its value or its label."""
-    typed = text.strip().casefold()
-    if typed.isdecimal() and 1 <= int(typed) <= len(values):
-        return values[int(typed) - 1]
-    for value, label in zip(values, labels or values, strict=False):
-        if typed in (value.casefold(), label.casefold()):
-            return value
-    return None

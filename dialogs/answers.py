@@ -10,9 +10,9 @@ and spacing; a start of a name that fits exactly one option is enough.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from dialogs.messages import Choice, Question
+from dialogs.messages import Choice, Locale, Outbound, Question
 
 # A typed start shorter than this never picks an option: "n" could be anything.
 MIN_PREFIX = 2
@@ -66,6 +66,26 @@ def read_answer(question: Question, typed: str) -> str | None:
     if chosen is not None:
         return chosen.value
     return text if question.other and text else None
+
+
+def read(menu: Outbound, typed: str) -> str | None:
+    """The value typed text gives the message that asked a question: one of its buttons
+    (cancel, skip, add a comment) when it names one exactly, else an answer to its
+    question. Buttons have no numbers, and a free text is never taken for a button's start
+    ("stop the overtime" is an answer, not Stop)."""
+    key = fold(typed)
+    for action in menu.actions:
+        if key and key in names(action):
+            return action.value
+    if menu.question is None:
+        return None
+    return read_answer(menu.question, typed)
+
+
+def option(value: str, locale: Locale, label: Callable[[Locale], str], *aliases: str) -> Choice:
+    """An option labelled in the reader's language that can be typed in either."""
+    other: Locale = "en" if locale == "nl" else "nl"
+    return Choice(value, label(locale), (label(other), *aliases))
 
 
 def label_of(question: Question, value: str) -> str:

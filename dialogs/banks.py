@@ -72,12 +72,14 @@ class BankQuestion:
         return self.options
 
     def to_question(self, locale: Locale, token: str = "", hint: str = "") -> Question:
-        """The question as one person sees it: choices numbered from 1."""
+        """The question as one person sees it: choices numbered from 1, each answerable by
+        its label in either language (a scale's ends by their labels too)."""
         if self.kind == "text":
             return Question(self.question_id, "text", self.text(locale), hint=hint, token=token)
         if self.kind == "scale":
             assert self.low is not None and self.high is not None
-            choices = tuple(Choice(v, v) for v in SCALE_VALUES)
+            ends = {"1": (self.low.nl, self.low.en), "5": (self.high.nl, self.high.en)}
+            choices = tuple(Choice(v, v, ends.get(v, ())) for v in SCALE_VALUES)
             return Question(
                 self.question_id,
                 "scale",
@@ -88,28 +90,11 @@ class BankQuestion:
                 high=self.high(locale),
                 token=token,
             )
-        choices = tuple(Choice(o.value, o.label(locale)) for o in self.effective_options())
+        choices = tuple(
+            Choice(o.value, o.label(locale), (o.label.nl, o.label.en))
+            for o in self.effective_options()
+        )
         return Question(self.question_id, "choice", self.text(locale), choices, hint, token=token)
-
-    def parse_answer(self, raw: str) -> str | None:
-        """The stored value for what a person typed or clicked, or None when invalid.
-
-        Options accept their number (1-based), their value, or their label in either language.
-        """
-        answer = raw.strip()
-        if self.kind == "text":
-            return answer or None
-        if self.kind == "scale":
-            return answer if answer in SCALE_VALUES else None
-        options = self.effective_options()
-        if answer.isdecimal() and 1 <= int(answer) <= len(options):
-            return options[int(answer) - 1].value
-        folded = answer.casefold()
-        for option in options:
-            names = (option.value, option.label.nl, option.label.en)
-            if folded in (n.casefold() for n in names):
-                return option.value
-        return None
 
     def label_of(self, value: str, locale: Locale) -> str:
         """How a stored value reads back to a person."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from dialogs.messages import Inbound, MessageRef, Outbound, PersonRef
+from dialogs.messages import Inbound, MessageRef, Outbound, PersonRef, Turn
 
-InboundHandler = Callable[[Inbound], Awaitable[Sequence[Outbound]]]
+InboundHandler = Callable[[Inbound], Awaitable[Turn]]
 
 
 class ChatAdapter(Protocol):

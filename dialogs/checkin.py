@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Literal
 
-from dialogs.banks import Bank, BankQuestion
-from dialogs.messages import Choice, Outbound, PersonRef, Question
+from dialogs.answers import label_of, option
+from dialogs.banks import Bank
+from dialogs.messages import Choice, Outbound, Outcome, PersonRef, Question
 from dialogs.texts import t
 
 Status = Literal["open", "snoozed", "completed", "stopped"]
 SHARE_STEP = "share"
+CONTROLS = ("skip", "later", "stop")
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class Context:
 
 @dataclass(frozen=True)
 class Reply:
-    """The person answered (typed or clicked); token is empty for typed text."""
+    """The person answered: an option's value, or the text of a free-text question (the
+    engine reads typed words into a value with dialogs.answers); token is the prompt's."""
 
     text: str
     token: str = ""
@@ -86,25 +90,36 @@ class Step:
     state: CheckinState
     out: tuple[Outbound, ...] = ()
     effects: tuple[Effect, ...] = ()
+    # What became of the event: recorded, asked again, or refused (an outdated prompt).
+    outcome: Outcome = field(default_factory=Outcome)
 
 
 def _controls(ctx: Context) -> tuple[Choice, ...]:
     loc = ctx.person.locale
-    return tuple(Choice(a, t(f"action.{a}", loc)) for a in ("skip", "later", "stop"))
+    return tuple(option(a, loc, partial(t, f"action.{a}")) for a in CONTROLS)
 
 
-def _hint(question: BankQuestion, ctx: Context) -> str:
+def _hint(question: Question, health: bool, ctx: Context) -> str:
     loc = ctx.person.locale
     if question.kind == "scale":
         parts = [t("checkin.scale_hint", loc)]
     elif question.kind == "text":
         parts = [t("checkin.text_hint", loc)]
     else:
-        parts = [t("checkin.choice_hint", loc, count=len(question.valid_values()))]
-    if question.is_health:
+        parts = [t("checkin.choice_hint", loc, count=len(question.choices))]
+    if health:
         parts.append(t("checkin.private_hint", loc))
     parts.append(t("checkin.controls_hint", loc))
     return " ".join(parts)
+
+
+def current_question(state: CheckinState, ctx: Context) -> Question:
+    """The question the check-in asks now, as the person sees it: the menu it answers."""
+    if state.asking_to_share:
+        return _share_question(state, ctx)
+    asked = ctx.bank.question(state.question_ids[state.position])
+    question = asked.to_question(ctx.person.locale, token=state.token)
+    return replace(question, hint=_hint(question, asked.is_health, ctx))
 
 
 def prompt(state: CheckinState, ctx: Context, lead: str = "") -> Outbound:
@@ -112,7 +127,6 @@ def prompt(state: CheckinState, ctx: Context, lead: str = "") -> Outbound:
     loc = ctx.person.locale
     if state.asking_to_share:
         return _share_prompt(state, ctx, lead)
-    question = ctx.bank.question(state.question_ids[state.position])
     progress = t("checkin.progress", loc, n=state.position + 1, total=len(state.question_ids))
     intro = ctx.bank.intro(loc) if state.position == 0 else ""
     text = "\n\n".join(p for p in (lead, intro) if p)
@@ -120,7 +134,7 @@ def prompt(state: CheckinState, ctx: Context, lead: str = "") -> Outbound:
         recipient=ctx.person,
         title=f"{ctx.bank.title(loc)} · {progress}",
         text=text,
-        question=question.to_question(loc, token=state.token, hint=_hint(question, ctx)),
+        question=current_question(state, ctx),
         actions=_controls(ctx),
         key=state.token,
     )
@@ -139,42 +153,51 @@ def _summary(ctx: Context) -> str:
     return "\n".join(lines)
 
 
-def _share_prompt(state: CheckinState, ctx: Context, lead: str) -> Outbound:
+def _share_question(state: CheckinState, ctx: Context) -> Question:
     loc = ctx.person.locale
     manager = ctx.manager_name or t("your_manager", loc)
-    question = Question(
+    return Question(
         question_id=SHARE_STEP,
         kind="choice",
         prompt=t("checkin.share_question", loc, manager=manager),
-        choices=(Choice("yes", t("share.yes", loc)), Choice("no", t("share.no", loc))),
+        choices=(
+            option("yes", loc, partial(t, "share.yes"), "ja", "yes"),
+            option("no", loc, partial(t, "share.no"), "nee", "no"),
+        ),
         hint=t("checkin.choice_hint", loc, count=2),
         token=state.token,
     )
+
+
+def _share_prompt(state: CheckinState, ctx: Context, lead: str) -> Outbound:
+    loc = ctx.person.locale
     text = "\n\n".join(p for p in (lead, _summary(ctx)) if p)
     return Outbound(
         recipient=ctx.person,
         title=t("checkin.summary_title", loc),
         text=text,
-        question=question,
+        question=_share_question(state, ctx),
         key=state.token,
     )
 
 
-def _advance(state: CheckinState, ctx: Context, effects: tuple[Effect, ...]) -> Step:
+def _advance(
+    state: CheckinState, ctx: Context, effects: tuple[Effect, ...], outcome: Outcome
+) -> Step:
     """Move past the current question; finish when there is nothing left to ask."""
     state = replace(state, position=state.position + 1)
     if not state.asking_to_share:
-        return Step(state, (prompt(state, ctx),), effects)
+        return Step(state, (prompt(state, ctx),), effects, outcome)
     if ctx.manager_name is None or not ctx.answers:
         done = replace(state, status="completed")
         loc = ctx.person.locale
         text = "\n\n".join((_summary(ctx), t("checkin.done_no_manager", loc)))
         out = Outbound(ctx.person, text, title=t("checkin.summary_title", loc), key=done.token)
-        return Step(done, (out,), (*effects, Close("completed", shared=False)))
-    return Step(state, (prompt(state, ctx),), effects)
+        return Step(done, (out,), (*effects, Close("completed", shared=False)), outcome)
+    return Step(state, (prompt(state, ctx),), effects, outcome)
 
 
-def _finish_sharing(state: CheckinState, ctx: Context, shared: bool) -> Step:
+def _finish_sharing(state: CheckinState, ctx: Context, shared: bool, outcome: Outcome) -> Step:
     loc = ctx.person.locale
     manager = ctx.manager_name or t("your_manager", loc)
     lines = [t("checkin.shared" if shared else "checkin.not_shared", loc, manager=manager)]
@@ -183,7 +206,7 @@ def _finish_sharing(state: CheckinState, ctx: Context, shared: bool) -> Step:
         lines.append(t("checkin.health_topic_tip", loc, manager=manager))
     done = replace(state, status="completed")
     out = Outbound(ctx.person, "\n\n".join(lines), key=done.token)
-    return Step(done, (out,), (Close("completed", shared=shared),))
+    return Step(done, (out,), (Close("completed", shared=shared),), outcome)
 
 
 def _with_new_answer(ctx: Context, question_id: str, value: str) -> Context:
@@ -191,51 +214,52 @@ def _with_new_answer(ctx: Context, question_id: str, value: str) -> Context:
 
 
 def step(state: CheckinState, event: Event, ctx: Context) -> Step:
-    """Apply one event; the returned effects tell the service what to store."""
+    """Apply one event; the effects tell the service what to store, the outcome what
+    became of the event."""
     loc = ctx.person.locale
     if state.status != "open":
-        return Step(state, (Outbound(ctx.person, t("checkin.none_open", loc), refusal=True),))
+        out = Outbound(ctx.person, t("checkin.none_open", loc))
+        return Step(state, (out,), outcome=Outcome("refused", event.token))
     if event.token and event.token != state.token:
         # A click on an older prompt: refuse politely and show where the person is.
-        stale = replace(prompt(state, ctx, lead=t("checkin.stale", loc)), refusal=True)
-        return Step(state, (stale,))
+        stale = prompt(state, ctx, lead=t("checkin.stale", loc))
+        return Step(state, (stale,), outcome=Outcome("refused", event.token))
     if isinstance(event, Control):
         return _control(state, event, ctx)
+    question = current_question(state, ctx)
+    value = event.text.strip()
+    if not _valid(question, value):
+        lead = t("answer.not_an_option", loc, answer=value[:40], count=len(question.choices))
+        if question.kind == "text":
+            lead = t("checkin.invalid_text", loc)
+        again = prompt(state, ctx, lead=lead)
+        return Step(state, (again,), outcome=Outcome("again", state.token))
+    recorded = Outcome("recorded", state.token, value, label_of(question, value))
     if state.asking_to_share:
-        choice = {"1": True, "yes": True, "ja": True, "2": False, "no": False, "nee": False}
-        shared = choice.get(event.text.strip().casefold())
-        if shared is None:
-            lead = t("checkin.invalid_choice", loc, answer=event.text.strip(), count=2)
-            return Step(state, (prompt(state, ctx, lead=lead),))
-        return _finish_sharing(state, ctx, shared)
-    question = ctx.bank.question(state.question_ids[state.position])
-    value = question.parse_answer(event.text)
-    if value is None:
-        return Step(state, (prompt(state, ctx, lead=_invalid(question, event.text, ctx)),))
-    record = RecordAnswer(question.question_id, value, private=question.is_health)
-    return _advance(state, _with_new_answer(ctx, question.question_id, value), (record,))
+        return _finish_sharing(state, ctx, value == "yes", recorded)
+    asked = ctx.bank.question(question.question_id)
+    record = RecordAnswer(asked.question_id, value, private=asked.is_health)
+    return _advance(state, _with_new_answer(ctx, asked.question_id, value), (record,), recorded)
 
 
-def _invalid(question: BankQuestion, answer: str, ctx: Context) -> str:
-    loc = ctx.person.locale
-    shown = answer.strip()[:40]
-    if question.kind == "scale":
-        return t("checkin.invalid_scale", loc, answer=shown)
+def _valid(question: Question, value: str) -> bool:
+    """A value this question takes: one of its options, or any text for a text question."""
     if question.kind == "text":
-        return t("checkin.invalid_text", loc)
-    return t("checkin.invalid_choice", loc, answer=shown, count=len(question.valid_values()))
+        return bool(value)
+    return any(choice.value == value for choice in question.choices)
 
 
 def _control(state: CheckinState, event: Control, ctx: Context) -> Step:
     loc = ctx.person.locale
+    done = Outcome("recorded", state.token, event.action, t(f"action.{event.action}", loc))
     if event.action == "skip":
         if state.asking_to_share:
-            return _finish_sharing(state, ctx, shared=False)
-        return _advance(state, ctx, ())
+            return _finish_sharing(state, ctx, False, done)
+        return _advance(state, ctx, (), done)
     if event.action == "later":
         snoozed = replace(state, status="snoozed")
         out = Outbound(ctx.person, t("checkin.snoozed", loc, when=ctx.snooze_until))
-        return Step(snoozed, (out,), (Snooze(),))
+        return Step(snoozed, (out,), (Snooze(),), done)
     stopped = replace(state, status="stopped")
     out = Outbound(ctx.person, t("checkin.stopped", loc), key=stopped.token)
-    return Step(stopped, (out,), (Close("stopped"),))
+    return Step(stopped, (out,), (Close("stopped"),), done)

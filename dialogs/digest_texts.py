@@ -57,10 +57,13 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
         "{who} logged that the two of you talked on {day}.",
     ),
     "talked.topics": (
-        "Deze onderwerpen stonden nog open. Welke zijn besproken? (typ: besproken NUMMER ...)",
-        "These topics were still open. Which were discussed? (type: discussed NUMBER ...)",
+        "Deze onderwerpen stonden nog open. Welke hebben jullie besproken?",
+        "These topics were still open. Which did you discuss?",
     ),
-    "talked.topic_line": ("#{id} {text}", "#{id} {text}"),
+    "talked.hint": (
+        "Typ een nummer van 1 tot {count}, of het begin van het onderwerp.",
+        "Type a number from 1 to {count}, or the start of the topic.",
+    ),
     "talked.all": ("Alle besproken", "All discussed"),
     "talked.usage_manager": (
         "Met wie sprak je? Typ: gesproken met E-MAIL of NAAM [notitie]. Je medewerkers: {names}",

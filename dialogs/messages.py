@@ -78,9 +78,6 @@ class Outbound:
     actions: tuple[Choice, ...] = ()
     # A stable key (e.g. the occurrence key) so a send can be reconciled after a crash.
     key: str = ""
-    # This reply refuses what the person clicked (outdated, not theirs): nothing changed,
-    # so an adapter must not mark the clicked message as answered.
-    refusal: bool = False
     # A file for the recipient; platforms without files get a note with the text instead.
     attachment: Attachment | None = None
 

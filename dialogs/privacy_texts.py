@@ -18,15 +18,22 @@ PRIVACY_CATALOG: dict[str, tuple[str, str]] = {
         "Hiermee wis je alles wat Jaarrond over je bewaart: je antwoorden, onderwerpen, "
         "check-ins en de teksten van je afspraken (je leidinggevende of medewerker ziet alleen "
         "nog dat de gegevens van de andere partij gewist zijn). Dit kan niet ongedaan worden. "
-        "Wil je eerst een kopie? Typ dan 'export'.\n"
-        "Zeker weten? Kies 'Ja, wis alles' of typ: {confirm}",
+        "Wil je eerst een kopie? Typ dan 'exporteren'.",
         "This erases everything Jaarrond stores about you: your answers, topics, check-ins "
         "and the texts of your agreements (your manager or employee only sees that the other "
-        "party's data was erased). This cannot be undone. Want a copy first? Type 'export'.\n"
-        "Are you sure? Choose 'Yes, erase everything' or type: {confirm}",
+        "party's data was erased). This cannot be undone. Want a copy first? Type 'export'.",
     ),
+    "erase.question": ("Zeker weten?", "Are you sure?"),
     "erase.button": ("Ja, wis alles", "Yes, erase everything"),
-    "erase.confirm_phrase": ("verwijder mijn gegevens bevestigd", "delete my data confirmed"),
+    "erase.keep": ("Nee, niets wissen", "No, erase nothing"),
+    "erase.hint": (
+        "Typ 1 of 'ja' om alles te wissen, 2 of 'nee' om alles te houden.",
+        "Type 1 or 'yes' to erase everything, 2 or 'no' to keep everything.",
+    ),
+    "erase.kept": (
+        "Er is niets gewist; je gegevens blijven zoals ze waren.",
+        "Nothing was erased; your data stays as it was.",
+    ),
     "erase.done": (
         "Je gegevens zijn gewist. Jaarrond stuurt je geen berichten meer; HR kan je opnieuw "
         "toevoegen als je dat wilt.",

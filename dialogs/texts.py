@@ -12,27 +12,29 @@ CATALOG: dict[str, tuple[str, str]] = {
     "help.body": (
         "Ik help je het gesprek met je leidinggevende het hele jaar gaande te houden.\n"
         "Opdrachten:\n"
-        "  help: deze uitleg\n"
+        "  hulp: deze uitleg\n"
         "  checkin [thema]: start nu een check-in ({themes})\n"
-        "  skip: sla de huidige vraag over\n"
+        "  overslaan: sla de huidige vraag over\n"
         "  later: vraag het me de volgende werkochtend opnieuw\n"
-        "  stop: stop de huidige check-in (je antwoorden blijven bewaard)\n"
-        "  topic TEKST: zet een onderwerp op de agenda met je leidinggevende\n"
-        "  pause until DATUM: geen check-ins tot die datum (bijv. pause until 2027-04-12)\n"
-        "  resume: pauze beëindigen\n"
-        "  home: je overzicht: volgende check-ins, antwoorden, onderwerpen\n"
-        "  agreements: je afspraken (het derde contract)\n"
-        "  agreement new | agreement show NUMMER: een afspraak maken of bekijken\n"
-        "  digest: overzicht van je team (voor leidinggevenden)\n"
+        "  stoppen: stop de huidige check-in (je antwoorden blijven bewaard)\n"
+        "  onderwerp TEKST: zet een onderwerp op de agenda met je leidinggevende\n"
+        "  pauze tot DATUM: geen check-ins tot die datum (bijv. pauze tot 12-4-2027)\n"
+        "  hervat: pauze beëindigen\n"
+        "  start: je overzicht: volgende check-ins, antwoorden, onderwerpen\n"
+        "  afspraken: je afspraken (het derde contract)\n"
+        "  afspraak nieuw | afspraak toon NUMMER: een afspraak maken of bekijken\n"
+        "  overzicht: overzicht van je team (voor leidinggevenden)\n"
         "  gesproken [met NAAM] [notitie]: leg vast dat jullie een gesprek hadden\n"
         "  besproken NUMMER: markeer een onderwerp als besproken\n"
         "  voorbereiding [NAAM]: je voorbereiding op het jaargesprek als PDF (voor "
         "leidinggevenden ook die van een medewerker)\n"
-        "  export: al je gegevens als JSON-bestand\n"
+        "  exporteren: al je gegevens als JSON-bestand\n"
         "  ingezien: wie jouw gegevens heeft ingezien, en wanneer\n"
         "  verwijder mijn gegevens: alles over jou wissen (eerst bevestigen)\n"
         "  rapport: groepscijfers (alleen HR)\n"
-        "  admin: een aanmeldlink voor de beheerpagina (alleen HR)",
+        "  beheer: een aanmeldlink voor de beheerpagina (alleen HR)\n"
+        "Een vraag beantwoord je met het nummer of de naam van je keuze. De Engelse woorden "
+        "(help, skip, topic, ...) werken ook.",
         "I help you keep the conversation with your manager going all year.\n"
         "Commands:\n"
         "  help: this explanation\n"
@@ -41,7 +43,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  later: ask me again on the next working morning\n"
         "  stop: stop the current check-in (your answers are kept)\n"
         "  topic TEXT: put a topic on the agenda with your manager\n"
-        "  pause until DATE: no check-ins until that date (e.g. pause until 2027-04-12)\n"
+        "  pause until DATE: no check-ins until that date (e.g. pause until 4/12/2027)\n"
         "  resume: end a pause\n"
         "  home: your overview: next check-ins, answers, topics\n"
         "  agreements: your agreements (the third contract)\n"
@@ -54,7 +56,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  viewed: who viewed your data, and when\n"
         "  delete my data: erase everything about you (asks first)\n"
         "  report: group figures (HR only)\n"
-        "  admin: a sign-in link to the admin console (HR only)",
+        "  admin: a sign-in link to the admin console (HR only)\n"
+        "Answer a question with the number or the name of your choice. The Dutch words "
+        "(hulp, overslaan, onderwerp, ...) work too.",
     ),
     "unknown_command": (
         "Dat begrijp ik niet. Typ 'help' voor wat ik kan.",
@@ -68,12 +72,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "action.later": ("Later", "Later"),
     "action.stop": ("Stoppen", "Stop"),
     "checkin.unknown_theme": (
-        "Er is geen check-in '{theme}'. Kies uit: {themes}.",
-        "There is no check-in called '{theme}'. Choose from: {themes}.",
+        "Er is geen check-in '{theme}'.",
+        "There is no check-in called '{theme}'.",
     ),
     "checkin.choose_theme": (
-        "Welke check-in wil je doen? Typ bijvoorbeeld: checkin workload",
-        "Which check-in would you like to do? Type for example: checkin workload",
+        "Welke check-in wil je doen?",
+        "Which check-in would you like to do?",
+    ),
+    "checkin.still_open": (
+        "Je hebt nog een check-in openstaan: typ 'checkin' om de vraag weer te zien.",
+        "You still have a check-in open: type 'checkin' to see its question again.",
     ),
     "checkin.busy": (
         "Je bent al bezig met een check-in; hier is de vraag waar je was.",
@@ -89,8 +97,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Answer with a number from 1 to 5.",
     ),
     "checkin.choice_hint": (
-        "Antwoord met een nummer van 1 tot {count}.",
-        "Answer with a number from 1 to {count}.",
+        "Antwoord met een nummer van 1 tot {count}, of met de naam van je keuze.",
+        "Answer with a number from 1 to {count}, or with the name of your choice.",
     ),
     "checkin.text_hint": (
         "Typ je antwoord. Vermeld geen medische details.",
@@ -101,8 +109,26 @@ CATALOG: dict[str, tuple[str, str]] = {
         "This answer stays private: only you can see it.",
     ),
     "checkin.controls_hint": (
-        "Of typ skip, later of stop.",
+        "Of typ overslaan, later of stoppen.",
         "Or type skip, later or stop.",
+    ),
+    "answer.not_an_option": (
+        "'{answer}' is geen van de keuzes. Typ een nummer van 1 tot {count}, of de naam van "
+        "je keuze.",
+        "'{answer}' is not one of the options. Type a number from 1 to {count}, or the name "
+        "of your choice.",
+    ),
+    "answer.shortened": (
+        "Je antwoord was langer dan {limit} tekens; ik heb de eerste {limit} bewaard.",
+        "Your answer was longer than {limit} characters; I kept the first {limit}.",
+    ),
+    "topic.shortened": (
+        "Je onderwerp was langer dan {limit} tekens; ik heb de eerste {limit} bewaard.",
+        "Your topic was longer than {limit} characters; I kept the first {limit}.",
+    ),
+    "answer.no_longer_open": (
+        "Die vraag staat niet meer open; er is niets veranderd.",
+        "That question is no longer open; nothing was changed.",
     ),
     "checkin.invalid_scale": (
         "'{answer}' is geen geldig antwoord. Kies een getal van 1 tot 5.",
@@ -191,9 +217,17 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Gepauzeerd: geen check-ins tot {date}. Typ 'resume' om eerder te hervatten.",
         "Paused: no check-ins until {date}. Type 'resume' to start again sooner.",
     ),
-    "pause.bad_date": (
-        "Geef een datum, bijvoorbeeld: pause until 2027-04-12 (of: pauze tot 12-4-2027).",
-        "Give a date, for example: pause until 2027-04-12 (or: pause until 12-4-2027).",
+    "pause.not_a_date": (
+        "Geef een datum, bijvoorbeeld: pauze tot 12-4-2027 (dag, maand, jaar) of pauze tot "
+        "2027-04-12.",
+        "Give a date, for example: pause until 4/12/2027 (month, day, year) or pause until "
+        "2027-04-12.",
+    ),
+    "pause.no_such_day": (
+        "De datum {given} bestaat niet (dag, maand, jaar). Kies een dag die bestaat, "
+        "bijvoorbeeld: pauze tot 28-2-2027.",
+        "The date {given} does not exist (month, day, year). Choose a day that does, for "
+        "example: pause until 2/28/2027.",
     ),
     "pause.in_past": (
         "Die datum is al voorbij; kies een dag in de toekomst.",

@@ -99,14 +99,17 @@ async def test_every_chat_action_for_every_role(testbot: Testbot, role: str) -> 
         rows = await denied_rows(testbot, action)
         text = replies[0].text
         if role == "outsider":
-            # Strangers get the one stranger answer; unknown ids write nothing (no spam).
-            assert text == t("unknown_person", "nl"), action
+            # Strangers get the one stranger answer (both languages: theirs is unknown), and
+            # unknown ids write nothing (no spam).
+            assert text == "\n\n".join(t("unknown_person", loc) for loc in ("nl", "en")), action
+            assert testbot.turn.outcome.kind == "unknown", action
             assert len(rows) == before, action
         elif expected_allowed(role, action):
             assert len(rows) == before, (role, action)
         else:
             expected = usage if action.startswith("agreement") else unknown
             assert text == expected, (role, action)
+            assert testbot.turn.outcome.kind == "unknown", (role, action)
             assert replies[0].title == "" and len(replies) == 1
             assert len(rows) == before + 1, (role, action)
             assert rows[-1].object_id == action and rows[-1].subject_id is None
@@ -147,7 +150,8 @@ async def test_manager_means_of_whom_and_roles_come_from_our_database(testbot: T
             extra=extra,
         )
     )
-    assert claimed[0].text == (await testbot.say("bram@example.org", "agreement nonsense"))[0].text
+    refused = (await testbot.say("bram@example.org", "agreement nonsense"))[0].text
+    assert claimed.replies[0].text == refused
     async with testbot.app.db.session() as session:
         bram = await find_by_email(session, "bram@example.org")
         assert bram is not None

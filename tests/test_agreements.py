@@ -13,7 +13,9 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import func, select
 
+from bot.bootstrap import build_app
 from bot.clock import FixedClock
+from bot.config import load_settings
 from bot.services.agreements import (
     AgreementRefused,
     AgreementService,
@@ -38,9 +40,9 @@ from bot.storage.database import Database
 from bot.storage.models import Person
 from dialogs import agreements as ag
 from dialogs.agreement_texts import AGREEMENT_CATALOG, ta
-from dialogs.messages import Outbound
+from dialogs.messages import Inbound, Outbound, Turn
 from dialogs.texts import format_day
-from tests.testbot import RecordingAdapter
+from tests.testbot import QUIET, RecordingAdapter
 
 T = TypeVar("T")
 
@@ -62,13 +64,15 @@ COUNTER = "Bram works from home on Mondays and Thursdays."
 
 
 class World:
-    """The bot's agreement side on a real database, driven the way the engine will."""
+    """The bot's agreement side on a real database, driven through the engine."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.clock = FixedClock(START)
-        self.service = AgreementService(DEFAULTS)
+        self.app = build_app(load_settings(QUIET), self.clock, db=db)
+        self.service: AgreementService = self.app.engine.agreements
         self.adapter = RecordingAdapter()
+        self.turn = Turn()
 
     @property
     def now(self) -> datetime:
@@ -81,24 +85,15 @@ class World:
             return await work(session, person)
 
     async def say(self, email: str, text: str) -> list[Outbound]:
-        """Typed text: a command when it starts with 'agreement', else a dialog reply."""
-        head, _, rest = text.partition(" ")
-        if head in ("agreement", "agreements"):
-            return await self.as_(
-                email, lambda s, p: self.service.handle_command(s, p, head, rest, self.now)
-            )
-        replies = await self.as_(
-            email, lambda s, p: self.service.handle_reply(s, p, "", text, self.now)
-        )
-        assert replies is not None, f"{text!r} was not taken as an agreement reply"
-        return replies
+        """Typed text, as the console sends it: a command, or an answer to the question
+        the person was shown last."""
+        self.turn = await self.app.engine.handle(Inbound("console", email, text=text))
+        return list(self.turn.replies)
 
     async def click(self, email: str, token: str, value: str) -> list[Outbound]:
-        replies = await self.as_(
-            email, lambda s, p: self.service.handle_reply(s, p, token, value, self.now)
-        )
-        assert replies is not None
-        return replies
+        inbound = Inbound("console", email, token=token, value=value)
+        self.turn = await self.app.engine.handle(inbound)
+        return list(self.turn.replies)
 
     async def deliver(self) -> list[Outbound]:
         """One scheduler tick's agreement work; the messages it sent."""
@@ -305,7 +300,8 @@ async def test_renegotiation_keeps_the_signed_version_then_close_and_drop(world:
     no_reason = await world.as_(
         ANNA, lambda s, p: world.service.close(s, p, second, " ", world.now, outcome="dropped")
     )
-    assert "short reason" in no_reason[0].text
+    assert "short reason" in no_reason.replies[0].text
+    assert no_reason.outcome.kind == "refused"
     await world.as_(
         ANNA,
         lambda s, p: world.service.close(s, p, second, "Budget", world.now, outcome="dropped"),
@@ -340,18 +336,18 @@ async def test_an_i_deal_needs_a_rationale(world: World) -> None:
 async def test_the_drafting_dialog_survives_a_restart_and_can_be_cancelled(world: World) -> None:
     await world.say(BRAM, "agreement new")
     await world.say(BRAM, "2")  # pay
-    # A new service object stands for a restarted process: the state is in the database.
-    world.service = AgreementService(DEFAULTS)
+    # A new app stands for a restarted process: the state is in the database.
+    world.app = build_app(load_settings(QUIET), world.clock, db=world.db)
     asked = await world.say(BRAM, "A raise of 3% when the certificate is in.")
     assert asked[0].question is not None and asked[0].question.question_id == "agreement_i_deal"
     stale = await world.click(BRAM, asked[0].question.token.replace("i_deal", "text"), "x")
     assert "no longer open" in stale[0].text
     cancelled = await world.click(BRAM, asked[0].key, "cancel")
     assert "Nothing changed" in cancelled[0].text
-    assert (
-        await world.as_(BRAM, lambda s, p: world.service.handle_reply(s, p, "", "1", world.now))
-        is None
-    )
+    assert world.turn.outcome.kind == "recorded" and world.turn.menu is None
+    # With the dialog gone, a typed number answers nothing.
+    await world.say(BRAM, "1")
+    assert world.turn.outcome.kind == "unknown"
 
 
 async def test_a_typed_number_answers_the_options_just_shown(world: World) -> None:
@@ -360,12 +356,13 @@ async def test_a_typed_number_answers_the_options_just_shown(world: World) -> No
     assert _values(shown[0])[0] == "accept"
     accepted = await world.say(BRAM, "1")
     assert "You accepted version 1" in accepted[0].text
-    # Typed text that is not one of the options is left to the rest of the bot.
-    await world.say(BRAM, f"agreement {agreement_id}")
-    assert (
-        await world.as_(BRAM, lambda s, p: world.service.handle_reply(s, p, "", "hello", world.now))
-        is None
-    )
+    assert world.turn.outcome.kind == "recorded" and world.turn.outcome.value == "accept"
+    # Typed text that is none of the options asks the same question again; nothing changes.
+    shown = await world.say(BRAM, f"agreement {agreement_id}")
+    again = await world.say(BRAM, "hello")
+    assert world.turn.outcome.kind == "again"
+    assert "'hello' is not one of the options" in again[0].text
+    assert again[0].question == shown[0].question
 
 
 # ---- follow-up -------------------------------------------------------------------------------
@@ -556,8 +553,9 @@ async def test_hr_sees_counts_and_nameless_rationales_only(db: Database) -> None
     assert all(reason in text for reason in reasons[:10])
     assert "Employee" not in text and "Bea Boss" not in text and "@" not in text
 
+    # Anyone else is answered as if there were no such sub-command (and it is audited).
     refused = await world.say("boss@example.org", "agreement register")
-    assert refused[0].text == "The register of agreements is for HR only."
+    assert refused[0].text == (await world.say("boss@example.org", "agreement nonsense"))[0].text
 
 
 # ---- the drafter alternates ------------------------------------------------------------------

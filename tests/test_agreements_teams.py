@@ -38,12 +38,13 @@ async def teams(db: Database, clock: FixedClock) -> AsyncIterator[Teams]:
 
 def submit_data(card: Call, value: str) -> dict[str, Any]:
     """What Teams posts back when this value is chosen on the card (a button or an input)."""
+    listed = {c["value"] for box in elements(card.card, "Input.ChoiceSet") for c in box["choices"]}
     for action in elements(card.card, "Action.Submit"):
         data = action["data"]
         ours = data["jaarrond"]
         if ours.get("value") == value:
             return dict(data)
-        if ours.get("input") == "jaarrond_choice" and value in ours.get("labels", {}):
+        if ours.get("input") == "jaarrond_choice" and value in listed:
             return {**data, "jaarrond_choice": value}
     raise AssertionError(f"no {value!r} on the card: {texts(card.card)}")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from dialogs import checkin
+from dialogs.answers import read_answer
 from dialogs.banks import Bank, BankError, load_banks
 from dialogs.commands import Command, parse_command
 from dialogs.messages import PersonRef
@@ -64,9 +65,9 @@ questions:
         encoding="utf-8",
     )
     banks = load_banks([tmp_path])
-    question = banks["onboarding"].question("onboarding.buddy")
-    assert question.parse_answer("1") == "yes"
-    assert question.parse_answer("nee") == "no"
+    question = banks["onboarding"].question("onboarding.buddy").to_question("en")
+    assert read_answer(question, "1") == "yes"
+    assert read_answer(question, "nee") == "no"
 
 
 @pytest.mark.parametrize(
@@ -119,12 +120,16 @@ def test_a_checkin_walks_every_question_then_asks_to_share() -> None:
     assert first.question is not None and first.question.token == "c7.0"
     assert bank.intro("en") in first.text
     for question in bank.questions:
-        result = checkin.step(state, checkin.Reply("2"), ctx)
+        # Typed "2" is read against the question shown: the second option.
+        value = read_answer(checkin.current_question(state, ctx), "2")
+        assert value is not None
+        result = checkin.step(state, checkin.Reply(value), ctx)
         [record] = result.effects
         assert isinstance(record, checkin.RecordAnswer)
         assert record.question_id == question.question_id
+        assert result.outcome.kind == "recorded" and result.outcome.token == state.token
         state = result.state
-        ctx = checkin.Context(ctx.person, bank, "Mia", (*ctx.answers, (record.question_id, "2")))
+        ctx = checkin.Context(ctx.person, bank, "Mia", (*ctx.answers, (record.question_id, value)))
     assert state.asking_to_share
     done = checkin.step(state, checkin.Reply("yes"), ctx)
     assert done.state.status == "completed"
@@ -162,7 +167,8 @@ def test_invalid_answers_say_what_is_valid_in_the_persons_language() -> None:
     state = _start(bank)
     result = checkin.step(state, checkin.Reply("9"), _ctx(bank, NL))
     assert result.state == state and result.effects == ()
-    assert "'9' is geen geldig antwoord" in result.out[0].text
+    assert result.outcome.kind == "again"
+    assert "'9' is geen van de keuzes" in result.out[0].text
 
 
 def test_without_a_manager_nothing_is_offered_for_sharing() -> None:
@@ -190,4 +196,5 @@ def test_a_stale_token_changes_nothing() -> None:
     state = checkin.CheckinState(7, bank.theme, tuple(q.question_id for q in bank.questions), 2)
     result = checkin.step(state, checkin.Reply("3", token="c7.1"), _ctx(bank))
     assert result.state == state and result.effects == ()
+    assert result.outcome.kind == "refused"
     assert "already" in result.out[0].text

@@ -213,19 +213,23 @@ async def test_talked_logs_a_conversation_and_marks_topics_discussed(year: Testb
     reply = (await bot.say(ANNA, "talked with Bram we discussed the team lead path"))[0]
     assert "Logged: a conversation between Bram Jansen and Anna de Vries" in reply.text
     assert "Shared note: we discussed the team lead path" in reply.text
-    growth = next(c for c in reply.actions if c.label == GROWTH)
-    # Clicking the topic's button marks it discussed (the button carries the command).
-    done = await bot.click(ANNA, reply.key, growth.value)
+    assert reply.question is not None
+    growth = next(c for c in reply.question.choices if c.label == GROWTH)
+    # Choosing a topic marks it discussed; the ones left are asked again.
+    done = await bot.click(ANNA, reply.question.token, growth.value)
     assert f"Marked as discussed: {GROWTH}" in done[0].text
-    # Bram is told, with the note, and can mark the other topic himself.
+    assert bot.turn.outcome.kind == "recorded" and bot.turn.outcome.label == GROWTH
+    # Bram is told, with the note, and marks the other topic himself by typing its start.
     await bot.tick()
     told = [o for o in bot.adapter.to(BRAM) if "logged that the two of you talked" in o.text]
     assert len(told) == 1 and "we discussed the team lead path" in told[0].text
-    hours = next(c for c in told[0].actions if c.label == HOURS)
-    await bot.say(BRAM, hours.value.replace("discussed", "besproken"))
+    assert told[0].question is not None
+    hours = next(c for c in told[0].question.choices if c.label == HOURS)
+    marked = await bot.say(BRAM, HOURS[:12])
+    assert f"Marked as discussed: {HOURS}" in marked[0].text
     # Somebody else cannot mark Bram's topics.
-    refused = await bot.say(DIRK, hours.value)
-    assert refused[0].refusal
+    await bot.click(DIRK, told[0].question.token, hours.value)
+    assert bot.turn.outcome.kind == "refused"
     digest = (await bot.say(ANNA, "digest"))[0].text
     bram = digest.split("Bram Jansen <bram@example.org>", 1)[1].split("Carla Smith", 1)[0]
     assert "Last conversation: today" in bram

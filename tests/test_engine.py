@@ -90,7 +90,7 @@ async def test_not_sharing_keeps_answers_from_the_manager(testbot: Testbot) -> N
 async def test_invalid_answer_is_reprompted_and_nothing_is_stored(testbot: Testbot) -> None:
     await testbot.say("bram@example.org", "checkin workload")
     replies = await testbot.say("bram@example.org", "seven")
-    assert "'seven' is not a valid answer" in replies[0].text
+    assert "'seven' is not one of the options" in replies[0].text
     assert "1 to 5" in replies[0].text
     assert replies[0].question is not None
     assert replies[0].question.question_id == "workload.demands_level"

@@ -23,9 +23,10 @@ from adapters.teams import cards
 from adapters.teams import convert as teams
 from dialogs import agreements as ag
 from dialogs import checkin, graphemes
+from dialogs.answers import read_choice
 from dialogs.banks import SCALE_VALUES, load_banks
 from dialogs.commands import ALIASES, WITH_ARGUMENT, Command, parse_command
-from dialogs.messages import Inbound, Outbound, PersonRef
+from dialogs.messages import Choice, Inbound, Outbound, PersonRef
 
 settings.register_profile(
     "ci",
@@ -263,14 +264,17 @@ def test_a_commands_argument_is_kept_literally(alias: str, argument: str) -> Non
 
 
 @FUZZ
-@given(ANY_TEXT, st.lists(ANY_TEXT, max_size=5), st.lists(ANY_TEXT, max_size=5))
+@given(
+    ANY_TEXT, st.lists(st.tuples(ANY_TEXT, ANY_TEXT, st.lists(ANY_TEXT, max_size=2)), max_size=5)
+)
 def test_agreement_tokens_and_typed_options_never_raise(
-    token: str, values: list[str], labels: list[str]
+    token: str, options: list[tuple[str, str, list[str]]]
 ) -> None:
     parsed = ag.parse_token(token)
     assert parsed is None or 0 <= max(parsed.id, parsed.version) <= ag.MAX_ID
-    picked = ag.pick(token, values, labels)
-    assert picked is None or picked in values
+    choices = tuple(Choice(value, label, tuple(aliases)) for value, label, aliases in options)
+    picked = read_choice(choices, token)
+    assert picked is None or picked in choices
 
 
 # ---- the check-in state machine ------------------------------------------------------------

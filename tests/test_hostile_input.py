@@ -414,7 +414,7 @@ async def test_console_text_is_stored_and_shown_literally(testbot: Testbot, text
     assert text.strip() in digest[0].text
     assert testbot.adapter.sent == []  # nobody was notified of anything
     forged = await testbot.app.engine.handle(Inbound("console", "Anna@Example.org ", text=text))
-    assert (forged and forged[0].recipient.person_id == 0) or forged[0].recipient.email
+    assert forged.replies[0].recipient.person_id == 0 or forged.replies[0].recipient.email
 
 
 NUMBERS = ("²", "¹²", "Ⅻ", "١", "٣", "99999999999999999999", "2147483648", "0", "-1", "0x10", "1e3")

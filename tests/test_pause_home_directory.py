@@ -42,7 +42,12 @@ async def test_pause_records_prompts_without_sending_and_resume_ends_it(testbot:
 
 async def test_bad_pause_dates_say_how_to_fix_them(testbot: Testbot) -> None:
     bad = await testbot.say("anna@example.org", "pauze tot volgende week")
-    assert "pause until 2027-04-12" in bad[0].text
+    assert "pauze tot 12-4-2027" in bad[0].text and "pauze tot 2027-04-12" in bad[0].text
+    # A date that does not exist is named as such, day first in Dutch, month first in English.
+    missing = await testbot.say("anna@example.org", "pauze tot 31-02-2027")
+    assert "31-02-2027 bestaat niet" in missing[0].text
+    missing = await testbot.say("bram@example.org", "pause until 2/31/2027")
+    assert "2/31/2027 does not exist" in missing[0].text
     past = await testbot.say("bram@example.org", "pause until 2027-03-01")
     assert "already passed" in past[0].text
     long = await testbot.say("bram@example.org", "pause until 2029-01-01")
@@ -51,6 +56,8 @@ async def test_bad_pause_dates_say_how_to_fix_them(testbot: Testbot) -> None:
     assert "maandag 12 april 2027" in dutch[0].text
     not_paused = await testbot.say("bram@example.org", "resume")
     assert "not paused" in not_paused[0].text
+    english = await testbot.say("bram@example.org", "pause until 4/12/2027")
+    assert "Monday 12 April 2027" in english[0].text
 
 
 async def test_home_shows_what_is_next_and_own_answers_with_visibility(testbot: Testbot) -> None:

@@ -262,9 +262,18 @@ async def test_delete_my_data_erases_everything_and_leaves_a_tombstone(testbot: 
     assert await _texts_anywhere(db, needles)
 
     [ask] = await testbot.say(BRAM, "delete my data")
-    assert "cannot be undone" in ask.text and ask.actions
+    assert "cannot be undone" in ask.text and ask.question is not None
     assert await _texts_anywhere(db, [TOPIC]), "asking alone erases nothing"
-    [done] = await testbot.click(BRAM, ask.key, ask.actions[0].value)
+    # The question has a no that can be typed; declining keeps everything.
+    [kept] = await testbot.say(BRAM, "nee")
+    assert "Nothing was erased" in kept.text
+    assert await _texts_anywhere(db, [TOPIC])
+    # The old question's yes no longer counts once it was answered.
+    [stale] = await testbot.click(BRAM, ask.key, "yes")
+    assert "no longer open" in stale.text and testbot.turn.outcome.kind == "refused"
+    assert await _texts_anywhere(db, [TOPIC])
+    [ask] = await testbot.say(BRAM, "delete my data")
+    [done] = await testbot.say(BRAM, "1")
     assert "Your data was erased" in done.text
 
     assert await _texts_anywhere(db, needles) == []

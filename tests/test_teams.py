@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import logging
 import struct
 import time
 import zipfile
@@ -32,7 +33,7 @@ from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, Person, ProcessedEvent, Topic
 from bot.storage.teams_references import DatabaseReferenceStore, TeamsConversation
 from bot.web import build_web_app
-from dialogs.messages import Choice, MessageRef, Outbound, PersonRef, Question
+from dialogs.messages import Choice, MessageRef, Outbound, Outcome, PersonRef, Question
 from tests.teams_fake_connector import Call, FakeConnector
 from tests.testbot import QUIET
 
@@ -238,10 +239,21 @@ async def test_a_leading_mention_of_the_bot_is_ignored(teams: Teams) -> None:
     assert "Jaarrond: how it works" in texts(teams.last_card("29:bram").card)
 
 
-async def test_a_stranger_is_told_to_ask_hr(teams: Teams) -> None:
-    assert await teams.say("29:nobody", "help") == 201
-
-    assert "Vraag HR" in " ".join(texts(teams.last_card("29:nobody").card))
+async def test_a_stranger_is_told_to_ask_hr_in_the_language_of_their_client(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.engine")
+    for locale, expected, absent in (
+        ("nl-NL", "Vraag HR", "Ask HR"),
+        ("en-GB", "Ask HR", "Vraag HR"),
+        ("", "Vraag HR", ""),  # unknown: both languages
+    ):
+        assert await teams.post(teams.activity("29:nobody", text="help", locale=locale)) == 201
+        shown = " ".join(texts(teams.last_card("29:nobody").card))
+        assert expected in shown and (not absent or absent not in shown)
+    assert "Ask HR" in shown
+    # Operators can see which account wrote, to fix the org file; never what was written.
+    assert "unknown teams account 29:nobody" in caplog.text and "help" not in caplog.text
 
 
 # ---- a check-in through card submits ---------------------------------------------------------
@@ -285,7 +297,7 @@ async def test_typed_free_text_and_a_choice_list_card(teams: Teams) -> None:
     assert (inbound.token, inbound.value) == ("c9.0", "Long, **but** fine")
 
 
-def test_many_choices_become_a_choice_list_and_its_label_is_recorded() -> None:
+def test_many_choices_become_a_choice_list_and_the_answer_replaces_the_card() -> None:
     choices = tuple(Choice(f"v{n}", f"Option {n}") for n in range(1, 9))
     question = Question("q", "choice", "Pick one", choices, token="c3.1")
     ref = PersonRef(1, "bram@example.org", "Bram", "en", "Europe/Amsterdam")
@@ -293,14 +305,21 @@ def test_many_choices_become_a_choice_list_and_its_label_is_recorded() -> None:
     [choice_list] = elements(card, "Input.ChoiceSet")
     [send] = elements(card, "Action.Submit")
     submit = {**send["data"], choice_list["id"]: "v7"}
+    personal = {"conversationType": "personal", "id": "a:1"}
+    activity = {"type": "message", "from": {"id": "29:bram"}, "conversation": personal}
+    inbound = to_inbound({**activity, "value": submit})
+    assert inbound is not None and (inbound.token, inbound.value) == ("c3.1", "v7")
 
-    next_step = Outbound(ref, "", question=Question("q2", "text", "Why?", token="c3.2"))
-    replaced = teams_cards.replacement(submit, [next_step])
+    prompt = teams_cards.echoed_prompt(submit)
+    assert prompt == "Pick one"
+    recorded = Outcome("recorded", "c3.1", "v7", "Option 7")
+    replaced = teams_cards.answered_card(prompt, recorded, "en")
 
     assert replaced is not None
     assert texts(replaced["attachments"][0]["content"]) == ["Pick one", "Your answer: ", "Option 7"]
-    # Asked again (an invalid answer): the card is left as it is.
-    assert teams_cards.replacement(submit, [Outbound(ref, "", question=question)]) is None
+    # Asked again (an invalid answer) or nothing answered: the card is left as it is.
+    assert teams_cards.answered_card(prompt, Outcome("again", "c3.1"), "en") is None
+    assert teams_cards.answered_card(prompt, Outcome("none"), "en") is None
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from bot.services.org import import_org
 from bot.services.schedules import apply_schedules
 from bot.storage.database import Database
 from dialogs.channel import InboundHandler
-from dialogs.messages import Inbound, MessageRef, Outbound, PersonRef
+from dialogs.messages import Inbound, MessageRef, Outbound, PersonRef, Turn
 
 ORG_CSV = """email,name,manager_email,locale,timezone,department,hr
 anna@example.org,Anna de Vries,,nl,Europe/Amsterdam,Support,false
@@ -61,10 +61,13 @@ class Testbot:
     clock: FixedClock
     adapter: RecordingAdapter
     replies: list[Outbound] = field(default_factory=list)
+    # The whole answer to the last message: the outcome and the menu it now expects.
+    turn: Turn = field(default_factory=Turn)
 
     async def say(self, email: str, text: str = "", **extra: str) -> list[Outbound]:
         inbound = Inbound("console", email, text=text, **extra)  # type: ignore[arg-type]
-        self.replies = await self.app.engine.handle(inbound)
+        self.turn = await self.app.engine.handle(inbound)
+        self.replies = list(self.turn.replies)
         return self.replies
 
     async def click(self, email: str, token: str, value: str) -> list[Outbound]:

@@ -73,7 +73,8 @@ class ConsoleAdapter:
                 return
             if not text.strip():
                 continue
-            for reply in await self._handler(Inbound(self.platform, self.email, text=text)):
+            turn = await self._handler(Inbound(self.platform, self.email, text=text))
+            for reply in turn.replies:
                 await self.send(reply)
 
     def _read_lines(self) -> asyncio.Queue[str | None]:

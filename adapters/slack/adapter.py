@@ -52,7 +52,6 @@ from adapters.slack.settings import (
     uses_socket_mode,
 )
 from dialogs.channel import InboundHandler
-from dialogs.commands import parse_command
 from dialogs.home import HomeView
 from dialogs.messages import (
     DirectoryUser,
@@ -62,6 +61,7 @@ from dialogs.messages import (
     Outbound,
     PersonRef,
     Question,
+    Turn,
 )
 
 log = logging.getLogger(__name__)
@@ -581,49 +581,56 @@ class SlackAdapter:
 
     # ---- the work ---------------------------------------------------------------------------
 
-    async def _engine(self, inbound: Inbound) -> list[Outbound]:
+    async def _engine(self, inbound: Inbound) -> Turn:
         if self._handler is None:
             raise RuntimeError("mount the engine before serving Slack")
-        return [blocks.bilingual(out) for out in await self._handler(inbound)]
+        return await self._handler(inbound)
 
     async def _answer_click(self, client: AsyncWebClient, click: _Click) -> None:
         inbound = click.inbound
         user = inbound.user_id
-        replies = await self._guarded(client, user, inbound)
+        turn = await self._guarded(client, user, inbound)
         # Only a recorded answer changes the prompt: a refused click changes nothing at all.
-        if click.where is not None and blocks.outcome(inbound.token, replies) == "recorded":
-            locale = replies[0].recipient.locale
-            line = blocks.recorded_line(inbound.value or "", click.label, locale)
-            message = blocks.answered(json.loads(click.blocks), line, locale)
-            await self._replace(client, user, click.where, message)
-        await self._post_all(client, user, replies)
+        if click.where is not None and turn.outcome.kind == "recorded":
+            original = json.loads(click.blocks)
+            await self._mark_answered(client, user, click.where, original, turn)
+        await self._post_all(client, user, turn.replies)
 
     async def _answer_modal(
         self, client: AsyncWebClient, inbound: Inbound, target: convert.ModalTarget
     ) -> None:
         user = inbound.user_id
-        replies = await self._guarded(client, user, inbound)
+        turn = await self._guarded(client, user, inbound)
         where = (target.channel, target.ts)
-        if target.channel and target.ts and blocks.outcome(target.token, replies) == "recorded":
-            locale = replies[0].recipient.locale
-            line = blocks.recorded_line(inbound.value or "", inbound.value or "", locale)
+        if target.channel and target.ts and turn.outcome.kind == "recorded":
             original = self._modal_prompts.pop(where, None) or self._prompt_blocks(user, where)
-            await self._replace(client, user, where, blocks.answered(original, line, locale))
-        await self._post_all(client, user, replies)
+            await self._mark_answered(client, user, where, original, turn)
+        await self._post_all(client, user, turn.replies)
 
     async def _answer_typed(self, client: AsyncWebClient, inbound: Inbound) -> None:
+        """A typed reply; when it answered the question posted last, that message shows it."""
         user = inbound.user_id
         prompt = self._prompts.get(user)
-        replies = await self._guarded(client, user, inbound)
-        value, label = blocks.typed_answer(prompt.question if prompt else None, inbound.text)
-        answering = value in blocks.CONTROLS or parse_command(inbound.text) is None
-        token = prompt.question.token if prompt is not None else ""
-        if prompt is not None and answering and blocks.outcome(token, replies) == "recorded":
-            locale = replies[0].recipient.locale
-            line = blocks.recorded_line(value, label, locale)
-            message = blocks.answered(prompt.blocks, line, locale)
-            await self._replace(client, user, (prompt.channel, prompt.ts), message)
-        await self._post_all(client, user, replies)
+        turn = await self._guarded(client, user, inbound)
+        outcome = turn.outcome
+        answered = outcome.kind == "recorded"
+        if prompt is not None and answered and outcome.token == prompt.question.token:
+            where = (prompt.channel, prompt.ts)
+            await self._mark_answered(client, user, where, prompt.blocks, turn)
+        await self._post_all(client, user, turn.replies)
+
+    async def _mark_answered(
+        self,
+        client: AsyncWebClient,
+        user: str,
+        where: tuple[str, str],
+        original: list[dict[str, Any]],
+        turn: Turn,
+    ) -> None:
+        """The answered prompt without its buttons, showing what the engine recorded."""
+        locale = turn.replies[0].recipient.locale if turn.replies else self._locale(user)
+        line = blocks.recorded_line(turn.outcome.value, turn.outcome.label, locale)
+        await self._replace(client, user, where, blocks.answered(original, line, locale))
 
     async def _answer_command(
         self,
@@ -635,7 +642,7 @@ class SlackAdapter:
         """Replies to /jaarrond are ephemeral, unless they are a check-in or an export."""
         user = inbound.user_id
         try:
-            replies = await self._engine(inbound)
+            replies = (await self._engine(inbound)).replies
         except Exception:
             log.exception("the engine failed on a Slack command")
             await respond(text=self._error_text(user), response_type="ephemeral")
@@ -645,7 +652,7 @@ class SlackAdapter:
         if user and (interactive or convert.is_export(inbound)):
             await self._post_all(client, user, replies)
             if channel != await self._dm_channel(client, user):
-                notice = blocks.say("sent_by_dm", self._locales.get(user, self._default_locale))
+                notice = blocks.say("sent_by_dm", self._locale(user))
                 await respond(text=notice, response_type="ephemeral")
             return
         for out in replies:
@@ -675,8 +682,8 @@ class SlackAdapter:
         view = blocks.answer_modal(blocks.question_prompt(original), target)
         await client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
 
-    async def _guarded(self, client: AsyncWebClient, user: str, inbound: Inbound) -> list[Outbound]:
-        """The engine's replies; on a failure the person hears so, and the error is logged."""
+    async def _guarded(self, client: AsyncWebClient, user: str, inbound: Inbound) -> Turn:
+        """The engine's turn; on a failure the person hears so, and the error is logged."""
         try:
             return await self._engine(inbound)
         except Exception:
@@ -685,7 +692,7 @@ class SlackAdapter:
             await client.chat_postMessage(
                 channel=channel, text=blocks.escape(self._error_text(user)), mrkdwn=False
             )
-            return []
+            return Turn()
 
     def _prompt_blocks(self, user: str, where: tuple[str, str]) -> list[dict[str, Any]]:
         """The blocks of a prompt we posted, if it is the person's latest one."""
@@ -695,6 +702,9 @@ class SlackAdapter:
     def _error_text(self, user: str) -> str:
         locale = self._locales.get(user)
         return blocks.say("error", locale) if locale else blocks.both("error")
+
+    def _locale(self, user: str) -> Locale:
+        return self._locales.get(user, self._default_locale)
 
     async def _replace(
         self,

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Any
 
 from adapters.slack.convert import (
     ANSWER_ACTION,
@@ -25,13 +25,11 @@ from adapters.slack.convert import (
     command_value,
     modal_metadata,
 )
-from dialogs.commands import parse_command
 from dialogs.home import HomeView
 from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
 from dialogs.texts import CATALOG, t
 
 Block = dict[str, Any]
-Outcome = Literal["recorded", "again", "refused"]
 
 # Block Kit's documented limits, counted in UTF-16 code units to be safe with emoji.
 MESSAGE_BLOCKS = 50
@@ -415,40 +413,7 @@ def fallback(blocks: Sequence[Block], locale: Locale) -> str:
     return escape(shorten("\n".join(texts), FALLBACK_TEXT, locale)) or "Jaarrond"
 
 
-def bilingual(out: Outbound) -> Outbound:
-    """The engine's notice to a stranger is in a default language; give them both."""
-    if out.recipient.person_id != 0:
-        return out
-    for nl, en in CATALOG.values():
-        if out.text in (nl, en):
-            return replace(out, text=f"{nl}\n\n{en}")
-    return out
-
-
 # ---- the answered prompt -----------------------------------------------------------------
-
-
-def outcome(token: str, replies: Sequence[Outbound]) -> Outcome | None:
-    """What became of an answer to the prompt `token`, judged from the engine's replies.
-
-    The engine asks the same token again when an answer was not valid, and answers a
-    click on a prompt that is no longer open with its "already dealt with" or "no check-in
-    open" notice. None when the engine said nothing (a delivery it had already seen).
-    """
-    if not replies:
-        return None
-    recipient = replies[0].recipient
-    if recipient.person_id == 0:
-        return "refused"
-    notices = tuple(
-        t(key, recipient.locale)
-        for key in ("checkin.stale", "checkin.none_open", "unknown_command")
-    )
-    if any(reply.refusal or reply.text.startswith(notices) for reply in replies):
-        return "refused"
-    if any(r.question is not None and r.question.token == token for r in replies):
-        return "again"
-    return "recorded"
 
 
 def recorded_line(value: str, label: str, locale: Locale) -> str:
@@ -456,23 +421,6 @@ def recorded_line(value: str, label: str, locale: Locale) -> str:
     if value in CONTROLS:
         return say(f"recorded.{value}", locale)
     return f"✓ {label or value}"
-
-
-def typed_answer(question: Question | None, text: str) -> tuple[str, str]:
-    """(value, label) of something typed in reply to a prompt, for its recorded line."""
-    command = parse_command(text)
-    if command is not None and command.name in CONTROLS:
-        return command.name, ""
-    answer = text.strip()
-    if question is not None and question.kind in ("scale", "choice"):
-        choices = question.choices
-        if answer.isdecimal() and 1 <= int(answer) <= len(choices):
-            choice = choices[int(answer) - 1]
-            return choice.value, choice.label
-        for choice in choices:
-            if answer.casefold() in (choice.value.casefold(), choice.label.casefold()):
-                return choice.value, choice.label
-    return answer, answer
 
 
 def answered(original: Sequence[Mapping[str, Any]], line: str, locale: Locale) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -36,7 +37,7 @@ from adapters.teams.limits import TENANT_PER_SECOND, send_keys, teams_throttle
 from adapters.teams.references import ReferenceStore
 from adapters.teams.speedups import ReusingAuthentication, speed_up
 from dialogs.channel import InboundHandler
-from dialogs.messages import Inbound, Locale, MessageRef, Outbound, PersonRef
+from dialogs.messages import Inbound, Locale, MessageRef, Outbound, PersonRef, Turn
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ APP_TYPES = {"multitenant": "MultiTenant", "singletenant": "SingleTenant"}
 APP_TYPES["userassignedmsi"] = "UserAssignedMSI"
 INSTALL_ACTIONS = frozenset({"add"})
 UNINSTALL_ACTIONS = frozenset({"remove"})
+# Cards with a question are remembered per chat so a typed answer can update its card.
+ASKED_KEPT = 10_000
 
 
 class TeamsConfigError(ValueError):
@@ -79,6 +82,15 @@ def check_settings(
     if app_id and kind in ("singletenant", "userassignedmsi") and not tenant_id:
         problems.append(f"MicrosoftAppTenantId is empty; a {APP_TYPES[kind]} bot needs it")
     return problems
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """The last card with a question in one chat: a typed answer to it updates it."""
+
+    token: str
+    activity_id: str
+    prompt: str
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,7 @@ class TeamsAdapter:
         self._files = files.PendingFiles()
         # What the last saved reference per user was made of, so it is written only on change.
         self._fingerprints: dict[str, str] = {}
+        self._asked: OrderedDict[str, _Asked] = OrderedDict()
 
     # ---- the ChatAdapter port ---------------------------------------------------------------
 
@@ -177,7 +190,9 @@ class TeamsAdapter:
                 "set JAARROND_TEAMS_SERVICE_URL and the tenant (MicrosoftAppTenantId, or a "
                 "single JAARROND_TEAMS_TENANTS entry) so the bot can start one"
             )
-        return await self._send_to(reference, self._render(out))
+        sent = await self._send_to(reference, self._render(out))
+        self._note_asked(sent.channel, sent.message_id, out)
+        return sent
 
     async def start(self) -> None:
         self._known |= await self._references.known_ids()
@@ -266,12 +281,23 @@ class TeamsAdapter:
         inbound = convert.to_inbound(body)
         if inbound is None:
             return
-        replies = await self._handle(inbound)
+        turn = await self._handle(inbound)
+        chat = str((body.get("conversation") or {}).get("id") or "")
+        locale = turn.replies[0].recipient.locale if turn.replies else self._locale_of(body)
         reply_to = body.get("replyToId")
         if inbound.token and isinstance(reply_to, str) and reply_to:
-            await self._replace_card(context, reply_to, body.get("value"), replies)
-        for out in replies:
-            await context.send_activity(self._render(out))
+            prompt = cards.echoed_prompt(body.get("value"))
+            if prompt is not None:
+                await self._replace_card(context, reply_to, prompt, turn, locale)
+                self._forget_asked(chat, reply_to)
+        elif (asked := self._asked.get(chat)) is not None and turn.outcome.token == asked.token:
+            # A typed answer to the card asked last: that card shows what was recorded.
+            await self._replace_card(context, asked.activity_id, asked.prompt, turn, locale)
+            self._forget_asked(chat, asked.activity_id)
+        for out in turn.replies:
+            response = await context.send_activity(self._render(out))
+            if response is not None and response.id:
+                self._note_asked(chat, response.id, out)
 
     def _render(self, out: Outbound) -> Activity:
         """The activity for a message; a file goes with it as an offer to accept."""
@@ -310,21 +336,32 @@ class TeamsAdapter:
             event_id=f"welcome:{_hashed(conversation)}",
             display_name=str((body.get("from") or {}).get("name") or ""),
         )
-        for out in await self._handle(inbound):
+        for out in (await self._handle(inbound)).replies:
             await context.send_activity(self._render(out))
 
-    async def _handle(self, inbound: Inbound) -> list[Outbound]:
+    async def _handle(self, inbound: Inbound) -> Turn:
         if self._handler is None:
             raise RuntimeError("mount the engine before serving Teams")
-        return list(await self._handler(inbound))
+        return await self._handler(inbound)
+
+    def _note_asked(self, chat: str, activity_id: str, out: Outbound) -> None:
+        if out.question is None or not chat or not activity_id:
+            return
+        self._asked[chat] = _Asked(out.question.token, activity_id, out.question.prompt)
+        self._asked.move_to_end(chat)
+        while len(self._asked) > ASKED_KEPT:
+            self._asked.popitem(last=False)
+
+    def _forget_asked(self, chat: str, activity_id: str) -> None:
+        asked = self._asked.get(chat)
+        if asked is not None and asked.activity_id == activity_id:
+            del self._asked[chat]
 
     async def _replace_card(
-        self, context: TurnContext, card_id: str, submit: Any, replies: list[Outbound]
+        self, context: TurnContext, card_id: str, prompt: str, turn: Turn, locale: Locale
     ) -> None:
         """Swap the answered card for what was recorded, so no stale buttons remain."""
-        if not isinstance(submit, Mapping):
-            return
-        replacement = cards.replacement(submit, replies)
+        replacement = cards.answered_card(prompt, turn.outcome, locale)
         if replacement is None:
             return
         activity = _activity(replacement)

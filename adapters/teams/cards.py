@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from dialogs.graphemes import cut as grapheme_cut
-from dialogs.messages import Choice, Locale, Outbound, Question
+from dialogs.messages import Choice, Locale, Outbound, Outcome, Question
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -137,13 +137,8 @@ def _submit(title: str, data: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 
 def _echo(token: str, choice: Choice, prompt: str, locale: Locale) -> dict[str, Any]:
-    """Button data: what to answer, and what to show once it is answered."""
-    return {
-        "token": token,
-        "value": choice.value,
-        "label": shorten(choice.label, LABEL_CHARS, locale),
-        "q": shorten(prompt, ECHO_CHARS, locale),
-    }
+    """Button data: what to answer, and the question to show once it is answered."""
+    return {"token": token, "value": choice.value, "q": shorten(prompt, ECHO_CHARS, locale)}
 
 
 def _question(question: Question, locale: Locale) -> list[dict[str, Any]]:
@@ -182,13 +177,7 @@ def _question(question: Question, locale: Locale) -> list[dict[str, Any]]:
 
 def _send(question: Question, input_id: str, prompt: str, locale: Locale) -> dict[str, Any]:
     """The submit button under an input; the answer travels in the input's own field."""
-    echo: dict[str, Any] = {
-        "token": question.token,
-        "input": input_id,
-        "q": shorten(prompt, ECHO_CHARS, locale),
-    }
-    if input_id == CHOICE_INPUT:
-        echo["labels"] = {c.value: shorten(c.label, LABEL_CHARS, locale) for c in question.choices}
+    echo = {"token": question.token, "input": input_id, "q": shorten(prompt, ECHO_CHARS, locale)}
     return _submit(label("send", locale), echo)
 
 
@@ -296,41 +285,19 @@ def plain(text: str, locale: Locale) -> dict[str, Any]:
     return as_activity(adaptive_card(paragraphs(shorten(text, 2000, locale)), []))
 
 
-def replacement(submit: Mapping[str, Any], replies: Sequence[Outbound]) -> dict[str, Any] | None:
-    """What the answered card becomes, judged from the engine's replies; None to leave it.
+def echoed_prompt(submit: Any) -> str | None:
+    """The question a submitted card asked (echoed in its data); None for a card not ours."""
+    ours = submit.get(SUBMIT_KEY) if isinstance(submit, Mapping) else None
+    return str(ours.get("q") or "") if isinstance(ours, Mapping) else None
 
-    The engine answers an accepted answer with the next step, an invalid one by asking the
-    same token again, and a click it refuses (out of date, not theirs) with a reply marked
-    as a refusal.
-    """
-    ours = submit.get(SUBMIT_KEY)
-    if not isinstance(ours, Mapping) or not replies:
-        return None
-    recipient = replies[0].recipient
-    if recipient.person_id == 0:
-        return None  # not someone we know: nothing of theirs to update
-    locale = recipient.locale
-    token = str(ours.get("token") or "")
-    prompt = str(ours.get("q") or "")
-    if any(r.refusal for r in replies):
+
+def answered_card(prompt: str, outcome: Outcome, locale: Locale) -> dict[str, Any] | None:
+    """What a card becomes after the engine's outcome: what was recorded, or that it was
+    out of date; None leaves it as it is (asked again, or nothing was answered)."""
+    if outcome.kind == "refused":
         return already_handled(prompt, locale)
-    if any(r.question is not None and r.question.token == token for r in replies):
-        return None  # asked again: the answer was not valid, the card stays usable
-    value = _submitted_value(submit, ours)
-    if value in CONTROLS:
-        return control_done(prompt, value, locale)
-    return recorded(prompt, _answer_label(ours, value), locale)
-
-
-def _submitted_value(submit: Mapping[str, Any], ours: Mapping[str, Any]) -> str:
-    input_id = ours.get("input")
-    value = submit.get(input_id) if isinstance(input_id, str) else ours.get("value")
-    return value if isinstance(value, str) else ""
-
-
-def _answer_label(ours: Mapping[str, Any], value: str) -> str:
-    labels = ours.get("labels")
-    if isinstance(labels, Mapping) and isinstance(labels.get(value), str):
-        return str(labels[value])
-    shown = ours.get("label")
-    return shown if isinstance(shown, str) and shown else value
+    if outcome.kind != "recorded":
+        return None
+    if outcome.value in CONTROLS:
+        return control_done(prompt, outcome.value, locale)
+    return recorded(prompt, outcome.label or outcome.value, locale)

@@ -121,6 +121,8 @@ def to_inbound(activity: Mapping[str, Any]) -> Inbound | None:
             ("tenant_id", tenant_id(activity)),
             ("conversation_id", _text(_dict(activity.get("conversation")).get("id"))),
             ("reply_to_id", _text(activity.get("replyToId"))),
+            # The Teams client's language (nl-NL, en-US): for someone we do not know yet.
+            ("locale", _text(activity.get("locale"))),
         )
         if value
     }

@@ -1,5 +1,5 @@
 """An agreement conversation that spans messages: one open dialog per person (drafting an
-agreement, typing a text that was asked for, or the options last shown), kept in the database."""
+agreement, or typing a text that was asked for), kept in the database."""
 
 from __future__ import annotations
 
@@ -16,12 +16,9 @@ from bot.storage.agreement_models import Agreement, AgreementDialog
 from bot.storage.models import Person
 from dialogs import agreement_draft as drafting
 from dialogs import agreements as ag
-from dialogs.messages import Outbound, Question
+from dialogs.messages import Outbound
 
 DIALOG_TTL = timedelta(days=7)
-# A typed number answers the options last shown only shortly after they were shown, so it
-# never steals an answer meant for a check-in that opened later.
-CHOICE_TTL = timedelta(hours=1)
 
 
 async def current_dialog(
@@ -52,13 +49,12 @@ async def open_dialog(
     if existing is not None:
         await session.delete(existing)
         await session.flush()
-    ttl = CHOICE_TTL if kind == "choice" else DIALOG_TTL
     dialog = AgreementDialog(
         person_id=person.id,
         kind=kind,
         step=step,
         data={},
-        expires_at=now + ttl,
+        expires_at=now + DIALOG_TTL,
         created_at=now,
         updated_at=now,
         **fields,
@@ -66,30 +62,6 @@ async def open_dialog(
     session.add(dialog)
     await session.flush()
     return dialog
-
-
-async def point(session: AsyncSession, person: Person, question: Question, now: datetime) -> None:
-    """Remember the options just shown, so typing their number answers them; never at
-    the cost of a dialog the person is in the middle of."""
-    existing = await current_dialog(session, person, now)
-    if existing is not None and existing.kind != "choice":
-        return
-    dialog = await open_dialog(session, person, "choice", "choice", now)
-    dialog.data = {
-        "token": question.token,
-        "values": [c.value for c in question.choices],
-        "labels": [c.label for c in question.choices],
-    }
-
-
-async def drop_pointer(session: AsyncSession, person: Person) -> None:
-    found = await session.scalars(
-        select(AgreementDialog).where(
-            AgreementDialog.person_id == person.id, AgreementDialog.kind == "choice"
-        )
-    )
-    for dialog in found:
-        await session.delete(dialog)
 
 
 async def draft_context(

@@ -28,7 +28,7 @@ from bot.storage.sql import insert_new
 from dialogs import agreements as ag
 from dialogs.agreement_texts import ta
 from dialogs.channel import ChatAdapter
-from dialogs.messages import Outbound
+from dialogs.messages import Outbound, Outcome, Turn
 
 
 async def pending_follow_up(
@@ -65,21 +65,18 @@ async def answer_follow_up(
     followup_id: int,
     answer: str,
     now: datetime,
-) -> list[Outbound]:
-    async def work() -> list[Outbound]:
+) -> Turn:
+    async def work() -> list[Outbound] | Turn:
         ref = person_ref(person, defaults)
         row = await _own_follow_up(session, person, followup_id)
         agreement = await records.visible(session, person, row.agreement_id, lock=True)
-        value = ag.pick(
-            answer,
-            ag.FOLLOW_UP_ANSWERS,
-            [ta(f"answer.{a}", ref.locale) for a in ag.FOLLOW_UP_ANSWERS],
-        )
-        if value is None:
+        value = answer
+        if value not in ag.FOLLOW_UP_ANSWERS:
             view = await records.view(session, agreement)
-            return [ag.follow_up_prompt(view, row.id, ref)]
+            asked = ag.follow_up_prompt(view, row.id, ref)
+            return Turn((asked,), Outcome("again"))
         if row.answer is not None:
-            return [Outbound(ref, ta("follow_up.already", ref.locale))]
+            raise AgreementRefused("follow_up.already")
         row.answer = value
         row.answered_at = now
         await session.flush()
@@ -172,7 +169,7 @@ async def comment_follow_up(
     followup_id: int,
     text: str,
     now: datetime,
-) -> list[Outbound]:
+) -> Turn:
     async def work() -> list[Outbound]:
         row = await _own_follow_up(session, person, followup_id)
         row.comment = clean_text(text, ag.MAX_TEXT) or None

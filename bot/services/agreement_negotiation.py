@@ -25,7 +25,7 @@ from bot.storage.agreement_models import (
 from bot.storage.models import Person
 from dialogs import agreements as ag
 from dialogs.agreement_texts import ta
-from dialogs.messages import Outbound
+from dialogs.messages import Outbound, Turn
 
 OPEN = ("draft", "proposed", "signed", "at_risk")
 
@@ -153,7 +153,7 @@ async def _propose(
 
 async def propose(
     defaults: Defaults, session: AsyncSession, person: Person, agreement_id: int, now: datetime
-) -> list[Outbound]:
+) -> Turn:
     """Send a saved draft to the other party."""
 
     async def work() -> list[Outbound]:
@@ -202,7 +202,7 @@ async def accept(
     agreement_id: int,
     version: int,
     now: datetime,
-) -> list[Outbound]:
+) -> Turn:
     """The other party agrees with this exact version; both are then asked to sign it."""
 
     async def work() -> list[Outbound]:
@@ -237,7 +237,7 @@ async def sign(
     agreement_id: int,
     version: int,
     now: datetime,
-) -> list[Outbound]:
+) -> Turn:
     """Sign one exact version; when both signed it, it is the third contract."""
 
     async def work() -> list[Outbound]:
@@ -305,7 +305,7 @@ async def comment(
     version: int,
     text: str,
     now: datetime,
-) -> list[Outbound]:
+) -> Turn:
     async def work() -> list[Outbound]:
         statuses = ("proposed", *ag.RUNNING)
         agreement = await _acting_on(session, person, agreement_id, statuses, version)
@@ -350,7 +350,7 @@ async def amend(
     now: datetime,
     *,
     terms: ag.Terms | None = None,
-) -> list[Outbound]:
+) -> Turn:
     """A new version on top of `version`: a counter-proposal during the negotiation,
     or a renegotiation of a signed agreement (the signed version stays in force)."""
 
@@ -393,7 +393,7 @@ async def close(
     now: datetime,
     *,
     outcome: str = "completed",
-) -> list[Outbound]:
+) -> Turn:
     """Close an agreement as completed, or drop it; either needs a reason."""
 
     async def work() -> list[Outbound]:

@@ -4,7 +4,6 @@ it, and the refusal an action gets when it cannot be done."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Sequence
-from dataclasses import replace
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +19,7 @@ from bot.storage.agreement_models import (
 from bot.storage.models import Person
 from dialogs import agreements as ag
 from dialogs.agreement_texts import ta
-from dialogs.messages import Outbound
+from dialogs.messages import Outbound, Outcome, Turn
 
 
 class AgreementRefused(Exception):
@@ -54,18 +53,23 @@ def terms_of(row: AgreementVersion) -> ag.Terms:
 
 
 async def guarded(
-    defaults: Defaults, session: AsyncSession, person: Person, work: Awaitable[list[Outbound]]
-) -> list[Outbound]:
-    """Run an action; a refusal becomes a message (with the agreement as it now is)."""
+    defaults: Defaults,
+    session: AsyncSession,
+    person: Person,
+    work: Awaitable[list[Outbound] | Turn],
+) -> Turn:
+    """Run an action: done, it is recorded; a refusal becomes a message (with the
+    agreement as it now is) and the outcome says that nothing changed."""
     try:
-        return await work
+        done = await work
     except AgreementRefused as refused:
         ref = person_ref(person, defaults)
         text = ta(refused.key, ref.locale, **refused.values)
         if refused.agreement is None:
-            return [Outbound(ref, text, refusal=True)]
+            return Turn((Outbound(ref, text),), Outcome("refused"))
         agreement_view = await view(session, refused.agreement)
-        return [replace(ag.show(agreement_view, ref, lead=text), refusal=True)]
+        return Turn((ag.show(agreement_view, ref, lead=text),), Outcome("refused"))
+    return done if isinstance(done, Turn) else Turn(tuple(done), Outcome("recorded"))
 
 
 async def visible(

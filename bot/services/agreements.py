@@ -10,7 +10,7 @@ overviews' data (agreement_attention) and HR's register (agreement_register)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -23,7 +23,7 @@ from bot.services import agreement_negotiation as negotiation
 from bot.services import agreement_records as records
 from bot.services import agreement_register as register
 from bot.services.agreement_attention import UNANSWERED_AFTER, UnansweredFollowUp
-from bot.services.agreement_dialogs import CHOICE_TTL, DIALOG_TTL
+from bot.services.agreement_dialogs import DIALOG_TTL
 from bot.services.agreement_followups import follow_up_tick, plan_follow_ups
 from bot.services.agreement_negotiation import OPEN
 from bot.services.agreement_notices import (
@@ -43,11 +43,10 @@ from dialogs import agreement_draft as drafting
 from dialogs import agreements as ag
 from dialogs.agreement_register import Register
 from dialogs.agreement_texts import ta
-from dialogs.messages import Outbound, PersonRef
+from dialogs.messages import Outbound, Outcome, PersonRef, Turn
 
 # What callers have always imported from here, wherever it now lives.
 __all__ = [
-    "CHOICE_TTL",
     "DIALOG_TTL",
     "FOLLOW_UP_TIME",
     "MAX_ATTEMPTS",
@@ -99,42 +98,45 @@ class AgreementService:
             return [await self.show(session, person, int(number), now)]
         return [Outbound(self.ref(person), ta("usage", self.ref(person).locale))]
 
-    async def handle_reply(
-        self, session: AsyncSession, person: Person, token: str, value_or_text: str, now: datetime
-    ) -> list[Outbound] | None:
-        """A click on an agreement prompt, or typed text for an open agreement dialog;
-        None when it is neither, so the engine passes it on."""
-        if token:
-            parsed = ag.parse_token(token)
-            if parsed is None:
-                return None
-            await dialog_state.drop_pointer(session, person)
-            return await self._on_token(session, person, parsed, value_or_text, now)
-        dialog = await dialog_state.current_dialog(session, person, now)
-        if dialog is None:
-            return None
-        if dialog.kind == "draft":
-            return await self._draft_reply(session, person, dialog, value_or_text, "", now)
-        if dialog.kind == "text":
-            return await self._text_reply(session, person, dialog, value_or_text, now)
-        await session.delete(dialog)
-        value = ag.pick(value_or_text, dialog.data["values"], dialog.data["labels"])
-        parsed = ag.parse_token(dialog.data["token"])
-        if value is None or parsed is None:
-            return None  # not an answer to those options: the engine handles it as usual
-        return await self._on_token(session, person, parsed, value, now)
+    async def answer(
+        self, session: AsyncSession, person: Person, token: str, value: str, now: datetime
+    ) -> Turn:
+        """An answer to an agreement prompt (clicked, or typed and read by the engine):
+        an action, a follow-up answer, a drafting step or a text that was asked for."""
+        parsed = ag.parse_token(token)
+        ref = self.ref(person)
+        if parsed is None:
+            return Turn((Outbound(ref, ta("stale_closed", ref.locale)),), Outcome("refused", token))
+        turn = await self._on_token(session, person, parsed, value, now)
+        outcome = turn.outcome
+        if outcome.kind == "recorded" and not outcome.label:
+            outcome = replace(outcome, value=value, label=self._label(parsed, value, ref))
+        return replace(turn, outcome=replace(outcome, token=token))
+
+    @staticmethod
+    def _label(token: ag.Token, value: str, ref: PersonRef) -> str:
+        """How an answer reads on the prompt it answered, in the person's language."""
+        loc = ref.locale
+        if token.kind == "followup" and value == "comment":
+            return ta("action.add_comment", loc)
+        if token.kind == "followup" and value in ag.FOLLOW_UP_ANSWERS:
+            return ta(f"answer.{value}", loc)
+        if value in ag.ACTIONS:
+            return ta(f"action.{value}", loc)
+        return value
 
     async def _on_token(
         self, session: AsyncSession, person: Person, token: ag.Token, value: str, now: datetime
-    ) -> list[Outbound]:
+    ) -> Turn:
         ref = self.ref(person)
         if token.kind == "dialog":
             dialog = await dialog_state.current_dialog(session, person, now)
             if dialog is None or dialog.id != token.id:
-                return [Outbound(ref, ta("stale_closed", ref.locale))]
-            if value == "cancel":
+                return Turn((Outbound(ref, ta("stale_closed", ref.locale)),), Outcome("refused"))
+            if value == "cancel" or value.strip().casefold() in ag.CANCEL_WORDS:
                 await session.delete(dialog)
-                return [Outbound(ref, ta("done.cancelled", ref.locale))]
+                done = Outbound(ref, ta("done.cancelled", ref.locale))
+                return Turn((done,), Outcome("recorded", value="cancel"))
             if dialog.kind == "draft":
                 clicked = ag.dialog_token(token.id, token.step)
                 return await self._draft_reply(session, person, dialog, value, clicked, now)
@@ -156,7 +158,7 @@ class AgreementService:
         version: int,
         action: str,
         now: datetime,
-    ) -> list[Outbound]:
+    ) -> Turn:
         """One of the actions a prompt offered, on the version that prompt showed."""
         if action == "accept":
             return await self.accept(session, person, agreement_id, version, now)
@@ -167,7 +169,9 @@ class AgreementService:
         if action in ag.TEXT_ACTIONS:
             work = self._ask_text(session, person, agreement_id, version, action, now)
             return await records.guarded(self.defaults, session, person, work)
-        return [await self.show(session, person, agreement_id, now)]
+        # Not an action this prompt offers: the agreement as it stands, nothing changed.
+        shown = await self.show(session, person, agreement_id, now)
+        return Turn((shown,), Outcome("refused"))
 
     # ---- reading, with the one rule of who may see what --------------------------------
 
@@ -210,14 +214,9 @@ class AgreementService:
         await record_agreement_view(session, person, agreement_id, agreement, now)
         view = await records.view(session, agreement)
         pending = await followups.pending_follow_up(session, agreement, person)
-        out = (
-            ag.follow_up_prompt(view, pending.id, ref)
-            if pending is not None
-            else ag.show(view, ref)
-        )
-        if out.question is not None:
-            await dialog_state.point(session, person, out.question, now)
-        return out
+        if pending is not None:
+            return ag.follow_up_prompt(view, pending.id, ref)
+        return ag.show(view, ref)
 
     # ---- negotiation --------------------------------------------------------------------
 
@@ -238,19 +237,19 @@ class AgreementService:
 
     async def propose(
         self, session: AsyncSession, person: Person, agreement_id: int, now: datetime
-    ) -> list[Outbound]:
+    ) -> Turn:
         """Send a saved draft to the other party."""
         return await negotiation.propose(self.defaults, session, person, agreement_id, now)
 
     async def accept(
         self, session: AsyncSession, person: Person, agreement_id: int, version: int, now: datetime
-    ) -> list[Outbound]:
+    ) -> Turn:
         """The other party agrees with this exact version; both are then asked to sign it."""
         return await negotiation.accept(self.defaults, session, person, agreement_id, version, now)
 
     async def sign(
         self, session: AsyncSession, person: Person, agreement_id: int, version: int, now: datetime
-    ) -> list[Outbound]:
+    ) -> Turn:
         """Sign one exact version; when both signed it, it is the third contract."""
         return await negotiation.sign(self.defaults, session, person, agreement_id, version, now)
 
@@ -262,7 +261,7 @@ class AgreementService:
         version: int,
         text: str,
         now: datetime,
-    ) -> list[Outbound]:
+    ) -> Turn:
         return await negotiation.comment(
             self.defaults, session, person, agreement_id, version, text, now
         )
@@ -277,7 +276,7 @@ class AgreementService:
         now: datetime,
         *,
         terms: ag.Terms | None = None,
-    ) -> list[Outbound]:
+    ) -> Turn:
         """A new version on top of `version`: a counter-proposal during the negotiation,
         or a renegotiation of a signed agreement (the signed version stays in force)."""
         return await negotiation.amend(
@@ -293,7 +292,7 @@ class AgreementService:
         now: datetime,
         *,
         outcome: str = "completed",
-    ) -> list[Outbound]:
+    ) -> Turn:
         """Close an agreement as completed, or drop it; either needs a reason."""
         return await negotiation.close(
             self.defaults, session, person, agreement_id, reason, now, outcome=outcome
@@ -320,16 +319,17 @@ class AgreementService:
         text: str,
         token: str,
         now: datetime,
-    ) -> list[Outbound]:
+    ) -> Turn:
         ctx = await dialog_state.draft_context(self.defaults, session, person, now)
         draft = drafting.Draft.from_data(dialog.id, dialog.step, dialog.data)
         result = drafting.draft_step(draft, text, token, ctx)
+        answered = Outcome(result.answer, value=text.strip(), label=result.label)
         if result.outcome == "open":
             dialog_state.save_draft(dialog, result.draft, now)
-            return list(result.out)
+            return Turn(result.out, answered)
         await session.delete(dialog)
         if result.outcome == "cancel":
-            return list(result.out)
+            return Turn(result.out, replace(answered, value="cancel"))
         try:
             counterpart = result.draft.counterpart_id or 0
             terms = result.draft.terms(ctx.today)
@@ -338,8 +338,9 @@ class AgreementService:
                 session, person, counterpart, terms, now, propose=propose
             )
         except AgreementRefused as refused:
-            return [Outbound(ctx.person, ta(refused.key, ctx.person.locale, **refused.values))]
-        return replies
+            text = ta(refused.key, ctx.person.locale, **refused.values)
+            return Turn((Outbound(ctx.person, text),), Outcome("refused"))
+        return Turn(tuple(replies), answered)
 
     async def _ask_text(
         self,
@@ -375,11 +376,11 @@ class AgreementService:
         dialog: AgreementDialog,
         text: str,
         now: datetime,
-    ) -> list[Outbound]:
+    ) -> Turn:
         ref = self.ref(person)
-        if not text.strip() or text.strip().casefold() in ag.CANCEL_WORDS:
-            await session.delete(dialog)
-            return [Outbound(ref, ta("done.cancelled", ref.locale))]
+        if not text.strip():
+            again = Outbound(ref, ta("refused.empty_text", ref.locale))
+            return Turn((again,), Outcome("again"))
         await session.delete(dialog)
         await session.flush()
         agreement_id, version = dialog.agreement_id or 0, dialog.version or 0
@@ -398,14 +399,14 @@ class AgreementService:
 
     async def answer_follow_up(
         self, session: AsyncSession, person: Person, followup_id: int, answer: str, now: datetime
-    ) -> list[Outbound]:
+    ) -> Turn:
         return await followups.answer_follow_up(
             self.defaults, session, person, followup_id, answer, now
         )
 
     async def comment_follow_up(
         self, session: AsyncSession, person: Person, followup_id: int, text: str, now: datetime
-    ) -> list[Outbound]:
+    ) -> Turn:
         return await followups.comment_follow_up(
             self.defaults, session, person, followup_id, text, now
         )

@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
 from bot.services.people import Defaults, manager_of, person_ref
-from bot.services.topics import clean_text
+from bot.services.topics import clean_text, too_long
 from bot.services.worktime import DEFAULT_WORKING_DAYS, next_working_morning
 from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, Schedule
 from bot.storage.sealed import Private
 from dialogs import checkin
 from dialogs.banks import Bank
-from dialogs.messages import Outbound, PersonRef
+from dialogs.messages import Outbound, PersonRef, Turn
 from dialogs.texts import format_moment, t
 
 # An open check-in untouched this long gives way to the next prompt that falls due.
@@ -147,22 +147,35 @@ class CheckinService:
             _state(occurrence), ctx, lead=t("checkin.reminder", ctx.person.locale)
         )
 
+    async def current_prompt(
+        self, session: AsyncSession, person: Person, lead: str = ""
+    ) -> Outbound | None:
+        """The open check-in's question once more (where the person is), or None."""
+        occurrence = await self.open_occurrence(session, person)
+        if occurrence is None:
+            return None
+        ctx = await self._context(session, person, occurrence)
+        return checkin.prompt(_state(occurrence), ctx, lead=lead)
+
     async def handle(
         self, session: AsyncSession, person: Person, event: checkin.Event, now: datetime
-    ) -> list[Outbound] | None:
+    ) -> Turn | None:
         """Apply an answer or control to the open check-in; None when there is none."""
         occurrence = await self.open_occurrence(session, person)
         if occurrence is None:
             return None
         ctx = await self._context(session, person, occurrence, now)
         result = checkin.step(_state(occurrence), event, ctx)
+        notes: list[Outbound] = []
         for effect in result.effects:
-            await self._apply(session, person, occurrence, effect, now)
+            if await self._apply(session, person, occurrence, effect, now):
+                note = t("answer.shortened", ctx.person.locale, limit=MAX_ANSWER_LENGTH)
+                notes.append(Outbound(ctx.person, note))
         occurrence.position = result.state.position
-        out = list(result.out)
+        out = [*notes, *result.out]
         if occurrence.status in ("completed", "stopped"):
             out += await self._open_next(session, person, now)
-        return out
+        return Turn(tuple(out), result.outcome)
 
     async def _open_next(
         self, session: AsyncSession, person: Person, now: datetime
@@ -191,10 +204,12 @@ class CheckinService:
         occurrence: Occurrence,
         effect: checkin.Effect,
         now: datetime,
-    ) -> None:
+    ) -> bool:
+        """Store what the step decided; True when an answer had to be shortened to fit."""
         if isinstance(effect, checkin.RecordAnswer):
             question = self.banks[occurrence.theme].question(effect.question_id)
             value = clean_text(effect.value, MAX_ANSWER_LENGTH)
+            shortened = too_long(effect.value, MAX_ANSWER_LENGTH)
             if question.kind == "text" or question.is_health:
                 # Sealed at rest; only countable non-health scale and choice answers stay clear.
                 value = Private(value)
@@ -213,7 +228,8 @@ class CheckinService:
                 )
             )
             metrics.ANSWERS_RECEIVED.inc()
-        elif isinstance(effect, checkin.Close):
+            return shortened
+        if isinstance(effect, checkin.Close):
             occurrence.status = effect.status
             occurrence.closed_at = now
             occurrence.shared = effect.shared
@@ -223,8 +239,9 @@ class CheckinService:
                     .where(Answer.occurrence_id == occurrence.id, Answer.visibility == "aggregate")
                     .values(visibility="shared")
                 )
-        else:
-            await self._snooze(session, person, occurrence, now)
+            return False
+        await self._snooze(session, person, occurrence, now)
+        return False
 
     async def _snooze(
         self, session: AsyncSession, person: Person, occurrence: Occurrence, now: datetime

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import case, or_, select
@@ -19,13 +20,15 @@ from bot.services.topics import clean_text
 from bot.storage.dialogue_models import Conversation, ReviewBriefSent, TopicDiscussion
 from bot.storage.models import Person, Topic
 from dialogs.agreements import local_day
+from dialogs.answers import option
 from dialogs.digest_texts import td
-from dialogs.messages import Choice, Outbound, PersonRef
+from dialogs.graphemes import cut
+from dialogs.messages import Choice, Outbound, Outcome, PersonRef, Question, Turn
 from dialogs.texts import format_day
 
 MAX_NOTE_LENGTH = 2000
-# The engine reads a click on a message with this key as the command in the click's value.
-COMMAND_KEY = "menu"
+# The token of the question which open topics a logged conversation covered.
+TALKED_PREFIX = "talked."
 WITH_WORDS = ("with", "met")
 LABEL_LENGTH = 60
 
@@ -89,13 +92,7 @@ async def talked(
     )
     session.add(conversation)
     await session.flush()
-    topics = list(
-        await session.scalars(
-            select(Topic)
-            .where(Topic.person_id == employee.id, Topic.status == "open", Topic.raised_at <= now)
-            .order_by(Topic.raised_at, Topic.id)
-        )
-    )
+    topics = await _open_before(session, employee.id, now)
     other = manager if person.id == employee.id else employee
     other_ref = person_ref(other, defaults)
     reply = _logged(ref, employee, manager, conversation, topics, None)
@@ -103,6 +100,41 @@ async def talked(
     key = f"talked.{conversation.id}.p{other.id}"
     await queue_notice(session, other.id, key, "talked", notice, now)
     return [reply]
+
+
+async def _open_before(session: AsyncSession, employee_id: int, moment: datetime) -> list[Topic]:
+    """The employee's topics still open that were raised before the moment."""
+    found = await session.scalars(
+        select(Topic)
+        .where(Topic.person_id == employee_id, Topic.status == "open", Topic.raised_at <= moment)
+        .order_by(Topic.raised_at, Topic.id)
+    )
+    return list(found)
+
+
+def owns(token: str) -> bool:
+    """Whether a prompt's token is the question which topics a conversation covered."""
+    return token.startswith(TALKED_PREFIX)
+
+
+def _topics_question(ref: PersonRef, conversation_id: int, topics: list[Topic]) -> Question:
+    """Which of the open topics were discussed: each by its number or its text, or all."""
+    loc = ref.locale
+    choices = [Choice(str(topic.id), _label(topic.text)) for topic in topics]
+    if len(topics) > 1:
+        choices.append(option("all", loc, partial(td, "talked.all")))
+    return Question(
+        question_id="discussed",
+        kind="choice",
+        prompt=td("talked.topics", loc),
+        choices=tuple(choices),
+        hint=td("talked.hint", loc, count=len(choices)),
+        token=f"{TALKED_PREFIX}{conversation_id}",
+    )
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_LENGTH else cut(text, LABEL_LENGTH - 3).rstrip() + "..."
 
 
 def _logged(
@@ -113,8 +145,8 @@ def _logged(
     topics: list[Topic],
     told_by: str | None,
 ) -> Outbound:
-    """The confirmation (or, with `told_by`, the other party's notice) with the open topics
-    as buttons: clicking one marks it discussed."""
+    """The confirmation (or, with `told_by`, the other party's notice) asking which of the
+    open topics were discussed."""
     loc = ref.locale
     day = format_day(local_day(conversation.happened_at, ref.timezone), loc)
     if told_by is None:
@@ -123,17 +155,58 @@ def _logged(
         lines = [td("talked.notice", loc, who=told_by, day=day)]
     if conversation.note:
         lines.append(td("talked.note", loc, note=conversation.note))
-    actions: list[Choice] = []
-    if topics:
-        lines += ["", td("talked.topics", loc)]
-        for topic in topics:
-            lines.append(td("talked.topic_line", loc, id=topic.id, text=topic.text))
-            label = topic.text if len(topic.text) <= LABEL_LENGTH else topic.text[:57] + "..."
-            actions.append(Choice(f"discussed {topic.id}", label))
-        if len(topics) > 1:
-            every = " ".join(str(topic.id) for topic in topics)
-            actions.append(Choice(f"discussed {every}", td("talked.all", loc)))
-    return Outbound(ref, "\n".join(lines), actions=tuple(actions), key=COMMAND_KEY)
+    question = _topics_question(ref, conversation.id, topics) if topics else None
+    key = question.token if question is not None else f"{TALKED_PREFIX}{conversation.id}"
+    return Outbound(ref, "\n".join(lines), question=question, key=key)
+
+
+async def discussed_answer(
+    session: AsyncSession,
+    person: Person,
+    token: str,
+    value: str,
+    now: datetime,
+    defaults: Defaults,
+) -> Turn:
+    """A topic (or all) chosen from a logged conversation's question: marked discussed,
+    and the ones still open asked again."""
+    ref = person_ref(person, defaults)
+    number = token[len(TALKED_PREFIX) :]
+    conversation = (
+        await session.get(Conversation, int(number))
+        if number.isdecimal() and len(number) < 10
+        else None
+    )
+    if conversation is None or person.id not in (conversation.employee_id, conversation.manager_id):
+        gone = Outbound(ref, td("discussed.none", ref.locale))
+        return Turn((gone,), Outcome("refused", token))
+    topics = await _open_before(session, conversation.employee_id, conversation.happened_at)
+    chosen = topics if value == "all" else [topic for topic in topics if str(topic.id) == value]
+    if not chosen:
+        gone = Outbound(ref, td("discussed.none", ref.locale))
+        return Turn((gone,), Outcome("refused", token))
+    for topic in chosen:
+        _mark(session, topic, conversation, person, now)
+    left = [topic for topic in topics if topic not in chosen]
+    listed = "; ".join(topic.text for topic in chosen)
+    question = _topics_question(ref, conversation.id, left) if left else None
+    reply = Outbound(ref, td("discussed.done", ref.locale, topics=listed), question=question)
+    label = td("talked.all", ref.locale) if value == "all" else _label(chosen[0].text)
+    return Turn((reply,), Outcome("recorded", token, value, label))
+
+
+def _mark(
+    session: AsyncSession, topic: Topic, conversation: Conversation, person: Person, now: datetime
+) -> None:
+    topic.status = "discussed"
+    session.add(
+        TopicDiscussion(
+            topic_id=topic.id,
+            conversation_id=conversation.id,
+            marked_by_id=person.id,
+            discussed_at=now,
+        )
+    )
 
 
 async def discussed(
@@ -167,15 +240,10 @@ async def discussed(
         ).first()
         if talk is None:
             continue
-        topic.status = "discussed"
-        session.add(
-            TopicDiscussion(
-                topic_id=topic.id, conversation_id=talk.id, marked_by_id=person.id, discussed_at=now
-            )
-        )
+        _mark(session, topic, talk, person, now)
         marked.append(topic.text)
     if not marked:
-        return [Outbound(ref, td("discussed.none", ref.locale), refusal=True)]
+        return [Outbound(ref, td("discussed.none", ref.locale))]
     listed = "; ".join(marked)
     return [Outbound(ref, td("discussed.done", ref.locale, topics=listed))]
 

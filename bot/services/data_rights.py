@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.erasure import erase_person
 from bot.services.privacy import EXPORT_FILENAME, export_bytes, export_person
 from bot.storage.models import Person
-from dialogs.messages import Attachment, Choice, Outbound, PersonRef
+from dialogs.answers import option
+from dialogs.messages import Attachment, Outbound, Outcome, PersonRef, Question, Turn
 from dialogs.privacy_texts import tp
 
-# A click on the confirmation button comes back as this typed command (see the engine's
-# menu handling), so a click and typing the phrase take the same path.
-CONFIRM_KEY = "menu"
+# The confirmation's token: it is answered only while it is the person's open question.
+ERASE_KEY = "erase"
 
 
 async def export_reply(
@@ -27,10 +28,39 @@ async def export_reply(
 
 
 def erase_question(ref: PersonRef) -> Outbound:
-    phrase = tp("erase.confirm_phrase", ref.locale)
-    button = Choice(phrase, tp("erase.button", ref.locale))
-    text = tp("erase.ask", ref.locale, confirm=phrase)
-    return Outbound(ref, text, tp("erase.title", ref.locale), actions=(button,), key=CONFIRM_KEY)
+    """Ask first, with a yes and a no that can be clicked or typed."""
+    loc = ref.locale
+    question = Question(
+        question_id=ERASE_KEY,
+        kind="choice",
+        prompt=tp("erase.question", loc),
+        choices=(
+            option("yes", loc, partial(tp, "erase.button"), "ja", "yes"),
+            option("no", loc, partial(tp, "erase.keep"), "nee", "no"),
+        ),
+        hint=tp("erase.hint", loc),
+        token=ERASE_KEY,
+    )
+    text = tp("erase.ask", loc)
+    return Outbound(ref, text, tp("erase.title", loc), question=question, key=ERASE_KEY)
+
+
+async def erase_answer(
+    session: AsyncSession, person: Person, ref: PersonRef, value: str, now: datetime
+) -> Turn:
+    """The answer to the confirmation: erase, or keep everything."""
+    if value == "yes":
+        label = tp("erase.button", ref.locale)
+        return Turn((await erase_reply(session, person, ref, now),), _answered("yes", label))
+    if value == "no":
+        kept = Outbound(ref, tp("erase.kept", ref.locale), tp("erase.title", ref.locale))
+        return Turn((kept,), _answered("no", tp("erase.keep", ref.locale)))
+    again = erase_question(ref)
+    return Turn((again,), Outcome("again", ERASE_KEY))
+
+
+def _answered(value: str, label: str) -> Outcome:
+    return Outcome("recorded", ERASE_KEY, value, label)
 
 
 async def erase_reply(

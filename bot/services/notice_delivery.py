@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import menus
 from bot.services.outbox import backoff
 from bot.storage.database import Database
 from dialogs.channel import ChatAdapter
@@ -84,6 +85,7 @@ async def send_and_record(
         notice.status = "sent"
         notice.sent_at = now
         notice.last_error = None
+        await menus.remember(session, [(out.recipient.person_id, out)], now)
         if forget_payload:
             notice.payload = {}
     report.sent += 1

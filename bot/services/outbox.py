@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
 from bot.clock import Clock
+from bot.services import menus
 from bot.services.checkins import CheckinService
 from bot.services.liveness import Liveness
 from bot.services.pauses import is_paused, local_today
@@ -357,6 +358,7 @@ class Dispatcher:
         for send in sends:
             by_person.setdefault(send.person_id, []).append(send)
         slots = asyncio.Semaphore(self.concurrency)
+        shown = {send.message_id: (send.person_id, send.out) for send in sends}
         done: list[tuple[int, MessageRef | Exception]] = []
         writing = asyncio.Lock()
 
@@ -370,7 +372,7 @@ class Dispatcher:
                 finished = done[:]
                 del done[:]
                 if finished:
-                    await self._record(finished, now, report)
+                    await self._record(finished, now, report, shown)
 
         async def one_person(queue: list[_Send]) -> None:
             async with slots:
@@ -389,13 +391,14 @@ class Dispatcher:
 
         await asyncio.gather(*(one_person(queue) for queue in by_person.values()))
         if done:
-            await self._record(done, now, report)
+            await self._record(done, now, report, shown)
 
     async def _record(
         self,
         finished: list[tuple[int, MessageRef | Exception]],
         now: datetime,
         report: DispatchReport,
+        shown: Mapping[int, tuple[int, Outbound]],
     ) -> None:
         sent = [
             {
@@ -406,11 +409,14 @@ class Dispatcher:
             if not isinstance(result, Exception)
         ]
         errors = {i: result for i, result in finished if isinstance(result, Exception)}
+        ids = [message_id for message_id, result in finished if not isinstance(result, Exception)]
         async with self.db.session() as session:
             if sent:
                 # One statement for all of them (an UPDATE by primary key, executed many),
                 # on the table: the ORM's bulk update costs more than the write itself.
                 await session.execute(_RECORD_SENT.values(sent_at=now), sent)
+                # What reached the person is the question their next typed answer is for.
+                await menus.remember(session, (shown[i] for i in ids), now)
             if errors:
                 failed = await session.scalars(
                     select(OutboxMessage).where(OutboxMessage.id.in_(list(errors)))

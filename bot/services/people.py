@@ -52,14 +52,25 @@ async def find_by_email(session: AsyncSession, email: str) -> Person | None:
     return found.first()
 
 
-async def find_by_platform(session: AsyncSession, platform: str, user_id: str) -> Person | None:
-    """The person behind a platform user id; the console identifies people by email."""
+async def find_by_platform(
+    session: AsyncSession, platform: str, user_id: str, aad_object_id: str | None = None
+) -> Person | None:
+    """The person behind a platform user id; the console identifies people by email.
+
+    In Teams a person is known by the channel's user id (29:...) or by their Entra object
+    id, which is what HR exports from Entra: the org file's teams_user_id may be either,
+    and a message carries both."""
     if platform == "console":
         return await find_by_email(session, user_id)
     column = {"slack": Person.slack_user_id, "teams": Person.teams_user_id}.get(platform)
     if column is None:
         return None
-    found = await session.scalars(select(Person).where(column == user_id, Person.active))
+    ids = {user_id}
+    if platform == "teams" and aad_object_id:
+        ids.add(aad_object_id)
+    found = await session.scalars(
+        select(Person).where(column.in_(ids), Person.active).order_by((column == user_id).desc())
+    )
     return found.first()
 
 

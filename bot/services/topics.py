@@ -19,6 +19,11 @@ def clean_text(text: str, limit: int) -> str:
     return cut(storable(text).strip(), limit)
 
 
+def too_long(text: str, limit: int) -> bool:
+    """Whether clean_text cuts this text: the person is told what was kept."""
+    return len(storable(text).strip()) > limit
+
+
 async def raise_topic(session: AsyncSession, person: Person, text: str, now: datetime) -> Topic:
     topic = Topic(
         person_id=person.id,
