@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -35,14 +37,16 @@ def _backends() -> list[object]:
     ]
 
 
-@pytest.fixture(params=_backends())
-async def db(request: pytest.FixtureRequest, tmp_path: object) -> AsyncIterator[Database]:
-    """A freshly migrated database; PostgreSQL tests get a schema of their own."""
-    if request.param == "sqlite":
-        database = Database(f"sqlite+aiosqlite:///{tmp_path}/test.db")
+@asynccontextmanager
+async def fresh_database(backend: str, folder: Path) -> AsyncIterator[Database]:
+    """A freshly migrated database; on PostgreSQL in a schema of its own, dropped after."""
+    if backend == "sqlite":
+        database = Database(f"sqlite+aiosqlite:///{folder}/{uuid.uuid4().hex[:12]}.db")
         await database.upgrade()
-        yield database
-        await database.dispose()
+        try:
+            yield database
+        finally:
+            await database.dispose()
         return
     url = normalise_database_url(POSTGRES_URL)
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -58,6 +62,27 @@ async def db(request: pytest.FixtureRequest, tmp_path: object) -> AsyncIterator[
         async with admin.engine.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await admin.dispose()
+
+
+@pytest.fixture(params=_backends())
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A freshly migrated database; PostgreSQL tests get a schema of their own."""
+    async with fresh_database(request.param, tmp_path) as database:
+        yield database
+
+
+@pytest.fixture(params=_backends())
+async def databases(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
+    """Makes as many fresh databases of one backend as a test needs (one per surface of a
+    journey); all are dropped after the test."""
+    async with AsyncExitStack() as stack:
+
+        async def make() -> Database:
+            return await stack.enter_async_context(fresh_database(request.param, tmp_path))
+
+        yield make
 
 
 @pytest.fixture

@@ -25,12 +25,12 @@ from bot.storage.models import Answer, Occurrence, Person, Topic
 from dialogs import graphemes
 from dialogs.messages import Inbound
 from tests.slack_fake_api import FakeSlackApi, text_objects
+from tests.slack_support import Stack, close_stack, make_stack, member
+from tests.slack_support import texts as slack_texts
 from tests.teams_fake_connector import FakeConnector
-from tests.test_slack import Stack, close_stack, make_stack, member
-from tests.test_slack import texts as slack_texts
+from tests.teams_support import Teams, answer, elements, start_teams, stop_teams
+from tests.teams_support import texts as teams_texts
 from tests.test_teams import ORG as TEAMS_ORG
-from tests.test_teams import Teams, answer, elements, start_teams, stop_teams
-from tests.test_teams import texts as teams_texts
 from tests.testbot import Testbot
 
 # Everything that could turn into a mention, a broadcast, a link or formatting somewhere.

@@ -18,7 +18,8 @@ from bot.storage.database import Database
 from bot.storage.models import Answer
 from tests.conftest import TEST_DATA_KEY
 from tests.slack_fake_api import FakeSlackApi
-from tests.test_slack import SECRET, Stack, close_stack, fake, make_stack  # noqa: F401
+from tests.slack_support import SECRET, Stack, close_stack, make_stack
+from tests.test_slack import fake  # noqa: F401
 from tests.testbot import Testbot, apply
 
 TOKEN = "xoxb-test-token"

@@ -24,7 +24,7 @@ from bot.storage.models import OutboxMessage
 from dialogs.banks import load_banks
 from tests.conftest import TEST_DATA_KEY
 from tests.slack_fake_api import FakeSlackApi
-from tests.test_slack import SECRET, member
+from tests.slack_support import SECRET, member
 
 ROOT = Path(__file__).resolve().parent.parent
 DUE = "2027-03-22T08:05:00Z"  # Monday 09:05 in Amsterdam: the weekly check-in is due
