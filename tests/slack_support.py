@@ -143,7 +143,10 @@ class Stack:
 
     async def click(self, user: str, message: Posted, label: str) -> int:
         """Click the button labelled `label` on a message the bot posted."""
-        element = button(message.blocks, label)
+        return await self.press(user, message, button(message.blocks, label))
+
+    async def press(self, user: str, message: Posted, element: Mapping[str, Any]) -> int:
+        """Press one button of a message (`element` with its `_block_id`), as Slack sends it."""
         payload = {
             "type": "block_actions",
             "user": {"id": user, "username": user.lower(), "team_id": "T0001"},

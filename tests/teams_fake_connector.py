@@ -48,6 +48,9 @@ class FakeConnector:
     # Awaited after an activity is accepted, before the answer: see FakeSlackApi.after_post.
     after_post: Callable[[Call], Awaitable[None]] | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # As Teams does: a 1:1 chat has one id per user ("a:conv-NAME" for "29:NAME", as the
+    # harness's activities say), and creating it again answers that same id.
+    one_chat_per_user: bool = False
     # Files uploaded after a file consent: name -> (bytes, Content-Range header).
     uploads: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     _server: TestServer | None = None
@@ -87,6 +90,10 @@ class FakeConnector:
         return web.json_response({"id": answer_id})
 
     async def _create(self, request: web.Request) -> web.Response:
+        if self.one_chat_per_user:
+            members = (await request.json()).get("members") or [{}]
+            user = str(members[0].get("id") or "")
+            return await self._record(request, f"a:conv-{user.removeprefix('29:')}")
         return await self._record(request, f"a:new-{next(self._ids)}")
 
     async def _post(self, request: web.Request) -> web.Response:

@@ -1,0 +1,66 @@
+"""Journeys per role on the console, Slack and Teams: every step checked on its surface,
+and what the engine said compared with the console's run of the same journey."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.storage.database import Database
+from tests.journey_runner import Run, first_difference, run_journey
+from tests.journey_script import Cast, Journey
+from tests.journey_slack import slack_surface
+from tests.journey_surfaces import Surface, console_surface
+from tests.journey_teams import teams_surface
+from tests.journeys import EMPLOYEE, HR, MANAGER
+
+Databases = Callable[[], Awaitable[Database]]
+
+
+async def run_on(surface: str, journey: Journey, databases: Databases, files: Path) -> Run:
+    db = await databases()
+    clock = FixedClock(journey.start)
+    made: Surface
+    if surface == "console":
+        made = await console_surface(db, clock, journey.cast, files)
+    elif surface == "slack":
+        made = await slack_surface(db, clock, journey.cast)
+    else:
+        made = await teams_surface(db, clock, journey.cast)
+    try:
+        return await run_journey(journey, made)
+    finally:
+        await made.close()
+
+
+def verdict(run: Run, reference: Run | None) -> str:
+    parts = list(run.problems)
+    if reference is not None:
+        parts += [f"console: {p}" for p in reference.problems]
+        difference = first_difference(reference, run)
+        if difference:
+            parts.append(f"the engine said something else on {run.surface}: {difference}")
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("surface", ["console", "slack", "teams"])
+@pytest.mark.parametrize("journey", [EMPLOYEE, MANAGER, HR], ids=lambda j: j.name)
+async def test_journey(
+    journey: Journey, surface: str, databases: Databases, tmp_path: Path
+) -> None:
+    run = await run_on(surface, journey, databases, tmp_path)
+    reference = None
+    if surface != "console":
+        reference = await run_on("console", journey, databases, tmp_path)
+    problems = verdict(run, reference)
+    if problems:
+        pytest.fail(problems, pytrace=False)
+
+
+def test_the_cast_is_linked_everywhere() -> None:
+    cast: Cast = EMPLOYEE.cast
+    assert "UBRAM,29:bram" in cast.org_csv()
+    assert "xavier" not in cast.org_csv()
