@@ -22,12 +22,14 @@ from typing import Any
 
 from dialogs.messages import Choice, Outbound, Turn
 from tests.journey_script import (
+    EVERYWHERE,
     Action,
     Answer,
     ClickOld,
     Journey,
     Member,
     Navigate,
+    Press,
     Say,
     Tick,
     Write,
@@ -64,7 +66,9 @@ class Names:
 
 
 def normal_choices(choices: Iterable[Choice]) -> tuple[Any, ...]:
-    return tuple((c.value, c.label, c.aliases) for c in choices)
+    # The first alias is the other language's label; the order of the rest does not matter
+    # (the agreement dialogs' cancel words come from a set).
+    return tuple((c.value, c.label, c.aliases[:1], sorted(c.aliases[1:])) for c in choices)
 
 
 def normal_outbound(out: Outbound, names: Names) -> tuple[Any, ...]:
@@ -113,6 +117,8 @@ class Runner:
         self.names = Names()
         # The message that asked each person's open question, as the engine gave it.
         self.asked: dict[str, Outbound | None] = {}
+        # The last message with buttons that each person was shown.
+        self.buttons: dict[str, Outbound] = {}
         self.number = 0
 
     def problem(self, text: str) -> None:
@@ -164,7 +170,9 @@ class Runner:
         for out in sent:
             if out.question is not None:
                 self.asked[self.key_of(out)] = out
-        if step.compared:
+            if out.actions:
+                self.buttons[self.key_of(out)] = out
+        if step.compared and step.surfaces == EVERYWHERE:
             entries = [normal_turn(t, self.names) for t in turns]
             entries += [("sent", normal_outbound(o, self.names)) for o in sent]
             self.run.transcript.append((self.number, entries))
@@ -180,6 +188,8 @@ class Runner:
         for reply in turn.replies:
             if reply.question is not None:
                 self.asked[self.key_of(reply)] = reply
+            if reply.actions:
+                self.buttons[self.key_of(reply)] = reply
         outcome = turn.outcome
         if turn.replies and not any(r.question for r in turn.replies):
             key = self.key_of(turn.replies[0])
@@ -223,7 +233,14 @@ class Runner:
             if not await self.surface.click(member, step.token, step.value, oldest=True):
                 raise StepFailed(f"no message shows a live '{step.value}' for {step.token}")
             return target
+        if isinstance(step, Press):
+            return await self.press(step, member, before)
         asked = self.asked.get(step.person)
+        if isinstance(step, Write) and (asked is None or asked.question is None):
+            # Typed all the same, as a person would: the outcome shows what became of it.
+            self.problem("no question is open to answer")
+            await self.surface.type(member, step.text)
+            return None
         if asked is None or asked.question is None:
             raise StepFailed("no question is open to answer")
         question = asked.question
@@ -252,6 +269,24 @@ class Runner:
         typed = self.typed(step, chosen, options, last)
         await self.surface.type(member, typed)
         return last
+
+    async def press(self, step: Press, member: Member, before: list[Shown]) -> Shown | None:
+        message = self.buttons.get(step.person)
+        offered = message.actions if message is not None else ()
+        chosen = next((a for a in offered if a.value == step.value), None)
+        if message is None or chosen is None:
+            raise StepFailed(f"no message offers '{step.value}'")
+        token = message.question.token if message.question is not None else message.key
+        target = next((s for s in reversed(before) if token in s.keys), None)
+        if step.by == "click" and self.surface.name != "console":
+            if not await self.surface.click(member, token, step.value):
+                raise StepFailed(f"no button '{chosen.label}' is shown")
+            return target
+        other = other_language(chosen) if step.by == "other_language" else chosen.label
+        if other is None:
+            raise StepFailed(f"'{chosen.label}' has no label in the other language")
+        await self.surface.type(member, other)
+        return target
 
     def typed(self, step: Answer, chosen: Choice, options: list[Choice], shown: Shown) -> str:
         if step.by == "number":
@@ -299,8 +334,8 @@ class Runner:
                     f"shown last is {last or 'none'}"
                 )
         recorded = answered is not None and outcome.kind == "recorded"
-        if recorded and answered is not None and outcome.token != answered.token:
-            self.problem(f"answered {outcome.token}, not the question shown ({answered.token})")
+        if recorded and answered is not None and outcome.token not in answered.keys:
+            self.problem(f"answered {outcome.token}, not the message acted on ({answered.keys})")
         self.check_sees(step.person, step.sees, before)
 
     def check_shown(
@@ -343,14 +378,14 @@ class Runner:
             was = next((s for s in before.get(key, []) if s.id == message_id), None)
             if was is None:
                 self.problem(f"a message of {key} sent in this step was replaced")
-            elif outcome is None or not outcome.token or was.token != outcome.token:
+            elif outcome is None or not outcome.token or outcome.token not in was.keys:
                 what = f"the question {was.token}" if was.token else "a message without question"
                 self.problem(f"{what} of {key} was replaced, though nothing answered it")
         if outcome is None or outcome.kind != "recorded" or not outcome.token:
             return
         key = step.person
         now = {s.id: s for s in self.surface.screen(self.member(key))}
-        earlier = [s for s in before[key] if s.token == outcome.token]
+        earlier = [s for s in before[key] if outcome.token in s.keys]
         if not earlier:
             return
         answered = earlier[-1]
@@ -381,6 +416,8 @@ def describe(step: Action) -> str:
         return f"writes '{step.text[:30]}' ({step.by})"
     if isinstance(step, ClickOld):
         return f"clicks {step.value} on an old {step.token}"
+    if isinstance(step, Press):
+        return f"presses {step.value} by {step.by}"
     return f"presses '{step.command}'"
 
 

@@ -115,6 +115,15 @@ class Write(Step):
 
 
 @dataclass(frozen=True)
+class Press(Step):
+    """A button of the last message that offers it but asks no question (a follow-up's
+    "Add a comment"): clicked, or its label typed (in the person's or the other language)."""
+
+    value: str = ""
+    by: By = "click"
+
+
+@dataclass(frozen=True)
 class ClickOld(Step):
     """A click on an older message that still shows buttons for `token` (the first one
     shown), as someone scrolling back would do: only where there are buttons."""
@@ -143,7 +152,7 @@ class Tick:
     compared: bool = True
 
 
-Action = Say | Answer | Write | ClickOld | Navigate | Tick
+Action = Say | Answer | Write | Press | ClickOld | Navigate | Tick
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,11 @@ def write(
 ) -> Write:
     expect.setdefault("outcome", "recorded")
     return Write(person, text=text, by=by, **expect)  # type: ignore[arg-type]
+
+
+def press(person: str, value: str, by: By = "click", **expect: object) -> Press:
+    expect.setdefault("outcome", "recorded")
+    return Press(person, value=value, by=by, **expect)  # type: ignore[arg-type]
 
 
 def click_old(person: str, token: str, value: str, **expect: object) -> ClickOld:

@@ -40,10 +40,10 @@ def label(element: Mapping[str, Any]) -> str:
 
 
 def readable(blocks: list[dict[str, Any]]) -> str:
-    """The texts of headers, sections and contexts: what a person reads."""
+    """What a person reads: headers, sections, contexts and the buttons' labels."""
     lines: list[str] = []
     for block in blocks:
-        if block.get("type") in ("header", "section", "context"):
+        if block.get("type") in ("header", "section", "context", "actions"):
             lines += [str(obj["text"]) for obj in text_objects(block)]
     return "\n".join(lines)
 
@@ -146,6 +146,11 @@ class SlackSurface(Surface):
                     live=any(True for _ in buttons(now.blocks)),
                     replaced=posted.ts in updated,
                     files=tuple(files.get(posted.ts, ())),
+                    keys=frozenset(
+                        str(decoded(b).get("t"))
+                        for b in buttons(posted.blocks)
+                        if decoded(b).get("t")
+                    ),
                 )
             )
         return shown

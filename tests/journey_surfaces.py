@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from adapters.console import ConsoleAdapter
@@ -42,6 +42,9 @@ class Shown:
     live: bool = False
     replaced: bool = False
     files: tuple[str, ...] = ()
+    # Every prompt token its buttons carried when sent: the question's, and its other
+    # buttons' (skip, cancel, add a comment).
+    keys: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -147,11 +150,10 @@ def console_shown(number: int, text: str, out: Outbound | None) -> Shown:
     if any(_SCALE.match(line) for line in lines):
         options = ["1", "2", "3", "4", "5"]
     question = out.question if out is not None else None
+    token = question.token if question is not None else ""
+    keys = {token, out.key if out is not None and out.actions else ""} - {""}
     return Shown(
-        id=str(number),
-        text=text,
-        token=question.token if question is not None else "",
-        options=tuple(options),
+        id=str(number), text=text, token=token, options=tuple(options), keys=frozenset(keys)
     )
 
 
@@ -206,13 +208,8 @@ class ConsoleSurface(Surface):
         for text, out in self.screens[member.email].writes:
             if text.startswith("-> ") and shown:
                 last = shown[-1]
-                shown[-1] = Shown(
-                    last.id,
-                    last.text + text,
-                    last.token,
-                    last.options,
-                    files=(*last.files, Path(text[3:].strip()).name),
-                )
+                name = Path(text[3:].strip()).name
+                shown[-1] = replace(last, text=last.text + text, files=(*last.files, name))
                 continue
             shown.append(console_shown(len(shown) + 1, text, out))
         return shown

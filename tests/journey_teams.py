@@ -43,6 +43,15 @@ def asked(card: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     return token, tuple(options)
 
 
+def readable(card: dict[str, Any]) -> str:
+    """What a person reads: the texts, the buttons' titles and the listed choices."""
+    lines = list(texts(card))
+    lines += [str(a.get("title") or "") for a in elements(card, "Action.Submit")]
+    for box in elements(card, "Input.ChoiceSet"):
+        lines += [str(choice.get("title") or "") for choice in box.get("choices") or []]
+    return "\n".join(lines)
+
+
 def live(card: dict[str, Any]) -> bool:
     return bool(elements(card, "Action.Submit")) or any(elements(card, kind) for kind in INPUTS)
 
@@ -135,12 +144,17 @@ class TeamsSurface(Surface):
             shown.append(
                 Shown(
                     id=post.answered_id,
-                    text="\n".join(texts(card)),
+                    text=readable(card),
                     token=token,
                     options=options,
                     live=live(card),
                     replaced=post.answered_id in replaced,
                     files=files(post),
+                    keys=frozenset(
+                        str(ours(a).get("token"))
+                        for a in elements(post.card, "Action.Submit")
+                        if ours(a).get("token")
+                    ),
                 )
             )
         return shown

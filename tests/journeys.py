@@ -18,6 +18,7 @@ from tests.journey_script import (
     click_old,
     decline,
     navigate,
+    press,
     say,
     tick,
     write,
@@ -34,6 +35,10 @@ CAST = Cast(
 )
 # Monday 22 March 2027, 09:00 in Amsterdam.
 MONDAY = datetime(2027, 3, 22, 8, 0, tzinfo=UTC)
+
+
+UNKNOWN = "I didn't understand that. Type 'help' to see what I can do."
+AGREEMENT_USAGE = "Use: 'agreements' (overview), 'agreement new'"
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -162,7 +167,105 @@ EMPLOYEE = Journey(
     ),
 )
 
-MANAGER = Journey("manager", CAST, start=MONDAY, steps=())
-HR = Journey("hr", CAST, start=MONDAY, steps=())
+MANAGER = Journey(
+    "manager",
+    CAST,
+    start=MONDAY,
+    steps=(
+        # Bram proposes; Anna, his manager, gets the proposal after a tick and accepts.
+        say("bram", "agreement new"),
+        answer("bram", "place_of_work", by="number"),
+        write("bram", "Bram works from home on Mondays."),
+        answer("bram", "no", by="click"),
+        answer("bram", "3", by="click"),
+        answer("bram", "monthly", by="number"),
+        answer("bram", "propose", by="number"),
+        tick(at(3, 22, 8, 5), ("anna", "Bram Jansen stelt een afspraak voor")),
+        # Anna comments, accepts, and then proposes a change after all: version 2.
+        answer("anna", "comment", by="click"),
+        write("anna", "Kan het ook op vrijdag?", by="form"),
+        tick(at(3, 22, 8, 10), ("bram", "Kan het ook op vrijdag?")),
+        say("anna", "afspraak toon 1"),
+        answer("anna", "accept", by="other_language", sees=("Je bent akkoord met versie 1",)),
+        tick(at(3, 22, 8, 15), ("bram", "Anna de Vries accepted version 1")),
+        answer("anna", "amend", by="number"),
+        write("anna", "Bram werkt op maandag en vrijdag thuis."),
+        tick(at(3, 22, 8, 20), ("bram", "Anna de Vries proposes version 2")),
+        # Bram's older message still offers to sign version 1: refused, version 2 shown.
+        click_old("bram", "a1.v1", "sign", outcome="refused", sees=("outdated",)),
+        answer("bram", "comment", by="other_language"),
+        write("bram", "Fridays are fine.", by="form"),
+        tick(at(3, 22, 8, 25), ("anna", "Fridays are fine.")),
+        say("bram", "agreement show 1"),
+        answer("bram", "accept", by="number"),
+        answer("bram", "sign", by="click", sees=("You signed version 2",)),
+        tick(at(3, 22, 8, 30), ("anna", "jouw handtekening ontbreekt nog")),
+        answer("anna", "sign", by="number", sees=("door jullie allebei ondertekend",)),
+        tick(at(3, 22, 8, 35), ("bram", "Anna de Vries signed too")),
+        say("anna", "afspraken", sees=("#1",)),
+        navigate("anna", "agreement show 1", sees=("ondertekend",)),
+        # A month later both are asked, separately, whether it is on track; each adds a
+        # comment to the answer.
+        tick(
+            at(4, 22, 7, 1),
+            ("anna", "Tijd voor de opvolging"),
+            ("bram", "Time to follow up"),
+        ),
+        answer("anna", "on_track", by="number"),
+        press("anna", "comment", by="other_language"),
+        write("anna", "Loopt goed.", by="form"),
+        answer("bram", "partly", by="other_language"),
+        press("bram", "comment", by="click"),
+        write("bram", "Fridays do not always work."),
+        tick(at(4, 22, 7, 10)),
+        # Topics, the digest, logged conversations and their topics menu, the brief.
+        say("carla", "onderwerp Roosters"),
+        say("bram", "topic Training budget"),
+        say("bram", "onderwerp Thuiswerkplek"),
+        say("bram", "topic A new laptop"),
+        say("anna", "overzicht", sees=("Teamoverzicht", "Training budget")),
+        say("anna", "digest", sees=("Teamoverzicht",)),
+        say("anna", "talked with Bram Goed gesprek", sees=("Welke hebben jullie besproken?",)),
+        answer("anna", "2", by="number", sees=("Gemarkeerd als besproken: Training budget",)),
+        answer("anna", "all", by="other_language", sees=("Thuiswerkplek",)),
+        say("bram", "topic Een andere stoel"),
+        say("anna", "gesproken met Bram Tweede gesprek", sees=("Een andere stoel",)),
+        # The number shown is what `besproken` takes (finding 2 in the findings file).
+        say("anna", "besproken 1", sees=("Gemarkeerd als besproken: Een andere stoel",)),
+        say("anna", "gesproken met Carla Kort overleg", sees=("Roosters",)),
+        answer("anna", "1", by="label", sees=("Gemarkeerd als besproken: Roosters",)),
+        say("bram", "talked Good chat with Anna", sees=("Logged",)),
+        say("anna", "brief Bram", sees=("Voorbereiding jaargesprek: Bram Jansen",)),
+        say("anna", "voorbereiding Nobody", sees=("Geen van je medewerkers heet 'Nobody'",)),
+        say("bram", "brief", sees=("Review brief: Bram Jansen",)),
+        say("bram", "viewed", sees=("Anna de Vries",)),
+    ),
+)
 
-__all__ = ["CAST", "EMPLOYEE", "HR", "MANAGER", "click_old"]
+HR = Journey(
+    "hr",
+    CAST,
+    start=MONDAY,
+    steps=(
+        say("hanna", "hulp", sees=("rapport",)),
+        say("hanna", "report", sees=("HR-cijfers 2027",)),
+        say("hanna", "rapport", sees=("HR-cijfers 2027",)),
+        say("hanna", "agreement register", sees=("Register van afspraken",)),
+        say("hanna", "admin", sees=("/admin/signin/",)),
+        say("hanna", "beheer", sees=("/admin/signin/",)),
+        # Finding 3: an empty schedules section says so.
+        say("hanna", "home", sees=("Schema's (HR)", "Geen schema")),
+        # A refused command reads like an unknown one.
+        say("bram", "frobnicate", outcome="unknown", sees=(UNKNOWN,)),
+        say("bram", "report", outcome="unknown", sees=(UNKNOWN,)),
+        say("bram", "rapport", outcome="unknown", sees=(UNKNOWN,)),
+        say("bram", "digest", outcome="unknown", sees=(UNKNOWN,)),
+        say("hanna", "overzicht", outcome="unknown", sees=("Dat begrijp ik niet",)),
+        say("bram", "agreement frobnicate", sees=(AGREEMENT_USAGE,)),
+        say("bram", "agreement register", outcome="unknown", sees=(AGREEMENT_USAGE,)),
+        say("bram", "admin", sees=("for HR only",)),
+        # Someone the bot does not know gets one answer, in their language where the
+        # platform says it (Teams), else in both.
+        say("xavier", "help", outcome="unknown", sees=("Vraag HR",), compared=False),
+    ),
+)
