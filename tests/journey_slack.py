@@ -70,6 +70,12 @@ class SlackSurface(Surface):
         self.fake = stack.fake
         stack.adapter.mount(self.recorder.engine(stack.app))
         self.recorder.watch_sends(stack.adapter)
+        # What screen() has read so far, so that each call reads only what is new.
+        self._scanned = 0
+        self._last_post: dict[str, str] = {}
+        self._updated: set[str] = set()
+        self._files: dict[str, list[str]] = {}
+        self._cache: dict[str, tuple[Posted, Shown]] = {}
 
     def channel(self, member: Member) -> str:
         return "D" + member.slack_id
@@ -120,40 +126,44 @@ class SlackSurface(Surface):
                     return True
         return False
 
-    def screen(self, member: Member) -> list[Shown]:
-        channel = self.channel(member)
-        updated = {c.params.get("ts") for c in self.fake.called("chat.update")}
-        # A file is shared into the DM right after the message it belongs to.
-        files: dict[str, list[str]] = {}
-        last_ts = ""
-        for call in self.fake.calls:
-            if call.method == "chat.postMessage" and call.params.get("channel") == channel:
-                last_ts = str(call.params.get("_ts") or last_ts)
-            elif call.method == "files.completeUploadExternal" and (
-                call.params.get("channel_id") == channel
-            ):
+    def _scan(self) -> None:
+        """Read the calls made since the last scan: updates, and files shared into a DM
+        (each right after the message it belongs to)."""
+        for call in self.fake.calls[self._scanned :]:
+            channel = str(call.params.get("channel") or call.params.get("channel_id") or "")
+            if call.method == "chat.postMessage" and "_ts" in call.params:
+                self._last_post[channel] = str(call.params["_ts"])
+            elif call.method == "chat.update":
+                self._updated.add(str(call.params.get("ts")))
+            elif call.method == "files.completeUploadExternal":
                 names = [str(f.get("title") or "") for f in call.params.get("files") or []]
-                files.setdefault(last_ts, []).extend(names)
-        shown: list[Shown] = []
-        for posted, now in self._messages(member):
-            token, options = asked(posted.blocks)
-            shown.append(
-                Shown(
-                    id=posted.ts,
-                    text=readable(now.blocks),
-                    token=token,
-                    options=options,
-                    live=any(True for _ in buttons(now.blocks)),
-                    replaced=posted.ts in updated,
-                    files=tuple(files.get(posted.ts, ())),
-                    keys=frozenset(
-                        str(decoded(b).get("t"))
-                        for b in buttons(posted.blocks)
-                        if decoded(b).get("t")
-                    ),
-                )
-            )
+                self._files.setdefault(self._last_post.get(channel, ""), []).extend(names)
+        self._scanned = len(self.fake.calls)
+
+    def _shown(self, posted: Posted, now: Posted) -> Shown:
+        cached = self._cache.get(posted.ts)
+        replaced = posted.ts in self._updated
+        files = tuple(self._files.get(posted.ts, ()))
+        if cached is not None and cached[0] is now and cached[1].files == files:
+            return cached[1]
+        token, options = asked(posted.blocks)
+        keys = {str(decoded(b).get("t") or "") for b in buttons(posted.blocks)} - {""}
+        shown = Shown(
+            id=posted.ts,
+            text=readable(now.blocks),
+            token=token,
+            options=options,
+            live=any(True for _ in buttons(now.blocks)),
+            replaced=replaced,
+            files=files,
+            keys=frozenset(keys),
+        )
+        self._cache[posted.ts] = (now, shown)
         return shown
+
+    def screen(self, member: Member) -> list[Shown]:
+        self._scan()
+        return [self._shown(posted, now) for posted, now in self._messages(member)]
 
     def mark(self) -> int:
         return len(self.fake.calls)

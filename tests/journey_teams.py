@@ -74,6 +74,12 @@ class TeamsSurface(Surface):
         self.connector = teams.connector
         teams.adapter.mount(self.recorder.engine(teams.app))
         self.recorder.watch_sends(teams.adapter)
+        # What screen() has read so far, so that each call reads only what is new.
+        self._scanned = 0
+        self._posts: dict[str, list[Call]] = {}
+        self._now: dict[str, dict[str, Any]] = {}
+        self._versions: dict[str, int] = {}
+        self._cache: dict[str, tuple[int, Shown]] = {}
 
     def chat(self, member: Member) -> str:
         return f"a:conv-{member.key}"
@@ -88,13 +94,22 @@ class TeamsSurface(Surface):
     async def type(self, member: Member, text: str) -> None:
         await self._post(member, text=text)
 
+    def _scan(self) -> None:
+        """Read the calls made since the last scan: messages per chat, and replacements."""
+        for call in self.connector.calls[self._scanned :]:
+            if call.method == "POST" and "/activities" in call.path and call.answered_id:
+                self._posts.setdefault(call.conversation, []).append(call)
+            elif call.method == "PUT":
+                activity = call.path.rsplit("/", 1)[-1]
+                self._now[activity] = call.card
+                self._versions[activity] = self._versions.get(activity, 0) + 1
+        self._scanned = len(self.connector.calls)
+
     def _cards(self, member: Member) -> list[tuple[Call, dict[str, Any]]]:
         """(the POST, the card as it is now) of every message in the person's chat."""
-        now: dict[str, dict[str, Any]] = {}
-        for put in self.connector.puts(self.chat(member)):
-            now[put.path.rsplit("/", 1)[-1]] = put.card
-        posts = self.connector.posts(self.chat(member))
-        return [(post, now.get(post.answered_id, post.card)) for post in posts]
+        self._scan()
+        posts = self._posts.get(self.chat(member), [])
+        return [(post, self._now.get(post.answered_id) or post.card) for post in posts]
 
     async def _submit(self, member: Member, post: Call, data: dict[str, Any]) -> None:
         await self._post(member, value=data, replyToId=post.answered_id)
@@ -137,26 +152,27 @@ class TeamsSurface(Surface):
         return False
 
     def screen(self, member: Member) -> list[Shown]:
-        replaced = {put.path.rsplit("/", 1)[-1] for put in self.connector.puts(self.chat(member))}
-        shown: list[Shown] = []
-        for post, card in self._cards(member):
-            token, options = asked(post.card)
-            shown.append(
-                Shown(
-                    id=post.answered_id,
-                    text=readable(card),
-                    token=token,
-                    options=options,
-                    live=live(card),
-                    replaced=post.answered_id in replaced,
-                    files=files(post),
-                    keys=frozenset(
-                        str(ours(a).get("token"))
-                        for a in elements(post.card, "Action.Submit")
-                        if ours(a).get("token")
-                    ),
-                )
-            )
+        return [self._shown(post, card) for post, card in self._cards(member)]
+
+    def _shown(self, post: Call, card: dict[str, Any]) -> Shown:
+        """The message as shown; cached, since a card changes only by a PUT."""
+        version = self._versions.get(post.answered_id, 0)
+        cached = self._cache.get(post.answered_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        token, options = asked(post.card)
+        keys = {str(ours(a).get("token") or "") for a in elements(post.card, "Action.Submit")}
+        shown = Shown(
+            id=post.answered_id,
+            text=readable(card),
+            token=token,
+            options=options,
+            live=live(card),
+            replaced=version > 0,
+            files=files(post),
+            keys=frozenset(keys - {""}),
+        )
+        self._cache[post.answered_id] = (version, shown)
         return shown
 
     def mark(self) -> int:

@@ -18,6 +18,9 @@ from tests.journey_teams import teams_surface
 from tests.journeys import EMPLOYEE, HR, MANAGER
 
 Databases = Callable[[], Awaitable[Database]]
+# The console's run of a journey per backend, made once: every surface is compared with it
+# (a run is deterministic, so which test makes it does not matter).
+REFERENCES: dict[tuple[str, str], Run] = {}
 
 
 async def run_on(surface: str, journey: Journey, databases: Databases, files: Path) -> Run:
@@ -46,15 +49,30 @@ def verdict(run: Run, reference: Run | None) -> str:
     return "\n".join(parts)
 
 
+async def console_run(
+    journey: Journey, databases: Databases, files: Path, request: pytest.FixtureRequest
+) -> Run:
+    key = (journey.name, str(request.node.callspec.params["databases"]))
+    if key not in REFERENCES:
+        REFERENCES[key] = await run_on("console", journey, databases, files)
+    return REFERENCES[key]
+
+
 @pytest.mark.parametrize("surface", ["console", "slack", "teams"])
 @pytest.mark.parametrize("journey", [EMPLOYEE, MANAGER, HR], ids=lambda j: j.name)
 async def test_journey(
-    journey: Journey, surface: str, databases: Databases, tmp_path: Path
+    journey: Journey,
+    surface: str,
+    databases: Databases,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
-    run = await run_on(surface, journey, databases, tmp_path)
-    reference = None
-    if surface != "console":
-        reference = await run_on("console", journey, databases, tmp_path)
+    if surface == "console":
+        run = await console_run(journey, databases, tmp_path, request)
+        reference = None
+    else:
+        run = await run_on(surface, journey, databases, tmp_path)
+        reference = await console_run(journey, databases, tmp_path, request)
     problems = verdict(run, reference)
     if problems:
         pytest.fail(problems, pytrace=False)
