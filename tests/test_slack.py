@@ -172,6 +172,28 @@ async def test_typed_replies_answer_the_prompt_and_update_it(stack: Stack) -> No
     assert [a.value for a in await stack.answers("bram@example.org")] == ["4", "task_switching"]
 
 
+async def test_an_answer_removes_the_buttons_of_every_copy_of_its_question(
+    stack: Stack,
+) -> None:
+    await stack.typed("UBRAM", "checkin workload")
+    await stack.settle()
+    first = stack.fake.last_post("DUBRAM")
+    await stack.typed("UBRAM", "maybe")  # no option: the question is asked again
+    await stack.settle()
+    again = stack.fake.last_post("DUBRAM")
+    assert again.ts != first.ts and button(again.blocks, "4")
+    await stack.typed("UBRAM", "checkin")  # a check-in is going: shown once more
+    await stack.settle()
+    shown = stack.fake.last_post("DUBRAM")
+
+    assert await stack.click("UBRAM", again, "4") == 200
+    await stack.settle()
+
+    for copy in (first, again, shown):
+        assert_answered(stack, copy, "✓ 4")
+    assert [a.value for a in await stack.answers("bram@example.org")] == ["4"]
+
+
 async def test_a_retried_event_is_processed_once(stack: Stack) -> None:
     await stack.command("UBRAM", "checkin workload")
     await stack.settle()

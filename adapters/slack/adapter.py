@@ -60,7 +60,6 @@ from dialogs.messages import (
     MessageRef,
     Outbound,
     PersonRef,
-    Question,
     Turn,
 )
 
@@ -92,6 +91,10 @@ STOP_GRACE_SECONDS = 10.0
 MODAL_PROMPTS_KEPT = 500
 # How far back a DM is searched for a prompt whose send was interrupted (one page).
 HISTORY_PAGE = 100
+# Messages with live buttons remembered, so that an answer replaces every copy: per
+# person (the newest), and people (those heard from or sent to most recently).
+LIVE_PER_PERSON = 8
+LIVE_PEOPLE_KEPT = 10_000
 
 
 class RetryAfter(AsyncRetryHandler):
@@ -280,12 +283,17 @@ class _Click:
 
 @dataclass(frozen=True)
 class _Prompt:
-    """The last question posted to a person: a typed reply answers it."""
+    """A message posted with buttons that answer the prompt `token` (a question, or a
+    message's own buttons such as "add a comment"). Once that prompt is answered, every
+    such message shows what was recorded instead of its buttons: a question asked again, or
+    shown again later, leaves no live copy behind."""
 
     channel: str
     ts: str
-    question: Question
-    blocks: list[dict[str, Any]]
+    token: str
+    # Its blocks as one string: prompts wait in memory, and a string costs the garbage
+    # collector nothing.
+    blocks: str
 
 
 class SlackAdapter:
@@ -333,7 +341,7 @@ class SlackAdapter:
         self._dms: dict[str, str] = {}
         self._locales: dict[str, Locale] = {}
         self._workspaces: dict[str, Workspace] = {}
-        self._prompts: dict[str, _Prompt] = {}
+        self._live: OrderedDict[str, list[_Prompt]] = OrderedDict()
         self._modal_prompts: OrderedDict[tuple[str, str], list[dict[str, Any]]] = OrderedDict()
         self._installations: AsyncSQLAlchemyInstallationStore | None = None
         self.bolt = self._build_bolt(settings, database)
@@ -594,6 +602,7 @@ class SlackAdapter:
         if click.where is not None and turn.outcome.kind == "recorded":
             original = json.loads(click.blocks)
             await self._mark_answered(client, user, click.where, original, turn)
+        await self._mark_copies(client, user, turn)
         await self._post_all(client, user, turn.replies)
 
     async def _answer_modal(
@@ -605,19 +614,26 @@ class SlackAdapter:
         if target.channel and target.ts and turn.outcome.kind == "recorded":
             original = self._modal_prompts.pop(where, None) or self._prompt_blocks(user, where)
             await self._mark_answered(client, user, where, original, turn)
+        await self._mark_copies(client, user, turn)
         await self._post_all(client, user, turn.replies)
 
     async def _answer_typed(self, client: AsyncWebClient, inbound: Inbound) -> None:
-        """A typed reply; when it answered the question posted last, that message shows it."""
+        """A typed reply; the messages that asked what it answered show what was recorded."""
         user = inbound.user_id
-        prompt = self._prompts.get(user)
         turn = await self._guarded(client, user, inbound)
-        outcome = turn.outcome
-        answered = outcome.kind == "recorded"
-        if prompt is not None and answered and outcome.token == prompt.question.token:
-            where = (prompt.channel, prompt.ts)
-            await self._mark_answered(client, user, where, prompt.blocks, turn)
+        await self._mark_copies(client, user, turn)
         await self._post_all(client, user, turn.replies)
+
+    async def _mark_copies(self, client: AsyncWebClient, user: str, turn: Turn) -> None:
+        """Every message still showing buttons for the prompt just answered shows the answer
+        instead (the same question may have been asked again, or shown again later)."""
+        outcome = turn.outcome
+        if outcome.kind != "recorded" or not outcome.token:
+            return
+        for prompt in list(self._live.get(user, ())):
+            if prompt.token == outcome.token:
+                where = (prompt.channel, prompt.ts)
+                await self._mark_answered(client, user, where, json.loads(prompt.blocks), turn)
 
     async def _mark_answered(
         self,
@@ -695,9 +711,27 @@ class SlackAdapter:
             return Turn()
 
     def _prompt_blocks(self, user: str, where: tuple[str, str]) -> list[dict[str, Any]]:
-        """The blocks of a prompt we posted, if it is the person's latest one."""
-        prompt = self._prompts.get(user)
-        return prompt.blocks if prompt is not None and (prompt.channel, prompt.ts) == where else []
+        """The blocks of a message with live buttons we posted to the person, if known."""
+        for prompt in self._live.get(user, ()):
+            if (prompt.channel, prompt.ts) == where:
+                return list(json.loads(prompt.blocks))
+        return []
+
+    def _remember_live(self, user: str, prompt: _Prompt) -> None:
+        live = self._live.setdefault(user, [])
+        live.append(prompt)
+        del live[:-LIVE_PER_PERSON]
+        self._live.move_to_end(user)
+        while len(self._live) > LIVE_PEOPLE_KEPT:
+            self._live.popitem(last=False)
+
+    def _forget_live(self, user: str, where: tuple[str, str]) -> None:
+        live = self._live.get(user)
+        if live is None:
+            return
+        live[:] = [p for p in live if (p.channel, p.ts) != where]
+        if not live:
+            del self._live[user]
 
     def _error_text(self, user: str) -> str:
         locale = self._locales.get(user)
@@ -716,9 +750,7 @@ class SlackAdapter:
         """Update an answered prompt, but only one in this person's own DM with the bot."""
         if where[0] != await self._dm_channel(client, user):
             return
-        prompt = self._prompts.get(user)
-        if prompt is not None and (prompt.channel, prompt.ts) == where:
-            del self._prompts[user]  # answered: a typed reply no longer refers to it
+        self._forget_live(user, where)  # answered: its buttons are gone
         try:
             await client.chat_update(channel=where[0], ts=where[1], **message)
         except Exception:  # cosmetic: the answer is stored whatever happens to the message
@@ -752,8 +784,10 @@ class SlackAdapter:
                 **extra,
             )
             ts = str(response.get("ts") or "")
-        if out.question is not None and parts:
-            self._prompts[user] = _Prompt(channel, ts, out.question, parts[-1]["blocks"])
+        token = out.question.token if out.question is not None else out.key
+        if token and parts and (out.question is not None or out.actions):
+            last = json.dumps(parts[-1]["blocks"])
+            self._remember_live(user, _Prompt(channel, ts, token, last))
         if out.attachment is not None:
             # files.uploadV2: getUploadURLExternal, the upload itself, completeUploadExternal;
             # shared straight into the person's DM, so nobody else can see it.
