@@ -257,6 +257,24 @@ async def test_skip_replaces_the_card_with_skipped(teams: Teams) -> None:
     assert "Question 2 of" in " ".join(texts(teams.last_card("29:bram").card))
 
 
+async def test_an_answer_replaces_every_card_that_still_asks_it(teams: Teams) -> None:
+    await teams.say("29:bram", "checkin workload")
+    first = teams.last_card("29:bram")
+    await teams.say("29:bram", "maybe")  # no option: the question is asked again
+    again = teams.last_card("29:bram")
+    await teams.say("29:bram", "checkin")  # a check-in is going: shown once more
+    shown = teams.last_card("29:bram")
+    assert len({first.answered_id, again.answered_id, shown.answered_id}) == 3
+    [four] = [a for a in elements(again.card, "Action.Submit") if a["title"] == "4"]
+
+    assert await teams.submit("29:bram", four["data"], again) == 201
+
+    now = {put.path.rsplit("/", 1)[-1]: put.card for put in teams.connector.puts("a:conv-bram")}
+    for card in (first, again, shown):
+        assert not elements(now[card.answered_id], "Action.Submit")
+        assert "4" in texts(now[card.answered_id])
+
+
 # ---- proactive messages ----------------------------------------------------------------------
 
 

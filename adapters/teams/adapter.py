@@ -46,8 +46,11 @@ APP_TYPES = {"multitenant": "MultiTenant", "singletenant": "SingleTenant"}
 APP_TYPES["userassignedmsi"] = "UserAssignedMSI"
 INSTALL_ACTIONS = frozenset({"add"})
 UNINSTALL_ACTIONS = frozenset({"remove"})
-# Cards with a question are remembered per chat so a typed answer can update its card.
+# Cards with live buttons are remembered per chat, so that an answer (typed or clicked)
+# replaces every card still asking the same prompt: the newest per chat, and the chats
+# heard from or sent to most recently.
 ASKED_KEPT = 10_000
+ASKED_PER_CHAT = 8
 
 
 class TeamsConfigError(ValueError):
@@ -86,7 +89,8 @@ def check_settings(
 
 @dataclass(frozen=True)
 class _Asked:
-    """The last card with a question in one chat: a typed answer to it updates it."""
+    """A card with buttons that answer the prompt `token` (its question's, or the card's
+    own buttons such as "add a comment"), and the prompt it shows for the recorded card."""
 
     token: str
     activity_id: str
@@ -163,7 +167,7 @@ class TeamsAdapter:
         self._files = files.PendingFiles()
         # What the last saved reference per user was made of, so it is written only on change.
         self._fingerprints: dict[str, str] = {}
-        self._asked: OrderedDict[str, _Asked] = OrderedDict()
+        self._asked: OrderedDict[str, list[_Asked]] = OrderedDict()
 
     # ---- the ChatAdapter port ---------------------------------------------------------------
 
@@ -290,8 +294,7 @@ class TeamsAdapter:
             if prompt is not None:
                 await self._replace_card(context, reply_to, prompt, turn, locale)
                 self._forget_asked(chat, reply_to)
-        elif (asked := self._asked.get(chat)) is not None and turn.outcome.token == asked.token:
-            # A typed answer to the card asked last: that card shows what was recorded.
+        for asked in self._answered_cards(chat, turn, typed=not inbound.token):
             await self._replace_card(context, asked.activity_id, asked.prompt, turn, locale)
             self._forget_asked(chat, asked.activity_id)
         for out in turn.replies:
@@ -345,16 +348,36 @@ class TeamsAdapter:
         return await self._handler(inbound)
 
     def _note_asked(self, chat: str, activity_id: str, out: Outbound) -> None:
-        if out.question is None or not chat or not activity_id:
+        question = out.question
+        token = question.token if question is not None else out.key
+        if not token or not chat or not activity_id or (question is None and not out.actions):
             return
-        self._asked[chat] = _Asked(out.question.token, activity_id, out.question.prompt)
+        prompt = question.prompt if question is not None else out.title
+        asked = self._asked.setdefault(chat, [])
+        asked.append(_Asked(token, activity_id, prompt))
+        del asked[:-ASKED_PER_CHAT]
         self._asked.move_to_end(chat)
         while len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
 
+    def _answered_cards(self, chat: str, turn: Turn, *, typed: bool) -> list[_Asked]:
+        """The cards a turn answered, besides one clicked: every card still asking what was
+        recorded (the one answered by typing, and a question asked again or shown again
+        later); for a typed answer that was out of date, the card asked last."""
+        outcome = turn.outcome
+        asked = list(self._asked.get(chat, ()))
+        if outcome.kind == "recorded" and outcome.token:
+            return [a for a in asked if a.token == outcome.token]
+        if typed and outcome.kind == "refused" and asked and asked[-1].token == outcome.token:
+            return asked[-1:]
+        return []
+
     def _forget_asked(self, chat: str, activity_id: str) -> None:
         asked = self._asked.get(chat)
-        if asked is not None and asked.activity_id == activity_id:
+        if asked is None:
+            return
+        asked[:] = [a for a in asked if a.activity_id != activity_id]
+        if not asked:
             del self._asked[chat]
 
     async def _replace_card(
