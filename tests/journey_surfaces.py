@@ -146,7 +146,10 @@ _SCALE = re.compile(r"^  1 = .*  \.\.\.  5 = ")
 def console_shown(number: int, text: str, out: Outbound | None) -> Shown:
     """A console message: its numbered lines are its options; a scale is numbered 1 to 5."""
     lines = text.rstrip("\n").split("\n")
-    options = [m.group(2) for line in lines if (m := _OPTION.match(line))]
+    # Option N is the line numbered N, wherever it stands.
+    numbered = {int(m.group(1)): m.group(2) for line in lines if (m := _OPTION.match(line))}
+    count = max(numbered, default=0)
+    options = [numbered.get(n, f"(no option {n})") for n in range(1, count + 1)]
     if any(_SCALE.match(line) for line in lines):
         options = ["1", "2", "3", "4", "5"]
     question = out.question if out is not None else None

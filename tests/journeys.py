@@ -31,6 +31,7 @@ CAST = Cast(
         Member("carla", "carla@example.org", "Carla Smit", "nl", manager="anna"),
         Member("hanna", "hanna@example.org", "Hanna Rutgers", "nl", hr=True),
         Member("xavier", "xavier@example.org", "Xavier Onbekend", "nl", stranger=True),
+        Member("yara", "yara@example.org", "Yara Unknown", "en", stranger=True),
     )
 )
 # Monday 22 March 2027, 09:00 in Amsterdam.
@@ -239,6 +240,21 @@ MANAGER = Journey(
         say("anna", "voorbereiding Nobody", sees=("Geen van je medewerkers heet 'Nobody'",)),
         say("bram", "brief", sees=("Review brief: Bram Jansen",)),
         say("bram", "viewed", sees=("Anna de Vries",)),
+        # A manager drafts for one of several reports: the counterpart menu; saved as a
+        # draft, shown, and dropped with a reason.
+        say("anna", "afspraak nieuw", sees=("Met wie maak je deze afspraak?",)),
+        answer("anna", "3", by="other_language"),
+        answer("anna", "development", by="click"),
+        write("anna", "Carla volgt een cursus plannen.", by="form"),
+        answer("anna", "yes", by="click"),
+        write("anna", "Carla plant de roosters voor het team."),
+        answer("anna", "12", by="other_language"),
+        answer("anna", "none", by="other_language"),
+        answer("anna", "save", by="other_language", sees=("bewaard als concept",)),
+        say("anna", "afspraak toon 2", sees=("concept",)),
+        answer("anna", "drop", by="other_language"),
+        write("anna", "Niet meer nodig.", by="form", sees=("vervallen",)),
+        say("anna", "afspraken", sees=("#2", "vervallen")),
     ),
 )
 
