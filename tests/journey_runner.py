@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.services.schedules import apply_schedules
 from dialogs.messages import Choice, Outbound, Turn
 from tests.journey_script import (
     EVERYWHERE,
@@ -133,6 +134,9 @@ class Runner:
 
     async def go(self) -> Run:
         self.surface.clock.set(self.journey.start)
+        if self.journey.schedules:
+            app = self.surface.app
+            await apply_schedules(app.db, self.journey.schedules, app.banks.keys(), app.clock.now())
         for number, step in enumerate(self.journey.steps, 1):
             self.number = number
             if self.surface.name not in step.surfaces:

@@ -162,6 +162,8 @@ class Journey:
     steps: tuple[Action, ...]
     # Where the engine's clock starts.
     start: datetime
+    # The schedules file HR applied before the journey starts ("" for none).
+    schedules: str = ""
 
 
 # ---- a few words to write journeys in ---------------------------------------------------

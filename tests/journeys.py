@@ -58,10 +58,22 @@ WORKLOAD_TO_SHARE = (
     write("bram", "Nothing to add"),
 )
 
+# Bram's weekly workload check-in, on Thursdays at 14:00 his time.
+WEEKLY = """
+schedules:
+  - id: workload-weekly
+    theme: workload
+    cadence: weekly
+    day: thu
+    time: "14:00"
+    audience: {emails: [bram@example.org]}
+"""
+
 EMPLOYEE = Journey(
     "employee",
     CAST,
     start=MONDAY,
+    schedules=WEEKLY,
     steps=(
         say("bram", "help", sees=("Jaarrond: how it works",)),
         say("bram", "hulp", sees=("Jaarrond: how it works",)),
@@ -102,7 +114,7 @@ EMPLOYEE = Journey(
         say("bram", "resume", sees=("Welcome back",)),
         say("bram", "pauze tot 5/3/2027", sees=("Paused",)),
         say("bram", "hervat", sees=("Welcome back",)),
-        say("bram", "home", sees=("Your topics",)),
+        say("bram", "home", sees=("Your topics", "Thursday 25 March at 14:00")),
         # Drafting an agreement: a first draft discarded at its confirmation ...
         say("bram", "agreements", sees=("You have no agreements yet",)),
         say("bram", "agreement new", sees=("What is the agreement about?",)),
@@ -151,6 +163,15 @@ EMPLOYEE = Journey(
         say("bram", "viewed", sees=("Who viewed your data",)),
         say("bram", "ingezien", sees=("Who viewed your data",)),
         say("bram", "export", sees=("jaarrond-export.json",)),
+        # The scheduled check-in, its reminder a day later (the same question again), and
+        # a later: the question comes back on the next working morning.
+        tick(at(3, 25, 13, 1), ("bram", "Question 1 of 7")),
+        tick(at(3, 26, 13, 5), ("bram", "A reminder: your check-in is still open")),
+        answer("bram", "1", by="number"),
+        answer("bram", "later", by="other_language", sees=("Monday 29 March at 09:00",)),
+        tick(at(3, 29, 7, 1), ("bram", "Here is your check-in again")),
+        answer("bram", "complex_tasks", by="click"),
+        say("bram", "stop", outcome="recorded"),
         # Erasing: declined in every way ...
         say("bram", "delete my data", sees=("Are you sure?",)),
         say("bram", "nee", outcome="recorded", sees=("Nothing was erased",)),
