@@ -40,6 +40,7 @@ MONDAY = datetime(2027, 3, 22, 8, 0, tzinfo=UTC)
 
 UNKNOWN = "I didn't understand that. Type 'help' to see what I can do."
 AGREEMENT_USAGE = "Use: 'agreements' (overview), 'agreement new'"
+STILL_OPEN = "You still have a check-in open"
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -308,6 +309,16 @@ HR = Journey(
         say("bram", "agreement frobnicate", sees=(AGREEMENT_USAGE,)),
         say("bram", "agreement register", outcome="unknown", sees=(AGREEMENT_USAGE,)),
         say("bram", "admin", sees=("for HR only",)),
+        # Also while a question is open (an unknown word is then a wrong answer), and while a
+        # check-in is open without a question shown (finding 4 in the findings file).
+        say("bram", "checkin workload"),
+        say("bram", "frobnicate", outcome="again", sees=("'frobnicate' is not one of",)),
+        say("bram", "digest", outcome="again", sees=("'digest' is not one of",)),
+        say("bram", "rapport", outcome="again", sees=("'rapport' is not one of",)),
+        say("bram", "delete my data"),
+        say("bram", "no", outcome="recorded"),
+        say("bram", "frobnicate", outcome="unknown", sees=(UNKNOWN, STILL_OPEN)),
+        say("bram", "report", outcome="unknown", sees=(UNKNOWN, STILL_OPEN)),
         # Someone the bot does not know gets one answer, in their language where the
         # platform says it (Teams), else in both.
         say("xavier", "help", outcome="unknown", sees=("Vraag HR",), compared=False),
