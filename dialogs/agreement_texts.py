@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.messages import Locale
+from dialogs.texts import fill
 
 AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
@@ -493,5 +494,4 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
 def ta(key: str, locale: Locale, **values: object) -> str:
     """The agreement text for `key` in `locale`, with placeholders filled in."""
     nl, en = AGREEMENT_CATALOG[key]
-    template = nl if locale == "nl" else en
-    return template.format(**values) if values else template
+    return fill(nl if locale == "nl" else en, values)

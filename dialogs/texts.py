@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from dialogs.messages import Locale
+
+
+class _Counting(string.Formatter):
+    """str.format, plus counted nouns: "{n:dag|dagen}" reads "1 dag" or "3 dagen"."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return f"{value} {one if value == 1 else many}"
+        return str(super().format_field(value, format_spec))
+
+
+_COUNTING = _Counting()
+
+
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """A catalog text with its placeholders filled in (every catalog fills through this)."""
+    return _COUNTING.vformat(template, (), values) if values else template
+
 
 CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
@@ -263,8 +285,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "home.topics_none": ("Geen open onderwerpen.", "No open topics."),
     "home.team": ("Je team", "Your team"),
     "home.team_line": (
-        "{name}: {answers} gedeelde antwoorden, {topics} open onderwerpen",
-        "{name}: {answers} shared answers, {topics} open topics",
+        "{name}: {answers:gedeeld antwoord|gedeelde antwoorden}, "
+        "{topics:open onderwerp|open onderwerpen}",
+        "{name}: {answers:shared answer|shared answers}, {topics:open topic|open topics}",
     ),
     "home.schedules": ("Schema's (HR)", "Schedules (HR)"),
     "home.schedule_line": (
@@ -346,5 +369,4 @@ def format_moment(moment: datetime, locale: Locale) -> str:
 def t(key: str, locale: Locale, **values: object) -> str:
     """The text for `key` in `locale`, with placeholders filled in."""
     nl, en = CATALOG[key]
-    template = nl if locale == "nl" else en
-    return template.format(**values) if values else template
+    return fill(nl if locale == "nl" else en, values)

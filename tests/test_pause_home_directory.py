@@ -84,7 +84,7 @@ async def test_home_adds_the_team_for_managers_and_schedules_for_hr(testbot: Tes
     anna = await testbot.app.engine.home("console", "anna@example.org")
     assert anna is not None
     team = next(s for s in anna.sections if s.title == "Je team")
-    assert "Bram Jansen: 0 gedeelde antwoorden, 1 open onderwerpen" in team.lines
+    assert "Bram Jansen: 0 gedeelde antwoorden, 1 open onderwerp" in team.lines
     hr = await testbot.app.engine.home("console", "hr@example.org")
     assert hr is not None
     schedules = next(s for s in hr.sections if s.title == "Schema's (HR)")
