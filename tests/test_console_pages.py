@@ -148,7 +148,8 @@ def _runs(body: str, schedule_id: str) -> list[str]:
     if schedule_id:
         body = body.split(f'id="schedule-{schedule_id}"', 1)[1].split("</tr>", 1)[0]
     listed = body.split('<ul class="plain runs">', 1)[1].split("</ul>", 1)[0]
-    return [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", listed)]
+    items = re.findall(r"<li>(.*?)</li>", listed, re.DOTALL)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
 async def test_form_errors_are_the_files_errors(client: Client) -> None:
