@@ -83,6 +83,10 @@ SCHEDULES = (
         {"Email addresses (one per line)": "bram@example.org\nanna@example.org"},
     ),
 )
+QUESTION = {
+    "nl": "Kon je deze week geconcentreerd werken?",
+    "en": "Could you work with focus this week?",
+}
 CADENCE = {"everyone-weekly": "weekly", "support-monthly": "monthly", "pair-biweekly": "biweekly"}
 HOLIDAYS = {"pair-biweekly": "NL"}
 
@@ -114,11 +118,23 @@ async def test_hr_makes_a_schedule_for_every_audience_and_every_page_answers(
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.get_by_role("heading", name="Schedules", exact=True)).to_be_visible()
 
+    # One question of HR's own, so its edit page is among the pages to visit.
+    await page.get_by_role("link", name="Question banks").click()
+    await page.get_by_role("link", name="Add a question to workload").click()
+    await page.get_by_label("Topic").fill("focus")
+    await page.get_by_label("Kind of question").select_option("yes_no")
+    await page.get_by_label("Question in Dutch").fill(QUESTION["nl"])
+    await page.get_by_label("Question in English").fill(QUESTION["en"])
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.get_by_role("status")).to_contain_text("was saved")
+
     made: list[Made] = []
     for schedule in SCHEDULES:
         await _create(page, schedule)
         made.append(schedule)
-        await _visit_everything(page, console.base, made, shots=f"journey-{backend}")
+        # Screenshots once, when every kind of audience is on the pages.
+        shots = f"journey-{backend}" if len(made) == len(SCHEDULES) else None
+        await _visit_everything(page, console.base, made, shots)
 
     # Edit: a later time shows in the list and in every zone's next run.
     await page.get_by_role("link", name="Schedules", exact=True).click()
@@ -147,6 +163,9 @@ async def test_hr_makes_a_schedule_for_every_audience_and_every_page_answers(
     await expect(page.get_by_role("status")).to_have_text("Schedule 'everyone-weekly' was deleted.")
     await expect(page.locator("#schedule-everyone-weekly")).to_have_count(0)
     await _visit_everything(page, console.base, made[1:])
+
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.get_by_role("heading", name="Signed out")).to_be_visible()
 
 
 async def _create(page: Page, schedule: Made) -> None:
@@ -211,7 +230,7 @@ async def _visit_everything(
                 (downloads if is_download else queue).append(href)
     paths = {v.path for v in visits}
     every_page = {"/schedules", "/schedules/new", "/questions", "/questions/new", "/people"}
-    assert every_page | {"/reports"} <= paths
+    assert every_page | {"/questions/1/edit", "/reports"} <= paths
     for schedule in made:
         assert {f"/schedules/{schedule.id}/edit", f"/schedules/{schedule.id}/preview"} <= paths
     for href in downloads:
@@ -263,6 +282,14 @@ async def _shows_what_it_should(page: Page, visit: Visit, made: list[Made]) -> N
             await expect(
                 page.get_by_role("link", name=f"Add a question to {theme}")
             ).to_be_visible()
+        own = page.locator("tr.own")
+        await expect(own).to_contain_text(QUESTION["nl"])
+        await expect(own).to_contain_text(QUESTION["en"])
+        return
+    if visit.path == "/questions/1/edit":
+        assert visit.heading == "Edit question workload.hr_1"
+        await expect(page.get_by_label("Question in Dutch")).to_have_value(QUESTION["nl"])
+        await expect(page.get_by_label("Question in English")).to_have_value(QUESTION["en"])
         return
     if visit.path == "/questions/new":
         theme = visit.query.removeprefix("theme=")
