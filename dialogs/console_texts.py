@@ -110,6 +110,10 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     "schedules.people": ("{count:persoon|personen}", "{count:person|people}"),
     "schedules.person": ("1 persoon", "1 person"),
     "schedules.nobody": ("niemand", "nobody"),
+    "schedules.never": (
+        "niet binnen een jaar: elke keer valt op een vrije dag en wordt overgeslagen",
+        "not within a year: every time falls on a day off and is skipped",
+    ),
     "schedules.audience.all": ("iedereen", "everyone"),
     "schedules.audience.department": ("afdeling {name}", "department {name}"),
     "schedules.audience.emails": ("{count:adres|adressen}", "{count:address|addresses}"),
