@@ -409,14 +409,19 @@ async def test_a_click_on_an_old_prompt_is_refused_and_changes_nothing(stack: St
     first = stack.fake.last_post("DUBRAM")
     await stack.click("UBRAM", first, "4")
     await stack.settle()
+    second = stack.fake.last_post("DUBRAM")
     updates = len(stack.fake.called("chat.update"))
     # The same old buttons again, as a client that missed the update would send them.
     assert await stack.click("UBRAM", first, "2") == 200
     await stack.settle()
     assert [a.value for a in await stack.answers("bram@example.org")] == ["4"]
-    assert len(stack.fake.called("chat.update")) == updates
     reply = " ".join(texts(stack.fake.last_post("DUBRAM").blocks))
     assert "That question was already dealt with; nothing was changed." in reply
+    # The clicked message is left alone; the current question, asked again below, keeps
+    # its buttons only on the newest message.
+    [retired] = stack.fake.called("chat.update")[updates:]
+    assert retired.params["ts"] == second.ts
+    assert "asked again below" in " ".join(texts(retired.params["blocks"]))
     assert await stack.count(Occurrence, Occurrence.position == 1) == 1
 
 

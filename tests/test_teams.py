@@ -716,3 +716,37 @@ def test_the_app_package_holds_the_manifest_icons_and_dutch(tmp_path: Path) -> N
 def test_the_app_package_needs_a_real_app_id(tmp_path: Path) -> None:
     with pytest.raises(PackageError, match="not an app id"):
         build_package("my-bot", tmp_path / "x.zip")
+
+
+async def test_someone_known_by_their_entra_object_id_is_answered(
+    teams: Teams, db: Database, clock: FixedClock
+) -> None:
+    """HR exports Entra object ids: the org file's teams_user_id may be one, and incoming
+    messages (which carry the channel's 29: id and the object id) still find the person."""
+    await import_org(
+        db, "email,name,teams_user_id\nerik@example.org,Erik Visser,aad-erik\n", clock.now()
+    )
+    assert await teams.say("29:erik", "checkin workload") == 201
+    first = teams.last_card("29:erik")
+    assert "Werkbelasting en herstel" in " ".join(texts(first.card))
+    assert await teams.say("29:erik", "4") == 201
+    assert await count(db, Answer, Answer.value == "4") == 1
+
+
+async def test_a_typed_answer_replaces_the_card_it_answers(teams: Teams, db: Database) -> None:
+    assert await teams.say("29:bram", "checkin workload") == 201
+    first = teams.last_card("29:bram")
+    assert await teams.say("29:bram", "Far too much") == 201  # the label of 5
+    [answered] = teams.connector.puts("a:conv-bram")
+    assert first.answered_id in answered.path
+    assert texts(answered.card)[-2:] == ["Your answer: ", "5"]
+    assert not elements(answered.card, "Action.Submit")
+    # A typed answer that is no option asks again; only the newest card keeps its buttons.
+    second = teams.last_card("29:bram")
+    assert await teams.say("29:bram", "banana") == 201
+    again = teams.last_card("29:bram")
+    assert "'banana' is not one of the options" in " ".join(texts(again.card))
+    retired = teams.connector.puts("a:conv-bram")[-1]
+    assert second.answered_id in retired.path
+    assert "asked again below" in " ".join(texts(retired.card))
+    assert not elements(retired.card, "Action.Submit")

@@ -734,6 +734,12 @@ class SlackAdapter:
         if out.recipient.person_id:
             self._locales[user] = out.recipient.locale
         channel = await self._dm_channel(client, user)
+        earlier = self._prompts.get(user)
+        if out.question is not None and earlier and earlier.question.token == out.question.token:
+            # Asked again: only the newest message of a question keeps its buttons.
+            locale = out.recipient.locale
+            again = blocks.answered(earlier.blocks, blocks.say("asked_again", locale), locale)
+            await self._replace(client, user, (earlier.channel, earlier.ts), again)
         parts = blocks.render_parts(out)
         ts = ""
         for number, part in enumerate(parts, 1):

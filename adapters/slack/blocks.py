@@ -66,6 +66,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "recorded.skip": ("overgeslagen", "skipped"),
     "recorded.later": ("later", "later"),
     "recorded.stop": ("gestopt", "stopped"),
+    "asked_again": ("Deze vraag staat hieronder opnieuw.", "This question is asked again below."),
     "error": (
         "Er ging iets mis; probeer het zo nog eens.",
         "Something went wrong; please try again in a moment.",

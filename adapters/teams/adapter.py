@@ -190,7 +190,9 @@ class TeamsAdapter:
                 "set JAARROND_TEAMS_SERVICE_URL and the tenant (MicrosoftAppTenantId, or a "
                 "single JAARROND_TEAMS_TENANTS entry) so the bot can start one"
             )
-        sent = await self._send_to(reference, self._render(out))
+        chat = reference.conversation.id if reference.conversation else ""
+        retired = self._retiring(chat, out)
+        sent = await self._send_to(reference, self._render(out), retired)
         self._note_asked(sent.channel, sent.message_id, out)
         return sent
 
@@ -288,13 +290,14 @@ class TeamsAdapter:
         if inbound.token and isinstance(reply_to, str) and reply_to:
             prompt = cards.echoed_prompt(body.get("value"))
             if prompt is not None:
-                await self._replace_card(context, reply_to, prompt, turn, locale)
-                self._forget_asked(chat, reply_to)
+                await self._replace_card(context, chat, reply_to, prompt, turn, locale)
         elif (asked := self._asked.get(chat)) is not None and turn.outcome.token == asked.token:
             # A typed answer to the card asked last: that card shows what was recorded.
-            await self._replace_card(context, asked.activity_id, asked.prompt, turn, locale)
-            self._forget_asked(chat, asked.activity_id)
+            await self._replace_card(context, chat, asked.activity_id, asked.prompt, turn, locale)
         for out in turn.replies:
+            retired = self._retiring(chat, out)
+            if retired is not None:
+                await self._update(context, *retired)
             response = await context.send_activity(self._render(out))
             if response is not None and response.id:
                 self._note_asked(chat, response.id, out)
@@ -352,19 +355,37 @@ class TeamsAdapter:
         while len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
 
+    def _retiring(self, chat: str, out: Outbound) -> tuple[str, dict[str, Any]] | None:
+        """The card to take the buttons off when `out` asks its question again: only the
+        newest card of a question can be answered."""
+        asked = self._asked.get(chat)
+        if asked is None or out.question is None or out.question.token != asked.token:
+            return None
+        del self._asked[chat]
+        return asked.activity_id, cards.asked_again(asked.prompt, out.recipient.locale)
+
     def _forget_asked(self, chat: str, activity_id: str) -> None:
         asked = self._asked.get(chat)
         if asked is not None and asked.activity_id == activity_id:
             del self._asked[chat]
 
     async def _replace_card(
-        self, context: TurnContext, card_id: str, prompt: str, turn: Turn, locale: Locale
+        self,
+        context: TurnContext,
+        chat: str,
+        card_id: str,
+        prompt: str,
+        turn: Turn,
+        locale: Locale,
     ) -> None:
         """Swap the answered card for what was recorded, so no stale buttons remain."""
         replacement = cards.answered_card(prompt, turn.outcome, locale)
-        if replacement is None:
-            return
-        activity = _activity(replacement)
+        if replacement is not None:
+            await self._update(context, card_id, replacement)
+            self._forget_asked(chat, card_id)
+
+    async def _update(self, context: TurnContext, card_id: str, card: dict[str, Any]) -> None:
+        activity = _activity(card)
         activity.id = card_id
         try:
             await context.update_activity(activity)
@@ -450,14 +471,23 @@ class TeamsAdapter:
         await self._store(user, aad_object_id, reference)
         return reference
 
-    async def _send_to(self, reference: ConversationReference, activity: Activity) -> MessageRef:
+    async def _send_to(
+        self,
+        reference: ConversationReference,
+        activity: Activity,
+        retired: tuple[str, dict[str, Any]] | None = None,
+    ) -> MessageRef:
         reference.activity_id = None
         conversation = reference.conversation
         tenant = (conversation.tenant_id if conversation else None) or self._tenant
-        await self._throttle.wait(send_keys(tenant or "", conversation.id if conversation else ""))
+        keys = send_keys(tenant or "", conversation.id if conversation else "")
+        await self._throttle.wait(keys)
         sent: list[Any] = []
 
         async def deliver(context: TurnContext) -> None:
+            if retired is not None:
+                await self._throttle.wait(keys)
+                await self._update(context, *retired)
             # Straight to the adapter: TurnContext.send_activity would make this a reply to
             # the made-up id of the SDK's continuation event.
             outgoing = TurnContext.apply_conversation_reference(activity, reference)

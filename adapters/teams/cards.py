@@ -43,6 +43,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "recorded.skip": ("Overgeslagen", "Skipped"),
     "recorded.later": ("Uitgesteld, ik vraag het later opnieuw", "Postponed, I'll ask again later"),
     "recorded.stop": ("Gestopt", "Stopped"),
+    "asked_again": ("Deze vraag staat hieronder opnieuw.", "This question is asked again below."),
     "recorded.stale": (
         "Deze vraag was al afgehandeld; er is niets veranderd.",
         "This question was already dealt with; nothing was changed.",
@@ -277,6 +278,15 @@ def already_handled(prompt: str, locale: Locale) -> dict[str, Any]:
     if prompt:
         body.append(rich(run(shorten(prompt, PROMPT_CHARS, locale), isSubtle=True)))
     body.append(rich(run(label("recorded.stale", locale))))
+    return as_activity(adaptive_card(body, []))
+
+
+def asked_again(prompt: str, locale: Locale) -> dict[str, Any]:
+    """What a card becomes when its question is asked again in a newer card."""
+    body = []
+    if prompt:
+        body.append(rich(run(shorten(prompt, PROMPT_CHARS, locale), isSubtle=True)))
+    body.append(rich(run(label("asked_again", locale))))
     return as_activity(adaptive_card(body, []))
 
 
