@@ -281,6 +281,10 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "Answer with a number from 1 to {count}.",
     ),
     "follow_up.thanks": ("Dank je, je antwoord is bewaard.", "Thank you, your answer is saved."),
+    "follow_up.comment_hint": (
+        "Wil je het toelichten? Typ 'toelichting toevoegen'.",
+        "Want to explain it? Type 'add a comment'.",
+    ),
     "follow_up.waiting": (
         "Als {name} ook heeft geantwoord, leggen we jullie antwoorden naast elkaar.",
         "When {name} has answered too, I'll compare your answers.",

@@ -15,7 +15,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dialogs.agreement_texts import ta
-from dialogs.answers import option
+from dialogs.answers import NAVIGATION, option
 from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
 from dialogs.texts import format_day
 
@@ -45,8 +45,8 @@ TEXT_ACTIONS = ("comment", "amend", "renegotiate", "close", "drop")
 ACTIONS = ("propose", "accept", "sign", *TEXT_ACTIONS, "cancel")
 # Typed instead of an answer, these end a dialog (drafting, or a text being asked for).
 CANCEL_WORDS = frozenset({"cancel", "annuleren", "annuleer"})
-# The engine's menu key: a click on such a button is read as the typed command in its value.
-MENU_KEY = "menu"
+# A list's buttons open one agreement each: navigation, read as the command typed.
+MENU_KEY = NAVIGATION
 MAX_TEXT = 2000
 MIN_RATIONALE = 10
 LIST_BUTTONS = 10
@@ -472,6 +472,7 @@ def follow_up_thanks(
     parts = [ta("follow_up.thanks", loc)]
     if waiting:
         parts.append(ta("follow_up.waiting", loc, name=view.other(ref.person_id).name))
+    parts.append(ta("follow_up.comment_hint", loc))
     return Outbound(
         ref,
         " ".join(parts),

@@ -90,8 +90,10 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
         "raised before a logged conversation (type talked first).",
     ),
     "discussed.usage": (
-        "Typ: besproken NUMMER ... (de nummers staan bij de onderwerpen).",
-        "Type: discussed NUMBER ... (the numbers are shown with the topics).",
+        "Leg eerst het gesprek vast met 'gesproken'; ik vraag dan welke open onderwerpen "
+        "besproken zijn. Typ daarna hun nummers, bijvoorbeeld: besproken 1 3.",
+        "First log the conversation with 'talked'; I then ask which open topics were "
+        "discussed. Then type their numbers, for example: discussed 1 3.",
     ),
     # ---- the review brief ----------------------------------------------------------------
     "brief.title": ("Voorbereiding jaargesprek: {name}", "Review brief: {name}"),

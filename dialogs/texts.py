@@ -290,6 +290,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{name}: {answers:shared answer|shared answers}, {topics:open topic|open topics}",
     ),
     "home.schedules": ("Schema's (HR)", "Schedules (HR)"),
+    "home.schedules_none": (
+        "Nog geen schema's. Maak er een in de beheeromgeving (typ 'beheer').",
+        "No schedules yet. Make one in the admin console (type 'admin').",
+    ),
     "home.schedule_line": (
         "{id}: {theme}, {cadence}, {state}, volgende {next}",
         "{id}: {theme}, {cadence}, {state}, next {next}",

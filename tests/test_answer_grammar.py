@@ -256,3 +256,52 @@ async def test_dutch_help_lists_the_dutch_words(testbot: Testbot) -> None:
     for word in ("overslaan", "onderwerp TEKST", "pauze tot DATUM", "afspraken", "voorbereiding"):
         assert word in help_text
     assert "pause until" not in help_text and "agreements:" not in help_text
+
+
+async def test_a_follow_up_answer_can_be_explained_by_typing_its_button(
+    testbot: Testbot,
+) -> None:
+    agreement_id = await _proposed_by_anna(testbot)
+    await testbot.say(BRAM, f"agreement show {agreement_id}")
+    await testbot.say(BRAM, "accept")
+    await testbot.say(BRAM, "sign")
+    await testbot.say(ANNA, f"afspraak toon {agreement_id}")
+    await testbot.say(ANNA, "ondertekenen")
+    async with testbot.app.db.session() as session:
+        due = (await session.get_one(Agreement, agreement_id)).next_follow_up_on
+    assert due is not None
+    testbot.clock.set(datetime(due.year, due.month, due.day, 9, 30, tzinfo=UTC))
+    await testbot.tick()
+    thanks = await testbot.say(BRAM, "2")
+    assert "Type 'add a comment'" in thanks[0].text
+    asked = await testbot.say(BRAM, "Toelichting toevoegen")  # the button, in Dutch
+    assert testbot.turn.outcome.kind == "recorded" and testbot.turn.outcome.value == "comment"
+    assert asked[0].question is not None and asked[0].question.kind == "text"
+    saved = await testbot.say(BRAM, "The Friday part works, Monday not yet.")
+    assert testbot.turn.outcome.kind == "recorded"
+    assert "saved" in saved[0].text
+
+
+async def test_discussed_numbers_are_the_numbers_shown(testbot: Testbot) -> None:
+    carla = "carla@example.org"
+    await testbot.say(BRAM, "topic Training budget")
+    await testbot.say(carla, "topic Roosters")
+    await testbot.say(ANNA, "gesproken met Bram")
+    listed = await testbot.say(ANNA, "gesproken met Carla")
+    assert listed[0].question is not None
+    assert [c.label for c in listed[0].question.choices] == ["Roosters"]
+    marked = await testbot.say(ANNA, "besproken 1")
+    assert "Roosters" in marked[0].text and "Training budget" not in marked[0].text
+    async with testbot.app.db.session() as session:
+        statuses = dict((await session.execute(select(Topic.text, Topic.status))).all())
+    assert statuses == {"Training budget": "open", "Roosters": "discussed"}
+    # The question is answered: a number now answers nothing, and without a shown list
+    # the command says how it works.
+    assert testbot.turn.menu is None
+    usage = await testbot.say(ANNA, "besproken 1")
+    assert "gesproken" in usage[0].text and testbot.turn.outcome.kind == "none"
+
+
+async def test_hr_home_says_when_there_are_no_schedules(testbot: Testbot) -> None:
+    home = await testbot.say("hr@example.org", "home")
+    assert "Nog geen schema's" in home[0].text

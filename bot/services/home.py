@@ -193,4 +193,4 @@ def _schedules(schedules: list[Schedule], ref: PersonRef, now: datetime) -> Home
                 next=upcoming,
             )
         )
-    return HomeSection(t("home.schedules", loc), tuple(lines))
+    return HomeSection(t("home.schedules", loc), tuple(lines), t("home.schedules_none", loc))
