@@ -47,8 +47,8 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
     "action.add_comment": ("Toelichting toevoegen", "Add a comment"),
     "what_now": ("Wat wil je doen?", "What would you like to do?"),
     "choice_hint": (
-        "Antwoord met een nummer van 1 tot {count}.",
-        "Answer with a number from 1 to {count}.",
+        "Antwoord met een nummer van 1 tot {count}, of met de naam van je keuze.",
+        "Answer with a number from 1 to {count}, or with the name of your choice.",
     ),
     "cancel_hint": ("Typ 'annuleren' om te stoppen.", "Type 'cancel' to stop."),
     "stale_closed": (
@@ -277,8 +277,8 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "Is this agreement with {name} on track?",
     ),
     "follow_up.hint": (
-        "Antwoord met een nummer van 1 tot {count}.",
-        "Answer with a number from 1 to {count}.",
+        "Antwoord met een nummer van 1 tot {count}, of met de naam van je keuze.",
+        "Answer with a number from 1 to {count}, or with the name of your choice.",
     ),
     "follow_up.thanks": ("Dank je, je antwoord is bewaard.", "Thank you, your answer is saved."),
     "follow_up.comment_hint": (
@@ -417,8 +417,8 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
     ),
     "draft.review_in": ("Over {months} maanden", "In {months} months"),
     "draft.review_hint": (
-        "Antwoord met een nummer van 1 tot {count}, of typ een datum (2027-09-30).",
-        "Answer with a number from 1 to {count}, or type a date (2027-09-30).",
+        "Antwoord met een nummer van 1 tot {count}, of typ een datum (30-9-2027).",
+        "Answer with a number from 1 to {count}, or type a date (9/30/2027).",
     ),
     "draft.invalid_date": (
         "Dat is geen datum die ik begrijp; typ bijvoorbeeld 30-9-2027 (dag, maand, jaar) of "
