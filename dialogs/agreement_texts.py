@@ -51,6 +51,7 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "Answer with a number from 1 to {count}, or with the name of your choice.",
     ),
     "cancel_hint": ("Typ 'annuleren' om te stoppen.", "Type 'cancel' to stop."),
+    "erased_party": ("(gegevens gewist)", "(data erased)"),
     "stale_closed": (
         "Die vraag is niet meer open.",
         "That question is no longer open.",
@@ -95,16 +96,16 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "#{id} {category} ({status}, with {name}): {text}",
     ),
     "list.empty": (
-        "Je hebt nog geen afspraken. Typ 'agreement new' om er een op te stellen.",
+        "Je hebt nog geen afspraken. Typ 'afspraak nieuw' om er een op te stellen.",
         "You have no agreements yet. Type 'agreement new' to draft one.",
     ),
     "list.hint": (
-        "Typ 'agreement show NUMMER' om een afspraak te bekijken.",
+        "Typ 'afspraak toon NUMMER' om een afspraak te bekijken.",
         "Type 'agreement show NUMBER' to see an agreement.",
     ),
     "usage": (
-        "Gebruik: 'agreements' (overzicht), 'agreement new' (nieuwe afspraak opstellen) of "
-        "'agreement show NUMMER'.",
+        "Gebruik: 'afspraken' (overzicht), 'afspraak nieuw' (nieuwe afspraak opstellen) of "
+        "'afspraak toon NUMMER'.",
         "Use: 'agreements' (overview), 'agreement new' (draft a new agreement) or "
         "'agreement show NUMBER'.",
     ),

@@ -56,19 +56,19 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     "signin.button": ("Inloggen", "Sign in"),
     "signin.refused_title": ("Deze link werkt niet (meer)", "This link does not work (any more)"),
     "signin.refused": (
-        "De link is al gebruikt of verlopen. Typ 'admin' in de chat met Jaarrond voor een "
+        "De link is al gebruikt of verlopen. Typ 'beheer' in de chat met Jaarrond voor een "
         "nieuwe link.",
         "The link was already used or has expired. Type 'admin' in your chat with Jaarrond "
         "for a new one.",
     ),
     "signin.needed_title": ("Log in via de chat", "Sign in through chat"),
     "signin.needed": (
-        "Je bent niet (meer) ingelogd. Typ 'admin' in de chat met Jaarrond voor een link.",
+        "Je bent niet (meer) ingelogd. Typ 'beheer' in de chat met Jaarrond voor een link.",
         "You are not signed in (any more). Type 'admin' in your chat with Jaarrond for a link.",
     ),
     "signout.title": ("Uitgelogd", "Signed out"),
     "signout.body": (
-        "Je bent uitgelogd. Typ 'admin' in de chat om opnieuw in te loggen.",
+        "Je bent uitgelogd. Typ 'beheer' in de chat om opnieuw in te loggen.",
         "You are signed out. Type 'admin' in the chat to sign in again.",
     ),
     "csrf.title": ("Verzoek geweigerd", "Request refused"),

@@ -83,7 +83,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "(hulp, overslaan, onderwerp, ...) work too.",
     ),
     "unknown_command": (
-        "Dat begrijp ik niet. Typ 'help' voor wat ik kan.",
+        "Dat begrijp ik niet. Typ 'hulp' voor wat ik kan.",
         "I didn't understand that. Type 'help' to see what I can do.",
     ),
     "unknown_person": (
@@ -232,11 +232,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Noted: {text}",
     ),
     "topic.empty": (
-        "Schrijf het onderwerp achter 'topic', bijvoorbeeld: topic werkdruk in het voorjaar",
+        "Schrijf het onderwerp achter 'onderwerp', bijvoorbeeld: onderwerp werkdruk in het "
+        "voorjaar",
         "Write the topic after 'topic', for example: topic workload in spring",
     ),
     "pause.done": (
-        "Gepauzeerd: geen check-ins tot {date}. Typ 'resume' om eerder te hervatten.",
+        "Gepauzeerd: geen check-ins tot {date}. Typ 'hervat' om eerder te hervatten.",
         "Paused: no check-ins until {date}. Type 'resume' to start again sooner.",
     ),
     "pause.not_a_date": (

@@ -102,6 +102,7 @@ async def test_a_negotiation_over_teams_ends_in_one_signed_version(
     # The answered card shows what was recorded and keeps no live buttons.
     [answered] = [c for c in teams.connector.puts("a:conv-bram") if proposal.answered_id in c.path]
     assert texts(answered.card)[-2:] == ["Your answer: ", "Accept"] and not values(answered)
+    assert TEXT in texts(answered.card)  # what the card showed stays readable
     [anna_sign_v1] = await tick(teams)
     assert anna_sign_v1.conversation == "a:conv-anna" and values(anna_sign_v1)[0] == "sign"
     ask = await click(teams, "29:bram", "amend", accepted)

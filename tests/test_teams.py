@@ -750,3 +750,14 @@ async def test_a_typed_answer_replaces_the_card_it_answers(teams: Teams, db: Dat
     assert second.answered_id in retired.path
     assert "asked again below" in " ".join(texts(retired.card))
     assert not elements(retired.card, "Action.Submit")
+
+
+async def test_the_welcome_finds_someone_known_by_their_entra_object_id(
+    teams: Teams, db: Database, clock: FixedClock
+) -> None:
+    csv = "email,name,teams_user_id\nerik@example.org,Erik Visser,aad-erik\n"
+    await import_org(db, csv, clock.now())
+    install = teams.activity("29:erik", type="conversationUpdate", membersAdded=[BOT])
+    assert await teams.post(install) == 201
+    welcome = " ".join(texts(teams.last_card("29:erik").card))
+    assert "Jaarrond: zo werkt het" in welcome and "Ik ken je nog niet" not in welcome

@@ -265,17 +265,11 @@ class _Click:
 
     inbound: Inbound
     where: tuple[str, str] | None
-    label: str
     blocks: str
 
     @classmethod
     def of(cls, body: Mapping[str, Any], inbound: Inbound) -> _Click:
-        return cls(
-            inbound,
-            convert.clicked_message(body),
-            _button_label(convert.clicked(body)),
-            json.dumps(_message_blocks(body)),
-        )
+        return cls(inbound, convert.clicked_message(body), json.dumps(_message_blocks(body)))
 
 
 @dataclass(frozen=True)
@@ -909,11 +903,6 @@ def _release(context: Mapping[str, Any]) -> None:
     release = context.get(RELEASE)
     if callable(release):
         release()
-
-
-def _button_label(action: Mapping[str, Any]) -> str:
-    text = action.get("text")
-    return str(text.get("text") or "") if isinstance(text, Mapping) else ""
 
 
 def _message_blocks(body: Mapping[str, Any]) -> list[dict[str, Any]]:

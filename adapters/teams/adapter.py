@@ -86,11 +86,16 @@ def check_settings(
 
 @dataclass(frozen=True)
 class _Asked:
-    """The last card with a question in one chat: a typed answer to it updates it."""
+    """The last card with a question in one chat: an answer to it updates it, keeping what
+    it showed (its body, kept as JSON: thousands of these wait at a fan-out)."""
 
     token: str
     activity_id: str
-    prompt: str
+    body: str
+
+    def shown(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = json.loads(self.body)
+        return found
 
 
 @dataclass(frozen=True)
@@ -192,8 +197,9 @@ class TeamsAdapter:
             )
         chat = reference.conversation.id if reference.conversation else ""
         retired = self._retiring(chat, out)
-        sent = await self._send_to(reference, self._render(out), retired)
-        self._note_asked(sent.channel, sent.message_id, out)
+        activity = self._render(out)
+        sent = await self._send_to(reference, activity, retired)
+        self._note_asked(sent.channel, sent.message_id, out, activity)
         return sent
 
     async def start(self) -> None:
@@ -287,20 +293,25 @@ class TeamsAdapter:
         chat = str((body.get("conversation") or {}).get("id") or "")
         locale = turn.replies[0].recipient.locale if turn.replies else self._locale_of(body)
         reply_to = body.get("replyToId")
+        asked = self._asked.get(chat)
         if inbound.token and isinstance(reply_to, str) and reply_to:
             prompt = cards.echoed_prompt(body.get("value"))
             if prompt is not None:
-                await self._replace_card(context, chat, reply_to, prompt, turn, locale)
-        elif (asked := self._asked.get(chat)) is not None and turn.outcome.token == asked.token:
+                # The clicked card's body when it is the one asked last, else its question.
+                clicked = asked is not None and asked.activity_id == reply_to
+                before = asked.shown() if asked is not None and clicked else prompt
+                await self._replace_card(context, chat, reply_to, before, turn, locale)
+        elif asked is not None and turn.outcome.token == asked.token:
             # A typed answer to the card asked last: that card shows what was recorded.
-            await self._replace_card(context, chat, asked.activity_id, asked.prompt, turn, locale)
+            await self._replace_card(context, chat, asked.activity_id, asked.shown(), turn, locale)
         for out in turn.replies:
             retired = self._retiring(chat, out)
             if retired is not None:
                 await self._update(context, *retired)
-            response = await context.send_activity(self._render(out))
+            activity = self._render(out)
+            response = await context.send_activity(activity)
             if response is not None and response.id:
-                self._note_asked(chat, response.id, out)
+                self._note_asked(chat, response.id, out, activity)
 
     def _render(self, out: Outbound) -> Activity:
         """The activity for a message; a file goes with it as an offer to accept."""
@@ -338,6 +349,8 @@ class TeamsAdapter:
             text="help",
             event_id=f"welcome:{_hashed(conversation)}",
             display_name=str((body.get("from") or {}).get("name") or ""),
+            # Who it is, as a message would say it: the Entra id and the client's language.
+            extra=convert.identity(body),
         )
         for out in (await self._handle(inbound)).replies:
             await context.send_activity(self._render(out))
@@ -347,10 +360,12 @@ class TeamsAdapter:
             raise RuntimeError("mount the engine before serving Teams")
         return await self._handler(inbound)
 
-    def _note_asked(self, chat: str, activity_id: str, out: Outbound) -> None:
-        if out.question is None or not chat or not activity_id:
+    def _note_asked(self, chat: str, activity_id: str, out: Outbound, sent: Activity) -> None:
+        if out.question is None or not chat or not activity_id or not sent.attachments:
             return
-        self._asked[chat] = _Asked(out.question.token, activity_id, out.question.prompt)
+        content = sent.attachments[0].content or {}
+        body = json.dumps(content.get("body", []), separators=(",", ":"))
+        self._asked[chat] = _Asked(out.question.token, activity_id, body)
         self._asked.move_to_end(chat)
         while len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
@@ -362,7 +377,7 @@ class TeamsAdapter:
         if asked is None or out.question is None or out.question.token != asked.token:
             return None
         del self._asked[chat]
-        return asked.activity_id, cards.asked_again(asked.prompt, out.recipient.locale)
+        return asked.activity_id, cards.asked_again(asked.shown(), out.recipient.locale)
 
     def _forget_asked(self, chat: str, activity_id: str) -> None:
         asked = self._asked.get(chat)
@@ -374,12 +389,12 @@ class TeamsAdapter:
         context: TurnContext,
         chat: str,
         card_id: str,
-        prompt: str,
+        before: cards.Shown,
         turn: Turn,
         locale: Locale,
     ) -> None:
         """Swap the answered card for what was recorded, so no stale buttons remain."""
-        replacement = cards.answered_card(prompt, turn.outcome, locale)
+        replacement = cards.answered_card(before, turn.outcome, locale)
         if replacement is not None:
             await self._update(context, card_id, replacement)
             self._forget_asked(chat, card_id)
