@@ -136,15 +136,20 @@ class Engine:
     ) -> Turn:
         if inbound.token == MENU_KEY and inbound.value:
             inbound = replace(inbound, token="", value=None, text=inbound.value)
-        # One policy table says who may do what; a refusal reads as "not found" and is audited.
+        # One policy table says who may do what. A refusal is audited and then answered
+        # exactly as a word the bot does not know (or, for agreement sub-commands, as an
+        # unknown sub-command), so it tells nobody that something exists.
         action = access.action_of(inbound.text, clicked=bool(inbound.token))
         who = await access.access_of(session, person)
-        if not who.may(action):
-            return Turn((await access.deny(session, who, action, ref, now),), Outcome("unknown"))
+        refused = not who.may(action)
+        if refused:
+            not_found = await access.deny(session, who, action, ref, now)
+            if inbound.token or action.startswith("agreement"):
+                return Turn((not_found,), Outcome("none" if not inbound.token else "refused"))
         if inbound.token:
             return await self._answer(session, person, ref, inbound.token, inbound.value or "", now)
         menu = await menus.current(session, ref)
-        command = parse_command(inbound.text)
+        command = None if refused else parse_command(inbound.text)
         question = menu.question if menu is not None else None
         asks_text = question is not None and question.kind == "text"
         if command is not None and command.argument and asks_text:
