@@ -57,7 +57,7 @@ class AcceleratedClock:
 
 
 def instance() -> int:
-    from bot import runner, scheduler
+    from bot import runner
     from bot.bootstrap import build_app, ensure_schema
     from bot.config import load_settings, read_environment
     from bot.logs import configure_logging
@@ -66,7 +66,6 @@ def instance() -> int:
     configure_logging(settings)
     speed = float(os.environ["LOAD_SPEED"])
     clock = AcceleratedClock(START, float(os.environ["LOAD_EPOCH"]), speed)
-    scheduler.TICK_SECONDS = max(1, round(60 / speed))
 
     async def main() -> int:
         app = build_app(settings, clock)
@@ -244,7 +243,12 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
     from bot.services.schedules import apply_schedules
     from bot.storage.database import Database
     from bot.storage.models import Answer, Occurrence, OutboxMessage
+    from bot.storage.sealed import generate_key, install_keys
     from dialogs.banks import load_banks
+
+    # Personal text is sealed at rest: this process and both instances share one key.
+    key = generate_key()
+    install_keys([key])
 
     name = f"jaarrond_load_{os.getpid()}"
     admin = Database(normalise_database_url(base_url))
@@ -271,6 +275,9 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
             "JAARROND_DATABASE_URL": url,
             "JAARROND_PORT": str(port),
             "JAARROND_PROFILE": "production",
+            "JAARROND_DATA_KEYS": key,
+            # A tick a minute of organisation time, as in production.
+            "JAARROND_TICK_SECONDS": str(60 / args.speed),
             "JAARROND_LOG_LEVEL": "WARNING",
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_SIGNING_SECRET": SECRET,

@@ -9,10 +9,11 @@ import dataclasses
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from adapters.console.render import visible
 from adapters.teams.package import PackageError, build_package
 from bot import backup, runner
 from bot.bootstrap import (
@@ -59,7 +60,7 @@ class UserError(Exception):
 
 
 def _json_default(value: object) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
@@ -68,8 +69,20 @@ def _json_default(value: object) -> Any:
     raise TypeError(type(value).__name__)
 
 
+# JSON escapes the C0 controls itself; DEL and the C1 controls (a terminal's CSI among them)
+# it leaves raw unless told to escape everything: escape those too, losslessly.
+_JSON_CONTROLS = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0))}
+
+
 def print_json(data: object) -> None:
-    print(json.dumps(data, default=_json_default, ensure_ascii=False, indent=2))
+    text = json.dumps(data, default=_json_default, ensure_ascii=False, indent=2)
+    print(text.translate(_JSON_CONTROLS))
+
+
+def show(text: str) -> None:
+    """Print text that holds what people wrote: terminal control characters (ESC, BEL, ...)
+    show as symbols and never drive the operator's terminal."""
+    print(visible(text))
 
 
 def _read_file(path: str) -> str:
@@ -124,7 +137,7 @@ async def cmd_org_list(app: App, args: argparse.Namespace) -> int:
     for p in people:
         extras = [f"manager {p.manager_email}" if p.manager_email else "", p.department or ""]
         extras += ["HR" if p.hr else ""]
-        print(f"{p.email}  {p.name}  " + "  ".join(e for e in extras if e))
+        show(f"{p.email}  {p.name}  " + "  ".join(e for e in extras if e))
     print(f"{len(people)} people")
     return 0
 
@@ -203,7 +216,7 @@ async def cmd_digest(app: App, args: argparse.Namespace) -> int:
         print_json(digest)
         return 0
     title, body = render_digest(digest, locale)
-    print(f"== {title} ==\n{body}")
+    show(f"== {title} ==\n{body}")
     return 0
 
 
@@ -225,7 +238,7 @@ async def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
         where = r.platform or "-"
         why = f"  ({r.last_error})" if r.last_error else ""
         state = f"{r.status}  via {where}  tries {r.attempts}{why}"
-        print(f"{r.id}  {r.email}  {r.theme} {r.kind}  {state}")
+        show(f"{r.id}  {r.email}  {r.theme} {r.kind}  {state}")
     print(f"{len(rows)} messages")
     return 0
 

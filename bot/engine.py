@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 # A navigation button (the agreements list, App Home) carries a command: the click is read
 # as that command typed. It answers no question, so nothing is marked as answered.
-MENU_KEY = "menu"
+MENU_KEY = answers.NAVIGATION
 # The theme menu that `checkin` without a theme shows.
 THEMES_KEY = "themes"
 
@@ -118,33 +118,40 @@ class Engine:
     ) -> Turn:
         """The last question among the replies is the person's menu from now on; an answered
         menu is closed; otherwise the menu stays what it was."""
-        asked = [reply for reply in turn.replies if reply.question is not None]
+        asked = [reply for reply in turn.replies if answers.asks(reply)]
         if asked:
             await menus.remember(session, [(ref.person_id, asked[-1])], now)
             return replace(turn, menu=asked[-1].question)
         current = await menus.current(session, ref)
-        question = current.question if current is not None else None
-        outcome = turn.outcome
-        if question is not None and outcome.kind == "recorded" and outcome.token == question.token:
-            await menus.forget(session, ref.person_id, question.token)
-            question = None
-        return replace(turn, menu=question)
+        if current is None:
+            return replace(turn, menu=None)
+        token = answers.asks(current)
+        if turn.outcome.kind == "recorded" and turn.outcome.token == token:
+            await menus.forget(session, ref.person_id, token)
+            return replace(turn, menu=None)
+        return replace(turn, menu=current.question)
 
     async def _route(
         self, session: AsyncSession, person: Person, ref: PersonRef, inbound: Inbound, now: datetime
     ) -> Turn:
         if inbound.token == MENU_KEY and inbound.value:
             inbound = replace(inbound, token="", value=None, text=inbound.value)
-        # One policy table says who may do what; a refusal reads as "not found" and is audited.
+        # One policy table says who may do what. A refusal is audited and then answered
+        # exactly as a word the bot does not know (or, for agreement sub-commands, as an
+        # unknown sub-command), so it tells nobody that something exists.
         action = access.action_of(inbound.text, clicked=bool(inbound.token))
         who = await access.access_of(session, person)
-        if not who.may(action):
-            return Turn((await access.deny(session, who, action, ref, now),), Outcome("unknown"))
+        refused = not who.may(action)
+        if refused:
+            not_found = await access.deny(session, who, action, ref, now)
+            if inbound.token or action.startswith("agreement"):
+                return Turn((not_found,), Outcome("none" if not inbound.token else "refused"))
         if inbound.token:
             return await self._answer(session, person, ref, inbound.token, inbound.value or "", now)
         menu = await menus.current(session, ref)
-        command = parse_command(inbound.text)
-        asks_text = menu is not None and menu.question is not None and menu.question.kind == "text"
+        command = None if refused else parse_command(inbound.text)
+        question = menu.question if menu is not None else None
+        asks_text = question is not None and question.kind == "text"
         if command is not None and command.argument and asks_text:
             # "talked to Anna about it" typed in answer to an open question is the answer.
             command = None
@@ -152,13 +159,13 @@ class Engine:
             # Only a manager names someone: for others "brief ..." is text (perhaps an answer).
             command = None
         if command is not None:
-            return await self._command(session, person, ref, command, now)
-        if menu is None or menu.question is None:
-            return await self._not_understood(session, person, ref)
-        value = answers.read(menu, inbound.text)
-        if value is None:
-            return _ask_again(menu, menu.question, inbound.text)
-        return await self._answer(session, person, ref, menu.question.token, value, now)
+            return await self._command(session, person, ref, command, menu, now)
+        value = answers.read(menu, inbound.text) if menu is not None else None
+        if menu is not None and value is not None:
+            return await self._answer(session, person, ref, answers.asks(menu), value, now)
+        if menu is not None and question is not None:
+            return _ask_again(menu, question, inbound.text)
+        return await self._not_understood(session, person, ref)
 
     async def _answer(
         self,
@@ -181,7 +188,7 @@ class Engine:
             return await data_rights.erase_answer(session, person, ref, value, now)
         if conversations.owns(token):
             return await conversations.discussed_answer(
-                session, person, token, value, now, self.defaults
+                session, person, token, [value], now, self.defaults
             )
         event: checkin.Event = (
             checkin.Control(value, token)  # type: ignore[arg-type]
@@ -217,11 +224,18 @@ class Engine:
         person: Person,
         ref: PersonRef,
         command: Command,
+        menu: Outbound | None,
         now: datetime,
     ) -> Turn:
         if command.name in checkin.CONTROLS:
             control = checkin.Control(command.name)  # type: ignore[arg-type]
             return await self._to_checkin(session, person, ref, control, now)
+        if command.name == "discussed":
+            # Its numbers are those of the topics the person was shown last.
+            shown = menu.question if menu is not None else None
+            return await conversations.discussed(
+                session, person, command.argument, shown, now, self.defaults
+            )
         replies = await self._carry_out(session, person, ref, command, now)
         return Turn(tuple(replies), Outcome("none"))
 
@@ -268,10 +282,6 @@ class Engine:
                 )
             case "talked":
                 return await conversations.talked(
-                    session, person, command.argument, now, self.defaults
-                )
-            case "discussed":
-                return await conversations.discussed(
                     session, person, command.argument, now, self.defaults
                 )
             case "brief":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.messages import Locale
+from dialogs.texts import fill
 
 ACCESS_CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
@@ -39,5 +40,4 @@ ACCESS_CATALOG: dict[str, tuple[str, str]] = {
 def tx(key: str, locale: Locale, **values: object) -> str:
     """The access text for `key` in `locale`, with placeholders filled in."""
     nl, en = ACCESS_CATALOG[key]
-    template = nl if locale == "nl" else en
-    return template.format(**values) if values else template
+    return fill(nl if locale == "nl" else en, values)

@@ -132,11 +132,17 @@ def _choices(draft: Draft, ctx: DraftContext) -> tuple[Choice, ...]:
                 option(m, loc, partial(ta, "draft.review_in", months=m)) for m in REVIEW_MONTHS
             )
         case "cadence":
-            return tuple(option(c, loc, partial(ta, f"cadence.{c}")) for c in CADENCES)
+            return tuple(option(c, loc, partial(_capitalised, f"cadence.{c}")) for c in CADENCES)
         case "confirm":
             steps = ("propose", "save", "cancel")
             return tuple(option(a, loc, partial(ta, f"draft.{a}")) for a in steps)
     return ()
+
+
+def _capitalised(key: str, loc: Locale) -> str:
+    """A word that reads lower-case inside a sentence, as an option of its own."""
+    text = ta(key, loc)
+    return text[:1].upper() + text[1:]
 
 
 def _with_role(counterpart: Counterpart, loc: Locale) -> str:

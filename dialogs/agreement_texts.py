@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.messages import Locale
+from dialogs.texts import fill
 
 AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
@@ -46,10 +47,11 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
     "action.add_comment": ("Toelichting toevoegen", "Add a comment"),
     "what_now": ("Wat wil je doen?", "What would you like to do?"),
     "choice_hint": (
-        "Antwoord met een nummer van 1 tot {count}.",
-        "Answer with a number from 1 to {count}.",
+        "Antwoord met een nummer van 1 tot {count}, of met de naam van je keuze.",
+        "Answer with a number from 1 to {count}, or with the name of your choice.",
     ),
     "cancel_hint": ("Typ 'annuleren' om te stoppen.", "Type 'cancel' to stop."),
+    "erased_party": ("(gegevens gewist)", "(data erased)"),
     "stale_closed": (
         "Die vraag is niet meer open.",
         "That question is no longer open.",
@@ -94,16 +96,16 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "#{id} {category} ({status}, with {name}): {text}",
     ),
     "list.empty": (
-        "Je hebt nog geen afspraken. Typ 'agreement new' om er een op te stellen.",
+        "Je hebt nog geen afspraken. Typ 'afspraak nieuw' om er een op te stellen.",
         "You have no agreements yet. Type 'agreement new' to draft one.",
     ),
     "list.hint": (
-        "Typ 'agreement show NUMMER' om een afspraak te bekijken.",
+        "Typ 'afspraak toon NUMMER' om een afspraak te bekijken.",
         "Type 'agreement show NUMBER' to see an agreement.",
     ),
     "usage": (
-        "Gebruik: 'agreements' (overzicht), 'agreement new' (nieuwe afspraak opstellen) of "
-        "'agreement show NUMMER'.",
+        "Gebruik: 'afspraken' (overzicht), 'afspraak nieuw' (nieuwe afspraak opstellen) of "
+        "'afspraak toon NUMMER'.",
         "Use: 'agreements' (overview), 'agreement new' (draft a new agreement) or "
         "'agreement show NUMBER'.",
     ),
@@ -276,10 +278,14 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "Is this agreement with {name} on track?",
     ),
     "follow_up.hint": (
-        "Antwoord met een nummer van 1 tot {count}.",
-        "Answer with a number from 1 to {count}.",
+        "Antwoord met een nummer van 1 tot {count}, of met de naam van je keuze.",
+        "Answer with a number from 1 to {count}, or with the name of your choice.",
     ),
     "follow_up.thanks": ("Dank je, je antwoord is bewaard.", "Thank you, your answer is saved."),
+    "follow_up.comment_hint": (
+        "Wil je het toelichten? Typ 'toelichting toevoegen'.",
+        "Want to explain it? Type 'add a comment'.",
+    ),
     "follow_up.waiting": (
         "Als {name} ook heeft geantwoord, leggen we jullie antwoorden naast elkaar.",
         "When {name} has answered too, I'll compare your answers.",
@@ -412,8 +418,8 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
     ),
     "draft.review_in": ("Over {months} maanden", "In {months} months"),
     "draft.review_hint": (
-        "Antwoord met een nummer van 1 tot {count}, of typ een datum (2027-09-30).",
-        "Answer with a number from 1 to {count}, or type a date (2027-09-30).",
+        "Antwoord met een nummer van 1 tot {count}, of typ een datum (30-9-2027).",
+        "Answer with a number from 1 to {count}, or type a date (9/30/2027).",
     ),
     "draft.invalid_date": (
         "Dat is geen datum die ik begrijp; typ bijvoorbeeld 30-9-2027 (dag, maand, jaar) of "
@@ -493,5 +499,4 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
 def ta(key: str, locale: Locale, **values: object) -> str:
     """The agreement text for `key` in `locale`, with placeholders filled in."""
     nl, en = AGREEMENT_CATALOG[key]
-    template = nl if locale == "nl" else en
-    return template.format(**values) if values else template
+    return fill(nl if locale == "nl" else en, values)

@@ -15,7 +15,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dialogs.agreement_texts import ta
-from dialogs.answers import option
+from dialogs.answers import NAVIGATION, option
 from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
 from dialogs.texts import format_day
 
@@ -45,8 +45,8 @@ TEXT_ACTIONS = ("comment", "amend", "renegotiate", "close", "drop")
 ACTIONS = ("propose", "accept", "sign", *TEXT_ACTIONS, "cancel")
 # Typed instead of an answer, these end a dialog (drafting, or a text being asked for).
 CANCEL_WORDS = frozenset({"cancel", "annuleren", "annuleer"})
-# The engine's menu key: a click on such a button is read as the typed command in its value.
-MENU_KEY = "menu"
+# A list's buttons open one agreement each: navigation, read as the command typed.
+MENU_KEY = NAVIGATION
 MAX_TEXT = 2000
 MIN_RATIONALE = 10
 LIST_BUTTONS = 10
@@ -130,8 +130,12 @@ def terms_problem(terms: Terms) -> str | None:
 @dataclass(frozen=True)
 class Party:
     person_id: int
-    name: str
+    name: str  # empty once the person's data was erased
     role: Role
+
+    def called(self, loc: Locale) -> str:
+        """How the party is named to a reader; an erased party has no name left."""
+        return self.name or ta("erased_party", loc)
 
 
 @dataclass(frozen=True)
@@ -295,14 +299,14 @@ def describe(view: AgreementView, reader: PersonRef) -> str:
     terms = current.terms
     other = view.other(viewer_id)
     lines = [
-        ta("show.with", loc, name=other.name, role=ta(f"role.{other.role}", loc)),
+        ta("show.with", loc, name=other.called(loc), role=ta(f"role.{other.role}", loc)),
         ta("show.category", loc, category=ta(f"category.{terms.category}", loc)),
         ta("show.status", loc, status=ta(f"status.{view.status}", loc)),
         ta(
             "show.version",
             loc,
             number=current.number,
-            author=current.author.name,
+            author=current.author.called(loc),
             day=format_day(local_day(current.created_at, zone), loc),
         ),
         "",
@@ -326,14 +330,16 @@ def describe(view: AgreementView, reader: PersonRef) -> str:
                 ta(
                     "show.signed",
                     loc,
-                    name=signature.signer.name,
+                    name=signature.signer.called(loc),
                     version=signature.version,
                     day=day,
                 )
             )
     if view.signed_version and view.signed_version != current.number:
         lines.append(ta("show.in_force", loc, version=view.signed_version))
-    lines += [ta("show.comment", loc, name=c.author.name, text=c.text) for c in view.comments[-3:]]
+    lines += [
+        ta("show.comment", loc, name=c.author.called(loc), text=c.text) for c in view.comments[-3:]
+    ]
     for follow_up in view.follow_ups:
         answer = (
             ta(f"answer.{follow_up.answer}", loc) if follow_up.answer else ta("answer.none", loc)
@@ -445,7 +451,7 @@ def _list_line(view: AgreementView, viewer_id: int, loc: Locale) -> str:
         id=view.agreement_id,
         category=ta(f"category.{terms.category}", loc),
         status=ta(f"status.{view.status}", loc),
-        name=view.other(viewer_id).name,
+        name=view.other(viewer_id).called(loc),
         text=excerpt,
     )
 
@@ -456,7 +462,7 @@ def follow_up_prompt(view: AgreementView, followup_id: int, ref: PersonRef) -> O
     question = Question(
         question_id="follow_up",
         kind="choice",
-        prompt=ta("follow_up.question", loc, name=other.name),
+        prompt=ta("follow_up.question", loc, name=other.called(loc)),
         choices=tuple(option(a, loc, partial(ta, f"answer.{a}")) for a in FOLLOW_UP_ANSWERS),
         hint=ta("follow_up.hint", loc, count=len(FOLLOW_UP_ANSWERS)),
         token=followup_token(followup_id),
@@ -471,7 +477,8 @@ def follow_up_thanks(
     loc = ref.locale
     parts = [ta("follow_up.thanks", loc)]
     if waiting:
-        parts.append(ta("follow_up.waiting", loc, name=view.other(ref.person_id).name))
+        parts.append(ta("follow_up.waiting", loc, name=view.other(ref.person_id).called(loc)))
+    parts.append(ta("follow_up.comment_hint", loc))
     return Outbound(
         ref,
         " ".join(parts),
@@ -494,8 +501,8 @@ def perception_notice(
     lead = ta(
         f"outcome.{outcome}",
         loc,
-        employee=view.employee.name,
-        manager=view.manager.name,
+        employee=view.employee.called(loc),
+        manager=view.manager.called(loc),
         employee_answer=said("employee"),
         manager_answer=said("manager"),
     )

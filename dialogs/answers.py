@@ -16,6 +16,9 @@ from dialogs.messages import Choice, Locale, Outbound, Question
 
 # A typed start shorter than this never picks an option: "n" could be anything.
 MIN_PREFIX = 2
+# The key of a message whose buttons are commands (a list to open one item from): it asks
+# nothing, so it is never a menu, and a click on it is read as the command typed.
+NAVIGATION = "menu"
 _EDGES = " .,;:!?'\"#()[]`*_-"
 
 
@@ -66,6 +69,14 @@ def read_answer(question: Question, typed: str) -> str | None:
     if chosen is not None:
         return chosen.value
     return text if question.other and text else None
+
+
+def asks(out: Outbound) -> str:
+    """The token of what a message asks, when a typed reply can answer it: its question,
+    or its own buttons (Add a comment); "" for a message that asks nothing."""
+    if out.question is not None:
+        return out.question.token
+    return out.key if out.actions and out.key and out.key != NAVIGATION else ""
 
 
 def read(menu: Outbound, typed: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.messages import Locale
+from dialogs.texts import fill
 
 CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
@@ -55,19 +56,19 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     "signin.button": ("Inloggen", "Sign in"),
     "signin.refused_title": ("Deze link werkt niet (meer)", "This link does not work (any more)"),
     "signin.refused": (
-        "De link is al gebruikt of verlopen. Typ 'admin' in de chat met Jaarrond voor een "
+        "De link is al gebruikt of verlopen. Typ 'beheer' in de chat met Jaarrond voor een "
         "nieuwe link.",
         "The link was already used or has expired. Type 'admin' in your chat with Jaarrond "
         "for a new one.",
     ),
     "signin.needed_title": ("Log in via de chat", "Sign in through chat"),
     "signin.needed": (
-        "Je bent niet (meer) ingelogd. Typ 'admin' in de chat met Jaarrond voor een link.",
+        "Je bent niet (meer) ingelogd. Typ 'beheer' in de chat met Jaarrond voor een link.",
         "You are not signed in (any more). Type 'admin' in your chat with Jaarrond for a link.",
     ),
     "signout.title": ("Uitgelogd", "Signed out"),
     "signout.body": (
-        "Je bent uitgelogd. Typ 'admin' in de chat om opnieuw in te loggen.",
+        "Je bent uitgelogd. Typ 'beheer' in de chat om opnieuw in te loggen.",
         "You are signed out. Type 'admin' in the chat to sign in again.",
     ),
     "csrf.title": ("Verzoek geweigerd", "Request refused"),
@@ -106,12 +107,16 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     "schedules.resume": ("Hervatten", "Resume"),
     "schedules.delete": ("Verwijderen", "Delete"),
     "schedules.preview": ("Voorbeeld", "Preview"),
-    "schedules.people": ("{count} personen", "{count} people"),
+    "schedules.people": ("{count:persoon|personen}", "{count:person|people}"),
     "schedules.person": ("1 persoon", "1 person"),
     "schedules.nobody": ("niemand", "nobody"),
+    "schedules.never": (
+        "niet binnen een jaar: elke keer valt op een vrije dag en wordt overgeslagen",
+        "not within a year: every time falls on a day off and is skipped",
+    ),
     "schedules.audience.all": ("iedereen", "everyone"),
     "schedules.audience.department": ("afdeling {name}", "department {name}"),
-    "schedules.audience.emails": ("{count} adressen", "{count} addresses"),
+    "schedules.audience.emails": ("{count:adres|adressen}", "{count:address|addresses}"),
     "schedules.paused_done": ("Schema '{id}' is gepauzeerd.", "Schedule '{id}' is paused."),
     "schedules.resumed_done": ("Schema '{id}' is hervat.", "Schedule '{id}' is resumed."),
     "schedules.deleted": ("Schema '{id}' is verwijderd.", "Schedule '{id}' was deleted."),
@@ -281,7 +286,7 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     "people.col.department": ("Afdeling", "Department"),
     "people.col.hr": ("HR", "HR"),
     "people.col.review": ("Jaargesprek", "Review month"),
-    "people.count": ("{count} personen", "{count} people"),
+    "people.count": ("{count:persoon|personen}", "{count:person|people}"),
     "people.hr_list": ("HR: {names}", "HR: {names}"),
     "import.title": ("Organisatie importeren (CSV)", "Import the organisation (CSV)"),
     "import.intro": (
@@ -368,5 +373,4 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
 def tc(key: str, locale: Locale, **values: object) -> str:
     """The console text for `key` in `locale`, with placeholders filled in."""
     nl, en = CONSOLE_CATALOG[key]
-    template = nl if locale == "nl" else en
-    return template.format(**values) if values else template
+    return fill(nl if locale == "nl" else en, values)

@@ -105,8 +105,10 @@ def ago(then: date, today: date, loc: Locale) -> str:
 
 def ahead(then: date, today: date, loc: Locale) -> str:
     days = (then - today).days
+    if days <= 0:
+        return td("ago.today", loc)
     if days < 14:
-        return td("in.days", loc, n=max(days, 0))
+        return td("in.days", loc, n=days)
     if days < 61:
         return td("in.weeks", loc, n=days // 7)
     return td("in.months", loc, n=days // 30)

@@ -4,6 +4,7 @@ English."""
 from __future__ import annotations
 
 from dialogs.messages import Locale
+from dialogs.texts import fill
 
 DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
@@ -40,10 +41,10 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
         "answered; median answer time {hours} h",
     ),
     "ago.today": ("vandaag", "today"),
-    "ago.days": ("{n} dagen geleden", "{n} days ago"),
+    "ago.days": ("{n:dag|dagen} geleden", "{n:day|days} ago"),
     "ago.weeks": ("{n} weken geleden", "{n} weeks ago"),
     "ago.months": ("{n} maanden geleden", "{n} months ago"),
-    "in.days": ("over {n} dagen", "in {n} days"),
+    "in.days": ("over {n:dag|dagen}", "in {n:day|days}"),
     "in.weeks": ("over {n} weken", "in {n} weeks"),
     "in.months": ("over {n} maanden", "in {n} months"),
     # ---- conversations -------------------------------------------------------------------
@@ -89,8 +90,10 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
         "raised before a logged conversation (type talked first).",
     ),
     "discussed.usage": (
-        "Typ: besproken NUMMER ... (de nummers staan bij de onderwerpen).",
-        "Type: discussed NUMBER ... (the numbers are shown with the topics).",
+        "Leg eerst het gesprek vast met 'gesproken'; ik vraag dan welke open onderwerpen "
+        "besproken zijn. Typ daarna hun nummers, bijvoorbeeld: besproken 1 3.",
+        "First log the conversation with 'talked'; I then ask which open topics were "
+        "discussed. Then type their numbers, for example: discussed 1 3.",
     ),
     # ---- the review brief ----------------------------------------------------------------
     "brief.title": ("Voorbereiding jaargesprek: {name}", "Review brief: {name}"),
@@ -170,10 +173,10 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
         "The new third contract: this year the {role} drafts the first proposal.",
     ),
     "brief.summary_counts": (
-        "{charts} trends, {agreements} afspraken ({at_risk} vragen aandacht), {open} van "
-        "{topics} onderwerpen nog niet besproken.",
-        "{charts} trends, {agreements} agreements ({at_risk} at risk), {open} of {topics} "
-        "topics not yet discussed.",
+        "{charts:trend|trends}, {agreements:afspraak|afspraken} (aandacht nodig: {at_risk}), "
+        "nog niet besproken: {open} van {topics:onderwerp|onderwerpen}.",
+        "{charts:trend|trends}, {agreements:agreement|agreements} ({at_risk} at risk), not yet "
+        "discussed: {open} of {topics:topic|topics}.",
     ),
     "brief.summary_hint": (
         "Het volledige document (PDF met grafieken) zit als bijlage bij dit bericht. Opnieuw "
@@ -213,5 +216,4 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
 def td(key: str, locale: Locale, **values: object) -> str:
     """The dialogue text for `key` in `locale`, with placeholders filled in."""
     nl, en = DIALOGUE_CATALOG[key]
-    template = nl if locale == "nl" else en
-    return template.format(**values) if values else template
+    return fill(nl if locale == "nl" else en, values)

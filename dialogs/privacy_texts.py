@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.messages import Locale
+from dialogs.texts import fill
 
 PRIVACY_CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
@@ -50,8 +51,7 @@ PRIVACY_CATALOG: dict[str, tuple[str, str]] = {
 def tp(key: str, locale: Locale, **values: object) -> str:
     """The privacy text for `key` in `locale`, with placeholders filled in."""
     nl, en = PRIVACY_CATALOG[key]
-    template = nl if locale == "nl" else en
-    return template.format(**values) if values else template
+    return fill(nl if locale == "nl" else en, values)
 
 
 def both(key: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.agreement_texts import AGREEMENT_CATALOG
 from dialogs.messages import Locale
+from dialogs.texts import fill
 
 REPORT_CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
@@ -272,8 +273,7 @@ UNKNOWN_RECORD = (
 def tr(key: str, locale: Locale, **values: object) -> str:
     """The report text for `key` in `locale`, with placeholders filled in."""
     nl, en = REPORT_CATALOG[key]
-    template = nl if locale == "nl" else en
-    return template.format(**values) if values else template
+    return fill(nl if locale == "nl" else en, values)
 
 
 def label(kind: str, value: str, locale: Locale) -> str:

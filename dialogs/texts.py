@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from dialogs.messages import Locale
+
+
+class _Counting(string.Formatter):
+    """str.format, plus counted nouns: "{n:dag|dagen}" reads "1 dag" or "3 dagen"."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return f"{value} {one if value == 1 else many}"
+        return str(super().format_field(value, format_spec))
+
+
+_COUNTING = _Counting()
+
+
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """A catalog text with its placeholders filled in (every catalog fills through this)."""
+    return _COUNTING.vformat(template, (), values) if values else template
+
 
 CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
@@ -61,7 +83,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "(hulp, overslaan, onderwerp, ...) work too.",
     ),
     "unknown_command": (
-        "Dat begrijp ik niet. Typ 'help' voor wat ik kan.",
+        "Dat begrijp ik niet. Typ 'hulp' voor wat ik kan.",
         "I didn't understand that. Type 'help' to see what I can do.",
     ),
     "unknown_person": (
@@ -210,11 +232,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Noted: {text}",
     ),
     "topic.empty": (
-        "Schrijf het onderwerp achter 'topic', bijvoorbeeld: topic werkdruk in het voorjaar",
+        "Schrijf het onderwerp achter 'onderwerp', bijvoorbeeld: onderwerp werkdruk in het "
+        "voorjaar",
         "Write the topic after 'topic', for example: topic workload in spring",
     ),
     "pause.done": (
-        "Gepauzeerd: geen check-ins tot {date}. Typ 'resume' om eerder te hervatten.",
+        "Gepauzeerd: geen check-ins tot {date}. Typ 'hervat' om eerder te hervatten.",
         "Paused: no check-ins until {date}. Type 'resume' to start again sooner.",
     ),
     "pause.not_a_date": (
@@ -263,10 +286,15 @@ CATALOG: dict[str, tuple[str, str]] = {
     "home.topics_none": ("Geen open onderwerpen.", "No open topics."),
     "home.team": ("Je team", "Your team"),
     "home.team_line": (
-        "{name}: {answers} gedeelde antwoorden, {topics} open onderwerpen",
-        "{name}: {answers} shared answers, {topics} open topics",
+        "{name}: {answers:gedeeld antwoord|gedeelde antwoorden}, "
+        "{topics:open onderwerp|open onderwerpen}",
+        "{name}: {answers:shared answer|shared answers}, {topics:open topic|open topics}",
     ),
     "home.schedules": ("Schema's (HR)", "Schedules (HR)"),
+    "home.schedules_none": (
+        "Nog geen schema's. Maak er een in de beheeromgeving (typ 'beheer').",
+        "No schedules yet. Make one in the admin console (type 'admin').",
+    ),
     "home.schedule_line": (
         "{id}: {theme}, {cadence}, {state}, volgende {next}",
         "{id}: {theme}, {cadence}, {state}, next {next}",
@@ -346,5 +374,4 @@ def format_moment(moment: datetime, locale: Locale) -> str:
 def t(key: str, locale: Locale, **values: object) -> str:
     """The text for `key` in `locale`, with placeholders filled in."""
     nl, en = CATALOG[key]
-    template = nl if locale == "nl" else en
-    return template.format(**values) if values else template
+    return fill(nl if locale == "nl" else en, values)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
+import pytest
 
 from bot.bootstrap import build_app, load_hr_questions
 from bot.clock import FixedClock
@@ -21,11 +25,66 @@ from bot.storage.database import Database
 from bot.web import build_web_app, start_web
 from tests.testbot import ORG_CSV, RecordingAdapter, Testbot
 
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+
 LINK = re.compile(r"(http://\S+/admin/signin/\S+)")
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 HR = "hr@example.org"  # reads Dutch
 HR_EN = "eva@example.org"  # reads English
 CONSOLE_ORG_CSV = ORG_CSV + "eva@example.org,Eva Evers,,en,Europe/London,HR,true\n"
+
+
+# Debian's Chromium, driven by Playwright; a container has no sandbox and no GPU, and the
+# browser must not call home.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ARTIFACTS = Path(os.environ.get("JAARROND_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
+
+
+def require_chromium() -> None:
+    """Skip the calling test module on a developer machine without Chromium; never in CI."""
+    if not IN_CI and not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@asynccontextmanager
+async def browser_page() -> AsyncIterator[Page]:
+    """A fresh headless Chromium tab; leaving fails if the page asked anything of the outside
+    world (everything the console needs comes from the bot)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = await browser.new_context(viewport={"width": 1280, "height": 900})
+        outside: list[str] = []
+
+        def watch(request: Any) -> None:
+            if not request.url.startswith(("http://127.0.0.1", "data:", "about:")):
+                outside.append(request.url)
+
+        context.on("request", watch)
+        try:
+            yield await context.new_page()
+        finally:
+            await browser.close()
+        assert outside == []
+
+
+async def shot(page: Page, name: str) -> None:
+    """A full-page screenshot in the artifacts folder, to look at after the run."""
+    path = ARTIFACTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(path), full_page=True)
 
 
 def free_port() -> int:

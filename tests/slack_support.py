@@ -247,7 +247,8 @@ def button(blocks: list[dict[str, Any]], label: str) -> dict[str, Any]:
         if block.get("type") != "actions":
             continue
         for element in block["elements"]:
-            if element["text"]["text"] == label:
+            # A choice's button carries its number: "2. Pace and deadlines".
+            if element["text"]["text"].split(". ", 1)[-1] == label:
                 return {**element, "_block_id": block["block_id"]}
     labels = [
         e["text"]["text"] for b in blocks if b.get("type") == "actions" for e in b["elements"]

@@ -89,7 +89,9 @@ def test_the_policy_covers_every_command_and_every_alias() -> None:
 async def test_every_chat_action_for_every_role(testbot: Testbot, role: str) -> None:
     email = PEOPLE[role]
     unknown = (await testbot.say(email, "what is this"))[0].text
+    unknown_outcome = testbot.turn.outcome
     usage = (await testbot.say(email, "agreement nonsense"))[0].text
+    usage_outcome = testbot.turn.outcome
     for action in CHAT_ACTIONS:
         before = len(await denied_rows(testbot, action))
         if action == "click":
@@ -109,7 +111,8 @@ async def test_every_chat_action_for_every_role(testbot: Testbot, role: str) -> 
         else:
             expected = usage if action.startswith("agreement") else unknown
             assert text == expected, (role, action)
-            assert testbot.turn.outcome.kind == "unknown", (role, action)
+            outcome = usage_outcome if action.startswith("agreement") else unknown_outcome
+            assert testbot.turn.outcome == outcome, (role, action)
             assert replies[0].title == "" and len(replies) == 1
             assert len(rows) == before + 1, (role, action)
             assert rows[-1].object_id == action and rows[-1].subject_id is None
@@ -169,3 +172,18 @@ async def test_a_manager_without_reports_left_loses_the_digest(testbot: Testbot)
             report.active = False
     refused = await testbot.say("anna@example.org", "digest")
     assert refused[0].text == (await testbot.say("anna@example.org", "what is this"))[0].text
+
+
+async def test_a_refused_command_takes_the_path_of_an_unknown_word(testbot: Testbot) -> None:
+    """With a question open, "digest" from someone without reports is asked again like any
+    word that is no option; with a check-in open, the same hint follows."""
+    bram = "bram@example.org"
+    await testbot.say(bram, "checkin workload")
+    for word in ("frobnicate", "digest", "rapport"):
+        again = await testbot.say(bram, word)
+        assert testbot.turn.outcome.kind == "again", word
+        assert f"'{word}' is not one of the options" in again[0].text
+    await testbot.say(bram, "delete my data")
+    await testbot.say(bram, "no")  # the erasure question is answered: no question is open
+    texts = [(await testbot.say(bram, word))[0].text for word in ("frobnicate", "report")]
+    assert texts[0] == texts[1] and "still have a check-in open" in texts[0]

@@ -99,6 +99,10 @@ async def test_a_negotiation_over_teams_ends_in_one_signed_version(
     assert values(proposal) == ["accept", "comment", "amend", "drop"]
     accepted = await click(teams, "29:bram", "accept", proposal)
     assert values(accepted)[0] == "sign"
+    # The answered card shows what was recorded and keeps no live buttons.
+    [answered] = [c for c in teams.connector.puts("a:conv-bram") if proposal.answered_id in c.path]
+    assert texts(answered.card)[-2:] == ["Your answer: ", "Accept"] and not values(answered)
+    assert TEXT in texts(answered.card)  # what the card showed stays readable
     [anna_sign_v1] = await tick(teams)
     assert anna_sign_v1.conversation == "a:conv-anna" and values(anna_sign_v1)[0] == "sign"
     ask = await click(teams, "29:bram", "amend", accepted)
@@ -113,9 +117,11 @@ async def test_a_negotiation_over_teams_ends_in_one_signed_version(
     assert "Version 1 of agreement" in joined(refused)
     assert "outdated: the current version is 2" in joined(refused)
     assert COUNTER in texts(refused.card) and TEXT not in texts(refused.card)
-    # The refused card is marked as dealt with, never as if the signature was recorded.
-    stale_card = teams.connector.puts("a:conv-anna")[-1].card
-    assert "already dealt with" in " ".join(texts(stale_card))
+    # The refused card is marked as dealt with, never as if the signature was recorded; the
+    # earlier card with version 2's buttons gives them up to the reply, which asks again.
+    updated = {c.path.rsplit("/", 1)[1]: texts(c.card) for c in teams.connector.puts("a:conv-anna")}
+    assert "already dealt with" in " ".join(updated[anna_sign_v1.answered_id])
+    assert "asked again below" in " ".join(updated[to_anna.answered_id])
 
     # Anna accepts and signs version 2; Bram is asked to sign exactly that version.
     await click(teams, "29:anna", "accept", to_anna)
@@ -153,3 +159,20 @@ async def test_a_negotiation_over_teams_ends_in_one_signed_version(
     assert versions[0].author_id == agreement.manager_id
     assert versions[1].author_id == agreement.employee_id
     assert sorted((s.version, s.role) for s in signatures) == [(2, "employee"), (2, "manager")]
+
+
+async def test_opening_an_agreement_from_the_list_leaves_the_list_as_it_is(teams: Teams) -> None:
+    await say(teams, "29:anna", "afspraak nieuw")
+    for value in ("place_of_work",):
+        await click(teams, "29:anna", value)
+    await say(teams, "29:anna", TEXT)
+    for answer in ("nee", "1", "2", "1"):  # no i-deal, in 3 months, quarterly, propose
+        await say(teams, "29:anna", answer)
+    listed = await say(teams, "29:bram", "agreements")
+    [open_first] = [a for a in elements(listed.card, "Action.Submit")]
+    assert open_first["title"] == "#1"
+    before = len(teams.connector.puts("a:conv-bram"))
+    assert await teams.submit("29:bram", dict(open_first["data"]), listed) == 201
+    shown = teams.last_card("29:bram")
+    assert TEXT in texts(shown.card) and values(shown)[0] == "accept"
+    assert len(teams.connector.puts("a:conv-bram")) == before  # the list stays a list

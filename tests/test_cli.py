@@ -293,3 +293,35 @@ def test_incomplete_slack_settings_refuse_to_start(
     code, _, err = run(capsys, "run")
     assert code == 2
     assert "Slack is not configured completely" in err and "SLACK_SIGNING_SECRET" in err
+
+
+def test_the_digest_as_json_holds_review_months(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "review.csv").write_text(
+        "email,name,review_month\nbram@example.org,Bram Jansen,6\n", encoding="utf-8"
+    )
+    run(capsys, "org", "import", "org.csv")
+    run(capsys, "org", "import", "review.csv")
+    code, out, err = run(
+        capsys, "--now", "2027-03-26T08:00:00Z", "digest", "--manager", "anna@example.org", "--json"
+    )
+    assert code == 0, err
+    bram = next(r for r in json.loads(out)["reports"] if r["email"] == "bram@example.org")
+    assert "2027-06-01" in json.dumps(bram)
+
+
+def test_what_people_wrote_never_drives_the_operators_terminal(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = "red \x1b[31mALERT\x1b[0m \x07 title \x1b]0;pwned\x07 csi \x9b2J del \x7f"
+    run(capsys, "org", "import", "org.csv")
+    run(capsys, "chat", "--as", "bram@example.org", stdin=f"topic {hostile}\n")
+    _, out, _ = run(capsys, "digest", "--manager", "anna@example.org")
+    assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out and "\x7f" not in out
+    assert "red ␛[31mALERT␛[0m ␇ title ␛]0;pwned␇" in out
+    # As JSON every control character is an escape: exact for scripts, inert on a terminal.
+    _, out, _ = run(capsys, "digest", "--manager", "anna@example.org", "--json")
+    assert not any(0x7F <= ord(c) < 0xA0 or (ord(c) < 0x20 and c != "\n") for c in out)
+    bram = next(r for r in json.loads(out)["reports"] if r["email"] == "bram@example.org")
+    assert bram["topics"][0]["text"] == hostile

@@ -6,34 +6,26 @@ Skipped only on a developer machine without Chromium; in CI (CI=true) these test
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.clock import FixedClock
 from bot.storage.database import Database
-from tests.console_support import HR_EN, Console, running_console, seed_report_figures
+from tests.console_support import (
+    HR_EN,
+    Console,
+    browser_page,
+    require_chromium,
+    running_console,
+    seed_report_figures,
+    shot,
+)
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-IN_CI = os.environ.get("CI", "").lower() == "true"
-ARTIFACTS = Path(os.environ.get("JAARROND_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
+require_chromium()
 
-if not IN_CI and not Path(CHROMIUM).exists():
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-from playwright.async_api import Page, async_playwright, expect  # noqa: E402
+from playwright.async_api import Page, expect  # noqa: E402
 
 
 @pytest.fixture
@@ -52,25 +44,8 @@ async def console(database: Database, clock: FixedClock) -> AsyncIterator[Consol
 
 @pytest.fixture
 async def page() -> AsyncIterator[Page]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = await browser.new_context(viewport={"width": 1280, "height": 900})
-        # Everything the console needs comes from the bot: any other request fails the test.
-        outside: list[str] = []
-
-        def watch(request: Any) -> None:
-            if not request.url.startswith(("http://127.0.0.1", "data:", "about:")):
-                outside.append(request.url)
-
-        context.on("request", watch)
-        yield await context.new_page()
-        await browser.close()
-        assert outside == []
-
-
-async def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    async with browser_page() as page:
+        yield page
 
 
 async def test_an_hr_admin_works_through_the_console(console: Console, page: Page) -> None:

@@ -4,7 +4,9 @@ the check-ins, the organisation import, reports with downloads; and `jaarrond ad
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ import yaml
 from bot.clock import FixedClock
 from bot.console.security import COOKIE
 from bot.services import schedules
+from bot.services.org import import_org
 from bot.storage.database import Database
 from tests.console_support import HR_EN, Console, csrf_of, running_console, seed_agreements, sign_in
 from tests.test_cli import run, workdir  # noqa: F401  (fixture)
@@ -81,6 +84,72 @@ async def test_a_schedule_is_created_listed_paused_resumed_and_exported(client: 
     # The export is a file `schedules apply` takes, and applying it changes nothing.
     result = await schedules.apply_schedules(db, exported, ["workload"], now, dry_run=True)
     assert result.unchanged == ["workload-weekly"]
+
+
+@pytest.mark.parametrize(
+    ("audience", "shown"),
+    [
+        ({"audience": "all"}, "everyone"),
+        ({"audience": "department", "department": "Support"}, "department Support"),
+        (
+            {"audience": "emails", "emails": "bram@example.org\ncarla@example.org"},
+            "2 addresses",
+        ),
+    ],
+)
+async def test_every_kind_of_audience_is_listed_edited_and_previewed(
+    client: Client, audience: dict[str, str], shown: str
+) -> None:
+    status, body = await client.post("/schedules", FORM | audience)
+    assert status == 200, body
+    assert shown in body
+    # Support's two people live in Amsterdam and New York; everyone adds Kolkata and London.
+    assert "Europe/Amsterdam: " in body and "America/New_York: " in body
+    assert ("Asia/Kolkata: " in body) == (audience["audience"] == "all")
+    status, body = await client.get("/schedules/workload-weekly/edit")
+    assert status == 200
+    assert f'value="{audience["audience"]}" checked' in body
+    status, body = await client.get("/schedules/workload-weekly/preview")
+    assert status == 200 and shown in html.unescape(body)
+
+
+async def test_next_runs_follow_holidays_and_each_persons_working_week(
+    console: Console, clock: FixedClock
+) -> None:
+    # Wednesday 24 March 2027: the next Monday, 29 March, is Easter Monday.
+    clock.set(datetime(2027, 3, 24, 12, 0, tzinfo=UTC))
+    part_time = "email,name,working_days\nbram@example.org,Bram Jansen,wed thu fri\n"
+    await import_org(console.bot.app.db, part_time, clock.now())
+    monday = FORM | {"id": "monday", "day": "mon", "time": "09:00", "holidays": "NL"}
+    skipping = monday | {"id": "skipping", "audience": "emails", "emails": "bram@example.org"}
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+        client = Client(http, console, await sign_in(http, console, HR_EN))
+        await client.post("/schedules", monday)
+        status, body = await client.post("/schedules", skipping | {"on_day_off": "skip"})
+        assert status == 200
+        status, preview = await client.get("/schedules/monday/preview")
+    runs = _runs(body, "monday")
+    # Anna and Hanna: Tuesday. Bram works Wednesday to Friday: his is on Wednesday.
+    assert "Europe/Amsterdam: Tuesday 30 March at 09:00 (2 people)" in runs
+    assert "Europe/Amsterdam: Wednesday 31 March at 09:00 (1 person)" in runs
+    # The schedule's holidays are the schedule's, wherever its people live.
+    assert "America/New_York: Tuesday 30 March at 09:00 (1 person)" in runs
+    assert "Europe/London: Tuesday 30 March at 09:00 (1 person)" in runs
+    # Skipping every Monday Bram does not work sends him nothing, and the page says so.
+    assert _runs(body, "skipping") == [
+        "Europe/Amsterdam: not within a year: every time falls on a day off and is skipped"
+        " (1 person)"
+    ]
+    assert status == 200 and _runs(html.unescape(preview), "") == runs
+
+
+def _runs(body: str, schedule_id: str) -> list[str]:
+    """The next-run lines of one schedule's row (or of the page, for the preview)."""
+    if schedule_id:
+        body = body.split(f'id="schedule-{schedule_id}"', 1)[1].split("</tr>", 1)[0]
+    listed = body.split('<ul class="plain runs">', 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", listed, re.DOTALL)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
 async def test_form_errors_are_the_files_errors(client: Client) -> None:

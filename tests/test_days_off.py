@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from bot.clock import FixedClock
 from bot.services.org import import_org
 from bot.services.planner import PLANNER_LOCK, plan
+from bot.services.schedules import list_schedules
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage
 from tests.testbot import Testbot, apply, make_testbot
@@ -134,3 +135,12 @@ async def test_only_one_instance_plans_at_a_time(testbot: Testbot) -> None:
     assert await _plan(testbot, at) == [("planned", "Tue 23 Mar 10:00")]
     async with testbot.app.db.session() as session:
         assert await session.scalar(select(func.count()).select_from(Occurrence)) == 1
+
+
+async def test_the_schedules_list_names_the_day_a_holiday_moves_the_next_run_to(
+    testbot: Testbot,
+) -> None:
+    await apply(testbot, TUESDAY.format(extra=""))
+    before_kings_day = datetime(2027, 4, 21, 12, 0, tzinfo=UTC)
+    [row] = await list_schedules(testbot.app.db, before_kings_day, "Europe/Amsterdam")
+    assert row.next_due_utc == datetime(2027, 4, 28, 8, 0, tzinfo=UTC)  # Wednesday 10:00 CEST

@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from bot.services.org import import_org
 from bot.services.people import find_by_email
 from bot.storage.models import Occurrence, OutboxMessage
+from dialogs.home import HomeView
 from dialogs.messages import DirectoryUser
 from tests.testbot import Testbot, apply
 
@@ -84,7 +86,7 @@ async def test_home_adds_the_team_for_managers_and_schedules_for_hr(testbot: Tes
     anna = await testbot.app.engine.home("console", "anna@example.org")
     assert anna is not None
     team = next(s for s in anna.sections if s.title == "Je team")
-    assert "Bram Jansen: 0 gedeelde antwoorden, 1 open onderwerpen" in team.lines
+    assert "Bram Jansen: 0 gedeelde antwoorden, 1 open onderwerp" in team.lines
     hr = await testbot.app.engine.home("console", "hr@example.org")
     assert hr is not None
     schedules = next(s for s in hr.sections if s.title == "Schema's (HR)")
@@ -110,3 +112,88 @@ async def test_directory_links_accounts_without_overriding_hr(testbot: Testbot) 
     assert bram.timezone == "Europe/Amsterdam"  # set by HR in the org file: kept
     assert carla.slack_user_id is None  # that id belongs to Bram already
     assert await testbot.app.engine.sync_directory(users) == 0
+
+
+MONDAY = """
+schedules:
+  - id: monday-weekly
+    theme: workload
+    cadence: weekly
+    day: mon
+    time: "09:00"
+    audience: {audience}
+{extra}"""
+
+
+def _section(view: HomeView | None, title: str) -> tuple[str, ...]:
+    assert view is not None
+    return next(s.lines for s in view.sections if s.title == title)
+
+
+async def _prompts_to(testbot: Testbot, email: str, at: datetime) -> int:
+    testbot.clock.set(at)
+    await testbot.tick()
+    return len(testbot.adapter.to(email))
+
+
+async def test_home_shows_the_next_run_after_a_public_holiday(testbot: Testbot) -> None:
+    # Wednesday 24 March 2027; the next Monday, 29 March, is Easter Monday in the Netherlands.
+    testbot.clock.set(datetime(2027, 3, 24, 12, 0, tzinfo=UTC))
+    await apply(testbot, MONDAY.format(audience="all", extra="    holidays: NL\n"))
+    hr = await testbot.app.engine.home("console", "hr@example.org")
+    [line] = _section(hr, "Schema's (HR)")
+    assert line.endswith("volgende dinsdag 30 maart om 09:00")
+    bram = await testbot.app.engine.home("console", "bram@example.org")
+    assert _section(bram, "Next check-ins") == ("Workload and recovery: Tuesday 30 March at 09:00",)
+    # The planner agrees: nothing on Easter Monday or before 09:00 on Tuesday, then the prompt.
+    assert (
+        await _prompts_to(testbot, "bram@example.org", datetime(2027, 3, 29, 7, 0, tzinfo=UTC)) == 0
+    )
+    assert (
+        await _prompts_to(testbot, "bram@example.org", datetime(2027, 3, 30, 6, 59, tzinfo=UTC))
+        == 0
+    )
+    assert (
+        await _prompts_to(testbot, "bram@example.org", datetime(2027, 3, 30, 7, 0, tzinfo=UTC)) == 1
+    )
+
+
+async def test_home_shows_a_part_timer_the_day_of_their_own_week(testbot: Testbot) -> None:
+    testbot.clock.set(datetime(2027, 3, 23, 12, 0, tzinfo=UTC))
+    org = "email,name,working_days\nbram@example.org,Bram Jansen,wed thu fri\n"
+    await import_org(testbot.app.db, org, testbot.clock.now())
+    await apply(testbot, MONDAY.format(audience="{emails: [bram@example.org]}", extra=""))
+    bram = await testbot.app.engine.home("console", "bram@example.org")
+    # Monday is not his working day: the prompt waits for Wednesday, at the same time.
+    assert _section(bram, "Next check-ins") == (
+        "Workload and recovery: Wednesday 31 March at 09:00",
+    )
+    # HR's line follows the schedule's own working week.
+    hr = await testbot.app.engine.home("console", "hr@example.org")
+    assert _section(hr, "Schema's (HR)")[0].endswith("volgende maandag 29 maart om 09:00")
+    assert (
+        await _prompts_to(testbot, "bram@example.org", datetime(2027, 3, 29, 7, 5, tzinfo=UTC)) == 0
+    )
+    assert (
+        await _prompts_to(testbot, "bram@example.org", datetime(2027, 3, 31, 7, 0, tzinfo=UTC)) == 1
+    )
+
+
+async def test_home_lists_no_run_that_every_day_off_skips(testbot: Testbot) -> None:
+    org = "email,name,working_days\nbram@example.org,Bram Jansen,wed thu fri\n"
+    await import_org(testbot.app.db, org, testbot.clock.now())
+    extra = "    on_day_off: skip\n"
+    await apply(testbot, MONDAY.format(audience="{emails: [bram@example.org]}", extra=extra))
+    bram = await testbot.app.engine.home("console", "bram@example.org")
+    assert _section(bram, "Next check-ins") == ()
+
+
+async def test_home_shows_the_first_check_in_after_a_pause(testbot: Testbot) -> None:
+    await apply(testbot, WEEKLY)
+    await testbot.say("bram@example.org", "pause until 2027-04-05")
+    bram = await testbot.app.engine.home("console", "bram@example.org")
+    # Thursday 25 March and 1 April fall in the pause: recorded, never sent.
+    assert _section(bram, "Next check-ins") == (
+        "Paused until Monday 5 April 2027.",
+        "Workload and recovery: Thursday 8 April at 14:00",
+    )

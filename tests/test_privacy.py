@@ -286,7 +286,13 @@ async def test_delete_my_data_erases_everything_and_leaves_a_tombstone(testbot: 
             )
     # Anna keeps a tombstone: the agreement, saying the other party's data was erased.
     shown = await testbot.say(ANNA, f"agreement show {agreement_id}")
-    assert "gewist" in "\n".join(o.text for o in shown)
+    tombstone = "\n".join(o.text for o in shown)
+    assert "gewist" in tombstone
+    # The erased party has no name left, and is named as such, never as an empty name.
+    assert "Met: (gegevens gewist) (medewerker)" in tombstone and "Met:  (" not in tombstone
+    # Nothing can be done with it any more, said in Anna's words (not a status code).
+    refused = await testbot.click(ANNA, f"a{agreement_id}.v1", "close")
+    assert "(status: vervallen)" in refused[0].text and testbot.turn.outcome.kind == "refused"
     # Bram is a stranger now.
     assert "HR" in (await testbot.say(BRAM, "help"))[0].text
 

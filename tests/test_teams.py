@@ -257,22 +257,23 @@ async def test_skip_replaces_the_card_with_skipped(teams: Teams) -> None:
     assert "Question 2 of" in " ".join(texts(teams.last_card("29:bram").card))
 
 
-async def test_an_answer_replaces_every_card_that_still_asks_it(teams: Teams) -> None:
+async def test_only_the_newest_card_of_a_question_keeps_buttons_also_after_another_one(
+    teams: Teams,
+) -> None:
     await teams.say("29:bram", "checkin workload")
     first = teams.last_card("29:bram")
-    await teams.say("29:bram", "maybe")  # no option: the question is asked again
-    again = teams.last_card("29:bram")
-    await teams.say("29:bram", "checkin")  # a check-in is going: shown once more
+    await teams.say("29:bram", "delete my data")  # another question in between
+    await teams.say("29:bram", "checkin")  # the check-in's question, shown once more
     shown = teams.last_card("29:bram")
-    assert len({first.answered_id, again.answered_id, shown.answered_id}) == 3
-    [four] = [a for a in elements(again.card, "Action.Submit") if a["title"] == "4"]
+    [four] = [a for a in elements(shown.card, "Action.Submit") if a["title"] == "4"]
 
-    assert await teams.submit("29:bram", four["data"], again) == 201
+    assert await teams.submit("29:bram", four["data"], shown) == 201
 
     now = {put.path.rsplit("/", 1)[-1]: put.card for put in teams.connector.puts("a:conv-bram")}
-    for card in (first, again, shown):
-        assert not elements(now[card.answered_id], "Action.Submit")
-        assert "4" in texts(now[card.answered_id])
+    assert not elements(now[first.answered_id], "Action.Submit")
+    assert "This question is asked again below." in texts(now[first.answered_id])
+    assert not elements(now[shown.answered_id], "Action.Submit")
+    assert "4" in texts(now[shown.answered_id])
 
 
 # ---- proactive messages ----------------------------------------------------------------------
@@ -632,3 +633,48 @@ def test_the_app_package_holds_the_manifest_icons_and_dutch(tmp_path: Path) -> N
 def test_the_app_package_needs_a_real_app_id(tmp_path: Path) -> None:
     with pytest.raises(PackageError, match="not an app id"):
         build_package("my-bot", tmp_path / "x.zip")
+
+
+async def test_someone_known_by_their_entra_object_id_is_answered(
+    teams: Teams, db: Database, clock: FixedClock
+) -> None:
+    """HR exports Entra object ids: the org file's teams_user_id may be one, and incoming
+    messages (which carry the channel's 29: id and the object id) still find the person."""
+    await import_org(
+        db, "email,name,teams_user_id\nerik@example.org,Erik Visser,aad-erik\n", clock.now()
+    )
+    assert await teams.say("29:erik", "checkin workload") == 201
+    first = teams.last_card("29:erik")
+    assert "Werkbelasting en herstel" in " ".join(texts(first.card))
+    assert await teams.say("29:erik", "4") == 201
+    assert await count(db, Answer, Answer.value == "4") == 1
+
+
+async def test_a_typed_answer_replaces_the_card_it_answers(teams: Teams, db: Database) -> None:
+    assert await teams.say("29:bram", "checkin workload") == 201
+    first = teams.last_card("29:bram")
+    assert await teams.say("29:bram", "Far too much") == 201  # the label of 5
+    [answered] = teams.connector.puts("a:conv-bram")
+    assert first.answered_id in answered.path
+    assert texts(answered.card)[-2:] == ["Your answer: ", "5"]
+    assert not elements(answered.card, "Action.Submit")
+    # A typed answer that is no option asks again; only the newest card keeps its buttons.
+    second = teams.last_card("29:bram")
+    assert await teams.say("29:bram", "banana") == 201
+    again = teams.last_card("29:bram")
+    assert "'banana' is not one of the options" in " ".join(texts(again.card))
+    retired = teams.connector.puts("a:conv-bram")[-1]
+    assert second.answered_id in retired.path
+    assert "asked again below" in " ".join(texts(retired.card))
+    assert not elements(retired.card, "Action.Submit")
+
+
+async def test_the_welcome_finds_someone_known_by_their_entra_object_id(
+    teams: Teams, db: Database, clock: FixedClock
+) -> None:
+    csv = "email,name,teams_user_id\nerik@example.org,Erik Visser,aad-erik\n"
+    await import_org(db, csv, clock.now())
+    install = teams.activity("29:erik", type="conversationUpdate", membersAdded=[BOT])
+    assert await teams.post(install) == 201
+    welcome = " ".join(texts(teams.last_card("29:erik").card))
+    assert "Jaarrond: zo werkt het" in welcome and "Ik ken je nog niet" not in welcome

@@ -268,17 +268,11 @@ class _Click:
 
     inbound: Inbound
     where: tuple[str, str] | None
-    label: str
     blocks: str
 
     @classmethod
     def of(cls, body: Mapping[str, Any], inbound: Inbound) -> _Click:
-        return cls(
-            inbound,
-            convert.clicked_message(body),
-            _button_label(convert.clicked(body)),
-            json.dumps(_message_blocks(body)),
-        )
+        return cls(inbound, convert.clicked_message(body), json.dumps(_message_blocks(body)))
 
 
 @dataclass(frozen=True)
@@ -766,6 +760,15 @@ class SlackAdapter:
         if out.recipient.person_id:
             self._locales[user] = out.recipient.locale
         channel = await self._dm_channel(client, user)
+        if out.question is not None:
+            # Asked again: only the newest message of a question keeps its buttons, also
+            # when other questions came between.
+            locale = out.recipient.locale
+            line = blocks.say("asked_again", locale)
+            for earlier in list(self._live.get(user, ())):
+                if earlier.token == out.question.token:
+                    again = blocks.answered(json.loads(earlier.blocks), line, locale)
+                    await self._replace(client, user, (earlier.channel, earlier.ts), again)
         parts = blocks.render_parts(out)
         ts = ""
         for number, part in enumerate(parts, 1):
@@ -937,11 +940,6 @@ def _release(context: Mapping[str, Any]) -> None:
     release = context.get(RELEASE)
     if callable(release):
         release()
-
-
-def _button_label(action: Mapping[str, Any]) -> str:
-    text = action.get("text")
-    return str(text.get("text") or "") if isinstance(text, Mapping) else ""
 
 
 def _message_blocks(body: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -66,6 +66,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "recorded.skip": ("overgeslagen", "skipped"),
     "recorded.later": ("later", "later"),
     "recorded.stop": ("gestopt", "stopped"),
+    "asked_again": ("Deze vraag staat hieronder opnieuw.", "This question is asked again below."),
     "error": (
         "Er ging iets mis; probeer het zo nog eens.",
         "Something went wrong; please try again in a moment.",
@@ -322,8 +323,15 @@ def question_blocks(question: Question | None, locale: Locale) -> list[Block]:
         answer = button(ANSWER_ACTION, say("answer", locale), value, locale, primary=True)
         blocks += actions("jaarrond-answer", [answer])
     else:
+        # Numbered as a typed answer would name them (a scale's labels are numbers already).
+        numbered = question.kind != "scale"
         buttons = [
-            button(f"jaarrond:choice:{n}", c.label, button_value(token, c.value), locale)
+            button(
+                f"jaarrond:choice:{n}",
+                f"{n + 1}. {c.label}" if numbered else c.label,
+                button_value(token, c.value),
+                locale,
+            )
             for n, c in enumerate(question.choices)
         ]
         blocks += actions("jaarrond-choices", buttons)

@@ -9,7 +9,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -90,11 +90,16 @@ def check_settings(
 @dataclass(frozen=True)
 class _Asked:
     """A card with buttons that answer the prompt `token` (its question's, or the card's
-    own buttons such as "add a comment"), and the prompt it shows for the recorded card."""
+    own buttons such as "add a comment"): an answer to that prompt settles it, keeping what
+    it showed (its body, kept as JSON: thousands of these wait at a fan-out)."""
 
     token: str
     activity_id: str
-    prompt: str
+    body: str
+
+    def shown(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = json.loads(self.body)
+        return found
 
 
 @dataclass(frozen=True)
@@ -194,8 +199,11 @@ class TeamsAdapter:
                 "set JAARROND_TEAMS_SERVICE_URL and the tenant (MicrosoftAppTenantId, or a "
                 "single JAARROND_TEAMS_TENANTS entry) so the bot can start one"
             )
-        sent = await self._send_to(reference, self._render(out))
-        self._note_asked(sent.channel, sent.message_id, out)
+        chat = reference.conversation.id if reference.conversation else ""
+        retired = self._retiring(chat, out)
+        activity = self._render(out)
+        sent = await self._send_to(reference, activity, retired)
+        self._note_asked(sent.channel, sent.message_id, out, activity)
         return sent
 
     async def start(self) -> None:
@@ -292,15 +300,21 @@ class TeamsAdapter:
         if inbound.token and isinstance(reply_to, str) and reply_to:
             prompt = cards.echoed_prompt(body.get("value"))
             if prompt is not None:
-                await self._replace_card(context, reply_to, prompt, turn, locale)
-                self._forget_asked(chat, reply_to)
-        for asked in self._answered_cards(chat, turn, typed=not inbound.token):
-            await self._replace_card(context, asked.activity_id, asked.prompt, turn, locale)
-            self._forget_asked(chat, asked.activity_id)
+                # The clicked card's body when it is known, else its question.
+                clicked = self._find_asked(chat, reply_to)
+                before = clicked.shown() if clicked is not None else prompt
+                await self._replace_card(context, chat, reply_to, before, turn, locale)
+        for answered in self._answered_cards(chat, turn, typed=not inbound.token):
+            await self._replace_card(
+                context, chat, answered.activity_id, answered.shown(), turn, locale
+            )
         for out in turn.replies:
-            response = await context.send_activity(self._render(out))
+            for retired in self._retiring(chat, out):
+                await self._update(context, *retired)
+            activity = self._render(out)
+            response = await context.send_activity(activity)
             if response is not None and response.id:
-                self._note_asked(chat, response.id, out)
+                self._note_asked(chat, response.id, out, activity)
 
     def _render(self, out: Outbound) -> Activity:
         """The activity for a message; a file goes with it as an offer to accept."""
@@ -338,6 +352,8 @@ class TeamsAdapter:
             text="help",
             event_id=f"welcome:{_hashed(conversation)}",
             display_name=str((body.get("from") or {}).get("name") or ""),
+            # Who it is, as a message would say it: the Entra id and the client's language.
+            extra=convert.identity(body),
         )
         for out in (await self._handle(inbound)).replies:
             await context.send_activity(self._render(out))
@@ -347,23 +363,29 @@ class TeamsAdapter:
             raise RuntimeError("mount the engine before serving Teams")
         return await self._handler(inbound)
 
-    def _note_asked(self, chat: str, activity_id: str, out: Outbound) -> None:
+    def _note_asked(self, chat: str, activity_id: str, out: Outbound, sent: Activity) -> None:
         question = out.question
         token = question.token if question is not None else out.key
-        if not token or not chat or not activity_id or (question is None and not out.actions):
+        if not token or not chat or not activity_id or not sent.attachments:
             return
-        prompt = question.prompt if question is not None else out.title
+        if question is None and not out.actions:
+            return
+        content = sent.attachments[0].content or {}
+        body = json.dumps(content.get("body", []), separators=(",", ":"))
         asked = self._asked.setdefault(chat, [])
-        asked.append(_Asked(token, activity_id, prompt))
+        asked.append(_Asked(token, activity_id, body))
         del asked[:-ASKED_PER_CHAT]
         self._asked.move_to_end(chat)
         while len(self._asked) > ASKED_KEPT:
             self._asked.popitem(last=False)
 
+    def _find_asked(self, chat: str, activity_id: str) -> _Asked | None:
+        return next((a for a in self._asked.get(chat, ()) if a.activity_id == activity_id), None)
+
     def _answered_cards(self, chat: str, turn: Turn, *, typed: bool) -> list[_Asked]:
         """The cards a turn answered, besides one clicked: every card still asking what was
-        recorded (the one answered by typing, and a question asked again or shown again
-        later); for a typed answer that was out of date, the card asked last."""
+        recorded (the one answered by typing, or a card with its own buttons such as "add a
+        comment"); for a typed answer that was out of date, the card asked last."""
         outcome = turn.outcome
         asked = list(self._asked.get(chat, ()))
         if outcome.kind == "recorded" and outcome.token:
@@ -371,6 +393,18 @@ class TeamsAdapter:
         if typed and outcome.kind == "refused" and asked and asked[-1].token == outcome.token:
             return asked[-1:]
         return []
+
+    def _retiring(self, chat: str, out: Outbound) -> list[tuple[str, dict[str, Any]]]:
+        """The cards to take the buttons off when `out` asks their question again: only the
+        newest card of a question can be answered, also when other questions came between."""
+        if out.question is None:
+            return []
+        token = out.question.token
+        earlier = [a for a in self._asked.get(chat, ()) if a.token == token]
+        for asked in earlier:
+            self._forget_asked(chat, asked.activity_id)
+        locale = out.recipient.locale
+        return [(a.activity_id, cards.asked_again(a.shown(), locale)) for a in earlier]
 
     def _forget_asked(self, chat: str, activity_id: str) -> None:
         asked = self._asked.get(chat)
@@ -381,13 +415,22 @@ class TeamsAdapter:
             del self._asked[chat]
 
     async def _replace_card(
-        self, context: TurnContext, card_id: str, prompt: str, turn: Turn, locale: Locale
+        self,
+        context: TurnContext,
+        chat: str,
+        card_id: str,
+        before: cards.Shown,
+        turn: Turn,
+        locale: Locale,
     ) -> None:
         """Swap the answered card for what was recorded, so no stale buttons remain."""
-        replacement = cards.answered_card(prompt, turn.outcome, locale)
-        if replacement is None:
-            return
-        activity = _activity(replacement)
+        replacement = cards.answered_card(before, turn.outcome, locale)
+        if replacement is not None:
+            await self._update(context, card_id, replacement)
+            self._forget_asked(chat, card_id)
+
+    async def _update(self, context: TurnContext, card_id: str, card: dict[str, Any]) -> None:
+        activity = _activity(card)
         activity.id = card_id
         try:
             await context.update_activity(activity)
@@ -473,14 +516,23 @@ class TeamsAdapter:
         await self._store(user, aad_object_id, reference)
         return reference
 
-    async def _send_to(self, reference: ConversationReference, activity: Activity) -> MessageRef:
+    async def _send_to(
+        self,
+        reference: ConversationReference,
+        activity: Activity,
+        retired: Sequence[tuple[str, dict[str, Any]]] = (),
+    ) -> MessageRef:
         reference.activity_id = None
         conversation = reference.conversation
         tenant = (conversation.tenant_id if conversation else None) or self._tenant
-        await self._throttle.wait(send_keys(tenant or "", conversation.id if conversation else ""))
+        keys = send_keys(tenant or "", conversation.id if conversation else "")
+        await self._throttle.wait(keys)
         sent: list[Any] = []
 
         async def deliver(context: TurnContext) -> None:
+            for card_id, card in retired:
+                await self._throttle.wait(keys)
+                await self._update(context, card_id, card)
             # Straight to the adapter: TurnContext.send_activity would make this a reply to
             # the made-up id of the SDK's continuation event.
             outgoing = TurnContext.apply_conversation_reference(activity, reference)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeAlias
 
 from dialogs.graphemes import cut as grapheme_cut
 from dialogs.messages import Choice, Locale, Outbound, Outcome, Question
@@ -23,6 +23,7 @@ SUBMIT_KEY = "jaarrond"
 TEXT_INPUT = "jaarrond_text"
 CHOICE_INPUT = "jaarrond_choice"
 CONTROLS = ("skip", "later", "stop")
+HINT_ID = "jaarrond_hint"
 # Teams rejects messages over ~28 KB; leave room for the activity around the card.
 MAX_CARD_BYTES = 24_000
 MAX_BUTTONS = 6  # more choices than this become a choice list with one submit button
@@ -43,6 +44,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "recorded.skip": ("Overgeslagen", "Skipped"),
     "recorded.later": ("Uitgesteld, ik vraag het later opnieuw", "Postponed, I'll ask again later"),
     "recorded.stop": ("Gestopt", "Stopped"),
+    "asked_again": ("Deze vraag staat hieronder opnieuw.", "This question is asked again below."),
     "recorded.stale": (
         "Deze vraag was al afgehandeld; er is niets veranderd.",
         "This question was already dealt with; nothing was changed.",
@@ -165,14 +167,20 @@ def _question(question: Question, locale: Locale) -> list[dict[str, Any]]:
         body.append(_action_set([_send(question, CHOICE_INPUT, prompt, locale)]))
     elif question.choices:
         buttons = [
-            _submit(shorten(c.label, LABEL_CHARS, locale), _echo(question.token, c, prompt, locale))
-            for c in question.choices
+            _submit(_numbered(question, n, c, locale), _echo(question.token, c, prompt, locale))
+            for n, c in enumerate(question.choices, 1)
         ]
         body.append(_action_set(buttons))
     if question.hint:
         hint = shorten(question.hint, PROMPT_CHARS, locale)
-        body.append(rich(run(hint, isSubtle=True, size="Small"), spacing="Small"))
+        body.append(rich(run(hint, isSubtle=True, size="Small"), spacing="Small", id=HINT_ID))
     return body
+
+
+def _numbered(question: Question, number: int, choice: Choice, locale: Locale) -> str:
+    """A choice's label with the number that types it (a scale's labels are numbers)."""
+    shown = shorten(choice.label, LABEL_CHARS, locale)
+    return shown if question.kind == "scale" else f"{number}. {shown}"
 
 
 def _send(question: Question, input_id: str, prompt: str, locale: Locale) -> dict[str, Any]:
@@ -189,8 +197,8 @@ def _choice_list(question: Question, locale: Locale) -> dict[str, Any]:
         "isRequired": True,
         "errorMessage": label("choice.required", locale),
         "choices": [
-            {"title": shorten(c.label, LABEL_CHARS, locale), "value": c.value}
-            for c in question.choices
+            {"title": _numbered(question, n, c, locale), "value": c.value}
+            for n, c in enumerate(question.choices, 1)
         ],
     }
 
@@ -248,36 +256,46 @@ def render(out: Outbound) -> dict[str, Any]:
 # ---- the card that replaces an answered one -------------------------------------------------
 
 
-def recorded(prompt: str, answer: str, locale: Locale) -> dict[str, Any]:
-    """What an answered card becomes: the question and the answer, without buttons."""
-    body = []
-    if prompt:
-        body.append(rich(run(shorten(prompt, PROMPT_CHARS, locale), isSubtle=True)))
-    body.append(
-        rich(
-            run(label("recorded.answer", locale) + " ", weight="Bolder"),
-            run(shorten(answer, MAX_ANSWER_CHARS, locale)),
-        )
+# What a card showed before it was settled: its body, or (when the adapter no longer has it)
+# at least its question, echoed in the submit's data.
+Shown: TypeAlias = Sequence[dict[str, Any]] | str
+_LIVE = frozenset({"ActionSet", "Input.Text", "Input.ChoiceSet"})
+
+
+def _settled(before: Shown, line: dict[str, Any], locale: Locale) -> dict[str, Any]:
+    """A card that asks nothing any more: what it showed, without its buttons, inputs and
+    hint, and one line saying what became of it."""
+    if isinstance(before, str):
+        body = [rich(run(shorten(before, PROMPT_CHARS, locale), isSubtle=True))] if before else []
+    else:
+        body = [e for e in before if e.get("type") not in _LIVE and e.get("id") != HINT_ID]
+    return as_activity(adaptive_card([*body, line], []))
+
+
+def recorded(before: Shown, answer: str, locale: Locale) -> dict[str, Any]:
+    """What an answered card becomes: what it showed, and the answer."""
+    line = rich(
+        run(label("recorded.answer", locale) + " ", weight="Bolder"),
+        run(shorten(answer, MAX_ANSWER_CHARS, locale)),
     )
-    return as_activity(adaptive_card(body, []))
+    return _settled(before, line, locale)
 
 
-def control_done(prompt: str, control: str, locale: Locale) -> dict[str, Any]:
+def control_done(before: Shown, control: str, locale: Locale) -> dict[str, Any]:
     """What a card becomes after skip, later or stop."""
-    body = []
-    if prompt:
-        body.append(rich(run(shorten(prompt, PROMPT_CHARS, locale), isSubtle=True)))
-    body.append(rich(run(label(f"recorded.{control}", locale), weight="Bolder")))
-    return as_activity(adaptive_card(body, []))
+    return _settled(
+        before, rich(run(label(f"recorded.{control}", locale), weight="Bolder")), locale
+    )
 
 
-def already_handled(prompt: str, locale: Locale) -> dict[str, Any]:
+def already_handled(before: Shown, locale: Locale) -> dict[str, Any]:
     """What a card becomes when its buttons were out of date."""
-    body = []
-    if prompt:
-        body.append(rich(run(shorten(prompt, PROMPT_CHARS, locale), isSubtle=True)))
-    body.append(rich(run(label("recorded.stale", locale))))
-    return as_activity(adaptive_card(body, []))
+    return _settled(before, rich(run(label("recorded.stale", locale))), locale)
+
+
+def asked_again(before: Shown, locale: Locale) -> dict[str, Any]:
+    """What a card becomes when its question is asked again in a newer card."""
+    return _settled(before, rich(run(label("asked_again", locale))), locale)
 
 
 def plain(text: str, locale: Locale) -> dict[str, Any]:
@@ -291,13 +309,13 @@ def echoed_prompt(submit: Any) -> str | None:
     return str(ours.get("q") or "") if isinstance(ours, Mapping) else None
 
 
-def answered_card(prompt: str, outcome: Outcome, locale: Locale) -> dict[str, Any] | None:
+def answered_card(before: Shown, outcome: Outcome, locale: Locale) -> dict[str, Any] | None:
     """What a card becomes after the engine's outcome: what was recorded, or that it was
     out of date; None leaves it as it is (asked again, or nothing was answered)."""
     if outcome.kind == "refused":
-        return already_handled(prompt, locale)
+        return already_handled(before, locale)
     if outcome.kind != "recorded":
         return None
     if outcome.value in CONTROLS:
-        return control_done(prompt, outcome.value, locale)
-    return recorded(prompt, outcome.label or outcome.value, locale)
+        return control_done(before, outcome.value, locale)
+    return recorded(before, outcome.label or outcome.value, locale)

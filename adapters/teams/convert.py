@@ -103,6 +103,16 @@ def submitted(value: Any) -> tuple[str, str] | None:
     return token, chosen
 
 
+def identity(activity: Mapping[str, Any]) -> dict[str, str]:
+    """What besides the channel id tells who sent an activity: their Entra object id, and
+    the Teams client's language (nl-NL, en-US) for someone we do not know yet."""
+    found = (
+        ("aad_object_id", aad_object_id(activity) or ""),
+        ("locale", _text(activity.get("locale"))),
+    )
+    return {key: value for key, value in found if value}
+
+
 def to_inbound(activity: Mapping[str, Any]) -> Inbound | None:
     """The event a personal-chat message stands for: typed text or a card submit.
 
@@ -115,16 +125,16 @@ def to_inbound(activity: Mapping[str, Any]) -> Inbound | None:
     if not sender:
         return None
     extra = {
-        key: value
-        for key, value in (
-            ("aad_object_id", aad_object_id(activity) or ""),
-            ("tenant_id", tenant_id(activity)),
-            ("conversation_id", _text(_dict(activity.get("conversation")).get("id"))),
-            ("reply_to_id", _text(activity.get("replyToId"))),
-            # The Teams client's language (nl-NL, en-US): for someone we do not know yet.
-            ("locale", _text(activity.get("locale"))),
-        )
-        if value
+        **identity(activity),
+        **{
+            key: value
+            for key, value in (
+                ("tenant_id", tenant_id(activity)),
+                ("conversation_id", _text(_dict(activity.get("conversation")).get("id"))),
+                ("reply_to_id", _text(activity.get("replyToId"))),
+            )
+            if value
+        },
     }
     common: dict[str, Any] = {
         "platform": PLATFORM,

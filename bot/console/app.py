@@ -70,10 +70,18 @@ async def home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"{context_of(request).access.settings.path}/schedules")
 
 
-@routes.get("/static/console.css")
-async def stylesheet(_: web.Request) -> web.Response:
-    css = (resources.files("bot.console") / "static" / "console.css").read_text(encoding="utf-8")
-    return web.Response(text=css, content_type="text/css", charset="utf-8")
+# The console's only files: its stylesheet, and an icon so browsers do not ask for a
+# /favicon.ico outside the console (and log a 404 on every page).
+STATIC = {"console.css": "text/css", "icon.svg": "image/svg+xml"}
+
+
+@routes.get("/static/{name}")
+async def static_file(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    if name not in STATIC:
+        raise web.HTTPNotFound()
+    text = (resources.files("bot.console") / "static" / name).read_text(encoding="utf-8")
+    return web.Response(text=text, content_type=STATIC[name], charset="utf-8")
 
 
 @routes.route("*", "/people/{person}/{rest:.*}")

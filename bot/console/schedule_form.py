@@ -1,25 +1,21 @@
-"""A schedule as a web form: form fields to the schedules file's mapping and back, the
-next run in each recipient's time zone, and the first message as each locale receives it."""
+"""A schedule as a web form: form fields to the schedules file's mapping and back, and the
+first message as each locale receives it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.services.calendar import WEEKDAYS, next_slot
+from bot.services.calendar import WEEKDAYS
 from bot.services.schedule_export import spec_to_raw
-from bot.services.schedules import ScheduleRow, ScheduleSpec
+from bot.services.schedules import ScheduleSpec
 from bot.storage.database import Database
-from bot.storage.models import Department, Person
+from bot.storage.models import Department
 from dialogs import checkin
 from dialogs.banks import Bank
 from dialogs.messages import LOCALES, Locale, Outbound, PersonRef
-from dialogs.texts import format_moment
 
 # Optional text fields: left out of the mapping when empty, so the file's defaults apply.
 OPTIONAL = ("timezone", "locale", "grace", "remind_after", "holidays", "on_day_off")
@@ -84,58 +80,9 @@ def empty_form(themes: Sequence[str]) -> dict[str, Any]:
     return raw_to_form({"theme": themes[0] if themes else "", "cadence": "weekly", "active": True})
 
 
-@dataclass(frozen=True)
-class ZoneRun:
-    timezone: str
-    local: str
-    people: int
-
-
-@dataclass(frozen=True)
-class Audience:
-    people: list[tuple[str, str, str | None]]  # (email, department, own time zone)
-
-
-async def audience_data(db: Database) -> Audience:
-    async with db.session() as session:
-        rows = await session.execute(
-            select(Person.email, Department.name, Person.timezone)
-            .outerjoin(Department, Department.id == Person.department_id)
-            .where(Person.active)
-        )
-        return Audience([(email.lower(), dept or "", tz) for email, dept, tz in rows])
-
-
 async def departments(db: Database) -> list[str]:
     async with db.session() as session:
         return sorted(await session.scalars(select(Department.name)))
-
-
-def next_runs(
-    row: ScheduleRow, audience: Audience, default_tz: str, now: datetime, locale: Locale
-) -> list[ZoneRun]:
-    """When the schedule next asks, in each time zone its recipients live in."""
-    if not row.active:
-        return []
-    zones: dict[str, int] = {}
-    for email, department, own in audience.people:
-        if _in_audience(row.audience, email, department):
-            zone = own or row.timezone or default_tz
-            zones[zone] = zones.get(zone, 0) + 1
-    after = max(now, row.active_from - timedelta(microseconds=1))
-    runs = []
-    for name in sorted(zones):
-        slot = next_slot(row.cadence, row.day, row.time, ZoneInfo(name), after)
-        runs.append(ZoneRun(name, format_moment(slot.local_due, locale), zones[name]))
-    return runs
-
-
-def _in_audience(audience: Mapping[str, Any], email: str, department: str) -> bool:
-    if audience.get("all"):
-        return True
-    if "department" in audience:
-        return bool(audience["department"] == department)
-    return email in audience.get("emails", [])
 
 
 def previews(bank: Bank, sample_name: Mapping[Locale, str]) -> list[tuple[Locale, Outbound]]:

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.console import schedule_form as sf
+from bot.console import schedule_rows
 from bot.console.context import ConsoleContext, context_of
 from bot.console.render import page
 from bot.console.security import viewer_of
@@ -42,12 +43,11 @@ def _go(ctx: ConsoleContext) -> web.HTTPSeeOther:
 async def list_page(request: web.Request) -> web.Response:
     ctx = context_of(request)
     viewer = viewer_of(request)
-    rows = await _rows(ctx)
-    audience = await sf.audience_data(ctx.db)
+    org = await schedule_rows.organisation(ctx.db)
     now = ctx.clock.now()
     listed = [
-        (row, sf.next_runs(row, audience, ctx.defaults.timezone, now, viewer.locale))
-        for row in rows
+        schedule_rows.view(row, org, ctx.defaults.timezone, now, viewer.locale)
+        for row in await _rows(ctx)
     ]
     # A notice key travels in the URL, never a text: the page looks the text up.
     done, sid = request.query.get("done", ""), request.query.get("id", "")
@@ -170,13 +170,14 @@ async def preview(request: web.Request) -> web.Response:
     if bank is None:
         raise web.HTTPNotFound()
     names = {loc: tc("preview.sample_name", loc) for loc in ("nl", "en")}
+    org = await schedule_rows.organisation(ctx.db)
     return page(
         request,
         "schedule_preview.html",
         viewer.locale,
         viewer=viewer,
         current="/schedules",
-        row=row,
+        view=schedule_rows.view(row, org, ctx.defaults.timezone, ctx.clock.now(), viewer.locale),
         previews=sf.previews(bank, names),  # type: ignore[arg-type]
     )
 

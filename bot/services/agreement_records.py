@@ -19,7 +19,7 @@ from bot.storage.agreement_models import (
 from bot.storage.models import Person
 from dialogs import agreements as ag
 from dialogs.agreement_texts import ta
-from dialogs.messages import Outbound, Outcome, Turn
+from dialogs.messages import Locale, Outbound, Outcome, Turn
 
 
 class AgreementRefused(Exception):
@@ -30,6 +30,13 @@ class AgreementRefused(Exception):
         self.key = key
         self.agreement = agreement
         self.values = values
+
+    def text(self, locale: Locale) -> str:
+        """Why, in the reader's language (a status named as the reader knows it)."""
+        values = dict(self.values)
+        if isinstance(status := values.get("status"), str):
+            values["status"] = ta(f"status.{status}", locale)
+        return ta(self.key, locale, **values)
 
 
 def role_of(agreement: Agreement, person_id: int) -> ag.Role:
@@ -64,7 +71,7 @@ async def guarded(
         done = await work
     except AgreementRefused as refused:
         ref = person_ref(person, defaults)
-        text = ta(refused.key, ref.locale, **refused.values)
+        text = refused.text(ref.locale)
         if refused.agreement is None:
             return Turn((Outbound(ref, text),), Outcome("refused"))
         agreement_view = await view(session, refused.agreement)
@@ -94,6 +101,7 @@ async def visible(
 
 
 async def party_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    """Each party's name ("" for a party whose data was erased: see dialogs' who())."""
     rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
     return {person_id: name for person_id, name in rows}
 

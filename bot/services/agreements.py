@@ -338,7 +338,7 @@ class AgreementService:
                 session, person, counterpart, terms, now, propose=propose
             )
         except AgreementRefused as refused:
-            text = ta(refused.key, ctx.person.locale, **refused.values)
+            text = refused.text(ctx.person.locale)
             return Turn((Outbound(ctx.person, text),), Outcome("refused"))
         return Turn(tuple(replies), answered)
 

@@ -6,6 +6,7 @@ employee raised before it can then be marked discussed, by either party."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -164,11 +165,11 @@ async def discussed_answer(
     session: AsyncSession,
     person: Person,
     token: str,
-    value: str,
+    values: Sequence[str],
     now: datetime,
     defaults: Defaults,
 ) -> Turn:
-    """A topic (or all) chosen from a logged conversation's question: marked discussed,
+    """Topics (or "all") chosen from a logged conversation's question: marked discussed,
     and the ones still open asked again."""
     ref = person_ref(person, defaults)
     number = token[len(TALKED_PREFIX) :]
@@ -181,7 +182,8 @@ async def discussed_answer(
         gone = Outbound(ref, td("discussed.none", ref.locale))
         return Turn((gone,), Outcome("refused", token))
     topics = await _open_before(session, conversation.employee_id, conversation.happened_at)
-    chosen = topics if value == "all" else [topic for topic in topics if str(topic.id) == value]
+    every = "all" in values
+    chosen = [topic for topic in topics if every or str(topic.id) in values]
     if not chosen:
         gone = Outbound(ref, td("discussed.none", ref.locale))
         return Turn((gone,), Outcome("refused", token))
@@ -191,8 +193,8 @@ async def discussed_answer(
     listed = "; ".join(topic.text for topic in chosen)
     question = _topics_question(ref, conversation.id, left) if left else None
     reply = Outbound(ref, td("discussed.done", ref.locale, topics=listed), question=question)
-    label = td("talked.all", ref.locale) if value == "all" else _label(chosen[0].text)
-    return Turn((reply,), Outcome("recorded", token, value, label))
+    label = td("talked.all", ref.locale) if every else "; ".join(_label(t.text) for t in chosen)
+    return Turn((reply,), Outcome("recorded", token, ",".join(values), label))
 
 
 def _mark(
@@ -210,42 +212,24 @@ def _mark(
 
 
 async def discussed(
-    session: AsyncSession, person: Person, argument: str, now: datetime, defaults: Defaults
-) -> list[Outbound]:
+    session: AsyncSession,
+    person: Person,
+    argument: str,
+    shown: Question | None,
+    now: datetime,
+    defaults: Defaults,
+) -> Turn:
+    """`discussed 1 3`: the topics with those numbers in the question the person was shown
+    last (which topics a logged conversation covered) are marked discussed."""
     ref = person_ref(person, defaults)
-    ids = sorted({int(n) for n in re.findall(r"\d+", argument)})
-    if not ids:
-        return [Outbound(ref, td("discussed.usage", ref.locale))]
-    rows = await session.execute(
-        select(Topic, Person.manager_id)
-        .join(Person, Person.id == Topic.person_id)
-        .where(Topic.id.in_(ids), Topic.status == "open")
-        .order_by(Topic.id)
-    )
-    marked = []
-    for topic, owner_manager in rows:
-        # Only the two parties: the employee who raised it and their manager.
-        if person.id not in (topic.person_id, owner_manager):
-            continue
-        talk = (
-            await session.scalars(
-                select(Conversation)
-                .where(
-                    Conversation.employee_id == topic.person_id,
-                    Conversation.happened_at >= topic.raised_at,
-                )
-                .order_by(Conversation.happened_at.desc(), Conversation.id.desc())
-                .limit(1)
-            )
-        ).first()
-        if talk is None:
-            continue
-        _mark(session, topic, talk, person, now)
-        marked.append(topic.text)
-    if not marked:
-        return [Outbound(ref, td("discussed.none", ref.locale))]
-    listed = "; ".join(marked)
-    return [Outbound(ref, td("discussed.done", ref.locale, topics=listed))]
+    numbers = [int(n) for n in re.findall(r"[0-9]+", argument) if len(n) < 10]
+    if shown is None or not owns(shown.token):
+        return Turn((Outbound(ref, td("discussed.usage", ref.locale)),), Outcome("none"))
+    values = [shown.choices[n - 1].value for n in numbers if 1 <= n <= len(shown.choices)]
+    if not values:
+        again = Outbound(ref, td("discussed.usage", ref.locale), question=shown)
+        return Turn((again,), Outcome("again", shown.token))
+    return await discussed_answer(session, person, shown.token, values, now, defaults)
 
 
 async def export_dialogue(session: AsyncSession, person: Person) -> dict[str, Any]:

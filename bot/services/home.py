@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.agreements import AgreementService
 from bot.services.audit import record_team_view
-from bot.services.calendar import next_slot
+from bot.services.days_off import next_send
 from bot.services.digests import DIGEST_WINDOW, shared_answers
 from bot.services.pauses import is_paused, local_today
 from bot.services.people import Defaults, person_ref, reports_of
@@ -83,13 +83,24 @@ async def _next_checkins(
         if not in_audience(person, schedule.audience, departments):
             continue
         zone = ZoneInfo(person.timezone or schedule.timezone or ref.timezone)
-        slot = next_slot(schedule.cadence, schedule.day, schedule.time, zone, now)
-        upcoming.append((slot.due_utc, banks[schedule.theme].title(loc), slot.local_due))
+        slot = next_send(schedule, zone, _sends_from(person, zone, now), person.working_days)
+        if slot is not None:
+            upcoming.append((slot.due_utc, banks[schedule.theme].title(loc), slot.local_due))
     lines = tuple(f"{title}: {format_moment(local, loc)}" for _, title, local in sorted(upcoming))
     if is_paused(person, local_today(ref.timezone, now)):
         assert person.paused_until is not None
         lines = (t("home.paused", loc, date=format_day(person.paused_until, loc)), *lines)
     return HomeSection(t("home.next", loc), lines, t("home.next_none", loc))
+
+
+def _sends_from(person: Person, zone: ZoneInfo, now: datetime) -> datetime:
+    """From when check-ins reach this person: a check-in due on a day of their pause is
+    recorded, not sent, so the first one sent falls on the day the pause ends or later."""
+    if person.paused_until is None:
+        return now
+    ends = datetime.combine(person.paused_until, time(), tzinfo=zone)
+    # next_send looks strictly after its moment; a check-in at midnight that day counts.
+    return max(now, ends - timedelta(microseconds=1))
 
 
 async def _open_checkin(
@@ -162,13 +173,15 @@ async def _team(
 
 
 def _schedules(schedules: list[Schedule], ref: PersonRef, now: datetime) -> HomeSection:
+    """Each schedule's next run in its own zone (else the reader's) for its working week;
+    the admin console lists it per recipients' zone and working week."""
     loc = ref.locale
     lines = []
     for schedule in sorted(schedules, key=lambda s: s.id):
         zone = ZoneInfo(schedule.timezone or ref.timezone)
-        slot = next_slot(schedule.cadence, schedule.day, schedule.time, zone, now)
+        slot = next_send(schedule, zone, now) if schedule.active else None
         state = t("home.active" if schedule.active else "home.inactive", loc)
-        upcoming = format_moment(slot.local_due, loc) if schedule.active else "-"
+        upcoming = format_moment(slot.local_due, loc) if slot is not None else "-"
         lines.append(
             t(
                 "home.schedule_line",
@@ -180,4 +193,4 @@ def _schedules(schedules: list[Schedule], ref: PersonRef, now: datetime) -> Home
                 next=upcoming,
             )
         )
-    return HomeSection(t("home.schedules", loc), tuple(lines))
+    return HomeSection(t("home.schedules", loc), tuple(lines), t("home.schedules_none", loc))

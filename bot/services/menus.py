@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Menu
 from bot.storage.sql import upsert
+from dialogs.answers import asks
 from dialogs.messages import Outbound, PersonRef
 from dialogs.payload import outbound_from_data, outbound_to_data
 
@@ -23,15 +24,17 @@ _MENUS = cast(Table, Menu.__table__)
 async def remember(
     session: AsyncSession, shown: Iterable[tuple[int, Outbound]], now: datetime
 ) -> None:
-    """(person id, message) just shown: a message with a question becomes that person's
-    menu (the last one per person wins); one without leaves their menu as it is."""
+    """(person id, message) just shown: a message that asks something (a question, or
+    buttons of its own) becomes that person's menu (the last one per person wins); one that
+    asks nothing leaves their menu as it is."""
     rows: dict[int, dict[str, object]] = {}
     for person_id, out in shown:
-        if out.question is None:
+        token = asks(out)
+        if not token:
             continue
         rows[person_id] = {
             "person_id": person_id,
-            "token": out.question.token,
+            "token": token,
             # The text is not needed to ask again and may say more than the question.
             "message": outbound_to_data(replace(out, text="", attachment=None)),
             "shown_at": now,

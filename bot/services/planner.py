@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, case, func, literal, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.calendar import Slot, next_slot, slot_for
-from bot.services.days_off import MAX_SHIFT_DAYS, WorkingCalendar, move_to_working_day
+from bot.services.days_off import MAX_SHIFT_DAYS, WorkingCalendar, sends_at
 from bot.services.pauses import is_paused
 from bot.services.people import Defaults
 from bot.storage.bulk import OccurrenceGroup, insert_occurrences
@@ -144,8 +144,8 @@ def _classify(
     if original.due_utc < schedule.active_from:
         return None  # before the schedule existed (or was switched back on)
     grace = timedelta(minutes=schedule.grace_minutes)
-    moved = move_to_working_day(original, schedule.time, zone, cal)
-    if moved is None or (moved != original and schedule.on_day_off == "skip"):
+    moved = sends_at(original, schedule.time, zone, cal, schedule.on_day_off)
+    if moved is None:
         passed = original.due_utc <= now
         in_window = now < original.due_utc + grace
         return (original, "skipped") if passed and (in_window or catch_up) else None

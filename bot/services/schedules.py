@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -23,10 +23,9 @@ from bot.services.calendar import (
     WEEKDAY_NAMES,
     WEEKDAYS,
     is_valid_time,
-    next_slot,
     parse_day,
 )
-from bot.services.days_off import supported_countries
+from bot.services.days_off import next_send, supported_countries
 from bot.storage.database import Database
 from bot.storage.models import Department, Occurrence, Person, Schedule
 from dialogs.messages import LOCALES
@@ -637,9 +636,8 @@ def _listed(row: Schedule, now: datetime, default_timezone: str) -> ScheduleRow:
     next_due = None
     if spec.active:
         zone = ZoneInfo(spec.timezone or default_timezone)
-        # A slot due exactly at active_from still counts, so look from just before it.
-        after = max(now, row.active_from - timedelta(microseconds=1))
-        next_due = next_slot(spec.cadence, spec.day, spec.time, zone, after).due_utc
+        sent = next_send(row, zone, now)  # days off applied as the planner applies them
+        next_due = sent.due_utc if sent is not None else None
     return ScheduleRow(
         **asdict(spec),
         active_from=row.active_from,
