@@ -110,6 +110,14 @@ def clipped(label: str) -> str:
     return label[:60]
 
 
+def reads(option: str, number: int, label: str) -> bool:
+    """Whether option `number` as shown reads as `label`: the label itself, or with the
+    number that types it in front ("2. Pace and deadlines")."""
+    prefix = f"{number}. "
+    shown = option[len(prefix) :] if option.startswith(prefix) else option
+    return shown.startswith(clipped(label))
+
+
 class Runner:
     def __init__(self, journey: Journey, surface: Surface) -> None:
         self.journey = journey
@@ -120,6 +128,8 @@ class Runner:
         self.asked: dict[str, Outbound | None] = {}
         # The last message with buttons that each person was shown.
         self.buttons: dict[str, Outbound] = {}
+        # What the engine answered at each step, normalised.
+        self.said: dict[int, list[Any]] = {}
         self.number = 0
 
     def problem(self, text: str) -> None:
@@ -167,7 +177,7 @@ class Runner:
         else:
             self.check_turn(step, turns, before[step.person], answered)
         self.check_shown(before, turns, sent)
-        self.check_replaced(step, turns, before, mark)
+        self.check_replaced(step, turns, sent, before, mark)
         for turn in turns:
             self.follow(turn)
             self.check_menu(turn)
@@ -176,8 +186,14 @@ class Runner:
                 self.asked[self.key_of(out)] = out
             if out.actions:
                 self.buttons[self.key_of(out)] = out
+        answered = [normal_turn(t, self.names) for t in turns]
+        self.said[self.number] = answered
+        like = 0 if isinstance(step, Tick) else step.like
+        if like and self.said.get(self.number + like) != answered:
+            earlier = self.said.get(self.number + like)
+            self.problem(f"answered {answered}, not as step {self.number + like}: {earlier}")
         if step.compared and step.surfaces == EVERYWHERE:
-            entries = [normal_turn(t, self.names) for t in turns]
+            entries = list(answered)
             entries += [("sent", normal_outbound(o, self.names)) for o in sent]
             self.run.transcript.append((self.number, entries))
 
@@ -298,7 +314,7 @@ class Runner:
                 raise StepFailed(f"'{chosen.label}' is a button, not a numbered option")
             number = options.index(chosen) + 1
             seen = shown.options[number - 1] if number <= len(shown.options) else None
-            if seen is None or not seen.startswith(clipped(chosen.label)):
+            if seen is None or not reads(seen, number, chosen.label):
                 self.problem(
                     f"option {number} should read '{chosen.label}' but the surface shows "
                     f"{list(shown.options)}"
@@ -361,10 +377,15 @@ class Runner:
             question = out.question
             if question is not None and question.kind != "text":
                 asked = [s for s in new if s.token == question.token]
-                labels = tuple(clipped(c.label) for c in question.choices)
+                labels = [c.label for c in question.choices]
                 if not asked:
                     self.problem(f"the question '{clipped(question.prompt)}' has no options")
-                elif tuple(clipped(o) for o in asked[-1].options) != labels:
+                elif len(asked[-1].options) != len(labels) or not all(
+                    reads(option, n, label)
+                    for n, (option, label) in enumerate(
+                        zip(asked[-1].options, labels, strict=True), 1
+                    )
+                ):
                     self.problem(f"options {asked[-1].options} shown for {labels}")
             if out.attachment is not None:
                 names = [name for s in new for name in s.files]
@@ -372,16 +393,29 @@ class Runner:
                     self.problem(f"the file {out.attachment.filename} did not reach {key}")
 
     def check_replaced(
-        self, step: Action, turns: list[Turn], before: dict[str, list[Shown]], mark: int
+        self,
+        step: Action,
+        turns: list[Turn],
+        sent: list[Outbound],
+        before: dict[str, list[Shown]],
+        mark: int,
     ) -> None:
         if self.surface.name == "console":
             return
         outcome = turns[0].outcome if len(turns) == 1 else None
         replaced = self.surface.replaced_since(mark)
+        # A question asked again: only its newest message keeps buttons.
+        messages = [reply for turn in turns for reply in turn.replies] + list(sent)
+        asked_again = {(self.key_of(o), o.question.token) for o in messages if o.question}
         for key, message_id in replaced:
             was = next((s for s in before.get(key, []) if s.id == message_id), None)
             if was is None:
-                self.problem(f"a message of {key} sent in this step was replaced")
+                now = [s for s in self.surface.screen(self.member(key)) if s.id == message_id]
+                if not now or now[0].live or (key, now[0].token) not in asked_again:
+                    self.problem(f"a message of {key} sent in this step was replaced")
+            elif (key, was.token) in asked_again:
+                if any(s.live for s in self.surface.screen(self.member(key)) if s.id == was.id):
+                    self.problem(f"the question {was.token} asked again keeps its older buttons")
             elif outcome is None or not outcome.token or outcome.token not in was.keys:
                 what = f"the question {was.token}" if was.token else "a message without question"
                 self.problem(f"{what} of {key} was replaced, though nothing answered it")

@@ -86,6 +86,9 @@ class Step:
     surfaces: Surfaces = EVERYWHERE
     # Known to differ between surfaces by design (a stranger's language): not compared.
     compared: bool = True
+    # The engine must answer exactly as it did `like` steps earlier (-1: the step before):
+    # a refused command reads like an unknown one.
+    like: int = 0
 
 
 @dataclass(frozen=True)

@@ -303,15 +303,16 @@ HR = Journey(
         say("hanna", "admin", sees=("/admin/signin/",)),
         say("hanna", "beheer", sees=("/admin/signin/",)),
         # Finding 3: an empty schedules section says so.
-        say("hanna", "home", sees=("Schema's (HR)", "Geen schema")),
-        # A refused command reads like an unknown one.
+        say("hanna", "home", sees=("Schema's (HR)", "geen schema")),
+        # A refused command reads exactly like an unknown one.
         say("bram", "frobnicate", outcome="unknown", sees=(UNKNOWN,)),
-        say("bram", "report", outcome="unknown", sees=(UNKNOWN,)),
-        say("bram", "rapport", outcome="unknown", sees=(UNKNOWN,)),
-        say("bram", "digest", outcome="unknown", sees=(UNKNOWN,)),
-        say("hanna", "overzicht", outcome="unknown", sees=("Dat begrijp ik niet",)),
+        say("bram", "report", like=-1),
+        say("bram", "rapport", like=-2),
+        say("bram", "digest", like=-3),
+        say("hanna", "frobnicate", outcome="unknown", sees=("Dat begrijp ik niet",)),
+        say("hanna", "overzicht", like=-1),
         say("bram", "agreement frobnicate", sees=(AGREEMENT_USAGE,)),
-        say("bram", "agreement register", outcome="unknown", sees=(AGREEMENT_USAGE,)),
+        say("bram", "agreement register", like=-1),
         say("bram", "admin", sees=("for HR only",)),
         # Also while a question is open (an unknown word is then a wrong answer), and while a
         # check-in is open without a question shown (finding 4 in the findings file).
@@ -322,7 +323,7 @@ HR = Journey(
         say("bram", "delete my data"),
         say("bram", "no", outcome="recorded"),
         say("bram", "frobnicate", outcome="unknown", sees=(UNKNOWN, STILL_OPEN)),
-        say("bram", "report", outcome="unknown", sees=(UNKNOWN, STILL_OPEN)),
+        say("bram", "report", like=-1),
         # Someone the bot does not know gets one answer, in their language where the
         # platform says it (Teams), else in both.
         say("xavier", "help", outcome="unknown", sees=("Vraag HR",), compared=False),
