@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests.journey_script import (
+    Action,
+    By,
     Cast,
     Journey,
     Member,
@@ -48,16 +50,18 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2027, month, day, hour, minute, tzinfo=UTC)
 
 
-WORKLOAD_TO_SHARE = (
-    # The workload check-in up to its share question, by number.
-    answer("bram", "3"),
-    answer("bram", "nothing_stands_out"),
-    answer("bram", "3"),
-    answer("bram", "3"),
-    answer("bram", "no"),
-    answer("bram", "3"),
-    write("bram", "Nothing to add"),
-)
+def workload_to_share(by: By) -> tuple[Action, ...]:
+    """The workload check-in up to its share question: choices answered `by`."""
+    return (
+        answer("bram", "3"),
+        answer("bram", "nothing_stands_out", by=by),
+        answer("bram", "3"),
+        answer("bram", "3"),
+        answer("bram", "no", by=by),
+        answer("bram", "3"),
+        write("bram", "Nothing to add"),
+    )
+
 
 # Bram's weekly workload check-in, on Thursdays at 14:00 his time.
 WEEKLY = """
@@ -140,7 +144,7 @@ EMPLOYEE = Journey(
         # The reported bug: a check-in waits at its share question, an agreement's actions
         # are shown, and 1 is the first action (Sign), not the share question's first option.
         say("bram", "checkin workload"),
-        *WORKLOAD_TO_SHARE,
+        *workload_to_share("number"),
         say("bram", "agreement show 1"),
         answer("bram", "sign", by="number", sees=("You signed version 1",)),
         say("bram", "checkin", sees=("You already have a check-in going",)),
@@ -148,7 +152,7 @@ EMPLOYEE = Journey(
         # The same with a notice that arrives on its own while the share question waits.
         tick(at(3, 23, 8, 30), ("anna", "jouw handtekening ontbreekt nog")),
         say("bram", "checkin workload"),
-        *WORKLOAD_TO_SHARE,
+        *workload_to_share("other_language"),
         answer("anna", "sign", by="number"),
         tick(at(3, 23, 8, 40), ("bram", "Anna de Vries signed too")),
         answer("bram", "renegotiate", by="number"),
@@ -269,8 +273,11 @@ MANAGER = Journey(
         say("anna", "voorbereiding Nobody", sees=("Geen van je medewerkers heet 'Nobody'",)),
         say("bram", "brief", sees=("Review brief: Bram Jansen",)),
         say("bram", "viewed", sees=("Anna de Vries",)),
-        # A manager drafts for one of several reports: the counterpart menu; saved as a
-        # draft, shown, and dropped with a reason.
+        # A manager drafts for one of several reports: the counterpart menu; cancelled once,
+        # then saved as a draft, shown, and dropped with a reason.
+        say("anna", "afspraak nieuw", sees=("Met wie maak je deze afspraak?",)),
+        answer("anna", "2", by="number"),
+        say("anna", "annuleren", outcome="recorded"),
         say("anna", "afspraak nieuw", sees=("Met wie maak je deze afspraak?",)),
         answer("anna", "3", by="other_language"),
         answer("anna", "development", by="click"),

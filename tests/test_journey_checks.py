@@ -118,6 +118,19 @@ async def test_a_question_the_surface_did_not_show_is_caught(
     assert any("step 6" in p and "is not shown" in p for p in run.problems)
 
 
+async def test_a_reply_unlike_the_one_it_should_equal_is_caught(surface_of: Any) -> None:
+    unlike = Journey(
+        "unlike",
+        CAST,
+        start=MONDAY,
+        steps=(say("bram", "frobnicate"), say("bram", "help", like=-1)),
+    )
+
+    run = await run_journey(unlike, await surface_of("console"))
+
+    assert any("step 2" in p and "not as step 1" in p for p in run.problems)
+
+
 def test_a_different_reply_is_reported_with_its_step() -> None:
     same = [(1, [("turn", "a")]), (2, [("turn", "b")])]
     other = [(1, [("turn", "a")]), (2, [("turn", "c")])]
