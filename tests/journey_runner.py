@@ -50,9 +50,6 @@ class Run:
     transcript: list[tuple[int, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    def report(self) -> str:
-        return "\n".join(self.problems)
-
 
 class Names:
     """Tokens and keys carry database ids: named by first appearance instead."""
@@ -186,14 +183,14 @@ class Runner:
                 self.asked[self.key_of(out)] = out
             if out.actions:
                 self.buttons[self.key_of(out)] = out
-        answered = [normal_turn(t, self.names) for t in turns]
-        self.said[self.number] = answered
+        said = [normal_turn(t, self.names) for t in turns]
+        self.said[self.number] = said
         like = 0 if isinstance(step, Tick) else step.like
-        if like and self.said.get(self.number + like) != answered:
+        if like and self.said.get(self.number + like) != said:
             earlier = self.said.get(self.number + like)
-            self.problem(f"answered {answered}, not as step {self.number + like}: {earlier}")
+            self.problem(f"answered {said}, not as step {self.number + like}: {earlier}")
         if step.compared and step.surfaces == EVERYWHERE:
-            entries = list(answered)
+            entries = list(said)
             entries += [("sent", normal_outbound(o, self.names)) for o in sent]
             self.run.transcript.append((self.number, entries))
 
