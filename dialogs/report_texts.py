@@ -188,12 +188,12 @@ RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         ("niemand (technisch)", "nobody (technical)"),
     ),
-    "agreement_notices": (
-        ("Berichten die nog verstuurd moeten worden", "Messages waiting to be sent"),
-        ("niemand (technisch)", "nobody (technical)"),
-    ),
     "outbox": (
-        ("Berichten die nog verstuurd moeten worden", "Messages waiting to be sent"),
+        (
+            "Berichten die de bot uit zichzelf stuurt en die nog verstuurd moeten worden "
+            "(versleuteld, daarna leeg)",
+            "Messages the bot sends on its own, waiting to be sent (encrypted, emptied once sent)",
+        ),
         ("niemand (technisch)", "nobody (technical)"),
     ),
     "processed_events": (
@@ -213,13 +213,6 @@ RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
     "review_briefs": (
         ("Dat de gespreksvoorbereiding verstuurd is", "That the review brief was sent"),
-        ("niemand (technisch)", "nobody (technical)"),
-    ),
-    "dialogue_notices": (
-        (
-            "Overzichten en voorbereidingen die nog verstuurd worden (versleuteld, daarna leeg)",
-            "Digests and briefs waiting to be sent (encrypted, emptied once sent)",
-        ),
         ("niemand (technisch)", "nobody (technical)"),
     ),
     "audit_views": (
