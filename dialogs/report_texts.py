@@ -188,6 +188,14 @@ RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         ("niemand (technisch)", "nobody (technical)"),
     ),
+    "menus": (
+        (
+            "De laatste vraag die iemand kreeg, zodat een getypt nummer die vraag beantwoordt "
+            "(versleuteld)",
+            "The last question someone was asked, so a typed number answers it (encrypted)",
+        ),
+        ("de medewerker", "the employee"),
+    ),
     "outbox": (
         (
             "Berichten die de bot uit zichzelf stuurt en die nog verstuurd moeten worden "

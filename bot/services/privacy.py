@@ -116,7 +116,8 @@ async def export_person(session: AsyncSession, person: Person, now: datetime) ->
             for t in topics
         ],
         **await export_dialogue(session, person),
-        "messages": [_row(m, ("id", "person_id")) for m in messages],
+        # What the bot sent them, not the text: a digest quotes other people's answers.
+        "messages": [_row(m, ("id", "person_id", "payload")) for m in messages],
         "views_of_your_data": [
             {
                 "viewer": name if row.viewer_id is not None else "operator (command line)",
