@@ -72,5 +72,3 @@ def fill(connection: Connection, fixed: Fixed) -> Rows:
         connection.execute(insert(table), rows)
         made[table.name] = rows
     return made
-
-

@@ -44,6 +44,7 @@ FIXED: dict[tuple[str, str], Any] = {
     ("dialogue_notices", "kind"): "digest",
 }
 
+
 def _earlier_revisions() -> Iterator[str]:
     yield from revisions()[:-1]
 
