@@ -230,17 +230,18 @@ def _print_tick(
         verb = "would fall" if dry_run else "fell"
         print(f"{len(report.checkins)} check-ins {verb} due at {report.at.isoformat()}")
     if "followups" in steps:
-        print(f"{report.followups} agreement follow-up rounds {would} planned")
+        print(f"{report.followups} agreement follow-up questions {would} planned")
     talk = report.dialogue
     if "digests" in steps:
         print(f"{talk.digests} digests {would} queued")
     if "briefs" in steps:
         print(f"{talk.briefs} review briefs and {talk.invitations} invitations {would} queued")
-    if report.purged is not None and (report.purged.deleted or report.purged.leavers_erased):
-        deleted = ", ".join(f"{n} {table}" for table, n in report.purged.deleted.items() if n)
+    purged = report.purged
+    if purged is not None and (any(purged.deleted.values()) or purged.leavers_erased):
+        deleted = ", ".join(f"{n} {table}" for table, n in purged.deleted.items() if n)
         print(
-            f"retention {would} purged: {deleted or 'nothing'}; leavers erased: "
-            f"{report.purged.leavers_erased}"
+            f"retention: {deleted or 'no rows'} {would} deleted, "
+            f"{purged.leavers_erased} leavers erased"
         )
     if "notices" in steps:
         for row in waiting:

@@ -113,7 +113,7 @@ def _log(report: TickReport) -> None:
     talk, sent = report.dialogue, report.sent
     if report.checkins or report.followups or talk.digests or talk.briefs or talk.invitations:
         log.info(
-            "tick: planned %d check-ins, %d follow-up rounds; queued %d digests, %d briefs, "
+            "tick: planned %d check-ins, %d follow-up questions; queued %d digests, %d briefs, "
             "%d invitations",
             len(report.checkins),
             report.followups,
