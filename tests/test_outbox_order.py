@@ -21,6 +21,7 @@ from tests.test_agreements_engine import _draft_as_bram
 from tests.testbot import RecordingAdapter, Testbot, make_testbot
 
 ANNA, BRAM = "anna@example.org", "bram@example.org"
+BRAM_REF = PersonRef(2, BRAM, "Bram Jansen", "en", "Europe/Amsterdam")
 
 
 class Flaky(RecordingAdapter):
@@ -225,3 +226,23 @@ async def test_every_failed_attempt_is_logged_with_what_and_why(
     assert "pilot" not in caplog.text  # never what people wrote
     [row] = await list_outbox(testbot.app.db, statuses=["pending"], kinds=["talked"])
     assert (row.attempts, row.last_error) == (1, "ConnectionError: platform down")
+
+
+async def test_a_question_becomes_the_menu_only_once_the_platform_took_it(
+    testbot: Testbot,
+) -> None:
+    channel = flaky(testbot)
+    agreement_id = await _draft_as_bram(testbot)
+    await testbot.click(ANNA, ag.agreement_token(agreement_id, 1), "accept")
+    await testbot.say(ANNA, "talked with Bram")  # no question: leaves the menu as it is
+    channel.failing[BRAM] = 1
+    await testbot.tick()
+    async with testbot.app.db.session() as session:
+        assert await menus.current(session, BRAM_REF) is None
+    testbot.clock.advance(timedelta(minutes=1))
+    await testbot.tick()
+    news, note = testbot.adapter.to(BRAM)
+    assert news.question is not None and note.question is None
+    async with testbot.app.db.session() as session:
+        shown = await menus.current(session, BRAM_REF)
+    assert shown is not None and shown.question == news.question
