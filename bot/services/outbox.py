@@ -383,7 +383,8 @@ class Dispatcher:
     ) -> _Send | None:
         person = await session.get_one(Person, message.person_id)
         if not person.active:
-            return self._settle(message, Settled(OutboxStatus.CANCELLED, "left"), report)
+            gone = Settled(OutboxStatus.CANCELLED, "the person no longer takes part")
+            return self._settle(message, gone, report)
         settled = await self._rules.settle(session, message, now)
         if settled is not None:
             return self._settle(message, settled, report)
