@@ -191,7 +191,7 @@ def holding_the_answer(count_at: int, half: asyncio.Event) -> Callable[[object],
     return after_post
 
 
-async def test_slack_sigkill_half_way_then_restart_sends_everyone_exactly_one_prompt(
+async def test_slack_sigkill_half_way_then_restart_sends_every_message_once_in_order(
     tmp_path: Path,
 ) -> None:
     fake = await FakeSlackApi().start()
@@ -247,7 +247,7 @@ async def test_slack_sigkill_half_way_then_restart_sends_everyone_exactly_one_pr
     assert fake.called("conversations.history")
 
 
-async def test_teams_sigkill_half_way_then_restart_misses_nobody(tmp_path: Path) -> None:
+async def test_teams_sigkill_half_way_then_restart_loses_nothing(tmp_path: Path) -> None:
     connector = FakeConnector()
     service_url = await connector.start()
     half = asyncio.Event()
