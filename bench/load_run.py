@@ -244,6 +244,7 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
     from bot.services.schedules import apply_schedules
     from bot.storage.database import Database
     from bot.storage.models import Answer, Occurrence, OutboxMessage
+    from bot.storage.sealed import generate_key
     from dialogs.banks import load_banks
 
     name = f"jaarrond_load_{os.getpid()}"
@@ -263,6 +264,7 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
     ports = [free_port() for _ in range(2)]
     simulation.instances = [f"http://127.0.0.1:{port}" for port in ports]
     epoch = time.time() + 10  # both clocks start together, after both processes are up
+    data_key = generate_key()  # production refuses to start without one
     processes = []
     for port in ports:
         env = {
@@ -271,6 +273,7 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
             "JAARROND_DATABASE_URL": url,
             "JAARROND_PORT": str(port),
             "JAARROND_PROFILE": "production",
+            "JAARROND_DATA_KEYS": data_key,
             "JAARROND_LOG_LEVEL": "WARNING",
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_SIGNING_SECRET": SECRET,
