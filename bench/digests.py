@@ -33,8 +33,7 @@ from scratch_schema import bench_database_url, scratch_schema
 from sqlalchemy import insert, select, text
 
 from bot.dialogue_config import DialogueSettings
-from bot.services.dialogue_notices import DialogueReport
-from bot.services.dialogue_tick import brief_tick, digest_tick
+from bot.services.dialogue_tick import DialogueReport, brief_tick, digest_tick
 from bot.services.digests import DIGEST_WINDOW
 from bot.services.people import Defaults
 from bot.storage.database import Database

@@ -360,8 +360,8 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
         )
         for name, labels in (
             ("jaarrond_prompts_planned_total", {}),
-            ("jaarrond_prompts_sent_total", {"platform": "slack"}),
-            ("jaarrond_prompts_failed_total", {"platform": "slack"}),
+            ("jaarrond_messages_sent_total", {"platform": "slack", "kind": "prompt"}),
+            ("jaarrond_messages_failed_total", {"platform": "slack", "kind": "prompt"}),
             ("jaarrond_answers_received_total", {}),
             ("jaarrond_http_request_duration_seconds_count", {"route": "/slack/events"}),
         ):

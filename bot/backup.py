@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, MetaData, Table, delete, func, insert, select, text, update
 from sqlalchemy import types as sqltypes
+from sqlalchemy.types import TypeEngine
 
 from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database, is_known_revision
@@ -45,31 +46,30 @@ class Manifest:
 
 
 def _tables(connection: Connection) -> list[Table]:
-    """Every table of the database, parents before children, typed by the models if known."""
+    """Every table of the database, parents before children, typed by the models if known
+    (column by column: a database at an earlier revision may lack a column the models have)."""
     reflected = MetaData()
     reflected.reflect(connection)
     ordered = [t for t in reflected.sorted_tables if t.name not in SKIPPED]
-    typed = MetaData()
-    return [
-        _as_stored(Base.metadata.tables[t.name].to_metadata(typed))
-        if t.name in Base.metadata.tables
-        else t
-        for t in ordered
-    ]
+    for table in ordered:
+        model = Base.metadata.tables.get(table.name)
+        for column in table.columns:
+            known = model.c.get(column.name) if model is not None else None
+            if known is not None:
+                column.type = _as_stored(known.type)
+    return ordered
 
 
-def _as_stored(table: Table) -> Table:
+def _as_stored(kind: TypeEngine[Any]) -> TypeEngine[Any]:
     """Values as the database holds them: a model's own column type (an encrypted or
     otherwise transformed value) is read and written raw, so a backup never holds more than
     the database does. Only datetimes keep the model's type, which makes them aware UTC on
     every database and so portable between SQLite and PostgreSQL."""
-    for column in table.columns:
-        kind = column.type
-        if isinstance(kind, sqltypes.TypeDecorator) and not isinstance(
-            kind.impl_instance, sqltypes.DateTime
-        ):
-            column.type = kind.impl_instance
-    return table
+    if isinstance(kind, sqltypes.TypeDecorator) and not isinstance(
+        kind.impl_instance, sqltypes.DateTime
+    ):
+        return kind.impl_instance
+    return kind
 
 
 def _plain(value: Any) -> Any:

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from aiohttp import web
 
-from adapters.console import ConsoleAdapter
+from adapters.console import BetweenInputs, ConsoleAdapter
 from adapters.slack import SlackAdapter, SlackConfigError
 from adapters.slack.limits import SlackLimits
 from adapters.teams import TeamsAdapter, TeamsConfigError
@@ -69,7 +69,8 @@ class App:
             self.liveness = Liveness(self.db)
         return Dispatcher(self.db, self.clock, self.checkins, self.adapters, self.liveness)
 
-    def ticker(self) -> Ticker:
+    def ticker(self, *, person_id: int | None = None) -> Ticker:
+        """The scheduler's tick; with `person_id` it sends only that person's messages."""
         return Ticker(
             self.db,
             self.clock,
@@ -78,6 +79,7 @@ class App:
             self.dispatcher(),
             dialogue=self.settings.dialogue,
             retention=self.settings.retention,
+            person_id=person_id,
         )
 
     def add_adapter(self, adapter: ChatAdapter) -> None:
@@ -167,8 +169,11 @@ def teams_adapter(app: App) -> TeamsAdapter:
         raise StartupError(f"Teams is not configured safely:\n{exc}") from exc
 
 
-def console_adapter(email: str) -> ConsoleAdapter:
-    return ConsoleAdapter(email, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+def console_adapter(email: str) -> BetweenInputs:
+    """The terminal chat; what the bot sends on its own shows between the person's inputs."""
+    interactive = sys.stdin.isatty()
+    console = ConsoleAdapter(email, sys.stdin, sys.stdout, interactive=interactive)
+    return BetweenInputs(console, sys.stdout, interactive=interactive)
 
 
 def slack_adapter(app: App) -> SlackAdapter:

@@ -31,6 +31,7 @@ from bot.env_example import render as render_env_example
 from bot.logs import configure_logging
 from bot.reports import hr
 from bot.reports import works_council as wc
+from bot.scheduler import STEPS, Ticker, TickReport
 from bot.services import (
     access,
     audit,
@@ -38,17 +39,20 @@ from bot.services import (
     erasure,
     keys,
     org,
-    outbox,
-    planner,
+    outbox_view,
     privacy,
     privacy_report,
     schedules,
 )
 from bot.services.contract_document import export_third_contract
+from bot.services.outbox import Dispatcher
+from bot.services.outbox_view import OutboxRow
 from bot.services.people import find_by_email, locale_of
 from bot.services.review_brief import BriefRefused, build_brief
 from bot.services.schedules import ScheduleFileError
 from bot.storage import sealed
+from bot.storage.database import Database, rehearsal
+from bot.storage.models import OutboxKind, OutboxStatus
 from dialogs.banks import BankError
 from dialogs.digest import render_digest
 
@@ -102,7 +106,7 @@ async def cmd_run(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_chat(app: App, args: argparse.Namespace) -> int:
-    return await runner.chat(app, args.as_email)
+    return await runner.chat(app, args.as_email, tick=not args.no_tick)
 
 
 async def cmd_db_upgrade(app: App, _: argparse.Namespace) -> int:
@@ -173,18 +177,92 @@ async def cmd_schedules_list(app: App, args: argparse.Namespace) -> int:
 
 async def cmd_tick(app: App, args: argparse.Namespace) -> int:
     at = parse_moment(args.at) if args.at else app.clock.now()
-    due = await planner.plan(app.db, at, app.banks, app.defaults, dry_run=args.dry_run)
+    steps = tuple(args.only) if args.only else STEPS
+    if args.dry_run:
+        async with rehearsal(app.db) as db:
+            report, waiting = await _tick(app, db, at, steps)
+    else:
+        report, waiting = await _tick(app, app.db, at, steps)
     if args.json:
-        print_json([dataclasses.asdict(d) for d in due])
+        print_json(_tick_data(report, waiting, steps, args.dry_run))
         return 0
-    for d in due:
-        print(
-            f"{d.email}  {d.schedule_id}  {d.period}  local {d.local_due:%Y-%m-%d %H:%M} "
-            f"{d.timezone}  UTC {d.due_utc:%Y-%m-%d %H:%M}"
-        )
-    verb = "would fall" if args.dry_run else "fell"
-    print(f"{len(due)} check-ins {verb} due at {at.isoformat()}")
+    _print_tick(report, waiting, steps, args.dry_run)
     return 0
+
+
+async def _tick(
+    app: App, db: Database, at: datetime, steps: Sequence[str]
+) -> tuple[TickReport, list[OutboxRow]]:
+    """One tick at `at`. The command has no chat platform to send through: what falls due
+    waits in the outbox for the running bot (or `jaarrond chat --as EMAIL`), and is listed."""
+    clock = FixedClock(at)
+    dispatcher = Dispatcher(db, clock, app.checkins, {})
+    ticker = Ticker(
+        db,
+        clock,
+        app.banks,
+        app.defaults,
+        dispatcher,
+        caught_up=True,
+        dialogue=app.settings.dialogue,
+        retention=app.settings.retention,
+    )
+    report = await ticker.tick(steps, send=False)
+    waiting = await outbox_view.waiting(db, at) if "notices" in steps else []
+    return report, waiting
+
+
+def _tick_data(
+    report: TickReport, waiting: list[OutboxRow], steps: Sequence[str], dry_run: bool
+) -> dict[str, Any]:
+    talk = report.dialogue
+    return {
+        "at": report.at,
+        "dry_run": dry_run,
+        "steps": list(steps),
+        "checkins": [dataclasses.asdict(d) for d in report.checkins],
+        "followups": report.followups,
+        "digests": talk.digests,
+        "briefs": talk.briefs,
+        "invitations": talk.invitations,
+        "waiting": [dataclasses.asdict(row) for row in waiting],
+        "purged": dataclasses.asdict(report.purged) if report.purged else None,
+    }
+
+
+def _print_tick(
+    report: TickReport, waiting: list[OutboxRow], steps: Sequence[str], dry_run: bool
+) -> None:
+    would = "would be" if dry_run else "were"
+    if "checkins" in steps:
+        for d in report.checkins:
+            print(
+                f"{d.email}  {d.schedule_id}  {d.period}  local {d.local_due:%Y-%m-%d %H:%M} "
+                f"{d.timezone}  UTC {d.due_utc:%Y-%m-%d %H:%M}"
+            )
+        verb = "would fall" if dry_run else "fell"
+        print(f"{len(report.checkins)} check-ins {verb} due at {report.at.isoformat()}")
+    if "followups" in steps:
+        print(f"{report.followups} agreement follow-up questions {would} planned")
+    talk = report.dialogue
+    if "digests" in steps:
+        print(f"{talk.digests} digests {would} queued")
+    if "briefs" in steps:
+        print(f"{talk.briefs} review briefs and {talk.invitations} invitations {would} queued")
+    purged = report.purged
+    if purged is not None and (any(purged.deleted.values()) or purged.leavers_erased):
+        deleted = ", ".join(f"{n} {table}" for table, n in purged.deleted.items() if n)
+        print(
+            f"retention: {deleted or 'no rows'} {would} deleted, "
+            f"{purged.leavers_erased} leavers erased"
+        )
+    if "notices" in steps:
+        for row in waiting:
+            print(f"  {row.id}  {row.email}  {row.kind}  {row.about}")
+        print(
+            f"{len(waiting)} messages {'would ' if dry_run else ''}wait to be sent "
+            "(the running bot sends them; on the console: jaarrond chat --as EMAIL)"
+        )
 
 
 async def cmd_digest(app: App, args: argparse.Namespace) -> int:
@@ -230,7 +308,9 @@ async def cmd_export(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
-    rows = await outbox.list_outbox(app.db, tuple(args.status or ()), args.limit)
+    rows = await outbox_view.list_outbox(
+        app.db, kinds=args.kind or (), statuses=args.status or (), limit=args.limit
+    )
     if args.json:
         print_json([dataclasses.asdict(r) for r in rows])
         return 0
@@ -238,7 +318,7 @@ async def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
         where = r.platform or "-"
         why = f"  ({r.last_error})" if r.last_error else ""
         state = f"{r.status}  via {where}  tries {r.attempts}{why}"
-        show(f"{r.id}  {r.email}  {r.theme} {r.kind}  {state}")
+        show(f"{r.id}  {r.email}  {r.kind}  {r.about}  {state}")
     print(f"{len(rows)} messages")
     return 0
 
@@ -481,8 +561,18 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("run", cmd_run, "run the bot: scheduler, chat platforms, HTTP server")
     p.add_argument("--as", dest="as_email", metavar="EMAIL", help="console user (console mode)")
-    p = command("chat", cmd_chat, "chat with the bot in the terminal as a person")
+    p = command(
+        "chat",
+        cmd_chat,
+        "chat with the bot in the terminal as a person; what waits for them is shown first, "
+        "and the bot keeps ticking as 'run' does",
+    )
     p.add_argument("--as", dest="as_email", metavar="EMAIL", required=True)
+    p.add_argument(
+        "--no-tick",
+        action="store_true",
+        help="only show what waits for the person when the chat starts; plan and send nothing else",
+    )
 
     db = sub.add_parser("db", help="database maintenance").add_subparsers(
         dest="db_command", required=True, metavar="ACTION"
@@ -507,18 +597,28 @@ def _parser() -> argparse.ArgumentParser:
     p = command("list", cmd_schedules_list, "list schedules with their next run", sched)
     p.add_argument("--json", action="store_true")
 
-    p = command("tick", cmd_tick, "plan the check-ins due at one moment and list them")
-    p.add_argument("--at", metavar="ISO-TIME", help="plan as if at this moment")
-    p.add_argument("--dry-run", action="store_true", help="list without planning")
+    p = command(
+        "tick",
+        cmd_tick,
+        "run the scheduler's tick at one moment: plan check-ins and follow-ups, queue "
+        "digests and briefs, purge, and list what waits to be sent",
+    )
+    p.add_argument("--at", metavar="ISO-TIME", help="tick as if at this moment")
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=STEPS,
+        help="only this part of the tick (repeatable); the purge runs with a whole tick only",
+    )
+    p.add_argument("--dry-run", action="store_true", help="list what it would do; change nothing")
     p.add_argument("--json", action="store_true")
 
     box = sub.add_parser("outbox", help="messages waiting to be sent").add_subparsers(
         dest="outbox_command", required=True, metavar="ACTION"
     )
-    p = command("list", cmd_outbox_list, "list outbox messages, newest first", box)
-    p.add_argument(
-        "--status", action="append", choices=("pending", "sending", "sent", "held", "failed")
-    )
+    p = command("list", cmd_outbox_list, "list outbox messages of every kind, newest first", box)
+    p.add_argument("--kind", action="append", choices=[k.value for k in OutboxKind])
+    p.add_argument("--status", action="append", choices=[s.value for s in OutboxStatus])
     p.add_argument("--limit", type=int, default=500)
     p.add_argument("--json", action="store_true")
 

@@ -36,7 +36,7 @@ from bot.services.org import import_org
 from bot.services.people import find_by_email, locale_of
 from bot.services.privacy import export_person
 from bot.services.schedules import apply_schedules
-from bot.storage.agreement_models import Agreement, AgreementFollowUp, AgreementNotice
+from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, Schedule, Topic
 from dialogs import agreements as ag
@@ -671,9 +671,9 @@ class Simulation:
                 .limit(1)
             )
             notice = await session.scalar(
-                select(AgreementNotice.next_attempt_at)
-                .where(AgreementNotice.status == "pending")
-                .order_by(AgreementNotice.next_attempt_at)
+                select(OutboxMessage.next_attempt_at)
+                .where(OutboxMessage.status == "pending", OutboxMessage.occurrence_id.is_(None))
+                .order_by(OutboxMessage.next_attempt_at)
                 .limit(1)
             )
             rounds = await session.scalars(

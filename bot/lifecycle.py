@@ -2,8 +2,8 @@
 
 On SIGTERM (Kubernetes, systemd, `docker stop`) the scheduler takes no new tick, the tick
 that is running gets a grace period to finish its sends, and is cancelled after it. A
-message this process had claimed (`sending`) but not finished is pending again, so another
-replica, or this one after a restart, sends it.
+message of any kind this process had claimed (`sending`) but not finished is pending
+again, so another replica, or this one after a restart, sends it.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from bot.scheduler import Ticker
-from bot.services.planner import DueCheckin
+from bot.scheduler import Ticker, TickReport
 from bot.storage.database import Database
-from bot.storage.models import OutboxMessage
+from bot.storage.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +31,9 @@ class GuardedTicker:
     stopping: bool = False
     running: set[asyncio.Task[object]] = field(default_factory=set)
 
-    async def tick(self) -> list[DueCheckin]:
+    async def tick(self) -> TickReport | None:
         if self.stopping:
-            return []
+            return None
         task = asyncio.current_task()
         if task is not None:
             self.running.add(task)
@@ -65,8 +64,13 @@ async def release(db: Database, message_ids: Collection[int], now: datetime) -> 
     async with db.session() as session:
         result = await session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.status == "sending")
-            .values(status="pending", next_attempt_at=now, last_error="interrupted by a stop")
+            .where(
+                OutboxMessage.id.in_(list(message_ids)),
+                OutboxMessage.status == OutboxStatus.SENDING,
+            )
+            .values(
+                status=OutboxStatus.PENDING, next_attempt_at=now, last_error="interrupted by a stop"
+            )
         )
     released = int(getattr(result, "rowcount", 0) or 0)
     if released:

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from bot.clock import Clock
 from bot.storage.database import Database
-from bot.storage.models import OutboxMessage
+from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -35,16 +35,16 @@ PROMPTS_PLANNED = Counter(
     "Check-ins planned by the scheduler tick",
     registry=REGISTRY,
 )
-PROMPTS_SENT = Counter(
-    "jaarrond_prompts_sent",
-    "Outbox messages (prompts, reminders) delivered, by chat platform",
-    ["platform"],
+MESSAGES_SENT = Counter(
+    "jaarrond_messages_sent",
+    "Outbox messages delivered (prompts, reminders, notices, ...), by chat platform and kind",
+    ["platform", "kind"],
     registry=REGISTRY,
 )
-PROMPTS_FAILED = Counter(
-    "jaarrond_prompts_failed",
-    "Outbox delivery attempts that failed (retried later or given up), by chat platform",
-    ["platform"],
+MESSAGES_FAILED = Counter(
+    "jaarrond_messages_failed",
+    "Outbox delivery attempts that failed (retried later or given up), by platform and kind",
+    ["platform", "kind"],
     registry=REGISTRY,
 )
 ANSWERS_RECEIVED = Counter(
@@ -90,11 +90,12 @@ def rate_limited_sleep(platform: str, sleep: Sleep = asyncio.sleep) -> Sleep:
 class OutboxSnapshot:
     pending: int = 0
     oldest_pending_at: datetime | None = None
-    by_status: dict[str, int] | None = None
+    # (kind, status) -> messages
+    by_kind: dict[tuple[str, str], int] | None = None
 
 
 class OutboxCollector(Collector):
-    """Outbox depth by status and the age of the oldest pending message.
+    """Outbox depth by kind and status and the age of the oldest pending message.
 
     A collector's `collect` is synchronous and the database is async, so the /metrics
     handler refreshes the snapshot right before the registry is rendered.
@@ -108,22 +109,30 @@ class OutboxCollector(Collector):
     async def refresh(self) -> None:
         async with self.db.session() as session:
             rows = await session.execute(
-                select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-            )
-            by_status = {str(status): int(count) for status, count in rows}
-            oldest = await session.scalar(
-                select(func.min(OutboxMessage.next_attempt_at)).where(
-                    OutboxMessage.status == "pending", OutboxMessage.next_attempt_at.is_not(None)
+                select(OutboxMessage.kind, OutboxMessage.status, func.count()).group_by(
+                    OutboxMessage.kind, OutboxMessage.status
                 )
             )
-        self.snapshot = OutboxSnapshot(by_status.get("pending", 0), oldest, by_status)
+            by_kind = {(str(kind), str(status)): int(count) for kind, status, count in rows}
+            oldest = await session.scalar(
+                select(func.min(OutboxMessage.next_attempt_at)).where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.next_attempt_at.is_not(None),
+                )
+            )
+        pending = sum(n for (_, status), n in by_kind.items() if status == OutboxStatus.PENDING)
+        self.snapshot = OutboxSnapshot(pending, oldest, by_kind)
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
         depth = GaugeMetricFamily(
-            "jaarrond_outbox_messages", "Outbox messages by status", labels=["status"]
+            "jaarrond_outbox_messages",
+            "Outbox messages by kind and status (every kind and status, zero included)",
+            labels=["kind", "status"],
         )
-        for status, count in sorted((self.snapshot.by_status or {}).items()):
-            depth.add_metric([status], count)
+        counted = self.snapshot.by_kind or {}
+        for kind in OutboxKind:
+            for status in OutboxStatus:
+                depth.add_metric([kind.value, status.value], counted.get((kind, status), 0))
         yield depth
         age = GaugeMetricFamily(
             "jaarrond_outbox_oldest_pending_age_seconds",

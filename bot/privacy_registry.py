@@ -147,11 +147,18 @@ REGISTRY: dict[str, TableEntry] = {
         technical=_tech("id", "status"),
     ),
     "outbox": TableEntry(
-        "Check-in prompts waiting to be sent, and the record of their delivery.",
+        "Everything the bot sends on its own (check-in prompts and reminders, agreement "
+        "notices, follow-up questions, digests, review briefs, conversation notes, "
+        "invitations) waiting to be sent, and the record of their delivery.",
         (NOBODY,),
         RETAIN_MESSAGES,
         personal={
             "person_id": "the recipient",
+            "payload": "what a notice says until it is delivered (sealed; may quote shared "
+            "answers, notes and comments); emptied once delivered or dropped",
+            "agreement_id": "the agreement a notice is about",
+            "followup_id": "the agreement follow-up a question asks",
+            "conversation_id": "the logged conversation a note is about",
             "message_ref": "where the message is in their chat (channel and message id)",
             "sent_at": "when it reached them",
         },
@@ -159,9 +166,11 @@ REGISTRY: dict[str, TableEntry] = {
             "id",
             "occurrence_id",
             "kind",
+            "key",
             "status",
             "attempts",
             "next_attempt_at",
+            "expires_at",
             "last_error",
             "platform",
             "created_at",
@@ -292,28 +301,6 @@ REGISTRY: dict[str, TableEntry] = {
             "updated_at",
         ),
     ),
-    "agreement_notices": TableEntry(
-        "Messages about an agreement waiting to be sent to a party.",
-        (NOBODY,),
-        RETAIN_MESSAGES,
-        personal={
-            "person_id": "the recipient",
-            "payload": "what the message says, e.g. a proposal (sealed)",
-            "sent_at": "when it reached them",
-        },
-        technical=_tech(
-            "id",
-            "agreement_id",
-            "key",
-            "kind",
-            "status",
-            "attempts",
-            "next_attempt_at",
-            "last_error",
-            "platform",
-            "created_at",
-        ),
-    ),
     "slack_installations": TableEntry(
         "Slack workspaces the app is installed in (slack_sdk's store), with their tokens.",
         (NOBODY,),
@@ -423,27 +410,6 @@ REGISTRY: dict[str, TableEntry] = {
             "invited_at": "when both were invited to draft the new third contract",
         },
         technical=_tech("id", "year"),
-    ),
-    "dialogue_notices": TableEntry(
-        "Digests, review briefs and invitations waiting to be sent; emptied once delivered.",
-        (NOBODY,),
-        RETAIN_MESSAGES,
-        personal={
-            "person_id": "the recipient",
-            "payload": "the message until it is delivered (sealed; shared answers and notes)",
-            "sent_at": "when it reached them",
-        },
-        technical=_tech(
-            "id",
-            "key",
-            "kind",
-            "status",
-            "attempts",
-            "next_attempt_at",
-            "last_error",
-            "platform",
-            "created_at",
-        ),
     ),
     "audit_views": TableEntry(
         "Who viewed whose data (digest, home team view, agreement, brief) and refusals; the "

@@ -140,13 +140,27 @@ async def run(app: App, console_user: str | None) -> int:
     return 0
 
 
-async def chat(app: App, email: str) -> int:
-    """A terminal chat for one person; prompts already due for them are shown first."""
+async def chat(app: App, email: str, *, tick: bool = True) -> int:
+    """A terminal chat for one person. What waits for them is shown first; then, unless
+    `tick` is off, the bot ticks as `run` does (planning for everyone, sending only to this
+    person), and what it sends shows between the person's inputs."""
     person_id = await _person_exists(app, email)
     if person_id is None:
         raise StartupError(f"no person with email {email}; check 'jaarrond org list'")
     console = console_adapter(email)
     app.add_adapter(console)
-    await app.dispatcher().dispatch(person_id=person_id)
-    await console.converse()
+    ticker = GuardedTicker(app.ticker(person_id=person_id))
+    if not tick:
+        await ticker.ticker.dispatcher.dispatch(person_id=person_id)
+        await console.converse()
+        return 0
+    await ticker.tick()  # before the first input, so a script sees what waits in order
+    scheduler = start_scheduler(ticker, app.settings.tick_seconds, first_now=False)
+    try:
+        await console.converse()
+    finally:
+        scheduler.pause()
+        await ticker.drain(app.settings.shutdown_seconds)
+        await stop_scheduler(scheduler)
+        await release(app.db, ticker.ticker.dispatcher.in_flight, app.clock.now())
     return 0

@@ -1,11 +1,13 @@
-"""APScheduler wiring: one tick a minute (and one at start) that plans and dispatches."""
+"""APScheduler wiring: one tick a minute (and one at start) that plans check-ins and
+follow-ups, queues digests and briefs, and sends what the outbox holds."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -14,17 +16,31 @@ from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.config import RetentionSettings
 from bot.dialogue_config import DialogueSettings
-from bot.services.agreements import follow_up_tick
-from bot.services.dialogue_tick import dialogue_tick
-from bot.services.outbox import Dispatcher
+from bot.services.agreements import plan_follow_ups
+from bot.services.dialogue_tick import DialogueReport, brief_tick, digest_tick
+from bot.services.outbox import Dispatcher, DispatchReport
 from bot.services.people import Defaults
 from bot.services.planner import DueCheckin, expire, plan
-from bot.services.retention import purge
+from bot.services.retention import PurgeReport, purge
 from bot.storage.database import Database
 from dialogs.banks import Bank
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
+# What a tick does, in this order (the retention purge runs with a whole tick only).
+STEPS = ("checkins", "followups", "digests", "briefs", "notices")
+
+
+@dataclass
+class TickReport:
+    """What one tick did (or, rehearsed, would do)."""
+
+    at: datetime
+    checkins: list[DueCheckin] = field(default_factory=list)
+    followups: int = 0
+    dialogue: DialogueReport = field(default_factory=DialogueReport)
+    sent: DispatchReport = field(default_factory=DispatchReport)
+    purged: PurgeReport | None = None
 
 
 @dataclass
@@ -42,59 +58,83 @@ class Ticker:
     # Retention periods; the purge runs on the first tick of each UTC day (None: never).
     retention: RetentionSettings | None = None
     purged_on: date | None = None
+    # Send only this person's messages: a console chat speaks for one person, and must not
+    # take everyone else's messages only to find that it cannot reach them.
+    person_id: int | None = None
 
-    async def tick(self) -> list[DueCheckin]:
+    async def tick(self, steps: Collection[str] = STEPS, *, send: bool = True) -> TickReport:
+        """Do the steps at the clock's moment; without `send` what falls due only waits."""
         now = self.clock.now()
-        if self.retention is not None and self.purged_on != now.date():
-            self.purged_on = now.date()
-            purged = await purge(self.db, self.retention, now)
-            if any(purged.deleted.values()) or purged.leavers_erased:
-                log.info(
-                    "retention: deleted %s, %d leavers erased",
-                    purged.deleted,
-                    purged.leavers_erased,
-                )
-        await expire(self.db, now)
-        due = await plan(self.db, now, self.banks, self.defaults, catch_up=not self.caught_up)
-        self.caught_up = True
-        metrics.PROMPTS_PLANNED.inc(len(due))
-        if due:
-            log.info("tick: planned %d check-ins", len(due))
-        report = await self.dispatcher.dispatch()
-        agreements = await follow_up_tick(self.db, now, self.defaults, self.dispatcher.adapters)
-        if agreements.planned or agreements.sent or agreements.failed:
-            log.info(
-                "tick: agreements: %d follow-ups planned, %d notices sent, %d failed",
-                agreements.planned,
-                agreements.sent,
-                agreements.failed,
+        report = TickReport(now)
+        if set(STEPS) <= set(steps):
+            report.purged = await self._purge(now)
+        if "checkins" in steps:
+            await expire(self.db, now)
+            report.checkins = await plan(
+                self.db, now, self.banks, self.defaults, catch_up=not self.caught_up
             )
-        talk = await dialogue_tick(
-            self.db, now, self.banks, self.defaults, self.dialogue, self.dispatcher.adapters
+            self.caught_up = True
+            metrics.PROMPTS_PLANNED.inc(len(report.checkins))
+        if "followups" in steps:
+            report.followups = await plan_follow_ups(self.db, now, self.defaults)
+        # Prompts first: the dialogue's work below can take a while on a digest morning.
+        sending = send and "notices" in steps
+        if sending:
+            await self._send(report.sent)
+        talk = report.dialogue
+        if "digests" in steps:
+            await digest_tick(self.db, now, self.banks, self.defaults, self.dialogue, talk)
+        if "briefs" in steps:
+            await brief_tick(self.db, now, self.banks, self.defaults, self.dialogue, talk)
+        if sending and (talk.digests or talk.briefs or talk.invitations):
+            await self._send(report.sent)
+        _log(report)
+        return report
+
+    async def _purge(self, now: datetime) -> PurgeReport | None:
+        if self.retention is None or self.purged_on == now.date():
+            return None
+        self.purged_on = now.date()
+        purged = await purge(self.db, self.retention, now)
+        if any(purged.deleted.values()) or purged.leavers_erased:
+            log.info(
+                "retention: deleted %s, %d leavers erased", purged.deleted, purged.leavers_erased
+            )
+        return purged
+
+    async def _send(self, total: DispatchReport) -> None:
+        sent = await self.dispatcher.dispatch(person_id=self.person_id)
+        for name in ("sent", "held", "recovered", "found", "unreachable", "failed", "dropped"):
+            setattr(total, name, getattr(total, name) + getattr(sent, name))
+        total.errors += sent.errors
+
+
+def _log(report: TickReport) -> None:
+    talk, sent = report.dialogue, report.sent
+    if report.checkins or report.followups or talk.digests or talk.briefs or talk.invitations:
+        log.info(
+            "tick: planned %d check-ins, %d follow-up questions; queued %d digests, %d briefs, "
+            "%d invitations",
+            len(report.checkins),
+            report.followups,
+            talk.digests,
+            talk.briefs,
+            talk.invitations,
         )
-        if talk.digests or talk.briefs or talk.invitations or talk.sent or talk.failed:
-            log.info(
-                "tick: dialogue: %d digests, %d briefs, %d invitations queued; %d sent, %d failed",
-                talk.digests,
-                talk.briefs,
-                talk.invitations,
-                talk.sent,
-                talk.failed,
-            )
-        if due or report.sent or report.failed:
-            log.info(
-                "tick: %d due, %d sent, %d held, %d unreachable, %d failed",
-                len(due),
-                report.sent,
-                report.held,
-                report.unreachable,
-                report.failed,
-            )
-        return due
+    if sent.sent or sent.failed or sent.dropped:
+        log.info(
+            "tick: %d sent, %d held, %d unreachable, %d failed, %d not sent (superseded, "
+            "expired or cancelled)",
+            sent.sent,
+            sent.held,
+            sent.unreachable,
+            sent.failed,
+            sent.dropped,
+        )
 
 
 class Tick(Protocol):
-    async def tick(self) -> list[DueCheckin]: ...
+    async def tick(self) -> object: ...
 
 
 @dataclass
@@ -117,14 +157,18 @@ def _log_failure(task: asyncio.Task[object]) -> None:
         log.error("a tick failed", exc_info=task.exception())
 
 
-def start_scheduler(ticker: Tick, seconds: float = TICK_SECONDS) -> AsyncIOScheduler:
-    """Start ticking in the running event loop; the first tick runs right away."""
+def start_scheduler(
+    ticker: Tick, seconds: float = TICK_SECONDS, *, first_now: bool = True
+) -> AsyncIOScheduler:
+    """Start ticking in the running event loop; the first tick runs right away, or after
+    `seconds` when the caller just ran one itself."""
     scheduler = AsyncIOScheduler(timezone="UTC")
+    first = SystemClock().now() + (timedelta(0) if first_now else timedelta(seconds=seconds))
     scheduler.add_job(
         _OneAtATime(ticker).run,
         "interval",
         seconds=seconds,
-        next_run_time=SystemClock().now(),
+        next_run_time=first,
         coalesce=True,
         max_instances=1,
         id="tick",

@@ -44,3 +44,19 @@ class FindsSent(Protocol):
 def finder(adapter: ChatAdapter | None) -> FindsSent | None:
     """The adapter's find_sent capability, when it has one."""
     return adapter if adapter is not None and hasattr(adapter, "find_sent") else None  # type: ignore[return-value]
+
+
+class ExplainsReach(Protocol):
+    """Optional: an adapter that can say what is missing to reach a person, so a message
+    waiting for them says why (no account id, no stored conversation and no way to start
+    one, ...)."""
+
+    def unreachable_reason(self, person: PersonRef) -> str:
+        """Why `can_reach(person)` is false, in an operator's words."""
+        ...
+
+
+def why_unreachable(adapter: ChatAdapter, person: PersonRef) -> str:
+    """What the adapter says is missing to reach the person, or a plain 'cannot reach'."""
+    explain = getattr(adapter, "unreachable_reason", None)
+    return str(explain(person)) if callable(explain) else "cannot reach this person"

@@ -196,12 +196,20 @@ RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
         ("niemand (technisch)", "nobody (technical)"),
     ),
-    "agreement_notices": (
-        ("Berichten die nog verstuurd moeten worden", "Messages waiting to be sent"),
-        ("niemand (technisch)", "nobody (technical)"),
+    "menus": (
+        (
+            "De laatste vraag die iemand kreeg, zodat een getypt nummer die vraag beantwoordt "
+            "(versleuteld)",
+            "The last question someone was asked, so a typed number answers it (encrypted)",
+        ),
+        ("de medewerker", "the employee"),
     ),
     "outbox": (
-        ("Berichten die nog verstuurd moeten worden", "Messages waiting to be sent"),
+        (
+            "Berichten die de bot uit zichzelf stuurt en die nog verstuurd moeten worden "
+            "(versleuteld, daarna leeg)",
+            "Messages the bot sends on its own, waiting to be sent (encrypted, emptied once sent)",
+        ),
         ("niemand (technisch)", "nobody (technical)"),
     ),
     "processed_events": (
@@ -221,13 +229,6 @@ RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
     "review_briefs": (
         ("Dat de gespreksvoorbereiding verstuurd is", "That the review brief was sent"),
-        ("niemand (technisch)", "nobody (technical)"),
-    ),
-    "dialogue_notices": (
-        (
-            "Overzichten en voorbereidingen die nog verstuurd worden (versleuteld, daarna leeg)",
-            "Digests and briefs waiting to be sent (encrypted, emptied once sent)",
-        ),
         ("niemand (technisch)", "nobody (technical)"),
     ),
     "audit_views": (

@@ -16,12 +16,8 @@ from sqlalchemy import func, select
 from bot.bootstrap import build_app
 from bot.clock import FixedClock
 from bot.config import load_settings
-from bot.services.agreements import (
-    AgreementRefused,
-    AgreementService,
-    follow_up_tick,
-    send_notices,
-)
+from bot.services.agreements import AgreementRefused, AgreementService, plan_follow_ups
+from bot.services.checkins import CheckinService
 from bot.services.contract_document import (
     export_third_contract,
     load_third_contract,
@@ -29,15 +25,15 @@ from bot.services.contract_document import (
     to_pdf,
 )
 from bot.services.org import import_org
+from bot.services.outbox import Dispatcher
 from bot.services.people import Defaults, find_by_email
 from bot.storage.agreement_models import (
     Agreement,
-    AgreementNotice,
     AgreementSignature,
     AgreementVersion,
 )
 from bot.storage.database import Database
-from bot.storage.models import Person
+from bot.storage.models import OutboxMessage, Person
 from dialogs import agreements as ag
 from dialogs.agreement_texts import AGREEMENT_CATALOG, ta
 from dialogs.messages import Inbound, Outbound, Turn
@@ -95,10 +91,15 @@ class World:
         self.turn = await self.app.engine.handle(inbound)
         return list(self.turn.replies)
 
+    def dispatcher(self, adapter: RecordingAdapter | None = None) -> Dispatcher:
+        adapters = {"console": adapter or self.adapter}
+        return Dispatcher(self.db, self.clock, CheckinService({}, DEFAULTS), adapters)
+
     async def deliver(self) -> list[Outbound]:
         """One scheduler tick's agreement work; the messages it sent."""
         before = len(self.adapter.sent)
-        await follow_up_tick(self.db, self.now, DEFAULTS, {"console": self.adapter})
+        await plan_follow_ups(self.db, self.now, DEFAULTS)
+        await self.dispatcher().dispatch()
         return self.adapter.sent[before:]
 
     async def agreement(self, agreement_id: int) -> Agreement:
@@ -429,7 +430,7 @@ async def test_a_not_kept_answer_warns_before_the_other_answers(world: World) ->
     replies = await world.click(BRAM, asked[BRAM].question.token, "not")  # type: ignore[union-attr]
     assert "reported as not kept" in replies[-1].text
     assert (await world.agreement(agreement_id)).status == "at_risk"
-    await world.click(BRAM, asked[BRAM].key, "comment")
+    await world.click(BRAM, asked[BRAM].question.token, "comment")
     await world.say(BRAM, "The Friday meetings keep being moved to the office.")
     again = await world.click(BRAM, asked[BRAM].question.token, "on_track")  # type: ignore[union-attr]
     assert "already answered" in again[0].text
@@ -460,16 +461,16 @@ async def test_a_failed_send_is_retried_and_a_sent_notice_never_resent(world: Wo
         async def send(self, out: Outbound) -> Any:
             raise ConnectionError("platform down")
 
-    report = await send_notices(world.db, world.now, DEFAULTS, {"console": Broken()})
-    assert (report.sent, report.failed) == (0, 0)  # failed once, to be retried
-    backing_off = await send_notices(world.db, world.now, DEFAULTS, {"console": world.adapter})
+    report = await world.dispatcher(Broken()).dispatch()
+    assert (report.sent, report.failed, len(report.errors)) == (0, 0, 1)  # to be retried
+    backing_off = await world.dispatcher().dispatch()
     assert backing_off.sent == 0
     world.clock.advance(timedelta(minutes=5))
     assert len(await world.deliver()) == 1
     assert await world.deliver() == []
     async with world.db.session() as session:
-        notice = (await session.scalars(select(AgreementNotice))).one()
-    assert (notice.status, notice.attempts) == ("sent", 2)
+        notice = (await session.scalars(select(OutboxMessage))).one()
+    assert (notice.status, notice.attempts, notice.kind) == ("sent", 2, "agreement")
 
 
 # ---- who sees what ---------------------------------------------------------------------------

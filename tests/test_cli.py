@@ -93,9 +93,15 @@ def test_schedules_apply_list_and_tick(workdir: Path, capsys: pytest.CaptureFixt
     assert schedule["next_due_utc"] == "2027-03-25T13:00:00+00:00"
     code, out, _ = run(capsys, "tick", "--at", "2027-03-25T13:05:00Z", "--dry-run", "--json")
     assert code == 0
-    assert len(json.loads(out)) == 4  # Amsterdam people and Kolkata (14:00 IST is earlier)
+    rehearsed = json.loads(out)
+    assert rehearsed["dry_run"] is True
+    assert len(rehearsed["checkins"]) == 4  # Amsterdam people and Kolkata (14:00 IST is earlier)
+    assert [w["kind"] for w in rehearsed["waiting"]] == ["prompt"] * 4
     _, out, _ = run(capsys, "tick", "--at", "2027-03-25T13:05:00Z", "--json")
-    due = json.loads(out)
+    ticked = json.loads(out)
+    due = ticked["checkins"]
+    assert len(due) == 4  # the dry run planned nothing
+    assert [w["kind"] for w in ticked["waiting"]] == ["prompt"] * 4
     anna = next(d for d in due if d["email"] == "anna@example.org")
     assert anna["local_due"] == "2027-03-25T14:00:00+01:00"
     assert anna["due_utc"] == "2027-03-25T13:00:00+00:00"

@@ -19,13 +19,16 @@ from adapters.slack.limits import UNLIMITED
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import load_settings
+from bot.services import notices
+from bot.services.dialogue_notices import notice
 from bot.services.liveness import Liveness
 from bot.services.org import import_org
 from bot.services.outbox import Dispatcher, DispatchReport
+from bot.services.people import find_by_email, person_ref
 from bot.services.planner import plan
 from bot.services.schedules import apply_schedules
 from bot.storage.database import Database
-from bot.storage.models import OutboxMessage
+from bot.storage.models import OutboxKind, OutboxMessage
 from dialogs.channel import InboundHandler
 from dialogs.messages import MessageRef, Outbound, PersonRef
 from tests.slack_fake_api import FakeSlackApi
@@ -271,3 +274,33 @@ async def test_where_the_platform_cannot_tell_an_interrupted_prompt_is_sent_agai
     assert (report.recovered, report.found, report.sent) == (1, 0, 2)
     emails = sorted(o.recipient.email for o in recorder.sent)
     assert len(emails) == 3 and len(set(emails)) == 2  # at least once: one got it twice
+
+
+async def test_a_notice_posted_before_the_crash_is_found_and_not_sent_again(
+    db: Database, fake: FakeSlackApi
+) -> None:
+    """Not only prompts: a digest (any notice) left in `sending` by a crash is checked."""
+    app, adapter = await make_app(db, fake)
+    await import_org(app.db, ORG, MONDAY)
+    async with db.session() as session:
+        anna = await find_by_email(session, "anna@example.org")
+        assert anna is not None
+        out = Outbound(person_ref(anna, app.defaults), "Your team this week.", "Team digest")
+        digest = notice(anna.id, "digest.1.2027-03-25", OutboxKind.DIGEST, out)
+        await notices.queue(session, [digest], THURSDAY)
+    liveness = Liveness(app.db)
+    liveness.owner = dead_owner()
+    crashing = Dispatcher(
+        app.db, app.clock, app.checkins, {"slack": Crashing(adapter, True)}, liveness
+    )
+    with pytest.raises(Crash):
+        await crashing.dispatch()
+    await liveness.die()
+
+    report = await app.dispatcher().dispatch()
+
+    assert (report.recovered, report.found, report.sent) == (1, 1, 1)
+    assert delivered(fake) == ["DUANNA"]
+    async with db.session() as session:
+        [row] = await session.scalars(select(OutboxMessage))
+    assert (row.kind, row.status, row.payload) == ("digest", "sent", None)

@@ -21,8 +21,8 @@ from bot.services.people import Defaults, find_by_email
 from bot.services.review_brief import build_brief
 from bot.storage.audit_models import AuditView
 from bot.storage.database import Database
-from bot.storage.dialogue_models import DialogueNotice, ReviewBriefSent
-from bot.storage.models import Answer, Occurrence, Person
+from bot.storage.dialogue_models import ReviewBriefSent
+from bot.storage.models import Answer, Occurrence, OutboxMessage, Person
 from dialogs import agreements as ag
 from dialogs.brief import Copy, ReviewBrief
 from dialogs.messages import Outbound
@@ -392,10 +392,10 @@ async def test_each_copy_of_the_brief_arrives_with_its_own_document(year: Testbo
     # Delivered: no copy of the message, let alone the document, stays in the database.
     async with bot.app.db.session() as session:
         notices = list(
-            await session.scalars(select(DialogueNotice).where(DialogueNotice.kind == "brief"))
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "brief"))
         )
-    assert sorted(n.key.rsplit(".", 1)[1] for n in notices) == ["employee", "manager"]
-    assert all(n.status == "sent" and n.payload == {} for n in notices)
+    assert sorted((n.key or "").rsplit(".", 1)[1] for n in notices) == ["employee", "manager"]
+    assert all(n.status == "sent" and n.payload is None for n in notices)
 
 
 async def test_a_former_manager_gets_the_summary_but_not_the_document(year: Testbot) -> None:
@@ -423,12 +423,12 @@ async def test_a_document_that_cannot_be_made_does_not_hold_the_summary_back(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("renderer broke")
 
-    monkeypatch.setattr("bot.services.dialogue_tick.notice_file", broken)
+    monkeypatch.setattr("bot.services.dialogue_notices.current_brief", broken)
     sent = await _at(year, datetime(2027, 5, 18, 7, 0, tzinfo=UTC))
     briefs = [o for o in year.adapter.sent if o.title.startswith("Review brief")]
     assert len([s for s in sent if "Review brief" in s]) == 2
     assert [o.attachment for o in briefs] == [None, None]
-    assert "could not build the file of notice brief." in caplog.text
+    assert "could not build the brief of outbox message" in caplog.text
 
 
 async def test_the_brief_in_chat_for_the_employee_and_for_the_manager(year: Testbot) -> None:

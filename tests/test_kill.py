@@ -1,9 +1,13 @@
-"""Kill tests over real processes: `jaarrond run` sends a check-in to 2,000 people, is killed
-with SIGKILL half-way (while a message it posted has not been answered yet) and restarted.
+"""Kill tests over real processes: `jaarrond run` sends a check-in to 2,000 people and, to
+100 of them, every other kind of message (agreement news, follow-up questions, conversation
+notes, a digest, a review brief, invitations); it is killed with SIGKILL half-way (while a
+message it posted has not been answered yet) and restarted.
 
-Slack: everyone gets exactly one prompt (the interrupted one is found in the DM history).
-Teams: nobody is missed; messages in flight at the kill, or sent but not yet recorded, may
-arrive twice (fewer than 16), and the test states how many did.
+Slack: every message arrives exactly once, each person's in the order they were made (the
+interrupted one is found in the DM history); a message whose buttons are keyed by its own
+key (a conversation note listing topics) cannot be looked up and arrives at least once.
+Teams: nobody misses anything; messages in flight at the kill, or sent but not yet
+recorded, may arrive twice (fewer than 16), and the test states how many did.
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.clock import parse_moment
 from bot.services.outbox import Dispatcher
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
+from tests import fanout
+from tests.conftest import TEST_DATA_KEY
 from tests.slack_fake_api import Call as SlackCall
 from tests.slack_fake_api import FakeSlackApi
 from tests.teams_fake_connector import Call as TeamsCall
@@ -29,6 +36,7 @@ from tests.teams_fake_connector import FakeConnector
 
 PEOPLE = 2000
 TEAMS_PEOPLE = PEOPLE
+PAIRS = 50  # managers and employees with every other kind of message waiting too
 JAARROND = str(Path(sys.executable).parent / "jaarrond")
 SCHEDULE = """
 schedules:
@@ -44,9 +52,13 @@ THURSDAY = "2027-03-25T14:05:00+01:00"  # five minutes after the check-in fell d
 DEADLINE = 45.0  # seconds for each run to get where it must
 
 
-def org_csv(column: str, user_id: Callable[[int], str], people: int) -> str:
-    rows = ["email,name,locale,timezone," + column]
-    rows += [f"p{n}@example.org,Person {n},en,Europe/Amsterdam,{user_id(n)}" for n in range(people)]
+def org_csv(column: str, user_id: Callable[[int], str], people: int, pairs: int = 0) -> str:
+    rows = ["email,name,locale,timezone,manager_email," + column]
+    rows += [
+        f"p{n}@example.org,Person {n},en,Europe/Amsterdam,{fanout.manager_of(n, pairs)},"
+        f"{user_id(n)}"
+        for n in range(people)
+    ]
     return "\n".join(rows) + "\n"
 
 
@@ -65,7 +77,8 @@ async def cli(env: Mapping[str, str], *args: str) -> None:
 async def prepare(
     tmp_path: Path, column: str, user_id: Callable[[int], str], people: int
 ) -> dict[str, str]:
-    """An organisation and a weekly check-in, set up through the CLI like an operator does."""
+    """An organisation and a weekly check-in, set up through the CLI like an operator does,
+    and every other kind of message waiting for the pairs, queued as the services do."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -77,11 +90,18 @@ async def prepare(
         "JAARROND_TICK_SECONDS": "0.5",
         "JAARROND_LOG_LEVEL": "WARNING",
         "JAARROND_NOW": MONDAY,
+        "JAARROND_DATA_KEYS": TEST_DATA_KEY,
+        "JAARROND_DIGEST_SCHEDULE": "off",
     }
-    (tmp_path / "org.csv").write_text(org_csv(column, user_id, people))
+    (tmp_path / "org.csv").write_text(org_csv(column, user_id, people, PAIRS))
     (tmp_path / "schedules.yaml").write_text(SCHEDULE)
     await cli(env, "org", "import", str(tmp_path / "org.csv"))
     await cli(env, "schedules", "apply", str(tmp_path / "schedules.yaml"))
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/jaarrond.db")
+    try:
+        await fanout.seed(db, PAIRS, parse_moment(THURSDAY))
+    finally:
+        await db.dispose()
     return env | {"JAARROND_NOW": THURSDAY}
 
 
@@ -104,21 +124,24 @@ async def until(
 
 
 async def outbox_settled(tmp_path: Path, people: int) -> bool:
-    """Every prompt is sent: none pending or sending."""
+    """Every prompt is sent, and nothing else waits or is in flight."""
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/jaarrond.db")
     try:
         async with db.session() as session:
-            open_prompts = await session.scalar(
-                select(func.count()).where(
-                    OutboxMessage.kind == "prompt", OutboxMessage.status != "sent"
-                )
-            )
             sent = await session.scalar(
                 select(func.count()).where(
                     OutboxMessage.kind == "prompt", OutboxMessage.status == "sent"
                 )
             )
-        return open_prompts == 0 and sent == people
+        return sent == people and await fanout.settled(db)
+    finally:
+        await db.dispose()
+
+
+async def sent_rows(tmp_path: Path) -> list[tuple[OutboxMessage, str]]:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/jaarrond.db")
+    try:
+        return await fanout.sent_rows(db)
     finally:
         await db.dispose()
 
@@ -168,7 +191,7 @@ def holding_the_answer(count_at: int, half: asyncio.Event) -> Callable[[object],
     return after_post
 
 
-async def test_slack_sigkill_half_way_then_restart_sends_everyone_exactly_one_prompt(
+async def test_slack_sigkill_half_way_then_restart_sends_every_message_once_in_order(
     tmp_path: Path,
 ) -> None:
     fake = await FakeSlackApi().start()
@@ -194,14 +217,37 @@ async def test_slack_sigkill_half_way_then_restart_sends_everyone_exactly_one_pr
     finally:
         await fake.close()
 
-    per_person = Counter(c.params["channel"] for c in posts())
-    assert len(per_person) == PEOPLE  # nobody missed
-    assert set(per_person.values()) == {1}  # nobody twice
+    def key(call: SlackCall) -> str:
+        return str((call.params.get("metadata") or {}).get("event_payload", {}).get("key", ""))
+
+    arrived = fanout.deliveries([(c.params["channel"], key(c)) for c in posts()])
+    assert len(arrived) == PEOPLE  # nobody missed
+    keyed = [i for chat in arrived.values() for i in chat.ids]
+    assert len(keyed) == len(set(keyed))  # nothing twice
+    for chat in arrived.values():
+        assert chat.ids == sorted(chat.ids)  # each person's in the order they were made
+    rows = [row for row, _ in await sent_rows(tmp_path)]
+    notes = {r.id for r in rows if r.id not in set(keyed)}
+    assert {r.kind for r in rows if r.id in notes} == {"talked"}
+    assert set(keyed) <= {r.id for r in rows}  # what arrived was sent once, and recorded
+    assert {r.kind for r in rows} == {
+        "prompt",
+        "agreement",
+        "follow_up",
+        "talked",
+        "digest",
+        "brief",
+        "invitation",
+    }
+    # Notes listing topics carry their buttons' key, not the outbox's: at least once.
+    unkeyed = sum(chat.unkeyed for chat in arrived.values())
+    assert len(notes) <= unkeyed <= len(notes) + 2 * Dispatcher.concurrency
+    print(f"Slack kill test: {len(keyed) + unkeyed} messages; {unkeyed - len(notes)} notes twice")
     # The message whose answer the kill cut off was looked up, not sent again.
     assert fake.called("conversations.history")
 
 
-async def test_teams_sigkill_half_way_then_restart_misses_nobody(tmp_path: Path) -> None:
+async def test_teams_sigkill_half_way_then_restart_loses_nothing(tmp_path: Path) -> None:
     connector = FakeConnector()
     service_url = await connector.start()
     half = asyncio.Event()
@@ -228,9 +274,13 @@ async def test_teams_sigkill_half_way_then_restart_misses_nobody(tmp_path: Path)
 
     per_person = Counter(conversations[c.conversation] for c in posts())
     assert len(per_person) == TEAMS_PEOPLE  # nobody missed
-    twice = [user for user, n in per_person.items() if n > 1]
-    print(f"Teams kill test: {len(twice)} of {TEAMS_PEOPLE} people got the prompt twice")
-    assert max(per_person.values()) <= 2
+    rows = await sent_rows(tmp_path)
+    expected = Counter("29:" + email.split("@")[0] for _, email in rows)
+    assert {r.kind for r, _ in rows} >= {"agreement", "follow_up", "talked", "digest", "brief"}
+    missing = {user: n for user, n in expected.items() if per_person[user] < n}
+    assert missing == {}  # nothing lost
+    extra = sum(per_person.values()) - sum(expected.values())
+    print(f"Teams kill test: {sum(expected.values())} messages, {extra} arrived twice")
     # Only messages in flight at the kill (one per person sent to at once), and those sent
     # but not yet recorded (finished sends are recorded as soon as that many are done).
-    assert len(twice) < 2 * Dispatcher.concurrency
+    assert 0 <= extra < 2 * Dispatcher.concurrency

@@ -83,15 +83,18 @@ async def test_prompts_planned_sent_and_the_outbox_at_scrape_time(
     assert due
     testbot.clock.set(due_at + timedelta(minutes=10))
     waiting = await client.scrape()
-    pending = ("jaarrond_outbox_messages", (("status", "pending"),))
-    assert waiting[pending] >= len(due)  # prompts, and reminders due later
+    pending = ("jaarrond_outbox_messages", (("kind", "prompt"), ("status", "pending")))
+    assert waiting[pending] == len(due)
+    reminders = ("jaarrond_outbox_messages", (("kind", "reminder"), ("status", "pending")))
+    assert waiting[reminders] == len(due)  # each due later
     oldest = waiting[("jaarrond_outbox_oldest_pending_age_seconds", ())]
     assert oldest >= 600
     await testbot.tick()
     after = await client.scrape()
-    assert delta(after, before, "jaarrond_prompts_sent_total", platform="console") == len(due)
-    assert after[("jaarrond_outbox_messages", (("status", "sent"),))] == len(due)
-    assert waiting[pending] - after.get(pending, 0) == len(due)
+    sent = delta(after, before, "jaarrond_messages_sent_total", platform="console", kind="prompt")
+    assert sent == len(due)
+    assert after[("jaarrond_outbox_messages", (("kind", "prompt"), ("status", "sent")))] == len(due)
+    assert after[pending] == 0
     # What is left waits for a later moment: nothing is overdue.
     assert after[("jaarrond_outbox_oldest_pending_age_seconds", ())] == 0
     # A prompt answered counts once per answer.
@@ -122,9 +125,15 @@ async def test_failed_sends_are_counted_by_platform(testbot: Testbot, client: Cl
     await testbot.tick()
     after = await client.scrape()
     planned = delta(after, before, "jaarrond_prompts_planned_total")
-    assert delta(after, before, "jaarrond_prompts_failed_total", platform="console") == planned > 0
-    assert delta(after, before, "jaarrond_prompts_sent_total", platform="console") == 0
-    assert after[("jaarrond_outbox_messages", (("status", "pending"),))] >= planned
+    failed = delta(
+        after, before, "jaarrond_messages_failed_total", platform="console", kind="prompt"
+    )
+    assert failed == planned > 0
+    assert (
+        delta(after, before, "jaarrond_messages_sent_total", platform="console", kind="prompt") == 0
+    )
+    pending = ("jaarrond_outbox_messages", (("kind", "prompt"), ("status", "pending")))
+    assert after[pending] == planned
 
 
 async def test_request_latency_is_a_histogram_per_route(client: Client) -> None:

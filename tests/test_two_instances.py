@@ -1,5 +1,6 @@
-"""Two `jaarrond run` processes on one PostgreSQL: 2,000 people due, each gets exactly one
-prompt although the instance that planned is killed half-way; the other one reconciles what
+"""Two `jaarrond run` processes on one PostgreSQL: 2,000 people due, and 100 of them with
+every other kind of message waiting too; each message arrives exactly once, each person's in
+order, although the instance that planned is killed half-way; the other one reconciles what
 the dead one was sending, and plans the next check-in within two ticks."""
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from bot.clock import parse_moment
 from bot.config import normalise_database_url
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage
+from tests import fanout
+from tests.conftest import TEST_DATA_KEY
 from tests.slack_fake_api import Call, FakeSlackApi
-from tests.test_kill import MONDAY, THURSDAY, cli, start, until
+from tests.test_kill import MONDAY, PAIRS, THURSDAY, cli, start, until
 
 URL = os.environ.get("JAARROND_TEST_DATABASE_URL", "")
 PEOPLE = 2000
@@ -52,9 +56,12 @@ SECOND = (
 
 
 def org_csv() -> str:
-    rows = ["email,name,locale,timezone,department,slack_user_id"]
-    rows += [f"p{n}@example.org,P {n},en,Europe/Amsterdam,Sales,U{n:06d}" for n in range(PEOPLE)]
-    rows += [f"s{n}@example.org,S {n},en,Europe/Amsterdam,Support,US{n:05d}" for n in range(LATER)]
+    rows = ["email,name,locale,timezone,department,manager_email,slack_user_id"]
+    rows += [
+        f"p{n}@example.org,P {n},en,Europe/Amsterdam,Sales,{fanout.manager_of(n, PAIRS)},U{n:06d}"
+        for n in range(PEOPLE)
+    ]
+    rows += [f"s{n}@example.org,S {n},en,Europe/Amsterdam,Support,,US{n:05d}" for n in range(LATER)]
     return "\n".join(rows) + "\n"
 
 
@@ -71,6 +78,25 @@ async def count(db: Database, *where: object) -> int:
         return int(
             await session.scalar(select(func.count()).select_from(OutboxMessage).where(*where)) or 0
         )  # type: ignore[arg-type]
+
+
+def _every_message_once_in_order(fake: FakeSlackApi, sent: list[int]) -> None:
+    """Across both instances: each message with a key once, each person's in order; the
+    notes whose buttons carry their own key (not the outbox's) at least once."""
+    posts = [c for c in fake.called("chat.postMessage") if "_ts" in c.params]
+    keys = [
+        (
+            c.params["channel"],
+            str((c.params.get("metadata") or {}).get("event_payload", {}).get("key", "")),
+        )
+        for c in posts
+    ]
+    arrived = fanout.deliveries(keys)
+    keyed = [i for chat in arrived.values() for i in chat.ids]
+    assert len(keyed) == len(set(keyed))
+    assert all(chat.ids == sorted(chat.ids) for chat in arrived.values())
+    unkeyed = sum(chat.unkeyed for chat in arrived.values())
+    assert set(keyed) <= set(sent) and len(sent) - len(keyed) <= unkeyed
 
 
 async def test_two_instances_one_database_everyone_exactly_once_and_takeover(
@@ -90,6 +116,8 @@ async def test_two_instances_one_database_everyone_exactly_once_and_takeover(
         "JAARROND_TICK_SECONDS": str(TICK),
         "JAARROND_LOG_LEVEL": "INFO",
         "JAARROND_NOW": MONDAY,
+        "JAARROND_DATA_KEYS": TEST_DATA_KEY,
+        "JAARROND_DIGEST_SCHEDULE": "off",
         "SLACK_BOT_TOKEN": "xoxb-two",
         "SLACK_SIGNING_SECRET": "two-instances",
         "SLACK_API_URL": fake.api_url,
@@ -115,6 +143,7 @@ async def test_two_instances_one_database_everyone_exactly_once_and_takeover(
         await cli(env, "db", "upgrade")
         await cli(env, "org", "import", str(tmp_path / "org.csv"))
         await cli(env, "schedules", "apply", str(tmp_path / "first.yaml"))
+        await fanout.seed(db, PAIRS, parse_moment(THURSDAY))
         running = env | {"JAARROND_NOW": THURSDAY}
         processes = [await start(running, log) for log in logs]
 
@@ -135,14 +164,12 @@ async def test_two_instances_one_database_everyone_exactly_once_and_takeover(
         assert killed_at < PEOPLE
 
         async def all_sent() -> bool:
-            settled = await count(
-                db, OutboxMessage.kind == "prompt", OutboxMessage.status != "sent"
-            )
-            return len(prompts()) >= PEOPLE and settled == 0
+            return len(prompts()) >= PEOPLE and await fanout.settled(db)
 
         await until(all_sent, "the other instance to send the rest", logs[other], SLOW)
         per_person = Counter(c.params["channel"] for c in prompts())
         assert len(per_person) == PEOPLE and set(per_person.values()) == {1}
+        _every_message_once_in_order(fake, [row.id for row, _ in await fanout.sent_rows(db)])
 
         # The next check-in: a schedule added now is planned by the survivor.
         applied = asyncio.get_running_loop().time()

@@ -9,90 +9,44 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, MetaData, Table, insert, select, text
-from sqlalchemy import types as sqltypes
+from sqlalchemy import Connection, MetaData, select, text
 
 from bot.bootstrap import StartupError, build_app, ensure_schema
 from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.storage.database import alembic_config, head_revision, revisions
 from tests.blank_db import BACKENDS, blank_database
+from tests.made_up import ROWS, Rows, fill
 
-ROWS = 3
-# (revision upgraded from, table, column) whose values a later migration changes on purpose.
-CHANGED: set[tuple[str, str, str]] = set()
+# Tables a later migration folds into another: table -> (where its rows go, the column that
+# finds each row there). Their rows get new ids; every other column must arrive unchanged.
+MOVED: dict[str, tuple[str, str]] = {
+    "agreement_notices": ("outbox", "key"),
+    "dialogue_notices": ("outbox", "key"),
+}
+# (revision upgraded from, table, column) whose values a later migration changes on purpose:
+# an agreement notice's kind "notice" is the outbox kind "agreement" (0011).
+CHANGED: set[tuple[str, str, str]] = {
+    (revision, "agreement_notices", "kind") for revision in revisions() if revision < "0011"
+}
 # Values a CHECK constraint or a fixed vocabulary needs: (table, column) -> value per row.
-FIXED: dict[tuple[str, str], Any] = {}
-
-Rows = dict[str, list[dict[str, Any]]]
+FIXED: dict[tuple[str, str], Any] = {
+    ("outbox", "status"): "pending",
+    ("outbox", "kind"): "prompt",
+    ("agreement_notices", "status"): "pending",
+    ("agreement_notices", "kind"): "notice",
+    ("dialogue_notices", "status"): "sent",
+    ("dialogue_notices", "kind"): "digest",
+}
 
 
 def _earlier_revisions() -> Iterator[str]:
     yield from revisions()[:-1]
-
-
-def _value(table: Table, name: str, index: int) -> Any:
-    column = table.c[name]
-    if (table.name, name) in FIXED:
-        return FIXED[(table.name, name)]
-    if isinstance(column.type, sqltypes.JSON):
-        return {"row": index, "items": ["a", index]}
-    try:
-        kind = column.type.python_type
-    except NotImplementedError:
-        kind = object
-    if kind is bool:
-        return index % 2 == 1
-    if kind is int:
-        return index + 1 if column.primary_key else 100 + index
-    if kind is float:
-        return index + 0.5
-    if kind is datetime:
-        moment = datetime(2026, 1, 5, 9, 30, 15) + timedelta(days=index, microseconds=index)
-        return moment.replace(tzinfo=UTC) if getattr(column.type, "timezone", False) else moment
-    if kind is date:
-        return date(2026, 1, 5) + timedelta(days=index)
-    if kind is dict:
-        return {"row": index, "items": ["a", index]}
-    if kind is list:
-        return [f"item-{index}"]
-    if kind is bytes:
-        return f"bytes-{index}".encode()
-    if kind is str:
-        length = getattr(column.type, "length", None) or 40
-        # Distinct per row (unique columns), and fits the narrowest column (two characters).
-        return (f"{index}{name}-{table.name}")[:length]
-    raise AssertionError(f"no made-up value for {table.name}.{name} ({column.type!r})")
-
-
-def _fill(connection: Connection) -> Rows:
-    metadata = MetaData()
-    metadata.reflect(connection)
-    made: Rows = {}
-    for table in metadata.sorted_tables:
-        if table.name == "alembic_version":
-            continue
-        rows = []
-        for index in range(ROWS):
-            row = {c.name: _value(table, c.name, index) for c in table.columns}
-            for fk in table.foreign_keys:
-                target = fk.column
-                if target.table.name == table.name:
-                    # Points at a row of its own table: the one before it, the first at itself.
-                    source = rows[index - 1] if index else row
-                    row[fk.parent.name] = source[target.name]
-                else:
-                    row[fk.parent.name] = made[target.table.name][index][target.name]
-            rows.append(row)
-        connection.execute(insert(table), rows)
-        made[table.name] = rows
-    return made
 
 
 def _read(connection: Connection) -> Rows:
@@ -121,7 +75,7 @@ async def test_upgrade_to_head_keeps_every_row(backend: str, revision: str, tmp_
     async with blank_database(backend, tmp_path) as db:
         await db.upgrade(revision)
         async with db.engine.begin() as conn:
-            await conn.run_sync(_fill)
+            await conn.run_sync(fill, FIXED)
         async with db.engine.connect() as conn:
             before = await conn.run_sync(_read)
         assert before and all(len(rows) == ROWS for rows in before.values())
@@ -130,14 +84,35 @@ async def test_upgrade_to_head_keeps_every_row(backend: str, revision: str, tmp_
         async with db.engine.connect() as conn:
             after = await conn.run_sync(_read)
         for table, rows in before.items():
+            if table in MOVED and table not in after:
+                _moved(revision, table, rows, after)
+                continue
             assert table in after, f"{table} disappeared"
-            assert len(after[table]) == len(rows), table
-            for old, new in zip(rows, after[table], strict=True):
+            arrived = sum(
+                len(before[name])
+                for name, (target, _) in MOVED.items()
+                if target == table and name in before and name not in after
+            )
+            assert len(after[table]) == len(rows) + arrived, table
+            for old, new in zip(rows, after[table][: len(rows)], strict=True):
                 for column, value in old.items():
                     if (revision, table, column) in CHANGED:
                         continue
                     assert column in new, f"{table}.{column} disappeared"
                     assert new[column] == value, f"{table}.{column} changed"
+
+
+def _moved(revision: str, table: str, rows: list[dict[str, Any]], after: Rows) -> None:
+    target, column = MOVED[table]
+    found = {row[column]: row for row in after[target]}
+    for old in rows:
+        assert old[column] in found, f"a row of {table} did not arrive in {target}"
+        new = found[old[column]]
+        for name, value in old.items():
+            if name == "id" or (revision, table, name) in CHANGED:
+                continue
+            assert name in new, f"{table}.{name} has no place in {target}"
+            assert new[name] == value, f"{table}.{name} changed on its way to {target}"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

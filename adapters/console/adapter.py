@@ -45,6 +45,9 @@ class ConsoleAdapter:
     def can_reach(self, person: PersonRef) -> bool:
         return person.email == self.email
 
+    def unreachable_reason(self, person: PersonRef) -> str:
+        return f"the console chats as {self.email} only"
+
     async def send(self, out: Outbound) -> MessageRef:
         self._write(render(out))
         if out.attachment is not None:

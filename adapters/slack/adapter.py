@@ -27,6 +27,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
@@ -95,6 +96,8 @@ HISTORY_PAGE = 100
 # person (the newest), and people (those heard from or sent to most recently).
 LIVE_PER_PERSON = 8
 LIVE_PEOPLE_KEPT = 10_000
+# conversations.open's answers for a user id the workspace does not have (or cannot DM).
+UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot"})
 
 
 class RetryAfter(AsyncRetryHandler):
@@ -390,6 +393,9 @@ class SlackAdapter:
 
     def can_reach(self, person: PersonRef) -> bool:
         return bool(person.slack_user_id)
+
+    def unreachable_reason(self, person: PersonRef) -> str:
+        return "no Slack user id"
 
     async def send(self, out: Outbound) -> MessageRef:
         """Proactive: a DM, opened once per person and remembered."""
@@ -808,7 +814,15 @@ class SlackAdapter:
             # Not known at start: open it (if another instance just did, Slack answers with
             # the same channel) and remember it, in the background and a few at a time.
             await self._throttle.wait([("open", client.token or "")])
-            response = await client.conversations_open(users=user)
+            try:
+                response = await client.conversations_open(users=user)
+            except SlackApiError as exc:
+                error = str(exc.response.get("error") or "")
+                if error in UNKNOWN_USER_ERRORS:
+                    raise LookupError(
+                        f"no DM channel: Slack does not know user {user} ({error})"
+                    ) from exc
+                raise
             channel = str(response["channel"]["id"])
             self._dms[user] = channel
             self._unsaved_dms[user] = channel

@@ -183,6 +183,25 @@ class TeamsAdapter:
         user = person.teams_user_id
         return bool(user) and (user in self._known or self._can_create())
 
+    def unreachable_reason(self, person: PersonRef) -> str:
+        if not person.teams_user_id:
+            return "no Teams user id"
+        missing = [
+            name
+            for name, value in (
+                ("service URL (JAARROND_TEAMS_SERVICE_URL)", self._service_url),
+                (
+                    "tenant (MicrosoftAppTenantId, or one JAARROND_TEAMS_TENANTS entry)",
+                    self._tenant,
+                ),
+            )
+            if not value
+        ]
+        return (
+            "no stored Teams conversation (they never opened the app) and no "
+            f"{' and no '.join(missing)} to start one"
+        )
+
     async def send(self, out: Outbound) -> MessageRef:
         """Proactive: through the stored conversation, or a new 1:1 conversation."""
         user = out.recipient.teams_user_id

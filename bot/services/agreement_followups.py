@@ -1,23 +1,18 @@
 """Following agreements up: both parties are asked, separately, on the agreement's cadence;
 their answers are weighed (a perception gap or a "not kept" puts it at risk), and the
-scheduler tick plans the rounds that are due and sends what waits."""
+scheduler tick plans the rounds that are due (the outbox sends the questions)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import agreement_notices as notices
 from bot.services import agreement_records as records
 from bot.services.agreement_dialogs import open_dialog
-from bot.services.agreement_notices import (
-    NoticeReport,
-    follow_up_moment,
-    queue_notice,
-    send_notices,
-)
+from bot.services.agreement_notices import follow_up_moment
 from bot.services.agreement_records import AgreementRefused
 from bot.services.people import Defaults, person_ref
 from bot.services.topics import clean_text
@@ -27,7 +22,6 @@ from bot.storage.models import Person
 from bot.storage.sql import insert_new
 from dialogs import agreements as ag
 from dialogs.agreement_texts import ta
-from dialogs.channel import ChatAdapter
 from dialogs.messages import Outbound, Outcome, Turn
 
 
@@ -79,6 +73,7 @@ async def answer_follow_up(
             raise AgreementRefused("follow_up.already")
         row.answer = value
         row.answered_at = now
+        await notices.answered(session, row.id)
         await session.flush()
         if agreement.status not in ag.RUNNING:
             return [Outbound(ref, ta("follow_up.not_running", ref.locale))]
@@ -138,7 +133,7 @@ async def _weigh(
             continue
         stage = "both" if complete else "one"
         key = f"a{agreement.id}.{period}.{outcome}.{stage}.p{person.id}"
-        await queue_notice(session, agreement.id, person.id, key, out, now)
+        await notices.tell_perception(session, agreement.id, person.id, key, outcome, answers, now)
     return replies
 
 
@@ -211,14 +206,8 @@ async def plan_round(
         )
     table = AgreementFollowUp.__table__
     new = await insert_new(session, table, rows, table.c.id, table.c.party_id, table.c.due_at)  # type: ignore[arg-type]
-    if new:
-        view = await records.view(session, agreement)
-        for followup_id, party_id, due_at in new:
-            out = ag.follow_up_prompt(view, followup_id, person_ref(people[party_id], defaults))
-            key = ag.followup_token(followup_id)
-            await queue_notice(
-                session, agreement.id, party_id, key, out, now, kind="follow_up", at=due_at
-            )
+    for followup_id, party_id, due_at in new:
+        await notices.ask(session, agreement.id, followup_id, party_id, now, at=due_at)
     # Never a backlog: after downtime the rhythm resumes from today.
     anchor = (agreement.signed_at or now).date()
     agreement.next_follow_up_on = ag.next_follow_up(anchor, agreement.cadence, max(day, now.date()))
@@ -238,13 +227,3 @@ async def plan_follow_ups(db: Database, now: datetime, defaults: Defaults) -> in
             )
         )
         return sum([await plan_round(defaults, session, a, now) for a in list(due)])
-
-
-async def follow_up_tick(
-    db: Database, now: datetime, defaults: Defaults, adapters: Mapping[str, ChatAdapter]
-) -> NoticeReport:
-    """The scheduler tick's agreement work: plan due follow-ups, then send notices."""
-    planned = await plan_follow_ups(db, now, defaults)
-    report = await send_notices(db, now, defaults, adapters)
-    report.planned = planned
-    return report

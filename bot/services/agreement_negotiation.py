@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import agreement_notices as notices
 from bot.services import agreement_records as records
-from bot.services.agreement_notices import queue_notice
 from bot.services.agreement_records import AgreementRefused
 from bot.services.pauses import local_today
 from bot.services.people import Defaults, person_ref
@@ -18,7 +18,6 @@ from bot.services.topics import clean_text
 from bot.storage.agreement_models import (
     Agreement,
     AgreementComment,
-    AgreementNotice,
     AgreementSignature,
     AgreementVersion,
 )
@@ -40,23 +39,15 @@ async def tell_other(
     now: datetime,
     **values: object,
 ) -> ag.AgreementView:
-    """Queue the news for the other party, with what they can do next; the fresh view
-    comes back for the actor's own reply."""
+    """Queue the news for the other party, with what they can do next (written when it is
+    sent, from the agreement as it is then); the fresh view comes back for the actor's own
+    reply."""
     # The actor now sees the agreement as it is: their unsent news about it is moot.
-    await session.execute(
-        update(AgreementNotice)
-        .where(
-            AgreementNotice.agreement_id == agreement.id,
-            AgreementNotice.person_id == actor.id,
-            AgreementNotice.kind == "notice",
-            AgreementNotice.status == "pending",
-        )
-        .values(status="cancelled")
-    )
+    await notices.moot(session, agreement.id, actor.id)
     view = await records.view(session, agreement)
-    other = await session.get_one(Person, view.other(actor.id).person_id)
-    out = ag.notice(view, person_ref(other, defaults), event, actor.name, **values)
-    await queue_notice(session, agreement.id, other.id, f"{key}.p{other.id}", out, now)
+    other_id = view.other(actor.id).person_id
+    key = f"{key}.p{other_id}"
+    await notices.tell(session, agreement.id, other_id, key, event, actor.id, values, now)
     return view
 
 

@@ -1,29 +1,32 @@
-"""Agreement notices: what a party is told, queued with the agreement's change and
-delivered by the tick, each notice at most once."""
+"""What an agreement's parties are told by the bot on its own: the other party's news, how
+both views of it compare, and the follow-up question.
+
+Queued in the outbox with the change that caused it, and written when it is sent, from the
+agreement as it is then: a notice is never sent with a state that has moved on. A newer
+notice to a person about an agreement supersedes their older unsent one; a follow-up
+question that was answered, or whose round is over, is not sent.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.notice_delivery import claim, send_and_record, unreachable
-from bot.services.outbox import route
-from bot.services.pauses import is_paused, local_today
-from bot.services.people import Defaults, person_ref
-from bot.storage.agreement_models import AgreementNotice
-from bot.storage.database import Database
-from bot.storage.models import Person
-from bot.storage.sql import insert_new
-from dialogs.channel import ChatAdapter
-from dialogs.messages import Outbound
-from dialogs.payload import outbound_from_data, outbound_to_data
+from bot.services import agreement_records as records
+from bot.services import notices
+from bot.storage.agreement_models import Agreement, AgreementFollowUp
+from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus
+from dialogs import agreements as ag
+from dialogs.messages import Outbound, PersonRef
+from dialogs.payload import outbound_from_data
 
 FOLLOW_UP_TIME = time(9, 0)
+PERCEPTION = "perception"
 
 
 def follow_up_moment(day: date, timezone: str) -> datetime:
@@ -33,89 +36,136 @@ def follow_up_moment(day: date, timezone: str) -> datetime:
     return datetime.combine(day, FOLLOW_UP_TIME, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
-async def queue_notice(
+async def tell(
     session: AsyncSession,
     agreement_id: int,
     person_id: int,
     key: str,
-    out: Outbound,
+    event: str,
+    actor_id: int,
+    values: Mapping[str, object],
     now: datetime,
-    *,
-    kind: str = "notice",
-    at: datetime | None = None,
 ) -> None:
-    """Store the message for the tick to send; a notice with the same key is stored once."""
-    row = {
-        "agreement_id": agreement_id,
-        "person_id": person_id,
-        "key": key,
-        "kind": kind,
-        "payload": outbound_to_data(out),
-        "status": "pending",
-        "attempts": 0,
-        "next_attempt_at": at or now,
-        "created_at": now,
-    }
-    table = AgreementNotice.__table__
-    await insert_new(session, table, [row], table.c.id)  # type: ignore[arg-type]
+    """The other party's news (`event`, e.g. "accepted", with its values), for `person_id`."""
+    payload = {"event": event, "actor_id": actor_id, "values": dict(values)}
+    await _queue(session, agreement_id, person_id, key, payload, now)
 
 
-@dataclass
-class NoticeReport:
-    planned: int = 0
-    sent: int = 0
-    held: int = 0
-    unreachable: int = 0
-    failed: int = 0
+async def tell_perception(
+    session: AsyncSession,
+    agreement_id: int,
+    person_id: int,
+    key: str,
+    outcome: str,
+    answers: Mapping[ag.Role, str | None],
+    now: datetime,
+) -> None:
+    """How both parties' follow-up answers compare (at risk, back on track, ...)."""
+    payload = {"event": PERCEPTION, "outcome": outcome, "answers": dict(answers)}
+    await _queue(session, agreement_id, person_id, key, payload, now)
 
 
-async def send_notices(
-    db: Database, now: datetime, defaults: Defaults, adapters: Mapping[str, ChatAdapter]
-) -> NoticeReport:
-    """Deliver queued notices. A notice is claimed (pending -> sending) before it is sent
-    and never returns to pending after a send began, so none is ever sent twice."""
-    report = NoticeReport()
-    async with db.session() as session:
-        ids = list(
-            await session.scalars(
-                select(AgreementNotice.id)
-                .where(AgreementNotice.status == "pending", AgreementNotice.next_attempt_at <= now)
-                .order_by(AgreementNotice.next_attempt_at, AgreementNotice.id)
-                .limit(500)
-            )
+async def _queue(
+    session: AsyncSession,
+    agreement_id: int,
+    person_id: int,
+    key: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> None:
+    await moot(session, agreement_id, person_id)
+    notice = notices.Notice(
+        person_id, OutboxKind.AGREEMENT, key, payload=payload, agreement_id=agreement_id
+    )
+    await notices.queue(session, [notice], now)
+
+
+async def moot(session: AsyncSession, agreement_id: int, person_id: int) -> None:
+    """The person's unsent news about the agreement is superseded: they are told newer news,
+    or they acted on it themselves and see it as it is."""
+    await notices.supersede(
+        session, person_id=person_id, agreement_id=agreement_id, kind=OutboxKind.AGREEMENT
+    )
+
+
+async def ask(
+    session: AsyncSession,
+    agreement_id: int,
+    followup_id: int,
+    person_id: int,
+    now: datetime,
+    at: datetime,
+) -> None:
+    """The follow-up question for one party, asked at `at` (written when it is sent)."""
+    notice = notices.Notice(
+        person_id,
+        OutboxKind.FOLLOW_UP,
+        ag.followup_token(followup_id),
+        agreement_id=agreement_id,
+        followup_id=followup_id,
+        at=at,
+    )
+    await notices.queue(session, [notice], now)
+
+
+async def answered(session: AsyncSession, followup_id: int) -> None:
+    """The question was answered before its message went out: the message is not sent."""
+    await notices.cancel_question(session, followup_id)
+
+
+# ---- at send time -----------------------------------------------------------------------
+
+
+async def compose_news(
+    session: AsyncSession, message: OutboxMessage, ref: PersonRef
+) -> Outbound | OutboxStatus:
+    """An agreement notice as the agreement is now, or why it is not sent."""
+    agreement = await session.get(Agreement, message.agreement_id) if message.agreement_id else None
+    if agreement is None:
+        return OutboxStatus.CANCELLED
+    payload = message.payload or {}
+    if "event" not in payload:
+        # Queued by an earlier version, with its text fixed at the time: true only while the
+        # agreement has not changed since.
+        if agreement.updated_at > message.created_at:
+            return OutboxStatus.SUPERSEDED
+        return outbound_from_data(payload, ref)
+    view = await records.view(session, agreement)
+    if ref.person_id not in (view.employee.person_id, view.manager.person_id):
+        return OutboxStatus.CANCELLED
+    if payload["event"] == PERCEPTION:
+        answers = cast(dict[ag.Role, str | None], payload.get("answers") or {})
+        return ag.perception_notice(view, payload["outcome"], answers, ref)
+    names = await records.party_names(session, {int(payload["actor_id"])})
+    actor = names.get(int(payload["actor_id"]), "")
+    return ag.notice(view, ref, payload["event"], actor, **payload.get("values", {}))
+
+
+async def question_status(session: AsyncSession, message: OutboxMessage) -> OutboxStatus | None:
+    """Why a follow-up question is not sent (any more), or None while it is still asked."""
+    row = await session.get(AgreementFollowUp, message.followup_id) if message.followup_id else None
+    if row is None:
+        return OutboxStatus.CANCELLED
+    if row.answer is not None:
+        return OutboxStatus.SUPERSEDED
+    agreement = await session.get_one(Agreement, row.agreement_id)
+    if agreement.status not in ag.RUNNING:
+        return OutboxStatus.SUPERSEDED
+    newer = await session.scalar(
+        select(AgreementFollowUp.id).where(
+            AgreementFollowUp.agreement_id == row.agreement_id,
+            AgreementFollowUp.party_id == row.party_id,
+            AgreementFollowUp.id > row.id,
         )
-    for notice_id in ids:
-        await _deliver(db, notice_id, now, defaults, adapters, report)
-    return report
+    )
+    return OutboxStatus.SUPERSEDED if newer is not None else None
 
 
-async def _deliver(
-    db: Database,
-    notice_id: int,
-    now: datetime,
-    defaults: Defaults,
-    adapters: Mapping[str, ChatAdapter],
-    report: NoticeReport,
-) -> None:
-    async with db.session() as session:
-        notice = await claim(session, AgreementNotice, notice_id)
-        if notice is None:
-            return  # another instance took it
-        person = await session.get_one(Person, notice.person_id)
-        ref = person_ref(person, defaults)
-        if not person.active:
-            notice.status = "cancelled"
-            return
-        today = local_today(ref.timezone, now)
-        if notice.kind == "follow_up" and is_paused(person, today) and person.paused_until:
-            notice.status, notice.attempts = "pending", notice.attempts - 1
-            notice.next_attempt_at = follow_up_moment(person.paused_until, ref.timezone)
-            report.held += 1
-            return
-        adapter = route(ref, adapters)
-        if adapter is None:
-            unreachable(notice, now, report)
-            return
-        out = outbound_from_data(notice.payload, ref)
-        notice.platform = adapter.platform
-    await send_and_record(db, AgreementNotice, notice_id, adapter, out, now, report)
+async def compose_question(
+    session: AsyncSession, message: OutboxMessage, ref: PersonRef
+) -> Outbound:
+    """The follow-up question as the agreement now reads."""
+    row = await session.get_one(AgreementFollowUp, message.followup_id)
+    agreement = await session.get_one(Agreement, row.agreement_id)
+    view = await records.view(session, agreement)
+    return ag.follow_up_prompt(view, row.id, ref)

@@ -4,7 +4,7 @@ shows each agreement to its two parties only.
 
 The work itself lives in the agreement_* modules next to this one: reading and visibility
 (agreement_records), negotiation (agreement_negotiation), open dialogs (agreement_dialogs),
-follow-up rounds and the tick (agreement_followups), notices (agreement_notices), the
+follow-up rounds (agreement_followups), what the parties are told (agreement_notices), the
 overviews' data (agreement_attention) and HR's register (agreement_register)."""
 
 from __future__ import annotations
@@ -24,18 +24,12 @@ from bot.services import agreement_records as records
 from bot.services import agreement_register as register
 from bot.services.agreement_attention import UNANSWERED_AFTER, UnansweredFollowUp
 from bot.services.agreement_dialogs import DIALOG_TTL
-from bot.services.agreement_followups import follow_up_tick, plan_follow_ups
+from bot.services.agreement_followups import plan_follow_ups
 from bot.services.agreement_negotiation import OPEN
-from bot.services.agreement_notices import (
-    FOLLOW_UP_TIME,
-    NoticeReport,
-    follow_up_moment,
-    send_notices,
-)
+from bot.services.agreement_notices import FOLLOW_UP_TIME, follow_up_moment
 from bot.services.agreement_records import AgreementRefused
 from bot.services.agreement_register import MIN_GROUP, MIN_GROUP_FREE_TEXT
 from bot.services.audit import record_agreement_view
-from bot.services.notice_delivery import MAX_ATTEMPTS, UNREACHABLE_RETRY
 from bot.services.people import Defaults, person_ref
 from bot.storage.agreement_models import Agreement, AgreementDialog
 from bot.storage.models import Person
@@ -49,20 +43,15 @@ from dialogs.messages import Outbound, Outcome, PersonRef, Turn
 __all__ = [
     "DIALOG_TTL",
     "FOLLOW_UP_TIME",
-    "MAX_ATTEMPTS",
     "MIN_GROUP",
     "MIN_GROUP_FREE_TEXT",
     "OPEN",
     "UNANSWERED_AFTER",
-    "UNREACHABLE_RETRY",
     "AgreementRefused",
     "AgreementService",
-    "NoticeReport",
     "UnansweredFollowUp",
     "follow_up_moment",
-    "follow_up_tick",
     "plan_follow_ups",
-    "send_notices",
 ]
 
 

@@ -2,9 +2,9 @@
 
 PDF travels best: Slack previews it in the DM, Teams opens it from the person's OneDrive,
 and it prints as one document (HTML with inline SVG would arrive as a source file to
-download). The bytes are never stored: a queued brief notice keeps only its key
-(`brief.<person>.<year>.<copy>`), and the file is built from the database when the notice
-is sent, for the copy and the reader the key names."""
+download). The bytes are never stored: a queued brief keeps only its key
+(`brief.<person>.<year>.<copy>`) and its summary, and the brief is built again from the
+database when the message is sent, for the copy and the reader the key names."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.brief_document import to_pdf
 from bot.services.people import Defaults
 from bot.services.review_brief import BriefRefused, build_brief
-from bot.storage.dialogue_models import DialogueNotice, ReviewBriefSent
+from bot.storage.dialogue_models import ReviewBriefSent
 from bot.storage.models import Person
 from dialogs.banks import Bank
 from dialogs.brief import COPIES, Copy, ReviewBrief
@@ -27,7 +27,6 @@ from dialogs.digest_texts import td
 from dialogs.messages import Attachment, PersonRef
 
 PDF = "application/pdf"
-KIND = "brief"
 
 
 @dataclass(frozen=True)
@@ -71,37 +70,33 @@ def brief_file(brief: ReviewBrief) -> Attachment:
     )
 
 
-async def notice_file(
+async def current_brief(
     session: AsyncSession,
-    notice: DialogueNotice,
+    key: str,
     recipient: PersonRef,
     now: datetime,
     banks: dict[str, Bank],
     defaults: Defaults,
-) -> Attachment | None:
-    """The document of a brief notice, rebuilt now for the copy its key names; None for
-    other notices, or when the recipient is no longer that copy's reader (say the employee
-    moved to another manager since the brief was queued: the summary still goes, the
-    document with the year's answers does not)."""
-    if notice.kind != KIND:
-        return None
-    key = parse_key(notice.key)
-    if key is None:
+) -> ReviewBrief | None:
+    """The brief a queued message's key names, rebuilt now for that copy; None for another
+    key, or when the recipient is no longer that copy's reader (say the employee moved to
+    another manager since the brief was queued: the stored summary still goes, the document
+    with the year's answers does not)."""
+    brief_key = parse_key(key)
+    if brief_key is None:
         return None
     sent = await session.scalar(
         select(ReviewBriefSent).where(
-            ReviewBriefSent.person_id == key.person_id, ReviewBriefSent.year == key.year
+            ReviewBriefSent.person_id == brief_key.person_id, ReviewBriefSent.year == brief_key.year
         )
     )
-    employee = await session.get(Person, key.person_id)
+    employee = await session.get(Person, brief_key.person_id)
     if sent is None or employee is None or not employee.active:
         return None
     try:
         brief = await build_brief(
-            session, employee, key.copy, now, banks, defaults, sent.review_start
+            session, employee, brief_key.copy, now, banks, defaults, sent.review_start
         )
     except BriefRefused:
-        return None  # no manager any more: there is no manager's copy to attach
-    if brief.reader.person_id != recipient.person_id:
-        return None
-    return brief_file(brief)
+        return None  # no manager any more: there is no manager's copy to send
+    return brief if brief.reader.person_id == recipient.person_id else None

@@ -15,11 +15,11 @@ from sqlalchemy import case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.services.dialogue_notices import queue_notice
+from bot.services import notices
 from bot.services.people import Defaults, manager_of, person_ref, reports_of
 from bot.services.topics import clean_text
 from bot.storage.dialogue_models import Conversation, ReviewBriefSent, TopicDiscussion
-from bot.storage.models import Person, Topic
+from bot.storage.models import OutboxKind, Person, Topic
 from dialogs.agreements import local_day
 from dialogs.answers import option
 from dialogs.digest_texts import td
@@ -95,11 +95,11 @@ async def talked(
     await session.flush()
     topics = await _open_before(session, employee.id, now)
     other = manager if person.id == employee.id else employee
-    other_ref = person_ref(other, defaults)
     reply = _logged(ref, employee, manager, conversation, topics, None)
-    notice = _logged(other_ref, employee, manager, conversation, topics, person.name)
+    # Written when it is sent, so it lists only the topics still open by then.
     key = f"talked.{conversation.id}.p{other.id}"
-    await queue_notice(session, other.id, key, "talked", notice, now)
+    told = notices.Notice(other.id, OutboxKind.TALKED, key, conversation_id=conversation.id)
+    await notices.queue(session, [told], now)
     return [reply]
 
 
@@ -136,6 +136,21 @@ def _topics_question(ref: PersonRef, conversation_id: int, topics: list[Topic]) 
 
 def _label(text: str) -> str:
     return text if len(text) <= LABEL_LENGTH else cut(text, LABEL_LENGTH - 3).rstrip() + "..."
+
+
+async def talked_note(
+    session: AsyncSession, conversation_id: int, reader: PersonRef
+) -> Outbound | None:
+    """The other party's note that a conversation was logged, as it is now: the topics
+    raised before it that are still open. None when the conversation is gone."""
+    conversation = await session.get(Conversation, conversation_id)
+    if conversation is None:
+        return None
+    employee = await session.get_one(Person, conversation.employee_id)
+    manager = await session.get_one(Person, conversation.manager_id)
+    logger = await session.get_one(Person, conversation.logged_by_id)
+    topics = await _open_before(session, employee.id, conversation.happened_at)
+    return _logged(reader, employee, manager, conversation, topics, logger.name)
 
 
 def _logged(

@@ -1,38 +1,31 @@
 """The tick's dialogue work: the weekly manager digests, the review briefs before each
-review month, the invitation to draft the new third contract once it starts, and sending
-what waits. Safe to run on every tick and on several instances: UNIQUE keys decide."""
+review month and the invitation to draft the new third contract once it starts, queued in
+the outbox for the dispatcher. Safe to run on every tick and on several instances: UNIQUE
+keys decide."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue_config import DialogueSettings
-from bot.services import audit
+from bot.services import audit, notices
 from bot.services.agreement_dialogs import suggested_drafter
-from bot.services.brief_files import BriefKey, notice_file
-from bot.services.dialogue_notices import (
-    DialogueReport,
-    existing_keys,
-    queue_notice,
-    queue_notices,
-    send_notices,
-)
+from bot.services.brief_files import BriefKey
+from bot.services.dialogue_notices import notice
 from bot.services.digests import review_start, team_digests
 from bot.services.people import Defaults, person_ref
 from bot.services.review_brief import build_briefs, local_midnight
 from bot.storage.database import Database
 from bot.storage.dialogue_models import ReviewBriefSent
-from bot.storage.models import Person
+from bot.storage.models import OutboxKind, Person
 from bot.storage.sql import insert_new
 from dialogs.banks import Bank
 from dialogs.brief import COPIES, summary
-from dialogs.channel import ChatAdapter
 from dialogs.digest import render_digest
 from dialogs.digest_texts import td
 from dialogs.messages import Outbound
@@ -49,6 +42,15 @@ DIGESTS_PER_TICK = 1000
 BRIEFS_PER_TICK = 100
 # An invitation that could not go out this long after the review month began is dropped.
 INVITE_GRACE = timedelta(days=31)
+
+
+@dataclass
+class DialogueReport:
+    """What one tick queued (the dispatcher sends it)."""
+
+    digests: int = 0
+    briefs: int = 0
+    invitations: int = 0
 
 
 def digest_moment(
@@ -80,14 +82,16 @@ async def digest_tick(
         )
         moments: dict[str, tuple[date, datetime]] = {}
         due: dict[str, int] = {}
+        ends: dict[str, datetime] = {}
         for manager_id, zone in managers:
             zone = zone or defaults.timezone
             if zone not in moments:
                 moments[zone] = digest_moment(now, zone, settings)
             day, moment = moments[zone]
             if moment <= now < moment + DIGEST_GRACE:
-                due[f"digest.{manager_id}.{day.isoformat()}"] = manager_id
-        sent = await existing_keys(session, list(due))
+                key = f"digest.{manager_id}.{day.isoformat()}"
+                due[key], ends[key] = manager_id, moment + DIGEST_GRACE
+        sent = await notices.existing_keys(session, list(due))
     waiting = [(key, m) for key, m in due.items() if key not in sent][:DIGESTS_PER_TICK]
     for start in range(0, len(waiting), DIGEST_BATCH):
         batch = waiting[start : start + DIGEST_BATCH]
@@ -110,8 +114,9 @@ async def digest_tick(
             messages = []
             for (key, manager_id), ref, digest in zip(batch, refs, digests, strict=True):
                 title, body = render_digest(digest, ref.locale)
-                messages.append((manager_id, key, Outbound(ref, body, title)))
-            report.digests += await queue_notices(session, messages, "digest", now)
+                out = Outbound(ref, body, title)
+                messages.append(notice(manager_id, key, OutboxKind.DIGEST, out, ends[key]))
+            report.digests += await notices.queue(session, messages, now)
 
 
 def _brief_window(
@@ -170,11 +175,19 @@ async def _send_brief(
                 object_id=start.year,
                 now=now,
             )
+    # Built for the weeks before the review: not sent once the review month has begun.
+    begins = local_midnight(start, person_ref(person, defaults).timezone)
     messages = [
-        (brief.reader.person_id, str(BriefKey(person.id, start.year, brief.copy)), summary(brief))
+        notice(
+            brief.reader.person_id,
+            str(BriefKey(person.id, start.year, brief.copy)),
+            OutboxKind.BRIEF,
+            summary(brief),
+            begins,
+        )
         for brief in briefs
     ]
-    await queue_notices(session, messages, "brief", now)
+    await notices.queue(session, messages, now)
     return True
 
 
@@ -244,7 +257,8 @@ async def _invite(db: Database, now: datetime, defaults: Defaults, report: Dialo
                 text = td("invite.body", ref.locale, employee=employee.name, drafter=drafter.name)
                 out = Outbound(ref, text, td("invite.title", ref.locale))
                 key = f"invite.{row.person_id}.{row.year}.p{party.id}"
-                await queue_notice(session, party.id, key, "invitation", out, now)
+                message = notice(party.id, key, OutboxKind.INVITATION, out, begins + INVITE_GRACE)
+                await notices.queue(session, [message], now)
             report.invitations += 1
 
 
@@ -254,11 +268,8 @@ async def dialogue_tick(
     banks: dict[str, Bank],
     defaults: Defaults,
     settings: DialogueSettings,
-    adapters: Mapping[str, ChatAdapter],
 ) -> DialogueReport:
     report = DialogueReport()
     await digest_tick(db, now, banks, defaults, settings, report)
     await brief_tick(db, now, banks, defaults, settings, report)
-    attach = partial(notice_file, banks=banks, defaults=defaults)
-    await send_notices(db, now, defaults, adapters, report, attach=attach)
     return report

@@ -34,12 +34,11 @@ from bot.storage.agreement_models import (
     AgreementComment,
     AgreementDialog,
     AgreementFollowUp,
-    AgreementNotice,
     AgreementSignature,
     AgreementVersion,
 )
-from bot.storage.dialogue_models import DialogueNotice
-from bot.storage.models import Base, Person, Schedule
+from bot.storage.dialogue_models import Conversation
+from bot.storage.models import Base, OutboxKind, OutboxMessage, OutboxStatus, Person, Schedule
 from bot.storage.slack_channels import DmChannel
 from bot.storage.teams_references import TeamsConversation
 from dialogs.privacy_texts import both
@@ -91,22 +90,35 @@ async def erase_person(session: AsyncSession, person: Person, now: datetime) -> 
 
 
 async def _notices_about(session: AsyncSession, person: Person, report: ErasureReport) -> None:
-    """Unsent digests and briefs to the manager quote this person: they are not sent.
+    """Unsent digests and briefs to the manager quote this person: they are not sent, and
+    the other party's notes about conversations with them go with those conversations.
 
-    Sent ones keep no text (the dialogue tick empties a notice once it is delivered).
+    Sent ones keep no text (the dispatcher empties a message once it is delivered).
     """
-    about: ColumnElement[bool] = DialogueNotice.key.like(f"brief.{person.id}.%")
+    about: ColumnElement[bool] = OutboxMessage.key.like(f"brief.{person.id}.%")
     if person.manager_id is not None:
         about = or_(
             about,
-            (DialogueNotice.person_id == person.manager_id) & (DialogueNotice.kind == "digest"),
+            (OutboxMessage.person_id == person.manager_id)
+            & (OutboxMessage.kind == OutboxKind.DIGEST),
         )
     result = await session.execute(
-        update(DialogueNotice)
-        .where(about, DialogueNotice.status != "sent")
-        .values(status="cancelled", payload={})
+        update(OutboxMessage)
+        .where(about, OutboxMessage.status != OutboxStatus.SENT)
+        .values(status=OutboxStatus.CANCELLED, payload=None)
     )
-    report.count("dialogue_notices", result.rowcount)  # type: ignore[attr-defined]
+    report.count("outbox", result.rowcount)  # type: ignore[attr-defined]
+    theirs = select(Conversation.id).where(
+        or_(
+            Conversation.employee_id == person.id,
+            Conversation.manager_id == person.id,
+            Conversation.logged_by_id == person.id,
+        )
+    )
+    result = await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.conversation_id.in_(theirs))
+    )
+    report.count("outbox", result.rowcount)  # type: ignore[attr-defined]
 
 
 async def _agreements(
@@ -127,7 +139,7 @@ async def _agreements(
     # person, and the counterpart keeps the tombstone.
     dialogs = or_(AgreementDialog.agreement_id.in_(ids), AgreementDialog.followup_id.in_(followups))
     for model, condition in (
-        (AgreementNotice, AgreementNotice.agreement_id.in_(ids)),
+        (OutboxMessage, OutboxMessage.agreement_id.in_(ids)),
         (AgreementDialog, dialogs),
         (AgreementFollowUp, AgreementFollowUp.agreement_id.in_(ids)),
         (AgreementComment, AgreementComment.agreement_id.in_(ids)),

@@ -1,9 +1,14 @@
-"""The dispatcher: drains the outbox, one prompt at a time, through the person's channel.
+"""The dispatcher: drains the outbox, everything the bot says on its own, through each
+person's channel.
 
 Each message moves pending -> sending (committed before the platform is called) -> sent.
 A message left in `sending` by a process that died is set back to pending; before any
 message is sent again, an adapter that can (Slack) is asked whether the interrupted send
 arrived after all, so it is not sent twice.
+
+A person's messages go out in the order they were made: one is taken only when none made
+before it is due, retrying or in flight, so a retry holds back the ones after it. What each
+kind says, and whether it is still wanted, is decided when it is sent (outbox_rules.py).
 """
 
 from __future__ import annotations
@@ -14,23 +19,31 @@ import time as time_
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Select, Table, and_, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot import metrics
 from bot.clock import Clock
 from bot.services import menus
 from bot.services.checkins import CheckinService
 from bot.services.liveness import Liveness
+from bot.services.outbox_rules import CHECKIN_KINDS, PAUSED_KINDS, Rules, Settled
 from bot.services.pauses import is_paused, local_today
 from bot.services.people import person_ref
 from bot.services.worktime import next_working_morning
 from bot.storage.database import Database
-from bot.storage.models import Occurrence, OutboxMessage, Person, Schedule
-from dialogs.channel import ChatAdapter, finder
+from bot.storage.models import (
+    Occurrence,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    Schedule,
+)
+from dialogs.channel import ChatAdapter, finder, why_unreachable
 from dialogs.messages import MessageRef, Outbound, PersonRef
 
 log = logging.getLogger(__name__)
@@ -46,7 +59,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def route(person: PersonRef, adapters: Mapping[str, ChatAdapter]) -> ChatAdapter | None:
-    """The channel a proactive prompt takes: the first running platform that reaches them."""
+    """The channel a proactive message takes: the first running platform that reaches them."""
     for platform in PLATFORM_PREFERENCE:
         adapter = adapters.get(platform)
         if adapter is not None and adapter.can_reach(person):
@@ -54,30 +67,62 @@ def route(person: PersonRef, adapters: Mapping[str, ChatAdapter]) -> ChatAdapter
     return None
 
 
-def _still_wanted(kind: str, occurrence: Occurrence, retry: bool) -> bool:
-    """A prompt goes out while its check-in waits; a reminder only while it is open.
-
-    An earlier attempt opened the check-in: its retry is still wanted until the person has
-    answered the first question (then the prompt evidently arrived).
-    """
-    status = occurrence.status
-    if kind == "reminder":
-        return status == "open"
-    if retry and status == "open":
-        return occurrence.position == 0
-    return status in ("planned", "snoozed", "queued")
+def unreachable(person: PersonRef, adapters: Mapping[str, ChatAdapter]) -> str:
+    """Why no running platform reaches the person, platform by platform."""
+    running = [adapters[p] for p in PLATFORM_PREFERENCE if p in adapters]
+    if not running:
+        return "no chat platform runs in this process"
+    return "; ".join(f"{a.platform}: {why_unreachable(a, person)}" for a in running)
 
 
 def message_key(message: OutboxMessage) -> str:
     """What the platform message carries to be found again: unique per outbox message."""
-    return f"c{message.occurrence_id}.{message.kind}.{message.id}"
+    if message.occurrence_id is not None:
+        return f"c{message.occurrence_id}.{message.kind}.{message.id}"
+    return f"m{message.id}.{message.kind}"
+
+
+def keyed(out: Outbound, key: str) -> Outbound:
+    """The message carrying its outbox key. Buttons without a question are identified by the
+    message's own key (a menu of commands): such a message keeps it, and after a crash it
+    cannot be looked up and is sent again."""
+    if out.actions and out.question is None:
+        return out
+    return replace(out, key=key)
+
+
+def due(now: datetime) -> Select[int, int]:
+    """Messages that may go out now, in order: pending and due, and no message of the same
+    person made before it is due too, waiting for a retry, or in flight."""
+    earlier = aliased(OutboxMessage)
+    blocked = exists().where(
+        earlier.person_id == OutboxMessage.person_id,
+        earlier.id < OutboxMessage.id,
+        or_(
+            earlier.status == OutboxStatus.SENDING,
+            and_(
+                earlier.status == OutboxStatus.PENDING,
+                or_(earlier.attempts > 0, earlier.next_attempt_at <= now),
+            ),
+        ),
+    )
+    return (
+        select(OutboxMessage.id, OutboxMessage.attempts)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            ~blocked,
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    )
 
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
+# A message delivered is in the chat now: what a notice said is not kept (data minimisation).
 _RECORD_SENT = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("message"))
-    .values(status="sent", last_error=None, claimed_by=None)
+    .values(status=OutboxStatus.SENT, last_error=None, claimed_by=None, payload=None)
 )
 
 
@@ -87,7 +132,7 @@ class _Send:
     person_id: int
     adapter: ChatAdapter
     out: Outbound
-    occurrence_id: int
+    occurrence_id: int | None
     kind: str
 
 
@@ -100,6 +145,8 @@ class DispatchReport:
     found: int = 0
     unreachable: int = 0
     failed: int = 0
+    # Not sent, and never will be: superseded, expired or cancelled on the way out.
+    dropped: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -118,16 +165,18 @@ class Dispatcher:
     # together: after a crash each of its messages is checked (on Slack, a Tier 3 call), and
     # a graceful stop waits for it. So a batch is what goes out in about `batch_seconds` at
     # the pace the last one went (rate limits), between `min_batch` and `batch` messages:
-    # large when sending is fast (fewer transactions per prompt), small when it is throttled.
+    # large when sending is fast (fewer transactions per message), small when throttled.
     batch: int = 100
     min_batch: int = 20
     batch_seconds: float = 2.0
     concurrency: int = 8
     _batch_size: int = field(default=0, init=False, repr=False)
+    _rules: Rules = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.liveness is None:
             self.liveness = Liveness(self.db)
+        self._rules = Rules(self.checkins)
 
     @property
     def owner(self) -> str:
@@ -135,6 +184,7 @@ class Dispatcher:
         return self.liveness.owner
 
     async def dispatch(self, *, person_id: int | None = None, limit: int = 1000) -> DispatchReport:
+        """Send what is due; `person_id` only that person's (a console chat speaks for one)."""
         assert self.liveness is not None
         async with self.liveness.sending():
             return await self._dispatch(person_id, limit)
@@ -146,12 +196,12 @@ class Dispatcher:
         seen = 0
         while seen < limit and not self.stopping:
             size = self._batch_size or min(self.batch, self.min_batch)
-            due = await self._due(now, person_id, min(size, limit - seen))
-            if not due:
+            batch = await self._due(now, person_id, min(size, limit - seen))
+            if not batch:
                 break
-            seen += len(due)
-            fresh = [i for i, attempts in due if not attempts]
-            for message_id, attempts in due:
+            seen += len(batch)
+            fresh = [i for i, attempts in batch if not attempts]
+            for message_id, attempts in batch:
                 if attempts and not await self._find_sent(message_id, report):
                     fresh.append(message_id)
             sends = await self._claim(fresh, now, report)
@@ -169,12 +219,7 @@ class Dispatcher:
 
     async def _due(self, now: datetime, person_id: int | None, limit: int) -> list[tuple[int, int]]:
         async with self.db.session() as session:
-            query = (
-                select(OutboxMessage.id, OutboxMessage.attempts)
-                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                .limit(limit)
-            )
+            query = due(now).limit(limit)
             if person_id is not None:
                 query = query.where(OutboxMessage.person_id == person_id)
             return [(i, attempts) for i, attempts in await session.execute(query)]
@@ -185,7 +230,7 @@ class Dispatcher:
         async with self.db.session() as session:
             rows = await session.execute(
                 select(OutboxMessage.id, OutboxMessage.claimed_by).where(
-                    OutboxMessage.status == "sending"
+                    OutboxMessage.status == OutboxStatus.SENDING
                 )
             )
             stuck = [(i, owner) for i, owner in rows if owner != self.owner]
@@ -198,13 +243,16 @@ class Dispatcher:
             async with self.db.session() as session:
                 claimed = await session.scalars(
                     select(OutboxMessage)
-                    .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending")
+                    .where(
+                        OutboxMessage.id == message_id,
+                        OutboxMessage.status == OutboxStatus.SENDING,
+                    )
                     .with_for_update(skip_locked=True)
                 )
                 message = claimed.first()
                 if message is None or message.claimed_by != owner:
                     continue
-                message.status = "pending"
+                message.status = OutboxStatus.PENDING
                 message.claimed_by = None
                 message.next_attempt_at = now
                 message.last_error = "the process sending it stopped; checked before resending"
@@ -216,7 +264,11 @@ class Dispatcher:
         """A retry: did the earlier attempt arrive after all? Then it is sent, not resent."""
         async with self.db.session() as session:
             message = await session.get_one(OutboxMessage, message_id)
-            if message.status != "pending" or not message.attempts or message.platform is None:
+            if (
+                message.status != OutboxStatus.PENDING
+                or not message.attempts
+                or message.platform is None
+            ):
                 return False
             adapter = finder(self.adapters.get(message.platform))
             if adapter is None:
@@ -227,10 +279,18 @@ class Dispatcher:
         try:
             found = await adapter.find_sent(ref, key)
         except Exception as exc:  # cannot check now: try again later rather than risk a double
-            log.warning("checking outbox message %s failed: %s", message_id, type(exc).__name__)
+            reason = f"checking whether it arrived: {type(exc).__name__}: {exc}"[:500]
+            log.warning(
+                "outbox message %s (%s) via %s: %s",
+                message_id,
+                message.kind,
+                message.platform,
+                reason,
+                extra={"outbox_id": message_id},
+            )
             async with self.db.session() as session:
                 message = await session.get_one(OutboxMessage, message_id)
-                message.last_error = f"checking whether it arrived: {type(exc).__name__}: {exc}"
+                message.last_error = reason
                 message.next_attempt_at = self.clock.now() + backoff(message.attempts)
             return True
         if found is None:
@@ -238,14 +298,20 @@ class Dispatcher:
         async with self.db.session() as session:
             claimed = await session.scalars(
                 select(OutboxMessage)
-                .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+                .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
                 .with_for_update(skip_locked=True)
             )
             row = claimed.first()
             if row is not None:
-                row.status = "sent"
-                row.sent_at = self.clock.now()
+                now = self.clock.now()
+                # What it asked is the person's menu now, as if just sent.
+                shown = await self._rules.shown(session, row, ref)
+                if shown is not None:
+                    await menus.remember(session, [(row.person_id, shown)], now)
+                row.status = OutboxStatus.SENT
+                row.sent_at = now
                 row.last_error = None
+                row.payload = None
                 row.message_ref = {"channel": found.channel, "message_id": found.message_id}
                 report.found += 1
                 report.sent += 1
@@ -261,36 +327,19 @@ class Dispatcher:
             # one dispatcher's; SKIP LOCKED lets the others move on instead of waiting.
             claimed = await session.scalars(
                 select(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                 .with_for_update(skip_locked=True)
             )
             messages = list(claimed)
             if not messages:
                 return []
-            # Loaded together, so the per-message work below finds them in the session (held
-            # here: the session only keeps weak references to unchanged objects).
-            occurrences = (
-                await session.scalars(
-                    select(Occurrence).where(Occurrence.id.in_({m.occurrence_id for m in messages}))
-                )
-            ).all()
-            schedule_ids = {o.schedule_id for o in occurrences if o.schedule_id is not None}
-            loaded = [
-                *occurrences,
-                *(await session.scalars(select(Schedule).where(Schedule.id.in_(schedule_ids)))),
-                *(
-                    await session.scalars(
-                        select(Person).where(Person.id.in_({m.person_id for m in messages}))
-                    )
-                ),
-            ]
+            loaded = await self._load(session, messages)
             # Every person's open check-in, read once: delivering a prompt must know it.
             # Kept current as prompts open check-ins, so a second message to the same
             # person sees the first one's; changes are flushed together at commit.
-            open_now = await self.checkins.open_occurrences(
-                session, (m.person_id for m in messages)
-            )
+            asking = {m.person_id for m in messages if m.kind in CHECKIN_KINDS}
+            open_now = await self.checkins.open_occurrences(session, asking) if asking else {}
             with session.no_autoflush:
                 for message in messages:
                     send = await self._prepare(session, message, now, open_now, report)
@@ -300,6 +349,30 @@ class Dispatcher:
         self.in_flight.update(send.message_id for send in sends)
         return sends
 
+    @staticmethod
+    async def _load(session: AsyncSession, messages: list[OutboxMessage]) -> list[Any]:
+        """The batch's check-ins, schedules and people in a few queries, so the per-message
+        work finds them in the session (held by the caller: the session only keeps weak
+        references to unchanged objects)."""
+        occurrence_ids = {m.occurrence_id for m in messages if m.occurrence_id is not None}
+        occurrences = (
+            (
+                await session.scalars(select(Occurrence).where(Occurrence.id.in_(occurrence_ids)))
+            ).all()
+            if occurrence_ids
+            else []
+        )
+        schedule_ids = {o.schedule_id for o in occurrences if o.schedule_id is not None}
+        schedules = (
+            (await session.scalars(select(Schedule).where(Schedule.id.in_(schedule_ids)))).all()
+            if schedule_ids
+            else []
+        )
+        people = await session.scalars(
+            select(Person).where(Person.id.in_({m.person_id for m in messages}))
+        )
+        return [*occurrences, *schedules, *people]
+
     async def _prepare(
         self,
         session: AsyncSession,
@@ -308,13 +381,15 @@ class Dispatcher:
         open_now: dict[int, Occurrence],
         report: DispatchReport,
     ) -> _Send | None:
-        occurrence = await session.get_one(Occurrence, message.occurrence_id)
         person = await session.get_one(Person, message.person_id)
-        if not _still_wanted(message.kind, occurrence, retry=message.attempts > 0):
-            message.status = "sent" if message.attempts else "cancelled"
-            return None
+        if not person.active:
+            gone = Settled(OutboxStatus.CANCELLED, "the person no longer takes part")
+            return self._settle(message, gone, report)
+        settled = await self._rules.settle(session, message, now)
+        if settled is not None:
+            return self._settle(message, settled, report)
         ref = person_ref(person, self.checkins.defaults)
-        if is_paused(person, local_today(ref.timezone, now)):
+        if message.kind in PAUSED_KINDS and is_paused(person, local_today(ref.timezone, now)):
             assert person.paused_until is not None
             # Held, not dropped: it goes out on the first working morning after the pause.
             resume_at = next_working_morning(
@@ -328,27 +403,48 @@ class Dispatcher:
         adapter = route(ref, self.adapters)
         if adapter is None:
             # Kept pending and visible, never dropped: a channel may be configured later.
-            message.last_error = "no chat platform reaches this person (no Slack or Teams id)"
+            reason = f"no chat platform reaches this person ({unreachable(ref, self.adapters)})"
+            if message.last_error != reason:
+                log.warning(
+                    "outbox message %s (%s) is waiting: %s",
+                    message.id,
+                    message.kind,
+                    reason,
+                    extra={"outbox_id": message.id},
+                )
+            message.last_error = reason
             message.next_attempt_at = now + UNREACHABLE_RETRY
             report.unreachable += 1
             return None
-        out: Outbound | None
-        if message.kind == "reminder":
-            out = await self.checkins.remind(session, occurrence)
-        else:
-            out = await self.checkins.deliver(session, occurrence, now, open_now)
-        if out is None:
-            message.status = "held"
-            report.held += 1
-            return None
-        message.status = "sending"
+        composed = await self._rules.compose(session, message, ref, now, open_now)
+        if isinstance(composed, Settled):
+            return self._settle(message, composed, report)
+        message.status = OutboxStatus.SENDING
         message.attempts += 1
         message.platform = adapter.platform
         message.claimed_by = self.owner
-        out = replace(out, key=message_key(message))
+        out = keyed(composed, message_key(message))
         return _Send(
             message.id, message.person_id, adapter, out, message.occurrence_id, message.kind
         )
+
+    @staticmethod
+    def _settle(message: OutboxMessage, settled: Settled, report: DispatchReport) -> None:
+        message.status = settled.status
+        if settled.status == OutboxStatus.HELD:
+            report.held += 1
+            return
+        if settled.status != OutboxStatus.SENT:
+            report.dropped += 1
+            message.last_error = settled.note
+            message.payload = None
+            log.info(
+                "outbox message %s (%s) not sent: %s",
+                message.id,
+                message.kind,
+                settled.status,
+                extra={"outbox_id": message.id},
+            )
 
     async def _send_all(self, sends: list[_Send], now: datetime, report: DispatchReport) -> None:
         """Send a claimed batch, a few people at a time; one person's messages in order."""
@@ -358,8 +454,7 @@ class Dispatcher:
         for send in sends:
             by_person.setdefault(send.person_id, []).append(send)
         slots = asyncio.Semaphore(self.concurrency)
-        shown = {send.message_id: (send.person_id, send.out) for send in sends}
-        done: list[tuple[int, MessageRef | Exception]] = []
+        done: list[tuple[_Send, MessageRef | Exception]] = []
         writing = asyncio.Lock()
 
         async def record() -> None:
@@ -372,51 +467,54 @@ class Dispatcher:
                 finished = done[:]
                 del done[:]
                 if finished:
-                    await self._record(finished, now, report, shown)
+                    await self._record(finished, now, report)
 
         async def one_person(queue: list[_Send]) -> None:
             async with slots:
                 for send in queue:
                     platform = send.adapter.platform
                     try:
-                        done.append((send.message_id, await send.adapter.send(send.out)))
+                        done.append((send, await send.adapter.send(send.out)))
                     except Exception as exc:  # any platform error: retried, never lost
-                        metrics.PROMPTS_FAILED.labels(platform).inc()
-                        done.append((send.message_id, exc))
+                        metrics.MESSAGES_FAILED.labels(platform, send.kind).inc()
+                        done.append((send, exc))
                     else:
-                        metrics.PROMPTS_SENT.labels(platform).inc()
+                        metrics.MESSAGES_SENT.labels(platform, send.kind).inc()
                         keys = {"outbox_id": send.message_id, "occurrence_id": send.occurrence_id}
                         log.info("sent %s via %s", send.kind, platform, extra=keys)
                     await record()
 
         await asyncio.gather(*(one_person(queue) for queue in by_person.values()))
         if done:
-            await self._record(done, now, report, shown)
+            await self._record(done, now, report)
 
     async def _record(
         self,
-        finished: list[tuple[int, MessageRef | Exception]],
+        finished: list[tuple[_Send, MessageRef | Exception]],
         now: datetime,
         report: DispatchReport,
-        shown: Mapping[int, tuple[int, Outbound]],
     ) -> None:
         sent = [
             {
-                "message": message_id,
+                "message": send.message_id,
                 "message_ref": {"channel": result.channel, "message_id": result.message_id},
             }
-            for message_id, result in finished
+            for send, result in finished
             if not isinstance(result, Exception)
         ]
-        errors = {i: result for i, result in finished if isinstance(result, Exception)}
-        ids = [message_id for message_id, result in finished if not isinstance(result, Exception)]
+        errors = {
+            send.message_id: result for send, result in finished if isinstance(result, Exception)
+        }
+        # menus.remember keeps those that ask something (a question, or buttons of their own).
+        asked = [(send.person_id, send.out) for send, result in finished if not isinstance(result, Exception)]
         async with self.db.session() as session:
             if sent:
                 # One statement for all of them (an UPDATE by primary key, executed many),
                 # on the table: the ORM's bulk update costs more than the write itself.
                 await session.execute(_RECORD_SENT.values(sent_at=now), sent)
-                # What reached the person is the question their next typed answer is for.
-                await menus.remember(session, (shown[i] for i in ids), now)
+            if asked:
+                # What a person was asked last is their menu: a typed number answers it.
+                await menus.remember(session, asked, now)
             if errors:
                 failed = await session.scalars(
                     select(OutboxMessage).where(OutboxMessage.id.in_(list(errors)))
@@ -426,65 +524,26 @@ class Dispatcher:
                     self._failed(message, now, errors[message.id], report)
         # Only once recorded: a stop in the middle of the write still returns them (a retry
         # first asks the platform whether the message arrived, where it can tell).
-        self.in_flight.difference_update(message_id for message_id, _ in finished)
+        self.in_flight.difference_update(send.message_id for send, _ in finished)
         report.sent += len(sent)
 
     def _failed(
         self, message: OutboxMessage, now: datetime, exc: Exception, report: DispatchReport
     ) -> None:
-        log.warning("sending outbox message %s failed: %s", message.id, type(exc).__name__)
         message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        log.warning(
+            "sending outbox message %s (%s) via %s failed (attempt %d): %s",
+            message.id,
+            message.kind,
+            message.platform,
+            message.attempts,
+            message.last_error,
+            extra={"outbox_id": message.id},
+        )
         if message.attempts >= MAX_ATTEMPTS:
-            message.status = "failed"
+            message.status = OutboxStatus.FAILED
             report.failed += 1
         else:
-            message.status = "pending"
+            message.status = OutboxStatus.PENDING
             message.next_attempt_at = now + backoff(message.attempts)
         report.errors.append(message.last_error)
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    """One message as operators see it: who, what, where it stands and why."""
-
-    id: int
-    email: str
-    theme: str
-    kind: str
-    status: str
-    attempts: int
-    next_attempt_at: datetime
-    platform: str | None
-    last_error: str | None
-    sent_at: datetime | None
-
-
-async def list_outbox(
-    db: Database, statuses: tuple[str, ...] = (), limit: int = 500
-) -> list[OutboxRow]:
-    async with db.session() as session:
-        query = (
-            select(OutboxMessage, Person.email, Occurrence.theme)
-            .join(Person, Person.id == OutboxMessage.person_id)
-            .join(Occurrence, Occurrence.id == OutboxMessage.occurrence_id)
-            .order_by(OutboxMessage.id.desc())
-            .limit(limit)
-        )
-        if statuses:
-            query = query.where(OutboxMessage.status.in_(statuses))
-        rows = await session.execute(query)
-        return [
-            OutboxRow(
-                id=m.id,
-                email=email,
-                theme=theme,
-                kind=m.kind,
-                status=m.status,
-                attempts=m.attempts,
-                next_attempt_at=m.next_attempt_at,
-                platform=m.platform,
-                last_error=m.last_error,
-                sent_at=m.sent_at,
-            )
-            for m, email, theme in rows
-        ]

@@ -17,7 +17,6 @@ from bot.storage.agreement_models import (
     AgreementComment,
     AgreementDialog,
     AgreementFollowUp,
-    AgreementNotice,
     AgreementSignature,
     AgreementVersion,
 )
@@ -117,7 +116,8 @@ async def export_person(session: AsyncSession, person: Person, now: datetime) ->
             for t in topics
         ],
         **await export_dialogue(session, person),
-        "messages": [_row(m, ("id", "person_id")) for m in messages],
+        # What the bot sent them, not the text: a digest quotes other people's answers.
+        "messages": [_row(m, ("id", "person_id", "payload")) for m in messages],
         "views_of_your_data": [
             {
                 "viewer": name if row.viewer_id is not None else "operator (command line)",
@@ -154,9 +154,9 @@ async def _agreements(session: AsyncSession, person: Person) -> list[dict[str, A
         entry["comments"] = await rows(AgreementComment, AgreementComment.id)
         entry["follow_ups"] = await rows(AgreementFollowUp, AgreementFollowUp.id)
         notices = await session.scalars(
-            select(AgreementNotice)
-            .where(AgreementNotice.agreement_id == ident, AgreementNotice.person_id == person.id)
-            .order_by(AgreementNotice.id)
+            select(OutboxMessage)
+            .where(OutboxMessage.agreement_id == ident, OutboxMessage.person_id == person.id)
+            .order_by(OutboxMessage.id)
         )
         entry["notices_to_you"] = [_row(n, ("agreement_id", "person_id")) for n in notices]
         result.append(entry)

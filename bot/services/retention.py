@@ -10,18 +10,26 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Delete, delete, select
+from sqlalchemy import Delete, and_, delete, or_, select
 
 from bot.config import RetentionSettings
 from bot.services.erasure import erase_person
-from bot.storage.agreement_models import AgreementNotice
 from bot.storage.database import Database
-from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, ProcessedEvent, Topic
+from bot.storage.dialogue_models import TopicDiscussion
+from bot.storage.models import (
+    FINISHED_STATUSES,
+    Answer,
+    Occurrence,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    ProcessedEvent,
+    Topic,
+)
 
 log = logging.getLogger(__name__)
 # Check-ins still under way are never purged, however old their due date.
 FINISHED = ("completed", "stopped", "expired", "missed")
-DONE_MESSAGES = ("sent", "failed", "cancelled")
 
 
 @dataclass
@@ -38,14 +46,18 @@ async def purge(db: Database, retention: RetentionSettings, now: datetime) -> Pu
 
     messages = cutoff(retention.messages_days)
     if messages is not None:
+        # Every kind: what was sent or will never be, and a notice still unsent after the
+        # whole period (it may quote answers and notes; a check-in's own prompt and reminder
+        # go with the check-in instead).
+        unsent_notice = and_(
+            OutboxMessage.occurrence_id.is_(None), OutboxMessage.status != OutboxStatus.SENDING
+        )
         await _delete(
             db,
             report,
             delete(OutboxMessage).where(
-                OutboxMessage.status.in_(DONE_MESSAGES), OutboxMessage.created_at < messages
-            ),
-            delete(AgreementNotice).where(
-                AgreementNotice.status.in_(DONE_MESSAGES), AgreementNotice.created_at < messages
+                OutboxMessage.created_at < messages,
+                or_(OutboxMessage.status.in_(FINISHED_STATUSES), unsent_notice),
             ),
         )
     answers = cutoff(retention.answers_days)
@@ -64,7 +76,14 @@ async def purge(db: Database, retention: RetentionSettings, now: datetime) -> Pu
         )
     topics = cutoff(retention.topics_days)
     if topics is not None:
-        await _delete(db, report, delete(Topic).where(Topic.raised_at < topics))
+        old_topics = select(Topic.id).where(Topic.raised_at < topics)
+        await _delete(
+            db,
+            report,
+            # Which conversation a topic was discussed in goes with the topic.
+            delete(TopicDiscussion).where(TopicDiscussion.topic_id.in_(old_topics)),
+            delete(Topic).where(Topic.raised_at < topics),
+        )
     events = cutoff(retention.events_days)
     if events is not None:
         await _delete(db, report, delete(ProcessedEvent).where(ProcessedEvent.received_at < events))

@@ -17,10 +17,8 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     ForeignKeyConstraint,
-    Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -166,29 +164,3 @@ class AgreementDialog(Base):
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
-
-
-class AgreementNotice(Base):
-    """A message to one party that the bot sends on its own (a proposal to answer, a
-    follow-up question, a perception gap): replies only reach the person who acted, so
-    everything for the other party waits here, written in the same transaction."""
-
-    __tablename__ = "agreement_notices"
-    __table_args__ = (Index("ix_agreement_notices_status_next", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    # A newer action on the agreement makes the person's older unsent notices about it moot.
-    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
-    # Unique per logical message, so planning twice never sends twice.
-    key: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    payload: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
-    # pending -> sending -> sent | failed | cancelled
-    status: Mapped[str] = mapped_column(String(10))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime]
-    last_error: Mapped[str | None] = mapped_column(Text)
-    platform: Mapped[str | None] = mapped_column(String(20))
-    created_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]

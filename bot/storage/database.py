@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, text
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -104,3 +105,32 @@ def _run_upgrade(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
+
+
+class _Rehearsal(Database):
+    """A database whose every unit of work happens inside one transaction that is rolled
+    back in the end: work runs exactly as it would, and nothing of it is kept."""
+
+    def __init__(self, db: Database, connection: AsyncConnection) -> None:
+        self.url = db.url
+        self.engine = db.engine
+        # Each session is a savepoint of the one transaction: its commit keeps its work for
+        # the sessions after it, its rollback undoes only its own.
+        self.sessions = async_sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+
+
+@asynccontextmanager
+async def rehearsal(db: Database) -> AsyncIterator[Database]:
+    """The database for a dry run: what is done through it is seen, and then undone."""
+    async with db.engine.connect() as connection:
+        await connection.begin()
+        if db.is_sqlite:
+            # pysqlite starts a transaction only before a write; without an explicit one the
+            # first savepoint would start it, and releasing that savepoint would commit.
+            await connection.exec_driver_sql("BEGIN")
+        try:
+            yield _Rehearsal(db, connection)
+        finally:
+            await connection.rollback()

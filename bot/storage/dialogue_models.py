@@ -1,17 +1,15 @@
-"""The dialogue's own tables: logged conversations, topics marked discussed, the review
-briefs sent (one per person and year) and the messages the bot sends on its own for them
-(digests, briefs, invitations)."""
+"""The dialogue's own tables: logged conversations, topics marked discussed and the review
+briefs sent (one per person and year); what the bot sends about them waits in the outbox."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Answer, Base
-from bot.storage.sealed import SealedJSON, SealedText
+from bot.storage.sealed import SealedText
 
 
 class Conversation(Base):
@@ -53,30 +51,6 @@ class ReviewBriefSent(Base):
     sent_at: Mapped[datetime]
     # When both were invited to draft the new third contract (the review month began).
     invited_at: Mapped[datetime | None]
-
-
-class DialogueNotice(Base):
-    """A message the bot sends on its own (a digest, a brief, an invitation), stored with
-    what caused it and delivered by the tick, each at most once."""
-
-    __tablename__ = "dialogue_notices"
-    __table_args__ = (Index("ix_dialogue_notices_status_next", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    # Unique per logical message (e.g. digest.<manager>.<day>), so planning twice sends once.
-    key: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    # What goes out holds shared answers and notes: sealed like them.
-    payload: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
-    # pending -> sending -> sent | failed | cancelled
-    status: Mapped[str] = mapped_column(String(10))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime]
-    last_error: Mapped[str | None] = mapped_column(Text)
-    platform: Mapped[str | None] = mapped_column(String(20))
-    created_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
 
 
 # The digest and the brief read one person's answers over a period: this index serves both

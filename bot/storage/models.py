@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -200,24 +202,89 @@ class Topic(Base):
     raised_at: Mapped[datetime]
 
 
+class OutboxStatus(StrEnum):
+    """Where an outbox message stands. pending -> sending -> sent is the way out; the others
+    end it without a send (or, for held, until the check-in it waits behind ends)."""
+
+    PENDING = "pending"
+    # Claimed by a dispatcher (`claimed_by`) and committed before the platform is called.
+    SENDING = "sending"
+    SENT = "sent"
+    # A prompt waiting behind another open check-in; sent when that one ends.
+    HELD = "held"
+    # Given up after the last attempt; the reason is in last_error.
+    FAILED = "failed"
+    # No longer wanted: the check-in ended, the person left, the follow-up was answered.
+    CANCELLED = "cancelled"
+    # A newer message about the same subject (an agreement, a follow-up round) replaced it.
+    SUPERSEDED = "superseded"
+    # Not sent within its grace (a digest, a brief, an invitation): skipped, not sent late.
+    EXPIRED = "expired"
+
+
+class OutboxKind(StrEnum):
+    """What an outbox message is: everything the bot says on its own."""
+
+    PROMPT = "prompt"
+    REMINDER = "reminder"
+    AGREEMENT = "agreement"
+    FOLLOW_UP = "follow_up"
+    DIGEST = "digest"
+    BRIEF = "brief"
+    INVITATION = "invitation"
+    TALKED = "talked"
+
+
+# Finished: nothing will be sent for these any more (retention counts from their creation).
+FINISHED_STATUSES = (
+    OutboxStatus.SENT,
+    OutboxStatus.FAILED,
+    OutboxStatus.CANCELLED,
+    OutboxStatus.SUPERSEDED,
+    OutboxStatus.EXPIRED,
+)
+
+
+def _one_of(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
 class OutboxMessage(Base):
-    """A prompt waiting to be delivered; written in the same transaction as its occurrence."""
+    """A message the bot sends on its own: a check-in prompt or reminder (written with its
+    occurrence), or a notice (an agreement's news, a follow-up question, a digest, a review
+    brief, a logged conversation, an invitation), written with what caused it."""
 
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("occurrence_id", "kind", name="uq_outbox_occurrence_kind"),
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        CheckConstraint(_one_of("status", OutboxStatus), name="status"),
+        CheckConstraint(_one_of("kind", OutboxKind), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurrence_id: Mapped[int] = mapped_column(ForeignKey("checkin_occurrences.id"))
-    # What is sent: "prompt" (the check-in's first question); later kinds add reminders.
+    # The check-in of a prompt or reminder; None for every other kind.
+    occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_occurrences.id"))
     kind: Mapped[str] = mapped_column(String(20))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    # pending -> sending -> sent | failed
+    # Unique per logical message (e.g. digest.<manager>.<day>), so queueing twice sends once;
+    # None for prompts and reminders (their occurrence and kind are their key).
+    key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # What a notice says, or what it is rebuilt from when it is sent (sealed: it can quote
+    # answers, notes and comments); None for prompts and reminders.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON)
+    # What the message is about, read when it is sent: a message whose subject moved on is
+    # rebuilt from it or dropped as superseded.
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
+    followup_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement_followups.id"), index=True
+    )
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
     status: Mapped[str] = mapped_column(String(10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
+    # Not sent after this moment: recorded as expired instead (digests, briefs, invitations).
+    expires_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     platform: Mapped[str | None] = mapped_column(String(20))
     message_ref: Mapped[dict[str, Any] | None]

@@ -1,0 +1,136 @@
+"""`jaarrond chat`: what waits for the person is shown when it starts, and what the bot sends
+while it runs appears between their inputs, never in the middle of the prompt or a reply."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from adapters.console import BetweenInputs, ConsoleAdapter, render
+from bot.services.conversations import talked
+from bot.services.org import import_org
+from bot.services.people import Defaults, find_by_email
+from bot.storage.database import Database
+from dialogs.messages import Inbound, Outbound, PersonRef
+from tests.conftest import TEST_DATA_KEY
+from tests.test_cli import run
+from tests.testbot import ORG_CSV
+
+JAARROND = str(Path(sys.executable).parent / "jaarrond")
+BRAM = PersonRef(2, "bram@example.org", "Bram Jansen", "en", "Europe/Amsterdam")
+
+
+async def _until(condition: object, seconds: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():  # type: ignore[operator]
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_message_sent_meanwhile_shows_above_a_fresh_prompt() -> None:
+    read, write = os.pipe()
+    out = io.StringIO()
+    console = ConsoleAdapter(BRAM.email, os.fdopen(read), out, interactive=True)
+    chat = BetweenInputs(console, out, interactive=True)
+    news = Outbound(BRAM, "Anna logged that the two of you talked.")
+    early = Outbound(BRAM, "Waiting since yesterday.")
+
+    async def engine(inbound: Inbound) -> Sequence[Outbound]:
+        await chat.send(news)  # the tick sends while a reply is being made
+        return [Outbound(BRAM, f"You said {inbound.text}.")]
+
+    chat.mount(engine)
+    await chat.send(early)  # before the chat starts: no prompt to make room for
+    conversing = asyncio.create_task(chat.converse())
+    await _until(lambda: out.getvalue().endswith("> "))
+    await chat.send(news)
+    assert out.getvalue() == f"{render(early)}> \r\x1b[K{render(news)}> "
+    shown = len(out.getvalue())
+    os.write(write, b"hello\n")
+    await _until(lambda: out.getvalue().endswith("You said hello.\n> "))
+    # While the input is handled the prompt is not on screen: nothing to clear.
+    assert out.getvalue()[shown:] == f"{render(news)}You said hello.\n> "
+    os.write(write, b"quit\n")
+    await asyncio.wait_for(conversing, 10)
+    os.close(write)
+
+
+async def _log_talk(db: Database, note: str) -> None:
+    """Anna logs a conversation with Bram (another process, as far as the chat knows)."""
+    async with db.session() as session:
+        anna = await find_by_email(session, "anna@example.org")
+        assert anna is not None
+        await talked(session, anna, f"with Bram {note}", anna.created_at, Defaults())
+
+
+async def _read_until(stream: asyncio.StreamReader, text: str) -> str:
+    seen = ""
+    while text not in seen:
+        line = await asyncio.wait_for(stream.readline(), 20)
+        assert line, f"the chat ended before showing {text!r}: {seen}"
+        seen += line.decode()
+    return seen
+
+
+async def test_chat_keeps_ticking_and_shows_what_arrives_while_it_runs(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "JAARROND_", "Microsoft"))
+    } | {
+        "JAARROND_DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
+        "JAARROND_DATA_KEYS": TEST_DATA_KEY,
+        "JAARROND_TICK_SECONDS": "0.2",
+        "JAARROND_DIGEST_SCHEDULE": "off",
+        "JAARROND_NOW": "2027-03-22T08:00:00Z",
+    }
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+    try:
+        await db.upgrade()
+        await import_org(db, ORG_CSV, datetime(2027, 3, 22, 7, 0, tzinfo=UTC))
+        await _log_talk(db, "before the chat")
+        process = await asyncio.create_subprocess_exec(
+            JAARROND,
+            "chat",
+            "--as",
+            BRAM.email,
+            env=env,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        # What waited is shown when the chat starts, before any input is read.
+        await _read_until(process.stdout, "before the chat")
+        process.stdin.write(b"help\n")
+        await _read_until(process.stdout, "Commands:")
+        await _log_talk(db, "while it runs")
+        await _read_until(process.stdout, "while it runs")
+        process.stdin.close()
+        await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 0
+    finally:
+        await db.dispose()
+
+
+def test_no_tick_shows_what_waits_and_plans_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")):
+            monkeypatch.delenv(name)
+    (tmp_path / "org.csv").write_text(ORG_CSV, encoding="utf-8")
+    run(capsys, "org", "import", "org.csv")
+    monday = "2027-03-22T08:05:00Z"  # 09:05 in Amsterdam: Anna's weekly digest is due
+    _, quiet, _ = run(capsys, "--now", monday, "chat", "--as", "anna@example.org", "--no-tick")
+    assert "Teamoverzicht" not in quiet
+    _, ticked, _ = run(capsys, "--now", monday, "chat", "--as", "anna@example.org")
+    assert "== Teamoverzicht voor Anna de Vries ==" in ticked  # Anna reads Dutch
