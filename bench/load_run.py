@@ -57,7 +57,7 @@ class AcceleratedClock:
 
 
 def instance() -> int:
-    from bot import runner, scheduler
+    from bot import runner
     from bot.bootstrap import build_app, ensure_schema
     from bot.config import load_settings, read_environment
     from bot.logs import configure_logging
@@ -66,7 +66,6 @@ def instance() -> int:
     configure_logging(settings)
     speed = float(os.environ["LOAD_SPEED"])
     clock = AcceleratedClock(START, float(os.environ["LOAD_EPOCH"]), speed)
-    scheduler.TICK_SECONDS = max(1, round(60 / speed))
 
     async def main() -> int:
         app = build_app(settings, clock)
@@ -274,6 +273,8 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
             "JAARROND_PORT": str(port),
             "JAARROND_PROFILE": "production",
             "JAARROND_DATA_KEYS": data_key,
+            # A tick a minute of organisation time (the runner reads the setting).
+            "JAARROND_TICK_SECONDS": str(max(1, round(60 / args.speed))),
             "JAARROND_LOG_LEVEL": "WARNING",
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_SIGNING_SECRET": SECRET,
