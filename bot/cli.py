@@ -9,7 +9,7 @@ import dataclasses
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 

@@ -182,13 +182,6 @@ RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
             "employee and manager; HR group figures only",
         ),
     ),
-    "menus": (
-        (
-            "De vraag die iemand het laatst kreeg, zodat een getypt nummer die beantwoordt",
-            "The question someone was shown last, so that a typed number answers it",
-        ),
-        ("de medewerker zelf", "the employee themselves"),
-    ),
     "agreement_dialogs": (
         (
             "Waar iemand mee bezig is in een gesprek met de bot",

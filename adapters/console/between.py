@@ -8,7 +8,7 @@ from typing import TextIO
 
 from adapters.console.adapter import ConsoleAdapter
 from dialogs.channel import InboundHandler
-from dialogs.messages import Inbound, MessageRef, Outbound, PersonRef
+from dialogs.messages import Inbound, MessageRef, Outbound, PersonRef, Turn
 
 PROMPT = "> "
 # Carriage return and "erase to the end of the line": the waiting prompt goes, the message
@@ -33,10 +33,10 @@ class BetweenInputs:
         self._conversing = False
 
     def mount(self, on_inbound: InboundHandler) -> None:
-        async def handle(inbound: Inbound) -> list[Outbound]:
+        async def handle(inbound: Inbound) -> Turn:
             self._handling += 1
             try:
-                return list(await on_inbound(inbound))
+                return await on_inbound(inbound)
             finally:
                 self._handling -= 1
 

@@ -506,7 +506,11 @@ class Dispatcher:
             send.message_id: result for send, result in finished if isinstance(result, Exception)
         }
         # menus.remember keeps those that ask something (a question, or buttons of their own).
-        asked = [(send.person_id, send.out) for send, result in finished if not isinstance(result, Exception)]
+        asked = [
+            (send.person_id, send.out)
+            for send, result in finished
+            if not isinstance(result, Exception)
+        ]
         async with self.db.session() as session:
             if sent:
                 # One statement for all of them (an UPDATE by primary key, executed many),
