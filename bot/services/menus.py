@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Menu
@@ -57,13 +57,3 @@ async def forget(session: AsyncSession, person_id: int, token: str | None = None
     if token is not None:
         statement = statement.where(Menu.token == token)
     await session.execute(statement)
-
-
-async def shown_since(
-    session: AsyncSession, person_ids: Iterable[int], since: datetime
-) -> set[int]:
-    """Of these people, those shown a question after `since`: in the middle of a conversation."""
-    found = await session.scalars(
-        select(Menu.person_id).where(Menu.person_id.in_(set(person_ids)), Menu.shown_at > since)
-    )
-    return set(found)

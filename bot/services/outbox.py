@@ -84,8 +84,8 @@ def message_key(message: OutboxMessage) -> str:
 
 def keyed(out: Outbound, key: str) -> Outbound:
     """The message carrying its outbox key. Buttons without a question are identified by the
-    message's own key (a menu of commands): such a message keeps it, and after a crash it
-    cannot be looked up and is sent again."""
+    message's own key: such a message keeps it, and after a crash it cannot be looked up and
+    is sent again. Every kind the bot sends on its own asks through a question."""
     if out.actions and out.question is None:
         return out
     return replace(out, key=key)
