@@ -7,7 +7,6 @@ import asyncio
 import io
 import os
 import sys
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from bot.services.conversations import talked
 from bot.services.org import import_org
 from bot.services.people import Defaults, find_by_email
 from bot.storage.database import Database
-from dialogs.messages import Inbound, Outbound, PersonRef
+from dialogs.messages import Inbound, Outbound, PersonRef, Turn
 from tests.conftest import TEST_DATA_KEY
 from tests.test_cli import run
 from tests.testbot import ORG_CSV
@@ -43,9 +42,9 @@ async def test_a_message_sent_meanwhile_shows_above_a_fresh_prompt() -> None:
     news = Outbound(BRAM, "Anna logged that the two of you talked.")
     early = Outbound(BRAM, "Waiting since yesterday.")
 
-    async def engine(inbound: Inbound) -> Sequence[Outbound]:
+    async def engine(inbound: Inbound) -> Turn:
         await chat.send(news)  # the tick sends while a reply is being made
-        return [Outbound(BRAM, f"You said {inbound.text}.")]
+        return Turn((Outbound(BRAM, f"You said {inbound.text}."),))
 
     chat.mount(engine)
     await chat.send(early)  # before the chat starts: no prompt to make room for
