@@ -1,37 +1,41 @@
-"""The composition root: the one place where objects are built and wired."""
+"""The composition root: the one place where objects are built and wired.
+
+What a command does not use is not imported: the engine, the admin console and the chat
+platforms' SDKs are built (and their modules loaded) the first time something asks for
+them, so `jaarrond org list` starts in a fraction of the time `jaarrond run` needs.
+"""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from aiohttp import web
-
-from adapters.console import BetweenInputs, ConsoleAdapter
-from adapters.slack import SlackAdapter, SlackConfigError
-from adapters.slack.limits import SlackLimits
-from adapters.teams import TeamsAdapter, TeamsConfigError
 from bot.clock import Clock, FixedClock, SystemClock, parse_moment
 from bot.config import Settings
-from bot.console.access import Access
-from bot.console.context import ConsoleContext
-from bot.engine import Engine
-from bot.metrics import rate_limited_sleep
-from bot.scheduler import Ticker
-from bot.services.agreements import AgreementService
-from bot.services.checkins import CheckinService
-from bot.services.hr_questions import QuestionBanks
-from bot.services.keys import ensure_keys
-from bot.services.liveness import Liveness
-from bot.services.outbox import Dispatcher
+from bot.services.key_setup import ensure_keys
 from bot.services.people import Defaults
 from bot.storage.database import Database, head_revision, is_known_revision
-from bot.storage.slack_channels import DatabaseDmChannelStore
-from bot.storage.teams_references import DatabaseReferenceStore
-from dialogs.banks import Bank, load_banks
 from dialogs.channel import ChatAdapter
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from adapters.console import BetweenInputs
+    from adapters.slack import SlackAdapter
+    from adapters.slack.limits import SlackLimits
+    from adapters.teams import TeamsAdapter
+    from bot.console.access import Access
+    from bot.console.context import ConsoleContext
+    from bot.engine import Engine
+    from bot.scheduler import Ticker
+    from bot.services.checkins import CheckinService
+    from bot.services.hr_questions import QuestionBanks
+    from bot.services.liveness import Liveness
+    from bot.services.outbox import Dispatcher
+    from dialogs.banks import Bank
 
 
 class PlatformAdapter(ChatAdapter, Protocol):
@@ -50,20 +54,70 @@ def make_clock(settings: Settings, now: str | None = None) -> Clock:
     return FixedClock(parse_moment(moment)) if moment else SystemClock()
 
 
-@dataclass
 class App:
-    settings: Settings
-    clock: Clock
-    db: Database
-    banks: dict[str, Bank]
-    defaults: Defaults
-    checkins: CheckinService
-    engine: Engine
-    adapters: dict[str, ChatAdapter] = field(default_factory=dict)
-    console: ConsoleContext | None = None
-    liveness: Liveness | None = None
+    """Everything a command works with. The settings, clock and database exist from the
+    start; the question banks, check-in service, engine and admin console on first use."""
+
+    def __init__(self, settings: Settings, clock: Clock, db: Database) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.db = db
+        self.defaults = Defaults(locale=settings.default_locale, timezone=settings.default_timezone)
+        self.adapters: dict[str, ChatAdapter] = {}
+        self.liveness: Liveness | None = None
+
+    @functools.cached_property
+    def banks(self) -> dict[str, Bank]:
+        """The live banks: built in, plus HR's own questions once `questions` has read them."""
+        from dialogs.banks import load_banks
+
+        return load_banks(self.settings.banks_dirs)
+
+    @functools.cached_property
+    def questions(self) -> QuestionBanks:
+        from bot.services.hr_questions import QuestionBanks
+
+        # HR's own questions join `banks` (the same dict) when they are read.
+        return QuestionBanks(self.db, self.banks)
+
+    @functools.cached_property
+    def checkins(self) -> CheckinService:
+        from bot.services.checkins import CheckinService
+
+        return CheckinService(self.banks, self.defaults)
+
+    @functools.cached_property
+    def access(self) -> Access:
+        from bot.console.access import Access
+
+        development = self.settings.profile == "development"
+        return Access(self.settings.console, public_base_url(self.settings), development)
+
+    @functools.cached_property
+    def engine(self) -> Engine:
+        from bot.engine import Engine
+        from bot.services.agreements import AgreementService
+
+        return Engine(
+            self.db,
+            self.clock,
+            self.checkins,
+            self.defaults,
+            AgreementService(self.defaults),
+            dialogue=self.settings.dialogue,
+            console=self.access,
+        )
+
+    @functools.cached_property
+    def console(self) -> ConsoleContext:
+        from bot.console.context import ConsoleContext
+
+        return ConsoleContext(self.db, self.clock, self.access, self.defaults, self.questions)
 
     def dispatcher(self) -> Dispatcher:
+        from bot.services.liveness import Liveness
+        from bot.services.outbox import Dispatcher
+
         # One name per process: a send in flight here is never mistaken for a crash.
         if self.liveness is None:
             self.liveness = Liveness(self.db)
@@ -71,6 +125,8 @@ class App:
 
     def ticker(self, *, person_id: int | None = None) -> Ticker:
         """The scheduler's tick; with `person_id` it sends only that person's messages."""
+        from bot.scheduler import Ticker
+
         return Ticker(
             self.db,
             self.clock,
@@ -87,25 +143,12 @@ class App:
         self.adapters[adapter.platform] = adapter
 
 
-def build_app(settings: Settings, clock: Clock, db: Database | None = None) -> App:
-    ensure_keys(settings)
-    banks = load_banks(settings.banks_dirs)
-    defaults = Defaults(locale=settings.default_locale, timezone=settings.default_timezone)
-    database = db or Database(settings.database_url)
-    checkins = CheckinService(banks, defaults)
-    development = settings.profile == "development"
-    access = Access(settings.console, public_base_url(settings), development)
-    engine = Engine(
-        database,
-        clock,
-        checkins,
-        defaults,
-        AgreementService(defaults),
-        dialogue=settings.dialogue,
-        console=access,
-    )
-    console = ConsoleContext(database, clock, access, defaults, QuestionBanks(database, banks))
-    return App(settings, clock, database, banks, defaults, checkins, engine, console=console)
+def build_app(
+    settings: Settings, clock: Clock, db: Database | None = None, *, remind_keys: bool = False
+) -> App:
+    """`remind_keys`: repeat the development-key warning (the running bot does)."""
+    ensure_keys(settings, remind=remind_keys)
+    return App(settings, clock, db or Database(settings.database_url))
 
 
 def public_base_url(settings: Settings) -> str:
@@ -118,20 +161,19 @@ def public_base_url(settings: Settings) -> str:
 
 async def load_hr_questions(app: App) -> None:
     """HR's own questions join the banks before anything plans or asks a check-in."""
-    if app.console is not None:
-        await app.console.questions.refresh()
+    await app.questions.refresh()
 
 
-async def ensure_schema(app: App) -> None:
-    """SQLite migrates itself; a shared PostgreSQL is migrated on purpose by an operator."""
-    await refuse_unknown_revision(app.db)
-    if app.db.is_sqlite:
+async def ensure_schema(app: App, *, questions: bool = True) -> None:
+    """SQLite migrates itself; a shared PostgreSQL is migrated on purpose by an operator.
+    `questions`: also read HR's own questions into the banks (what plans or asks needs them)."""
+    current = await refuse_unknown_revision(app.db)
+    if current != head_revision() and app.db.is_sqlite:
         await app.db.upgrade()
-        await load_hr_questions(app)
-        return
-    current = await app.db.current_revision()
+        current = await app.db.current_revision()
     if current == head_revision():
-        await load_hr_questions(app)
+        if questions:
+            await load_hr_questions(app)
         return
     raise StartupError(
         f"the database schema is at revision {current or 'none'}, this version needs "
@@ -139,8 +181,9 @@ async def ensure_schema(app: App) -> None:
     )
 
 
-async def refuse_unknown_revision(db: Database) -> None:
-    """A database written by a newer version is never touched by this older one."""
+async def refuse_unknown_revision(db: Database) -> str | None:
+    """A database written by a newer version is never touched by this older one; returns
+    the database's revision."""
     current = await db.current_revision()
     if current is not None and not is_known_revision(current):
         raise StartupError(
@@ -148,9 +191,13 @@ async def refuse_unknown_revision(db: Database) -> None:
             f"does not know (it knows up to {head_revision()}): it was upgraded by a newer "
             "version. Run that version, or restore a backup made for this one."
         )
+    return current
 
 
 def teams_adapter(app: App) -> TeamsAdapter:
+    from adapters.teams import TeamsAdapter, TeamsConfigError
+    from bot.storage.teams_references import DatabaseReferenceStore
+
     teams = app.settings.teams
     try:
         return TeamsAdapter(
@@ -169,14 +216,23 @@ def teams_adapter(app: App) -> TeamsAdapter:
         raise StartupError(f"Teams is not configured safely:\n{exc}") from exc
 
 
-def console_adapter(email: str) -> BetweenInputs:
-    """The terminal chat; what the bot sends on its own shows between the person's inputs."""
+def console_adapter(email: str, files_dir: Path | None = None) -> BetweenInputs:
+    """The terminal chat; what the bot sends on its own shows between the person's inputs,
+    and the files it sends (a data export, a brief) are written into `files_dir`."""
+    from adapters.console import BetweenInputs, ConsoleAdapter
+
     interactive = sys.stdin.isatty()
-    console = ConsoleAdapter(email, sys.stdin, sys.stdout, interactive=interactive)
+    console = ConsoleAdapter(
+        email, sys.stdin, sys.stdout, interactive=interactive, files_dir=files_dir
+    )
     return BetweenInputs(console, sys.stdout, interactive=interactive)
 
 
 def slack_adapter(app: App) -> SlackAdapter:
+    from adapters.slack import SlackAdapter, SlackConfigError
+    from bot.metrics import rate_limited_sleep
+    from bot.storage.slack_channels import DatabaseDmChannelStore
+
     try:
         return SlackAdapter(
             app.settings.slack,
@@ -195,6 +251,8 @@ def slack_adapter(app: App) -> SlackAdapter:
 
 
 def slack_limits(settings: Settings) -> SlackLimits:
+    from adapters.slack.limits import SlackLimits
+
     slack = settings.slack
     return SlackLimits(
         channel_per_second=slack.channel_per_second,

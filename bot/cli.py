@@ -1,60 +1,32 @@
-"""The `jaarrond` command: run the bot, chat in the terminal, and operate it."""
+"""The `jaarrond` command: run the bot, chat in the terminal, and operate it.
+
+Each command imports what it uses when it runs: the chat platforms' SDKs, the PDF library
+and the migrations cost seconds to load, and `jaarrond --help` or `org list` need none of
+them (a test keeps it that way).
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import dataclasses
+import gc
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adapters.console.render import visible
-from adapters.teams.package import PackageError, build_package
-from bot import backup, runner
-from bot.bootstrap import (
-    App,
-    StartupError,
-    build_app,
-    ensure_schema,
-    make_clock,
-    refuse_unknown_revision,
-)
-from bot.brief_document import render as render_brief
-from bot.clock import FixedClock, parse_moment
-from bot.config import ConfigError, Settings, load_settings, read_environment
-from bot.env_example import render as render_env_example
-from bot.logs import configure_logging
-from bot.reports import hr
-from bot.reports import works_council as wc
-from bot.scheduler import STEPS, Ticker, TickReport
-from bot.services import (
-    access,
-    audit,
-    digests,
-    erasure,
-    keys,
-    org,
-    outbox_view,
-    privacy,
-    privacy_report,
-    schedules,
-)
-from bot.services.contract_document import export_third_contract
-from bot.services.outbox import Dispatcher
-from bot.services.outbox_view import OutboxRow
-from bot.services.people import find_by_email, locale_of
-from bot.services.review_brief import BriefRefused, build_brief
-from bot.services.schedules import ScheduleFileError
-from bot.storage import sealed
-from bot.storage.database import Database, rehearsal
-from bot.storage.models import OutboxKind, OutboxStatus
-from dialogs.banks import BankError
-from dialogs.digest import render_digest
+from bot.storage.outbox_states import OutboxKind, OutboxStatus
+from bot.tick_steps import STEPS
+
+if TYPE_CHECKING:
+    from bot.bootstrap import App
+    from bot.config import Settings
+    from bot.scheduler import TickReport
+    from bot.services.outbox_view import OutboxRow
+    from bot.storage.database import Database
 
 EXIT_USAGE = 2
 
@@ -86,6 +58,8 @@ def print_json(data: object) -> None:
 def show(text: str) -> None:
     """Print text that holds what people wrote: terminal control characters (ESC, BEL, ...)
     show as symbols and never drive the operator's terminal."""
+    from adapters.console.render import visible
+
     print(visible(text))
 
 
@@ -102,14 +76,26 @@ def _read_file(path: str) -> str:
 
 
 async def cmd_run(app: App, args: argparse.Namespace) -> int:
-    return await runner.run(app, console_user=args.as_email)
+    from bot import runner
+
+    if not _in_terminal_chat(app.settings, args):
+        return await runner.run(app, console_user=args.as_email)
+    folder = _data_folder(app.settings)
+    return await runner.run(
+        app, console_user=args.as_email, files_dir=folder, log_file=folder / CHAT_LOG
+    )
 
 
 async def cmd_chat(app: App, args: argparse.Namespace) -> int:
-    return await runner.chat(app, args.as_email, tick=not args.no_tick)
+    from bot import runner
+
+    folder = _data_folder(app.settings)
+    return await runner.chat(app, args.as_email, tick=not args.no_tick, files_dir=folder)
 
 
 async def cmd_db_upgrade(app: App, _: argparse.Namespace) -> int:
+    from bot.bootstrap import refuse_unknown_revision
+
     await refuse_unknown_revision(app.db)
     await app.db.upgrade()
     print(f"database at revision {await app.db.current_revision()}")
@@ -117,6 +103,8 @@ async def cmd_db_upgrade(app: App, _: argparse.Namespace) -> int:
 
 
 async def cmd_org_import(app: App, args: argparse.Namespace) -> int:
+    from bot.services import org
+
     text = _read_file(args.file)
     try:
         result = await org.import_org(app.db, text, app.clock.now(), dry_run=args.dry_run)
@@ -134,6 +122,8 @@ async def cmd_org_import(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_org_list(app: App, args: argparse.Namespace) -> int:
+    from bot.services import org
+
     people = await org.list_people(app.db)
     if args.json:
         print_json([dataclasses.asdict(p) for p in people])
@@ -147,12 +137,14 @@ async def cmd_org_list(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_schedules_apply(app: App, args: argparse.Namespace) -> int:
+    from bot.services import schedules
+
     text = _read_file(args.file)
     try:
         result = await schedules.apply_schedules(
             app.db, text, app.banks.keys(), app.clock.now(), dry_run=args.dry_run
         )
-    except ScheduleFileError as exc:
+    except schedules.ScheduleFileError as exc:
         raise UserError(f"{args.file}: nothing was applied, fix these first:\n{exc}") from exc
     verb = "would be" if args.dry_run else "were"
     print(
@@ -163,6 +155,8 @@ async def cmd_schedules_apply(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_schedules_list(app: App, args: argparse.Namespace) -> int:
+    from bot.services import schedules
+
     rows = await schedules.list_schedules(app.db, app.clock.now(), app.settings.default_timezone)
     if args.json:
         print_json([dataclasses.asdict(r) for r in rows])
@@ -176,6 +170,9 @@ async def cmd_schedules_list(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_tick(app: App, args: argparse.Namespace) -> int:
+    from bot.clock import parse_moment
+    from bot.storage.database import rehearsal
+
     at = parse_moment(args.at) if args.at else app.clock.now()
     steps = tuple(args.only) if args.only else STEPS
     if args.dry_run:
@@ -195,6 +192,11 @@ async def _tick(
 ) -> tuple[TickReport, list[OutboxRow]]:
     """One tick at `at`. The command has no chat platform to send through: what falls due
     waits in the outbox for the running bot (or `jaarrond chat --as EMAIL`), and is listed."""
+    from bot.clock import FixedClock
+    from bot.scheduler import Ticker
+    from bot.services import outbox_view
+    from bot.services.outbox import Dispatcher
+
     clock = FixedClock(at)
     dispatcher = Dispatcher(db, clock, app.checkins, {})
     ticker = Ticker(
@@ -266,6 +268,10 @@ def _print_tick(
 
 
 async def cmd_digest(app: App, args: argparse.Namespace) -> int:
+    from bot.services import access, audit, digests
+    from bot.services.people import find_by_email, locale_of
+    from dialogs.digest import render_digest
+
     now = app.clock.now()
     async with app.db.session() as session:
         manager = await find_by_email(session, args.manager)
@@ -299,6 +305,9 @@ async def cmd_digest(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_export(app: App, args: argparse.Namespace) -> int:
+    from bot.services import privacy
+    from bot.services.people import find_by_email
+
     async with app.db.session() as session:
         person = await find_by_email(session, args.person)
         if person is None:
@@ -308,6 +317,8 @@ async def cmd_export(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
+    from bot.services import outbox_view
+
     rows = await outbox_view.list_outbox(
         app.db, kinds=args.kind or (), statuses=args.status or (), limit=args.limit
     )
@@ -324,6 +335,8 @@ async def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_agreements_export(app: App, args: argparse.Namespace) -> int:
+    from bot.services.contract_document import export_third_contract
+
     if args.format == "pdf" and not args.out:
         raise UserError("a PDF needs --out FILE")
     font = Path(args.font) if args.font else None
@@ -342,6 +355,11 @@ async def cmd_agreements_export(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_review_brief(app: App, args: argparse.Namespace) -> int:
+    from bot.brief_document import render as render_brief
+    from bot.services import audit
+    from bot.services.people import find_by_email
+    from bot.services.review_brief import BriefRefused, build_brief
+
     async with app.db.session() as session:
         person = await find_by_email(session, args.person)
         if person is None:
@@ -373,6 +391,8 @@ async def cmd_review_brief(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_report_hr(app: App, args: argparse.Namespace) -> int:
+    from bot.reports import hr
+
     locale = args.locale or app.defaults.locale
     now = app.clock.now()
     async with app.db.session() as session:
@@ -398,6 +418,8 @@ async def cmd_report_hr(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_report_works_council(app: App, args: argparse.Namespace) -> int:
+    from bot.reports import works_council as wc
+
     if args.format == "pdf" and not args.out:
         raise UserError("a PDF needs --out FILE")
     locale = args.locale or app.defaults.locale
@@ -423,12 +445,13 @@ def _write_report(document: bytes, out: str | None) -> None:
 
 
 async def cmd_admin_link(app: App, args: argparse.Namespace) -> int:
-    assert app.console is not None
+    from bot.services.people import find_by_email
+
     async with app.db.session() as session:
         person = await find_by_email(session, args.email)
         if person is None:
             raise UserError(f"no person with email {args.email}; check 'jaarrond org list'")
-        url = await app.console.access.issue_link(session, person, app.clock.now())
+        url = await app.access.issue_link(session, person, app.clock.now())
     if url is None:
         raise UserError(f"{args.email} is not HR; the console is for HR only (org import: hr=true)")
     minutes = app.settings.console.link_minutes
@@ -438,14 +461,18 @@ async def cmd_admin_link(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_keys_generate(_: App, __: argparse.Namespace) -> int:
+    from bot.storage import sealed
+
     print(sealed.generate_key())
     return 0
 
 
 async def cmd_keys_rotate(app: App, args: argparse.Namespace) -> int:
+    from bot.services import keys
+
     if not app.settings.data_keys:
         raise UserError("set JAARROND_DATA_KEYS (the new key first, then the old ones)")
-    report = await keys.rotate(app.db, batch=args.batch)
+    report = await keys.rotate(app.db, **({"batch": args.batch} if args.batch else {}))
     print(
         f"re-sealed {sum(report.resealed.values())} values with the newest key, sealed "
         f"{sum(report.sealed.values())} clear values, in {report.batches} batches"
@@ -454,6 +481,9 @@ async def cmd_keys_rotate(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_person_export(app: App, args: argparse.Namespace) -> int:
+    from bot.services import privacy
+    from bot.services.people import find_by_email
+
     async with app.db.session() as session:
         person = await find_by_email(session, args.email)
         if person is None:
@@ -472,6 +502,9 @@ async def cmd_person_export(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_person_erase(app: App, args: argparse.Namespace) -> int:
+    from bot.services import erasure
+    from bot.services.people import find_by_email
+
     email = args.email.strip().lower()
     if not args.yes:
         print(f"This erases everything stored about {email}. Type the email again to confirm:")
@@ -488,6 +521,8 @@ async def cmd_person_erase(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_privacy_report(app: App, args: argparse.Namespace) -> int:
+    from bot.services import privacy_report
+
     report = privacy_report.build_report(app.settings, app.clock.now())
     render = privacy_report.render_html if args.format == "html" else privacy_report.render_markdown
     sys.stdout.write(render(report))
@@ -495,6 +530,8 @@ async def cmd_privacy_report(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_teams_package(_: App, args: argparse.Namespace) -> int:
+    from adapters.teams.package import PackageError, build_package
+
     try:
         print(build_package(args.app_id, Path(args.out)))
     except PackageError as exc:
@@ -503,6 +540,8 @@ async def cmd_teams_package(_: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_backup(app: App, args: argparse.Namespace) -> int:
+    from bot import backup
+
     manifest = await backup.backup(app.db, Path(args.file), app.clock.now())
     rows = sum(manifest.tables.values())
     print(
@@ -513,6 +552,9 @@ async def cmd_backup(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_restore(app: App, args: argparse.Namespace) -> int:
+    from bot import backup
+    from bot.bootstrap import refuse_unknown_revision
+
     await refuse_unknown_revision(app.db)
     try:
         manifest = await backup.restore(app.db, Path(args.file), force=args.force)
@@ -527,6 +569,8 @@ async def cmd_restore(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_config_example(_: App, __: argparse.Namespace) -> int:
+    from bot.env_example import render as render_env_example
+
     sys.stdout.write(render_env_example())
     return 0
 
@@ -539,7 +583,7 @@ async def cmd_demo(app: App, args: argparse.Namespace) -> int:
 
 # ---- argument parsing -------------------------------------------------------------------
 
-Handler = Callable[[App, argparse.Namespace], Awaitable[int]]
+Handler = Callable[["App", argparse.Namespace], Awaitable[int]]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -548,15 +592,25 @@ def _parser() -> argparse.ArgumentParser:
         description="Year-round dialogue between employees and managers.",
     )
     parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show the log on the terminal (a terminal chat otherwise writes it to a file)",
+    )
+    parser.add_argument(
         "--now",
         metavar="ISO-TIME",
         help="fix the clock for this run, e.g. 2027-03-25T13:05:00Z (or set JAARROND_NOW)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, handler: Handler, help_text: str, parent: Any = sub) -> Any:
+    def command(
+        name: str, handler: Handler, help_text: str, parent: Any = sub, *, banks: bool = True
+    ) -> Any:
+        """`banks`: the command plans, asks or reports check-ins, so it reads HR's own
+        questions too; the others start without them."""
         p = parent.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(handler=handler)
+        p.set_defaults(handler=handler, banks=banks)
         return p
 
     p = command("run", cmd_run, "run the bot: scheduler, chat platforms, HTTP server")
@@ -582,10 +636,10 @@ def _parser() -> argparse.ArgumentParser:
     org_parser = sub.add_parser("org", help="people and managers").add_subparsers(
         dest="org_command", required=True, metavar="ACTION"
     )
-    p = command("import", cmd_org_import, "import people from a CSV file", org_parser)
+    p = command("import", cmd_org_import, "import people from a CSV file", org_parser, banks=False)
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="show what would change")
-    p = command("list", cmd_org_list, "list people", org_parser)
+    p = command("list", cmd_org_list, "list people", org_parser, banks=False)
     p.add_argument("--json", action="store_true")
 
     sched = sub.add_parser("schedules", help="check-in schedules").add_subparsers(
@@ -616,7 +670,13 @@ def _parser() -> argparse.ArgumentParser:
     box = sub.add_parser("outbox", help="messages waiting to be sent").add_subparsers(
         dest="outbox_command", required=True, metavar="ACTION"
     )
-    p = command("list", cmd_outbox_list, "list outbox messages of every kind, newest first", box)
+    p = command(
+        "list",
+        cmd_outbox_list,
+        "list outbox messages of every kind, newest first",
+        box,
+        banks=False,
+    )
     p.add_argument("--kind", action="append", choices=[k.value for k in OutboxKind])
     p.add_argument("--status", action="append", choices=[s.value for s in OutboxStatus])
     p.add_argument("--limit", type=int, default=500)
@@ -682,7 +742,9 @@ def _parser() -> argparse.ArgumentParser:
     admin = sub.add_parser("admin", help="the HR admin console").add_subparsers(
         dest="admin_command", required=True, metavar="ACTION"
     )
-    p = command("link", cmd_admin_link, "print a one-time console sign-in link for HR", admin)
+    p = command(
+        "link", cmd_admin_link, "print a one-time console sign-in link for HR", admin, banks=False
+    )
     p.add_argument("email", metavar="EMAIL")
     p = command("backup", cmd_backup, "write every table and the schema revision to a zip")
     p.add_argument("file")
@@ -701,7 +763,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command(
         "rotate", cmd_keys_rotate, "re-seal all sealed data with the newest key", keys_parser
     )
-    p.add_argument("--batch", type=int, default=keys.ROTATE_BATCH, help="rows per transaction")
+    p.add_argument("--batch", type=int, help="rows per transaction (default: 500)")
 
     person = sub.add_parser("person", help="one person's data (GDPR rights)").add_subparsers(
         dest="person_command", required=True, metavar="ACTION"
@@ -724,8 +786,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _main(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.bootstrap import build_app, ensure_schema, make_clock
+
     clock = make_clock(settings, args.now)
-    app = build_app(settings, clock)
+    app = build_app(settings, clock, remind_keys=args.handler is cmd_run)
     try:
         if args.handler not in (
             cmd_db_upgrade,
@@ -734,27 +798,82 @@ async def _main(settings: Settings, args: argparse.Namespace) -> int:
             cmd_config_example,
             cmd_keys_generate,
         ):
-            await ensure_schema(app)
+            await ensure_schema(app, questions=args.banks)
+        gc.freeze()
+        gc.enable()
         result: int = await args.handler(app, args)
         return result
     finally:
         await app.db.dispose()
 
 
+CHAT_LOG = "jaarrond.log"
+
+
+def _in_terminal_chat(settings: Settings, args: argparse.Namespace) -> bool:
+    """The command holds a conversation (or a progress display) in this terminal."""
+    if args.handler in (cmd_chat, cmd_demo):
+        return True
+    return args.handler is cmd_run and not (settings.slack.configured or settings.teams.enabled)
+
+
+def _data_folder(settings: Settings) -> Path:
+    from bot.data_dir import DataDirError, data_dir
+
+    try:
+        return data_dir(settings.data_dir)
+    except DataDirError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _configure_logging(settings: Settings, args: argparse.Namespace) -> None:
+    """The running bot logs to the terminal (its operator reads it, or a log collector).
+    A terminal chat and the demo log to a file in the data folder, so no line lands in the
+    middle of the conversation; other commands print their result and show warnings only.
+    `-v` shows everything on the terminal."""
+    from bot.logs import configure_logging
+
+    shown = settings.log_level if args.verbose else "WARNING"
+    if _in_terminal_chat(settings, args):
+        log_file = _data_folder(settings) / CHAT_LOG
+        configure_logging(settings, terminal_level=shown, log_file=log_file, verbose=args.verbose)
+    elif args.handler is cmd_run:
+        configure_logging(settings)
+    else:
+        configure_logging(settings, terminal_level=shown, verbose=args.verbose)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Loading the libraries makes hundreds of thousands of objects that live as long as
+    # the process; collecting garbage among them while they load costs a tenth of the
+    # start. Collection resumes once the command has what it needs (see `_main`).
+    gc.disable()
+    try:
+        return _command(args)
+    finally:
+        gc.enable()
+
+
+def _command(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.bootstrap import StartupError
+    from bot.clock import FixedClock, parse_moment
+    from bot.config import ConfigError, load_settings, read_environment
+
     try:
         settings = load_settings(read_environment())
     except ConfigError as exc:
         print(f"jaarrond: the configuration has errors:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
-    # JSON lines in production, readable ones in development; secrets never shown.
-    configure_logging(settings)
     try:
+        _configure_logging(settings, args)
         if args.now:
             FixedClock(parse_moment(args.now))
         return asyncio.run(_main(settings, args))
-    except (UserError, StartupError, BankError, ValueError) as exc:
+    # A question bank's error (BankError) is a ValueError too.
+    except (UserError, StartupError, ValueError) as exc:
         print(f"jaarrond: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

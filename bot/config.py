@@ -109,6 +109,8 @@ class Settings:
     # Fernet keys for data at rest, newest first; empty only in development.
     data_keys: tuple[str, ...] = ()
     data_key_file: str = ".jaarrond-data.key"
+    # Exports, briefs and the terminal chat's log; empty: the per-user data folder.
+    data_dir: str = ""
     retention: RetentionSettings = field(default_factory=RetentionSettings)
 
     @property
@@ -242,6 +244,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         console=console,
         data_keys=data_keys,
         data_key_file=get("JAARROND_DATA_KEY_FILE", ".jaarrond-data.key"),
+        data_dir=get("JAARROND_DATA_DIR", ""),
         retention=RetentionSettings(**retention_days),
     )
 

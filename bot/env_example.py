@@ -68,6 +68,8 @@ DESCRIPTIONS = {
     "JAARROND_DATA_KEYS": "Fernet keys for free text and health answers at rest, newest "
     "first, comma separated (required in production; 'jaarrond keys generate'; a secret)",
     "JAARROND_DATA_KEY_FILE": "development only: where a generated data key is kept",
+    "JAARROND_DATA_DIR": "where the terminal writes exports, briefs and the chat's log "
+    "(empty: the per-user data folder, e.g. ~/.local/share/jaarrond; never a git checkout)",
     "JAARROND_RETAIN_ANSWERS_DAYS": "days check-in answers are kept (0: until erased)",
     "JAARROND_RETAIN_TOPICS_DAYS": "days raised topics are kept (0: until erased)",
     "JAARROND_RETAIN_MESSAGES_DAYS": "days the record of sent messages is kept",

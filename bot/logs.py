@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
 
 from bot.config import Settings
@@ -115,12 +116,46 @@ def quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def configure_logging(settings: Settings) -> None:
-    """One handler on the root logger, formatted for the profile, secrets filtered."""
-    handler = make_handler(settings)
+def configure_logging(
+    settings: Settings,
+    *,
+    terminal_level: str | None = None,
+    log_file: Path | None = None,
+    verbose: bool = False,
+) -> None:
+    """One handler on the root logger for the terminal (stderr), formatted for the profile,
+    secrets filtered; with `log_file` a second one that writes everything there.
+
+    `terminal_level` (default: the settings' level) is what the terminal shows: a command
+    whose output is its result shows warnings only, a terminal chat sends its lines to the
+    file and hushes the terminal once the conversation starts (`hush_terminal`) unless
+    `verbose` asks for the lines on the terminal too.
+    """
+    global _terminal, _verbose
+    _verbose = verbose
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
-    root.addHandler(handler)
+        old.close()
+    _terminal = make_handler(settings)
+    _terminal.setLevel(terminal_level or settings.log_level)
+    root.addHandler(_terminal)
+    if log_file is not None:
+        to_file = logging.FileHandler(log_file, encoding="utf-8")
+        to_file.setFormatter(ReadableFormatter())
+        to_file.addFilter(RedactSecrets(secrets_of(settings)))
+        root.addHandler(to_file)
     root.setLevel(settings.log_level)
     quiet_libraries()
+
+
+_terminal: logging.Handler | None = None
+_verbose = False
+_HUSHED = logging.CRITICAL + 1
+
+
+def hush_terminal() -> None:
+    """From now on the terminal shows no log lines unless they were asked for (`-v`): a
+    terminal chat's prompt is never interrupted by one. The log file still gets them."""
+    if _terminal is not None and not _verbose:
+        _terminal.setLevel(_HUSHED)

@@ -8,6 +8,7 @@ import io
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from bot.bootstrap import (
     App,
@@ -17,12 +18,12 @@ from bot.bootstrap import (
     slack_adapter,
     teams_adapter,
 )
-from bot.console.app import console_hook
 from bot.lifecycle import GuardedTicker, release
+from bot.logs import hush_terminal
 from bot.scheduler import start_scheduler, stop_scheduler
 from bot.services import org
 from bot.services.people import find_by_email
-from bot.web import build_web_app, start_web
+from dialogs.texts import t
 
 log = logging.getLogger(__name__)
 
@@ -33,28 +34,38 @@ async def _person_exists(app: App, email: str) -> int | None:
         return person.id if person else None
 
 
-async def _ask(question: str) -> str:
-    print(question, end="", flush=True)
+async def _ask(question: str, default: str = "") -> str:
+    """One line from the terminal; an empty answer takes `default`, shown in brackets."""
+    print(f"{question} [{default}]: " if default else f"{question}: ", end="", flush=True)
     line: str = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    return line.strip()
+    return line.strip() or default
 
 
 async def _first_run(app: App) -> str:
-    """With nobody registered yet, the person at the terminal becomes the first HR admin."""
+    """With nobody registered yet, the person at the terminal becomes the first HR admin.
+    A refused answer is asked again with the earlier answers offered as defaults."""
     print("Welcome to Jaarrond. Nobody is registered yet; you will be the first (HR) person.")
     print("Welkom bij Jaarrond. Er is nog niemand geregistreerd; jij wordt de eerste (HR).")
+    email, name = "", ""
+    locale: str = app.defaults.locale
+    timezone = app.defaults.timezone
     while True:
-        email = await _ask("Email / e-mail: ")
-        name = await _ask("Name / naam: ")
+        email = await _ask("Email / e-mail", email)
+        name = await _ask("Name / naam", name)
         if not email and not name:
             raise StartupError("no console user given; start again with --as EMAIL")
+        locale = await _ask("Language / taal (nl, en)", locale)
+        timezone = await _ask("Time zone / tijdzone", timezone)
         buffer = io.StringIO()
-        csv.writer(buffer).writerows([["email", "name", "hr"], [email, name, "true"]])
+        csv.writer(buffer).writerows(
+            [["email", "name", "locale", "timezone", "hr"], [email, name, locale, timezone, "true"]]
+        )
         try:
             await org.import_org(app.db, buffer.getvalue(), app.clock.now())
         except org.OrgImportError as exc:
             print(exc)
             continue
+        print(t("first_run.next", "en" if locale == "en" else "nl", email=email.strip().lower()))
         return email.strip().lower()
 
 
@@ -90,22 +101,40 @@ async def _platforms(app: App) -> list[PlatformAdapter]:
     return adapters
 
 
-async def run(app: App, console_user: str | None) -> int:
-    """Scheduler, HTTP server and the configured chat platforms; console when none is."""
+async def run(
+    app: App,
+    console_user: str | None,
+    *,
+    files_dir: Path | None = None,
+    log_file: Path | None = None,
+) -> int:
+    """Scheduler, HTTP server and the configured chat platforms; console when none is.
+    The console chat writes the files it is sent into `files_dir`; `log_file` is named
+    in its welcome, as the log lines no longer show in the terminal once it starts."""
+    from bot.console.app import console_hook
+    from bot.web import PortUnavailable, build_web_app, start_web
+
     platforms = await _platforms(app)
-    console = None
-    if not platforms:
-        email = await _console_user(app, console_user)
-        console = console_adapter(email)
-        app.add_adapter(console)
     hooks = [platform.route_hook() for platform in platforms]
-    if app.console is not None:
-        hooks.append(console_hook(app.console))
+    hooks.append(console_hook(app.console))
     # A configured platform is ready once started, and no longer once a stop begins.
     up: dict[str, bool] = {platform.platform: False for platform in platforms}
     server = build_web_app(app.db, hooks, clock=app.clock, platforms=lambda: up)
-    web = await start_web(server, app.settings.host, app.settings.port)
+    # The port first: a taken port is known before anyone answers a question.
+    try:
+        web = await start_web(server, app.settings.host, app.settings.port)
+    except PortUnavailable as exc:
+        raise StartupError(str(exc)) from exc
     log.info("HTTP server on http://%s:%s", app.settings.host, app.settings.port)
+    console = None
+    if not platforms:
+        try:
+            email = await _console_user(app, console_user)
+        except BaseException:
+            await web.cleanup()
+            raise
+        console = console_adapter(email, files_dir)
+        app.add_adapter(console)
     for platform in platforms:
         await platform.start()
         up[platform.platform] = True
@@ -118,6 +147,9 @@ async def run(app: App, console_user: str | None) -> int:
     waiting: set[asyncio.Task[object]] = {asyncio.create_task(stop.wait())}
     if console is not None:
         print(f"Jaarrond is running. You are {console.email}. Type 'help', or 'quit' to stop.")
+        if log_file is not None:
+            print(f"Log: {log_file} (jaarrond -v run shows it here)")
+        hush_terminal()
         waiting.add(asyncio.create_task(console.converse()))
     else:
         names = ", ".join(p.platform for p in platforms)
@@ -140,15 +172,16 @@ async def run(app: App, console_user: str | None) -> int:
     return 0
 
 
-async def chat(app: App, email: str, *, tick: bool = True) -> int:
+async def chat(app: App, email: str, *, tick: bool = True, files_dir: Path | None = None) -> int:
     """A terminal chat for one person. What waits for them is shown first; then, unless
     `tick` is off, the bot ticks as `run` does (planning for everyone, sending only to this
     person), and what it sends shows between the person's inputs."""
     person_id = await _person_exists(app, email)
     if person_id is None:
         raise StartupError(f"no person with email {email}; check 'jaarrond org list'")
-    console = console_adapter(email)
+    console = console_adapter(email, files_dir)
     app.add_adapter(console)
+    hush_terminal()
     ticker = GuardedTicker(app.ticker(person_id=person_id))
     if not tick:
         await ticker.ticker.dispatcher.dispatch(person_id=person_id)

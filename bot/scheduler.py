@@ -23,12 +23,11 @@ from bot.services.people import Defaults
 from bot.services.planner import DueCheckin, expire, plan
 from bot.services.retention import PurgeReport, purge
 from bot.storage.database import Database
+from bot.tick_steps import STEPS
 from dialogs.banks import Bank
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
-# What a tick does, in this order (the retention purge runs with a whole tick only).
-STEPS = ("checkins", "followups", "digests", "briefs", "notices")
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -109,10 +110,24 @@ def build_web_app(
     return app
 
 
+class PortUnavailable(OSError):
+    """The HTTP server cannot listen where the settings say; the message says what to do."""
+
+
 async def start_web(app: web.Application, host: str, port: int) -> web.AppRunner:
     # In-flight requests get a few seconds at shutdown; a stop never hangs on idle keep-alives.
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        reason = (
+            "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
+        )
+        raise PortUnavailable(
+            f"port {port} on {host or 'all addresses'} {reason}: stop what uses it, or set "
+            "JAARROND_PORT (and JAARROND_HOST) to a free one"
+        ) from exc
     return runner

@@ -216,7 +216,8 @@ def load_banks(extra_dirs: Iterable[Path] = ()) -> dict[str, Bank]:
     banks: dict[str, Bank] = {}
     for source, content in sources:
         try:
-            data = yaml.safe_load(content)
+            # libyaml's loader when PyYAML has it: every command loads the banks at start.
+            data = yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError as exc:
             raise BankError(f"{source}: not valid YAML ({exc})") from exc
         bank = parse_bank(data, source)

@@ -30,6 +30,23 @@ def fill(template: str, values: Mapping[str, object]) -> str:
 
 CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
+    "first_run.next": (
+        "Je staat geregistreerd als HR ({email}). Zo ga je verder:\n"
+        "- typ hier 'help' om te zien wat ik kan, of 'checkin werkbelasting' om een check-in "
+        "te proberen;\n"
+        "- zet in een tweede terminal je organisatie erin met 'jaarrond org import "
+        "examples/org.csv' en de schema's met 'jaarrond schedules apply "
+        "examples/schedules.yaml' (of je eigen bestanden);\n"
+        "- 'jaarrond admin link {email}' geeft een inloglink voor de beheeromgeving.\n"
+        "Typ 'afsluiten' om te stoppen.",
+        "You are registered as HR ({email}). What to do next:\n"
+        "- type 'help' here to see what I can do, or 'checkin workload' to try a check-in;\n"
+        "- in a second terminal, add your organisation with 'jaarrond org import "
+        "examples/org.csv' and the schedules with 'jaarrond schedules apply "
+        "examples/schedules.yaml' (or your own files);\n"
+        "- 'jaarrond admin link {email}' gives a sign-in link for the admin console.\n"
+        "Type 'quit' to stop.",
+    ),
     "help.title": ("Jaarrond: zo werkt het", "Jaarrond: how it works"),
     "help.body": (
         "Ik help je het gesprek met je leidinggevende het hele jaar gaande te houden.\n"

@@ -85,6 +85,18 @@ async def databases(
         yield make
 
 
+# The terminal's data folder (exports, briefs, the chat's log) of every test is its own.
+DATA_DIR = "JAARROND_DATA_DIR"
+
+
+@pytest.fixture(autouse=True)
+def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the terminal writes files in this test; never the person's own data folder."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv(DATA_DIR, str(folder))
+    return folder
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2027, 3, 22, 8, 0, tzinfo=UTC))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.conftest import DATA_DIR
 from tests.testbot import ORG_CSV
 
 SCHEDULE = """schedules:
@@ -29,7 +30,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh working directory: the default SQLite file lands here."""
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
-        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")):
+        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
             monkeypatch.delenv(name)
     (tmp_path / "org.csv").write_text(ORG_CSV, encoding="utf-8")
     (tmp_path / "schedules.yaml").write_text(SCHEDULE, encoding="utf-8")

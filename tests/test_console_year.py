@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import DATA_DIR
 from tests.test_cli import run
 
 ORG = """email,name,manager_email,locale,timezone,department,hr,review_month
@@ -36,7 +37,7 @@ def year(
 ) -> Path:
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
-        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")):
+        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
             monkeypatch.delenv(name)
     (tmp_path / "org.csv").write_text(ORG, encoding="utf-8")
     (tmp_path / "schedules.yaml").write_text(SCHEDULE, encoding="utf-8")
@@ -116,4 +117,7 @@ def test_a_scripted_console_year(year: Path, capsys: pytest.CaptureFixture[str])
     assert titles(out) == ["Review brief: Bram Jansen"] and "Your copy." in out
     out = chat(capsys, "2027-05-18T07:15:00Z", ANNA)
     assert "Review brief: Bram Jansen" in titles(out) and "The manager's copy" in out
-    assert len(list(year.glob("review-brief-bram-jansen-2027*.pdf"))) == 2
+    # Both copies land in the data folder, none in the working directory.
+    data = Path(os.environ[DATA_DIR])
+    assert len(list(data.glob("review-brief-bram-jansen-2027*.pdf"))) == 2
+    assert not list(year.glob("*.pdf"))

@@ -22,9 +22,9 @@ from bot.services.retention import purge
 from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database
 from bot.storage.models import Answer, Base, OutboxMessage, Person, ProcessedEvent, Topic
-from bot.storage.sealed import install_keys, looks_sealed
+from bot.storage.sealed import generate_key, install_keys, looks_sealed
 from dialogs import agreements as ag
-from tests.conftest import POSTGRES_URL, TEST_DATA_KEY
+from tests.conftest import DATA_DIR, POSTGRES_URL, TEST_DATA_KEY
 from tests.testbot import Testbot, apply
 
 ANNA, BRAM = "anna@example.org", "bram@example.org"
@@ -167,7 +167,7 @@ async def test_a_pg_dump_holds_no_free_text_or_health_answer(testbot: Testbot) -
 async def test_rotation_reseals_with_the_newest_key_and_is_idempotent(testbot: Testbot) -> None:
     await _seed(testbot)
     db = testbot.app.db
-    new_key = keys.generate_key()
+    new_key = generate_key()
     try:
         install_keys([new_key, TEST_DATA_KEY])
         first = await keys.rotate(db, batch=2)
@@ -426,7 +426,7 @@ def test_cli_privacy_report_keys_and_person(
 
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
-        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")):
+        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
             monkeypatch.delenv(name)
     from tests.testbot import ORG_CSV
 
@@ -440,13 +440,17 @@ def test_cli_privacy_report_keys_and_person(
     code, out, _ = run(capsys, "person", "export", BRAM, "--out", "bram.json")
     assert code == 0 and json.loads((tmp_path / "bram.json").read_text())["person"]["email"] == BRAM
     assert (tmp_path / "bram.json").stat().st_mode & 0o077 == 0
-    # The console writes the export to a file (owner-readable only) and says where.
+    # The console writes the export to a file (owner-readable only) in the data folder, never
+    # the working directory, and says where.
     code, out, _ = run(capsys, "chat", "--as", BRAM, stdin="export\nexport\n")
-    assert code == 0 and f"-> {tmp_path / 'jaarrond-export.json'}" in out
-    assert f"-> {tmp_path / 'jaarrond-export-2.json'}" in out, "an earlier export is kept"
-    exported = json.loads((tmp_path / "jaarrond-export.json").read_text())
+    folder = Path(os.environ[DATA_DIR])
+    assert code == 0 and f"-> {folder / 'jaarrond-export.json'}" in out
+    assert f"-> {folder / 'jaarrond-export-2.json'}" in out, "an earlier export is kept"
+    exported = json.loads((folder / "jaarrond-export.json").read_text())
     assert exported["person"]["email"] == BRAM
-    assert (tmp_path / "jaarrond-export.json").stat().st_mode & 0o077 == 0
+    assert (folder / "jaarrond-export.json").stat().st_mode & 0o077 == 0
+    assert folder.stat().st_mode & 0o077 == 0
+    assert not list(tmp_path.glob("jaarrond-export*")), "nothing lands in the working directory"
     code, _, err = run(capsys, "person", "erase", BRAM, stdin="someone@else\n")
     assert code == 2 and "not confirmed" in err
     code, out, _ = run(capsys, "person", "erase", BRAM, stdin=f"{BRAM}\n")

@@ -18,7 +18,7 @@ from bot.services.org import import_org
 from bot.services.people import Defaults, find_by_email
 from bot.storage.database import Database
 from dialogs.messages import Inbound, Outbound, PersonRef, Turn
-from tests.conftest import TEST_DATA_KEY
+from tests.conftest import DATA_DIR, TEST_DATA_KEY
 from tests.test_cli import run
 from tests.testbot import ORG_CSV
 
@@ -124,7 +124,7 @@ def test_no_tick_shows_what_waits_and_plans_nothing(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
-        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")):
+        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
             monkeypatch.delenv(name)
     (tmp_path / "org.csv").write_text(ORG_CSV, encoding="utf-8")
     run(capsys, "org", "import", "org.csv")

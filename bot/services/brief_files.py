@@ -16,7 +16,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.brief_document import to_pdf
 from bot.services.people import Defaults
 from bot.services.review_brief import BriefRefused, build_brief
 from bot.storage.dialogue_models import ReviewBriefSent
@@ -64,7 +63,7 @@ def brief_file(brief: ReviewBrief) -> Attachment:
     name = f"{td('brief.filename', loc)}-{_slug(brief.employee_name)}-{brief.review_start.year}"
     return Attachment(
         f"{name}.pdf",
-        to_pdf(brief),
+        _pdf(brief),
         PDF,
         td("brief.file_description", loc, name=brief.employee_name),
     )
@@ -100,3 +99,10 @@ async def current_brief(
     except BriefRefused:
         return None  # no manager any more: there is no manager's copy to send
     return brief if brief.reader.person_id == recipient.person_id else None
+
+
+def _pdf(brief: ReviewBrief) -> bytes:
+    # The PDF library loads only when a brief is made: every tick imports this module.
+    from bot.brief_document import to_pdf
+
+    return to_pdf(brief)

@@ -1,19 +1,16 @@
-"""The data keys: installing them at start, and re-sealing everything with the newest one."""
+"""Re-sealing everything with the newest data key (`jaarrond keys rotate`)."""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Column, Table, bindparam, or_, select, type_coerce, update
 from sqlalchemy.types import Text, TypeEngine
 
-from bot.config import Settings
 from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database
 from bot.storage.models import Answer, Base
@@ -21,9 +18,6 @@ from bot.storage.sealed import (
     SealableText,
     SealedJSON,
     SealedText,
-    generate_key,
-    has_keys,
-    install_keys,
     looks_sealed,
     reseal,
     seal,
@@ -32,31 +26,6 @@ from bot.storage.sealed import (
 
 log = logging.getLogger(__name__)
 ROTATE_BATCH = 500
-
-
-def ensure_keys(settings: Settings) -> None:
-    """Install the configured keys; development without keys gets a local key file.
-
-    Production without keys never gets here: the settings refuse to load (see bot.config).
-    A process that already holds keys and configures none (a test harness) keeps its own.
-    """
-    if settings.data_keys:
-        install_keys(settings.data_keys)
-        return
-    if has_keys():
-        return
-    if settings.profile != "development":
-        raise RuntimeError("JAARROND_DATA_KEYS is required outside development")
-    path = Path(settings.data_key_file)
-    if not path.exists():
-        path.write_text(generate_key() + "\n", encoding="ascii")
-        os.chmod(path, 0o600)
-    log.warning(
-        "development: personal text is sealed with the key in %s; set JAARROND_DATA_KEYS "
-        "before real use (a lost key makes sealed data unreadable)",
-        path,
-    )
-    install_keys([path.read_text(encoding="ascii").strip()])
 
 
 def sealed_columns() -> Iterator[Column[str]]:

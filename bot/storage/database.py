@@ -1,17 +1,20 @@
-"""The database handle: async engine, sessions, and migrations through Alembic."""
+"""The database handle: async engine, sessions, and migrations through Alembic.
+
+Alembic is imported only when a migration runs: it costs a third of a second at start, and
+every command checks the schema's revision, which a small read of the migration files and
+the `alembic_version` table answers.
+"""
 
 from __future__ import annotations
 
+import ast
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -19,6 +22,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -67,28 +73,67 @@ class Database:
 
     async def current_revision(self) -> str | None:
         async with self.engine.connect() as conn:
-            return await conn.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision()
-            )
+            return await conn.run_sync(_current_revision)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
+def _current_revision(connection: Connection) -> str | None:
+    """What `alembic_version` holds, read as Alembic's MigrationContext would."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    if len(rows) > 1:
+        raise RuntimeError("the database has more than one schema revision (branched history)")
+    return rows[0][0] if rows else None
+
+
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
+def _assigned(module: ast.Module, name: str) -> str | None:
+    """The string a migration file assigns to `name` at its top level (typed or not)."""
+    for node in module.body:
+        targets: list[ast.expr]
+        if isinstance(node, ast.AnnAssign):
+            targets, value = [node.target], node.value
+        elif isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        else:
+            continue
+        if value is not None and any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            found = ast.literal_eval(value)
+            return found if isinstance(found, str) else None
+    return None
+
+
+@functools.cache
+def revisions() -> tuple[str, ...]:
+    """Every revision this version knows, oldest first: the chain from the migration files'
+    `revision` and `down_revision` (a test holds it equal to Alembic's own walk)."""
+    parents: dict[str | None, str] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        module = ast.parse(path.read_text(encoding="utf-8"))
+        revision = _assigned(module, "revision")
+        if revision is not None:
+            parents[_assigned(module, "down_revision")] = revision
+    chain: list[str] = []
+    parent: str | None = None
+    while parent in parents:
+        parent = parents[parent]
+        chain.append(parent)
+    return tuple(chain)
+
+
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def revisions() -> list[str]:
-    """Every revision this version knows, oldest first (walked from the graph, base to head)."""
-    script = ScriptDirectory.from_config(alembic_config())
-    return [r.revision for r in reversed(list(script.walk_revisions()))]
+    walked = revisions()
+    return walked[-1] if walked else None
 
 
 def is_known_revision(revision: str) -> bool:
@@ -102,6 +147,8 @@ MIGRATION_LOCK = 73032027
 def _run_upgrade(connection: Connection, revision: str) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)

@@ -24,6 +24,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# Re-exported: the models are where the rest of the code looks for them.
+from bot.storage.outbox_states import FINISHED_STATUSES as FINISHED_STATUSES
+from bot.storage.outbox_states import OutboxKind as OutboxKind
+from bot.storage.outbox_states import OutboxStatus as OutboxStatus
 from bot.storage.sealed import SealableText, SealedJSON, SealedText
 
 
@@ -200,49 +204,6 @@ class Topic(Base):
     text: Mapped[str] = mapped_column(SealedText)
     status: Mapped[str] = mapped_column(String(20), default="open")
     raised_at: Mapped[datetime]
-
-
-class OutboxStatus(StrEnum):
-    """Where an outbox message stands. pending -> sending -> sent is the way out; the others
-    end it without a send (or, for held, until the check-in it waits behind ends)."""
-
-    PENDING = "pending"
-    # Claimed by a dispatcher (`claimed_by`) and committed before the platform is called.
-    SENDING = "sending"
-    SENT = "sent"
-    # A prompt waiting behind another open check-in; sent when that one ends.
-    HELD = "held"
-    # Given up after the last attempt; the reason is in last_error.
-    FAILED = "failed"
-    # No longer wanted: the check-in ended, the person left, the follow-up was answered.
-    CANCELLED = "cancelled"
-    # A newer message about the same subject (an agreement, a follow-up round) replaced it.
-    SUPERSEDED = "superseded"
-    # Not sent within its grace (a digest, a brief, an invitation): skipped, not sent late.
-    EXPIRED = "expired"
-
-
-class OutboxKind(StrEnum):
-    """What an outbox message is: everything the bot says on its own."""
-
-    PROMPT = "prompt"
-    REMINDER = "reminder"
-    AGREEMENT = "agreement"
-    FOLLOW_UP = "follow_up"
-    DIGEST = "digest"
-    BRIEF = "brief"
-    INVITATION = "invitation"
-    TALKED = "talked"
-
-
-# Finished: nothing will be sent for these any more (retention counts from their creation).
-FINISHED_STATUSES = (
-    OutboxStatus.SENT,
-    OutboxStatus.FAILED,
-    OutboxStatus.CANCELLED,
-    OutboxStatus.SUPERSEDED,
-    OutboxStatus.EXPIRED,
-)
 
 
 def _one_of(column: str, values: type[StrEnum]) -> str:
