@@ -183,8 +183,20 @@ async def ensure_schema(app: App, *, questions: bool = True) -> None:
 
 async def refuse_unknown_revision(db: Database) -> str | None:
     """A database written by a newer version is never touched by this older one; returns
-    the database's revision."""
-    current = await db.current_revision()
+    the database's revision. Being the first to reach the database, it also says in one
+    line when that cannot be done."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        current = await db.current_revision()
+    except (OSError, DBAPIError) as exc:
+        where = make_url(db.url).render_as_string(hide_password=True)
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise StartupError(
+            f"cannot reach the database {where} ({reason}); check JAARROND_DATABASE_URL "
+            "and that the database server runs"
+        ) from exc
     if current is not None and not is_known_revision(current):
         raise StartupError(
             f"the database is at schema revision {current}, which this version of Jaarrond "

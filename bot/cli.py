@@ -577,8 +577,15 @@ async def cmd_config_example(_: App, __: argparse.Namespace) -> int:
 
 async def cmd_demo(app: App, args: argparse.Namespace) -> int:
     from bot import demo
+    from bot.progress import shown
 
-    return await demo.run_demo(app.settings, seed=args.seed, weeks=args.weeks, path=args.db)
+    path = Path(args.db) if args.db else _data_folder(app.settings) / "jaarrond-demo.db"
+    with shown("simulating", "weeks") as progress:
+        code = await demo.run_demo(
+            app.settings, seed=args.seed, weeks=args.weeks, path=str(path), progress=progress
+        )
+    print(demo.explore(path.resolve()))
+    return code
 
 
 # ---- argument parsing -------------------------------------------------------------------
@@ -778,10 +785,32 @@ def _parser() -> argparse.ArgumentParser:
     p = command("privacy-report", cmd_privacy_report, "what Jaarrond records, for a DPIA")
     p.add_argument("--format", choices=("md", "html"), default="md")
 
-    p = command("demo", cmd_demo, "simulate a small organisation over some weeks")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--weeks", type=int, default=52)
-    p.add_argument("--db", default="jaarrond-demo.db", help="demo database file (recreated)")
+    p = command(
+        "demo",
+        cmd_demo,
+        "simulate a small organisation (nine people, two teams, HR) through the real bot, "
+        "and print what it recorded: answers per month, a manager's digest, the works-council "
+        "overview and the agreements; then how to explore the demo database",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        help="chooses how the simulated people answer; the same seed gives the same output "
+        "(default: 1)",
+    )
+    p.add_argument(
+        "--weeks",
+        type=int,
+        default=52,
+        help="how many weeks to simulate from 4 January 2027; 52 is a year (default: 52)",
+    )
+    p.add_argument(
+        "--db",
+        metavar="FILE",
+        help="the demo's SQLite file, made anew (default: jaarrond-demo.db in the data folder, "
+        "JAARROND_DATA_DIR); your own database is never touched",
+    )
     return parser
 
 
@@ -875,6 +904,11 @@ def _command(args: argparse.Namespace) -> int:
     # A question bank's error (BankError) is a ValueError too.
     except (UserError, StartupError, ValueError) as exc:
         print(f"jaarrond: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        # A file the command was told to read or write (--out into a missing folder, ...).
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"jaarrond: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

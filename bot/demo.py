@@ -13,7 +13,6 @@ import csv
 import dataclasses
 import io
 import json
-import logging
 import random
 import sys
 from collections import Counter, defaultdict
@@ -29,6 +28,7 @@ from sqlalchemy import event, select
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.progress import Progress, unseen
 from bot.services.agreement_notices import follow_up_moment
 from bot.services.calendar import next_slot
 from bot.services.digests import team_digest
@@ -62,7 +62,6 @@ SCHEDULES: tuple[tuple[str, str, str, str, str], ...] = (
 )
 # A persona answering the same prompt over and over is a bug in the demo, not a story.
 MAX_TURNS = 40
-BAR_WIDTH = 20
 # The manager reads the digest while the workload peak is at its height: the point is
 # that it shows then, not months later at the annual review. A shorter run reads it at
 # its end.
@@ -586,27 +585,9 @@ class Rhythm:
         return next_slot(self.cadence, self.day, self.time, self.zone, moment).due_utc
 
 
-class Progress:
-    """A one-line progress bar, redrawn in place when the simulated week changes."""
-
-    def __init__(self, stream: TextIO, weeks: int) -> None:
-        self.stream = stream
-        self.weeks = weeks
-        self.week = 0
-
-    def show(self, moment: datetime) -> None:
-        week = min(self.weeks, (moment - START) // timedelta(weeks=1) + 1)
-        if week != self.week:
-            self.week = week
-            filled = week * BAR_WIDTH // self.weeks
-            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-            self.stream.write(f"\r[{bar}] week {week}/{self.weeks}")
-            self.stream.flush()
-
-    def done(self, path: str) -> None:
-        self.show(START + timedelta(weeks=self.weeks))
-        self.stream.write(f"\ndemo database: {path}\n")
-        self.stream.flush()
+def week_of(moment: datetime, weeks: int) -> int:
+    """The simulated week `moment` falls in, counted from 1, at most `weeks`."""
+    return min(weeks, (moment - START) // timedelta(weeks=1) + 1)
 
 
 def month_of(moment: datetime) -> str:
@@ -633,6 +614,7 @@ class Simulation:
         """
         ticker = self.app.ticker()
         digest_at = min(DIGEST_AT, end)
+        weeks = (end - START) // timedelta(weeks=1)
         while (moment := await self.next_moment()) <= end:
             if not self.digest and moment > digest_at:
                 await self.read_digest(digest_at)
@@ -647,7 +629,7 @@ class Simulation:
                 self.prompts[month_of(moment)] += 1
                 await self.converse(out)
             self.last_moment = moment
-            progress.show(moment)
+            progress(week_of(moment, weeks), weeks)
         if not self.digest:
             await self.read_digest(digest_at)
         self.clock.set(end)
@@ -1010,22 +992,18 @@ async def run_demo(
     weeks: int,
     path: str,
     out: TextIO = sys.stdout,
-    progress: TextIO = sys.stderr,
+    progress: Progress = unseen,
 ) -> int:
-    """Simulate the organisation for `weeks` weeks and print what the bot recorded."""
+    """Simulate the organisation for `weeks` weeks and print what the bot recorded;
+    `progress` hears of every simulated week (done, total)."""
     if weeks < 1:
         raise ValueError("--weeks must be 1 or more")
     clock = FixedClock(START)
     database = await fresh_database(path)
     app = build_app(dataclasses.replace(settings, database_url=database.url), clock, db=database)
-    # A year of ticks would log hundreds of routine lines over the progress bar.
-    ticker_log = logging.getLogger("bot.scheduler")
-    saved_level = ticker_log.level
-    ticker_log.setLevel(logging.WARNING)
     try:
-        return await _simulate(app, clock, seed, weeks, path, out, progress)
+        return await _simulate(app, clock, seed, weeks, out, progress)
     finally:
-        ticker_log.setLevel(saved_level)
         await database.dispose()
 
 
@@ -1034,9 +1012,8 @@ async def _simulate(
     clock: FixedClock,
     seed: int,
     weeks: int,
-    path: str,
     out: TextIO,
-    progress: TextIO,
+    progress: Progress,
 ) -> int:
     await import_org(app.db, org_csv(PEOPLE), clock.now())
     await apply_schedules(app.db, schedules_yaml(PEOPLE), app.banks.keys(), clock.now())
@@ -1047,9 +1024,8 @@ async def _simulate(
     actors = {p.email: Actor(p, random.Random(f"{seed}/{p.user}"), questions) for p in PEOPLE}
     rhythms = await rhythms_of(app.db, app.defaults.timezone)
     simulation = Simulation(app, clock, channel, actors, rhythms)
-    bar = Progress(progress, weeks)
-    await simulation.run(START + timedelta(weeks=weeks), bar)
-    bar.done(path)
+    await simulation.run(START + timedelta(weeks=weeks), progress)
+    progress(weeks, weeks)
 
     months = months_between(START, simulation.last_moment)
     rows = await monthly_rows(app.db, simulation.prompts, months)
@@ -1063,3 +1039,32 @@ async def _simulate(
     out.write("\n\n".join("\n".join(lines) for lines in sections) + "\n")
     out.flush()
     return 0
+
+
+def explore(path: Path) -> str:
+    """What to type next: the commands that open the demo database, as its people would."""
+    manager = f"{DIGEST_FOR}@{DOMAIN}"
+    employee = next(p for p in PEOPLE if p.story == "peak")
+    hr = next(p for p in PEOPLE if p.hr).email
+    commands = (
+        (f"jaarrond digest --manager {manager}", "a manager's team digest"),
+        (f"jaarrond review brief --person {employee.email} --out brief.html", "a review brief"),
+        ("jaarrond report hr --year 2027 --out hr.html", "HR's figures"),
+        ("jaarrond report works-council --year 2027 --out wc.html", "the works council's"),
+        (
+            f"jaarrond --now 2027-12-31T09:00:00Z chat --as {employee.email} --no-tick",
+            f"chat as {employee.name}",
+        ),
+        (f"jaarrond admin link {hr}", "a sign-in link for the admin console,"),
+        (f"jaarrond run --as {hr}", "which the running bot serves"),
+    )
+    width = max(len(command) for command, _ in commands)
+    return "\n".join(
+        [
+            "",
+            f"The demo database is {path}. To explore it, point Jaarrond at it:",
+            f"  export JAARROND_DATABASE_URL=sqlite:///{path}",
+            *(f"  {command:{width}}  # {what}" for command, what in commands),
+            "Unset JAARROND_DATABASE_URL afterwards to return to your own database.",
+        ]
+    )
