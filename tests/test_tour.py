@@ -186,8 +186,10 @@ def test_the_scripted_tour(shell: Shell, tmp_path: Path) -> None:
     shown = {t["question_id"] for t in emma["trends"]}
     assert shown == set(answers) - health
     # Joost reads in Dutch; what Emma typed stays as she wrote it.
-    phase = next(t for t in emma["trends"] if t["question_id"] == "five_ages.calendar_phase")
-    assert phase["prompt"].startswith("In welke fase")
+    trends = {t["question_id"]: t for t in emma["trends"]}
+    assert trends["five_ages.calendar_phase"]["prompt"].startswith("In welke fase")
+    assert trends["five_ages.calendar_phase"]["latest"] == "Ik bouw op en groei door"
+    assert trends["five_ages.calendar_horizon"]["latest"] == EMMA_TYPES[2]
     assert not any(r["trends"] for email, r in reports.items() if email != EMMA)
 
     out, _ = shell(BRIEF)
