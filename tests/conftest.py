@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.clock import FixedClock
 from bot.config import normalise_database_url
@@ -69,6 +70,27 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
     """A freshly migrated database; PostgreSQL tests get a schema of their own."""
     async with fresh_database(request.param, tmp_path) as database:
         yield database
+
+
+@pytest.fixture(params=_backends())
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of a fresh, empty database, for code that connects by itself (the `jaarrond`
+    command): a SQLite file, or on PostgreSQL a database of its own, dropped after."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/{uuid.uuid4().hex[:12]}.db"
+        return
+    server = make_url(normalise_database_url(POSTGRES_URL))
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    # CREATE and DROP DATABASE cannot run inside a transaction.
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
 
 
 @pytest.fixture(params=_backends())
