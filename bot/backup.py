@@ -22,6 +22,7 @@ from sqlalchemy import Connection, MetaData, Table, delete, func, insert, select
 from sqlalchemy import types as sqltypes
 from sqlalchemy.types import TypeEngine
 
+from bot.progress import Progress, unseen
 from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database, is_known_revision
 from bot.storage.models import Base
@@ -107,11 +108,13 @@ def _typed(value: Any, column_type: sqltypes.TypeEngine[Any]) -> Any:
     return value
 
 
-def _backup(connection: Connection, path: Path, created_at: str) -> Manifest:
+def _backup(connection: Connection, path: Path, created_at: str, progress: Progress) -> Manifest:
     revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     counts: dict[str, int] = {}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for table in _tables(connection):
+        tables = _tables(connection)
+        for done, table in enumerate(tables):
+            progress(done, len(tables))
             order = list(table.primary_key.columns) or list(table.columns)
             rows = connection.execute(select(table).order_by(*order))
             count = 0
@@ -141,7 +144,9 @@ def _row_count(connection: Connection, table: Table) -> int:
     return int(connection.execute(select(func.count()).select_from(table)).scalar() or 0)
 
 
-def _restore(connection: Connection, path: Path, manifest: Manifest, force: bool) -> None:
+def _restore(
+    connection: Connection, path: Path, manifest: Manifest, force: bool, progress: Progress
+) -> None:
     tables = _tables(connection)
     names = {t.name for t in tables}
     unknown = sorted(set(manifest.tables) - names)
@@ -156,7 +161,8 @@ def _restore(connection: Connection, path: Path, manifest: Manifest, force: bool
     for table in reversed(tables):
         connection.execute(delete(table))
     with zipfile.ZipFile(path) as archive:
-        for table in tables:
+        for done, table in enumerate(tables):
+            progress(done, len(tables))
             if table.name not in manifest.tables:
                 continue
             _load_table(connection, table, archive.read(f"tables/{table.name}.jsonl"))
@@ -217,16 +223,23 @@ def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
             )
 
 
-async def backup(db: Database, path: Path, created_at: datetime) -> Manifest:
-    """Everything in one consistent read (one transaction)."""
+async def backup(
+    db: Database, path: Path, created_at: datetime, progress: Progress = unseen
+) -> Manifest:
+    """Everything in one consistent read (one transaction); `progress` counts tables."""
     async with db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             await conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
-        return await conn.run_sync(_backup, path, created_at.isoformat())
+        manifest = await conn.run_sync(_backup, path, created_at.isoformat(), progress)
+    progress(len(manifest.tables), len(manifest.tables))
+    return manifest
 
 
-async def restore(db: Database, path: Path, *, force: bool = False) -> Manifest:
-    """Into a database at the backup's revision; all or nothing (one transaction).
+async def restore(
+    db: Database, path: Path, *, force: bool = False, progress: Progress = unseen
+) -> Manifest:
+    """Into a database at the backup's revision; all or nothing (one transaction);
+    `progress` counts tables.
 
     A database without any schema yet is first migrated to the backup's revision.
     """
@@ -247,5 +260,5 @@ async def restore(db: Database, path: Path, *, force: bool = False) -> Manifest:
             "made it), then upgrade"
         )
     async with db.engine.begin() as conn:
-        await conn.run_sync(_restore, path, manifest, force)
+        await conn.run_sync(_restore, path, manifest, force, progress)
     return manifest

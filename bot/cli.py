@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import gc
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
@@ -103,11 +104,15 @@ async def cmd_db_upgrade(app: App, _: argparse.Namespace) -> int:
 
 
 async def cmd_org_import(app: App, args: argparse.Namespace) -> int:
+    from bot.progress import shown
     from bot.services import org
 
     text = _read_file(args.file)
     try:
-        result = await org.import_org(app.db, text, app.clock.now(), dry_run=args.dry_run)
+        with shown("importing", "steps") as progress:
+            result = await org.import_org(
+                app.db, text, app.clock.now(), dry_run=args.dry_run, progress=progress
+            )
     except org.OrgImportError as exc:
         raise UserError(f"{args.file}: nothing was imported, fix these first:\n{exc}") from exc
     verb = "would be" if args.dry_run else "were"
@@ -116,9 +121,16 @@ async def cmd_org_import(app: App, args: argparse.Namespace) -> int:
         f"{len(result.unchanged)} unchanged"
     )
     for label, emails in (("added", result.created), ("updated", result.updated)):
-        for email in emails:
+        listed = emails if args.verbose else emails[:LISTED]
+        for email in listed:
             print(f"  {label}: {email}")
+        if len(listed) < len(emails):
+            print(f"  ... and {len(emails) - len(listed)} more {label} (-v lists them all)")
     return 0
+
+
+# How many added or updated people an import names, unless -v asks for all of them.
+LISTED = 20
 
 
 async def cmd_org_list(app: App, args: argparse.Namespace) -> int:
@@ -337,8 +349,6 @@ async def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
 async def cmd_agreements_export(app: App, args: argparse.Namespace) -> int:
     from bot.services.contract_document import export_third_contract
 
-    if args.format == "pdf" and not args.out:
-        raise UserError("a PDF needs --out FILE")
     font = Path(args.font) if args.font else None
     try:
         document = await export_third_contract(
@@ -346,9 +356,9 @@ async def cmd_agreements_export(app: App, args: argparse.Namespace) -> int:
         )
     except LookupError as exc:
         raise UserError(f"{exc}; check 'jaarrond org list'") from exc
-    if args.out:
-        Path(args.out).write_bytes(document)
-        print(f"wrote {args.out}")
+    if args.out or args.format == "pdf":
+        name = f"agreements-{_local_part(args.person)}.{args.format}"
+        print(f"wrote {_write_personal(app.settings, args.out, name, document)}")
     else:
         sys.stdout.write(document.decode("utf-8"))
     return 0
@@ -380,32 +390,66 @@ async def cmd_review_brief(app: App, args: argparse.Namespace) -> int:
         )
     font = Path(args.font) if args.font else None
     document = render_brief(brief, args.format, font_path=font)
-    if args.out:
-        Path(args.out).write_bytes(document)
-        print(f"wrote {args.out} ({args.copy}'s copy)")
-    elif args.format == "pdf":
-        raise UserError("a PDF needs --out FILE")
+    if args.out or args.format == "pdf":
+        year = brief.review_start.year
+        name = f"review-brief-{_local_part(args.person)}-{year}-{args.copy}.{args.format}"
+        path = _write_personal(app.settings, args.out, name, document)
+        print(f"wrote {path} ({args.copy}'s copy)")
     else:
         sys.stdout.write(document.decode("utf-8"))
     return 0
 
 
+def _local_part(email: str) -> str:
+    return "".join(c if c.isalnum() or c in ".-_" else "-" for c in email.split("@")[0])
+
+
+def _write_personal(settings: Settings, out: str | None, name: str, content: bytes) -> Path:
+    """Write a file that holds a person's data, readable by its owner only: where `out`
+    says, or as `name` in the data folder; never inside a git checkout, where it would be
+    one `git add` away from being shared."""
+    from bot.data_dir import checkout_of
+
+    if out is None:
+        path = _data_folder(settings) / name
+    else:
+        path = Path(out)
+        checkout = checkout_of(path.resolve().parent)
+        if checkout is not None:
+            instead = (
+                f"leave out --out to write it to the data folder ({_data_folder(settings)}), or "
+                if name
+                else ""
+            )
+            raise UserError(
+                f"{out} is inside the git checkout {checkout}, where a file with personal "
+                f"data shows up in git status; {instead}choose a path outside the checkout"
+            )
+    with open(path, "wb", opener=lambda file, flags: os.open(file, flags, 0o600)) as file:
+        file.write(content)
+    os.chmod(path, 0o600)
+    return path
+
+
 async def cmd_report_hr(app: App, args: argparse.Namespace) -> int:
+    from bot.progress import shown
     from bot.reports import hr
 
     locale = args.locale or app.defaults.locale
     now = app.clock.now()
     async with app.db.session() as session:
         try:
-            figures = await hr.hr_figures(
-                session,
-                year=args.year or now.year,
-                now=now,
-                banks=app.banks,
-                defaults=app.defaults,
-                department=args.department,
-                period=args.period,
-            )
+            with shown("counting", "steps") as progress:
+                figures = await hr.hr_figures(
+                    session,
+                    year=args.year or now.year,
+                    now=now,
+                    banks=app.banks,
+                    defaults=app.defaults,
+                    department=args.department,
+                    period=args.period,
+                    progress=progress,
+                )
         except hr.UnknownDepartment as exc:
             raise UserError(str(exc)) from exc
     renderers = {
@@ -468,11 +512,15 @@ async def cmd_keys_generate(_: App, __: argparse.Namespace) -> int:
 
 
 async def cmd_keys_rotate(app: App, args: argparse.Namespace) -> int:
+    from bot.progress import shown
     from bot.services import keys
 
     if not app.settings.data_keys:
         raise UserError("set JAARROND_DATA_KEYS (the new key first, then the old ones)")
-    report = await keys.rotate(app.db, **({"batch": args.batch} if args.batch else {}))
+    with shown("re-sealing", "columns") as progress:
+        report = await keys.rotate(
+            app.db, **({"batch": args.batch} if args.batch else {}), progress=progress
+        )
     print(
         f"re-sealed {sum(report.resealed.values())} values with the newest key, sealed "
         f"{sum(report.sealed.values())} clear values, in {report.batches} batches"
@@ -492,10 +540,7 @@ async def cmd_person_export(app: App, args: argparse.Namespace) -> int:
             await privacy.export_person(session, person, app.clock.now())
         )
     if args.out:
-        # Personal data: readable by the owner of the file only.
-        Path(args.out).touch(mode=0o600)
-        Path(args.out).write_bytes(content)
-        print(f"wrote {args.out}")
+        print(f"wrote {_write_personal(app.settings, args.out, '', content)}")
     else:
         sys.stdout.write(content.decode("utf-8") + "\n")
     return 0
@@ -541,8 +586,10 @@ async def cmd_teams_package(_: App, args: argparse.Namespace) -> int:
 
 async def cmd_backup(app: App, args: argparse.Namespace) -> int:
     from bot import backup
+    from bot.progress import shown
 
-    manifest = await backup.backup(app.db, Path(args.file), app.clock.now())
+    with shown("backing up", "tables") as progress:
+        manifest = await backup.backup(app.db, Path(args.file), app.clock.now(), progress)
     rows = sum(manifest.tables.values())
     print(
         f"wrote {args.file}: {rows} rows in {len(manifest.tables)} tables, "
@@ -554,10 +601,14 @@ async def cmd_backup(app: App, args: argparse.Namespace) -> int:
 async def cmd_restore(app: App, args: argparse.Namespace) -> int:
     from bot import backup
     from bot.bootstrap import refuse_unknown_revision
+    from bot.progress import shown
 
     await refuse_unknown_revision(app.db)
     try:
-        manifest = await backup.restore(app.db, Path(args.file), force=args.force)
+        with shown("restoring", "tables") as progress:
+            manifest = await backup.restore(
+                app.db, Path(args.file), force=args.force, progress=progress
+            )
     except backup.BackupError as exc:
         raise UserError(f"nothing was restored: {exc}") from exc
     rows = sum(manifest.tables.values())
@@ -702,7 +753,12 @@ def _parser() -> argparse.ArgumentParser:
     p = command("export", cmd_agreements_export, "a person's signed agreements", deals)
     p.add_argument("--person", required=True, metavar="EMAIL")
     p.add_argument("--format", choices=("md", "pdf"), default="md")
-    p.add_argument("--out", metavar="FILE", help="write here (required for pdf)")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write here, outside any git checkout (default: the terminal; a PDF goes to the "
+        "data folder, JAARROND_DATA_DIR)",
+    )
     p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
 
     review = sub.add_parser("review", help="the annual review").add_subparsers(
@@ -718,7 +774,12 @@ def _parser() -> argparse.ArgumentParser:
         help="whose copy: the employee's holds their private answers, the manager's none",
     )
     p.add_argument("--format", choices=("html", "pdf"), default="html")
-    p.add_argument("--out", metavar="FILE", help="write here (required for pdf)")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write here, outside any git checkout (default: the terminal; a PDF goes to the "
+        "data folder, JAARROND_DATA_DIR)",
+    )
     p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
 
     report = sub.add_parser("report", help="aggregate figures for HR and the works council")
@@ -905,6 +966,10 @@ def _command(args: argparse.Namespace) -> int:
     except (UserError, StartupError, ValueError) as exc:
         print(f"jaarrond: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): nothing more to say, and nobody to say it to.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as exc:
         # A file the command was told to read or write (--out into a missing folder, ...).
         where = f"{exc.filename}: " if exc.filename else ""

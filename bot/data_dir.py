@@ -21,7 +21,7 @@ def data_dir(configured: str) -> Path:
     """The data folder, made if missing and readable by its owner only."""
     folder = Path(configured).expanduser() if configured else Path(user_data_dir("jaarrond"))
     folder = folder.resolve()
-    checkout = _checkout_of(folder)
+    checkout = checkout_of(folder)
     if checkout is not None:
         raise DataDirError(
             f"JAARROND_DATA_DIR {folder} is inside the git checkout {checkout}; files there "
@@ -38,7 +38,7 @@ def data_dir(configured: str) -> Path:
     return folder
 
 
-def _checkout_of(folder: Path) -> Path | None:
+def checkout_of(folder: Path) -> Path | None:
     for parent in (folder, *folder.parents):
         if (parent / ".git").exists():
             return parent

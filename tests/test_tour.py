@@ -16,12 +16,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from bot.cli import main
 from bot.services.calendar import CADENCES
 from bot.services.org import parse_org_csv
 from bot.services.schedules import DAY_OFF_RULES, parse_schedules
 from dialogs.banks import load_banks
+from tests.conftest import DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -57,7 +59,7 @@ CHAT = (
 )
 EXPORT = f"jaarrond --now 2027-03-25T13:15:00Z export --person {EMMA}"
 DIGEST = f"jaarrond --now 2027-03-26T08:00:00Z digest --manager {JOOST} --json"
-BRIEF = f"jaarrond --now 2027-03-26T08:00:00Z review brief --person {EMMA} --out emma-brief.html"
+BRIEF = f"jaarrond --now 2027-03-26T08:00:00Z review brief --person {EMMA} --format pdf"
 TOUR = (IMPORT, CHECK, APPLY, LIST, TICK, CHAT, EXPORT, DIGEST, BRIEF)
 
 
@@ -104,7 +106,7 @@ def shell(
     shutil.copytree(EXAMPLES, tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
-        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")):
+        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
             monkeypatch.delenv(name)
     monkeypatch.setenv("JAARROND_DATABASE_URL", database_url)
     run = Shell(capsys, monkeypatch)
@@ -192,11 +194,13 @@ def test_the_scripted_tour(shell: Shell, tmp_path: Path) -> None:
     assert trends["five_ages.calendar_horizon"]["latest"] == EMMA_TYPES[2]
     assert not any(r["trends"] for email, r in reports.items() if email != EMMA)
 
+    # The brief holds Emma's answers: it goes to the data folder, not the working directory.
     out, _ = shell(BRIEF)
-    assert out.strip() == "wrote emma-brief.html (employee's copy)"
-    brief = (tmp_path / "emma-brief.html").read_text(encoding="utf-8")
-    assert "Review in September 2027, with Joost Verhoeven" in brief
-    assert EMMA_TYPES[2] in brief
+    written = Path(os.environ[DATA_DIR]) / "review-brief-emma.obrien-2027-employee.pdf"
+    assert out.strip() == f"wrote {written} (employee's copy)"
+    brief = " ".join(page.extract_text() for page in PdfReader(written).pages)
+    assert "September 2027" in brief and "Joost Verhoeven" in brief
+    assert not list(tmp_path.glob("*.pdf"))
 
 
 def test_the_example_organisation_shows_what_an_org_file_holds() -> None:

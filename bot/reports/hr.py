@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.progress import Progress, unseen
 from bot.reports import charts
 from bot.reports.aggregates import (
     AGGREGATABLE,
@@ -367,8 +368,11 @@ async def hr_figures(
     defaults: Defaults | None = None,
     department: str | None = None,
     period: PeriodKind = "month",
+    progress: Progress = unseen,
 ) -> HrFigures:
-    """The year's HR figures, for the whole organisation or one department.
+    """The year's HR figures, for the whole organisation or one department; `progress`
+    hears of its five steps (the answers' counts, their averages, settling what is shown,
+    the agreements, and the rows).
 
     Suppression is always decided on the whole organisation's table and only then
     filtered, so a department filter shows exactly the cells the full report shows: two
@@ -388,7 +392,9 @@ async def hr_figures(
     # Months and quarters are settled together, the asked-for kind first: a quarter's sum
     # minus two shown months must not give away a hidden third month.
     participation = await _participation_cells(session, start, end, banks, names)
+    progress(1, 5)
     averages = await _answer_cells(session, start, end, banks, names)
+    progress(2, 5)
     for kind in (period, "quarter" if period == "month" else "month"):
         for (theme, when), cells in sorted(participation[kind].items()):
             grid.add("participation", theme, when, cells)
@@ -396,6 +402,7 @@ async def hr_figures(
             grid.add("average", theme, when, cells)
     answer_figures = settle(grid.candidates, grid.lines + _quarter_lines(grid.candidates))
     wanted = set(all_periods(year, period))
+    progress(3, 5)
 
     agreements = _Grid([], [])
     for (table, subject), agreement_cells in sorted(
@@ -410,6 +417,7 @@ async def hr_figures(
         for c in agreements.candidates
     ]
     agreement_figures = settle(scoped, agreements.lines + _agreement_lines(scoped))
+    progress(4, 5)
 
     rows = []
     for figures in (answer_figures, agreement_figures):
@@ -422,6 +430,7 @@ async def hr_figures(
             rows.append(HrRow(table, dept, subject, when, figure))
     themes = tuple(sorted({r.subject for r in rows if r.table in ("participation", "average")}))
     shown_depts = (department,) if department is not None else tuple(sorted(set(names.values())))
+    progress(5, 5)
     return HrFigures(
         year=year,
         period=period,

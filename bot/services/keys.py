@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Table, bindparam, or_, select, type_coerce, update
 from sqlalchemy.types import Text, TypeEngine
 
+from bot.progress import Progress, unseen
 from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database
 from bot.storage.models import Answer, Base
@@ -43,7 +44,9 @@ class RotationReport:
     batches: int = 0
 
 
-async def rotate(db: Database, batch: int = ROTATE_BATCH) -> RotationReport:
+async def rotate(
+    db: Database, batch: int = ROTATE_BATCH, progress: Progress = unseen
+) -> RotationReport:
     """Re-seal every sealed value with the newest key, and seal clear values that must be.
 
     One transaction per batch of rows, keyed on the primary key, so an interrupted run
@@ -51,7 +54,9 @@ async def rotate(db: Database, batch: int = ROTATE_BATCH) -> RotationReport:
     sealed are left alone).
     """
     report = RotationReport()
-    for column in sealed_columns():
+    columns = list(sealed_columns())
+    for done, column in enumerate(columns):
+        progress(done, len(columns))
         table = column.table
         assert isinstance(table, Table)
         name = f"{table.name}.{column.name}"
@@ -63,6 +68,7 @@ async def rotate(db: Database, batch: int = ROTATE_BATCH) -> RotationReport:
             report.sealed[name] = report.sealed.get(name, 0) + sealed
             if last < 0:
                 break
+    progress(len(columns), len(columns))
     return report
 
 

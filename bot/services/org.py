@@ -21,6 +21,7 @@ from sqlalchemy import RowMapping, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import as_utc
+from bot.progress import Progress, unseen
 from bot.services.calendar import WEEKDAYS
 from bot.storage.database import Database
 from bot.storage.models import Department, Person
@@ -125,22 +126,31 @@ def parse_org_csv(text: str) -> list[OrgRow]:
 
 
 async def import_org(
-    db: Database, text: str, now: datetime, *, dry_run: bool = False
+    db: Database,
+    text: str,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    progress: Progress = unseen,
 ) -> ImportResult:
     """Create or update everyone in the file (by email), all or nothing.
 
     A column absent from the file leaves that field alone; a present but empty cell clears it.
-    People in the database but not in the file are left as they are.
+    People in the database but not in the file are left as they are. `progress` hears of
+    the three steps: read, checked against the database, written.
     """
     now = as_utc(now)
     parsed = _parse(text)
+    progress(1, 3)
     async with db.session() as session:
         existing = await _load(session)
         wanted = {row.email: _wanted(row, parsed.columns, existing.rows) for row in parsed.rows}
         _raise_if_any(parsed.problems + _database_problems(parsed.rows, wanted, existing.rows))
         result = _compare(wanted, existing.rows)
+        progress(2, 3)
         if not dry_run:
             await _write(session, wanted, result, existing, now)
+    progress(3, 3)
     return result
 
 
