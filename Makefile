@@ -7,10 +7,12 @@ BIN := $(VENV)/bin
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Jaarrond needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
+	@echo "Setting up $(VENV): installing Jaarrond and its dependencies (about a minute, once)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
+	@echo "$(VENV) is ready"
 
 run: $(BIN)/.installed
 	$(BIN)/jaarrond run
