@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -13,11 +15,12 @@ import pytest
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.cli import main
 from bot.clock import FixedClock
 from bot.config import normalise_database_url
 from bot.storage.database import Database
 from bot.storage.sealed import install_keys
-from tests.testbot import Testbot, make_testbot
+from tests.testbot import ORG_CSV, Testbot, make_testbot
 
 POSTGRES_URL = os.environ.get("JAARROND_TEST_DATABASE_URL", "")
 # Sealed columns need a data key in every test; a fixed one keeps failures reproducible.
@@ -128,3 +131,48 @@ def clock() -> FixedClock:
 async def testbot(db: Database, clock: FixedClock) -> Testbot:
     """The whole bot in memory on a migrated database, with a small organisation."""
     return await make_testbot(db, clock)
+
+
+# ---- the command line, as an operator uses it ------------------------------------------
+
+SCHEDULE = """schedules:
+  - id: workload-weekly
+    theme: workload
+    cadence: weekly
+    day: thu
+    time: "14:00"
+    audience: all
+"""
+
+
+class Terminal(io.StringIO):
+    """Typed lines, as from a person at a terminal (some questions are asked only there)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh working directory with an org file and a schedules file, and no settings but
+    the test's data folder: the default SQLite file lands here."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
+            monkeypatch.delenv(name)
+    (tmp_path / "org.csv").write_text(ORG_CSV, encoding="utf-8")
+    (tmp_path / "schedules.yaml").write_text(SCHEDULE, encoding="utf-8")
+    return tmp_path
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], *args: str, stdin: str = "", terminal: bool = False
+) -> tuple[int, str, str]:
+    """`jaarrond ARGS` in this process, with `stdin` piped (or typed, with `terminal`)."""
+    sys.stdin = Terminal(stdin) if terminal else io.StringIO(stdin)
+    try:
+        code = main(list(args))
+    finally:
+        sys.stdin = sys.__stdin__
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -15,7 +15,7 @@ from bot.services.privacy import export_person
 from bot.storage.audit_models import AuditView
 from bot.storage.models import Person
 from dialogs import agreements as ag
-from tests.test_cli import run, workdir  # noqa: F401  (the CLI fixture)
+from tests.conftest import run
 from tests.testbot import Testbot
 
 ANNA, BRAM, CARLA, DIRK = (f"{n}@example.org" for n in ("anna", "bram", "carla", "dirk"))
@@ -134,7 +134,7 @@ async def test_viewed_lists_newest_first_and_at_most_fifty(testbot: Testbot) -> 
 
 
 def test_the_cli_digest_is_recorded_as_the_operator(
-    workdir: Path,  # noqa: F811
+    workdir: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     run(capsys, "org", "import", "org.csv")

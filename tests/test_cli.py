@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -11,40 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from tests.conftest import DATA_DIR
-from tests.testbot import ORG_CSV
-
-SCHEDULE = """schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh working directory: the default SQLite file lands here."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
-            monkeypatch.delenv(name)
-    (tmp_path / "org.csv").write_text(ORG_CSV, encoding="utf-8")
-    (tmp_path / "schedules.yaml").write_text(SCHEDULE, encoding="utf-8")
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str, stdin: str = "") -> tuple[int, str, str]:
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(list(args))
-    finally:
-        sys.stdin = sys.__stdin__
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import SCHEDULE, run
 
 
 def test_org_import_and_list(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

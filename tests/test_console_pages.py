@@ -19,8 +19,8 @@ from bot.console.security import COOKIE
 from bot.services import schedules
 from bot.services.org import import_org
 from bot.storage.database import Database
+from tests.conftest import run
 from tests.console_support import HR_EN, Console, csrf_of, running_console, seed_agreements, sign_in
-from tests.test_cli import run, workdir  # noqa: F401  (fixture)
 
 FORM = {
     "id": "workload-weekly",
@@ -279,7 +279,7 @@ async def test_reports_with_chart_and_downloads(client: Client) -> None:
 
 
 def test_admin_link_on_the_command_line(
-    workdir: Path,  # noqa: F811
+    workdir: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     run(capsys, "org", "import", "org.csv")

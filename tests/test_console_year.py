@@ -11,39 +11,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA_DIR
-from tests.test_cli import run
+from tests.conftest import DATA_DIR, run
 
 ORG = """email,name,manager_email,locale,timezone,department,hr,review_month
 anna@example.org,Anna de Vries,,en,Europe/Amsterdam,Support,false,
 bram@example.org,Bram Jansen,anna@example.org,en,Europe/Amsterdam,Support,false,6
 hr@example.org,Hanna Rutgers,,en,Europe/Amsterdam,HR,true,
 """
-SCHEDULE = """schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
 ANNA, BRAM = "anna@example.org", "bram@example.org"
 HOME = "Bram works from home on Mondays."
 
 
 @pytest.fixture
-def year(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
-            monkeypatch.delenv(name)
-    (tmp_path / "org.csv").write_text(ORG, encoding="utf-8")
-    (tmp_path / "schedules.yaml").write_text(SCHEDULE, encoding="utf-8")
+def year(workdir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    (workdir / "org.csv").write_text(ORG, encoding="utf-8")
     run(capsys, "org", "import", "org.csv")
     run(capsys, "--now", "2027-03-22T07:00:00Z", "schedules", "apply", "schedules.yaml")
-    return tmp_path
+    return workdir
 
 
 def chat(capsys: pytest.CaptureFixture[str], now: str, email: str, *lines: str) -> str:

@@ -4,35 +4,15 @@ demo that says how to go on."""
 
 from __future__ import annotations
 
-import io
 import os
 import socket
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from tests.conftest import DATA_DIR
-from tests.testbot import ORG_CSV
-
-
-class Terminal(io.StringIO):
-    """Typed lines, as from a person at a terminal (the first run asks only there)."""
-
-    def isatty(self) -> bool:
-        return True
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
-            monkeypatch.delenv(name)
-    (tmp_path / "org.csv").write_text(ORG_CSV, encoding="utf-8")
-    return tmp_path
+from tests.conftest import DATA_DIR, run
 
 
 @pytest.fixture
@@ -42,18 +22,6 @@ def free_port(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
         port = probe.getsockname()[1]
     monkeypatch.setenv("JAARROND_PORT", str(port))
     yield port
-
-
-def jaarrond(
-    capsys: pytest.CaptureFixture[str], *args: str, typed: str = "", terminal: bool = False
-) -> tuple[int, str, str]:
-    sys.stdin = Terminal(typed) if terminal else io.StringIO(typed)
-    try:
-        code = main(list(args))
-    finally:
-        sys.stdin = sys.__stdin__
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_first_run_asks_language_and_time_zone_offers_defaults_and_says_what_next(
@@ -72,7 +40,7 @@ def test_the_first_run_asks_language_and_time_zone_offers_defaults_and_says_what
             "quit",
         ]
     )
-    code, out, _ = jaarrond(capsys, "run", typed=typed, terminal=True)
+    code, out, _ = run(capsys, "run", stdin=typed, terminal=True)
     assert code == 0
     assert "Language / taal (nl, en) [nl]: " in out
     assert "Time zone / tijdzone [Europe/Amsterdam]: " in out
@@ -81,18 +49,18 @@ def test_the_first_run_asks_language_and_time_zone_offers_defaults_and_says_what
     assert "You are registered as HR (hanna@example.org). What to do next:" in out
     assert "jaarrond org import examples/org.csv" in out
     assert f"Log: {Path(os.environ[DATA_DIR]) / 'jaarrond.log'}" in out
-    code, out, _ = jaarrond(capsys, "org", "list", "--json")
+    code, out, _ = run(capsys, "org", "list", "--json")
     assert '"locale": "en"' in out and '"timezone": "Asia/Kolkata"' in out and '"hr": true' in out
 
 
 def test_a_taken_port_is_one_line_naming_the_setting(
     workdir: Path, free_port: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert jaarrond(capsys, "org", "import", "org.csv")[0] == 0
+    assert run(capsys, "org", "import", "org.csv")[0] == 0
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", free_port))
         taken.listen()
-        code, _, err = jaarrond(capsys, "run", "--as", "bram@example.org", typed="quit\n")
+        code, _, err = run(capsys, "run", "--as", "bram@example.org", stdin="quit\n")
     assert code == 2 and "Traceback" not in err
     assert err.strip().splitlines() == [
         f"jaarrond: port {free_port} on 127.0.0.1 is in use: stop what uses it, or set "
@@ -131,10 +99,10 @@ def test_common_mistakes_are_one_clear_line(
     env: dict[str, str],
     says: str,
 ) -> None:
-    assert jaarrond(capsys, "org", "import", "org.csv")[0] == 0
+    assert run(capsys, "org", "import", "org.csv")[0] == 0
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    code, _, err = jaarrond(capsys, *args)
+    code, _, err = run(capsys, *args)
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and err.startswith("jaarrond: "), err
     assert says in err and "secret" not in err
@@ -146,18 +114,18 @@ def test_files_with_personal_data_never_land_in_a_checkout(
     checkout = workdir / "checkout"
     (checkout / ".git").mkdir(parents=True)  # the working directory is a checkout
     monkeypatch.chdir(checkout)
-    assert jaarrond(capsys, "org", "import", "../org.csv")[0] == 0
-    code, _, err = jaarrond(capsys, "person", "export", "bram@example.org", "--out", "bram.json")
+    assert run(capsys, "org", "import", "../org.csv")[0] == 0
+    code, _, err = run(capsys, "person", "export", "bram@example.org", "--out", "bram.json")
     assert code == 2 and "is inside the git checkout" in err
     assert not (checkout / "bram.json").exists()
-    code, out, _ = jaarrond(
+    code, out, _ = run(
         capsys, "agreements", "export", "--person", "bram@example.org", "--format", "pdf"
     )
     written = Path(os.environ[DATA_DIR]) / "agreements-bram.pdf"
     assert code == 0 and out.strip() == f"wrote {written}"
     assert written.stat().st_mode & 0o077 == 0
     monkeypatch.setenv(DATA_DIR, str(checkout / "data"))
-    code, _, err = jaarrond(capsys, "chat", "--as", "bram@example.org", typed="export\n")
+    code, _, err = run(capsys, "chat", "--as", "bram@example.org", stdin="export\n")
     assert code == 2 and "JAARROND_DATA_DIR" in err and "inside the git checkout" in err
     assert not list(checkout.rglob("*.json"))
 
@@ -165,11 +133,11 @@ def test_files_with_personal_data_never_land_in_a_checkout(
 def test_commands_print_their_result_without_log_lines_unless_asked(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = jaarrond(capsys, "org", "import", "org.csv")
+    code, _, err = run(capsys, "org", "import", "org.csv")
     assert code == 0 and err == ""
-    code, _, err = jaarrond(capsys, "tick", "--at", "2027-03-22T08:00:00Z")
+    code, _, err = run(capsys, "tick", "--at", "2027-03-22T08:00:00Z")
     assert code == 0 and err == ""
-    code, _, err = jaarrond(capsys, "-v", "tick", "--at", "2027-03-29T08:00:00Z")
+    code, _, err = run(capsys, "-v", "tick", "--at", "2027-03-29T08:00:00Z")
     assert code == 0 and " INFO " in err
 
 
@@ -181,7 +149,7 @@ def test_the_demo_explains_itself_and_ends_with_how_to_explore_it(
     usage = " ".join(capsys.readouterr().out.split())
     assert "--seed" in usage and "same seed gives the same output" in usage
     assert "--weeks" in usage and "52 is a year" in usage
-    code, out, err = jaarrond(capsys, "demo", "--weeks", "1")
+    code, out, err = run(capsys, "demo", "--weeks", "1")
     database = Path(os.environ[DATA_DIR]) / "jaarrond-demo.db"
     assert code == 0 and database.exists() and not list(workdir.glob("*.db"))
     assert f"export JAARROND_DATABASE_URL=sqlite:///{database}" in out

@@ -422,7 +422,7 @@ def test_the_report_lists_every_personal_column_with_retention_and_encryption() 
 def test_cli_privacy_report_keys_and_person(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.test_cli import run
+    from tests.conftest import run
 
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):

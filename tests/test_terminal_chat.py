@@ -18,8 +18,7 @@ from bot.services.org import import_org
 from bot.services.people import Defaults, find_by_email
 from bot.storage.database import Database
 from dialogs.messages import Inbound, Outbound, PersonRef, Turn
-from tests.conftest import DATA_DIR, TEST_DATA_KEY
-from tests.test_cli import run
+from tests.conftest import DATA_DIR, TEST_DATA_KEY, run
 from tests.testbot import ORG_CSV
 
 JAARROND = str(Path(sys.executable).parent / "jaarrond")
