@@ -234,10 +234,14 @@ class Frame:
         return self.bottom - share * (self.bottom - self.top)
 
 
-def _frame(width: float, height: float, low: float, high: float, unit: str, right: float) -> Frame:
+def _frame(
+    width: float, height: float, low: float, high: float, unit: str, right: float, rows: int = 1
+) -> Frame:
+    """The plot inside the drawing: room on the left for the value labels, below for `rows`
+    rows of tick labels."""
     labels = [_number(v, unit) for v in _steps(low, high)]
     left = max(measure(label, SMALL) for label in labels) + GAP + 2
-    return Frame(left, 10.0, width - right, height - 30.0, low, high)
+    return Frame(left, 10.0, width - right, height - 12.0 - rows * (SMALL + 6), low, high)
 
 
 def _value_axis(frame: Frame, unit: str) -> list[Shape]:
@@ -253,12 +257,13 @@ def _value_axis(frame: Frame, unit: str) -> list[Shape]:
 
 
 def _time_axis(
-    frame: Frame, width: float, centres: Sequence[float], labels: Sequence[str]
+    frame: Frame, width: float, centres: Sequence[float], labels: Sequence[str], row: int = 0
 ) -> list[Shape]:
-    """Tick labels under the axis, each kept inside the drawing, as many as fit."""
+    """Tick labels under the axis (`row` 1 is a second row), each kept inside the drawing,
+    as many as fit side by side."""
     halves = [measure(label, SMALL) / 2 for label in labels]
     placed = [min(max(c, h), width - h) for c, h in zip(centres, halves, strict=True)]
-    baseline = frame.bottom + SMALL + 6
+    baseline = frame.bottom + (row + 1) * (SMALL + 6)
     return [
         Text(placed[i], baseline, labels[i], "tick", SMALL, "middle")
         for i in spaced(placed, labels)
@@ -284,6 +289,19 @@ class Period:
     hidden: bool = False
 
 
+def _hidden_runs(periods: Sequence[Period]) -> list[tuple[int, int]]:
+    """(first, past the last) index of each run of hidden periods."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, period in enumerate([*periods, Period("", None, "")]):
+        if period.hidden and start is None:
+            start = i
+        elif not period.hidden and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
 def period_chart(
     title: str,
     periods: Sequence[Period],
@@ -295,31 +313,43 @@ def period_chart(
     width: float = WIDTH,
     height: float = 200.0,
 ) -> Drawing:
-    """A line over the report year's periods. A hidden period is a shaded band, and a legend
-    under the axis says what the shading means."""
-    any_hidden = any(p.hidden for p in periods)
-    legend = FONT * 1.6 if any_hidden else 0.0
+    """A line over the report year's periods. A run of hidden periods is a shaded band that
+    says what it hides; where a band is too narrow for the words, a legend under the axis
+    says what the shading means."""
+    runs = _hidden_runs(periods)
     last = measure(periods[-1].label, SMALL) / 2 if periods else 0.0
-    frame = _frame(width, height - legend, low, high, unit, max(last, 10.0))
-    slot = (frame.right - frame.left) / max(1, len(periods))
+    right = max(last, 10.0)
+    # The plot's width does not depend on its height: the legend can be decided first.
+    probe = _frame(width, height, low, high, unit, right)
+    slot = (probe.right - probe.left) / max(1, len(periods))
+    words = measure(hidden_words, SMALL) + 2 * GAP
+    legend = any((end - start) * slot < words for start, end in runs)
+    frame = _frame(width, height - (FONT * 1.6 if legend else 0.0), low, high, unit, right)
     centres = [frame.left + (i + 0.5) * slot for i in range(len(periods))]
-    shapes: list[Shape] = []
-    start: int | None = None
-    for i, period in enumerate([*periods, Period("", None, "")]):
-        if period.hidden and start is None:
-            start = i
-        elif not period.hidden and start is not None:
-            x = frame.left + start * slot
-            shapes.append(Rect(x, frame.top, (i - start) * slot, frame.bottom - frame.top, "gap"))
-            start = None
+    middle = (frame.top + frame.bottom) / 2 + SMALL * 0.35
+    shapes: list[Shape] = [
+        Rect(
+            frame.left + start * slot,
+            frame.top,
+            (end - start) * slot,
+            frame.bottom - frame.top,
+            "gap",
+        )
+        for start, end in runs
+    ]
     shapes += _value_axis(frame, unit)
+    shapes += [
+        Text(frame.left + (start + end) / 2 * slot, middle, hidden_words, "hidden", SMALL, "middle")
+        for start, end in runs
+        if (end - start) * slot >= words
+    ]
     shapes += _time_axis(frame, width, centres, [p.label for p in periods])
     points = [
         None if p.value is None else (centres[i], frame.y(p.value)) for i, p in enumerate(periods)
     ]
     shapes += _lines(points)
     shapes += [Dot(x, y, 3.0, "dot") for point in points if point is not None for x, y in [point]]
-    if any_hidden:
+    if legend:
         y = height - FONT * 0.6
         shapes.append(Rect(frame.left, y - FONT * 0.85, FONT, FONT, "gap"))
         shapes.append(Text(frame.left + FONT + GAP / 2, y, hidden_words, "legend", SMALL))
@@ -358,18 +388,13 @@ def time_chart(
     width: float = WIDTH,
     height: float = 170.0,
 ) -> Drawing:
-    """Values at moments between two days, with a tick at every month's start; the first
-    tick and January's carry the year too."""
+    """Values at moments between two days, with a tick at every month's start. A second row
+    names the year under each January, and under the first month unless a January follows
+    right after it."""
     months = _month_starts(first, last)
-    labels = [
-        f"{month_names[m.month - 1]} {m.year}"
-        if n == 0 or m.month == 1
-        else month_names[m.month - 1]
-        for n, m in enumerate(months)
-    ]
-    frame = _frame(
-        width, height, low, high, "", measure(labels[-1], SMALL) / 2 + 4 if labels else 10
-    )
+    names = [month_names[m.month - 1] for m in months]
+    right = max((measure(n, SMALL) / 2 for n in names[-1:]), default=0.0) + 10
+    frame = _frame(width, height, low, high, "", right, rows=2)
     start = datetime.combine(first, time(), tzinfo=UTC).timestamp()
     end = max(datetime.combine(last, time(), tzinfo=UTC).timestamp(), start + 86400)
 
@@ -380,7 +405,11 @@ def time_chart(
     centres = [x(datetime.combine(m, time(), tzinfo=UTC)) for m in months]
     shapes: list[Shape] = [Segment(c, frame.top, c, frame.bottom, "grid") for c in centres]
     shapes += _value_axis(frame, "")
-    shapes += _time_axis(frame, width, centres, labels)
+    shapes += _time_axis(frame, width, centres, names)
+    years = [i for i, m in enumerate(months) if m.month == 1 or (i == 0 and m.month < 11)]
+    shapes += _time_axis(
+        frame, width, [centres[i] for i in years], [str(months[i].year) for i in years], row=1
+    )
     points = [(x(m.at), frame.y(m.value)) for m in moments]
     shapes += _lines(points)
     shapes += [
