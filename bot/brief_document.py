@@ -199,18 +199,13 @@ def _private_legend(brief: ReviewBrief) -> bool:
 
 
 def to_html(brief: ReviewBrief) -> str:
-    loc = brief.reader.locale
     title, header = _header(brief)
-
-    def text(key: str, **values: object) -> str:
-        return td(key, loc, **values)
-
     return html.render(
         "brief.html",
-        locale=loc,
-        t=text,
+        locale=brief.reader.locale,
+        catalog=td,
         title=title,
-        header=header,
+        meta=header,
         charts=brief_charts(brief),
         any_private=_private_legend(brief),
         sections=sections(brief),

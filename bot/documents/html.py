@@ -7,12 +7,14 @@ admin console imports the same macros for its reports page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 import jinja2
 
 from bot.documents.svg import to_svg
+from dialogs.messages import Locale
 
 
 def add_globals(environment: jinja2.Environment) -> jinja2.Environment:
@@ -34,5 +36,11 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render(template: str, **values: Any) -> str:
-    return environment().get_template(template).render(**values)
+def render(template: str, *, locale: Locale, catalog: Callable[..., str], **values: Any) -> str:
+    """The template in `locale`: its `t(key, ...)` looks texts up in `catalog` (one of the
+    dialogs' `tr`, `td`, ...)."""
+
+    def text(key: str, **fill: object) -> str:
+        return catalog(key, locale, **fill)
+
+    return environment().get_template(template).render(locale=locale, t=text, **values)

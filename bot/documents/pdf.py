@@ -106,7 +106,7 @@ class Page(FPDF):
         scale = self.epw / drawing.width
         height = self.chart_height(drawing)
         above = self._height(caption, size, 0.0) + 1.5 if caption else 0.0
-        self.space(2.0)
+        self.space(4.0)
         self.keep(above + height)
         if caption:
             self.paragraph(caption, size, bold=True)

@@ -459,6 +459,10 @@ def _agreement_scope(key: Hashable) -> Hashable:
 # ---- rendering ----------------------------------------------------------------------------
 
 
+def _generated(at: datetime, locale: Locale) -> str:
+    return tr("generated", locale, at=f"{at:%Y-%m-%d %H:%M} UTC")
+
+
 def _scope_name(figures: HrFigures, locale: Locale) -> str:
     if figures.department is None:
         return tr("whole_organisation", locale)
@@ -469,19 +473,16 @@ def render_html(figures: HrFigures, locale: Locale) -> str:
     """A self-contained HTML page with inline SVG charts, from the same blocks as the admin
     console's reports page; every name is escaped by the template."""
     loc = locale
-
-    def text(key: str, **values: object) -> str:
-        return tr(key, loc, **values)
-
     return html.render(
-        "hr.html",
+        "report.html",
         locale=loc,
-        t=text,
+        catalog=tr,
         title=tr("hr.title", loc, year=figures.year, scope=_scope_name(figures, loc)),
-        minimum=figures.minimum,
-        generated=f"{figures.generated_at:%Y-%m-%d %H:%M} UTC",
-        themes=views.hr_theme_groups(figures, loc),
-        agreements=views.agreement_blocks(figures, loc),
+        meta=[tr("hr.intro", loc, minimum=figures.minimum), _generated(figures.generated_at, loc)],
+        groups=[
+            *views.hr_theme_groups(figures, loc),
+            views.Group(tr("hr.agreements", loc), tuple(views.agreement_blocks(figures, loc))),
+        ],
     )
 
 

@@ -375,20 +375,21 @@ async def works_council_overview(
 # ---- rendering ----------------------------------------------------------------------------
 
 
+def _meta(overview: Overview, locale: Locale) -> list[str]:
+    """What the overview holds and when it was made, under its title."""
+    at = f"{overview.generated_at:%Y-%m-%d %H:%M} UTC"
+    return [tr("wc.intro", locale, minimum=overview.minimum), tr("generated", locale, at=at)]
+
+
 def render_html(overview: Overview, locale: Locale) -> str:
     """The overview as a self-contained page, from the same blocks as the admin console's."""
     loc = locale
-
-    def text(key: str, **values: object) -> str:
-        return tr(key, loc, **values)
-
     return html.render(
-        "works_council.html",
+        "report.html",
         locale=loc,
-        t=text,
+        catalog=tr,
         title=tr("wc.title", loc, year=overview.year),
-        minimum=overview.minimum,
-        generated=f"{overview.generated_at:%Y-%m-%d %H:%M} UTC",
+        meta=_meta(overview, loc),
         groups=views.works_council_groups(overview, loc),
     )
 
@@ -399,15 +400,15 @@ def render_pdf(overview: Overview, locale: Locale, *, font_path: Path | None = N
     title = tr("wc.title", loc, year=overview.year)
     page = Page(title, font_path=font_path)
     page.paragraph(title, 16, bold=True)
-    page.paragraph(tr("wc.intro", loc, minimum=overview.minimum), 9)
-    page.paragraph(tr("generated", loc, at=f"{overview.generated_at:%Y-%m-%d %H:%M} UTC"), 9)
+    for line in _meta(overview, loc):
+        page.paragraph(line, 9)
     for group in views.works_council_groups(overview, loc):
         first = group.blocks[0] if group.blocks else None
         keep = page.chart_height(first.chart) + 12 if first and first.chart else KEEP
         page.heading(group.heading, 13, keep=keep)
         for block in group.blocks:
             if block.chart is not None:
-                page.chart(block.chart, block.heading or group.heading)
+                page.chart(block.chart, block.heading)
             elif block.heading:
                 page.heading(block.heading, 11)
             if block.note:
@@ -421,7 +422,8 @@ def render_pdf(overview: Overview, locale: Locale, *, font_path: Path | None = N
 
 
 def _line(head: tuple[str, ...], name: str, cells: tuple[views.Cell, ...]) -> str:
-    """A table row as one line: "Kept: 12", or with more columns each named by its head."""
-    if len(cells) == 1:
-        return f"{name}: {cells[0].text}"
-    return f"{name}: " + "; ".join(f"{h}: {c.text}" for h, c in zip(head[1:], cells, strict=False))
+    """A table row as one line: "Kept: 12", or "people: Name, email. Who sees it: HR." with
+    every further column named by its head."""
+    first, *more = cells
+    named = "".join(f" {h}: {c.text}." for h, c in zip(head[2:], more, strict=False))
+    return f"{name}: {first.text}" + ("." + named if more else "")
