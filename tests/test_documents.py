@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from itertools import combinations
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -35,7 +36,9 @@ from dialogs.brief import (
     FollowUpRound,
     ReviewBrief,
 )
+from dialogs.digest_texts import DIALOGUE_CATALOG
 from dialogs.messages import Locale, PersonRef
+from dialogs.report_texts import REPORT_CATALOG
 from dialogs.texts import MONTH_ABBREVIATIONS
 from tests.console_support import browser_page, require_chromium
 
@@ -368,3 +371,11 @@ def test_a_chart_title_stays_with_its_chart() -> None:
 def test_brief_pdf_follow_ups_read_as_months() -> None:
     text = _pdf_text(render_brief(_brief("Bram", locale="nl"), "pdf"))
     assert "maart 2027" in text and "2027-03" not in text
+
+
+def test_every_text_a_document_template_asks_for_exists() -> None:
+    templates = Path(__file__).resolve().parent.parent / "bot" / "documents" / "templates"
+    key = re.compile(r'\bt\(\s*"([a-z_.]+)"')
+    for name, catalog in (("report.html", REPORT_CATALOG), ("brief.html", DIALOGUE_CATALOG)):
+        used = set(key.findall((templates / name).read_text()))
+        assert used and used <= set(catalog), (name, used - set(catalog))

@@ -62,7 +62,7 @@ from bot.storage.agreement_models import Agreement
 from bot.storage.models import Answer, Occurrence, Person
 from dialogs.banks import HEALTH_TOPICS, Bank
 from dialogs.messages import Locale
-from dialogs.report_texts import label, tr
+from dialogs.report_texts import label, period_name, tr
 
 TABLES = (
     "participation",
@@ -555,7 +555,7 @@ def render_chat(figures: HrFigures, locale: Locale) -> tuple[str, str]:
                 "chat.theme_line",
                 loc,
                 theme=figures.theme_title(theme, loc),
-                period=latest,
+                period=f"{period_name(latest, loc, short=False)} {latest[:4]}",
                 participation=views.value_text("participation", part, loc) if part else "-",
                 average=views.value_text("average", avg, loc) if avg else "-",
             )
