@@ -372,6 +372,12 @@ MONTH_NAMES: dict[Locale, tuple[str, ...]] = {
     ),
 }
 
+# A chart's month ticks: short enough for twelve to fit under one chart.
+MONTH_ABBREVIATIONS: dict[Locale, tuple[str, ...]] = {
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
 
 def format_day(day: date, locale: Locale) -> str:
     """A date as people say it: 'Tuesday 23 March 2027'."""

@@ -193,6 +193,12 @@ async def test_preview_shows_the_first_message_in_each_language(client: Client) 
     body = html.unescape(body)
     assert bank.questions[0].text("nl") in body and bank.questions[0].text("en") in body
     assert bank.intro("nl") in body and bank.intro("en") in body
+    # The first question is a scale: its numbers once each, with what the ends mean.
+    first = bank.questions[0]
+    assert first.kind == "scale" and first.low is not None and first.high is not None
+    assert '<span class="chip">1</span> <span class="chip">2</span>' in body
+    assert "<li>1</li>" not in body
+    assert f"1 = {first.low('en')}, 5 = {first.high('en')}" in body
 
 
 async def test_a_question_in_both_languages_joins_the_check_in(client: Client) -> None:
