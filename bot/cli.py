@@ -759,7 +759,11 @@ def _parser() -> argparse.ArgumentParser:
         help="write here, outside any git checkout (default: the terminal; a PDF goes to the "
         "data folder, JAARROND_DATA_DIR)",
     )
-    p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
+    p.add_argument(
+        "--font",
+        metavar="TTF",
+        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
+    )
 
     review = sub.add_parser("review", help="the annual review").add_subparsers(
         dest="review_command", required=True, metavar="ACTION"
@@ -780,7 +784,11 @@ def _parser() -> argparse.ArgumentParser:
         help="write here, outside any git checkout (default: the terminal; a PDF goes to the "
         "data folder, JAARROND_DATA_DIR)",
     )
-    p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
+    p.add_argument(
+        "--font",
+        metavar="TTF",
+        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
+    )
 
     report = sub.add_parser("report", help="aggregate figures for HR and the works council")
     report_sub = report.add_subparsers(dest="report_command", required=True, metavar="REPORT")
@@ -798,7 +806,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("html", "pdf"), default="html")
     p.add_argument("--locale", choices=("nl", "en"), help="default: the settings' locale")
     p.add_argument("--out", metavar="FILE", help="write here (required for pdf)")
-    p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
+    p.add_argument(
+        "--font",
+        metavar="TTF",
+        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
+    )
 
     teams = sub.add_parser("teams", help="Microsoft Teams").add_subparsers(
         dest="teams_command", required=True, metavar="ACTION"
