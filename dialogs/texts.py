@@ -30,6 +30,14 @@ def fill(template: str, values: Mapping[str, object]) -> str:
 
 CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
+    "console.running": (
+        "Jaarrond draait. Je bent {email}. Typ 'hulp', of 'afsluiten' om te stoppen.",
+        "Jaarrond is running. You are {email}. Type 'help', or 'quit' to stop.",
+    ),
+    "console.log": (
+        "Logboek: {path} (met 'jaarrond -v run' zie je het hier)",
+        "Log: {path} ('jaarrond -v run' shows it here)",
+    ),
     "first_run.next": (
         "Je staat geregistreerd als HR ({email}). Zo ga je verder:\n"
         "- typ hier 'help' om te zien wat ik kan, of 'checkin werkbelasting' om een check-in "
