@@ -315,6 +315,21 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
         "Geïmporteerd: {created} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd.",
         "Imported: {created} new, {updated} changed, {unchanged} unchanged.",
     ),
+    "import.full": (
+        "Het bestand is de hele organisatie: wie er niet in staat, vertrekt (geen check-ins "
+        "of berichten meer; gegevens gewist na de bewaartermijn voor vertrekkers)",
+        "The file is the whole organisation: whoever is not in it leaves (no more check-ins "
+        "or messages; their data is erased after the leavers' retention period)",
+    ),
+    "import.left": ("Vertrekt ({count}): {emails}", "Leaving ({count}): {emails}"),
+    "import.nobody_left": (
+        "Niemand vertrekt: iedereen staat in het bestand.",
+        "Nobody leaves: everyone is in the file.",
+    ),
+    "import.returned": (
+        "Terug, weer actief ({count}): {emails}",
+        "Back, active again ({count}): {emails}",
+    ),
     "import.created": ("Nieuw", "New"),
     "import.updated": ("Gewijzigd", "Changed"),
     "import.col.field": ("Veld", "Field"),

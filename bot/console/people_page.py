@@ -1,7 +1,8 @@
 """People: who is in Jaarrond, who is HR, review months, and the organisation import.
 
-The import runs `org.import_org`, all or nothing, with a dry run first if HR wants one.
-No page here shows a person's answers.
+The import runs `org.import_org`, all or nothing, with a dry run first if HR wants one; with
+"the file is the whole organisation" ticked, whoever is not in it leaves (the dry run lists
+them). No page here shows a person's answers.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ async def _page(
     result: org.ImportResult | None = None,
     applied: bool = False,
     csv_text: str = "",
+    full: bool = False,
 ) -> web.Response:
     ctx = context_of(request)
     viewer = viewer_of(request)
@@ -50,6 +52,7 @@ async def _page(
         result=result,
         summary=summary,
         csv_text=csv_text,
+        full=full,
     )
 
 
@@ -78,8 +81,15 @@ async def import_people(request: web.Request) -> web.Response:
             request, status=400, errors=[tc("import.empty", viewer_of(request).locale)]
         )
     apply = form.get("action") == "apply"
+    full = form.get("full") == "1"
     try:
-        result = await org.import_org(ctx.db, text, ctx.clock.now(), dry_run=not apply)
+        result = await org.import_org(ctx.db, text, ctx.clock.now(), dry_run=not apply, full=full)
     except org.OrgImportError as refused:
-        return await _page(request, status=400, errors=refused.errors, csv_text=text)
-    return await _page(request, result=result, applied=apply, csv_text="" if apply else text)
+        return await _page(request, status=400, errors=refused.errors, csv_text=text, full=full)
+    return await _page(
+        request,
+        result=result,
+        applied=apply,
+        csv_text="" if apply else text,
+        full=full,
+    )
