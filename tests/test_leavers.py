@@ -157,7 +157,7 @@ async def test_a_full_import_with_an_error_changes_nothing(db: Database) -> None
     assert (await _person(db, ANNA)).active
     # Once she left, naming her as someone's manager asks to bring her back first.
     await import_org(db, WITHOUT_ANNA, now, full=True)
-    with pytest.raises(OrgImportError, match="'anna@example.org' has left"):
+    with pytest.raises(OrgImportError, match=r"'anna@example\.org' has left"):
         await import_org(db, named, now)
 
 
