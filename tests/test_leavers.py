@@ -15,7 +15,7 @@ from bot.services.org import OrgImportError, import_org
 from bot.services.retention import purge
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
-from tests.conftest import run
+from tests.conftest import SCHEDULE, run
 from tests.testbot import ORG_CSV, Testbot, apply
 
 ANNA, BRAM, CARLA, DIRK, HR = (
@@ -32,16 +32,11 @@ WITHOUT_ANNA = "email,name\n" + "".join(
         (HR, "Hanna Rutgers"),
     )
 )
-MONDAYS = """
-schedules:
-  - id: relationship
-    theme: relationship
-    cadence: weekly
-    day: mon
-    time: "10:00"
-    audience: all
-"""
-MONDAY_10 = datetime(2027, 3, 29, 8, 0, tzinfo=UTC)  # 10:00 CEST in Amsterdam
+# Everyone's weekly check-in (SCHEDULE: Thursdays at 14:00), twice in Amsterdam.
+THURSDAYS = (
+    datetime(2027, 3, 25, 13, 0, tzinfo=UTC),  # 14:00 CET
+    datetime(2027, 4, 1, 12, 0, tzinfo=UTC),  # 14:00 CEST
+)
 
 
 async def _person(db: Database, email: str) -> Person:
@@ -58,12 +53,12 @@ async def _statuses(db: Database, model: type[Occurrence] | type[OutboxMessage],
 
 
 async def _anna_busy(testbot: Testbot) -> Person:
-    """Anna in a check-in of her own when the Monday prompt falls due (so it is held), with
-    a note about a conversation waiting to reach her."""
-    testbot.clock.set(MONDAY_10 - timedelta(minutes=30))
-    await apply(testbot, MONDAYS)
-    await testbot.say(ANNA, "checkin workload")
-    testbot.clock.set(MONDAY_10)
+    """Anna in a check-in of her own when the Thursday prompt falls due (so it is held),
+    with a note about a conversation waiting to reach her."""
+    testbot.clock.set(THURSDAYS[0] - timedelta(minutes=30))
+    await apply(testbot, SCHEDULE)
+    await testbot.say(ANNA, "checkin relationship")
+    testbot.clock.set(THURSDAYS[0])
     await testbot.tick()
     await testbot.say(BRAM, "talked about the pilot")
     anna = await _person(testbot.app.db, ANNA)
@@ -99,8 +94,8 @@ async def test_a_full_import_stops_everything_for_who_is_not_in_it(testbot: Test
         assert (await _person(db, email)).manager_id is None
     # The next ticks plan nothing for her and send her nothing; the bot no longer knows her.
     sent = len(testbot.adapter.to(ANNA))
-    for days in (0, 7):
-        testbot.clock.set(MONDAY_10 + timedelta(days=days, minutes=1))
+    for thursday in THURSDAYS:
+        testbot.clock.set(thursday + timedelta(minutes=1))
         await testbot.tick()
     assert len(testbot.adapter.to(ANNA)) == sent
     assert len(await _statuses(db, Occurrence, anna.id)) == 2

@@ -24,7 +24,7 @@ from bot.services.topics import clean_text
 from bot.storage.dialogue_models import Conversation, ReviewBriefSent, TopicDiscussion
 from bot.storage.models import OutboxKind, Person, Topic
 from dialogs.agreements import local_day
-from dialogs.answers import option
+from dialogs.answers import option, yes_no
 from dialogs.digest_texts import td
 from dialogs.graphemes import cut
 from dialogs.messages import Choice, Outbound, Outcome, PersonRef, Question, Turn
@@ -205,16 +205,14 @@ def _confirm_review(ref: PersonRef, conversation: Conversation, told_by: str) ->
     if conversation.note:
         lines.append(td("talked.note", loc, note=conversation.note))
     token = f"{REVIEW_PREFIX}{conversation.id}"
-    question = Question(
-        question_id="review_held",
-        kind="choice",
-        prompt=td("review.confirm", loc),
-        choices=(
-            option("yes", loc, partial(td, "review.yes"), "ja", "yes"),
-            option("no", loc, partial(td, "review.no"), "nee", "no"),
-        ),
-        hint=td("review.hint", loc),
-        token=token,
+    question = yes_no(
+        "review_held",
+        token,
+        td("review.confirm", loc),
+        td("review.hint", loc),
+        loc,
+        partial(td, "review.yes"),
+        partial(td, "review.no"),
     )
     return Outbound(ref, "\n".join(lines), question=question, key=token)
 
@@ -260,22 +258,12 @@ async def answer(
     now: datetime,
     defaults: Defaults,
 ) -> Turn:
-    """An answer to a question about a logged conversation (see `owns`)."""
-    if token.startswith(REVIEW_PREFIX):
-        return await review_answer(session, person, token, value, now, defaults)
-    return await discussed_answer(session, person, token, [value], now, defaults)
-
-
-async def review_answer(
-    session: AsyncSession,
-    person: Person,
-    token: str,
-    value: str,
-    now: datetime,
-    defaults: Defaults,
-) -> Turn:
-    """The other party says whether the annual review took place; whoever logged it is
-    told. After a yes, the open topics raised before it are asked about as after `talked`."""
+    """An answer to a question about a logged conversation (see `owns`): which topics it
+    covered, or, from the other party, whether the annual review took place. Whoever logged
+    the review is told; after a yes the open topics raised before it are asked about as
+    after `talked`."""
+    if not token.startswith(REVIEW_PREFIX):
+        return await discussed_answer(session, person, token, [value], now, defaults)
     ref = person_ref(person, defaults)
     loc = ref.locale
     conversation = await _conversation(session, token[len(REVIEW_PREFIX) :])

@@ -30,12 +30,8 @@ def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
 
 async def leave(session: AsyncSession, person_ids: Sequence[int], now: datetime) -> None:
     """The people left the organisation at `now`."""
+    await _mark(session, person_ids, now, left=True)
     for ids in _chunks(person_ids):
-        await session.execute(
-            update(Person)
-            .where(Person.id.in_(ids))
-            .values(active=False, left_at=now, updated_at=now)
-        )
         await session.execute(
             update(Person).where(Person.manager_id.in_(ids)).values(manager_id=None, updated_at=now)
         )
@@ -58,9 +54,15 @@ async def leave(session: AsyncSession, person_ids: Sequence[int], now: datetime)
 
 async def come_back(session: AsyncSession, person_ids: Sequence[int], now: datetime) -> None:
     """The people, who had left, are in the organisation again: they take part as before."""
+    await _mark(session, person_ids, now, left=False)
+
+
+async def _mark(
+    session: AsyncSession, person_ids: Sequence[int], now: datetime, *, left: bool
+) -> None:
     for ids in _chunks(person_ids):
         await session.execute(
             update(Person)
             .where(Person.id.in_(ids))
-            .values(active=True, left_at=None, updated_at=now)
+            .values(active=not left, left_at=now if left else None, updated_at=now)
         )
