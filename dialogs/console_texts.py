@@ -286,6 +286,7 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     "people.col.department": ("Afdeling", "Department"),
     "people.col.hr": ("HR", "HR"),
     "people.col.review": ("Jaargesprek", "Review month"),
+    "people.col.left": ("Vertrokken", "Left"),
     "people.count": ("{count:persoon|personen}", "{count:person|people}"),
     "people.hr_list": ("HR: {names}", "HR: {names}"),
     "import.title": ("Organisatie importeren (CSV)", "Import the organisation (CSV)"),

@@ -290,6 +290,9 @@ async def test_org_import_of_the_whole_organisation_lists_who_leaves(client: Cli
     async with client.console.bot.app.db.session() as session:
         dirk = await session.scalar(select(Person).where(Person.email == "dirk@example.org"))
         assert dirk is not None and not dirk.active and dirk.left_at is not None
+    status, body = await client.get("/people")
+    assert '<th scope="row">dirk@example.org</th>' in body
+    assert "Monday 22 March 2027" in body.split("dirk@example.org", 1)[1].split("</tr>", 1)[0]
     status, body = await client.post(
         "/people/import", {"csv": everyone, "action": "check", "full": "1"}
     )

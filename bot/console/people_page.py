@@ -14,6 +14,7 @@ from bot.console.render import page
 from bot.console.security import viewer_of
 from bot.services import org
 from dialogs.console_texts import tc
+from dialogs.texts import format_day
 
 routes = web.RouteTableDef()
 
@@ -31,6 +32,10 @@ async def _page(
     ctx = context_of(request)
     viewer = viewer_of(request)
     people = await org.list_people(ctx.db)
+    left = {
+        email: format_day(at.date(), viewer.locale)
+        for email, at in (await org.left_people(ctx.db)).items()
+    }
     summary = ""
     if result is not None:
         counts = {
@@ -47,6 +52,7 @@ async def _page(
         viewer=viewer,
         current="/people",
         people=people,
+        left=left,
         hr=[p for p in people if p.hr],
         errors=errors or [],
         result=result,

@@ -169,6 +169,17 @@ async def import_org(
     return result
 
 
+async def left_people(db: Database) -> dict[str, datetime]:
+    """When each person who left (and is not erased yet) left, by email."""
+    async with db.session() as session:
+        found = await session.execute(
+            select(Person.email, Person.left_at).where(
+                Person.active.is_(False), Person.erased_at.is_(None)
+            )
+        )
+        return {email: left_at for email, left_at in found if left_at is not None}
+
+
 async def list_people(db: Database) -> list[PersonRow]:
     """Everyone in the database, sorted by email."""
     async with db.session() as session:
