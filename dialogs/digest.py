@@ -72,6 +72,8 @@ class ReportDigest:
     review_start: date | None = None
     due: tuple[DueAgreement, ...] = ()
     monitoring: Monitoring | None = None
+    # When the last annual review was recorded as held (`review held`).
+    last_review: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,13 @@ def ahead(then: date, today: date, loc: Locale) -> str:
     return td("in.months", loc, n=days // 30)
 
 
+def last_review(then: date, today: date, loc: Locale) -> str:
+    """How many calendar months ago the last review was held."""
+    months = (today.year - then.year) * 12 + today.month - then.month
+    key = "digest.last_review" if months > 0 else "digest.last_review_now"
+    return td(key, loc, months=months, day=format_day(then, loc))
+
+
 def month_name(day: date, loc: Locale) -> str:
     return f"{MONTH_NAMES[loc][day.month - 1]} {day.year}"
 
@@ -135,6 +144,8 @@ def _report_extras(report: ReportDigest, today: date, loc: Locale) -> list[str]:
         else:
             when = ahead(report.review_start, today, loc)
             lines.append(td("digest.review", loc, month=month, ago=when))
+    if report.last_review is not None:
+        lines.append(last_review(report.last_review.date(), today, loc))
     if report.due:
         lines.append(f"{td('digest.agreements_due', loc)}:")
         for due in report.due:

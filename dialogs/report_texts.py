@@ -64,8 +64,8 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
         "Employees with a planned review month",
     ),
     "wc.reviews_held": (
-        "Gesprekken gehouden (afspraken ondertekend in het jaar)",
-        "Reviews held (agreements signed in the year)",
+        "Jaargesprekken gehouden (vastgelegd in het jaar)",
+        "Reviews held (recorded in the year)",
     ),
     "wc.briefs_sent": ("Voorbereidingen verstuurd", "Review briefs sent"),
     "wc.signed_share": (
@@ -233,8 +233,10 @@ RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
     "conversations": (
         (
-            "Dat medewerker en leidinggevende spraken, met een gedeelde notitie (versleuteld)",
-            "That employee and manager talked, with a shared note (encrypted)",
+            "Dat medewerker en leidinggevende spraken, met een gedeelde notitie (versleuteld), "
+            "en of het het jaargesprek was",
+            "That employee and manager talked, with a shared note (encrypted), and whether it "
+            "was the annual review",
         ),
         ("de medewerker en de leidinggevende", "the employee and the manager"),
     ),

@@ -34,9 +34,10 @@ from bot.reports.aggregates import (
     settle,
 )
 from bot.reports.source import prepare, year_window
+from bot.services.conversations import held_review
 from bot.services.people import Defaults
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
-from bot.storage.dialogue_models import ReviewBriefSent
+from bot.storage.dialogue_models import Conversation, ReviewBriefSent
 from bot.storage.models import Answer, Base, Occurrence, Person, Topic
 from dialogs.banks import HEALTH_TOPICS, Bank
 from dialogs.messages import Locale
@@ -158,6 +159,15 @@ async def works_council_overview(
         )
     )
     score.add("process", "process", "review_month_set", planned)
+    # Employees with an annual review recorded in the year (`review held`, not disputed).
+    held = _ids(
+        await session.execute(
+            select(Conversation.employee_id).where(
+                held_review(), Conversation.happened_at >= start, Conversation.happened_at < end
+            )
+        )
+    )
+    score.add("process", "process", "reviews_held", held)
     signed_rows = (
         await session.execute(
             select(Agreement.employee_id, Agreement.signed_at).where(
@@ -165,8 +175,9 @@ async def works_council_overview(
             )
         )
     ).all()
-    held = frozenset(r[0] for r in signed_rows)
-    held_key = score.add("process", "process", "reviews_held", held)
+    # Who signed in the year: the total of the chart by month, not published itself.
+    signed = frozenset(r[0] for r in signed_rows)
+    signed_key = score.add("process", "signed_rest", "signed", signed)
     by_month: dict[str, set[int]] = defaultdict(set)
     for employee, signed_at in signed_rows:
         by_month[f"{signed_at:%Y-%m}"].add(employee)
@@ -176,7 +187,7 @@ async def works_council_overview(
         )
         for m in range(1, 13)
     ]
-    score.line(held_key, month_keys)
+    score.line(signed_key, month_keys)
     # People whose review brief of this year went out (each copy pair counts once).
     briefed = _ids(
         await session.execute(select(ReviewBriefSent.person_id).where(ReviewBriefSent.year == year))
@@ -359,7 +370,7 @@ async def works_council_overview(
         level: Sensitivity = "text" if sensitivity == "text" else "score"
         for key, figure in settle(builder.candidates, builder.lines, level).items():
             section, group, name = builder.where[key]
-            if group == "signed_share_rest":
+            if group in ("signed_share_rest", "signed_rest"):
                 continue
             items.append(OverviewItem(section, group, name, figure))
     return Overview(

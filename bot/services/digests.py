@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue_config import DialogueSettings
 from bot.services.agreements import AgreementService
+from bot.services.conversations import last_reviews
 from bot.services.people import Defaults
 from bot.services.topics import open_topics
 from bot.storage.agreement_models import Agreement, AgreementVersion
@@ -236,6 +237,7 @@ async def team_digests(
     for topic in await open_topics(session, ids):
         topics_by_person[topic.person_id].append(RaisedTopic(topic.text, topic.raised_at))
     talks = await last_conversations(session, ids)
+    reviews = await last_reviews(session, ids)
     due = await _due(session, manager_ids, now)
     monitoring = await _monitoring(session, ids, now) if settings.monitoring else {}
     # Only managers with running agreements need the (per manager) attention query.
@@ -273,6 +275,7 @@ async def team_digests(
                         review_start=review_start(r.review_month, now.date()),
                         due=tuple(due[r.id]),
                         monitoring=monitoring.get(r.id),
+                        last_review=reviews.get(r.id),
                     )
                     for r in reports
                 ),
