@@ -116,6 +116,7 @@ async def cmd_org_import(app: App, args: argparse.Namespace) -> int:
                 app.clock.now(),
                 dry_run=args.dry_run,
                 full=args.full,
+                many_leave=args.allow_many_leavers,
                 progress=progress,
             )
     except org.OrgImportError as exc:
@@ -711,6 +712,11 @@ def _parser() -> argparse.ArgumentParser:
         "--full",
         action="store_true",
         help="the file is the whole organisation: people missing from it leave",
+    )
+    p.add_argument(
+        "--allow-many-leavers",
+        action="store_true",
+        help="with --full: let more than half of the organisation leave (refused otherwise)",
     )
     p = command("list", cmd_org_list, "list people", org_parser, banks=False)
     p.add_argument("--json", action="store_true")

@@ -316,6 +316,10 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
         "Geïmporteerd: {created} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd.",
         "Imported: {created} new, {updated} changed, {unchanged} unchanged.",
     ),
+    "import.many_leave": (
+        "Ja, meer dan de helft van de organisatie vertrekt (anders wordt zo'n bestand geweigerd)",
+        "Yes, more than half of the organisation leaves (such a file is refused otherwise)",
+    ),
     "import.full": (
         "Het bestand is de hele organisatie: wie er niet in staat, vertrekt (geen check-ins "
         "of berichten meer; gegevens gewist na de bewaartermijn voor vertrekkers)",

@@ -203,3 +203,18 @@ def test_a_broken_full_import_changes_nothing_on_the_command_line(
     assert code != 0 and "nothing was imported" in err
     code, out, _ = run(capsys, "org", "import", "org.csv", "--full", "--dry-run")
     assert "0 would leave" in out
+
+
+def test_a_full_import_that_would_empty_the_organisation_is_refused_unless_confirmed(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = "email,name\n" + "".join(f"p{n}@example.org,Person {n}\n" for n in range(10))
+    (workdir / "big.csv").write_text(big, encoding="utf-8")
+    (workdir / "two.csv").write_text("email,name\np0@example.org,Person 0\n", encoding="utf-8")
+    assert run(capsys, "org", "import", "big.csv")[0] == 0
+    code, _, err = run(capsys, "org", "import", "--full", "two.csv")
+    assert code == 2 and "would make 9 of the 10 people leave" in err
+    code, out, _ = run(capsys, "org", "import", "--full", "--dry-run", "two.csv")
+    assert code == 0 and "9 would leave" in out
+    code, out, _ = run(capsys, "org", "import", "--full", "--allow-many-leavers", "two.csv")
+    assert code == 0 and "9 left" in out

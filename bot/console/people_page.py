@@ -89,7 +89,14 @@ async def import_people(request: web.Request) -> web.Response:
     apply = form.get("action") == "apply"
     full = form.get("full") == "1"
     try:
-        result = await org.import_org(ctx.db, text, ctx.clock.now(), dry_run=not apply, full=full)
+        result = await org.import_org(
+            ctx.db,
+            text,
+            ctx.clock.now(),
+            dry_run=not apply,
+            full=full,
+            many_leave=form.get("many_leave") == "1",
+        )
     except org.OrgImportError as refused:
         return await _page(request, status=400, errors=refused.errors, csv_text=text, full=full)
     return await _page(

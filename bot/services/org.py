@@ -115,6 +115,11 @@ class ImportResult:
     returned: list[str] = field(default_factory=list)
 
 
+# A full import may make this many people leave without being asked twice, however small
+# the organisation (beyond it: at most half of it).
+MANY_LEAVE = 3
+
+
 class OrgImportError(ValueError):
     """The file has problems; `errors` holds each, and str() lists them one per line."""
 
@@ -137,6 +142,7 @@ async def import_org(
     *,
     dry_run: bool = False,
     full: bool = False,
+    many_leave: bool = False,
     progress: Progress = unseen,
 ) -> ImportResult:
     """Create or update everyone in the file (by email), all or nothing.
@@ -144,8 +150,10 @@ async def import_org(
     A column absent from the file leaves that field alone; a present but empty cell clears it.
     People in the database but not in the file are left as they are, unless `full`: then the
     file is the whole organisation and they leave (and their reports lose them as manager).
-    Anyone in the file who had left is back. `progress` hears of the three steps: read,
-    checked against the database, written.
+    Anyone in the file who had left is back. A full import that would make more than half
+    of the organisation leave is refused unless `many_leave` says it is meant: a partial
+    export taken for the whole would stop everyone's check-ins at once. `progress` hears
+    of the three steps: read, checked against the database, written.
     """
     now = as_utc(now)
     parsed = _parse(text)
@@ -157,6 +165,15 @@ async def import_org(
         wanted = _without_managers(wanted, frozenset(left))
         problems = _database_problems(parsed.rows, wanted, existing, full)
         _raise_if_any(parsed.problems + problems)
+        if not (dry_run or many_leave) and len(left) > max(MANY_LEAVE, len(existing.active) // 2):
+            raise OrgImportError(
+                [
+                    f"this file would make {len(left)} of the {len(existing.active)} people "
+                    "leave: check that it is the whole organisation (a check or dry run lists "
+                    "who would leave), then confirm that so many leave (the command line: "
+                    "--allow-many-leavers; the admin console: the box under the file)"
+                ]
+            )
         result = replace(
             _compare(wanted, existing.rows),
             left=left,
