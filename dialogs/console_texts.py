@@ -316,6 +316,14 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
         "Geïmporteerd: {created} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd.",
         "Imported: {created} new, {updated} changed, {unchanged} unchanged.",
     ),
+    "import.many_refused": (
+        "Met dit bestand zouden {n} van de {of} mensen vertrekken. Controleer of het de hele "
+        "organisatie is ('Controleren' toont wie er vertrekt) en vink dan hieronder aan dat er "
+        "zoveel vertrekken.",
+        "This file would make {n} of the {of} people leave. Check that it is the whole "
+        "organisation ('Check' lists who leaves), then tick the box below to confirm that so "
+        "many leave.",
+    ),
     "import.many_leave": (
         "Ja, meer dan de helft van de organisatie vertrekt (anders wordt zo'n bestand geweigerd)",
         "Yes, more than half of the organisation leaves (such a file is refused otherwise)",

@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.clock import FixedClock
 from bot.console.security import COOKIE
@@ -303,6 +303,16 @@ async def test_org_import_of_the_whole_organisation_lists_who_leaves(client: Cli
         "/people/import", {"csv": everyone, "action": "check", "full": "1"}
     )
     assert "Nobody leaves: everyone is in the file." in body
+    # A file that would make most of the organisation leave asks to be confirmed first.
+    few = "email,name\nhr@example.org,Hanna Rutgers\n"
+    status, body = await client.post("/people/import", {"csv": few, "action": "apply", "full": "1"})
+    assert status == 400 and "This file would make 4 of the 5 people leave." in body
+    async with client.console.bot.app.db.session() as session:
+        assert await session.scalar(select(func.count()).where(Person.active)) == 5
+    status, body = await client.post(
+        "/people/import", {"csv": few, "action": "apply", "full": "1", "many_leave": "1"}
+    )
+    assert status == 200 and "Leaving (4)" in body
 
 
 async def test_reports_with_chart_and_downloads(client: Client) -> None:

@@ -97,6 +97,11 @@ async def import_people(request: web.Request) -> web.Response:
             full=full,
             many_leave=form.get("many_leave") == "1",
         )
+    except org.ManyLeave as many:
+        message = tc(
+            "import.many_refused", viewer_of(request).locale, n=many.leaving, of=many.active
+        )
+        return await _page(request, status=400, errors=[message], csv_text=text, full=full)
     except org.OrgImportError as refused:
         return await _page(request, status=400, errors=refused.errors, csv_text=text, full=full)
     return await _page(

@@ -128,6 +128,20 @@ class OrgImportError(ValueError):
         super().__init__("\n".join(self.errors))
 
 
+class ManyLeave(OrgImportError):
+    """A full import would make more than half of the organisation leave, unconfirmed."""
+
+    def __init__(self, leaving: int, active: int) -> None:
+        self.leaving, self.active = leaving, active
+        super().__init__(
+            [
+                f"this file would make {leaving} of the {active} people leave: check that it "
+                "is the whole organisation (a dry run lists who would leave), then confirm "
+                "that so many leave with --allow-many-leavers"
+            ]
+        )
+
+
 def parse_org_csv(text: str) -> list[OrgRow]:
     """The people in an organisation CSV, or OrgImportError listing every problem in it."""
     parsed = _parse(text)
@@ -166,14 +180,7 @@ async def import_org(
         problems = _database_problems(parsed.rows, wanted, existing, full)
         _raise_if_any(parsed.problems + problems)
         if not (dry_run or many_leave) and len(left) > max(MANY_LEAVE, len(existing.active) // 2):
-            raise OrgImportError(
-                [
-                    f"this file would make {len(left)} of the {len(existing.active)} people "
-                    "leave: check that it is the whole organisation (a check or dry run lists "
-                    "who would leave), then confirm that so many leave (the command line: "
-                    "--allow-many-leavers; the admin console: the box under the file)"
-                ]
-            )
+            raise ManyLeave(len(left), len(existing.active))
         result = replace(
             _compare(wanted, existing.rows),
             left=left,
