@@ -291,7 +291,7 @@ REGISTRY: dict[str, TableEntry] = {
             "shown_at": "when they saw it in their home view",
             "ended_at": "when their answers returned",
         },
-        technical=_tech("id", "theme", "kind"),
+        technical=_tech("id", "theme", "kind", "note_key"),
     ),
     "menus": TableEntry(
         "The question each person was shown last, so a typed number answers that question "

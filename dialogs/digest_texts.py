@@ -59,12 +59,12 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
     "drift.note_title": ("Voordat je leidinggevende het leest", "Before your manager reads it"),
     "drift.note": (
         "Je gedeelde check-in-antwoorden zijn al een tijd veranderd. In het volgende "
-        "teamoverzicht leest {manager} over jou:\n{line}\nMeer ziet {manager} er niet van, en "
+        "teamoverzicht leest {manager} over jou:\n{lines}\nMeer ziet {manager} er niet van, en "
         "nooit een score. Het verdwijnt als je antwoorden terugkeren, of zodra jullie erover "
         "gesproken hebben (typ: gesproken). Wil je het zelf aankaarten? Typ: onderwerp en "
         "waarover je wilt praten.",
         "Your shared check-in answers have changed for a while now. In the next team digest "
-        "{manager} reads about you:\n{line}\nThat is all {manager} sees of it, never a score. "
+        "{manager} reads about you:\n{lines}\nThat is all {manager} sees of it, never a score. "
         "It clears when your answers return, or once the two of you have talked about it "
         "(type: talked). Want to raise it yourself? Type: topic and what you would like to "
         "discuss.",

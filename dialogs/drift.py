@@ -35,7 +35,7 @@ from typing import Literal
 
 from dialogs.banks import HEALTH_TOPICS, BankQuestion
 from dialogs.digest_texts import td
-from dialogs.messages import Locale
+from dialogs.messages import Locale, Outbound, PersonRef
 from dialogs.texts import MONTH_NAMES
 
 Cadence = Literal["weekly", "biweekly", "monthly", "quarterly"]
@@ -229,3 +229,18 @@ def drift_line(note: DriftNote, locale: Locale) -> str:
     """The one line the manager reads, and the employee sees first, word for word."""
     month = f"{MONTH_NAMES[locale][note.since.month - 1]} {note.since.year}"
     return td("drift.line", locale, change=note.change, month=month, question=note.question)
+
+
+def home_lines(notes: Sequence[DriftNote], locale: Locale) -> tuple[str, ...]:
+    """The employee's own view: the manager's lines word for word, and how they clear."""
+    if not notes:
+        return ()
+    return (*(drift_line(n, locale) for n in notes), td("drift.home_clears", locale))
+
+
+def employee_note(ref: PersonRef, manager: str, notes: Sequence[DriftNote]) -> Outbound:
+    """The note that tells the employee, before the next digest, what their manager reads."""
+    loc = ref.locale
+    lines = "\n".join(f"- {drift_line(n, loc)}" for n in notes)
+    text = td("drift.note", loc, manager=manager, lines=lines)
+    return Outbound(ref, text, td("drift.note_title", loc))

@@ -28,7 +28,9 @@ class DriftSignal(Base):
     # The first answer of the change, and the answer that crossed the threshold.
     since: Mapped[datetime]
     raised_at: Mapped[datetime]
-    # When the person saw it in their home view (the note to them is the other way).
+    # The outbox key of the note that told the person (once sent, it was shown to them),
+    # and when they saw it in their home view: either lets it into the manager's digest.
+    note_key: Mapped[str | None] = mapped_column(String(120))
     shown_at: Mapped[datetime | None]
     # When the trend returned; a conversation logged after `raised_at` also clears it.
     ended_at: Mapped[datetime | None]

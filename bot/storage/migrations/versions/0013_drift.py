@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("baseline", sa.Float(), nullable=False),
         sa.Column("since", sa.DateTime(timezone=True), nullable=False),
         sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("note_key", sa.String(length=120), nullable=True),
         sa.Column("shown_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
