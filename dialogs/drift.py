@@ -18,7 +18,9 @@ The rules, per cadence (`WINDOWS`):
 - it holds, measured against the baseline it was raised with, until the recent level is
   back within half a step of that baseline and the latest answer within two steps: the
   trend returned. The half step in between keeps a level hovering at the threshold from
-  raising and clearing a signal week after week.
+  raising and clearing a signal week after week;
+- a level back within half a step of where an ended signal returned to is that return,
+  not a new change the other way.
 
 Only shared answers to non-health questions ever count (`shared_series`): private,
 aggregate-only and health answers never reach the rules.
@@ -144,8 +146,18 @@ def _away(value: float, baseline: float, direction: Direction) -> float:
     return baseline - value if direction == "lower" else value - baseline
 
 
-def detect(series: Series, cadence: str, scale: tuple[int, int] = SCALE) -> Signal | None:
-    """A new signal in this series, or None: not enough answers, or no lasting change."""
+def detect(
+    series: Series,
+    cadence: str,
+    scale: tuple[int, int] = SCALE,
+    settled: float | None = None,
+) -> Signal | None:
+    """A new signal in this series, or None: not enough answers, or no lasting change.
+
+    `settled` is the baseline of a signal on this question that ended because the answers
+    came back to it: answers back at that level are that return, not a new change (the
+    earlier answers, from during the drift, would otherwise read as a baseline to rise
+    or fall from)."""
     w = window(cadence)
     points = _within(series, cadence, scale)
     if len(points) < w.recent + w.baseline_min:
@@ -155,6 +167,8 @@ def detect(series: Series, cadence: str, scale: tuple[int, int] = SCALE) -> Sign
     level = statistics.fmean(v for _, v in recent)
     latest_at, latest = recent[-1]
     direction: Direction = "lower" if level < baseline else "higher"
+    if settled is not None and abs(level - settled) <= RETURN_STEPS:
+        return None
     if abs(level - baseline) >= RAISE_STEPS:
         # The change began with the answers on its side of the baseline just before or in
         # the recent ones: walk back over the earlier answers while they are, then forward

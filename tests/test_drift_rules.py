@@ -74,6 +74,15 @@ def test_a_signal_holds_until_the_trend_returns_half_way() -> None:
     assert not continues(series([4] * 17 + [2, 4]), "weekly", jump.baseline, "lower")
 
 
+def test_coming_back_to_where_an_ended_signal_returned_is_no_new_change() -> None:
+    values = [4] * 12 + [3] * 14 + [4] * 6
+    # Against the months at 3 the return reads as a rise; it is the old level coming back.
+    assert detect(series(values), "weekly") is not None
+    assert detect(series(values), "weekly", settled=4.0) is None
+    # A real change the other way still counts.
+    assert detect(series([*values[:-6], 2, 2, 2, 2, 2, 2]), "weekly", settled=4.0) is not None
+
+
 def test_slower_cadences_decide_over_fewer_answers_and_read_further_back() -> None:
     assert detect(series([4, 4, 4, 3, 3, 3], "monthly"), "monthly") is not None
     assert detect(series([4, 4, 3, 3], "quarterly"), "quarterly") is not None

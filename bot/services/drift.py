@@ -4,9 +4,9 @@
   are read back as far as the cadence needs (`after_share`): a signal whose trend returned
   ends, a new lasting change raises one, and the person is told at once in a note that
   quotes, word for word, what their manager will read.
-- The manager's digest shows a signal only once the person has seen it: the note was sent,
-  or they opened their home view since (`for_digest`). Nothing reaches the manager that the
-  person has not seen first.
+- The manager's digest shows a signal only once the person has seen it (`shown_at`): the
+  note to them was sent, or they opened their home view since (`for_digest`). Nothing
+  reaches the manager that the person has not seen first.
 - A conversation logged after the signal was raised clears it from the digest and the home
   view; it ends for good when the trend returns.
 
@@ -97,6 +97,20 @@ async def after_share(
             )
         )
     }
+    await _noted(session, current.values())
+    # Where ended signals returned to: answers back there are no new change.
+    settled = {
+        s.question_id: s.baseline
+        for s in await session.scalars(
+            select(DriftSignal)
+            .where(
+                DriftSignal.person_id == person.id,
+                DriftSignal.question_id.in_(questions),
+                DriftSignal.ended_at >= now - drift.LONGEST,
+            )
+            .order_by(DriftSignal.ended_at, DriftSignal.id)
+        )
+    }
     raised = []
     for question_id, question in questions.items():
         series = drift.shared_series(points[question_id])
@@ -107,7 +121,8 @@ async def after_share(
             if drift.continues(series, pace, signal.baseline, direction):
                 continue
             signal.ended_at = now  # the trend returned
-        found = drift.detect(series, pace)
+            settled[question_id] = signal.baseline
+        found = drift.detect(series, pace, settled=settled.get(question_id))
         if found is None:
             continue
         row = DriftSignal(
@@ -162,6 +177,21 @@ def _note(row: DriftSignal, banks: Mapping[str, Bank], locale: Locale) -> DriftN
     return drift.note_of(question, _direction(row), row.since, locale)
 
 
+async def _noted(session: AsyncSession, rows: Iterable[DriftSignal]) -> None:
+    """Signals whose note has reached the person count as seen from when it was sent (kept
+    on the signal: sent messages are purged after their retention period)."""
+    waiting = {r.note_key: r for r in rows if r.shown_at is None and r.note_key}
+    if not waiting:
+        return
+    for key, sent_at in await session.execute(
+        select(OutboxMessage.key, OutboxMessage.sent_at).where(
+            OutboxMessage.key.in_(waiting), OutboxMessage.status == OutboxStatus.SENT
+        )
+    ):
+        if key is not None:
+            waiting[key].shown_at = sent_at
+
+
 async def _open(
     session: AsyncSession, person_ids: Iterable[int], talks: Mapping[int, datetime]
 ) -> list[DriftSignal]:
@@ -184,19 +214,10 @@ async def for_digest(
     """Per report, the signals their manager may read: open, not talked about since, and
     already seen by the report (their note was sent, or they saw it at home)."""
     rows = await _open(session, person_ids, talks)
-    keys = {r.note_key for r in rows if r.shown_at is None and r.note_key}
-    sent = set()
-    if keys:
-        sent = set(
-            await session.scalars(
-                select(OutboxMessage.key).where(
-                    OutboxMessage.key.in_(keys), OutboxMessage.status == OutboxStatus.SENT
-                )
-            )
-        )
+    await _noted(session, rows)
     found: dict[int, list[DriftNote]] = defaultdict(list)
     for row in rows:
-        if row.shown_at is None and row.note_key not in sent:
+        if row.shown_at is None:
             continue
         if (note := _note(row, banks, locale)) is not None:
             found[row.person_id].append(note)
