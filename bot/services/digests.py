@@ -92,12 +92,13 @@ async def shared_answers(
     banks: dict[str, Bank],
     further: Mapping[str, datetime] | None = None,
 ) -> list[AnswerRow]:
-    """Answers a manager may see: shared by the employee, never health-related. Themes in
-    `further` are read from their own (earlier) moment instead of `since`."""
+    """Answers a manager may see: shared by the employee, never health-related. The scale
+    answers of themes in `further` are read from their own (earlier) moment instead of
+    `since`: a trend needs the points, a latest answer does not."""
     read_from = or_(
         Answer.answered_at >= since,
         *(
-            and_(Answer.theme == theme, Answer.answered_at >= moment)
+            and_(Answer.theme == theme, Answer.kind == "scale", Answer.answered_at >= moment)
             for theme, moment in (further or {}).items()
             if moment < since
         ),
