@@ -198,6 +198,12 @@ async def test_a_shared_slow_drift_is_flagged_in_words_after_the_employee_saw_it
     # Seen by Bram from when the note reached him (kept: sent messages are purged later).
     shown = signals[0].shown_at
     assert shown is not None and crosses <= shown.date() <= first_day
+    # The monthly five-ages trends read back a year, not the digest's half year: the
+    # December digest charts every month since January (half a year held six points).
+    learning = bot.app.banks["five_ages"].question("five_ages.professional_learning")
+    last = (await _bram_block(year.digests[-1][1])).split(learning.text("en"), 1)[1]
+    chart = last.split("\n")[1].strip().split(" ", 1)[0]
+    assert set(chart) == {"▆"} and len(chart) >= 11
     # Bram finds it in his export.
     exported = json.loads((await bot.say(BRAM, "export"))[0].attachment.content)  # type: ignore[union-attr]
     assert [s["question_id"] for s in exported["drift_signals"]] == [
