@@ -1,28 +1,28 @@
-"""The review brief as a document: HTML with inline SVG charts, and PDF (fpdf2).
+"""The review brief as a document: HTML (a template, autoescaped) with inline SVG charts,
+and PDF in the shipped Unicode font; both draw the same chart geometry.
 
 Everything a person wrote is escaped (HTML) or drawn as plain text (PDF)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from html import escape
-from itertools import pairwise
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from fpdf import FPDF
-
-from bot.services.contract_document import CORE_ENCODING
+from bot.documents import charts, html
+from bot.documents.charts import Drawing
+from bot.documents.pdf import KEEP, Page
 from dialogs.agreement_texts import ta
 from dialogs.agreements import local_day
-from dialogs.brief import Chart, ReviewBrief, answer_text
+from dialogs.brief import ReviewBrief, answer_text
 from dialogs.digest import month_name
 from dialogs.digest_texts import td
-from dialogs.texts import format_day
+from dialogs.messages import Locale
+from dialogs.report_texts import period_name
+from dialogs.texts import MONTH_ABBREVIATIONS, format_day
 
 Format = Literal["html", "pdf"]
-CHART_W, CHART_H, PAD = 560.0, 150.0, 28.0
 
 
 @dataclass(frozen=True)
@@ -32,46 +32,10 @@ class Section:
     empty: str = ""
 
 
-def _x(moment: datetime, first: date, last: date, width: float) -> float:
-    start = datetime.combine(first, time(), tzinfo=UTC).timestamp()
-    end = max(datetime.combine(last, time(), tzinfo=UTC).timestamp(), start + 86400)
-    share = min(max((moment.timestamp() - start) / (end - start), 0.0), 1.0)
-    return share * width
-
-
-def _y(value: int, height: float) -> float:
-    return (5 - value) / 4 * height
-
-
-def chart_svg(chart: Chart, first: date, last: date, private_label: str) -> str:
-    """One question's answers over the period: 5 at the top, filled dots shared, open
-    dots private (only ever present in the employee's copy)."""
-    w, h = CHART_W - 2 * PAD, CHART_H - 2 * PAD
-    points = [
-        (PAD + _x(p.at, first, last, w), PAD + _y(p.value, h), p.private) for p in chart.points
-    ]
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_W:.0f}" height="{CHART_H:.0f}" '
-        f'viewBox="0 0 {CHART_W:.0f} {CHART_H:.0f}" role="img" '
-        f'aria-label="{escape(chart.prompt)}">',
-        f'<rect x="{PAD}" y="{PAD}" width="{w}" height="{h}" fill="none" stroke="#bbb"/>',
-    ]
-    for value in range(1, 6):
-        y = PAD + _y(value, h)
-        parts.append(f'<line x1="{PAD}" y1="{y:.1f}" x2="{PAD + w}" y2="{y:.1f}" stroke="#eee"/>')
-        parts.append(f'<text x="{PAD - 12}" y="{y + 4:.1f}" font-size="10">{value}</text>')
-    if len(points) > 1:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="#2a6ebb" stroke-width="2"/>')
-    for x, y, private in points:
-        fill = "#fff" if private else "#2a6ebb"
-        title = f"<title>{escape(private_label)}</title>" if private else ""
-        parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{fill}" stroke="#2a6ebb">{title}'
-            "</circle>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+def _period(period: str, locale: Locale) -> str:
+    """A follow-up round as people say it: '2027-03' is 'maart 2027', '2027-Q1' 'Q1 2027'."""
+    name = period_name(period, locale, short=False)
+    return period if name == period else f"{name} {period[:4]}"
 
 
 def sections(brief: ReviewBrief) -> list[Section]:
@@ -136,7 +100,7 @@ def sections(brief: ReviewBrief) -> list[Section]:
             line = td(
                 "brief.follow_up",
                 loc,
-                period=r.period,
+                period=_period(r.period, loc),
                 employee=answer_text(r.employee_answer, loc),
                 manager=answer_text(r.manager_answer, loc),
                 gap=td("brief.gap", loc) if r.gap else "",
@@ -203,122 +167,79 @@ def _header(brief: ReviewBrief) -> tuple[str, list[str]]:
     return title, [meta, copy, generated]
 
 
-def to_html(brief: ReviewBrief) -> str:
+def brief_charts(brief: ReviewBrief) -> list[tuple[Drawing, str]]:
+    """Each question's answers over the review year, with its caption (the scale's ends)."""
     loc = brief.reader.locale
-    title, header = _header(brief)
     private = td("brief.private", loc)
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{loc}"><head><meta charset="utf-8"><title>{escape(title)}</title>',
-        "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.4}"
-        ".private{color:#8a3b00;font-weight:bold}.indent{margin-left:1.5em}"
-        "figure{margin:1em 0}figcaption{font-size:.9em}</style></head><body>",
-        f"<h1>{escape(title)}</h1>",
-        *(f"<p>{escape(line)}</p>" for line in header),
-        f"<h2>{escape(td('brief.trends', loc))}</h2>",
-    ]
-    if not brief.charts:
-        out.append(f"<p>{escape(td('brief.no_trends', loc))}</p>")
-    if any(p.private for c in brief.charts for p in c.points):
-        out.append(f'<p class="private">{escape(td("brief.private_legend", loc))}</p>')
+
+    def words(at: datetime, value: int, is_private: bool) -> str:
+        day = format_day(local_day(at, brief.reader.timezone), loc)
+        return f"{day}: {value}" + (f" ({private})" if is_private else "")
+
+    found = []
     for chart in brief.charts:
-        scale = td("brief.chart_scale", loc, low=chart.low, high=chart.high)
-        out.append(
-            f"<figure>{chart_svg(chart, brief.period_start, brief.period_end, private)}"
-            f"<figcaption>{escape(chart.prompt)} ({escape(scale)})</figcaption></figure>"
+        moments = [
+            charts.Moment(p.at, p.value, p.private, words(p.at, p.value, p.private))
+            for p in chart.points
+        ]
+        drawing = charts.time_chart(
+            chart.prompt,
+            moments,
+            first=brief.period_start,
+            last=brief.period_end,
+            month_names=MONTH_ABBREVIATIONS[loc],
         )
-    for section in sections(brief):
-        out.append(f"<h2>{escape(section.title)}</h2>")
-        if not section.lines and section.empty:
-            out.append(f"<p>{escape(section.empty)}</p>")
-        out.append("<ul>")
-        for text, is_private in section.lines:
-            css = ' class="indent"' if text.startswith("    ") else ""
-            mark = f' <span class="private">[{escape(private)}]</span>' if is_private else ""
-            out.append(f"<li{css}>{escape(text.strip())}{mark}</li>")
-        out.append("</ul>")
-    out.append("</body></html>")
-    return "\n".join(out)
+        scale = td("brief.chart_scale", loc, low=chart.low, high=chart.high)
+        found.append((drawing, f"{chart.prompt} ({scale})"))
+    return found
 
 
-def _plain(text: str, unicode_font: bool) -> str:
-    if unicode_font:
-        return text
-    return text.encode(CORE_ENCODING, errors="replace").decode(CORE_ENCODING)
+def _private_legend(brief: ReviewBrief) -> bool:
+    return any(p.private for c in brief.charts for p in c.points)
 
 
-def _pdf_chart(pdf: FPDF, chart: Chart, first: date, last: date) -> None:
-    """The same chart as the HTML's, drawn with PDF lines (5 at the top)."""
-    width, height = pdf.epw - 10, 32.0
-    left, top = pdf.l_margin + 8, pdf.get_y() + 2
-    if top + height + 8 > pdf.h - pdf.b_margin:
-        pdf.add_page()
-        top = pdf.get_y() + 2
-    pdf.set_draw_color(190, 190, 190)
-    pdf.rect(left, top, width, height)
-    pdf.set_font(size=7)
-    for value in range(1, 6):
-        y = top + _y(value, height)
-        pdf.text(left - 4, y + 1, str(value))
-    points = [
-        (left + _x(p.at, first, last, width), top + _y(p.value, height), p.private)
-        for p in chart.points
-    ]
-    pdf.set_draw_color(42, 110, 187)
-    pdf.set_line_width(0.5)
-    for (x1, y1, _), (x2, y2, _) in pairwise(points):
-        pdf.line(x1, y1, x2, y2)
-    pdf.set_fill_color(42, 110, 187)
-    for x, y, private in points:
-        pdf.circle(x, y, 0.9, style="D" if private else "FD")
-    pdf.set_line_width(0.2)
-    pdf.set_y(top + height + 3)
+def to_html(brief: ReviewBrief) -> str:
+    title, header = _header(brief)
+    return html.render(
+        "brief.html",
+        locale=brief.reader.locale,
+        catalog=td,
+        title=title,
+        meta=header,
+        charts=brief_charts(brief),
+        any_private=_private_legend(brief),
+        sections=sections(brief),
+    )
 
 
 def to_pdf(brief: ReviewBrief, *, font_path: Path | None = None) -> bytes:
+    """The brief as PDF in the shipped font (or `font_path`): every script a name may be
+    written in comes out as written."""
     loc = brief.reader.locale
     title, header = _header(brief)
-    pdf = FPDF(format="A4")
-    pdf.set_title(_plain(title, font_path is not None))
-    pdf.set_creator("Jaarrond")
-    family = "helvetica"
-    if font_path is not None:
-        pdf.add_font("body", "", str(font_path))
-        family = "body"
-    else:
-        pdf.core_fonts_encoding = CORE_ENCODING
-    plain = font_path is not None
-    bold = "" if font_path is not None else "B"
     private = td("brief.private", loc)
-    pdf.add_page()
-
-    def write(text: str, size: float = 10.0, style: str = "", indent: float = 0.0) -> None:
-        pdf.set_font(family, style, size)
-        pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, 5.0, _plain(text, plain), new_x="LMARGIN", new_y="NEXT")
-
-    write(title, 17, bold)
+    page = Page(title, font_path=font_path)
+    page.paragraph(title, 17, bold=True)
     for line in header:
-        write(line)
-    pdf.ln(3)
-    write(td("brief.trends", loc), 13, bold)
-    if not brief.charts:
-        write(td("brief.no_trends", loc))
-    if any(p.private for c in brief.charts for p in c.points):
-        write(td("brief.private_legend", loc), 9)
-    for chart in brief.charts:
-        write(f"{chart.prompt} ({td('brief.chart_scale', loc, low=chart.low, high=chart.high)})", 9)
-        _pdf_chart(pdf, chart, brief.period_start, brief.period_end)
+        page.paragraph(line)
+    drawn = brief_charts(brief)
+    first = page.chart_height(drawn[0][0]) + 12 if drawn else KEEP
+    page.heading(td("brief.trends", loc), keep=first)
+    if not drawn:
+        page.paragraph(td("brief.no_trends", loc))
+    if _private_legend(brief):
+        page.paragraph(td("brief.private_legend", loc), 9)
+    for drawing, caption in drawn:
+        page.chart(drawing, caption, 9)
     for section in sections(brief):
-        pdf.ln(2)
-        write(section.title, 13, bold)
+        page.heading(section.title)
         if not section.lines and section.empty:
-            write(section.empty)
+            page.paragraph(section.empty)
         for text, is_private in section.lines:
             indent = 10.0 if text.startswith("    ") else 4.0
             mark = f" [{private}]" if is_private else ""
-            write(f"- {text.strip()}{mark}", indent=indent)
-    return bytes(pdf.output())
+            page.paragraph(f"- {text.strip()}{mark}", indent=indent)
+    return bytes(page.output())
 
 
 def render(brief: ReviewBrief, fmt: Format, *, font_path: Path | None = None) -> bytes:

@@ -111,16 +111,27 @@ async def cmd_org_import(app: App, args: argparse.Namespace) -> int:
     try:
         with shown("importing", "steps") as progress:
             result = await org.import_org(
-                app.db, text, app.clock.now(), dry_run=args.dry_run, progress=progress
+                app.db,
+                text,
+                app.clock.now(),
+                dry_run=args.dry_run,
+                full=args.full,
+                many_leave=args.allow_many_leavers,
+                progress=progress,
             )
     except org.OrgImportError as exc:
         raise UserError(f"{args.file}: nothing was imported, fix these first:\n{exc}") from exc
     verb = "would be" if args.dry_run else "were"
+    gone = "would leave" if args.dry_run else "left"
     print(
         f"{len(result.created)} people {verb} added, {len(result.updated)} updated, "
         f"{len(result.unchanged)} unchanged"
+        + (f", {len(result.left)} {gone}" if args.full else "")
+        + (f", {len(result.returned)} back" if result.returned else "")
     )
-    for label, emails in (("added", result.created), ("updated", result.updated)):
+    kinds = [("added", result.created), ("updated", result.updated)]
+    kinds += [("leaving", result.left), ("back", result.returned)]
+    for label, emails in kinds:
         listed = emails if args.verbose else emails[:LISTED]
         for email in listed:
             print(f"  {label}: {email}")
@@ -129,7 +140,7 @@ async def cmd_org_import(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-# How many added or updated people an import names, unless -v asks for all of them.
+# How many people of each kind (added, updated, leaving, back) an import names, unless -v.
 LISTED = 20
 
 
@@ -697,6 +708,16 @@ def _parser() -> argparse.ArgumentParser:
     p = command("import", cmd_org_import, "import people from a CSV file", org_parser, banks=False)
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="show what would change")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="the file is the whole organisation: people missing from it leave",
+    )
+    p.add_argument(
+        "--allow-many-leavers",
+        action="store_true",
+        help="with --full: let more than half of the organisation leave (refused otherwise)",
+    )
     p = command("list", cmd_org_list, "list people", org_parser, banks=False)
     p.add_argument("--json", action="store_true")
 
@@ -759,7 +780,11 @@ def _parser() -> argparse.ArgumentParser:
         help="write here, outside any git checkout (default: the terminal; a PDF goes to the "
         "data folder, JAARROND_DATA_DIR)",
     )
-    p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
+    p.add_argument(
+        "--font",
+        metavar="TTF",
+        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
+    )
 
     review = sub.add_parser("review", help="the annual review").add_subparsers(
         dest="review_command", required=True, metavar="ACTION"
@@ -780,7 +805,11 @@ def _parser() -> argparse.ArgumentParser:
         help="write here, outside any git checkout (default: the terminal; a PDF goes to the "
         "data folder, JAARROND_DATA_DIR)",
     )
-    p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
+    p.add_argument(
+        "--font",
+        metavar="TTF",
+        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
+    )
 
     report = sub.add_parser("report", help="aggregate figures for HR and the works council")
     report_sub = report.add_subparsers(dest="report_command", required=True, metavar="REPORT")
@@ -798,7 +827,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("html", "pdf"), default="html")
     p.add_argument("--locale", choices=("nl", "en"), help="default: the settings' locale")
     p.add_argument("--out", metavar="FILE", help="write here (required for pdf)")
-    p.add_argument("--font", metavar="TTF", help="a Unicode TrueType font for the PDF")
+    p.add_argument(
+        "--font",
+        metavar="TTF",
+        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
+    )
 
     teams = sub.add_parser("teams", help="Microsoft Teams").add_subparsers(
         dest="teams_command", required=True, metavar="ACTION"

@@ -187,9 +187,7 @@ class Engine:
                 return _no_longer_open(ref, token)
             return await data_rights.erase_answer(session, person, ref, value, now)
         if conversations.owns(token):
-            return await conversations.discussed_answer(
-                session, person, token, [value], now, self.defaults
-            )
+            return await conversations.answer(session, person, token, value, now, self.defaults)
         event: checkin.Event = (
             checkin.Control(value, token)  # type: ignore[arg-type]
             if value in checkin.CONTROLS
@@ -282,6 +280,10 @@ class Engine:
                 )
             case "talked":
                 return await conversations.talked(
+                    session, person, command.argument, now, self.defaults
+                )
+            case "review":
+                return await conversations.review_held(
                     session, person, command.argument, now, self.defaults
                 )
             case "brief":

@@ -69,6 +69,8 @@ REGISTRY: dict[str, TableEntry] = {
             "working_days": "their working days (part-time pattern)",
             "paused_until": "check-ins paused until this date (e.g. leave)",
             "active": "whether they still take part (false for leavers)",
+            "left_at": "when they left the organisation (a full org import no longer listed "
+            "them); their data is erased a retention period later",
             "erased_at": "when their data was erased",
         },
         technical=_tech("id", "created_at", "updated_at"),
@@ -405,6 +407,8 @@ REGISTRY: dict[str, TableEntry] = {
             "manager_id": "the manager",
             "logged_by_id": "who logged it",
             "note": "the shared note, in their words (sealed)",
+            "is_review": "whether it was their annual review",
+            "review_confirmed": "whether the other party confirmed that the review took place",
             "happened_at": "when they talked",
             "created_at": "when it was logged",
         },

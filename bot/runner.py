@@ -22,7 +22,8 @@ from bot.lifecycle import GuardedTicker, release
 from bot.logs import hush_terminal
 from bot.scheduler import start_scheduler, stop_scheduler
 from bot.services import org
-from bot.services.people import find_by_email
+from bot.services.people import find_by_email, locale_of
+from dialogs.messages import Locale
 from dialogs.texts import t
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,12 @@ async def _person_exists(app: App, email: str) -> int | None:
     async with app.db.session() as session:
         person = await find_by_email(session, email)
         return person.id if person else None
+
+
+async def _locale_of(app: App, email: str) -> Locale:
+    async with app.db.session() as session:
+        person = await find_by_email(session, email)
+        return locale_of(person, app.defaults) if person else app.defaults.locale
 
 
 async def _ask(question: str, default: str = "") -> str:
@@ -146,9 +153,10 @@ async def run(
         loop.add_signal_handler(sig, stop.set)
     waiting: set[asyncio.Task[object]] = {asyncio.create_task(stop.wait())}
     if console is not None:
-        print(f"Jaarrond is running. You are {console.email}. Type 'help', or 'quit' to stop.")
+        locale = await _locale_of(app, console.email)
+        print(t("console.running", locale, email=console.email))
         if log_file is not None:
-            print(f"Log: {log_file} (jaarrond -v run shows it here)")
+            print(t("console.log", locale, path=log_file))
         hush_terminal()
         waiting.add(asyncio.create_task(console.converse()))
     else:

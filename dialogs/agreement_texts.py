@@ -509,10 +509,10 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "Version {number} by {author}, {day}",
     ),
     "doc.replaced_chars": (
-        "Let op: enkele tekens konden niet in deze PDF worden weergegeven en zijn vervangen "
-        "door '?'. De Markdown-export bevat de exacte tekst.",
-        "Note: some characters could not be shown in this PDF and were replaced by '?'. "
-        "The Markdown export holds the exact text.",
+        "Let op: enkele tekens staan niet in het lettertype van deze PDF; ze staan er met hun "
+        "naam tussen vierkante haken. De Markdown-export bevat de exacte tekst.",
+        "Note: some characters are not in this PDF's font; they are written by their name in "
+        "square brackets. The Markdown export holds the exact text.",
     ),
 }
 

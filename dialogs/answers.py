@@ -99,6 +99,26 @@ def option(value: str, locale: Locale, label: Callable[[Locale], str], *aliases:
     return Choice(value, label(locale), (label(other), *aliases))
 
 
+def yes_no(
+    question_id: str,
+    token: str,
+    prompt: str,
+    hint: str,
+    locale: Locale,
+    yes: Callable[[Locale], str],
+    no: Callable[[Locale], str],
+) -> Question:
+    """A question answered yes or no: clicked, or typed as the label, yes/no or ja/nee."""
+    return Question(
+        question_id=question_id,
+        kind="choice",
+        prompt=prompt,
+        choices=(option("yes", locale, yes, "ja", "yes"), option("no", locale, no, "nee", "no")),
+        hint=hint,
+        token=token,
+    )
+
+
 def label_of(question: Question, value: str) -> str:
     """How an answer reads back on the prompt it answered: the option's label, or the text."""
     for choice in question.choices:

@@ -20,6 +20,7 @@ CommandName = Literal[
     "agreements",
     "agreement",
     "talked",
+    "review",
     "discussed",
     "brief",
     "report",
@@ -58,6 +59,10 @@ ALIASES: dict[str, CommandName] = {
     "afspraak": "agreement",
     "talked": "talked",
     "gesproken": "talked",
+    # `review held`, `jaargesprek gehouden` or `beoordeling gehouden`.
+    "review": "review",
+    "jaargesprek": "review",
+    "beoordeling": "review",
     "discussed": "discussed",
     "besproken": "discussed",
     "brief": "brief",
@@ -79,7 +84,7 @@ PHRASES: dict[str, CommandName] = {
 # Commands that take text after them; the others must stand alone, so that a free-text
 # answer such as "stop the overtime" is an answer, not a command.
 WITH_ARGUMENT: frozenset[CommandName] = frozenset(
-    {"checkin", "topic", "pause", "agreement", "talked", "discussed", "brief"}
+    {"checkin", "topic", "pause", "agreement", "talked", "review", "discussed", "brief"}
 )
 
 

@@ -286,6 +286,7 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     "people.col.department": ("Afdeling", "Department"),
     "people.col.hr": ("HR", "HR"),
     "people.col.review": ("Jaargesprek", "Review month"),
+    "people.col.left": ("Vertrokken", "Left"),
     "people.count": ("{count:persoon|personen}", "{count:person|people}"),
     "people.hr_list": ("HR: {names}", "HR: {names}"),
     "import.title": ("Organisatie importeren (CSV)", "Import the organisation (CSV)"),
@@ -314,6 +315,25 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     "import.done": (
         "Geïmporteerd: {created} nieuw, {updated} gewijzigd, {unchanged} ongewijzigd.",
         "Imported: {created} new, {updated} changed, {unchanged} unchanged.",
+    ),
+    "import.many_leave": (
+        "Ja, meer dan de helft van de organisatie vertrekt (anders wordt zo'n bestand geweigerd)",
+        "Yes, more than half of the organisation leaves (such a file is refused otherwise)",
+    ),
+    "import.full": (
+        "Het bestand is de hele organisatie: wie er niet in staat, vertrekt (geen check-ins "
+        "of berichten meer; gegevens gewist na de bewaartermijn voor vertrekkers)",
+        "The file is the whole organisation: whoever is not in it leaves (no more check-ins "
+        "or messages; their data is erased after the leavers' retention period)",
+    ),
+    "import.left": ("Vertrekt ({count}): {emails}", "Leaving ({count}): {emails}"),
+    "import.nobody_left": (
+        "Niemand vertrekt: iedereen staat in het bestand.",
+        "Nobody leaves: everyone is in the file.",
+    ),
+    "import.returned": (
+        "Terug, weer actief ({count}): {emails}",
+        "Back, active again ({count}): {emails}",
     ),
     "import.created": ("Nieuw", "New"),
     "import.updated": ("Gewijzigd", "Changed"),
@@ -359,9 +379,6 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
         "shown; for topics people raise themselves the minimum is {text_min}.",
     ),
     "reports.chart_empty": ("Nog niets te tonen.", "Nothing to show yet."),
-    "reports.col.department": ("Afdeling", "Department"),
-    "reports.col.figure": ("Cijfer", "Figure"),
-    "reports.col.value": ("Waarde", "Value"),
     "reports.downloads": ("Downloads", "Downloads"),
     "reports.csv": ("HR-cijfers als CSV", "HR figures as CSV"),
     "reports.json": ("HR-cijfers als JSON", "HR figures as JSON"),

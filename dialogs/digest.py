@@ -75,6 +75,8 @@ class ReportDigest:
     monitoring: Monitoring | None = None
     # Lasting changes in shared answers, worth a conversation (the report saw them first).
     drift: tuple[DriftNote, ...] = ()
+    # When the last annual review was recorded as held (`review held`).
+    last_review: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,13 @@ def ahead(then: date, today: date, loc: Locale) -> str:
     return td("in.months", loc, n=days // 30)
 
 
+def last_review(then: date, today: date, loc: Locale) -> str:
+    """How many calendar months ago the last review was held."""
+    months = (today.year - then.year) * 12 + today.month - then.month
+    key = "digest.last_review" if months > 0 else "digest.last_review_now"
+    return td(key, loc, months=months, day=format_day(then, loc))
+
+
 def month_name(day: date, loc: Locale) -> str:
     return f"{MONTH_NAMES[loc][day.month - 1]} {day.year}"
 
@@ -138,6 +147,8 @@ def _report_extras(report: ReportDigest, today: date, loc: Locale) -> list[str]:
         else:
             when = ahead(report.review_start, today, loc)
             lines.append(td("digest.review", loc, month=month, ago=when))
+    if report.last_review is not None:
+        lines.append(last_review(report.last_review.date(), today, loc))
     if report.due:
         lines.append(f"{td('digest.agreements_due', loc)}:")
         for due in report.due:

@@ -20,6 +20,14 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
         "Nog geen gesprek vastgelegd (leg het vast met: gesproken met {email})",
         "No conversation logged yet (log one with: talked with {email})",
     ),
+    "digest.last_review": (
+        "Laatste jaargesprek: {months:maand|maanden} geleden ({day})",
+        "Last review held: {months:month|months} ago ({day})",
+    ),
+    "digest.last_review_now": (
+        "Laatste jaargesprek: deze maand ({day})",
+        "Last review held: this month ({day})",
+    ),
     "digest.review": ("Beoordelingsgesprek: {month} ({ago})", "Review: {month} ({ago})"),
     "digest.review_now": (
         "Beoordelingsgesprek: deze maand ({month})",
@@ -110,6 +118,46 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
     "talked.ambiguous": (
         "'{who}' past bij meer mensen: {names}. Gebruik het e-mailadres.",
         "'{who}' matches several people: {names}. Use the email address.",
+    ),
+    # ---- the annual review, logged (`review held`) -----------------------------------------
+    "review.usage": (
+        "Leg het jaargesprek vast als het gehouden is: jaargesprek gehouden [met NAAM] [notitie].",
+        "Record the annual review once it took place: review held [with NAME] [note].",
+    ),
+    "review.logged": (
+        "Vastgelegd: het jaargesprek tussen {employee} en {manager} op {day}. De ander wordt "
+        "gevraagd het te bevestigen.",
+        "Recorded: the annual review between {employee} and {manager} on {day}. The other "
+        "party is asked to confirm it.",
+    ),
+    "review.notice": (
+        "{who} heeft vastgelegd dat jullie op {day} het jaargesprek hielden.",
+        "{who} recorded that the two of you held the annual review on {day}.",
+    ),
+    "review.confirm": (
+        "Klopt het dat het jaargesprek gehouden is?",
+        "Did the annual review take place?",
+    ),
+    "review.yes": ("Ja, gehouden", "Yes, it took place"),
+    "review.no": ("Nee, niet gehouden", "No, it did not"),
+    "review.hint": ("Typ 1 (ja) of 2 (nee).", "Type 1 (yes) or 2 (no)."),
+    "review.confirmed": (
+        "Bevestigd: het jaargesprek is gehouden. {who} hoort het van me.",
+        "Confirmed: the annual review took place. I'll let {who} know.",
+    ),
+    "review.disputed": (
+        "Genoteerd: het jaargesprek telt niet als gehouden. {who} hoort het van me.",
+        "Noted: the annual review does not count as held. I'll let {who} know.",
+    ),
+    "review.told_confirmed": (
+        "{who} bevestigde dat jullie op {day} het jaargesprek hielden.",
+        "{who} confirmed that the two of you held the annual review on {day}.",
+    ),
+    "review.told_disputed": (
+        "{who} gaf aan dat het jaargesprek van {day} niet gehouden is; het telt niet als "
+        "gehouden. Leg het opnieuw vast als het alsnog plaatsvindt.",
+        "{who} answered that the annual review of {day} did not take place; it does not count "
+        "as held. Record it again once it does.",
     ),
     "discussed.done": ("Gemarkeerd als besproken: {topics}", "Marked as discussed: {topics}"),
     "discussed.none": (

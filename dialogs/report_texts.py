@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialogs.agreement_texts import AGREEMENT_CATALOG
 from dialogs.messages import Locale
-from dialogs.texts import fill
+from dialogs.texts import MONTH_ABBREVIATIONS, MONTH_NAMES, fill
 
 REPORT_CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
@@ -64,8 +64,8 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
         "Employees with a planned review month",
     ),
     "wc.reviews_held": (
-        "Gesprekken gehouden (afspraken ondertekend in het jaar)",
-        "Reviews held (agreements signed in the year)",
+        "Jaargesprekken gehouden (vastgelegd in het jaar)",
+        "Reviews held (recorded in the year)",
     ),
     "wc.briefs_sent": ("Voorbereidingen verstuurd", "Review briefs sent"),
     "wc.signed_share": (
@@ -110,6 +110,28 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
     "raised.open": ("open", "open"),
     "raised.discussed": ("besproken", "discussed"),
     "raised.closed": ("afgesloten", "closed"),
+    "scope.all": ("Hele organisatie", "Whole organisation"),
+    "scope.none": ("Zonder afdeling", "No department"),
+    "col.figure": ("Cijfer", "Figure"),
+    "col.value": ("Waarde", "Value"),
+    "empty": ("Nog niets te tonen.", "Nothing to show yet."),
+    "quarter": ("K{number}", "Q{number}"),
+    # The check-in topics of the shipped question banks; a topic HR adds in the console
+    # reads as its id with spaces (see `topic_label`).
+    "topic.authority": ("Zeggenschap", "Authority"),
+    "topic.calendar": ("Fase in het werkzame leven", "Stage of working life"),
+    "topic.coherence": ("Samenhang", "Coherence"),
+    "topic.cooperation": ("Samenwerking", "Cooperation"),
+    "topic.demands": ("Wat het werk vraagt", "Demands of the work"),
+    "topic.effort_balance": ("Inzet en wat gevraagd wordt", "Effort and what is asked"),
+    "topic.equality": ("Gelijkwaardigheid", "Equality"),
+    "topic.exchange": ("Geven en krijgen", "Give and take"),
+    "topic.health": ("Gezondheid", "Health"),
+    "topic.private_situation": ("Privésituatie", "Private situation"),
+    "topic.professional": ("Vakmanschap en leren", "Skills and learning"),
+    "topic.psychosocial": ("Leeftijd en beeldvorming", "Age and perception"),
+    "topic.reciprocity": ("Wederkerigheid", "Reciprocity"),
+    "topic.recovery": ("Herstel", "Recovery"),
 }
 
 # What each table holds and who may see it: the works council's question (WOR art. 27).
@@ -220,8 +242,10 @@ RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
     "conversations": (
         (
-            "Dat medewerker en leidinggevende spraken, met een gedeelde notitie (versleuteld)",
-            "That employee and manager talked, with a shared note (encrypted)",
+            "Dat medewerker en leidinggevende spraken, met een gedeelde notitie (versleuteld), "
+            "en of het het jaargesprek was",
+            "That employee and manager talked, with a shared note (encrypted), and whether it "
+            "was the annual review",
         ),
         ("de medewerker en de leidinggevende", "the employee and the manager"),
     ),
@@ -293,3 +317,22 @@ def record(table: str, locale: Locale) -> tuple[str, str]:
     what, who = RECORDS.get(table, UNKNOWN_RECORD)
     index = 0 if locale == "nl" else 1
     return what[index], who[index]
+
+
+def topic_label(topic: str, locale: Locale) -> str:
+    """How a check-in topic reads: its catalog name, else its id in words."""
+    pair = REPORT_CATALOG.get(f"topic.{topic}")
+    if pair is None:
+        return topic.replace("_", " ").capitalize()
+    return pair[0] if locale == "nl" else pair[1]
+
+
+def period_name(period: str, locale: Locale, *, short: bool = True) -> str:
+    """A report period as people read it: '2027-03' is 'Mar' (or 'March'), '2027-Q1' 'Q1'."""
+    year, _, part = period.partition("-")
+    if part.startswith("Q") and part[1:].isdigit():
+        return tr("quarter", locale, number=int(part[1:]))
+    if part.isdigit() and 1 <= int(part) <= 12:
+        names = MONTH_ABBREVIATIONS if short else MONTH_NAMES
+        return names[locale][int(part) - 1]
+    return period or year

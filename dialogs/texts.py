@@ -30,6 +30,14 @@ def fill(template: str, values: Mapping[str, object]) -> str:
 
 CATALOG: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
+    "console.running": (
+        "Jaarrond draait. Je bent {email}. Typ 'hulp', of 'afsluiten' om te stoppen.",
+        "Jaarrond is running. You are {email}. Type 'help', or 'quit' to stop.",
+    ),
+    "console.log": (
+        "Logboek: {path} (met 'jaarrond -v run' zie je het hier)",
+        "Log: {path} ('jaarrond -v run' shows it here)",
+    ),
     "first_run.next": (
         "Je staat geregistreerd als HR ({email}). Zo ga je verder:\n"
         "- typ hier 'help' om te zien wat ik kan, of 'checkin werkbelasting' om een check-in "
@@ -64,6 +72,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  afspraak nieuw | afspraak toon NUMMER: een afspraak maken of bekijken\n"
         "  overzicht: overzicht van je team (voor leidinggevenden)\n"
         "  gesproken [met NAAM] [notitie]: leg vast dat jullie een gesprek hadden\n"
+        "  jaargesprek gehouden [met NAAM] [notitie]: leg vast dat het jaargesprek plaatsvond\n"
         "  besproken NUMMER: markeer een onderwerp als besproken\n"
         "  voorbereiding [NAAM]: je voorbereiding op het jaargesprek als PDF (voor "
         "leidinggevenden ook die van een medewerker)\n"
@@ -89,6 +98,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  agreement new | agreement show NUMBER: make or see an agreement\n"
         "  digest: overview of your team (for managers)\n"
         "  talked [with NAME] [note]: log that you and your manager or report talked\n"
+        "  review held [with NAME] [note]: record that the annual review took place\n"
         "  discussed NUMBER: mark a topic as discussed\n"
         "  brief [NAME]: your review brief as a PDF (managers: a report's too)\n"
         "  export: all your data as a JSON file\n"
@@ -370,6 +380,12 @@ MONTH_NAMES: dict[Locale, tuple[str, ...]] = {
         "November",
         "December",
     ),
+}
+
+# A chart's month ticks: short enough for twelve to fit under one chart.
+MONTH_ABBREVIATIONS: dict[Locale, tuple[str, ...]] = {
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
 
 

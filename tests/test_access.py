@@ -43,6 +43,7 @@ SAMPLES = {
     "agreement register": "agreement register",
     "viewed": "viewed",
     "talked": "talked",
+    "review": "review held",
     "discussed": "discussed 1",
     "brief": "brief",
     "report": "report",

@@ -13,12 +13,14 @@ from typing import Any
 import aiohttp
 import pytest
 import yaml
+from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.console.security import COOKIE
 from bot.services import schedules
 from bot.services.org import import_org
 from bot.storage.database import Database
+from bot.storage.models import Person
 from tests.conftest import run
 from tests.console_support import HR_EN, Console, csrf_of, running_console, seed_agreements, sign_in
 
@@ -193,6 +195,12 @@ async def test_preview_shows_the_first_message_in_each_language(client: Client) 
     body = html.unescape(body)
     assert bank.questions[0].text("nl") in body and bank.questions[0].text("en") in body
     assert bank.intro("nl") in body and bank.intro("en") in body
+    # The first question is a scale: its numbers once each, with what the ends mean.
+    first = bank.questions[0]
+    assert first.kind == "scale" and first.low is not None and first.high is not None
+    assert '<span class="chip">1</span> <span class="chip">2</span>' in body
+    assert "<li>1</li>" not in body
+    assert f"1 = {first.low('en')}, 5 = {first.high('en')}" in body
 
 
 async def test_a_question_in_both_languages_joins_the_check_in(client: Client) -> None:
@@ -260,6 +268,41 @@ async def test_org_import_dry_run_errors_and_apply(client: Client) -> None:
     status, body = await client.post("/people/import", {"csv": change, "action": "check"})
     assert "0 new, 1 changed" in body
     assert "<td><code>review_month</code></td>" in body and "<td>11</td>" in body
+
+
+async def test_org_import_of_the_whole_organisation_lists_who_leaves(client: Client) -> None:
+    """With "the file is the whole organisation" ticked, the check lists who leaves and
+    saves nothing; the import then makes them leave."""
+    status, body = await client.get("/people")
+    assert 'name="full"' in body and "The file is the whole organisation" in body
+    everyone = "email,name\n" + "".join(
+        f"{name}@example.org,{name.title()}\n" for name in ("anna", "bram", "carla", "hr", "eva")
+    )
+    status, body = await client.post(
+        "/people/import", {"csv": everyone, "action": "check", "full": "1"}
+    )
+    assert status == 200 and "Leaving (1): dirk@example.org" in body
+    assert "Nothing was saved" in body and 'name="full" value="1" checked' in body
+    status, body = await client.post("/people/import", {"csv": everyone, "action": "check"})
+    assert "Leaving" not in body  # not ticked: nobody missing from the file leaves
+    async with client.console.bot.app.db.session() as session:
+        dirk = await session.scalar(select(Person).where(Person.email == "dirk@example.org"))
+        assert dirk is not None and dirk.active
+    status, body = await client.post(
+        "/people/import", {"csv": everyone, "action": "apply", "full": "1"}
+    )
+    assert status == 200 and "Leaving (1): dirk@example.org" in body
+    assert 'name="full" value="1" checked' not in body
+    async with client.console.bot.app.db.session() as session:
+        dirk = await session.scalar(select(Person).where(Person.email == "dirk@example.org"))
+        assert dirk is not None and not dirk.active and dirk.left_at is not None
+    status, body = await client.get("/people")
+    assert '<th scope="row">dirk@example.org</th>' in body
+    assert "Monday 22 March 2027" in body.split("dirk@example.org", 1)[1].split("</tr>", 1)[0]
+    status, body = await client.post(
+        "/people/import", {"csv": everyone, "action": "check", "full": "1"}
+    )
+    assert "Nobody leaves: everyone is in the file." in body
 
 
 async def test_reports_with_chart_and_downloads(client: Client) -> None:

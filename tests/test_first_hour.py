@@ -48,7 +48,8 @@ def test_the_first_run_asks_language_and_time_zone_offers_defaults_and_says_what
     assert "Email / e-mail [hanna@example.org]: " in out and "[Mars/Olympus_Mons]: " in out
     assert "You are registered as HR (hanna@example.org). What to do next:" in out
     assert "jaarrond org import examples/org.csv" in out
-    assert f"Log: {Path(os.environ[DATA_DIR]) / 'jaarrond.log'}" in out
+    assert f"Log: {Path(os.environ[DATA_DIR]) / 'jaarrond.log'} ('jaarrond -v run'" in out
+    assert "Jaarrond is running. You are hanna@example.org." in out
     code, out, _ = run(capsys, "org", "list", "--json")
     assert '"locale": "en"' in out and '"timezone": "Asia/Kolkata"' in out and '"hr": true' in out
 

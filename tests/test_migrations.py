@@ -46,7 +46,7 @@ async def test_notices_move_into_the_outbox_with_what_they_are_about(
 ) -> None:
     """0011: every agreement and dialogue notice is an outbox row afterwards, with its
     subject read from its key, its grace, and only the newest news per person and agreement
-    still pending; one step down puts them back."""
+    still pending; going back below 0011 puts them back."""
     async with blank_database(backend, tmp_path) as db:
         await db.upgrade("0010")
         async with db.engine.begin() as conn:
@@ -79,7 +79,7 @@ async def test_notices_move_into_the_outbox_with_what_they_are_about(
         prompts = [row for key, row in moved.items() if key.startswith("prompt:")]
         assert prompts and max(p["id"] for p in prompts) < older["id"]
         async with db.engine.begin() as conn:
-            await conn.run_sync(_down_to_0010)
+            await conn.run_sync(_downgrade_to, "0010")
         async with db.engine.connect() as conn:
             back = await conn.run_sync(_kinds_of, "agreement_notices")
         assert sorted(back) == ["follow_up", "notice", "notice"]
@@ -155,12 +155,53 @@ def _kinds_of(connection: Connection, name: str) -> list[str]:
     ]
 
 
-def _down_to_0010(connection: Connection) -> None:
-    """One step below 0011 (through the later revisions' own downgrades)."""
+def _downgrade_to(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.downgrade(config, "0010")
+    command.downgrade(config, revision)
 
 
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_people_who_left_before_0012_left_when_their_row_last_changed(
+    backend: str, tmp_path: Path
+) -> None:
+    """0012: an inactive person who is not erased left at their row's last change (when the
+    leavers' period counted from before); nobody else has left. Logged conversations are no
+    reviews. One step down, with every table holding rows, and up again."""
+    async with blank_database(backend, tmp_path) as db:
+        await db.upgrade("0011")
+        async with db.engine.begin() as conn:
+            made = await conn.run_sync(fill, FIXED)
+            await conn.run_sync(_not_erased, [made["people"][0]["id"], made["people"][1]["id"]])
+        await db.upgrade()
+        async with db.engine.connect() as conn:
+            people = await conn.run_sync(_rows_of, "people")
+            talks = await conn.run_sync(_rows_of, "conversations")
+        left, active, erased = (people[row["id"]] for row in made["people"])
+        assert (left["active"], active["active"], erased["active"]) == (False, True, False)
+        assert _utc(left["left_at"]) == _utc(left["updated_at"])
+        assert active["left_at"] is None and erased["left_at"] is None
+        assert all(not t["is_review"] and t["review_confirmed"] is None for t in talks.values())
+        async with db.engine.begin() as conn:
+            await conn.run_sync(_downgrade_to, "0011")
+        assert await db.current_revision() == "0011"
+        await db.upgrade()
+        assert await db.current_revision() == head_revision()
+
+
+def _not_erased(connection: Connection, person_ids: list[int]) -> None:
+    metadata = MetaData()
+    metadata.reflect(connection)
+    people = metadata.tables["people"]
+    connection.execute(update(people).where(people.c.id.in_(person_ids)).values(erased_at=None))
+
+
+def _rows_of(connection: Connection, name: str) -> dict[int, dict[str, Any]]:
+    metadata = MetaData()
+    metadata.reflect(connection)
+    table = metadata.tables[name]
+    return {row["id"]: dict(row) for row in connection.execute(select(table)).mappings()}

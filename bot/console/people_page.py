@@ -1,7 +1,8 @@
 """People: who is in Jaarrond, who is HR, review months, and the organisation import.
 
-The import runs `org.import_org`, all or nothing, with a dry run first if HR wants one.
-No page here shows a person's answers.
+The import runs `org.import_org`, all or nothing, with a dry run first if HR wants one; with
+"the file is the whole organisation" ticked, whoever is not in it leaves (the dry run lists
+them). No page here shows a person's answers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from bot.console.render import page
 from bot.console.security import viewer_of
 from bot.services import org
 from dialogs.console_texts import tc
+from dialogs.texts import format_day
 
 routes = web.RouteTableDef()
 
@@ -25,10 +27,15 @@ async def _page(
     result: org.ImportResult | None = None,
     applied: bool = False,
     csv_text: str = "",
+    full: bool = False,
 ) -> web.Response:
     ctx = context_of(request)
     viewer = viewer_of(request)
     people = await org.list_people(ctx.db)
+    left = {
+        email: format_day(at.date(), viewer.locale)
+        for email, at in (await org.left_people(ctx.db)).items()
+    }
     summary = ""
     if result is not None:
         counts = {
@@ -45,11 +52,13 @@ async def _page(
         viewer=viewer,
         current="/people",
         people=people,
+        left=left,
         hr=[p for p in people if p.hr],
         errors=errors or [],
         result=result,
         summary=summary,
         csv_text=csv_text,
+        full=full,
     )
 
 
@@ -78,8 +87,22 @@ async def import_people(request: web.Request) -> web.Response:
             request, status=400, errors=[tc("import.empty", viewer_of(request).locale)]
         )
     apply = form.get("action") == "apply"
+    full = form.get("full") == "1"
     try:
-        result = await org.import_org(ctx.db, text, ctx.clock.now(), dry_run=not apply)
+        result = await org.import_org(
+            ctx.db,
+            text,
+            ctx.clock.now(),
+            dry_run=not apply,
+            full=full,
+            many_leave=form.get("many_leave") == "1",
+        )
     except org.OrgImportError as refused:
-        return await _page(request, status=400, errors=refused.errors, csv_text=text)
-    return await _page(request, result=result, applied=apply, csv_text="" if apply else text)
+        return await _page(request, status=400, errors=refused.errors, csv_text=text, full=full)
+    return await _page(
+        request,
+        result=result,
+        applied=apply,
+        csv_text="" if apply else text,
+        full=full,
+    )

@@ -10,18 +10,28 @@ import jinja2
 from aiohttp import web
 
 from bot.console.context import context_of
+from bot.documents.html import add_globals
 from dialogs.console_texts import tc
 from dialogs.messages import Locale
 
 
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("bot.console", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    # The documents' templates come second: the reports page uses their block macros.
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.PackageLoader("bot.console", "templates"),
+            jinja2.PackageLoader("bot.documents", "templates"),
+        ]
+    )
+    return add_globals(
+        jinja2.Environment(
+            loader=loader,
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
     )
 
 

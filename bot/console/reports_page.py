@@ -14,11 +14,10 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.console import report_views as views
 from bot.console.context import ConsoleContext, context_of
 from bot.console.render import Viewer, page
 from bot.console.security import viewer_of
-from bot.reports import hr
+from bot.reports import hr, views
 from bot.reports import works_council as wc
 from bot.reports.aggregates import SCORE_MIN
 from bot.reports.source import NO_DEPARTMENT, department_names

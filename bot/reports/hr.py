@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -36,8 +35,9 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.documents import html
 from bot.progress import Progress, unseen
-from bot.reports import charts
+from bot.reports import views
 from bot.reports.aggregates import (
     AGGREGATABLE,
     SCORE_MIN,
@@ -63,7 +63,7 @@ from bot.storage.agreement_models import Agreement
 from bot.storage.models import Answer, Occurrence, Person
 from dialogs.banks import HEALTH_TOPICS, Bank
 from dialogs.messages import Locale
-from dialogs.report_texts import label, tr
+from dialogs.report_texts import label, period_name, tr
 
 TABLES = (
     "participation",
@@ -468,16 +468,8 @@ def _agreement_scope(key: Hashable) -> Hashable:
 # ---- rendering ----------------------------------------------------------------------------
 
 
-def value_text(table: str, figure: Figure, locale: Locale) -> str:
-    if figure.suppressed:
-        return tr("fewer_than", locale, minimum=SCORE_MIN)
-    if figure.value is None:
-        return "-"
-    if table == "participation":
-        return f"{figure.value * 100:.0f}%"
-    if table == "average":
-        return f"{figure.value:.2f}"
-    return str(figure.count if figure.count is not None else int(figure.value))
+def _generated(at: datetime, locale: Locale) -> str:
+    return tr("generated", locale, at=f"{at:%Y-%m-%d %H:%M} UTC")
 
 
 def _scope_name(figures: HrFigures, locale: Locale) -> str:
@@ -487,96 +479,20 @@ def _scope_name(figures: HrFigures, locale: Locale) -> str:
 
 
 def render_html(figures: HrFigures, locale: Locale) -> str:
-    """A self-contained HTML page with inline SVG charts; every name is escaped."""
+    """A self-contained HTML page with inline SVG charts, from the same blocks as the admin
+    console's reports page; every name is escaped by the template."""
     loc = locale
-    target = figures.department
-    hidden = tr("fewer_than", loc, minimum=figures.minimum)
-    title = tr("hr.title", loc, year=figures.year, scope=_scope_name(figures, loc))
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{loc}"><head><meta charset="utf-8"><title>{escape(title)}</title>',
-        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
-        "text-align:right}th:first-child,td:first-child{text-align:left}</style>",
-        f"</head><body><h1>{escape(title)}</h1>",
-        f"<p>{escape(tr('hr.intro', loc, minimum=figures.minimum))}</p>",
-        f"<p>{escape(tr('generated', loc, at=figures.generated_at.strftime('%Y-%m-%d %H:%M')))}"
-        " UTC</p>",
-    ]
-    for theme in figures.themes:
-        out.append(f"<h2>{escape(figures.theme_title(theme, loc))}</h2>")
-        for table, high in (("average", 5.0), ("participation", 100.0)):
-            values: list[float | None] = []
-            for period in figures.periods:
-                figure = figures.find(table, theme, target, period)
-                value = figure.value if figure is not None and figure.shown else None
-                if value is not None and table == "participation":
-                    value *= 100
-                values.append(value)
-            chart_title = tr(f"hr.chart.{table}", loc, theme=figures.theme_title(theme, loc))
-            low = 1.0 if table == "average" else 0.0
-            series = [(_scope_name(figures, loc), values)]
-            out.append(f"<h3>{escape(chart_title)}</h3>")
-            out.append(charts.line_chart(chart_title, figures.periods, series, low=low, high=high))
-            out.append(_period_table(figures, table, theme, loc))
-    out.append(f"<h2>{escape(tr('hr.agreements', loc))}</h2>")
-    for table in ("agreements_by_category", "agreements_by_status", "i_deals_by_category"):
-        heading = tr(f"hr.{table}", loc)
-        kind = "status" if table == "agreements_by_status" else "category"
-        items = []
-        for subject in figures.subjects(table):
-            figure = figures.find(table, subject, target)
-            if figure is None:
-                continue
-            value = figure.value if figure.shown else None
-            items.append((label(kind, subject, loc), value))
-        out.append(f"<h3>{escape(heading)}</h3>")
-        if not items:
-            out.append(f"<p>{escape(tr('none', loc))}</p>")
-            continue
-        out.append(charts.bar_chart(heading, items, hidden_label=hidden))
-        out.append(_subject_table(figures, table, kind, loc))
-    out.append("</body></html>")
-    return "\n".join(out)
-
-
-def _period_table(figures: HrFigures, table: str, theme: str, locale: Locale) -> str:
-    head = "".join(f"<th>{escape(p)}</th>" for p in figures.periods)
-    rows = [f"<table><tr><th>{escape(tr('department', locale))}</th>{head}</tr>"]
-    scopes: list[str | None] = [None] if figures.department is None else []
-    scopes += list(figures.departments)
-    for dept in scopes:
-        cells = []
-        any_data = False
-        for period in figures.periods:
-            figure = figures.find(table, theme, dept, period)
-            any_data = any_data or figure is not None
-            text = "" if figure is None else value_text(table, figure, locale)
-            cells.append(f"<td>{escape(text)}</td>")
-        if any_data:
-            name = tr("whole_organisation", locale) if dept is None else dept
-            rows.append(f"<tr><td>{escape(name)}</td>{''.join(cells)}</tr>")
-    rows.append("</table>")
-    return "".join(rows)
-
-
-def _subject_table(figures: HrFigures, table: str, kind: str, locale: Locale) -> str:
-    subjects = figures.subjects(table)
-    head = "".join(f"<th>{escape(label(kind, s, locale))}</th>" for s in subjects)
-    rows = [f"<table><tr><th>{escape(tr('department', locale))}</th>{head}</tr>"]
-    scopes: list[str | None] = [None] if figures.department is None else []
-    scopes += list(figures.departments)
-    for dept in scopes:
-        found = [figures.find(table, s, dept) for s in subjects]
-        if all(f is None for f in found):
-            continue
-        cells = "".join(
-            f"<td>{escape('0' if f is None else value_text(table, f, locale))}</td>" for f in found
-        )
-        name = tr("whole_organisation", locale) if dept is None else dept
-        rows.append(f"<tr><td>{escape(name)}</td>{cells}</tr>")
-    rows.append("</table>")
-    return "".join(rows)
+    return html.render(
+        "report.html",
+        locale=loc,
+        catalog=tr,
+        title=tr("hr.title", loc, year=figures.year, scope=_scope_name(figures, loc)),
+        meta=[tr("hr.intro", loc, minimum=figures.minimum), _generated(figures.generated_at, loc)],
+        groups=[
+            *views.hr_theme_groups(figures, loc),
+            views.Group(tr("hr.agreements", loc), tuple(views.agreement_blocks(figures, loc))),
+        ],
+    )
 
 
 def _row_dict(row: HrRow) -> dict[str, Any]:
@@ -648,16 +564,16 @@ def render_chat(figures: HrFigures, locale: Locale) -> tuple[str, str]:
                 "chat.theme_line",
                 loc,
                 theme=figures.theme_title(theme, loc),
-                period=latest,
-                participation=value_text("participation", part, loc) if part else "-",
-                average=value_text("average", avg, loc) if avg else "-",
+                period=f"{period_name(latest, loc, short=False)} {latest[:4]}",
+                participation=views.value_text("participation", part, loc) if part else "-",
+                average=views.value_text("average", avg, loc) if avg else "-",
             )
         )
     statuses = []
     for status in figures.subjects("agreements_by_status"):
         figure = figures.find("agreements_by_status", status, target)
         if figure is not None:
-            text = value_text("agreements_by_status", figure, loc)
+            text = views.value_text("agreements_by_status", figure, loc)
             statuses.append(f"{label('status', status, loc)}: {text}")
     lines.append(tr("chat.agreements", loc) + " " + ("; ".join(statuses) or tr("none", loc)))
     lines.append(tr("chat.more", loc))

@@ -12,14 +12,14 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from pathlib import Path
 
-from fpdf import FPDF
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.reports import charts
+from bot.documents import html
+from bot.documents.pdf import KEEP, Page
+from bot.reports import views
 from bot.reports.aggregates import (
     AGGREGATABLE,
     CLOSED_KINDS,
@@ -34,16 +34,15 @@ from bot.reports.aggregates import (
     settle,
 )
 from bot.reports.source import prepare, year_window
+from bot.services.conversations import held_review
 from bot.services.people import Defaults
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
-from bot.storage.dialogue_models import ReviewBriefSent
+from bot.storage.dialogue_models import Conversation, ReviewBriefSent
 from bot.storage.models import Answer, Base, Occurrence, Person, Topic
 from dialogs.banks import HEALTH_TOPICS, Bank
 from dialogs.messages import Locale
-from dialogs.report_texts import label, record, tr
+from dialogs.report_texts import tr
 
-# Core PDF fonts speak Windows-1252: Dutch and English fit.
-CORE_ENCODING = "windows-1252"
 OUTCOMES = {
     "signed": "kept",
     "completed": "kept",
@@ -160,6 +159,15 @@ async def works_council_overview(
         )
     )
     score.add("process", "process", "review_month_set", planned)
+    # Employees with an annual review recorded in the year (`review held`, not disputed).
+    held = _ids(
+        await session.execute(
+            select(Conversation.employee_id).where(
+                held_review(), Conversation.happened_at >= start, Conversation.happened_at < end
+            )
+        )
+    )
+    score.add("process", "process", "reviews_held", held)
     signed_rows = (
         await session.execute(
             select(Agreement.employee_id, Agreement.signed_at).where(
@@ -167,8 +175,9 @@ async def works_council_overview(
             )
         )
     ).all()
-    held = frozenset(r[0] for r in signed_rows)
-    held_key = score.add("process", "process", "reviews_held", held)
+    # Who signed in the year: the total of the chart by month, not published itself.
+    signed = frozenset(r[0] for r in signed_rows)
+    signed_key = score.add("process", "signed_rest", "signed", signed)
     by_month: dict[str, set[int]] = defaultdict(set)
     for employee, signed_at in signed_rows:
         by_month[f"{signed_at:%Y-%m}"].add(employee)
@@ -178,7 +187,7 @@ async def works_council_overview(
         )
         for m in range(1, 13)
     ]
-    score.line(held_key, month_keys)
+    score.line(signed_key, month_keys)
     # People whose review brief of this year went out (each copy pair counts once).
     briefed = _ids(
         await session.execute(select(ReviewBriefSent.person_id).where(ReviewBriefSent.year == year))
@@ -361,7 +370,7 @@ async def works_council_overview(
         level: Sensitivity = "text" if sensitivity == "text" else "score"
         for key, figure in settle(builder.candidates, builder.lines, level).items():
             section, group, name = builder.where[key]
-            if group == "signed_share_rest":
+            if group in ("signed_share_rest", "signed_rest"):
                 continue
             items.append(OverviewItem(section, group, name, figure))
     return Overview(
@@ -376,196 +385,56 @@ async def works_council_overview(
 
 # ---- rendering ----------------------------------------------------------------------------
 
-RATES = ("signed_share", "followup_rate")
 
-
-def item_label(item: OverviewItem, locale: Locale) -> str:
-    if item.group == "process":
-        return tr(f"wc.{item.key}", locale)
-    if item.group == "outcomes":
-        return tr(f"wc.outcome.{item.key}", locale)
-    if item.group in ("categories", "i_deals"):
-        return label("category", item.key, locale)
-    if item.group == "followup_answers":
-        return label("answer", item.key, locale)
-    if item.group == "raised_topics":
-        return label("raised", item.key, locale)
-    return item.key
-
-
-def item_value(item: OverviewItem, overview: Overview, locale: Locale) -> str:
-    f = item.figure
-    minimum = overview.text_minimum if item.group == "raised_topics" else overview.minimum
-    if f.suppressed:
-        return tr("fewer_than", locale, minimum=minimum)
-    if item.key in RATES and item.group == "process":
-        return "-" if f.value is None else f"{f.value * 100:.0f}%"
-    return str(f.count if f.count is not None else 0)
-
-
-def blocks(overview: Overview, locale: Locale) -> list[tuple[str, str, list[OverviewItem]]]:
-    """(section heading, block heading, items) in reading order; the records come last."""
-    loc = locale
-    found: list[tuple[str, str, list[OverviewItem]]] = [
-        (tr("wc.process", loc), "", list(overview.group("process"))),
-        (
-            tr("wc.process", loc),
-            tr("wc.chart.signed_by_month", loc),
-            list(overview.group("signed_by_month")),
-        ),
-        (tr("wc.content", loc), tr("wc.topics", loc), list(overview.group("topics"))),
-        (tr("wc.content", loc), tr("wc.raised_topics", loc), list(overview.group("raised_topics"))),
-        (tr("wc.content", loc), tr("wc.categories", loc), list(overview.group("categories"))),
-        (tr("wc.content", loc), tr("wc.i_deals", loc), list(overview.group("i_deals"))),
-        (tr("wc.outcomes", loc), "", list(overview.group("outcomes"))),
-        (
-            tr("wc.outcomes", loc),
-            tr("wc.followup_answers", loc),
-            list(overview.group("followup_answers")),
-        ),
-    ]
-    return found
-
-
-def chart_items(items: list[OverviewItem], locale: Locale) -> list[tuple[str, float | None]]:
-    return [
-        (item_label(i, locale), None if i.figure.suppressed else float(i.figure.count or 0))
-        for i in items
-        if i.key != "all"
-    ]
+def _meta(overview: Overview, locale: Locale) -> list[str]:
+    """What the overview holds and when it was made, under its title."""
+    at = f"{overview.generated_at:%Y-%m-%d %H:%M} UTC"
+    return [tr("wc.intro", locale, minimum=overview.minimum), tr("generated", locale, at=at)]
 
 
 def render_html(overview: Overview, locale: Locale) -> str:
+    """The overview as a self-contained page, from the same blocks as the admin console's."""
     loc = locale
-    title = tr("wc.title", loc, year=overview.year)
-    hidden = tr("fewer_than", loc, minimum=overview.minimum)
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{loc}"><head><meta charset="utf-8"><title>{escape(title)}</title>',
-        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
-        "text-align:left}</style>",
-        f"</head><body><h1>{escape(title)}</h1>",
-        f"<p>{escape(tr('wc.intro', loc, minimum=overview.minimum))}</p>",
-        f"<p>{escape(tr('generated', loc, at=overview.generated_at.strftime('%Y-%m-%d %H:%M')))}"
-        " UTC</p>",
-    ]
-    current = ""
-    for section, heading, items in blocks(overview, loc):
-        if section != current:
-            out.append(f"<h2>{escape(section)}</h2>")
-            current = section
-        if heading:
-            out.append(f"<h3>{escape(heading)}</h3>")
-        if not items:
-            out.append(f"<p>{escape(tr('none', loc))}</p>")
-            continue
-        chartable = chart_items(items, loc)
-        if items[0].group != "process" and chartable:
-            out.append(charts.bar_chart(heading or section, chartable, hidden_label=hidden))
-        if items[0].group == "signed_by_month":
-            continue
-        out.append("<table>")
-        for item in items:
-            name = item_label(item, loc) if item.key != "all" else tr("total", loc)
-            value = item_value(item, overview, loc)
-            out.append(f"<tr><td>{escape(name)}</td><td>{escape(value)}</td></tr>")
-        out.append("</table>")
-    out.append(f"<h2>{escape(tr('wc.records', loc))}</h2>")
-    out.append(f"<p>{escape(tr('wc.records.note', loc))}</p><table>")
-    head = "".join(
-        f"<th>{escape(tr(key, loc))}</th>"
-        for key in ("wc.records.table", "wc.records.what", "wc.records.who")
+    return html.render(
+        "report.html",
+        locale=loc,
+        catalog=tr,
+        title=tr("wc.title", loc, year=overview.year),
+        meta=_meta(overview, loc),
+        groups=views.works_council_groups(overview, loc),
     )
-    out.append(f"<tr>{head}</tr>")
-    for table in overview.tables:
-        what, who = record(table, loc)
-        out.append(
-            f"<tr><td>{escape(table)}</td><td>{escape(what)}</td><td>{escape(who)}</td></tr>"
-        )
-    out.append("</table></body></html>")
-    return "\n".join(out)
-
-
-def _core(text: str) -> str:
-    return text.encode(CORE_ENCODING, "replace").decode(CORE_ENCODING)
-
-
-def _pdf_bars(
-    pdf: FPDF, items: list[tuple[str, float | None]], hidden: str, family: str, core: bool
-) -> None:
-    """A horizontal bar chart drawn with the PDF's own shapes."""
-    known = [v for _, v in items if v is not None]
-    top = max(known, default=0.0) or 1.0
-    label_w, plot_w, bar_h = 60.0, 100.0, 5.0
-    pdf.set_font(family, "", 8)
-    clean = _core if core else str
-    for name, value in items:
-        y = pdf.get_y()
-        pdf.set_x(pdf.l_margin)
-        pdf.cell(label_w, bar_h, clean(name)[:40])
-        x = pdf.l_margin + label_w
-        if value is None:
-            pdf.set_text_color(120, 120, 120)
-            pdf.text(x + 1, y + 3.8, clean(hidden))
-            pdf.set_text_color(0, 0, 0)
-        else:
-            width = max(0.3, value / top * plot_w)
-            pdf.set_fill_color(47, 111, 159)
-            pdf.rect(x, y + 0.5, width, bar_h - 1, style="F")
-            pdf.text(x + width + 1.5, y + 3.8, f"{value:g}")
-        pdf.set_y(y + bar_h + 1)
-    pdf.ln(2)
 
 
 def render_pdf(overview: Overview, locale: Locale, *, font_path: Path | None = None) -> bytes:
-    """The overview as PDF, with the same bar charts as the HTML drawn natively."""
+    """The overview as PDF: the HTML's blocks, each chart kept on one page with its title."""
     loc = locale
-    pdf = FPDF(format="A4")
     title = tr("wc.title", loc, year=overview.year)
-    pdf.set_title(title)
-    pdf.set_creator("Jaarrond")
-    family = "helvetica"
-    if font_path is not None:
-        pdf.add_font("body", "", str(font_path))
-        family = "body"
-    else:
-        pdf.core_fonts_encoding = CORE_ENCODING
-    clean = _core if font_path is None else (lambda s: s)
-    hidden = tr("fewer_than", loc, minimum=overview.minimum)
-    pdf.add_page()
+    page = Page(title, font_path=font_path)
+    page.paragraph(title, 16, bold=True)
+    for line in _meta(overview, loc):
+        page.paragraph(line, 9)
+    for group in views.works_council_groups(overview, loc):
+        first = group.blocks[0] if group.blocks else None
+        keep = page.chart_height(first.chart) + 12 if first and first.chart else KEEP
+        page.heading(group.heading, 13, keep=keep)
+        for block in group.blocks:
+            if block.chart is not None:
+                page.chart(block.chart, block.heading)
+            elif block.heading:
+                page.heading(block.heading, 11)
+            if block.note:
+                page.paragraph(block.note, 9)
+            if block.empty:
+                page.paragraph(tr("none", loc), 9)
+            if block.table is not None:
+                for name, cells in block.table.rows:
+                    page.paragraph(_line(block.table.head, name, cells), 9)
+    return bytes(page.output())
 
-    def write(text: str, size: float = 10.0, bold: bool = False) -> None:
-        pdf.set_font(family, "B" if bold and font_path is None else "", size)
-        pdf.set_x(pdf.l_margin)
-        pdf.multi_cell(0, size * 0.5 + 1, clean(text), new_x="LMARGIN", new_y="NEXT")
 
-    write(title, 16, True)
-    write(tr("wc.intro", loc, minimum=overview.minimum), 9)
-    write(tr("generated", loc, at=overview.generated_at.strftime("%Y-%m-%d %H:%M")) + " UTC", 9)
-    current = ""
-    for section, heading, items in blocks(overview, loc):
-        if section != current:
-            pdf.ln(3)
-            write(section, 13, True)
-            current = section
-        if heading:
-            write(heading, 11, True)
-        if not items:
-            write(tr("none", loc), 9)
-            continue
-        chartable = chart_items(items, loc)
-        if items[0].group != "process" and chartable:
-            _pdf_bars(pdf, chartable, hidden, family, font_path is None)
-        if items[0].group == "signed_by_month":
-            continue
-        for item in items:
-            name = item_label(item, loc) if item.key != "all" else tr("total", loc)
-            write(f"{name}: {item_value(item, overview, loc)}", 9)
-    pdf.ln(3)
-    write(tr("wc.records", loc), 13, True)
-    write(tr("wc.records.note", loc), 9)
-    for table in overview.tables:
-        what, who = record(table, loc)
-        write(f"{table}: {what}. {tr('wc.records.who', loc)}: {who}.", 9)
-    return bytes(pdf.output())
+def _line(head: tuple[str, ...], name: str, cells: tuple[views.Cell, ...]) -> str:
+    """A table row as one line: "Kept: 12", or "people: Name, email. Who sees it: HR." with
+    every further column named by its head."""
+    first, *more = cells
+    named = "".join(f" {h}: {c.text}." for h, c in zip(head[2:], more, strict=False))
+    return f"{name}: {first.text}" + ("." + named if more else "")

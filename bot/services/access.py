@@ -49,6 +49,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "viewed": KNOWN,
     # A logged conversation: either party, about their own relationship only.
     "talked": KNOWN,
+    "review": KNOWN,
     "discussed": KNOWN,
     # The review brief: one's own copy; a manager also the manager's copy of a report
     # (brief_chat checks "of whom" and answers "not found" for anyone else).

@@ -57,8 +57,7 @@ def _slug(name: str) -> str:
 
 
 def brief_file(brief: ReviewBrief) -> Attachment:
-    """The reader's copy as a PDF attachment. Chat PDFs use the core fonts (Windows-1252):
-    a character outside it is drawn as '?', as in the CLI without --font."""
+    """The reader's copy as a PDF attachment, in the shipped Unicode font like every PDF."""
     loc = brief.reader.locale
     name = f"{td('brief.filename', loc)}-{_slug(brief.employee_name)}-{brief.review_start.year}"
     return Attachment(

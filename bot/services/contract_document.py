@@ -8,10 +8,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from fpdf import FPDF
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.documents.pdf import Page
 from bot.services.agreements import AgreementService
 from bot.services.people import Defaults, find_by_email, person_ref
 from bot.storage.agreement_models import Agreement
@@ -24,8 +24,6 @@ from dialogs.texts import format_day
 
 # While a renegotiation runs, the last signed version stays in force, so it stays listed.
 IN_FORCE = ("signed", "at_risk", "proposed")
-# Core PDF fonts speak Windows-1252 (WinAnsiEncoding): Dutch, English, € and curly quotes.
-CORE_ENCODING = "windows-1252"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+\.)", re.MULTILINE)
 
@@ -162,54 +160,24 @@ def to_markdown(contract: ThirdContract) -> str:
     return out + "\n"
 
 
-def _core_text(text: str) -> tuple[str, bool]:
-    """Text the core fonts can draw: anything outside Windows-1252 becomes '?'."""
-    chars = []
-    replaced = False
-    for char in text:
-        try:
-            char.encode(CORE_ENCODING)
-            chars.append(char)
-        except UnicodeEncodeError:
-            chars.append("?")
-            replaced = True
-    return "".join(chars), replaced
-
-
 def to_pdf(contract: ThirdContract, *, font_path: Path | None = None) -> bytes:
-    """The document as PDF. With a Unicode TTF font every script is drawn; without one
-    the built-in Helvetica is used and characters it lacks are replaced, with a note."""
-    pdf = FPDF(format="A4")
-    pdf.set_title(ta("doc.title", contract.person.locale, name=contract.person.name))
-    pdf.set_creator("Jaarrond")
-    family = "helvetica"
-    if font_path is not None:
-        pdf.add_font("body", "", str(font_path))
-        family = "body"
-    else:
-        pdf.core_fonts_encoding = CORE_ENCODING
-    pdf.add_page()
+    """The document as PDF in the shipped Unicode font (or `font_path`). A character no font
+    has is written by its name in brackets, and a note at the end says so."""
+    loc = contract.person.locale
+    page = Page(ta("doc.title", loc, name=contract.person.name), font_path=font_path)
     sizes = {"title": 18.0, "heading": 14.0, "subheading": 11.0}
-    any_replaced = False
     for kind, text in _lines(contract):
-        if font_path is None:
-            text, replaced = _core_text(text)
-            any_replaced = any_replaced or replaced
-        bold = kind in sizes and font_path is None
-        pdf.set_font(family, "B" if bold else "", sizes.get(kind, 10.0))
         if kind in ("heading", "subheading"):
-            pdf.ln(3)
+            page.heading(text, sizes[kind])
+            continue
         indent = 6.0 if kind in ("text", "item") else 0.0
-        pdf.set_x(pdf.l_margin + indent)
         shown = f"- {text}" if kind == "item" else text
-        pdf.multi_cell(0, 5.5, shown, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1.5)
-    if any_replaced:
-        pdf.set_font(family, "", 9.0)
-        pdf.ln(4)
-        note = ta("doc.replaced_chars", contract.person.locale)
-        pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+        page.paragraph(shown, sizes.get(kind, 10.0), bold=kind == "title", indent=indent)
+        page.ln(1.5)
+    if page.replaced:
+        page.ln(4)
+        page.paragraph(ta("doc.replaced_chars", loc), 9)
+    return bytes(page.output())
 
 
 async def export_third_contract(

@@ -1,7 +1,10 @@
-"""Logged conversations (`talked`) and topics marked as discussed (`discussed`).
+"""Logged conversations (`talked`), the annual review (`review held`) and topics marked as
+discussed (`discussed`).
 
 Either party logs that a conversation happened, with an optional note both see. Topics the
-employee raised before it can then be marked discussed, by either party."""
+employee raised before it can then be marked discussed, by either party. `review held` logs
+the conversation as the annual review; the other party is asked to confirm it took place.
+A review counts as held unless they answer that it did not."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -21,16 +24,20 @@ from bot.services.topics import clean_text
 from bot.storage.dialogue_models import Conversation, ReviewBriefSent, TopicDiscussion
 from bot.storage.models import OutboxKind, Person, Topic
 from dialogs.agreements import local_day
-from dialogs.answers import option
+from dialogs.answers import option, yes_no
 from dialogs.digest_texts import td
 from dialogs.graphemes import cut
 from dialogs.messages import Choice, Outbound, Outcome, PersonRef, Question, Turn
-from dialogs.texts import format_day
+from dialogs.texts import format_day, t
 
 MAX_NOTE_LENGTH = 2000
 # The token of the question which open topics a logged conversation covered.
 TALKED_PREFIX = "talked."
+# The token of the question whether the annual review took place.
+REVIEW_PREFIX = "review."
 WITH_WORDS = ("with", "met")
+# `review held` (`jaargesprek gehouden`): the word that says it took place.
+HELD_WORDS = ("held", "done", "gehouden", "gevoerd")
 LABEL_LENGTH = 60
 
 
@@ -70,8 +77,16 @@ async def _partner(
 
 
 async def talked(
-    session: AsyncSession, person: Person, argument: str, now: datetime, defaults: Defaults
+    session: AsyncSession,
+    person: Person,
+    argument: str,
+    now: datetime,
+    defaults: Defaults,
+    *,
+    review: bool = False,
 ) -> list[Outbound]:
+    """Log a conversation of the person with their manager or a report (`review`: it was
+    the annual review); the other party is told."""
     ref = person_ref(person, defaults)
     loc = ref.locale
     employee, manager, note, refused = await _partner(session, person, argument)
@@ -88,6 +103,7 @@ async def talked(
         manager_id=manager.id,
         logged_by_id=person.id,
         note=clean_text(note, MAX_NOTE_LENGTH) or None,
+        is_review=review,
         happened_at=now,
         created_at=now,
     )
@@ -97,10 +113,29 @@ async def talked(
     other = manager if person.id == employee.id else employee
     reply = _logged(ref, employee, manager, conversation, topics, None)
     # Written when it is sent, so it lists only the topics still open by then.
-    key = f"talked.{conversation.id}.p{other.id}"
-    told = notices.Notice(other.id, OutboxKind.TALKED, key, conversation_id=conversation.id)
-    await notices.queue(session, [told], now)
+    await _tell(session, conversation, other, "talked", now)
     return [reply]
+
+
+async def review_held(
+    session: AsyncSession, person: Person, argument: str, now: datetime, defaults: Defaults
+) -> list[Outbound]:
+    """`review held [with NAME] [note]`: the annual review took place (logged as `talked`)."""
+    word, _, rest = argument.strip().partition(" ")
+    if word.casefold() not in HELD_WORDS:
+        ref = person_ref(person, defaults)
+        return [Outbound(ref, td("review.usage", ref.locale))]
+    return await talked(session, person, rest.strip(), now, defaults, review=True)
+
+
+async def _tell(
+    session: AsyncSession, conversation: Conversation, reader: Person, about: str, now: datetime
+) -> None:
+    """Queue the notice to `reader` about the conversation (`talked`: it was logged;
+    `review`: the other party answered whether the review took place)."""
+    key = f"{about}.{conversation.id}.p{reader.id}"
+    told = notices.Notice(reader.id, OutboxKind.TALKED, key, conversation_id=conversation.id)
+    await notices.queue(session, [told], now)
 
 
 async def _open_before(session: AsyncSession, employee_id: int, moment: datetime) -> list[Topic]:
@@ -114,8 +149,9 @@ async def _open_before(session: AsyncSession, employee_id: int, moment: datetime
 
 
 def owns(token: str) -> bool:
-    """Whether a prompt's token is the question which topics a conversation covered."""
-    return token.startswith(TALKED_PREFIX)
+    """Whether a prompt's token is a question about a logged conversation: which topics it
+    covered, or whether the review took place."""
+    return token.startswith((TALKED_PREFIX, REVIEW_PREFIX))
 
 
 def _topics_question(ref: PersonRef, conversation_id: int, topics: list[Topic]) -> Question:
@@ -149,8 +185,45 @@ async def talked_note(
     employee = await session.get_one(Person, conversation.employee_id)
     manager = await session.get_one(Person, conversation.manager_id)
     logger = await session.get_one(Person, conversation.logged_by_id)
+    if reader.person_id == logger.id:
+        other = manager if logger.id == employee.id else employee
+        return _review_answered(reader, conversation, other.name)
     topics = await _open_before(session, employee.id, conversation.happened_at)
+    if conversation.is_review and conversation.review_confirmed is None:
+        return _confirm_review(reader, conversation, logger.name)
     return _logged(reader, employee, manager, conversation, topics, logger.name)
+
+
+def _day(ref: PersonRef, conversation: Conversation) -> str:
+    return format_day(local_day(conversation.happened_at, ref.timezone), ref.locale)
+
+
+def _confirm_review(ref: PersonRef, conversation: Conversation, told_by: str) -> Outbound:
+    """The other party's notice of a review logged by `told_by`: did it take place?"""
+    loc = ref.locale
+    lines = [td("review.notice", loc, who=told_by, day=_day(ref, conversation))]
+    if conversation.note:
+        lines.append(td("talked.note", loc, note=conversation.note))
+    token = f"{REVIEW_PREFIX}{conversation.id}"
+    question = yes_no(
+        "review_held",
+        token,
+        td("review.confirm", loc),
+        td("review.hint", loc),
+        loc,
+        partial(td, "review.yes"),
+        partial(td, "review.no"),
+    )
+    return Outbound(ref, "\n".join(lines), question=question, key=token)
+
+
+def _review_answered(ref: PersonRef, conversation: Conversation, who: str) -> Outbound | None:
+    """The notice to whoever logged the review of the other party's answer."""
+    if conversation.review_confirmed is None:
+        return None
+    key = "review.told_confirmed" if conversation.review_confirmed else "review.told_disputed"
+    text = td(key, ref.locale, who=who, day=_day(ref, conversation))
+    return Outbound(ref, text)
 
 
 def _logged(
@@ -164,9 +237,10 @@ def _logged(
     """The confirmation (or, with `told_by`, the other party's notice) asking which of the
     open topics were discussed."""
     loc = ref.locale
-    day = format_day(local_day(conversation.happened_at, ref.timezone), loc)
+    day = _day(ref, conversation)
     if told_by is None:
-        lines = [td("talked.logged", loc, employee=employee.name, manager=manager.name, day=day)]
+        logged = "review.logged" if conversation.is_review else "talked.logged"
+        lines = [td(logged, loc, employee=employee.name, manager=manager.name, day=day)]
     else:
         lines = [td("talked.notice", loc, who=told_by, day=day)]
     if conversation.note:
@@ -174,6 +248,54 @@ def _logged(
     question = _topics_question(ref, conversation.id, topics) if topics else None
     key = question.token if question is not None else f"{TALKED_PREFIX}{conversation.id}"
     return Outbound(ref, "\n".join(lines), question=question, key=key)
+
+
+async def answer(
+    session: AsyncSession,
+    person: Person,
+    token: str,
+    value: str,
+    now: datetime,
+    defaults: Defaults,
+) -> Turn:
+    """An answer to a question about a logged conversation (see `owns`): which topics it
+    covered, or, from the other party, whether the annual review took place. Whoever logged
+    the review is told; after a yes the open topics raised before it are asked about as
+    after `talked`."""
+    if not token.startswith(REVIEW_PREFIX):
+        return await discussed_answer(session, person, token, [value], now, defaults)
+    ref = person_ref(person, defaults)
+    loc = ref.locale
+    conversation = await _conversation(session, token[len(REVIEW_PREFIX) :])
+    parties = (conversation.employee_id, conversation.manager_id) if conversation else ()
+    if (
+        conversation is None
+        or not conversation.is_review
+        or person.id not in parties
+        or person.id == conversation.logged_by_id
+        or conversation.review_confirmed is not None
+        or value not in ("yes", "no")
+    ):
+        gone = Outbound(ref, t("answer.no_longer_open", loc))
+        return Turn((gone,), Outcome("refused", token))
+    conversation.review_confirmed = value == "yes"
+    logger = await session.get_one(Person, conversation.logged_by_id)
+    await _tell(session, conversation, logger, "review", now)
+    label = td(f"review.{value}", loc)
+    if value == "no":
+        reply = Outbound(ref, td("review.disputed", loc, who=logger.name))
+        return Turn((reply,), Outcome("recorded", token, value, label))
+    topics = await _open_before(session, conversation.employee_id, conversation.happened_at)
+    question = _topics_question(ref, conversation.id, topics) if topics else None
+    reply = Outbound(ref, td("review.confirmed", loc, who=logger.name), question=question)
+    return Turn((reply,), Outcome("recorded", token, value, label))
+
+
+async def _conversation(session: AsyncSession, number: str) -> Conversation | None:
+    """The conversation a token's number names, if there is one."""
+    if not number.isdecimal() or len(number) >= 10:
+        return None
+    return await session.get(Conversation, int(number))
 
 
 async def discussed_answer(
@@ -187,12 +309,7 @@ async def discussed_answer(
     """Topics (or "all") chosen from a logged conversation's question: marked discussed,
     and the ones still open asked again."""
     ref = person_ref(person, defaults)
-    number = token[len(TALKED_PREFIX) :]
-    conversation = (
-        await session.get(Conversation, int(number))
-        if number.isdecimal() and len(number) < 10
-        else None
-    )
+    conversation = await _conversation(session, token[len(TALKED_PREFIX) :])
     if conversation is None or person.id not in (conversation.employee_id, conversation.manager_id):
         gone = Outbound(ref, td("discussed.none", ref.locale))
         return Turn((gone,), Outcome("refused", token))
@@ -238,13 +355,29 @@ async def discussed(
     last (which topics a logged conversation covered) are marked discussed."""
     ref = person_ref(person, defaults)
     numbers = [int(n) for n in re.findall(r"[0-9]+", argument) if len(n) < 10]
-    if shown is None or not owns(shown.token):
+    if shown is None or not shown.token.startswith(TALKED_PREFIX):
         return Turn((Outbound(ref, td("discussed.usage", ref.locale)),), Outcome("none"))
     values = [shown.choices[n - 1].value for n in numbers if 1 <= n <= len(shown.choices)]
     if not values:
         again = Outbound(ref, td("discussed.usage", ref.locale), question=shown)
         return Turn((again,), Outcome("again", shown.token))
     return await discussed_answer(session, person, shown.token, values, now, defaults)
+
+
+def held_review() -> ColumnElement[bool]:
+    """A logged conversation that counts as a review held: flagged as the annual review, and
+    the other party did not answer that it did not take place."""
+    return and_(Conversation.is_review.is_(True), Conversation.review_confirmed.is_not(False))
+
+
+async def last_reviews(session: AsyncSession, person_ids: list[int]) -> dict[int, datetime]:
+    """Each employee's last review held, for those with one."""
+    rows = await session.execute(
+        select(Conversation.employee_id, func.max(Conversation.happened_at))
+        .where(Conversation.employee_id.in_(person_ids), held_review())
+        .group_by(Conversation.employee_id)
+    )
+    return {employee: at for employee, at in rows if at is not None}
 
 
 async def export_dialogue(session: AsyncSession, person: Person) -> dict[str, Any]:
@@ -274,6 +407,8 @@ async def export_dialogue(session: AsyncSession, person: Person) -> dict[str, An
                 "with": email,
                 "role": "employee" if c.employee_id == person.id else "manager",
                 "note": c.note,
+                "review": c.is_review,
+                "review_confirmed": c.review_confirmed,
                 "logged_by_me": c.logged_by_id == person.id,
                 "happened_at": c.happened_at.isoformat(),
             }

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.erasure import erase_person
 from bot.services.privacy import EXPORT_FILENAME, export_bytes, export_person
 from bot.storage.models import Person
-from dialogs.answers import option
-from dialogs.messages import Attachment, Outbound, Outcome, PersonRef, Question, Turn
+from dialogs.answers import yes_no
+from dialogs.messages import Attachment, Outbound, Outcome, PersonRef, Turn
 from dialogs.privacy_texts import tp
 
 # The confirmation's token: it is answered only while it is the person's open question.
@@ -30,16 +30,14 @@ async def export_reply(
 def erase_question(ref: PersonRef) -> Outbound:
     """Ask first, with a yes and a no that can be clicked or typed."""
     loc = ref.locale
-    question = Question(
-        question_id=ERASE_KEY,
-        kind="choice",
-        prompt=tp("erase.question", loc),
-        choices=(
-            option("yes", loc, partial(tp, "erase.button"), "ja", "yes"),
-            option("no", loc, partial(tp, "erase.keep"), "nee", "no"),
-        ),
-        hint=tp("erase.hint", loc),
-        token=ERASE_KEY,
+    question = yes_no(
+        ERASE_KEY,
+        ERASE_KEY,
+        tp("erase.question", loc),
+        tp("erase.hint", loc),
+        loc,
+        partial(tp, "erase.button"),
+        partial(tp, "erase.keep"),
     )
     text = tp("erase.ask", loc)
     return Outbound(ref, text, tp("erase.title", loc), question=question, key=ERASE_KEY)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue_config import DialogueSettings
 from bot.services import drift as drift_signals
 from bot.services.agreements import AgreementService
+from bot.services.conversations import last_reviews
 from bot.services.people import Defaults
 from bot.services.topics import open_topics
 from bot.storage.agreement_models import Agreement, AgreementVersion
@@ -269,6 +270,7 @@ async def team_digests(
     drifts = {
         loc: await drift_signals.for_digest(session, ids, talks, banks, loc) for loc in locales
     }
+    reviews = await last_reviews(session, ids)
     due = await _due(session, manager_ids, now)
     monitoring = await _monitoring(session, ids, now) if settings.monitoring else {}
     # Only managers with running agreements need the (per manager) attention query.
@@ -307,6 +309,7 @@ async def team_digests(
                         due=tuple(due[r.id]),
                         monitoring=monitoring.get(r.id),
                         drift=tuple(drifts[locale].get(r.id, ())),
+                        last_review=reviews.get(r.id),
                     )
                     for r in reports
                 ),

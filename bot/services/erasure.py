@@ -249,5 +249,6 @@ def _anonymise(person: Person, now: datetime) -> None:
     person.working_days = None
     person.paused_until = None
     person.active = False
+    person.left_at = None
     person.erased_at = now
     person.updated_at = now

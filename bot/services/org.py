@@ -2,7 +2,8 @@
 
 The file is an HR export, often edited in a spreadsheet. Every problem is reported at once,
 with the row number the spreadsheet shows, and nothing is written unless the whole file is
-right: half an organisation is worse than none.
+right: half an organisation is worse than none. A full import takes the file as the whole
+organisation: whoever it no longer lists leaves (bot/services/leavers.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import as_utc
 from bot.progress import Progress, unseen
+from bot.services import leavers
 from bot.services.calendar import WEEKDAYS
 from bot.storage.database import Database
 from bot.storage.models import Department, Person
@@ -99,7 +101,8 @@ class PersonRow:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """Emails of the people the import created, changed and left as they were, in file order."""
+    """Emails of the people the import created, changed and left as they were, in file order;
+    of those who leave (a full import: not in the file, sorted) and who come back."""
 
     created: list[str]
     updated: list[str]
@@ -108,6 +111,13 @@ class ImportResult:
     changes: dict[str, list[tuple[str, object, object]]] = field(
         default_factory=dict, compare=False
     )
+    left: list[str] = field(default_factory=list)
+    returned: list[str] = field(default_factory=list)
+
+
+# A full import may make this many people leave without being asked twice, however small
+# the organisation (beyond it: at most half of it).
+MANY_LEAVE = 3
 
 
 class OrgImportError(ValueError):
@@ -131,13 +141,19 @@ async def import_org(
     now: datetime,
     *,
     dry_run: bool = False,
+    full: bool = False,
+    many_leave: bool = False,
     progress: Progress = unseen,
 ) -> ImportResult:
     """Create or update everyone in the file (by email), all or nothing.
 
     A column absent from the file leaves that field alone; a present but empty cell clears it.
-    People in the database but not in the file are left as they are. `progress` hears of
-    the three steps: read, checked against the database, written.
+    People in the database but not in the file are left as they are, unless `full`: then the
+    file is the whole organisation and they leave (and their reports lose them as manager).
+    Anyone in the file who had left is back. A full import that would make more than half
+    of the organisation leave is refused unless `many_leave` says it is meant: a partial
+    export taken for the whole would stop everyone's check-ins at once. `progress` hears
+    of the three steps: read, checked against the database, written.
     """
     now = as_utc(now)
     parsed = _parse(text)
@@ -145,13 +161,40 @@ async def import_org(
     async with db.session() as session:
         existing = await _load(session)
         wanted = {row.email: _wanted(row, parsed.columns, existing.rows) for row in parsed.rows}
-        _raise_if_any(parsed.problems + _database_problems(parsed.rows, wanted, existing.rows))
-        result = _compare(wanted, existing.rows)
+        left = sorted(existing.active - wanted.keys()) if full else []
+        wanted = _without_managers(wanted, frozenset(left))
+        problems = _database_problems(parsed.rows, wanted, existing, full)
+        _raise_if_any(parsed.problems + problems)
+        if not (dry_run or many_leave) and len(left) > max(MANY_LEAVE, len(existing.active) // 2):
+            raise OrgImportError(
+                [
+                    f"this file would make {len(left)} of the {len(existing.active)} people "
+                    "leave: check that it is the whole organisation (a check or dry run lists "
+                    "who would leave), then confirm that so many leave (the command line: "
+                    "--allow-many-leavers; the admin console: the box under the file)"
+                ]
+            )
+        result = replace(
+            _compare(wanted, existing.rows),
+            left=left,
+            returned=[email for email in wanted if email in existing.inactive],
+        )
         progress(2, 3)
         if not dry_run:
             await _write(session, wanted, result, existing, now)
     progress(3, 3)
     return result
+
+
+async def left_people(db: Database) -> dict[str, datetime]:
+    """When each person who left (and is not erased yet) left, by email."""
+    async with db.session() as session:
+        found = await session.execute(
+            select(Person.email, Person.left_at).where(
+                Person.active.is_(False), Person.erased_at.is_(None)
+            )
+        )
+        return {email: left_at for email, left_at in found if left_at is not None}
 
 
 async def list_people(db: Database) -> list[PersonRow]:
@@ -409,6 +452,9 @@ class _Existing:
     ids: dict[str, int]
     rows: dict[str, PersonRow]
     department_ids: dict[str, int]
+    # Emails of the people taking part, and of those who left (the erased are neither).
+    active: frozenset[str]
+    inactive: frozenset[str]
 
 
 _STORED = (
@@ -424,6 +470,8 @@ _STORED = (
     Person.is_hr,
     Person.review_month,
     Person.working_days,
+    Person.active,
+    Person.erased_at,
 )
 
 
@@ -437,6 +485,10 @@ async def _load(session: AsyncSession) -> _Existing:
         ids={email: id_ for id_, email in emails.items()},
         rows={p["email"]: _person_row(p, emails, department_names) for p in people},
         department_ids={name: id_ for id_, name in department_names.items()},
+        active=frozenset(p["email"] for p in people if p["active"]),
+        inactive=frozenset(
+            p["email"] for p in people if not p["active"] and p["erased_at"] is None
+        ),
     )
 
 
@@ -484,28 +536,45 @@ def _wanted(row: OrgRow, columns: frozenset[str], stored: Mapping[str, PersonRow
     return replace(current, **changes)
 
 
+def _without_managers(
+    wanted: Mapping[str, PersonRow], leaving: frozenset[str]
+) -> dict[str, PersonRow]:
+    """Who keeps a stored manager that leaves (the file has no manager column) has none."""
+    return {
+        email: replace(row, manager_email=None) if row.manager_email in leaving else row
+        for email, row in wanted.items()
+    }
+
+
 def _database_problems(
-    rows: Sequence[OrgRow], wanted: Mapping[str, PersonRow], stored: Mapping[str, PersonRow]
+    rows: Sequence[OrgRow], wanted: Mapping[str, PersonRow], existing: _Existing, full: bool
 ) -> list[Problem]:
     """What is wrong only once the file is merged with what is already stored."""
     return (
-        _unknown_managers(rows, wanted, stored)
-        + _manager_loops(rows, wanted, stored)
-        + _taken_chat_ids(rows, stored)
+        _unknown_managers(rows, wanted, existing, full)
+        + _manager_loops(rows, wanted, existing.rows)
+        + _taken_chat_ids(rows, existing.rows)
     )
 
 
 def _unknown_managers(
-    rows: Sequence[OrgRow], wanted: Mapping[str, PersonRow], stored: Mapping[str, PersonRow]
+    rows: Sequence[OrgRow], wanted: Mapping[str, PersonRow], existing: _Existing, full: bool
 ) -> list[Problem]:
-    return [
-        (
-            row.row_number,
-            f"manager '{row.manager_email}' is unknown; add them to the file or import them first",
-        )
-        for row in rows
-        if row.manager_email and row.manager_email not in wanted and row.manager_email not in stored
-    ]
+    """Managers who are not in the file and, unless it is the whole organisation (`full`),
+    not among the people taking part either."""
+    problems: list[Problem] = []
+    for row in rows:
+        manager = row.manager_email
+        if not manager or manager in wanted or (not full and manager in existing.active):
+            continue
+        if full:
+            hint = "is not in the file, which is the whole organisation; add them to it"
+        elif manager in existing.inactive:
+            hint = "has left; add them to the file to bring them back, or name another manager"
+        else:
+            hint = "is unknown; add them to the file or import them first"
+        problems.append((row.row_number, f"manager '{manager}' {hint}"))
+    return problems
 
 
 def _manager_loops(
@@ -604,6 +673,8 @@ async def _write(
             for email in result.updated
         ]
         await session.execute(update(Person), changed)
+    await leavers.come_back(session, [ids[email] for email in result.returned], now)
+    await leavers.leave(session, [ids[email] for email in result.left], now)
 
 
 def _new_person(

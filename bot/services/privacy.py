@@ -85,6 +85,7 @@ async def export_person(session: AsyncSession, person: Person, now: datetime) ->
             "working_days": person.working_days,
             "paused_until": _plain(person.paused_until),
             "active": person.active,
+            "left_at": _iso(person.left_at),
             "created_at": _iso(person.created_at),
             "updated_at": _iso(person.updated_at),
         },

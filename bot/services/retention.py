@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Delete, and_, delete, or_, select
+from sqlalchemy import Delete, and_, delete, func, or_, select
 
 from bot.config import RetentionSettings
 from bot.services.erasure import erase_person
@@ -108,14 +108,14 @@ async def _delete(db: Database, report: PurgeReport, *statements: Delete) -> Non
 async def _erase_leavers(db: Database, before: datetime, now: datetime) -> int:
     """People marked as left (inactive) longer than the period are erased, one by one."""
     async with db.session() as session:
-        # The row changes when someone is marked as left, so its last change is when they
-        # left (or later, which only keeps them longer).
+        # A full org import records when someone left; a row made inactive otherwise counts
+        # from its last change (later than leaving, which only keeps them longer).
         ids = list(
             await session.scalars(
                 select(Person.id).where(
                     Person.active.is_(False),
                     Person.erased_at.is_(None),
-                    Person.updated_at < before,
+                    func.coalesce(Person.left_at, Person.updated_at) < before,
                 )
             )
         )

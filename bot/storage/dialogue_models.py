@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Answer, Base
@@ -22,6 +22,10 @@ class Conversation(Base):
     manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     logged_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     note: Mapped[str | None] = mapped_column(SealedText)
+    # The annual review itself (`review held`), not just a conversation.
+    is_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The other party's answer to "did the review take place?": None until they answer.
+    review_confirmed: Mapped[bool | None] = mapped_column(Boolean)
     happened_at: Mapped[datetime]
     created_at: Mapped[datetime]
 

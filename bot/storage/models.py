@@ -99,6 +99,9 @@ class Person(Base):
     # No prompts before this local date (the person said `pause until DATE`).
     paused_until: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When a full org import found them gone (inactive from then on): the leavers'
+    # retention period counts from here; cleared when they come back.
+    left_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     # Set when the person's data was erased: the row stays, anonymised, so the other party

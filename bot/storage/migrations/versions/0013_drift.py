@@ -1,7 +1,7 @@
 """drift: signals of a lasting change in shared answers; early follow-up rounds
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2027-01-11 09:00:00.000000
 
 A drift signal is kept per person and scale question until the trend returns; the note
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
