@@ -10,6 +10,7 @@ conversations. Then, on SQLite and (when reachable) PostgreSQL:
   least any digest has to read.
 
 Run: .venv/bin/python bench/digests.py [--people N] [--managers N] [--weeks N]
+     [--cadence quarterly] (the seeded theme asked quarterly: the digest reads a year back)
 PostgreSQL: JAARROND_BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test);
 each run uses a schema of its own and drops it afterwards.
 """
@@ -38,7 +39,7 @@ from bot.services.digests import DIGEST_WINDOW
 from bot.services.people import Defaults
 from bot.storage.database import Database
 from bot.storage.dialogue_models import Conversation
-from bot.storage.models import Answer, Person, Topic
+from bot.storage.models import Answer, Person, Schedule, Topic
 from bot.storage.sealed import generate_key, install_keys
 from dialogs.banks import load_banks
 
@@ -230,6 +231,28 @@ async def _seed_extras(db: Database, people: int, managers: int) -> None:
     print()
 
 
+async def _schedule(db: Database, cadence: str) -> None:
+    """A (paused) workload schedule of this cadence: the digest then reads the workload
+    answers as far back as that cadence's drift window (a year for quarterly)."""
+    async with db.session() as session:
+        session.add(
+            Schedule(
+                id="bench",
+                theme="workload",
+                cadence=cadence,
+                day="mon",
+                time="09:00",
+                audience={"all": True},
+                working_days=["mon", "tue", "wed", "thu", "fri"],
+                grace_minutes=720,
+                on_day_off="next_working_day",
+                active=False,
+                active_from=NOW,
+                updated_at=NOW,
+            )
+        )
+
+
 async def _bare(db: Database, managers: int) -> list[float]:
     """The floor: each manager's reports' shared answers in the window, one query each."""
     times = []
@@ -263,6 +286,8 @@ async def _measure(
         await db.dispose()
         _sqlite_seed(url.split(":///", 1)[1], args.people, args.managers, args.weeks)
     await _seed_extras(db, args.people, args.managers)
+    if args.cadence:
+        await _schedule(db, args.cadence)
     seeded = time.perf_counter() - started
     banks = load_banks()
     report = DialogueReport()
@@ -309,6 +334,11 @@ async def main() -> None:
     parser.add_argument("--managers", type=int, default=5_000)
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument(
+        "--cadence",
+        choices=("weekly", "biweekly", "monthly", "quarterly"),
+        help="add a workload schedule of this cadence: the digest reads that far back",
+    )
     args = parser.parse_args()
     rows = args.people * args.weeks
     print(

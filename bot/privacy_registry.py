@@ -151,7 +151,8 @@ REGISTRY: dict[str, TableEntry] = {
     "outbox": TableEntry(
         "Everything the bot sends on its own (check-in prompts and reminders, agreement "
         "notices, follow-up questions, digests, review briefs, conversation notes, "
-        "invitations) waiting to be sent, and the record of their delivery.",
+        "invitations, notes about a lasting change in their answers) waiting to be sent, "
+        "and the record of their delivery.",
         (NOBODY,),
         RETAIN_MESSAGES,
         personal={
@@ -270,8 +271,29 @@ REGISTRY: dict[str, TableEntry] = {
             "answer": "on track, partly, not kept, no longer relevant",
             "comment": "their explanation (sealed)",
             "answered_at": "when",
+            "asked_because": "asked early because the employee's shared check-in answer "
+            "said an agreement was not kept",
         },
         technical=_tech("id", "agreement_id", "role", "period", "due_at", "created_at"),
+    ),
+    "drift_signals": TableEntry(
+        "A lasting change in a person's shared answers to one question, worth a "
+        "conversation: told to the employee first, then shown in their manager's digest "
+        "until the answers return or the two have talked. Built from shared, non-health "
+        "answers only.",
+        (EMPLOYEE, MANAGER + " (once the employee was told)"),
+        RETAIN_ANSWERS,
+        personal={
+            "person_id": "whose answers changed",
+            "question_id": "which question",
+            "direction": "which way the answers moved (lower or higher)",
+            "baseline": "the usual level of their earlier shared answers (a median)",
+            "since": "when the change began",
+            "raised_at": "when it became lasting",
+            "shown_at": "when they saw it in their home view",
+            "ended_at": "when their answers returned",
+        },
+        technical=_tech("id", "theme", "kind", "note_key"),
     ),
     "menus": TableEntry(
         "The question each person was shown last, so a typed number answers that question "

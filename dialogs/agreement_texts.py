@@ -273,6 +273,20 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "van elkaar:",
         "Time to follow up this agreement. You are both asked this, separately:",
     ),
+    "follow_up.intro_checkin.employee": (
+        "Je gaf in een check-in aan dat er iets niet is nagekomen van wat jullie afspraken. "
+        "Daarom komt deze opvolging nu, niet pas op het gewone moment. Jullie krijgen deze "
+        "vraag allebei, los van elkaar:",
+        "You said in a check-in that something you agreed was not kept. So this follow-up "
+        "comes now, not at its usual time. You are both asked this, separately:",
+    ),
+    "follow_up.intro_checkin.manager": (
+        "{employee} gaf in een check-in aan dat er iets niet is nagekomen van wat jullie "
+        "afspraken. Daarom komt deze opvolging nu, niet pas op het gewone moment. Jullie "
+        "krijgen deze vraag allebei, los van elkaar:",
+        "{employee} said in a check-in that something you agreed was not kept. So this "
+        "follow-up comes now, not at its usual time. You are both asked this, separately:",
+    ),
     "follow_up.question": (
         "Loopt deze afspraak met {name} zoals bedoeld?",
         "Is this agreement with {name} on track?",
@@ -339,6 +353,13 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "{employee_answer}; {manager}: {manager_answer}",
         "#{id} {category} ({employee}): reported as not kept. {employee}: "
         "{employee_answer}; {manager}: {manager_answer}",
+    ),
+    "attention.checkin": (
+        "#{id} {category} ({employee}): op {day} in een check-in gemeld als niet nagekomen; "
+        "de opvolging is vervroegd. {employee}: {employee_answer}; {manager}: {manager_answer}",
+        "#{id} {category} ({employee}): reported as not kept in a check-in on {day}; the "
+        "follow-up was brought forward. {employee}: {employee_answer}; {manager}: "
+        "{manager_answer}",
     ),
     "attention.unanswered": (
         "#{id} {category} ({employee}): opvolging niet beantwoord door {missing}",

@@ -40,6 +40,8 @@ FOLLOW_UP_ANSWERS = ("on_track", "partly", "not", "no_longer_relevant")
 SCALE = {"on_track": 0, "partly": 1, "not": 2}
 GAP_STEPS = 2
 AT_RISK_OUTCOMES: tuple[Outcome, ...] = ("perception_gap", "not_kept")
+# Why a follow-up round was asked before its time: a shared check-in answer said "not kept".
+ASKED_AFTER_CHECKIN = "checkin"
 # Actions that need typed text next (a comment, a new wording, a reason).
 TEXT_ACTIONS = ("comment", "amend", "renegotiate", "close", "drop")
 ACTIONS = ("propose", "accept", "sign", *TEXT_ACTIONS, "cancel")
@@ -261,6 +263,19 @@ def period_of(day: date) -> str:
     return f"{day:%Y-%m}"
 
 
+def early_period(day: date) -> str:
+    """The period of a round asked early (after a check-in said "not kept"): its day."""
+    return day.isoformat()
+
+
+def period_day(period: str) -> date | None:
+    """The day of an early round's period; None for a month."""
+    try:
+        return date.fromisoformat(period) if len(period) == len("2027-05-20") else None
+    except ValueError:
+        return None
+
+
 def other_role(role: Role) -> Role:
     return "employee" if role == "manager" else "manager"
 
@@ -456,7 +471,10 @@ def _list_line(view: AgreementView, viewer_id: int, loc: Locale) -> str:
     )
 
 
-def follow_up_prompt(view: AgreementView, followup_id: int, ref: PersonRef) -> Outbound:
+def follow_up_prompt(
+    view: AgreementView, followup_id: int, ref: PersonRef, because: str | None = None
+) -> Outbound:
+    """The follow-up question; a round asked early says why (`because`)."""
     loc = ref.locale
     other = view.other(ref.person_id)
     question = Question(
@@ -467,7 +485,11 @@ def follow_up_prompt(view: AgreementView, followup_id: int, ref: PersonRef) -> O
         hint=ta("follow_up.hint", loc, count=len(FOLLOW_UP_ANSWERS)),
         token=followup_token(followup_id),
     )
-    text = f"{ta('follow_up.intro', loc)}\n\n{view.current.terms.text}"
+    intro = ta("follow_up.intro", loc)
+    if because == ASKED_AFTER_CHECKIN:
+        role = "employee" if ref.person_id == view.employee.person_id else "manager"
+        intro = ta(f"follow_up.intro_checkin.{role}", loc, employee=view.employee.called(loc))
+    text = f"{intro}\n\n{view.current.terms.text}"
     return Outbound(ref, text, title_of(view, loc), question=question, key=question.token)
 
 
@@ -521,7 +543,8 @@ class Attention:
     manager_name: str
     category: str
     text: str
-    reason: Literal["perception_gap", "not_kept", "unanswered"]
+    # checkin: a shared check-in answer said it was not kept; both are asked early.
+    reason: Literal["perception_gap", "not_kept", "unanswered", "checkin"]
     period: str
     employee_answer: str | None = None
     manager_answer: str | None = None
@@ -543,6 +566,7 @@ def attention_lines(items: Sequence[Attention], loc: Locale) -> tuple[str, ...]:
             employee_answer=answer(item.employee_answer),
             manager_answer=answer(item.manager_answer),
             missing=", ".join(item.missing),
+            day=format_day(day, loc) if (day := period_day(item.period)) else item.period,
         )
         for item in items
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +17,12 @@ KINDS: tuple[QuestionKind, ...] = ("scale", "choice", "yes_no", "text")
 SCALE_VALUES = ("1", "2", "3", "4", "5")
 # Topics whose answers are health data: private to the employee, never shown or aggregated.
 HEALTH_TOPICS = frozenset({"health"})
+# What a question can be marked as being about (`about:`), so its answers count there too:
+# a shared "not kept" about agreements puts the person's running agreements at risk.
+ABOUTS = ("agreements",)
+# A scale question about agreements that says nothing else: its two lowest answers say
+# an agreement was not kept. Choice and yes/no questions name their values (`not_kept:`).
+SCALE_NOT_KEPT = ("1", "2")
 
 
 class BankError(ValueError):
@@ -55,6 +61,17 @@ class BankQuestion:
     high: Text | None = None
     options: tuple[Option, ...] = ()
     health: bool = False
+    # What else the answers are about (one of ABOUTS), and which values say "not kept".
+    about: str | None = None
+    not_kept: tuple[str, ...] = ()
+    # How a lasting change reads in the digest, lower and higher (scale questions; without
+    # them the change is described by the scale's labels).
+    drift_lower: Text | None = None
+    drift_higher: Text | None = None
+
+    @property
+    def about_agreements(self) -> bool:
+        return self.about == "agreements"
 
     @property
     def is_health(self) -> bool:
@@ -159,7 +176,7 @@ def _question(raw: Any, theme: str, where: str) -> BankQuestion:
         values = [o.value for o in options]
         if len(options) != len(raw_options) or "" in values or len(set(values)) != len(values):
             raise BankError(f"{where}: every option needs a unique 'value' and a 'label'")
-    return BankQuestion(
+    question = BankQuestion(
         question_id=qid,
         theme=theme,
         topic=topic,
@@ -170,6 +187,48 @@ def _question(raw: Any, theme: str, where: str) -> BankQuestion:
         options=options,
         health=bool(raw.get("health", False)),
     )
+    return _about(_drift(question, raw, where), raw, where)
+
+
+def _drift(question: BankQuestion, raw: Mapping[str, Any], where: str) -> BankQuestion:
+    """The optional `drift:` texts, `lower` and `higher`, of a scale question."""
+    drift = raw.get("drift")
+    if drift is None:
+        return question
+    if question.kind != "scale":
+        raise BankError(f"{where}.drift: only a scale question has drift texts")
+    if not isinstance(drift, Mapping) or set(drift) != {"lower", "higher"}:
+        raise BankError(f"{where}.drift: expected 'lower' and 'higher', each with nl and en")
+    return replace(
+        question,
+        drift_lower=_text(drift["lower"], f"{where}.drift.lower"),
+        drift_higher=_text(drift["higher"], f"{where}.drift.higher"),
+    )
+
+
+def _about(question: BankQuestion, raw: Mapping[str, Any], where: str) -> BankQuestion:
+    """The optional `about:` (one of ABOUTS) and, about agreements, which values say that
+    one was not kept (`not_kept:`; a scale question's default is its two lowest values)."""
+    about, not_kept = raw.get("about"), raw.get("not_kept")
+    if about is None:
+        if not_kept is not None:
+            raise BankError(f"{where}.not_kept: only for a question with 'about: agreements'")
+        return question
+    if about not in ABOUTS:
+        raise BankError(f"{where}.about: must be one of {', '.join(ABOUTS)}")
+    if question.kind == "text":
+        raise BankError(f"{where}.about: a free-text answer cannot say whether it was kept")
+    if question.is_health:
+        raise BankError(f"{where}.about: a health answer is private and never counts elsewhere")
+    if not_kept is None and question.kind == "scale":
+        not_kept = list(SCALE_NOT_KEPT)
+    if not isinstance(not_kept, list) or not not_kept:
+        raise BankError(f"{where}.not_kept: list the values that say an agreement was not kept")
+    values = [str(v) for v in not_kept]
+    unknown = [v for v in values if v not in question.valid_values()]
+    if unknown:
+        raise BankError(f"{where}.not_kept: {', '.join(unknown)} is not one of its values")
+    return replace(question, about=about, not_kept=tuple(values))
 
 
 def parse_bank(data: Any, source: str) -> Bank:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from dialogs.agreement_texts import ta
 from dialogs.agreements import Attention, attention_lines
 from dialogs.digest_texts import td
+from dialogs.drift import DriftNote, drift_line
 from dialogs.messages import Locale
 from dialogs.texts import MONTH_NAMES, format_day, t
 
@@ -72,6 +73,8 @@ class ReportDigest:
     review_start: date | None = None
     due: tuple[DueAgreement, ...] = ()
     monitoring: Monitoring | None = None
+    # Lasting changes in shared answers, worth a conversation (the report saw them first).
+    drift: tuple[DriftNote, ...] = ()
     # When the last annual review was recorded as held (`review held`).
     last_review: datetime | None = None
 
@@ -179,6 +182,7 @@ def render_digest(digest: TeamDigest, locale: Locale) -> tuple[str, str]:
         blocks.append("\n".join([ta("attention.title", locale), *(f"- {a}" for a in attention)]))
     for report in digest.reports:
         lines = [f"{report.name} <{report.email}>"]
+        lines += [f"  {drift_line(note, locale)}" for note in report.drift]
         if not report.trends and not report.topics:
             lines.append(f"  ({t('digest.nothing_shared', locale)})")
         for trend in report.trends:

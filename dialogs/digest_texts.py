@@ -48,6 +48,35 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
         "Participation (with works-council consent): {missed} of {asked} check-ins not "
         "answered; median answer time {hours} h",
     ),
+    # ---- drift: a lasting change in shared answers, worth a conversation -----------------
+    "drift.line": (
+        "Goed om over te praten: {change} sinds {month} (“{question}”)",
+        "Worth a conversation: {change} since {month} (“{question}”)",
+    ),
+    "drift.towards": ("antwoordt vaker richting “{label}”", "answers lean towards “{label}”"),
+    "drift.home": (
+        "Wat je leidinggevende in het teamoverzicht leest",
+        "What your manager reads in the team digest",
+    ),
+    "drift.home_clears": (
+        "Dit verdwijnt als je antwoorden terugkeren, of zodra jullie erover gesproken hebben "
+        "(typ: gesproken).",
+        "This clears when your answers return, or once the two of you have talked about it "
+        "(type: talked).",
+    ),
+    "drift.note_title": ("Voordat je leidinggevende het leest", "Before your manager reads it"),
+    "drift.note": (
+        "Je gedeelde check-in-antwoorden zijn al een tijd veranderd. In het volgende "
+        "teamoverzicht leest {manager} over jou:\n{lines}\nMeer ziet {manager} er niet van, en "
+        "nooit een score. Het verdwijnt als je antwoorden terugkeren, of zodra jullie erover "
+        "gesproken hebben (typ: gesproken). Wil je het zelf aankaarten? Typ: onderwerp en "
+        "waarover je wilt praten.",
+        "Your shared check-in answers have changed for a while now. In the next team digest "
+        "{manager} reads about you:\n{lines}\nThat is all {manager} sees of it, never a score. "
+        "It clears when your answers return, or once the two of you have talked about it "
+        "(type: talked). Want to raise it yourself? Type: topic and what you would like to "
+        "discuss.",
+    ),
     "ago.today": ("vandaag", "today"),
     "ago.days": ("{n:dag|dagen} geleden", "{n:day|days} ago"),
     "ago.weeks": ("{n} weken geleden", "{n} weeks ago"),

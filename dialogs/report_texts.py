@@ -204,6 +204,15 @@ RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
             "employee and manager; HR group figures only",
         ),
     ),
+    "drift_signals": (
+        (
+            "Een blijvende verandering in iemands gedeelde antwoorden op een vraag, die een "
+            "gesprek waard is (eerst aan de medewerker getoond)",
+            "A lasting change in someone's shared answers to a question, worth a conversation "
+            "(shown to the employee first)",
+        ),
+        ("de medewerker en de leidinggevende", "the employee and the manager"),
+    ),
     "agreement_dialogs": (
         (
             "Waar iemand mee bezig is in een gesprek met de bot",

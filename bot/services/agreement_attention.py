@@ -105,7 +105,8 @@ def _item(
 def _risk(
     view: ag.AgreementView, periods: list[tuple[str, dict[str, AgreementFollowUp]]]
 ) -> ag.Attention:
-    """Why it is at risk: the most recent round with a gap or a "not kept"."""
+    """Why it is at risk: the most recent round with a gap or a "not kept", or asked early
+    because a check-in answer said it was not kept."""
     for period, answers in periods:
         employee, manager = answers.get("employee"), answers.get("manager")
         e = employee.answer if employee else None
@@ -114,6 +115,8 @@ def _risk(
             return _item(view, "perception_gap", period, answers)
         if "not" in (e, m):
             return _item(view, "not_kept", period, answers)
+        if any(r.asked_because == ag.ASKED_AFTER_CHECKIN for r in answers.values()):
+            return _item(view, "checkin", period, answers)
     return _item(view, "not_kept", periods[0][0] if periods else "", {})
 
 

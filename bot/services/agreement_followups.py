@@ -4,7 +4,7 @@ scheduler tick plans the rounds that are due (the outbox sends the questions).""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,9 @@ from bot.storage.sql import insert_new
 from dialogs import agreements as ag
 from dialogs.agreement_texts import ta
 from dialogs.messages import Outbound, Outcome, Turn
+
+# An early round stands in for a regular one due this soon after it.
+EARLY_ROUND_COVERS = timedelta(days=14)
 
 
 async def pending_follow_up(
@@ -182,7 +185,46 @@ async def plan_round(
     day = agreement.next_follow_up_on
     if day is None:
         return 0
-    period = ag.period_of(day)
+    asked = await _ask_both(defaults, session, agreement, ag.period_of(day), now, day=day)
+    # Never a backlog: after downtime the rhythm resumes from today.
+    anchor = (agreement.signed_at or now).date()
+    agreement.next_follow_up_on = ag.next_follow_up(anchor, agreement.cadence, max(day, now.date()))
+    return asked
+
+
+async def plan_early_round(
+    defaults: Defaults, session: AsyncSession, agreement: Agreement, now: datetime
+) -> int:
+    """Ask both parties now, ahead of the cadence, because a shared check-in answer said an
+    agreement was not kept. Its period is the day, so it sorts after the month's round. The
+    regular round that would follow in the same month or within two weeks is skipped: one
+    question, not two in a row."""
+    today = now.date()
+    asked = await _ask_both(
+        defaults, session, agreement, ag.early_period(today), now, because=ag.ASKED_AFTER_CHECKIN
+    )
+    day = agreement.next_follow_up_on
+    soon = day is not None and (
+        day <= today + EARLY_ROUND_COVERS or ag.period_of(day) == ag.period_of(today)
+    )
+    if asked and day is not None and soon:
+        anchor = (agreement.signed_at or now).date()
+        agreement.next_follow_up_on = ag.next_follow_up(anchor, agreement.cadence, day)
+    return asked
+
+
+async def _ask_both(
+    defaults: Defaults,
+    session: AsyncSession,
+    agreement: Agreement,
+    period: str,
+    now: datetime,
+    *,
+    day: date | None = None,
+    because: str | None = None,
+) -> int:
+    """One round: a question to each active party, at 09:00 their time on `day` (at once
+    without one, or when that has passed)."""
     people = {
         p.id: p
         for p in await session.scalars(
@@ -193,7 +235,9 @@ async def plan_round(
     }
     rows = []
     for person in people.values():
-        due = max(follow_up_moment(day, person_ref(person, defaults).timezone), now)
+        due = now
+        if day is not None:
+            due = max(follow_up_moment(day, person_ref(person, defaults).timezone), now)
         rows.append(
             {
                 "agreement_id": agreement.id,
@@ -202,15 +246,13 @@ async def plan_round(
                 "period": period,
                 "due_at": due,
                 "created_at": now,
+                "asked_because": because,
             }
         )
     table = AgreementFollowUp.__table__
     new = await insert_new(session, table, rows, table.c.id, table.c.party_id, table.c.due_at)  # type: ignore[arg-type]
     for followup_id, party_id, due_at in new:
         await notices.ask(session, agreement.id, followup_id, party_id, now, at=due_at)
-    # Never a backlog: after downtime the rhythm resumes from today.
-    anchor = (agreement.signed_at or now).date()
-    agreement.next_follow_up_on = ag.next_follow_up(anchor, agreement.cadence, max(day, now.date()))
     return len(new)
 
 

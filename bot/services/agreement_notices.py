@@ -168,4 +168,4 @@ async def compose_question(
     row = await session.get_one(AgreementFollowUp, message.followup_id)
     agreement = await session.get_one(Agreement, row.agreement_id)
     view = await records.view(session, agreement)
-    return ag.follow_up_prompt(view, row.id, ref)
+    return ag.follow_up_prompt(view, row.id, ref, row.asked_because)

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
+from bot.services import agreement_checkins, drift
 from bot.services.people import Defaults, manager_of, person_ref
 from bot.services.topics import clean_text, too_long
 from bot.services.worktime import DEFAULT_WORKING_DAYS, next_working_morning
@@ -239,9 +240,20 @@ class CheckinService:
                     .where(Answer.occurrence_id == occurrence.id, Answer.visibility == "aggregate")
                     .values(visibility="shared")
                 )
+                await self._shared(session, person, occurrence, now)
             return False
         await self._snooze(session, person, occurrence, now)
         return False
+
+    async def _shared(
+        self, session: AsyncSession, person: Person, occurrence: Occurrence, now: datetime
+    ) -> None:
+        """What shared answers set going: drift signals (told to the person first) and
+        agreements reported as not kept (at risk, both asked early)."""
+        await drift.after_share(session, person, occurrence, self.banks, self.defaults, now)
+        await agreement_checkins.after_share(
+            session, person, occurrence, self.banks, self.defaults, now
+        )
 
     async def _snooze(
         self, session: AsyncSession, person: Person, occurrence: Occurrence, now: datetime

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue_config import DialogueSettings
+from bot.services import drift as drift_signals
 from bot.services.agreements import AgreementService
 from bot.services.conversations import last_reviews
 from bot.services.people import Defaults
 from bot.services.topics import open_topics
 from bot.storage.agreement_models import Agreement, AgreementVersion
 from bot.storage.dialogue_models import Conversation
-from bot.storage.models import Answer, Occurrence, Person
+from bot.storage.models import Answer, Occurrence, Person, Schedule
 from dialogs import agreements as ag
+from dialogs import drift
 from dialogs.banks import HEALTH_TOPICS, Bank
 from dialogs.digest import (
     DueAgreement,
@@ -85,16 +87,30 @@ def is_health(answer: AnswerRow, banks: dict[str, Bank]) -> bool:
 
 
 async def shared_answers(
-    session: AsyncSession, person_ids: list[int], since: datetime, banks: dict[str, Bank]
+    session: AsyncSession,
+    person_ids: list[int],
+    since: datetime,
+    banks: dict[str, Bank],
+    further: Mapping[str, datetime] | None = None,
 ) -> list[AnswerRow]:
-    """Answers a manager may see: shared by the employee, never health-related."""
+    """Answers a manager may see: shared by the employee, never health-related. The scale
+    answers of themes in `further` are read from their own (earlier) moment instead of
+    `since`: a trend needs the points, a latest answer does not."""
+    read_from = or_(
+        Answer.answered_at >= since,
+        *(
+            and_(Answer.theme == theme, Answer.kind == "scale", Answer.answered_at >= moment)
+            for theme, moment in (further or {}).items()
+            if moment < since
+        ),
+    )
     found = await session.execute(
         select(*ANSWER_COLUMNS)
         .where(
             Answer.person_id.in_(person_ids),
             Answer.visibility == "shared",
             Answer.topic.not_in(HEALTH_TOPICS),
-            Answer.answered_at >= since,
+            read_from,
         )
         .order_by(Answer.answered_at, Answer.id)
     )
@@ -128,6 +144,18 @@ def trends(
                 latest_at=last.answered_at,
             )
         )
+    return found
+
+
+async def theme_windows(session: AsyncSession, now: datetime) -> dict[str, datetime]:
+    """From when each theme's answers are read: as far back as its slowest schedule's
+    cadence needs (a year for a quarterly one), never less than the digest's 26 weeks."""
+    found: dict[str, datetime] = {}
+    for theme, cadence in await session.execute(
+        select(Schedule.theme, Schedule.cadence).distinct()
+    ):
+        start = now - max(DIGEST_WINDOW, drift.window(cadence).history)
+        found[theme] = min(found.get(theme, start), start)
     return found
 
 
@@ -231,12 +259,17 @@ async def team_digests(
         reports_by_manager[report.manager_id].append(report)
     ids = [r.id for reports in reports_by_manager.values() for r in reports]
     answers_by_person: dict[int, list[AnswerRow]] = defaultdict(list)
-    for answer in await shared_answers(session, ids, since, banks):
+    further = await theme_windows(session, now)
+    for answer in await shared_answers(session, ids, since, banks, further):
         answers_by_person[answer.person_id].append(answer)
     topics_by_person: dict[int, list[RaisedTopic]] = defaultdict(list)
     for topic in await open_topics(session, ids):
         topics_by_person[topic.person_id].append(RaisedTopic(topic.text, topic.raised_at))
     talks = await last_conversations(session, ids)
+    locales = {locale for _, locale in managers}
+    drifts = {
+        loc: await drift_signals.for_digest(session, ids, talks, banks, loc) for loc in locales
+    }
     reviews = await last_reviews(session, ids)
     due = await _due(session, manager_ids, now)
     monitoring = await _monitoring(session, ids, now) if settings.monitoring else {}
@@ -275,6 +308,7 @@ async def team_digests(
                         review_start=review_start(r.review_month, now.date()),
                         due=tuple(due[r.id]),
                         monitoring=monitoring.get(r.id),
+                        drift=tuple(drifts[locale].get(r.id, ())),
                         last_review=reviews.get(r.id),
                     )
                     for r in reports

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import drift
 from bot.services.agreements import AgreementService
 from bot.services.audit import record_team_view
 from bot.services.days_off import next_send
@@ -21,6 +22,8 @@ from bot.storage.models import Answer, Department, Occurrence, Person, Schedule
 from dialogs.agreement_texts import ta
 from dialogs.agreements import attention_lines
 from dialogs.banks import Bank
+from dialogs.digest_texts import td
+from dialogs.drift import home_lines
 from dialogs.home import HomeSection, HomeView
 from dialogs.messages import Locale, PersonRef
 from dialogs.texts import format_day, format_moment, t
@@ -43,6 +46,10 @@ async def build_home(
         await _recent_answers(session, person, banks, loc),
         await _topics(session, person, loc),
     ]
+    # A lasting change in their shared answers: shown here before their manager reads it.
+    drifted = await drift.for_person(session, person, banks, loc, now)
+    if drifted:
+        sections.append(HomeSection(td("drift.home", loc), home_lines(drifted, loc)))
     open_section = await _open_checkin(session, person, banks, loc)
     if open_section is not None:
         sections.insert(0, open_section)

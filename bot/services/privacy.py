@@ -20,6 +20,7 @@ from bot.storage.agreement_models import (
     AgreementSignature,
     AgreementVersion,
 )
+from bot.storage.drift_models import DriftSignal
 from bot.storage.models import Answer, Base, Department, Occurrence, OutboxMessage, Person, Topic
 from bot.storage.teams_references import TeamsConversation
 
@@ -117,6 +118,7 @@ async def export_person(session: AsyncSession, person: Person, now: datetime) ->
             for t in topics
         ],
         **await export_dialogue(session, person),
+        "drift_signals": await _drift_signals(session, person),
         # What the bot sent them, not the text: a digest quotes other people's answers.
         "messages": [_row(m, ("id", "person_id", "payload")) for m in messages],
         "views_of_your_data": [
@@ -162,6 +164,14 @@ async def _agreements(session: AsyncSession, person: Person) -> list[dict[str, A
         entry["notices_to_you"] = [_row(n, ("agreement_id", "person_id")) for n in notices]
         result.append(entry)
     return result
+
+
+async def _drift_signals(session: AsyncSession, person: Person) -> list[dict[str, Any]]:
+    """Lasting changes found in their shared answers, worth a conversation."""
+    found = await session.scalars(
+        select(DriftSignal).where(DriftSignal.person_id == person.id).order_by(DriftSignal.id)
+    )
+    return [_row(row, ("id", "person_id", "note_key")) for row in found]
 
 
 async def _dialog(session: AsyncSession, person: Person) -> dict[str, Any] | None:

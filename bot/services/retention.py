@@ -16,6 +16,7 @@ from bot.config import RetentionSettings
 from bot.services.erasure import erase_person
 from bot.storage.database import Database
 from bot.storage.dialogue_models import TopicDiscussion
+from bot.storage.drift_models import DriftSignal
 from bot.storage.models import (
     FINISHED_STATUSES,
     Answer,
@@ -73,6 +74,8 @@ async def purge(db: Database, retention: RetentionSettings, now: datetime) -> Pu
             delete(OutboxMessage).where(OutboxMessage.occurrence_id.in_(old)),
             delete(Answer).where(Answer.occurrence_id.in_(old)),
             delete(Occurrence).where(Occurrence.id.in_(old)),
+            # A drift signal is read from answers: it goes when the answer that raised it does.
+            delete(DriftSignal).where(DriftSignal.raised_at < answers),
         )
     topics = cutoff(retention.topics_days)
     if topics is not None:

@@ -142,6 +142,9 @@ class AgreementFollowUp(Base):
     comment: Mapped[str | None] = mapped_column(SealedText)
     answered_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # Why the round was asked: None on the agreement's cadence; "checkin" early, because a
+    # shared check-in answer said an agreement was not kept.
+    asked_because: Mapped[str | None] = mapped_column(String(20))
 
 
 class AgreementDialog(Base):

@@ -40,6 +40,8 @@ class OutboxKind(StrEnum):
     BRIEF = "brief"
     INVITATION = "invitation"
     TALKED = "talked"
+    # A lasting change in the person's shared answers, told to them before their manager.
+    DRIFT = "drift"
 
 
 # Finished: nothing will be sent for these any more (retention counts from their creation).

@@ -8,6 +8,7 @@ from bot.storage import (  # noqa: F401  (their tables join Base.metadata)
     audit_models,
     console_models,
     dialogue_models,
+    drift_models,
     slack_channels,
     teams_references,
 )
