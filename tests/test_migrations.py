@@ -46,7 +46,7 @@ async def test_notices_move_into_the_outbox_with_what_they_are_about(
 ) -> None:
     """0011: every agreement and dialogue notice is an outbox row afterwards, with its
     subject read from its key, its grace, and only the newest news per person and agreement
-    still pending; one step down puts them back."""
+    still pending; going back to 0010 puts them back."""
     async with blank_database(backend, tmp_path) as db:
         await db.upgrade("0010")
         async with db.engine.begin() as conn:
@@ -79,7 +79,7 @@ async def test_notices_move_into_the_outbox_with_what_they_are_about(
         prompts = [row for key, row in moved.items() if key.startswith("prompt:")]
         assert prompts and max(p["id"] for p in prompts) < older["id"]
         async with db.engine.begin() as conn:
-            await conn.run_sync(_downgrade_one)
+            await conn.run_sync(_downgrade_to, "0010")
         async with db.engine.connect() as conn:
             back = await conn.run_sync(_kinds_of, "agreement_notices")
         assert sorted(back) == ["follow_up", "notice", "notice"]
@@ -155,10 +155,10 @@ def _kinds_of(connection: Connection, name: str) -> list[str]:
     ]
 
 
-def _downgrade_one(connection: Connection) -> None:
+def _downgrade_to(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.downgrade(config, "-1")
+    command.downgrade(config, revision)
 
 
 def _utc(moment: datetime) -> datetime:
