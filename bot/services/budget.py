@@ -31,6 +31,7 @@ when the dispatcher is about to send one, and when a check-in ends).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -82,48 +83,50 @@ async def month_counts(
     months: Mapping[str, tuple[datetime, datetime]],
     default_zone: str,
     now: datetime,
+    person_id: int | None = None,
 ) -> dict[int, tuple[int, bool]]:
-    """Per person of the given zones: the separate prompts of their month (sent, or planned
-    to go alone) and whether a check-in of theirs waits or is open (a new one is merged
-    behind it). One grouped statement over check-ins, follow-up questions and briefs."""
+    """Per person of the given zones (or only `person_id`): the separate prompts of their
+    month (sent, or planned to go alone) and whether a check-in of theirs waits or is open
+    (a new one is merged behind it). One grouped statement over check-ins, follow-up
+    questions and briefs."""
     if not months:
         return {}
-    earliest = min(start for start, _ in months.values())
     stamp = UTCDateTime()
+    since = literal(min(start for start, _ in months.values()), stamp)
     counted = case(
         (Occurrence.asked == ALONE, 1),
         (and_(Occurrence.asked.is_(None), Occurrence.status == "planned"), 1),
         else_=0,
     )
+    recent = Occurrence.opened_at > literal(now - ABANDONED_AFTER, stamp)
     waiting = case(
         (Occurrence.status.in_(WAITING), 1),
-        (
-            and_(
-                Occurrence.status == "open",
-                Occurrence.opened_at > literal(now - ABANDONED_AFTER, stamp),
-            ),
-            1,
-        ),
+        (and_(Occurrence.status == "open", recent), 1),
         else_=0,
     )
-    since = literal(earliest, stamp)
-    sources = union_all(
-        select(
-            Occurrence.person_id.label("person_id"),
-            Occurrence.due_at.label("at"),
-            counted.label("n"),
-            waiting.label("w"),
-        ).where(or_(Occurrence.due_at >= since, Occurrence.status.in_((*WAITING, "open")))),
-        select(
-            AgreementFollowUp.party_id, AgreementFollowUp.asked_at, literal(1), literal(0)
-        ).where(AgreementFollowUp.asked == ALONE, AgreementFollowUp.asked_at >= since),
-        select(ReviewBriefSent.person_id, ReviewBriefSent.sent_at, literal(1), literal(0)).where(
+    checkins = select(
+        Occurrence.person_id.label("person_id"),
+        Occurrence.due_at.label("at"),
+        counted.label("n"),
+        waiting.label("w"),
+    ).where(or_(Occurrence.due_at >= since, Occurrence.status.in_((*WAITING, "open"))))
+    follow_ups = select(
+        AgreementFollowUp.party_id, AgreementFollowUp.asked_at, literal(1), literal(0)
+    ).where(AgreementFollowUp.asked == ALONE, AgreementFollowUp.asked_at >= since)
+    briefs = [
+        select(reader, ReviewBriefSent.sent_at, literal(1), literal(0)).where(
             ReviewBriefSent.sent_at >= since
-        ),
-        select(ReviewBriefSent.manager_id, ReviewBriefSent.sent_at, literal(1), literal(0)).where(
-            ReviewBriefSent.sent_at >= since
-        ),
-    ).subquery("prompts")
+        )
+        for reader in (ReviewBriefSent.person_id, ReviewBriefSent.manager_id)
+    ]
+    if person_id is not None:
+        checkins = checkins.where(Occurrence.person_id == person_id)
+        follow_ups = follow_ups.where(AgreementFollowUp.party_id == person_id)
+        briefs = [
+            briefs[0].where(ReviewBriefSent.person_id == person_id),
+            briefs[1].where(ReviewBriefSent.manager_id == person_id),
+        ]
+    sources = union_all(checkins, follow_ups, *briefs).subquery("prompts")
     zone = func.coalesce(Person.timezone, default_zone)
     start = case(*((zone == z, literal(s, stamp)) for z, (s, _) in months.items()))
     end = case(*((zone == z, literal(e, stamp)) for z, (_, e) in months.items()))
@@ -139,6 +142,47 @@ async def month_counts(
         .group_by(sources.c.person_id)
     )
     return {person: (int(n or 0), bool(w)) for person, n, w in rows}
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    """A person's month under the budget, for their home view."""
+
+    separate: int
+    along: int
+    # (theme, period) of the check-ins deferred this month
+    deferred: tuple[tuple[str, str], ...]
+
+
+async def month_summary(
+    session: AsyncSession, person: Person, zone: str, now: datetime
+) -> MonthSummary:
+    start, end = month_of(now, zone)
+    counts = await month_counts(session, {zone: (start, end)}, zone, now, person.id)
+    in_month = and_(Occurrence.due_at >= start, Occurrence.due_at < end)
+    along = await session.scalar(
+        select(func.count()).where(
+            Occurrence.person_id == person.id, Occurrence.asked == ALONG, in_month
+        )
+    )
+    along_follow_ups = await session.scalar(
+        select(func.count()).where(
+            AgreementFollowUp.party_id == person.id,
+            AgreementFollowUp.asked == ALONG,
+            AgreementFollowUp.asked_at >= start,
+            AgreementFollowUp.asked_at < end,
+        )
+    )
+    deferred = await session.execute(
+        select(Occurrence.theme, Occurrence.period)
+        .where(Occurrence.person_id == person.id, Occurrence.status == "deferred", in_month)
+        .order_by(Occurrence.due_at)
+    )
+    return MonthSummary(
+        separate=counts.get(person.id, (0, False))[0],
+        along=int(along or 0) + int(along_follow_ups or 0),
+        deferred=tuple((theme, period) for theme, period in deferred),
+    )
 
 
 # ---- planning ---------------------------------------------------------------------------
