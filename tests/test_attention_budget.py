@@ -31,47 +31,29 @@ bram@example.org,Bram Jansen,anna@example.org,en,Europe/Amsterdam,Support,false,
 """
 ANNA, BRAM = "anna@example.org", "bram@example.org"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def _schedules(*rhythms: tuple[str, str, str, str]) -> str:
+    """A schedules file for everyone: (theme, cadence, day, local time) per schedule."""
+    lines = ["schedules:"]
+    for theme, cadence, day, at in rhythms:
+        lines += [f"  - id: {theme}-{cadence}", f"    theme: {theme}", f"    cadence: {cadence}"]
+        lines += [f'    day: "{day}"', f'    time: "{at}"', "    audience: all"]
+    return "\n".join(lines) + "\n"
+
+
+WORKLOAD = ("workload", "weekly", "thu", "14:00")
 # Weekly workload, the five ages on the first Tuesday of each month and the relationship on
 # the first Wednesday of each quarter: 68 check-ins a year, 5.7 a month.
-THREE_RHYTHMS = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-  - id: five-ages-monthly
-    theme: five_ages
-    cadence: monthly
-    day: tue
-    time: "10:00"
-    audience: all
-  - id: relationship-quarterly
-    theme: relationship
-    cadence: quarterly
-    day: wed
-    time: "11:00"
-    audience: all
-"""
-MONTHLY_ONLY = """
-schedules:
-  - id: five-ages-monthly
-    theme: five_ages
-    cadence: monthly
-    day: "20"
-    time: "10:00"
-    audience: all
-"""
-WEEKLY = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
+THREE_RHYTHMS = _schedules(
+    WORKLOAD,
+    ("five_ages", "monthly", "tue", "10:00"),
+    ("relationship", "quarterly", "wed", "11:00"),
+)
+MONTHLY_ONLY = _schedules(("five_ages", "monthly", "20", "10:00"))
+WEEKLY = _schedules(WORKLOAD)
+# The five ages on the first Thursday, at the same moment as the weekly workload.
+TWO_AT_ONCE = _schedules(WORKLOAD, ("five_ages", "monthly", "thu", "14:00"))
 HOME = "Bram works from home on Mondays."
 
 
@@ -269,21 +251,6 @@ async def test_a_follow_up_due_during_a_check_in_is_asked_at_its_end(db: Databas
 
 
 # ---- what the budget says ----------------------------------------------------------------
-
-TWO_AT_ONCE = """schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-  - id: five-ages-monthly
-    theme: five_ages
-    cadence: monthly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
 
 
 def _tick(capsys: pytest.CaptureFixture[str], at: str) -> dict[str, object]:

@@ -283,7 +283,12 @@ async def _participation_cells(
 ) -> dict[str, Cells]:
     """Per kind of period: (theme, period) -> department -> (asked, rate, completed)."""
     month = month_number(session, Occurrence.due_at)
-    conditions = [Occurrence.due_at >= start, Occurrence.due_at < end]
+    # A check-in the attention budget deferred was never asked.
+    conditions = [
+        Occurrence.due_at >= start,
+        Occurrence.due_at < end,
+        Occurrence.status != "deferred",
+    ]
     excluded = health_only_themes(banks)
     if excluded:
         conditions.append(Occurrence.theme.not_in(excluded))
