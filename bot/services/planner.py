@@ -356,50 +356,53 @@ async def _budget(
 
     One grouped query counts the month of everyone due; the rest is worked out once per
     group of people who share their check-ins, zone, working week and schedules."""
-    due: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    # Per person with a check-in to send: (batch, member index) of each.
+    due: dict[int, list[tuple[int, int]]] = {}
     members: dict[int, Member] = {}
     for i, b in enumerate(fresh):
         for j, (member, status) in enumerate(zip(b.members, b.statuses, strict=True)):
             if status == "planned":
-                due[member.id].append((i, j))
-                members[member.id] = member
+                asks = due.get(member.id)
+                if asks is None:
+                    due[member.id] = [(i, j)]
+                    members[member.id] = member
+                else:
+                    asks.append((i, j))
     if not due:
         return
     cap = defaults.max_prompts_per_month
-    months = {
-        zone: budget.month_of(now, zone)
-        for zone in {m.timezone or defaults.timezone for m in members.values()}
-    }
+    zones = {m.timezone for m in members.values()}
+    months = {zone: budget.month_of(now, zone) for zone in {z or defaults.timezone for z in zones}}
     counts = await budget.month_counts(session, months, defaults.timezone, now)
     upcoming = budget.Upcoming(now)
-    everyone = [bool(s.audience.get("all")) for s in schedules]
+    # Schedules for everyone apply to all; the others are looked up per person.
+    everyone = tuple(k for k, s in enumerate(schedules) if s.audience.get("all"))
+    picky = [(k, s) for k, s in enumerate(schedules) if not s.audience.get("all")]
+    nothing = (0, False)
 
     # Per group: the batches of its due check-ins in order, and the room kept this month
     # for check-ins of themes asked longer ago that are still to come.
     plans: dict[tuple[object, ...], tuple[list[int], int]] = {}
     for person_id, asks in due.items():
-        member = members[person_id]
-        used, waiting = counts.get(person_id, (0, False))
+        used, waiting = counts.get(person_id, nothing)
         if waiting:
             for i, _ in asks:
                 fresh[i].merged.add(person_id)
             continue
-        theirs = tuple(
-            k
-            for k, s in enumerate(schedules)
-            if everyone[k] or in_audience(member, s.audience, departments)
-        )
+        member = members[person_id]
+        theirs = everyone
+        if picky:
+            theirs += tuple(k for k, s in picky if in_audience(member, s.audience, departments))
         days = tuple(member.working_days) if member.working_days else None
         group = (tuple(i for i, _ in asks), member.timezone, days, theirs)
         found = plans.get(group)
         if found is None:
             order = sorted(
-                (i for i, _ in asks),
-                key=lambda i: (_last_asked(fresh[i]), fresh[i].schedule.id),
+                (i for i, _ in asks), key=lambda i: (_last_asked(fresh[i]), fresh[i].schedule.id)
             )
             others = [
-                (s, member.timezone or s.timezone or defaults.timezone, days)
-                for s in (schedules[k] for k in theirs)
+                (schedules[k], member.timezone or schedules[k].timezone or defaults.timezone, days)
+                for k in theirs
             ]
             until = months[member.timezone or defaults.timezone][1]
             found = order, upcoming.reserved(others, _last_asked(fresh[order[0]]), until)
