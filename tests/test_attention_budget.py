@@ -16,14 +16,13 @@ from sqlalchemy import select
 from bot.clock import FixedClock
 from bot.config import ConfigError, load_settings
 from bot.reports.hr import hr_figures, render_csv, render_html
-from bot.services.people import find_by_email
 from bot.storage.agreement_models import AgreementFollowUp
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage
 from dialogs import agreements as ag
 from dialogs.messages import Outbound
 from tests.conftest import run
-from tests.testbot import QUIET, Testbot, apply, make_testbot
+from tests.testbot import QUIET, Testbot, apply, make_testbot, signed_agreement
 
 ORG = """email,name,manager_email,locale,timezone,department,hr,review_month
 anna@example.org,Anna de Vries,,en,Europe/Amsterdam,Support,false,
@@ -63,7 +62,7 @@ async def _budget_bot(db: Database, start: datetime, env: dict[str, str] | None 
 
 
 async def _monthly_agreement(bot: Testbot) -> int:
-    """Anna and Bram sign an agreement with a monthly follow-up."""
+    """Anna and Bram sign an agreement with a monthly follow-up; the news of it goes out."""
     terms = ag.Terms(
         category="place_of_work",
         text=HOME,
@@ -71,19 +70,7 @@ async def _monthly_agreement(bot: Testbot) -> int:
         review=date(2028, 6, 30),
         cadence="monthly",
     )
-    async with bot.app.db.session() as session:
-        anna = await find_by_email(session, ANNA)
-        bram = await find_by_email(session, BRAM)
-        assert anna is not None and bram is not None
-        agreement, _ = await bot.app.engine.agreements.create(
-            session, anna, bram.id, terms, bot.clock.now()
-        )
-        agreement_id = agreement.id
-    token = ag.agreement_token(agreement_id, 1)
-    await bot.click(BRAM, token, "accept")
-    await bot.click(BRAM, token, "sign")
-    await bot.click(ANNA, token, "sign")
-    # The news of the signatures goes out now; the year starts after it.
+    agreement_id = await signed_agreement(bot, ANNA, BRAM, terms)
     await bot.app.dispatcher().dispatch()
     bot.adapter.sent.clear()
     return agreement_id
@@ -261,10 +248,16 @@ def _tick(capsys: pytest.CaptureFixture[str], at: str) -> dict[str, object]:
 
 
 def test_tick_json_and_home_say_what_was_merged_and_deferred(
-    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    workdir: Path,
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("JAARROND_DATABASE_URL", database_url)
     monkeypatch.setenv("JAARROND_MAX_PROMPTS_PER_MONTH", "2")
     (workdir / "schedules.yaml").write_text(TWO_AT_ONCE, encoding="utf-8")
+    if not database_url.startswith("sqlite"):
+        run(capsys, "db", "upgrade")  # SQLite migrates itself; PostgreSQL on purpose
     run(capsys, "org", "import", "org.csv")
     run(capsys, "--now", "2027-03-29T07:00:00Z", "schedules", "apply", "schedules.yaml")
 

@@ -16,8 +16,7 @@ from bot.bootstrap import build_app
 from bot.brief_document import to_html, to_pdf
 from bot.clock import FixedClock
 from bot.config import ConfigError, load_settings
-from bot.services.agreements import AgreementService
-from bot.services.people import Defaults, find_by_email
+from bot.services.people import find_by_email
 from bot.services.review_brief import build_brief
 from bot.storage.audit_models import AuditView
 from bot.storage.database import Database
@@ -27,7 +26,7 @@ from dialogs import agreements as ag
 from dialogs.brief import Copy, ReviewBrief
 from dialogs.messages import Outbound
 from dialogs.texts import t
-from tests.testbot import RecordingAdapter, Testbot, make_testbot
+from tests.testbot import RecordingAdapter, Testbot, make_testbot, signed_agreement
 
 ORG = """email,name,manager_email,locale,timezone,department,review_month
 anna@example.org,Anna de Vries,,en,Europe/Amsterdam,Support,
@@ -125,7 +124,6 @@ def _private_prompts(bot: Testbot) -> list[str]:
 
 
 async def _signed_agreement(bot: Testbot) -> int:
-    service = AgreementService(Defaults())
     terms = ag.Terms(
         category="development",
         text=AGREEMENT,
@@ -133,17 +131,7 @@ async def _signed_agreement(bot: Testbot) -> int:
         review=date(2027, 9, 30),
         cadence="monthly",
     )
-    async with bot.app.db.session() as session:
-        anna = await find_by_email(session, ANNA)
-        bram = await find_by_email(session, BRAM)
-        assert anna is not None and bram is not None
-        agreement, _ = await service.create(session, anna, bram.id, terms, bot.clock.now())
-        agreement_id = agreement.id
-    token = ag.agreement_token(agreement_id, 1)
-    await bot.click(BRAM, token, "accept")
-    await bot.click(BRAM, token, "sign")
-    await bot.click(ANNA, token, "sign")
-    return agreement_id
+    return await signed_agreement(bot, ANNA, BRAM, terms)
 
 
 async def _at(bot: Testbot, moment: datetime) -> list[str]:

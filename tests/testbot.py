@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import load_settings
+from bot.services.agreements import AgreementService
 from bot.services.org import import_org
+from bot.services.people import find_by_email
 from bot.services.schedules import apply_schedules
 from bot.storage.database import Database
+from dialogs import agreements as ag
 from dialogs.channel import InboundHandler
 from dialogs.messages import Inbound, MessageRef, Outbound, PersonRef, Turn
 
@@ -99,3 +102,19 @@ async def make_testbot(
 
 async def apply(bot: Testbot, yaml_text: str) -> None:
     await apply_schedules(bot.app.db, yaml_text, bot.app.banks.keys(), bot.clock.now())
+
+
+async def signed_agreement(bot: Testbot, manager: str, employee: str, terms: ag.Terms) -> int:
+    """An agreement the manager drafts, the employee accepts, and both sign, in chat."""
+    async with bot.app.db.session() as session:
+        author = await find_by_email(session, manager)
+        counterpart = await find_by_email(session, employee)
+        assert author is not None and counterpart is not None
+        service = AgreementService(bot.app.defaults)
+        agreement, _ = await service.create(session, author, counterpart.id, terms, bot.clock.now())
+        agreement_id = agreement.id
+    token = ag.agreement_token(agreement_id, 1)
+    await bot.click(employee, token, "accept")
+    await bot.click(employee, token, "sign")
+    await bot.click(manager, token, "sign")
+    return agreement_id
