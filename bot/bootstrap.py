@@ -62,7 +62,11 @@ class App:
         self.settings = settings
         self.clock = clock
         self.db = db
-        self.defaults = Defaults(locale=settings.default_locale, timezone=settings.default_timezone)
+        self.defaults = Defaults(
+            locale=settings.default_locale,
+            timezone=settings.default_timezone,
+            max_prompts_per_month=settings.max_prompts_per_month,
+        )
         self.adapters: dict[str, ChatAdapter] = {}
         self.liveness: Liveness | None = None
 

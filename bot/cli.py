@@ -246,6 +246,9 @@ def _tick_data(
         "dry_run": dry_run,
         "steps": list(steps),
         "checkins": [dataclasses.asdict(d) for d in report.checkins],
+        # The attention budget: asked right after another check-in, or not sent this period.
+        "merged": [dataclasses.asdict(d) for d in report.checkins if d.merged],
+        "deferred": [dataclasses.asdict(d) for d in report.checkins if d.status == "deferred"],
         "followups": report.followups,
         "digests": talk.digests,
         "briefs": talk.briefs,
@@ -267,6 +270,10 @@ def _print_tick(
             )
         verb = "would fall" if dry_run else "fell"
         print(f"{len(report.checkins)} check-ins {verb} due at {report.at.isoformat()}")
+        merged = sum(d.merged for d in report.checkins)
+        deferred = sum(d.status == "deferred" for d in report.checkins)
+        if merged or deferred:
+            print(f"attention budget: {merged} merged into another check-in, {deferred} deferred")
     if "followups" in steps:
         print(f"{report.followups} agreement follow-up questions {would} planned")
     talk = report.dialogue

@@ -112,6 +112,8 @@ class Settings:
     # Exports, briefs and the terminal chat's log; empty: the per-user data folder.
     data_dir: str = ""
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    # The attention budget: separate prompts per person per calendar month; 0: no cap.
+    max_prompts_per_month: int = 6
 
     @property
     def is_sqlite(self) -> bool:
@@ -224,6 +226,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             continue
         retention_days[name] = int(text)
     tick_seconds = rate("JAARROND_TICK_SECONDS", 60.0, minimum=0.1)
+    budget_text = get("JAARROND_MAX_PROMPTS_PER_MONTH", "6")
+    budget = int(budget_text) if budget_text.isdigit() and int(budget_text) <= 100 else -1
+    if budget < 0:
+        problems.append(
+            "JAARROND_MAX_PROMPTS_PER_MONTH must be a whole number 0-100 (0: no cap), "
+            f"not '{budget_text}'"
+        )
     if problems:
         raise ConfigError("\n".join(f"- {p}" for p in problems))
     return Settings(
@@ -246,6 +255,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         data_key_file=get("JAARROND_DATA_KEY_FILE", ".jaarrond-data.key"),
         data_dir=get("JAARROND_DATA_DIR", ""),
         retention=RetentionSettings(**retention_days),
+        max_prompts_per_month=budget,
     )
 
 

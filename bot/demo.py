@@ -734,6 +734,10 @@ class Simulation:
             turns += 1
             if turns > MAX_TURNS:
                 raise RuntimeError(f"{email} keeps getting asked {current.key}; a demo bug")
+            if is_agreement(current):
+                # A follow-up question that rode along, asked after the check-in's end.
+                await self.settle(current)
+                break
             text = actor.respond(current, day, proactive=current is prompt)
             turn = await self.app.engine.handle(Inbound("console", email, text=text))
             current = next((r for r in turn.replies if r.question is not None), None)

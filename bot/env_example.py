@@ -76,6 +76,8 @@ DESCRIPTIONS = {
     "JAARROND_RETAIN_EVENTS_DAYS": "days handled platform event ids are kept",
     "JAARROND_RETAIN_LEAVERS_DAYS": "days after leaving that a person's data is erased",
     "JAARROND_TICK_SECONDS": "how often the scheduler plans and sends",
+    "JAARROND_MAX_PROMPTS_PER_MONTH": "the attention budget: separate prompts a person gets "
+    "per calendar month at most (check-ins beyond it are merged or deferred; 0: no cap)",
     "SLACK_CHANNEL_MESSAGES_PER_SECOND": "chat.postMessage per DM channel (Slack: 1; 0: off)",
     "SLACK_WORKSPACE_MESSAGES_PER_SECOND": "messages per second per workspace (Slack publishes "
     "no number; 0: off)",

@@ -110,6 +110,7 @@ REGISTRY: dict[str, TableEntry] = {
             "opened_at": "when they started answering",
             "closed_at": "when they finished",
             "snoozed_until": "when they asked to be reminded",
+            "asked": "whether it was a prompt of its own or came right after another check-in",
         },
         technical=_tech(
             "id",
@@ -273,6 +274,8 @@ REGISTRY: dict[str, TableEntry] = {
             "answered_at": "when",
             "asked_because": "asked early because the employee's shared check-in answer "
             "said an agreement was not kept",
+            "asked": "whether it was asked on its own or at the end of a check-in",
+            "asked_at": "when it was asked",
         },
         technical=_tech("id", "agreement_id", "role", "period", "due_at", "created_at"),
     ),

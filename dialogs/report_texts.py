@@ -28,6 +28,22 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
         "{theme}: deelname (% van de gevraagden)",
         "{theme}: participation (% of those asked)",
     ),
+    "hr.prompts": (
+        "Aandachtsbudget: vragen per persoon per maand",
+        "Attention budget: prompts per person per month",
+    ),
+    "hr.prompts.separate": (
+        "Losse vragen (check-ins, opvolgvragen en reviewbriefings die apart kwamen)",
+        "Separate prompts (check-ins, follow-up questions and review briefs on their own)",
+    ),
+    "hr.prompts.along": (
+        "Meegenomen na een andere check-in, in hetzelfde gesprek",
+        "Asked along, right after another check-in in the same conversation",
+    ),
+    "hr.prompts.deferred": (
+        "Uitgestelde check-ins (de maand was vol)",
+        "Deferred check-ins (the month was full)",
+    ),
     "hr.agreements": ("Afspraken (derde contract)", "Agreements (third contract)"),
     "hr.agreements_by_category": ("Afspraken per onderwerp", "Agreements by category"),
     "hr.agreements_by_status": ("Afspraken per status", "Agreements by status"),

@@ -297,6 +297,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "home.title": ("Jaarrond", "Jaarrond"),
     "home.paused": ("Gepauzeerd tot {date}.", "Paused until {date}."),
+    "home.budget": (
+        "Deze maand {separate} losse vragen (hooguit {cap}); {along} meegenomen in een "
+        "gesprek dat al liep; uitgesteld: {deferred}.",
+        "This month {separate} separate prompts (at most {cap}); {along} asked along in a "
+        "conversation already under way; deferred: {deferred}.",
+    ),
+    "home.budget_none": ("geen", "none"),
     "home.next": ("Volgende check-ins", "Next check-ins"),
     "home.next_none": ("Geen check-ins gepland.", "No check-ins planned."),
     "home.open": ("Lopende check-in", "Check-in in progress"),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.services import agreement_negotiation as negotiation
 from bot.services import notices
@@ -52,6 +52,15 @@ async def seed(db: Database, pairs: int, now: datetime) -> None:
                 await negotiation.sign(DEFAULTS, session, party, signed.id, 1, now)
             signed.next_follow_up_on = now.date()
             await plan_round(DEFAULTS, session, signed, now)
+            # Asked now: they would otherwise wait to ride along with next week's check-in.
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.agreement_id == signed.id,
+                    OutboxMessage.kind == OutboxKind.FOLLOW_UP,
+                )
+                .values(next_attempt_at=now)
+            )
             # Half the notes list an open topic (with buttons to mark it discussed).
             if k % 2:
                 await raise_topic(session, employee, f"Topic of pair {k}", now - timedelta(days=1))

@@ -13,6 +13,7 @@ from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs import agreements as ag
+from dialogs.messages import Outbound
 from tests.testbot import Testbot, make_testbot, signed_agreement
 
 ORG = """email,name,manager_email,locale,timezone,department
@@ -26,8 +27,9 @@ CHECKIN = datetime(2027, 4, 15, 12, 0, tzinfo=UTC)
 TEXT = "Bram leads the Friday retrospective."
 
 
-async def _relationship_checkin(bot: Testbot, agreements: str, share: str) -> None:
-    """The relationship check-in, answering the agreements question by its label."""
+async def _relationship_checkin(bot: Testbot, agreements: str, share: str) -> list[Outbound]:
+    """The relationship check-in, answering the agreements question by its label; the
+    replies to the share."""
     await bot.say(BRAM, "checkin relationship")
     for question in bot.app.banks["relationship"].questions:
         if question.question_id == "relationship.reciprocity_agreements":
@@ -37,7 +39,7 @@ async def _relationship_checkin(bot: Testbot, agreements: str, share: str) -> No
         else:
             await bot.say(BRAM, "4")
     assert bot.last.question is not None and bot.last.question.question_id == "share"
-    await bot.say(BRAM, share)
+    return await bot.say(BRAM, share)
 
 
 async def _state(bot: Testbot, agreement_id: int) -> tuple[str, date | None, list[tuple[str, str]]]:
@@ -69,7 +71,8 @@ async def test_a_shared_not_kept_marks_the_agreement_and_asks_both_early(db: Dat
     assert await _state(bot, agreement_id) == ("signed", date(2027, 4, 22), [])
     # Shared, it counts at once: at risk, and both are asked today instead of on the 22nd,
     # whose round it replaces (the one after that stays in its rhythm).
-    await _relationship_checkin(bot, "Something wasn't kept", "yes")
+    shared_at = len(bot.adapter.sent)
+    replies = await _relationship_checkin(bot, "Something wasn't kept", "yes")
     both = [("2027-04-15", "checkin"), ("2027-04-15", "checkin")]
     assert await _state(bot, agreement_id) == ("at_risk", date(2027, 5, 22), both)
     async with bot.app.db.session() as session:
@@ -82,10 +85,14 @@ async def test_a_shared_not_kept_marks_the_agreement_and_asks_both_early(db: Dat
                 )
             )
         )
-    assert [(k, s, at) for k, s, at in queued] == [("follow_up", "pending", CHECKIN)] * 2
-    before = len(bot.adapter.sent)
+    # Bram is asked at once, below the closing message of the check-in that said so (it
+    # rides along); Anna with the next tick.
+    assert sorted(s for _, s, _ in queued) == ["pending", "sent"]
+    assert all(k == "follow_up" and at == CHECKIN for k, _, at in queued)
     await bot.tick()
-    asked = {o.recipient.email: o for o in bot.adapter.sent[before:] if o.question}
+    sent = [*replies, *bot.adapter.sent[shared_at:]]
+    asked = {o.recipient.email: o for o in sent if o.question and "not kept" in o.text.lower()}
+    asked |= {o.recipient.email: o for o in sent if o.question and "niet is nagekomen" in o.text}
     assert "You said in a check-in that something you agreed was not kept" in asked[BRAM].text
     assert "Bram Jansen gaf in een check-in aan dat er iets niet is nagekomen" in asked[ANNA].text
     assert TEXT in asked[BRAM].text and TEXT in asked[ANNA].text

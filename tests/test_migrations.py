@@ -205,3 +205,50 @@ def _rows_of(connection: Connection, name: str) -> dict[int, dict[str, Any]]:
     metadata.reflect(connection)
     table = metadata.tables[name]
     return {row["id"]: dict(row) for row in connection.execute(select(table)).mappings()}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_how_check_ins_and_follow_ups_were_asked_is_read_from_their_messages(
+    backend: str, tmp_path: Path
+) -> None:
+    """0014: a check-in whose prompt was held behind another one went along, one whose
+    prompt opened it went alone; a follow-up question that was sent went alone, then."""
+    async with blank_database(backend, tmp_path) as db:
+        await db.upgrade("0011")
+        async with db.engine.begin() as conn:
+            made = await conn.run_sync(fill, FIXED)
+            await conn.run_sync(_messages_sent, made)
+        await db.upgrade("0014")
+        async with db.engine.connect() as conn:
+            asked = await conn.run_sync(_how_asked)
+    sent = made["outbox"][0]["sent_at"]
+    checkins, followups = asked
+    assert checkins == ["along", "alone", "alone"]
+    assert [how for how, _ in followups] == ["alone", "alone", None]
+    assert _utc(followups[0][1]) == _utc(sent)
+
+
+def _messages_sent(connection: Connection, made: Rows) -> None:
+    """The first made-up prompt was held and sent with the check-in it waited for (no
+    platform), the second sent through Slack, the third is still pending."""
+    metadata = MetaData()
+    metadata.reflect(connection)
+    outbox = metadata.tables["outbox"]
+    for row, platform in zip(made["outbox"][:2], (None, "slack"), strict=True):
+        connection.execute(
+            update(outbox).where(outbox.c.id == row["id"]).values(status="sent", platform=platform)
+        )
+
+
+def _how_asked(connection: Connection) -> tuple[list[Any], list[tuple[Any, Any]]]:
+    metadata = MetaData()
+    metadata.reflect(connection)
+    occurrences, followups = (
+        metadata.tables["checkin_occurrences"],
+        metadata.tables["agreement_followups"],
+    )
+    checkins = connection.execute(select(occurrences.c.asked).order_by(occurrences.c.id))
+    answered = connection.execute(
+        select(followups.c.asked, followups.c.asked_at).order_by(followups.c.id)
+    )
+    return list(checkins.scalars()), [(how, at) for how, at in answered]

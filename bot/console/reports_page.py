@@ -114,7 +114,7 @@ async def build_reports(ctx: ConsoleContext, viewer: Viewer, selection: Selectio
         departments=departments,
         figures=figures,
         overview=overview,
-        themes=tuple(views.hr_theme_groups(figures, loc)),
+        themes=(*views.hr_theme_groups(figures, loc), *views.prompt_groups(figures, loc)),
         agreements=tuple(views.agreement_blocks(figures, loc)),
         works_council=tuple(views.works_council_groups(overview, loc)),
     )

@@ -8,6 +8,12 @@ Tables (the `table` field of a row):
   number of answers; people = how many people answered.
 - agreements_total, agreements_by_category, agreements_by_status, i_deals_by_category:
   value = number of agreements of the year; people = how many employees they belong to.
+- prompts (the attention budget): value = per person per month, for the subject
+  `separate` (prompts of their own: check-ins that opened a conversation, follow-up
+  questions asked alone, review briefs), `along` (check-ins and follow-up questions asked
+  right after another check-in) or `deferred` (check-ins not sent: the month was full);
+  count = how many in the period; people = how many had a scheduled check-in, a follow-up
+  question or a brief in it.
 `department` None is the whole organisation.
 """
 
@@ -59,7 +65,8 @@ from bot.reports.source import (
     year_window,
 )
 from bot.services.people import Defaults
-from bot.storage.agreement_models import Agreement
+from bot.storage.agreement_models import Agreement, AgreementFollowUp
+from bot.storage.dialogue_models import ReviewBriefSent
 from bot.storage.models import Answer, Occurrence, Person
 from dialogs.banks import HEALTH_TOPICS, Bank
 from dialogs.messages import Locale
@@ -72,7 +79,10 @@ TABLES = (
     "agreements_by_category",
     "agreements_by_status",
     "i_deals_by_category",
+    "prompts",
 )
+# The attention budget's subjects, in the order they are shown.
+PROMPT_SUBJECTS = ("separate", "along", "deferred")
 # (table, department or None for the whole organisation, subject, period)
 Key = tuple[str, str | None, str, str]
 CSV_COLUMNS = ("table", "department", "subject", "period", "value", "count", "people", "suppressed")
@@ -144,11 +154,17 @@ class _Grid:
         subject: str,
         period: str,
         cells: Mapping[str, tuple[int, float | None, int | None, frozenset[int] | None]],
+        total: tuple[float | None, int | None] | None = None,
     ) -> None:
+        """`total`: the organisation's value and count, when its departments' cells cannot
+        give it (a mean over person-months)."""
         scope = (table, subject, period)
         org_key = (table, None, subject, period)
         size = sum(c[0] for c in cells.values())
-        self.candidates.append(Candidate(org_key, size, *_combine(table, cells), scope=scope))
+        value, count, members = _combine(table, cells)
+        if total is not None:
+            value, count = total
+        self.candidates.append(Candidate(org_key, size, value, count, members, scope=scope))
         parts: list[Hashable] = []
         for dept in sorted(cells):
             people, value, count, members = cells[dept]
@@ -175,7 +191,9 @@ def _combine(
     return float(count), count, members
 
 
-Cells = dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, None]]]
+# Per department: (people, value, count, no member list).
+ByDepartment = dict[str, tuple[int, float | None, int | None, None]]
+Cells = dict[tuple[str, str], ByDepartment]
 
 
 async def _both_periods(
@@ -265,7 +283,12 @@ async def _participation_cells(
 ) -> dict[str, Cells]:
     """Per kind of period: (theme, period) -> department -> (asked, rate, completed)."""
     month = month_number(session, Occurrence.due_at)
-    conditions = [Occurrence.due_at >= start, Occurrence.due_at < end]
+    # A check-in the attention budget deferred was never asked.
+    conditions = [
+        Occurrence.due_at >= start,
+        Occurrence.due_at < end,
+        Occurrence.status != "deferred",
+    ]
     excluded = health_only_themes(banks)
     if excluded:
         conditions.append(Occurrence.theme.not_in(excluded))
@@ -294,6 +317,82 @@ async def _participation_cells(
             rate = int(completed) / int(asked) if asked else None
             cells[(theme, when)][names[dept_id]] = (int(asked), rate, int(completed), None)
         out[kind] = cells
+    return out
+
+
+async def _prompt_cells(
+    session: AsyncSession, start: datetime, end: datetime, names: Mapping[int | None, str]
+) -> dict[str, dict[tuple[str, str], tuple[ByDepartment, tuple[float | None, int]]]]:
+    """Per kind of period: (subject, period) -> (department -> (people, per person per
+    month, how many), and the organisation's (per person per month, how many)). A person
+    counts in the months they had a scheduled check-in, a follow-up question or a brief."""
+
+    def flags(separate: Any, along: Any, deferred: Any) -> list[Any]:
+        return [separate.label("separate"), along.label("along"), deferred.label("deferred")]
+
+    scheduled = and_(
+        Occurrence.schedule_id.is_not(None), Occurrence.due_at >= start, Occurrence.due_at < end
+    )
+    one, none = literal(1), literal(0)
+    sources = union_all(
+        select(
+            Occurrence.person_id.label("person_id"),
+            Occurrence.due_at.label("at"),
+            *flags(
+                case((Occurrence.asked == "alone", 1), else_=0),
+                case((Occurrence.asked == "along", 1), else_=0),
+                case((Occurrence.status == "deferred", 1), else_=0),
+            ),
+        ).where(scheduled),
+        select(
+            AgreementFollowUp.party_id,
+            AgreementFollowUp.asked_at,
+            *flags(
+                case((AgreementFollowUp.asked == "alone", 1), else_=0),
+                case((AgreementFollowUp.asked == "along", 1), else_=0),
+                none,
+            ),
+        ).where(AgreementFollowUp.asked_at >= start, AgreementFollowUp.asked_at < end),
+        *(
+            select(reader, ReviewBriefSent.sent_at, *flags(one, none, none)).where(
+                ReviewBriefSent.sent_at >= start, ReviewBriefSent.sent_at < end
+            )
+            for reader in (ReviewBriefSent.person_id, ReviewBriefSent.manager_id)
+        ),
+    ).subquery("prompt_rows")
+    month = month_number(session, sources.c.at)
+    per_person = (
+        select(
+            sources.c.person_id.label("person_id"),
+            month.label("month"),
+            literal("prompts").label("theme"),
+            *(func.sum(sources.c[name]).label(name) for name in PROMPT_SUBJECTS),
+        )
+        .group_by(sources.c.person_id, month)
+        .cte("prompts_per_person")
+        .prefix_with("MATERIALIZED")
+    )
+
+    def measures() -> list[Any]:
+        # The person-months: one CTE row each.
+        return [*(func.sum(per_person.c[name]) for name in PROMPT_SUBJECTS), func.count()]
+
+    found = await _both_periods(session, per_person, measures, start.year)
+    out: dict[str, dict[tuple[str, str], tuple[ByDepartment, tuple[float | None, int]]]] = {}
+    for kind, rows in found.items():
+        cells: Cells = defaultdict(dict)
+        totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        for dept_id, when, _theme, people, *sums, person_months in rows:
+            for subject, total in zip(PROMPT_SUBJECTS, sums, strict=True):
+                count, months = int(total or 0), int(person_months)
+                value = count / months if months else None
+                cells[(subject, when)][names[dept_id]] = (int(people), value, count, None)
+                totals[(subject, when)][0] += count
+                totals[(subject, when)][1] += months
+        out[kind] = {
+            key: (cells[key], (count / months if months else None, count))
+            for key, (count, months) in totals.items()
+        }
     return out
 
 
@@ -394,12 +493,17 @@ async def hr_figures(
     participation = await _participation_cells(session, start, end, banks, names)
     progress(1, 5)
     averages = await _answer_cells(session, start, end, banks, names)
+    prompts = await _prompt_cells(session, start, end, names)
     progress(2, 5)
     for kind in (period, "quarter" if period == "month" else "month"):
         for (theme, when), cells in sorted(participation[kind].items()):
             grid.add("participation", theme, when, cells)
         for (theme, when), cells in sorted(averages[kind].items()):
             grid.add("average", theme, when, cells)
+        for (subject, when), (cells, total) in sorted(
+            prompts[kind].items(), key=lambda item: (PROMPT_SUBJECTS.index(item[0][0]), item[0][1])
+        ):
+            grid.add("prompts", subject, when, cells, total)
     answer_figures = settle(grid.candidates, grid.lines + _quarter_lines(grid.candidates))
     wanted = set(all_periods(year, period))
     progress(3, 5)
@@ -490,6 +594,7 @@ def render_html(figures: HrFigures, locale: Locale) -> str:
         meta=[tr("hr.intro", loc, minimum=figures.minimum), _generated(figures.generated_at, loc)],
         groups=[
             *views.hr_theme_groups(figures, loc),
+            *views.prompt_groups(figures, loc),
             views.Group(tr("hr.agreements", loc), tuple(views.agreement_blocks(figures, loc))),
         ],
     )

@@ -61,6 +61,8 @@ def value_text(table: str, figure: Figure, locale: Locale) -> str:
         return f"{figure.value * 100:.0f}%"
     if table == "average":
         return f"{figure.value:.2f}"
+    if table == "prompts":
+        return f"{figure.value:.1f}"
     return str(figure.count if figure.count is not None else int(figure.value))
 
 
@@ -131,6 +133,37 @@ def hr_theme_groups(figures: HrFigures, locale: Locale) -> list[Group]:
             blocks.append(Block(title, chart, found))
         groups.append(Group(name, tuple(blocks)))
     return groups
+
+
+# The attention budget's figures, as the HR figures name their subjects.
+PROMPT_SUBJECTS = ("separate", "along", "deferred")
+
+
+def prompt_groups(figures: HrFigures, locale: Locale) -> list[Group]:
+    """The attention budget: prompts per person per month (of their own, asked along,
+    deferred), as a line for the chosen scope and a table of every department; nothing
+    when no one was asked anything."""
+    loc = locale
+    blocks = []
+    for subject in PROMPT_SUBJECTS:
+        title = tr(f"hr.prompts.{subject}", loc)
+        found = _period_table(figures, "prompts", subject, loc)
+        if not found.rows:
+            continue
+        values = [figures.find("prompts", subject, figures.department, p) for p in figures.periods]
+        high = max((f.value or 0.0 for f in values if f is not None and f.shown), default=0.0)
+        chart = charts.period_chart(
+            f"{title} · {scope_name(figures.department, loc)}",
+            [_period(figures, "prompts", subject, p, loc) for p in figures.periods],
+            low=0.0,
+            high=max(high, 1.0),
+            unit="",
+            hidden_words=tr("fewer_than", loc, minimum=figures.minimum),
+        )
+        blocks.append(Block(title, chart, found))
+    if not blocks:
+        return []
+    return [Group(tr("hr.prompts", loc), tuple(blocks))]
 
 
 AGREEMENT_TABLES = ("agreements_by_category", "agreements_by_status", "i_deals_by_category")

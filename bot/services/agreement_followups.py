@@ -15,6 +15,7 @@ from bot.services.agreement_dialogs import open_dialog
 from bot.services.agreement_notices import follow_up_moment
 from bot.services.agreement_records import AgreementRefused
 from bot.services.people import Defaults, person_ref
+from bot.services.ride_along import follow_up_at
 from bot.services.topics import clean_text
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.database import Database
@@ -252,7 +253,9 @@ async def _ask_both(
     table = AgreementFollowUp.__table__
     new = await insert_new(session, table, rows, table.c.id, table.c.party_id, table.c.due_at)  # type: ignore[arg-type]
     for followup_id, party_id, due_at in new:
-        await notices.ask(session, agreement.id, followup_id, party_id, now, at=due_at)
+        # Asked at the end of a check-in in its window, or alone (bot/services/ride_along.py).
+        at = await follow_up_at(session, people[party_id], due_at, agreement.cadence, defaults)
+        await notices.ask(session, agreement.id, followup_id, party_id, now, at=at)
     return len(new)
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
 from bot.services import agreement_checkins, drift
+from bot.services.budget import ABANDONED_AFTER, ALONE, ALONG
 from bot.services.people import Defaults, manager_of, person_ref
+from bot.services.ride_along import asked_along
 from bot.services.topics import clean_text, too_long
 from bot.services.worktime import DEFAULT_WORKING_DAYS, next_working_morning
 from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, Schedule
@@ -21,8 +23,6 @@ from dialogs.banks import Bank
 from dialogs.messages import Outbound, PersonRef, Turn
 from dialogs.texts import format_moment, t
 
-# An open check-in untouched this long gives way to the next prompt that falls due.
-ABANDONED_AFTER = timedelta(hours=24)
 MAX_ANSWER_LENGTH = 4000
 
 
@@ -132,6 +132,8 @@ class CheckinService:
             current.closed_at = now
         resumed = occurrence.status == "snoozed"
         occurrence.status = "open"
+        # Its prompt opens a conversation of its own, unless it follows another check-in.
+        occurrence.asked = occurrence.asked or ALONE
         occurrence.snoozed_until = None
         occurrence.opened_at = occurrence.opened_at or now
         if open_now is not None:
@@ -175,7 +177,12 @@ class CheckinService:
         occurrence.position = result.state.position
         out = [*notes, *result.out]
         if occurrence.status in ("completed", "stopped"):
-            out += await self._open_next(session, person, now)
+            following = await self._open_next(session, person, now)
+            if not following and occurrence.status == "completed":
+                # Follow-up questions waiting for a check-in are asked at its end; after a
+                # stop they wait for the next one (or the end of their window).
+                following = await asked_along(session, person, now, self.defaults)
+            out += following
         return Turn(tuple(out), result.outcome)
 
     async def _open_next(
@@ -190,6 +197,7 @@ class CheckinService:
         queued = found.first()
         if queued is None:
             return []
+        queued.asked = ALONG
         out = await self.deliver(session, queued, now)
         await session.execute(
             update(OutboxMessage)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import drift
 from bot.services.agreements import AgreementService
 from bot.services.audit import record_team_view
+from bot.services.budget import MonthSummary, month_summary
 from bot.services.days_off import next_send
 from bot.services.digests import DIGEST_WINDOW, shared_answers
 from bot.services.pauses import is_paused, local_today
@@ -42,7 +43,9 @@ async def build_home(
     loc = ref.locale
     schedules = list(await session.scalars(select(Schedule)))
     sections = [
-        await _next_checkins(session, person, ref, schedules, now, banks),
+        await _next_checkins(
+            session, person, ref, schedules, now, banks, defaults.max_prompts_per_month
+        ),
         await _recent_answers(session, person, banks, loc),
         await _topics(session, person, loc),
     ]
@@ -80,6 +83,7 @@ async def _next_checkins(
     schedules: list[Schedule],
     now: datetime,
     banks: dict[str, Bank],
+    cap: int,
 ) -> HomeSection:
     loc = ref.locale
     departments = {d.id: d.name for d in await session.scalars(select(Department))}
@@ -97,7 +101,33 @@ async def _next_checkins(
     if is_paused(person, local_today(ref.timezone, now)):
         assert person.paused_until is not None
         lines = (t("home.paused", loc, date=format_day(person.paused_until, loc)), *lines)
+    if cap > 0:
+        lines += _budget_line(
+            await month_summary(session, person, ref.timezone, now), cap, banks, loc
+        )
     return HomeSection(t("home.next", loc), lines, t("home.next_none", loc))
+
+
+def _budget_line(
+    month: MonthSummary, cap: int, banks: dict[str, Bank], loc: Locale
+) -> tuple[str, ...]:
+    """What the attention budget merged or deferred this month, if anything."""
+    if not month.along and not month.deferred:
+        return ()
+    deferred = ", ".join(
+        f"{banks[theme].title(loc) if theme in banks else theme} ({period})"
+        for theme, period in month.deferred
+    )
+    return (
+        t(
+            "home.budget",
+            loc,
+            separate=month.separate,
+            cap=cap,
+            along=month.along,
+            deferred=deferred or t("home.budget_none", loc),
+        ),
+    )
 
 
 def _sends_from(person: Person, zone: ZoneInfo, now: datetime) -> datetime:

@@ -31,7 +31,7 @@ from bot.clock import Clock
 from bot.services import menus
 from bot.services.checkins import CheckinService
 from bot.services.liveness import Liveness
-from bot.services.outbox_rules import CHECKIN_KINDS, PAUSED_KINDS, Rules, Settled
+from bot.services.outbox_rules import ASKING_KINDS, PAUSED_KINDS, Rules, Settled
 from bot.services.pauses import is_paused, local_today
 from bot.services.people import person_ref
 from bot.services.worktime import next_working_morning
@@ -338,7 +338,7 @@ class Dispatcher:
             # Every person's open check-in, read once: delivering a prompt must know it.
             # Kept current as prompts open check-ins, so a second message to the same
             # person sees the first one's; changes are flushed together at commit.
-            asking = {m.person_id for m in messages if m.kind in CHECKIN_KINDS}
+            asking = {m.person_id for m in messages if m.kind in ASKING_KINDS}
             open_now = await self.checkins.open_occurrences(session, asking) if asking else {}
             with session.no_autoflush:
                 for message in messages:
@@ -399,6 +399,11 @@ class Dispatcher:
             )
             message.next_attempt_at = resume_at.astimezone(UTC)
             message.last_error = f"paused until {person.paused_until.isoformat()}"
+            return None
+        waits = await self._rules.waits_until(session, message, now, open_now)
+        if waits is not None:
+            message.next_attempt_at = waits
+            message.last_error = "waits for the end of the check-in the person is answering"
             return None
         adapter = route(ref, self.adapters)
         if adapter is None:

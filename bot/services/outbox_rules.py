@@ -7,7 +7,8 @@ it says now. The dispatcher (bot/services/outbox.py) is the same for every kind.
 - agreement: written from the agreement as it is now; a newer notice to the same person
   about it superseded the older one when it was queued;
 - follow_up: the question as the agreement now reads; superseded once answered, once the
-  agreement stopped running, or once a newer round asked again;
+  agreement stopped running, or once a newer round asked again; it waits while the person
+  is in the middle of a check-in, to be asked at its end (bot/services/ride_along.py);
 - talked: written from the conversation now, listing only the topics still open;
 - digest, invitation: as queued; brief: its summary and document built now;
 - every kind: expired past its `expires_at`, cancelled when the person no longer takes part.
@@ -20,12 +21,14 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import agreement_notices, conversations, dialogue_notices
+from bot.services import agreement_notices, conversations, dialogue_notices, ride_along
 from bot.services.checkins import CheckinService
 from bot.storage.models import Occurrence, OutboxKind, OutboxMessage, OutboxStatus
 from dialogs.messages import Outbound, PersonRef
 
 CHECKIN_KINDS = frozenset({OutboxKind.PROMPT, OutboxKind.REMINDER})
+# Kinds whose sending depends on the check-in the person has open.
+ASKING_KINDS = CHECKIN_KINDS | {OutboxKind.FOLLOW_UP}
 # Kinds a person's pause holds back until its end (the rest are news they should not miss).
 PAUSED_KINDS = frozenset({OutboxKind.PROMPT, OutboxKind.REMINDER, OutboxKind.FOLLOW_UP})
 
@@ -75,6 +78,20 @@ class Rules:
             return Settled(status) if status is not None else None
         return None
 
+    async def waits_until(
+        self,
+        session: AsyncSession,
+        message: OutboxMessage,
+        now: datetime,
+        open_now: dict[int, Occurrence],
+    ) -> datetime | None:
+        """Until when a wanted message waits before it is composed, or None: a follow-up
+        question waits for the end of the check-in the person is answering."""
+        if message.kind != OutboxKind.FOLLOW_UP:
+            return None
+        current = open_now.get(message.person_id)
+        return await ride_along.waits_until(session, message, now, current)
+
     async def compose(
         self,
         session: AsyncSession,
@@ -96,6 +113,7 @@ class Rules:
             news = await agreement_notices.compose_news(session, message, ref)
             return news if isinstance(news, Outbound) else Settled(news)
         if kind == OutboxKind.FOLLOW_UP:
+            await ride_along.sent_alone(session, message, now)
             return await agreement_notices.compose_question(session, message, ref)
         if kind == OutboxKind.TALKED:
             note = None

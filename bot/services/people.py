@@ -13,10 +13,12 @@ from dialogs.messages import LOCALES, Locale, PersonRef
 
 @dataclass(frozen=True)
 class Defaults:
-    """What applies to a person who has no locale or time zone of their own."""
+    """What applies to a person who has no locale or time zone of their own, and the
+    attention budget everyone has: separate prompts per calendar month (0: no cap)."""
 
     locale: Locale = "nl"
     timezone: str = "Europe/Amsterdam"
+    max_prompts_per_month: int = 6
 
 
 def locale_of(person: Person, defaults: Defaults, fallback: str | None = None) -> Locale:

@@ -6,7 +6,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, case, func, literal, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import budget
 from bot.services.calendar import Slot, next_slot, slot_for
 from bot.services.days_off import MAX_SHIFT_DAYS, WorkingCalendar, sends_at
 from bot.services.pauses import is_paused
@@ -53,8 +54,12 @@ class DueCheckin:
     local_due: datetime
     due_utc: datetime
     # planned (sent next), paused (the person paused), skipped (a day off under the
-    # schedule's skip rule), missed (fell due while the bot was down, past its grace).
+    # schedule's skip rule), missed (fell due while the bot was down, past its grace),
+    # deferred (the person's attention budget for the month is spent).
     status: str = "planned"
+    # Planned to be asked right after another check-in, in the same conversation: not a
+    # prompt of its own (the attention budget, bot/services/budget.py).
+    merged: bool = False
 
 
 @dataclass(slots=True)
@@ -99,6 +104,8 @@ class _Batch:
     slot: Slot
     members: list[Member]
     statuses: list[str]
+    # Who of `members` is asked right after another check-in (the attention budget).
+    merged: set[int] = field(default_factory=set)
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -229,7 +236,8 @@ def _without(batches: list[_Batch], known: dict[tuple[str, str], set[int]]) -> l
         have = known.get(b.pair)
         if have:
             pairs = [(m, s) for m, s in zip(b.members, b.statuses, strict=True) if m.id not in have]
-            b = _Batch(b.schedule, b.zone, b.slot, [m for m, _ in pairs], [s for _, s in pairs])
+            members = [m for m, _ in pairs]
+            b = _Batch(b.schedule, b.zone, b.slot, members, [s for _, s in pairs], b.merged)
         if b.members:
             fresh.append(b)
     return fresh
@@ -306,6 +314,8 @@ async def _plan(
         departments = {department_id: name for department_id, name in names}
         batches = _batches(schedules, people, departments, defaults, now, catch_up)
         fresh = _without(batches, await _existing(session, batches))
+        if fresh and defaults.max_prompts_per_month > 0:
+            await _budget(session, fresh, schedules, departments, defaults, now)
         if dry_run or not fresh:
             return _due(fresh)
         expiry = _expiries(fresh)
@@ -329,6 +339,85 @@ async def _plan(
             return _due(fresh)
         # Someone else planned some of them meanwhile: report only what this tick wrote.
         return _due(_without(fresh, await _written_before(session, fresh, now)))
+
+
+async def _budget(
+    session: AsyncSession,
+    fresh: list[_Batch],
+    schedules: list[Schedule],
+    departments: dict[int, str],
+    defaults: Defaults,
+    now: datetime,
+) -> None:
+    """The attention budget's rules 3 and 4 (bot/services/budget.py): per person, the
+    check-ins due now are ordered by the theme asked longest ago; the first is a prompt of
+    its own if the month has room for it, the rest are merged behind it; none fits: all
+    are deferred. Behind a check-in that waits or is open, all are merged.
+
+    One grouped query counts the month of everyone due; the rest is worked out once per
+    group of people who share their check-ins, zone, working week and schedules."""
+    # Per person with a check-in to send: (batch, member index) of each.
+    due: dict[int, list[tuple[int, int]]] = {}
+    members: dict[int, Member] = {}
+    for i, b in enumerate(fresh):
+        for j, (member, status) in enumerate(zip(b.members, b.statuses, strict=True)):
+            if status == "planned":
+                asks = due.get(member.id)
+                if asks is None:
+                    due[member.id] = [(i, j)]
+                    members[member.id] = member
+                else:
+                    asks.append((i, j))
+    if not due:
+        return
+    cap = defaults.max_prompts_per_month
+    zones = {m.timezone for m in members.values()}
+    months = {zone: budget.month_of(now, zone) for zone in {z or defaults.timezone for z in zones}}
+    counts = await budget.month_counts(session, months, defaults.timezone, now)
+    upcoming = budget.Upcoming(now)
+    # Schedules for everyone apply to all; the others are looked up per person.
+    everyone = tuple(k for k, s in enumerate(schedules) if s.audience.get("all"))
+    picky = [(k, s) for k, s in enumerate(schedules) if not s.audience.get("all")]
+    nothing = (0, False)
+
+    # Per group: the batches of its due check-ins in order, and the room kept this month
+    # for check-ins of themes asked longer ago that are still to come.
+    plans: dict[tuple[object, ...], tuple[list[int], int]] = {}
+    for person_id, asks in due.items():
+        used, waiting = counts.get(person_id, nothing)
+        if waiting:
+            for i, _ in asks:
+                fresh[i].merged.add(person_id)
+            continue
+        member = members[person_id]
+        theirs = everyone
+        if picky:
+            theirs += tuple(k for k, s in picky if in_audience(member, s.audience, departments))
+        days = tuple(member.working_days) if member.working_days else None
+        group = (tuple(i for i, _ in asks), member.timezone, days, theirs)
+        found = plans.get(group)
+        if found is None:
+            order = sorted(
+                (i for i, _ in asks), key=lambda i: (_last_asked(fresh[i]), fresh[i].schedule.id)
+            )
+            others = [
+                (schedules[k], member.timezone or schedules[k].timezone or defaults.timezone, days)
+                for k in theirs
+            ]
+            until = months[member.timezone or defaults.timezone][1]
+            found = order, upcoming.reserved(others, _last_asked(fresh[order[0]]), until)
+            plans[group] = found
+        order, reserved = found
+        if used + 1 + reserved <= cap:
+            for i in order[1:]:
+                fresh[i].merged.add(person_id)
+            continue
+        for i, j in asks:
+            fresh[i].statuses[j] = "deferred"
+
+
+def _last_asked(batch: _Batch) -> datetime:
+    return budget.last_asked(batch.slot.due_utc, batch.schedule.cadence)
 
 
 async def _written_before(
@@ -373,7 +462,12 @@ async def _enqueue(
     outbox = OutboxMessage.__table__
     columns = ["occurrence_id", "person_id", "kind", "status", "attempts"]
     columns += ["next_attempt_at", "created_at"]
-    for pair, dues in moments.items():
+    # The theme asked longest ago first: a person's check-ins due together are asked in
+    # that order, the later ones right after the first (the attention budget).
+    for pair, dues in sorted(
+        moments.items(),
+        key=lambda item: (budget.last_asked(min(item[1]), owners[item[0]].cadence), item[0]),
+    ):
         schedule = owners[pair]
         reminders = {}
         for due, expires in dues.items():
@@ -458,6 +552,7 @@ def _due(batches: list[_Batch]) -> list[DueCheckin]:
             local_due=b.slot.local_due,
             due_utc=b.slot.due_utc,
             status=status,
+            merged=person.id in b.merged,
         )
         for b in batches
         for person, status in zip(b.members, b.statuses, strict=True)

@@ -141,6 +141,10 @@ class AgreementFollowUp(Base):
     answer: Mapped[str | None] = mapped_column(String(20))
     comment: Mapped[str | None] = mapped_column(SealedText)
     answered_at: Mapped[datetime | None]
+    # How the question went out, and when: alone (a prompt of its own) or along (at the end
+    # of a check-in, in the same conversation); None while it waits.
+    asked: Mapped[str | None] = mapped_column(String(10))
+    asked_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     # Why the round was asked: None on the agreement's cadence; "checkin" early, because a
     # shared check-in answer said an agreement was not kept.

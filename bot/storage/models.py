@@ -163,11 +163,16 @@ class Occurrence(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     period: Mapped[str] = mapped_column(String(40))
     theme: Mapped[str] = mapped_column(String(100))
-    due_at: Mapped[datetime]
+    # Indexed: the attention budget counts a month of check-ins per person by it.
+    due_at: Mapped[datetime] = mapped_column(index=True)
     # When the next prompt of the same schedule is due: an unfinished check-in expires then.
     expires_at: Mapped[datetime | None]
-    # queued -> open -> (snoozed -> open) -> completed | stopped
+    # queued -> open -> (snoozed -> open) -> completed | stopped; or, never sent: paused,
+    # skipped, missed, deferred (the person's attention budget for the month was spent)
     status: Mapped[str] = mapped_column(String(20), index=True)
+    # How its prompt went out: alone (a conversation of its own) or along (right after
+    # another check-in, in the same conversation); None while unsent or asked for in chat.
+    asked: Mapped[str | None] = mapped_column(String(10))
     question_ids: Mapped[list[str]]
     position: Mapped[int] = mapped_column(Integer, default=0)
     shared: Mapped[bool | None] = mapped_column(Boolean)
