@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Connection, MetaData, func, select
 
 from bot.config import RetentionSettings
@@ -56,6 +57,20 @@ async def test_the_purge_enforces_every_period_the_privacy_registry_declares(db:
     assert kept == [], "rows outlived the retention period the privacy report promises"
     untimed = [name for name in made if name not in timed]
     assert untimed and all(left[name] == len(made[name]) for name in untimed)
+
+
+@pytest.mark.parametrize(
+    "status", ["completed", "stopped", "expired", "missed", "deferred", "paused", "skipped"]
+)
+async def test_every_finished_check_in_is_gone_a_period_later(db: Database, status: str) -> None:
+    """Whatever ended a check-in (answered, stopped, let go, missed, deferred by the
+    attention budget, a pause or a day off), its record follows the answers' period."""
+    async with db.engine.begin() as conn:
+        await conn.run_sync(fill, {**FINISHED, ("checkin_occurrences", "status"): status})
+    await purge(db, RetentionSettings(leavers_days=0), LONG_AFTER)
+    async with db.engine.connect() as conn:
+        left = await conn.run_sync(_counts)
+    assert left["checkin_occurrences"] == 0
 
 
 async def test_a_period_of_zero_keeps_everything(db: Database) -> None:

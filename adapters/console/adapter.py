@@ -86,9 +86,12 @@ class ConsoleAdapter:
         queue: asyncio.Queue[str | None] = asyncio.Queue()
 
         def pump() -> None:
-            for line in iter(self._stdin.readline, ""):
-                loop.call_soon_threadsafe(queue.put_nowait, line)
-            loop.call_soon_threadsafe(queue.put_nowait, None)
+            try:
+                for line in iter(self._stdin.readline, ""):
+                    loop.call_soon_threadsafe(queue.put_nowait, line)
+                loop.call_soon_threadsafe(queue.put_nowait, None)
+            except RuntimeError:
+                return  # the chat ended (its loop closed) while a line was still being read
 
         threading.Thread(target=pump, name="console-input", daemon=True).start()
         return queue

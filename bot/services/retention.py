@@ -30,7 +30,7 @@ from bot.storage.models import (
 
 log = logging.getLogger(__name__)
 # Check-ins still under way are never purged, however old their due date.
-FINISHED = ("completed", "stopped", "expired", "missed", "deferred")
+FINISHED = ("completed", "stopped", "expired", "missed", "deferred", "paused", "skipped")
 
 
 @dataclass
