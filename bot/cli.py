@@ -982,6 +982,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _command(args)
     finally:
+        # Called again in one process (tests, scripts), what was frozen may be collected.
+        gc.unfreeze()
         gc.enable()
 
 
