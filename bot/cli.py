@@ -662,6 +662,21 @@ async def cmd_demo(app: App, args: argparse.Namespace) -> int:
 Handler = Callable[["App", argparse.Namespace], Awaitable[int]]
 
 
+def _personal_document(p: argparse.ArgumentParser) -> None:
+    """Where a document with a person's data goes, and in which font."""
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write here, outside any git checkout (default: the terminal; a PDF goes to the "
+        "data folder, JAARROND_DATA_DIR)",
+    )
+    p.add_argument(
+        "--font",
+        metavar="TTF",
+        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jaarrond",
@@ -781,17 +796,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command("export", cmd_agreements_export, "a person's signed agreements", deals)
     p.add_argument("--person", required=True, metavar="EMAIL")
     p.add_argument("--format", choices=("md", "pdf"), default="md")
-    p.add_argument(
-        "--out",
-        metavar="FILE",
-        help="write here, outside any git checkout (default: the terminal; a PDF goes to the "
-        "data folder, JAARROND_DATA_DIR)",
-    )
-    p.add_argument(
-        "--font",
-        metavar="TTF",
-        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
-    )
+    _personal_document(p)
 
     review = sub.add_parser("review", help="the annual review").add_subparsers(
         dest="review_command", required=True, metavar="ACTION"
@@ -806,17 +811,7 @@ def _parser() -> argparse.ArgumentParser:
         help="whose copy: the employee's holds their private answers, the manager's none",
     )
     p.add_argument("--format", choices=("html", "pdf"), default="html")
-    p.add_argument(
-        "--out",
-        metavar="FILE",
-        help="write here, outside any git checkout (default: the terminal; a PDF goes to the "
-        "data folder, JAARROND_DATA_DIR)",
-    )
-    p.add_argument(
-        "--font",
-        metavar="TTF",
-        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
-    )
+    _personal_document(p)
 
     report = sub.add_parser("report", help="aggregate figures for HR and the works council")
     report_sub = report.add_subparsers(dest="report_command", required=True, metavar="REPORT")

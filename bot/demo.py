@@ -1052,7 +1052,7 @@ def explore(path: Path) -> str:
     hr = next(p for p in PEOPLE if p.hr).email
     commands = (
         (f"jaarrond digest --manager {manager}", "a manager's team digest"),
-        (f"jaarrond review brief --person {employee.email} --out brief.html", "a review brief"),
+        (f"jaarrond export --person {employee.email}", f"all that is stored about {employee.name}"),
         ("jaarrond report hr --year 2027 --out hr.html", "HR's figures"),
         ("jaarrond report works-council --year 2027 --out wc.html", "the works council's"),
         (
