@@ -247,6 +247,9 @@ def _anonymise(person: Person, now: datetime) -> None:
     person.is_hr = False
     person.review_month = None
     person.working_days = None
+    person.employment = "permanent"
+    person.agency = None
+    person.agency_contact_email = None
     person.paused_until = None
     person.active = False
     person.left_at = None
