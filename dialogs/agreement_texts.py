@@ -62,6 +62,18 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
     ),
     # -- showing an agreement
     "show.with": ("Met: {name} ({role})", "With: {name} ({role})"),
+    "show.agency": (
+        "Ook met: uitzendbureau {agency} (partij bij de afspraken over loon en contract; "
+        "tekent per e-mail)",
+        "Also with: the agency {agency} (party to the terms on pay and the contract; signs by "
+        "e-mail)",
+    ),
+    "show.agency_hidden": (
+        "De afspraken met uitzendbureau {agency} (loon, contract) zijn tussen de medewerker en "
+        "het bureau; je ziet hier alleen de jouwe.",
+        "The terms with the agency {agency} (pay, the contract) are between the employee and "
+        "the agency; you see only yours here.",
+    ),
     "show.category": ("Onderwerp: {category}", "Topic: {category}"),
     "show.status": ("Status: {status}", "Status: {status}"),
     "show.version": (

@@ -56,6 +56,7 @@ def terms_of(row: AgreementVersion) -> ag.Terms:
         rationale=row.i_deal_rationale or "",
         review=row.review_date,
         cadence=row.cadence,
+        parts=tuple(ag.Term(ag.as_term_party(t["party"]), t["text"]) for t in row.terms or ()),
     )
 
 
@@ -138,6 +139,7 @@ def _view(
         accepted_version=agreement.accepted_version,
         signed_version=agreement.signed_version,
         close_reason=agreement.close_reason or "",
+        agency=agreement.agency or "",
         **details,  # type: ignore[arg-type]
     )
 
