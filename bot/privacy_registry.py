@@ -219,8 +219,7 @@ REGISTRY: dict[str, TableEntry] = {
             "closed_by_id": "who closed it",
             "party_erased_at": "when one party's data was erased (the row is a tombstone)",
             "agency": "the agency of an agency worker's agreement",
-            "agency_contact_email": "the agency contact who is party to its pay and contract "
-            "terms",
+            "agency_contact_email": "the agency contact who is party to its pay and contract terms",
         },
         technical=_tech(
             "id",

@@ -167,10 +167,7 @@ def follow_up_mail(terms: AgencyTerms, period: str, link: str, until: date) -> M
 def news_mail(terms: AgencyTerms, event: str, values: dict[str, object]) -> Mail:
     names = {"employee": terms.employee, "id": terms.agreement_id}
     body = _both_blocks(
-        [
-            _block(terms, loc, tx(f"news.{event}", loc, **values), "", None)
-            for loc in LOCALE_ORDER
-        ]
+        [_block(terms, loc, tx(f"news.{event}", loc, **values), "", None) for loc in LOCALE_ORDER]
     )
     return Mail(both("subject.news", **names), body)
 

@@ -239,6 +239,26 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "{name} heeft ook getekend: versie {version} hoort nu bij het derde contract.",
         "{name} signed too: version {version} is now part of the third contract.",
     ),
+    "notice.signed_one_agency": (
+        "{name} heeft versie {version} ook ondertekend; nu ontbreekt alleen de handtekening van "
+        "het uitzendbureau nog (per e-mail gevraagd).",
+        "{name} signed version {version} too; only the agency's signature is missing now "
+        "(asked for by e-mail).",
+    ),
+    "notice.agency_signed": (
+        "Uitzendbureau {agency} heeft versie {version} ondertekend.",
+        "The agency {agency} signed version {version}.",
+    ),
+    "notice.agency_signed_last": (
+        "Uitzendbureau {agency} heeft versie {version} als laatste ondertekend: de afspraak "
+        "geldt nu.",
+        "The agency {agency} signed version {version} last: the agreement applies now.",
+    ),
+    "notice.agency_follow_up": (
+        "Uitzendbureau {agency} beantwoordde de opvolging van de afspraken met het bureau: "
+        "{answer}.",
+        "The agency {agency} answered the follow-up of the terms with the agency: {answer}.",
+    ),
     "notice.commented": (
         "{name} reageerde op versie {version}: {text}",
         "{name} commented on version {version}: {text}",

@@ -150,10 +150,13 @@ def split_terms(text: str, category: str) -> tuple[Term, ...]:
         elif line.strip():
             terms.append((default_party(category), [line]))
     return tuple(
-        Term(party, joined)
-        for party, lines in terms
-        if (joined := "\n".join(lines).strip())
+        Term(party, joined) for party, lines in terms if (joined := "\n".join(lines).strip())
     )
+
+
+def join_terms(terms: Sequence[Term]) -> str:
+    """Terms back as one text, each starting with its party's tag (read by split_terms)."""
+    return "\n".join(f"{t.party}: {t.text}" for t in terms)
 
 
 @dataclass(frozen=True)

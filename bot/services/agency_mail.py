@@ -157,7 +157,9 @@ class AgencyMail:
         self, session: AsyncSession, message: OutboxMessage, worker: PersonRef, now: datetime
     ) -> Outbound | OutboxStatus:
         """The mail as the agreement is now, or why it is not sent (any more)."""
-        agreement = await session.get(Agreement, message.agreement_id) if message.agreement_id else None
+        agreement = (
+            await session.get(Agreement, message.agreement_id) if message.agreement_id else None
+        )
         if agreement is None or message.recipient_email is None:
             return OutboxStatus.CANCELLED
         payload: dict[str, Any] = message.payload or {}

@@ -31,8 +31,8 @@ from sqlalchemy.orm import aliased
 from bot import metrics
 from bot.clock import Clock
 from bot.services import menus
-from bot.services.checkins import CheckinService
 from bot.services.agency_mail import AgencyMail
+from bot.services.checkins import CheckinService
 from bot.services.liveness import Liveness
 from bot.services.mail import NOT_CONFIGURED, MailChannel, MailSender
 from bot.services.outbox_rules import ASKING_KINDS, PAUSED_KINDS, Rules, Settled

@@ -98,7 +98,9 @@ class Person(Base):
     working_days: Mapped[list[str] | None]
     # permanent | temporary | agency (hired through an agency: the agency is party to the
     # pay and contract terms of their agreements, reached through its contact by e-mail).
-    employment: Mapped[str] = mapped_column(String(10), default="permanent", server_default="permanent")
+    employment: Mapped[str] = mapped_column(
+        String(10), default="permanent", server_default="permanent"
+    )
     agency: Mapped[str | None] = mapped_column(String(200))
     agency_contact_email: Mapped[str | None] = mapped_column(String(320))
     # No prompts before this local date (the person said `pause until DATE`).

@@ -70,9 +70,7 @@ def upgrade() -> None:
             name=op.f("fk_agency_requests_agreement_id_agreements"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agency_requests")),
-        sa.UniqueConstraint(
-            "agreement_id", "kind", "version", "period", name="uq_agency_request"
-        ),
+        sa.UniqueConstraint("agreement_id", "kind", "version", "period", name="uq_agency_request"),
         sa.UniqueConstraint("token_hash", name=op.f("uq_agency_requests_token_hash")),
     )
     with op.batch_alter_table("agency_requests", schema=None) as batch_op:
