@@ -244,3 +244,52 @@ async def test_a_mail_server_that_fails_is_retried_and_holds_back_no_chat_messag
     bot.clock.set(bot.clock.now() + timedelta(minutes=1))
     await bot.tick()
     assert [m.to for m in mails(bot).sent] == [CONTACT]
+
+
+# ---- HR and works-council figures: temporary and agency workers apart ---------------------
+
+
+def _staff(temporary: int, agency: int, permanent: int = 7) -> str:
+    rows = ["email,name,manager_email,department,employment,agency,agency_contact_email"]
+    rows.append("boss@example.org,Boss,,Ops,,,")
+    kinds = ["temporary"] * temporary + ["agency"] * agency + ["permanent"] * permanent
+    for number, kind in enumerate(kinds):
+        agency_cells = "Flex BV,planner@flex.example" if kind == "agency" else ","
+        rows.append(f"p{number}@example.org,P {number},boss@example.org,Ops,{kind},{agency_cells}")
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize(("temporary", "agency"), [(5, 6), (4, 6)])
+async def test_hr_and_works_council_count_temporary_and_agency_workers_apart(
+    db: Database, clock: FixedClock, temporary: int, agency: int
+) -> None:
+    from bot.reports.hr import hr_figures
+    from bot.reports.works_council import works_council_overview
+    from bot.services.org import import_org
+    from dialogs.banks import load_banks
+
+    await import_org(db, _staff(temporary, agency), clock.now())
+    async with db.session() as session:
+        overview = await works_council_overview(
+            session, year=2027, now=clock.now(), banks=load_banks(())
+        )
+        hr = await hr_figures(session, year=2027, now=clock.now(), banks=load_banks(()))
+    wc_agency = overview.find("employment", "agency")
+    wc_temporary = overview.find("employment", "temporary")
+    hr_agency = hr.find("people_by_employment", "agency", "Ops")
+    hr_temporary = hr.find("people_by_employment", "temporary", "Ops")
+    assert wc_agency is not None and wc_temporary is not None
+    assert hr_agency is not None and hr_temporary is not None
+    if temporary >= 5:
+        assert (wc_temporary.count, hr_temporary.count) == (temporary, temporary)
+        assert (wc_agency.count, hr_agency.count) == (agency, agency)
+    else:
+        # Four temporary workers are too few to show; so is the next smallest group (the
+        # agency workers), or the total minus the others would give them away.
+        assert wc_temporary.suppressed and hr_temporary.suppressed
+        assert wc_agency.suppressed and hr_agency.suppressed
+    permanent = overview.find("employment", "permanent")
+    hr_permanent = hr.find("people_by_employment", "permanent", "Ops")
+    assert permanent is not None and hr_permanent is not None
+    # The manager is counted by HR (everyone), not by the works council (people with a manager).
+    assert (permanent.count, hr_permanent.count) == (7, 8)
