@@ -451,6 +451,16 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "Write the agreement as you would both want to read it back later: what, how much, when.",
     ),
     "draft.text_hint": ("Typ je tekst.", "Type your text."),
+    "draft.text_agency": (
+        "Uitzendbureau {agency} is partij bij loon en contract: begin een regel met 'bureau:' "
+        "voor een afspraak van het bureau (of 'leidinggevende:' voor een van de "
+        "leidinggevende); bij het onderwerp Beloning is de tekst al van het bureau. Het "
+        "bureau leest en tekent alleen zijn eigen afspraken, per e-mail.",
+        "The agency {agency} is party to pay and the contract: start a line with 'agency:' for "
+        "a term of the agency's (or 'manager:' for one of the manager's); under the topic Pay "
+        "the text is the agency's already. The agency reads and signs only its own terms, by "
+        "e-mail.",
+    ),
     "draft.too_long": (
         "Dat is langer dan {max} tekens; maak het korter.",
         "That is longer than {max} characters; please shorten it.",

@@ -107,7 +107,11 @@ async def _draft_as_anna(bot: Testbot) -> int:
     """Anna drafts a development agreement with Bram whose second line is the agency's."""
     await bot.say(ANNA, "agreement new")
     for answer in ("1", "5", TEXT, "2", "2", "2"):
-        await bot.say(ANNA, answer)
+        asked = await bot.say(ANNA, answer)
+        if answer == "5":  # the text is asked next: how to tag the agency's terms
+            assert asked[0].question is not None
+            assert "Uitzendbureau Flex BV" in asked[0].question.prompt
+            assert "'bureau:'" in asked[0].question.prompt
     proposed = await bot.say(ANNA, "1")
     parsed = ag.parse_token(_token(proposed[0]))
     assert parsed is not None, proposed[0].text
@@ -293,3 +297,28 @@ async def test_hr_and_works_council_count_temporary_and_agency_workers_apart(
     assert permanent is not None and hr_permanent is not None
     # The manager is counted by HR (everyone), not by the works council (people with a manager).
     assert (permanent.count, hr_permanent.count) == (7, 8)
+
+
+async def test_the_manager_rewrites_only_their_own_terms(bot: Testbot) -> None:
+    agreement_id = await _draft_as_anna(bot)
+    await bot.click(ANNA, ag.agreement_token(agreement_id, 1), "amend")
+    # Anna is shown only her terms to rewrite.
+    assert WORK in bot.last.text and PAY not in bot.last.text
+    await bot.say(ANNA, "Bram learns the ticket system by July.")
+    shown = (await bot.say(BRAM, f"agreement {agreement_id}"))[0].text
+    assert "by July" in shown and PAY in shown and "by June" not in shown
+    anna = (await bot.say(ANNA, f"agreement {agreement_id}"))[0].text
+    assert "by July" in anna and PAY not in anna
+
+
+def test_terms_are_split_by_their_tags_and_the_theme() -> None:
+    text = "Werkt op de afdeling Kassa.\nbureau: Loon 15,20 per uur\nen reiskosten.\nmanager: X"
+    assert ag.split_terms(text, "development") == (
+        ag.Term("manager", "Werkt op de afdeling Kassa."),
+        ag.Term("agency", "Loon 15,20 per uur\nen reiskosten."),
+        ag.Term("manager", "X"),
+    )
+    # Untagged pay is the agency's; a word with a colon that is no tag stays text.
+    assert ag.split_terms("Toeslag: 10% in het weekend", "pay") == (
+        ag.Term("agency", "Toeslag: 10% in het weekend"),
+    )
