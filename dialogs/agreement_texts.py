@@ -14,6 +14,7 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
     "no": ("Nee", "No"),
     "role.employee": ("medewerker", "employee"),
     "role.manager": ("leidinggevende", "manager"),
+    "role.agency": ("uitzendbureau", "agency"),
     "category.performance_requirements": ("Prestatie-eisen", "Performance requirements"),
     "category.pay": ("Beloning", "Pay"),
     "category.working_hours": ("Werktijden", "Working hours"),

@@ -22,6 +22,8 @@ from dialogs.texts import format_day
 Role = Literal["employee", "manager"]
 # Whose a term is besides the employee's: the manager at the hirer, or the agency.
 TermParty = Literal["manager", "agency"]
+# Who a party is: the two in the chat, and an agency worker's agency (by e-mail).
+PartyRole = Literal["employee", "manager", "agency"]
 Outcome = Literal["on_track", "partly", "perception_gap", "not_kept", "no_longer_relevant"]
 
 CATEGORIES = (
@@ -201,9 +203,9 @@ def terms_problem(terms: Terms) -> str | None:
 
 @dataclass(frozen=True)
 class Party:
-    person_id: int
+    person_id: int  # 0 for the agency, which is no person here
     name: str  # empty once the person's data was erased
-    role: Role
+    role: PartyRole
 
     def called(self, loc: Locale) -> str:
         """How the party is named to a reader; an erased party has no name left."""

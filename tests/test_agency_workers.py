@@ -165,6 +165,9 @@ async def test_three_parties_sign_and_follow_up_each_seeing_only_their_terms(
     for email in (ANNA, BRAM):
         told = bot.adapter.to(email)[-1].text
         assert "Flex BV" in told and ("applies now" in told or "geldt nu" in told)
+    # Every party's signature is on the record, the agency's with its name.
+    shown = (await bot.say(BRAM, f"agreement {agreement_id}"))[0].text
+    assert "Signed by Flex BV (version 1" in shown and "Signed by Anna de Vries" in shown
     applies = mails(bot).to(CONTACT)[-1]
     assert "Everyone signed version 1" in applies.body and PAY in applies.body
 
