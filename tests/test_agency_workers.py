@@ -325,3 +325,31 @@ def test_terms_are_split_by_their_tags_and_the_theme() -> None:
     assert ag.split_terms("Toeslag: 10% in het weekend", "pay") == (
         ag.Term("agency", "Toeslag: 10% in het weekend"),
     )
+
+
+async def test_a_link_stops_working_when_it_expires_or_a_newer_version_is_proposed(
+    bot: Testbot, web: TestClient[object, object]
+) -> None:
+    agreement_id = await _draft_as_anna(bot)
+    await bot.tick()
+    proposal = next(o for o in reversed(bot.adapter.to(BRAM)) if o.question is not None)
+    await bot.click(BRAM, _token(proposal), "accept")
+    await bot.tick()
+    token = token_in(mails(bot).to(CONTACT)[-1].body)
+    assert (await web.post(f"/agency/{token}", data={"answer": "maybe"})).status == 400
+    # Anna proposes a version 2: the link to sign version 1 signs nothing any more.
+    await bot.click(ANNA, ag.agreement_token(agreement_id, 1), "amend")
+    await bot.say(ANNA, "Bram learns the ticket system by July.")
+    outdated = await web.post(f"/agency/{token}", data={"answer": "signed"})
+    assert outdated.status == 409 and "newer version" in await outdated.text()
+    assert await _status(bot, agreement_id) == "proposed"
+    # Version 2 accepted: a new mail, whose link expires after 14 days.
+    await bot.tick()
+    latest = next(o for o in reversed(bot.adapter.to(BRAM)) if o.question is not None)
+    await bot.click(BRAM, _token(latest), "accept")
+    await bot.tick()
+    second = token_in(mails(bot).to(CONTACT)[-1].body)
+    assert second != token and "version 2" in mails(bot).to(CONTACT)[-1].body
+    bot.clock.set(bot.clock.now() + timedelta(days=14, minutes=1))
+    assert (await web.get(f"/agency/{second}")).status == 404
+    assert (await web.post(f"/agency/{second}", data={"answer": "signed"})).status == 404

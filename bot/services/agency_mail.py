@@ -66,9 +66,11 @@ async def ask(
     *,
     version: int = 0,
     period: str = "",
+    at: datetime | None = None,
 ) -> bool:
-    """Ask the agency contact to sign `version` or to answer the round `period`; False when
-    it was asked already (or the agreement has no agency contact)."""
+    """Ask the agency contact to sign `version` or to answer the round `period` (the mail
+    goes at `at`, default at once); False when it was asked already (or the agreement has
+    no agency contact)."""
     email = agreement.agency_contact_email
     if not email:
         return False
@@ -91,6 +93,7 @@ async def ask(
         payload={"request_id": new[0][0]},
         agreement_id=agreement.id,
         recipient_email=email,
+        at=at,
     )
     await notices.queue(session, [notice], now)
     return True

@@ -237,7 +237,11 @@ async def _ask_both(
         for p in await session.scalars(select(Person).where(Person.id.in_(chat), Person.active))
     }
     if "agency" in parties:
-        await agency_mail.ask(session, agreement, agency_mail.FOLLOW_UP, now, period=period)
+        # The agency is asked when the employee is: 09:00 on the day in the employee's zone.
+        employee = await session.get_one(Person, agreement.employee_id)
+        zone = person_ref(employee, defaults).timezone
+        at = max(follow_up_moment(day, zone), now) if day is not None else now
+        await agency_mail.ask(session, agreement, agency_mail.FOLLOW_UP, now, period=period, at=at)
     rows = []
     for person in people.values():
         due = now
