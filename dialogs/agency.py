@@ -115,7 +115,9 @@ class AgencyTerms:
 
 
 @dataclass(frozen=True)
-class Mail:
+class MailText:
+    """What a mail says (the outbox message carries it to bot.services.mail)."""
+
     subject: str
     body: str
 
@@ -136,7 +138,7 @@ def _both_blocks(blocks: list[str]) -> str:
     return "\n\n-----\n\n".join(blocks)
 
 
-def sign_mail(terms: AgencyTerms, link: str, until: date) -> Mail:
+def sign_mail(terms: AgencyTerms, link: str, until: date) -> MailText:
     names = {"employee": terms.employee, "id": terms.agreement_id}
     body = _both_blocks(
         [
@@ -144,10 +146,10 @@ def sign_mail(terms: AgencyTerms, link: str, until: date) -> Mail:
             for loc in LOCALE_ORDER
         ]
     )
-    return Mail(both("subject.sign", **names), body)
+    return MailText(both("subject.sign", **names), body)
 
 
-def follow_up_mail(terms: AgencyTerms, period: str, link: str, until: date) -> Mail:
+def follow_up_mail(terms: AgencyTerms, period: str, link: str, until: date) -> MailText:
     names = {"employee": terms.employee, "id": terms.agreement_id}
     body = _both_blocks(
         [
@@ -161,15 +163,15 @@ def follow_up_mail(terms: AgencyTerms, period: str, link: str, until: date) -> M
             for loc in LOCALE_ORDER
         ]
     )
-    return Mail(both("subject.follow_up", **names), body)
+    return MailText(both("subject.follow_up", **names), body)
 
 
-def news_mail(terms: AgencyTerms, event: str, values: dict[str, object]) -> Mail:
+def news_mail(terms: AgencyTerms, event: str, values: dict[str, object]) -> MailText:
     names = {"employee": terms.employee, "id": terms.agreement_id}
     body = _both_blocks(
         [_block(terms, loc, tx(f"news.{event}", loc, **values), "", None) for loc in LOCALE_ORDER]
     )
-    return Mail(both("subject.news", **names), body)
+    return MailText(both("subject.news", **names), body)
 
 
 def answer_label(answer: str) -> str:
