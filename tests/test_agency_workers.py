@@ -353,3 +353,26 @@ async def test_a_link_stops_working_when_it_expires_or_a_newer_version_is_propos
     bot.clock.set(bot.clock.now() + timedelta(days=14, minutes=1))
     assert (await web.get(f"/agency/{second}")).status == 404
     assert (await web.post(f"/agency/{second}", data={"answer": "signed"})).status == 404
+
+
+async def test_the_managers_review_brief_holds_only_the_managers_terms(
+    db: Database, clock: FixedClock
+) -> None:
+    from bot.services.review_brief import build_brief
+
+    org = ORG.replace("agency_contact_email\n", "agency_contact_email,review_month\n", 1)
+    org = "\n".join(line + ("," if n else "") for n, line in enumerate(org.splitlines()))
+    org = org.replace(f"{CONTACT},", f"{CONTACT},6") + "\n"
+    bot = await make_testbot(db, clock, org)
+    await _draft_as_anna(bot)
+    copies = {}
+    async with bot.app.db.session() as session:
+        bram = await find_by_email(session, BRAM)
+        assert bram is not None and bram.review_month == 6
+        for copy in ("employee", "manager"):
+            brief = await build_brief(
+                session, bram, copy, bot.clock.now(), bot.app.banks, bot.app.defaults
+            )
+            copies[copy] = [a.text for a in brief.agreements]
+    assert copies["employee"] == [TEXT]
+    assert copies["manager"] == [WORK]
