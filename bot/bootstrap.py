@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from bot.services.checkins import CheckinService
     from bot.services.hr_questions import QuestionBanks
     from bot.services.liveness import Liveness
+    from bot.services.mail import MailSender
     from bot.services.outbox import Dispatcher
     from dialogs.banks import Bank
 
@@ -118,14 +119,30 @@ class App:
 
         return ConsoleContext(self.db, self.clock, self.access, self.defaults, self.questions)
 
+    @functools.cached_property
+    def mail(self) -> MailSender | None:
+        """The e-mail sender the settings choose (None: off); tests set a recording one."""
+        from bot.services.mail import build_sender
+
+        return build_sender(self.settings.mail)
+
     def dispatcher(self) -> Dispatcher:
+        from bot.services.agency_mail import AgencyMail
         from bot.services.liveness import Liveness
         from bot.services.outbox import Dispatcher
 
         # One name per process: a send in flight here is never mistaken for a crash.
         if self.liveness is None:
             self.liveness = Liveness(self.db)
-        return Dispatcher(self.db, self.clock, self.checkins, self.adapters, self.liveness)
+        return Dispatcher(
+            self.db,
+            self.clock,
+            self.checkins,
+            self.adapters,
+            self.liveness,
+            mail=self.mail,
+            agency=AgencyMail(public_base_url(self.settings)),
+        )
 
     def ticker(self, *, person_id: int | None = None) -> Ticker:
         """The scheduler's tick; with `person_id` it sends only that person's messages."""

@@ -154,6 +154,8 @@ async def cmd_org_list(app: App, args: argparse.Namespace) -> int:
     for p in people:
         extras = [f"manager {p.manager_email}" if p.manager_email else "", p.department or ""]
         extras += ["HR" if p.hr else ""]
+        if p.employment != "permanent":
+            extras += [f"{p.employment} ({p.agency})" if p.agency else p.employment]
         show(f"{p.email}  {p.name}  " + "  ".join(e for e in extras if e))
     print(f"{len(people)} people")
     return 0

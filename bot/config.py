@@ -68,6 +68,33 @@ class ConsoleSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """How e-mail reaches agency contacts, who are outside the organisation's chat.
+
+    `off` (the default): nothing is sent and such mail waits in the outbox, saying why, until
+    a sender is configured; `smtp`: the standard library's SMTP client; `folder`: each mail
+    is written as an .eml file to `folder` (rehearsals, or a mail pickup directory)."""
+
+    sender: str = "off"
+    from_address: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    # starttls | ssl | none (none only for a relay on the same machine or network).
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    folder: str = ""
+
+    @property
+    def configured(self) -> bool:
+        return self.sender != "off"
+
+
+MAIL_SENDERS = ("off", "smtp", "folder")
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
 class RetentionSettings:
     """How many days each kind of data is kept; 0 keeps it until erased by hand."""
 
@@ -106,6 +133,7 @@ class Settings:
     teams: TeamsSettings = field(default_factory=TeamsSettings)
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
     # Fernet keys for data at rest, newest first; empty only in development.
     data_keys: tuple[str, ...] = ()
     data_key_file: str = ".jaarrond-data.key"
@@ -216,6 +244,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     )
     dialogue = load_dialogue_settings(env, problems)
     console = _console_settings(get, problems)
+    mail = _mail_settings(get, problems)
     data_keys = tuple(k.strip() for k in get("JAARROND_DATA_KEYS").split(",") if k.strip())
     problems += _key_problems(data_keys, profile)
     retention_days: dict[str, int] = {}
@@ -251,6 +280,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         teams=teams,
         dialogue=dialogue,
         console=console,
+        mail=mail,
         data_keys=data_keys,
         data_key_file=get("JAARROND_DATA_KEY_FILE", ".jaarrond-data.key"),
         data_dir=get("JAARROND_DATA_DIR", ""),
@@ -296,3 +326,41 @@ def _console_settings(get: Callable[[str, str], str], problems: list[str]) -> Co
     ):
         problems.append("JAARROND_CONSOLE_PATH must be a path like /admin")
     return ConsoleSettings(public_url, path, minutes["LINK"], minutes["IDLE"])
+
+
+def _mail_settings(get: Callable[[str, str], str], problems: list[str]) -> MailSettings:
+    sender = get("JAARROND_MAIL", "off").lower()
+    if sender not in MAIL_SENDERS:
+        problems.append(f"JAARROND_MAIL must be one of {', '.join(MAIL_SENDERS)}, not '{sender}'")
+        sender = "off"
+    from_address = get("JAARROND_MAIL_FROM", "")
+    host = get("JAARROND_SMTP_HOST", "")
+    port_text = get("JAARROND_SMTP_PORT", "587")
+    port = int(port_text) if port_text.isdigit() and 0 < int(port_text) <= 65535 else 0
+    if not port:
+        problems.append(f"JAARROND_SMTP_PORT must be a port number 1-65535, not '{port_text}'")
+    security = get("JAARROND_SMTP_SECURITY", "starttls").lower()
+    if security not in SMTP_SECURITY:
+        problems.append(
+            f"JAARROND_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, not '{security}'"
+        )
+    folder = get("JAARROND_MAIL_FOLDER", "")
+    if sender != "off" and "@" not in from_address:
+        problems.append(
+            f"JAARROND_MAIL={sender} needs JAARROND_MAIL_FROM, the address mail comes from "
+            "(for example jaarrond@example.org)"
+        )
+    if sender == "smtp" and not host:
+        problems.append("JAARROND_MAIL=smtp needs JAARROND_SMTP_HOST, the mail server's name")
+    if sender == "folder" and not folder:
+        problems.append("JAARROND_MAIL=folder needs JAARROND_MAIL_FOLDER, where mail is written")
+    return MailSettings(
+        sender=sender,
+        from_address=from_address,
+        smtp_host=host,
+        smtp_port=port or 587,
+        smtp_security=security,
+        smtp_username=get("JAARROND_SMTP_USERNAME", ""),
+        smtp_password=get("JAARROND_SMTP_PASSWORD", ""),
+        folder=folder,
+    )

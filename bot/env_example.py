@@ -76,6 +76,15 @@ DESCRIPTIONS = {
     "JAARROND_RETAIN_EVENTS_DAYS": "days handled platform event ids are kept",
     "JAARROND_RETAIN_LEAVERS_DAYS": "days after leaving that a person's data is erased",
     "JAARROND_TICK_SECONDS": "how often the scheduler plans and sends",
+    "JAARROND_MAIL": "off | smtp | folder: how agency contacts (outside the chat) get their "
+    "e-mail; off: such mail waits in the outbox until a sender is configured",
+    "JAARROND_MAIL_FROM": "the address e-mail to agency contacts comes from",
+    "JAARROND_SMTP_HOST": "the mail server (JAARROND_MAIL=smtp)",
+    "JAARROND_SMTP_PORT": "the mail server's port (587 for starttls, 465 for ssl)",
+    "JAARROND_SMTP_SECURITY": "starttls | ssl | none (none only for a relay you trust)",
+    "JAARROND_SMTP_USERNAME": "login at the mail server (empty: no login)",
+    "JAARROND_SMTP_PASSWORD": "password at the mail server (a secret)",
+    "JAARROND_MAIL_FOLDER": "JAARROND_MAIL=folder: where each mail is written as an .eml file",
     "JAARROND_MAX_PROMPTS_PER_MONTH": "the attention budget: separate prompts a person gets "
     "per calendar month at most (check-ins beyond it are merged or deferred; 0: no cap)",
     "SLACK_CHANNEL_MESSAGES_PER_SECOND": "chat.postMessage per DM channel (Slack: 1; 0: off)",

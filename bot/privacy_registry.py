@@ -67,6 +67,10 @@ REGISTRY: dict[str, TableEntry] = {
             "is_hr": "whether they are an HR administrator",
             "review_month": "month of their annual review",
             "working_days": "their working days (part-time pattern)",
+            "employment": "permanent, temporary or through an agency",
+            "agency": "the agency they work through (agency workers)",
+            "agency_contact_email": "their agency contact's e-mail address, who is party to "
+            "the pay and contract terms of their agreements",
             "paused_until": "check-ins paused until this date (e.g. leave)",
             "active": "whether they still take part (false for leavers)",
             "left_at": "when they left the organisation (a full org import no longer listed "
@@ -163,6 +167,7 @@ REGISTRY: dict[str, TableEntry] = {
             "agreement_id": "the agreement a notice is about",
             "followup_id": "the agreement follow-up a question asks",
             "conversation_id": "the logged conversation a note is about",
+            "recipient_email": "the agency contact an e-mail goes to (kind mail)",
             "message_ref": "where the message is in their chat (channel and message id)",
             "sent_at": "when it reached them",
         },
@@ -213,6 +218,8 @@ REGISTRY: dict[str, TableEntry] = {
             "close_reason": "why it was closed, in their words (sealed)",
             "closed_by_id": "who closed it",
             "party_erased_at": "when one party's data was erased (the row is a tombstone)",
+            "agency": "the agency of an agency worker's agreement",
+            "agency_contact_email": "the agency contact who is party to its pay and contract terms",
         },
         technical=_tech(
             "id",
@@ -238,6 +245,7 @@ REGISTRY: dict[str, TableEntry] = {
             "i_deal_rationale": "why an individual arrangement is fair (sealed)",
             "is_i_deal": "whether it is an individual arrangement",
             "category": "what it is about",
+            "terms": "the text split into terms, each naming whose it is (sealed)",
         },
         technical=_tech(
             "id",
@@ -255,6 +263,27 @@ REGISTRY: dict[str, TableEntry] = {
         RETAIN_AGREEMENT,
         personal={"signer_id": "who signed", "signed_at": "when"},
         technical=_tech("id", "agreement_id", "version", "role"),
+    ),
+    "agency_requests": TableEntry(
+        "What an agency worker's agreement asks of the agency contact by e-mail: to sign a "
+        "version, or to answer a follow-up round; the one-time link is kept only as a hash.",
+        (PARTIES, "the agency contact (only the terms that are the agency's)"),
+        RETAIN_AGREEMENT,
+        personal={
+            "email": "the agency contact's e-mail address",
+            "answer": "signed, or their follow-up answer",
+            "answered_at": "when",
+        },
+        technical=_tech(
+            "id",
+            "agreement_id",
+            "kind",
+            "version",
+            "period",
+            "token_hash",
+            "expires_at",
+            "created_at",
+        ),
     ),
     "agreement_comments": TableEntry(
         "Remarks during a negotiation.",

@@ -118,12 +118,14 @@ async def run(
     """Scheduler, HTTP server and the configured chat platforms; console when none is.
     The console chat writes the files it is sent into `files_dir`; `log_file` is named
     in its welcome, as the log lines no longer show in the terminal once it starts."""
+    from bot.agency_web import agency_hook
     from bot.console.app import console_hook
     from bot.web import PortUnavailable, build_web_app, start_web
 
     platforms = await _platforms(app)
     hooks = [platform.route_hook() for platform in platforms]
     hooks.append(console_hook(app.console))
+    hooks.append(agency_hook(app.db, app.clock, app.defaults))
     # A configured platform is ready once started, and no longer once a stop begins.
     up: dict[str, bool] = {platform.platform: False for platform in platforms}
     server = build_web_app(app.db, hooks, clock=app.clock, platforms=lambda: up)

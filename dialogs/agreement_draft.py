@@ -39,6 +39,8 @@ class Counterpart:
     name: str
     role: Role  # the counterpart's role in the agreement
     drafter: Role  # whose turn it is to draft this year, for this pair
+    # The agency the pair's employee works through: its terms are tagged in the text.
+    agency: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,10 +179,13 @@ def draft_prompt(draft: Draft, ctx: DraftContext, lead: str = "") -> Outbound:
     if draft.step == "review":
         hint = ta("draft.review_hint", loc, count=len(choices))
     counterpart = ctx.counterpart(draft.counterpart_id)
+    prompt = ta(f"draft.{draft.step}", loc, name=counterpart.name if counterpart else "")
+    if draft.step == "text" and counterpart is not None and counterpart.agency:
+        prompt = f"{prompt} {ta('draft.text_agency', loc, agency=counterpart.agency)}"
     question = Question(
         question_id=f"agreement_{draft.step}",
         kind=kind,
-        prompt=ta(f"draft.{draft.step}", loc, name=counterpart.name if counterpart else ""),
+        prompt=prompt,
         choices=choices,
         hint=f"{hint} {ta('cancel_hint', loc)}",
         token=draft.token,

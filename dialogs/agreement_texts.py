@@ -14,6 +14,7 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
     "no": ("Nee", "No"),
     "role.employee": ("medewerker", "employee"),
     "role.manager": ("leidinggevende", "manager"),
+    "role.agency": ("uitzendbureau", "agency"),
     "category.performance_requirements": ("Prestatie-eisen", "Performance requirements"),
     "category.pay": ("Beloning", "Pay"),
     "category.working_hours": ("Werktijden", "Working hours"),
@@ -62,6 +63,18 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
     ),
     # -- showing an agreement
     "show.with": ("Met: {name} ({role})", "With: {name} ({role})"),
+    "show.agency": (
+        "Ook met: uitzendbureau {agency} (partij bij de afspraken over loon en contract; "
+        "tekent per e-mail)",
+        "Also with: the agency {agency} (party to the terms on pay and the contract; signs by "
+        "e-mail)",
+    ),
+    "show.agency_hidden": (
+        "De afspraken met uitzendbureau {agency} (loon, contract) zijn tussen de medewerker en "
+        "het bureau; je ziet hier alleen de jouwe.",
+        "The terms with the agency {agency} (pay, the contract) are between the employee and "
+        "the agency; you see only yours here.",
+    ),
     "show.category": ("Onderwerp: {category}", "Topic: {category}"),
     "show.status": ("Status: {status}", "Status: {status}"),
     "show.version": (
@@ -226,6 +239,26 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
     "notice.signed_both": (
         "{name} heeft ook getekend: versie {version} hoort nu bij het derde contract.",
         "{name} signed too: version {version} is now part of the third contract.",
+    ),
+    "notice.signed_one_agency": (
+        "{name} heeft versie {version} ook ondertekend; nu ontbreekt alleen de handtekening van "
+        "het uitzendbureau nog (per e-mail gevraagd).",
+        "{name} signed version {version} too; only the agency's signature is missing now "
+        "(asked for by e-mail).",
+    ),
+    "notice.agency_signed": (
+        "Uitzendbureau {agency} heeft versie {version} ondertekend.",
+        "The agency {agency} signed version {version}.",
+    ),
+    "notice.agency_signed_last": (
+        "Uitzendbureau {agency} heeft versie {version} als laatste ondertekend: de afspraak "
+        "geldt nu.",
+        "The agency {agency} signed version {version} last: the agreement applies now.",
+    ),
+    "notice.agency_follow_up": (
+        "Uitzendbureau {agency} beantwoordde de opvolging van de afspraken met het bureau: "
+        "{answer}.",
+        "The agency {agency} answered the follow-up of the terms with the agency: {answer}.",
     ),
     "notice.commented": (
         "{name} reageerde op versie {version}: {text}",
@@ -419,6 +452,16 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "Write the agreement as you would both want to read it back later: what, how much, when.",
     ),
     "draft.text_hint": ("Typ je tekst.", "Type your text."),
+    "draft.text_agency": (
+        "Uitzendbureau {agency} is partij bij loon en contract: begin een regel met 'bureau:' "
+        "voor een afspraak van het bureau (of 'leidinggevende:' voor een van de "
+        "leidinggevende); bij het onderwerp Beloning is de tekst al van het bureau. Het "
+        "bureau leest en tekent alleen zijn eigen afspraken, per e-mail.",
+        "The agency {agency} is party to pay and the contract: start a line with 'agency:' for "
+        "a term of the agency's (or 'manager:' for one of the manager's); under the topic Pay "
+        "the text is the agency's already. The agency reads and signs only its own terms, by "
+        "e-mail.",
+    ),
     "draft.too_long": (
         "Dat is langer dan {max} tekens; maak het korter.",
         "That is longer than {max} characters; please shorten it.",

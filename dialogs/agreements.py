@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from typing import Literal
@@ -20,6 +20,10 @@ from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
 from dialogs.texts import format_day
 
 Role = Literal["employee", "manager"]
+# Whose a term is besides the employee's: the manager at the hirer, or the agency.
+TermParty = Literal["manager", "agency"]
+# Who a party is: the two in the chat, and an agency worker's agency (by e-mail).
+PartyRole = Literal["employee", "manager", "agency"]
 Outcome = Literal["on_track", "partly", "perception_gap", "not_kept", "no_longer_relevant"]
 
 CATEGORIES = (
@@ -102,6 +106,60 @@ def parse_token(token: str) -> Token | None:
 
 # ---- the record as dialogs see it -------------------------------------------------------
 
+# An agency worker has two partners: the agency employs them (pay, the contract), the hirer's
+# manager directs the work (everything else). A term is the agency's by its theme, or by a
+# tag in front of it.
+AGENCY_CATEGORIES = frozenset({"pay"})
+TERM_TAGS: Mapping[str, TermParty] = {
+    "agency": "agency",
+    "bureau": "agency",
+    "uitzendbureau": "agency",
+    "manager": "manager",
+    "leidinggevende": "manager",
+}
+_TAG = re.compile(r"^\s*(?P<tag>[^\W\d_]+)\s*:\s*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One part of an agency worker's agreement, and whose it is besides the employee's."""
+
+    party: TermParty
+    text: str
+
+
+def as_term_party(value: str) -> TermParty:
+    return "agency" if value == "agency" else "manager"
+
+
+def default_party(category: str) -> TermParty:
+    return "agency" if category in AGENCY_CATEGORIES else "manager"
+
+
+def split_terms(text: str, category: str) -> tuple[Term, ...]:
+    """An agency worker's agreement text as terms. A line that starts with a tag
+    (`agency:` / `bureau:` or `manager:` / `leidinggevende:`) starts a term of that party;
+    other lines continue the term above them; text before the first tag is the theme's
+    (pay: the agency's, any other theme: the manager's)."""
+    terms: list[tuple[TermParty, list[str]]] = []
+    for line in text.splitlines():
+        match = _TAG.match(line)
+        party = TERM_TAGS.get(match["tag"].casefold()) if match else None
+        if match is not None and party is not None:
+            terms.append((party, [line[match.end() :]]))
+        elif terms:
+            terms[-1][1].append(line)
+        elif line.strip():
+            terms.append((default_party(category), [line]))
+    return tuple(
+        Term(party, joined) for party, lines in terms if (joined := "\n".join(lines).strip())
+    )
+
+
+def join_terms(terms: Sequence[Term]) -> str:
+    """Terms back as one text, each starting with its party's tag (read by split_terms)."""
+    return "\n".join(f"{t.party}: {t.text}" for t in terms)
+
 
 @dataclass(frozen=True)
 class Terms:
@@ -114,6 +172,20 @@ class Terms:
     rationale: str = ""
     review: date | None = None
     cadence: str = "quarterly"
+    # An agency worker's agreement: its terms, each naming whose it is; () for an agreement
+    # between the employee and the manager alone (the whole text is theirs).
+    parts: tuple[Term, ...] = ()
+
+    def parties(self) -> frozenset[TermParty]:
+        """Who besides the employee is party to these terms."""
+        return frozenset(t.party for t in self.parts) if self.parts else frozenset({"manager"})
+
+    def of(self, party: TermParty) -> Terms:
+        """Only the terms of `party` (with the employee): what that party may read."""
+        if not self.parts:
+            return self if party == "manager" else replace(self, text="")
+        own = tuple(t for t in self.parts if t.party == party)
+        return replace(self, text="\n".join(t.text for t in own), parts=own)
 
 
 def terms_problem(terms: Terms) -> str | None:
@@ -131,9 +203,9 @@ def terms_problem(terms: Terms) -> str | None:
 
 @dataclass(frozen=True)
 class Party:
-    person_id: int
+    person_id: int  # 0 for the agency, which is no person here
     name: str  # empty once the person's data was erased
-    role: Role
+    role: PartyRole
 
     def called(self, loc: Locale) -> str:
         """How the party is named to a reader; an erased party has no name left."""
@@ -184,6 +256,10 @@ class AgreementView:
     signed_version: int | None = None
     close_reason: str = ""
     follow_ups: tuple[FollowUpView, ...] = ()  # the latest period's answers
+    # An agency worker's agreement: the agency, party to its own terms (by e-mail).
+    agency: str = ""
+    # Whose terms the view holds: None for all of them (the employee's view).
+    only: TermParty | None = None
 
     @property
     def current(self) -> VersionView:
@@ -202,6 +278,15 @@ class AgreementView:
         return any(
             s.version == version and s.signer.person_id == person_id for s in self.signatures
         )
+
+
+def seen_by(view: AgreementView, person_id: int) -> AgreementView:
+    """The agreement as one chat party may read it: the employee all of it, the manager of
+    an agency worker only the terms that are the manager's."""
+    if person_id != view.manager.person_id or not view.agency:
+        return view
+    versions = tuple(replace(v, terms=v.terms.of("manager")) for v in view.versions)
+    return replace(view, versions=versions, only="manager")
 
 
 def actions_for(view: AgreementView, person_id: int) -> tuple[str, ...]:
@@ -310,6 +395,7 @@ def local_day(moment: datetime, timezone: str) -> date:
 def describe(view: AgreementView, reader: PersonRef) -> str:
     """The agreement as plain lines: who, what, the current wording and where it stands."""
     loc, zone, viewer_id = reader.locale, reader.timezone, reader.person_id
+    view = seen_by(view, viewer_id)
     current = view.current
     terms = current.terms
     other = view.other(viewer_id)
@@ -328,6 +414,9 @@ def describe(view: AgreementView, reader: PersonRef) -> str:
         terms.text,
         "",
     ]
+    if view.agency:
+        key = "show.agency_hidden" if view.only == "manager" else "show.agency"
+        lines.insert(1, ta(key, loc, agency=view.agency))
     if terms.i_deal:
         lines.append(ta("show.i_deal", loc, rationale=terms.rationale))
     lines.append(
@@ -417,6 +506,7 @@ def text_prompt(purpose: str, view: AgreementView, dialog_id: int, ref: PersonRe
     """Ask for typed text: a comment, a new wording, or the reason to close or drop. A
     text question, so platforms with input fields submit it under the dialog's token."""
     loc = ref.locale
+    view = seen_by(view, ref.person_id)
     number = view.current.number
     body = ""
     if purpose in ("amend", "renegotiate"):
@@ -458,7 +548,7 @@ def render_list(
 
 
 def _list_line(view: AgreementView, viewer_id: int, loc: Locale) -> str:
-    terms = view.current.terms
+    terms = seen_by(view, viewer_id).current.terms
     excerpt = terms.text if len(terms.text) <= 60 else terms.text[:57] + "..."
     return ta(
         "list.line",
@@ -476,6 +566,7 @@ def follow_up_prompt(
 ) -> Outbound:
     """The follow-up question; a round asked early says why (`because`)."""
     loc = ref.locale
+    view = seen_by(view, ref.person_id)
     other = view.other(ref.person_id)
     question = Question(
         question_id="follow_up",

@@ -106,6 +106,25 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
         "Topics employees put on the agenda",
     ),
     "wc.categories": ("Afspraken per onderwerp", "Agreements by category"),
+    "wc.employment": (
+        "Medewerkers per dienstverband (vast, tijdelijk, uitzendkracht)",
+        "Employees by employment (permanent, temporary, agency)",
+    ),
+    "wc.employment_signed": (
+        "Met een ondertekend derde contract, per dienstverband",
+        "With a signed third contract, by employment",
+    ),
+    "hr.agreements_by_employment": (
+        "Medewerkers met een afspraak dit jaar, per dienstverband",
+        "Employees with an agreement this year, by employment",
+    ),
+    "hr.people_by_employment": (
+        "Medewerkers per dienstverband",
+        "Employees by employment",
+    ),
+    "employment.permanent": ("Vast", "Permanent"),
+    "employment.temporary": ("Tijdelijk", "Temporary"),
+    "employment.agency": ("Uitzendkracht", "Agency worker"),
     "wc.i_deals": ("I-deals per onderwerp", "I-deals by category"),
     "wc.outcome.kept": ("Nagekomen of lopend volgens afspraak", "Kept or on track"),
     "wc.outcome.at_risk": ("Vraagt aandacht", "At risk"),
@@ -152,6 +171,16 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
 
 # What each table holds and who may see it: the works council's question (WOR art. 27).
 RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "agency_requests": (
+        (
+            "Wat een uitzendbureau per e-mail gevraagd is (tekenen, opvolging) en zijn antwoord",
+            "What an agency was asked by e-mail (to sign, a follow-up) and its answer",
+        ),
+        (
+            "de medewerker, de leidinggevende en de contactpersoon van het bureau",
+            "the employee, the manager and the agency's contact",
+        ),
+    ),
     "people": (
         (
             "Naam, e-mail, leidinggevende, afdeling, taal, tijdzone, beoordelingsmaand, "

@@ -340,3 +340,21 @@ def test_admin_link_on_the_command_line(
     assert code == 0 and out.startswith("http://127.0.0.1:3978/admin/signin/")
     code, _, err = run(capsys, "admin", "link", "bram@example.org")
     assert code == 2 and "not HR" in err
+
+
+async def test_the_people_page_shows_employment_and_refuses_an_agency_worker_without_agency(
+    client: Client,
+) -> None:
+    bad = "email,name,employment,agency,agency_contact_email\nbram@example.org,Bram,agency,,\n"
+    status, body = await client.post("/people/import", {"csv": bad, "action": "apply"})
+    assert status == 400 and "Nothing was imported" in body
+    assert "employment is agency but agency and agency_contact_email are empty" in body
+    good = (
+        "email,name,employment,agency,agency_contact_email\n"
+        "bram@example.org,Bram Jansen,agency,Flex & Co,planner@flex.example\n"
+    )
+    status, body = await client.post("/people/import", {"csv": good, "action": "apply"})
+    assert status == 200
+    status, body = await client.get("/people")
+    # The agency's name is shown as typed (escaped, never markup).
+    assert "agency worker (Flex &amp; Co)" in body

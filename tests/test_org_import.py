@@ -129,7 +129,7 @@ def test_header_errors_name_row_1_and_list_the_known_columns() -> None:
     assert errors == [
         "row 1: unknown column 'manger_email' (known columns: email, name, manager_email, "
         "locale, timezone, department, slack_user_id, teams_user_id, hr, review_month, "
-        "working_days)",
+        "working_days, employment, agency, agency_contact_email)",
         "row 1: column 'email' appears twice; keep one of them",
         "row 1: column 4 has no name; name it or delete it",
         "row 1: required column 'name' is missing; the header needs at least email,name",
@@ -341,7 +341,7 @@ async def test_a_file_with_many_errors_reports_all_and_writes_nothing(db: Databa
     assert raised.value.errors == [
         "row 1: unknown column 'manger_email' (known columns: email, name, manager_email, "
         "locale, timezone, department, slack_user_id, teams_user_id, hr, review_month, "
-        "working_days)",
+        "working_days, employment, agency, agency_contact_email)",
         "row 2: email 'jan@' is not a valid email address (expected name@example.com)",
         "row 3: manager chain loops: a@acme.nl -> b@acme.nl -> a@acme.nl",
         "row 5: timezone 'Europe/Amsterdm' is not an IANA time zone (for example Europe/Amsterdam)",
@@ -441,3 +441,86 @@ def test_part_time_working_days_are_read_and_checked() -> None:
     assert errors == [
         "row 2: working_days 'mon someday' must list weekdays, for example 'mon tue wed thu'"
     ]
+
+
+# --- Employment: temporary and agency workers -----------------------------------------------
+
+STAFF = csv_of(
+    "email,name,manager_email,employment,agency,agency_contact_email",
+    "boss@acme.nl,Bea Baas,,,,",
+    "tim@acme.nl,Tim Tijdelijk,boss@acme.nl,temporary,,",
+    "uma@acme.nl,Uma Uitzend,boss@acme.nl,Agency,Flex BV,Planner@Flex.example",
+)
+
+
+async def test_employment_agency_and_contact_are_imported(db: Database) -> None:
+    await import_org(db, STAFF, T0)
+    people = await people_by_email(db)
+    assert people["boss@acme.nl"].employment == "permanent"
+    assert people["tim@acme.nl"].employment == "temporary"
+    uma = people["uma@acme.nl"]
+    assert (uma.employment, uma.agency, uma.agency_contact_email) == (
+        "agency",
+        "Flex BV",
+        "planner@flex.example",
+    )
+
+
+def test_an_unknown_employment_names_the_row_and_the_allowed_values() -> None:
+    errors = errors_of(csv_of("email,name,employment", "a@x.nl,A,vast", "b@x.nl,B,contract"))
+    assert errors == [
+        "row 2: employment 'vast' is not an employment; use one of permanent, temporary, agency",
+        "row 3: employment 'contract' is not an employment; use one of permanent, temporary, "
+        "agency",
+    ]
+
+
+def test_a_bad_agency_contact_email_uses_the_email_check() -> None:
+    errors = errors_of(
+        csv_of("email,name,employment,agency,agency_contact_email", "a@x.nl,A,agency,Flex,flex@")
+    )
+    assert errors == [
+        "row 2: agency_contact_email 'flex@' is not a valid email address "
+        "(expected name@example.com)"
+    ]
+
+
+async def test_agency_workers_without_agency_or_contact_change_nothing(db: Database) -> None:
+    await import_org(db, STAFF, T0)
+    before = await people_by_email(db)
+    bad = csv_of(
+        "email,name,manager_email,employment,agency,agency_contact_email",
+        "boss@acme.nl,Bea Baas,,,Flex BV,",
+        "tim@acme.nl,Tim Tijdelijk,boss@acme.nl,agency,,",
+        "uma@acme.nl,Uma Uitzend,boss@acme.nl,agency,Flex BV,",
+        "new@acme.nl,Nieuw,boss@acme.nl,temporary,,",
+    )
+    with pytest.raises(OrgImportError) as raised:
+        await import_org(db, bad, T1)
+    assert raised.value.errors == [
+        "row 2: agency and agency_contact_email are for agency workers only, but employment "
+        "is permanent; set employment to agency or clear them",
+        "row 3: employment is agency but agency and agency_contact_email are empty; fill in "
+        "the agency and the e-mail address of its contact, or choose employment permanent or "
+        "temporary",
+        "row 4: employment is agency but agency_contact_email is empty; fill in the agency and "
+        "the e-mail address of its contact, or choose employment permanent or temporary",
+    ]
+    assert await people_by_email(db) == before
+
+
+async def test_a_file_without_the_agency_columns_keeps_what_is_stored(db: Database) -> None:
+    await import_org(db, STAFF, T0)
+    result = await import_org(
+        db, csv_of("email,name", "uma@acme.nl,Uma Uitzend", "tim@acme.nl,Tim Tijdelijk"), T1
+    )
+    assert result.updated == []
+    assert (await people_by_email(db))["uma@acme.nl"].agency == "Flex BV"
+    # Becoming permanent clears the agency in the same file; an empty cell is permanent.
+    await import_org(
+        db,
+        csv_of("email,name,employment,agency,agency_contact_email", "uma@acme.nl,Uma,,,"),
+        T1,
+    )
+    uma = (await people_by_email(db))["uma@acme.nl"]
+    assert (uma.employment, uma.agency, uma.agency_contact_email) == ("permanent", None, None)

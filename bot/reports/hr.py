@@ -79,8 +79,12 @@ TABLES = (
     "agreements_by_category",
     "agreements_by_status",
     "i_deals_by_category",
+    "agreements_by_employment",
+    "people_by_employment",
     "prompts",
 )
+# How people are employed, in the order shown: temporary and agency workers apart.
+EMPLOYMENTS = ("permanent", "temporary", "agency")
 # The attention budget's subjects, in the order they are shown.
 PROMPT_SUBJECTS = ("separate", "along", "deferred")
 # (table, department or None for the whole organisation, subject, period)
@@ -435,6 +439,51 @@ async def _agreement_cells(
     return out
 
 
+async def _employment_cells(
+    session: AsyncSession, year: int, names: Mapping[int | None, str]
+) -> dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, frozenset[int]]]]:
+    """The people taking part by how they are employed, and those of them with an agreement
+    of the year, per department, with the exact people behind each cell."""
+    people = (
+        await session.execute(
+            select(Person.id, Person.department_id, Person.employment).where(Person.active)
+        )
+    ).all()
+    with_agreement = set(
+        await session.scalars(select(Agreement.employee_id).where(Agreement.year == year))
+    )
+    members: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    for person_id, dept_id, employment in people:
+        tables = ["people_by_employment"]
+        if person_id in with_agreement:
+            tables.append("agreements_by_employment")
+        for table in tables:
+            # The total is counted too: hiding a small group must hide enough of the others
+            # that the total, published elsewhere, cannot give it away.
+            for subject in ("all", employment):
+                members[(table, subject, names[dept_id])].add(person_id)
+    out: dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, frozenset[int]]]] = (
+        defaultdict(dict)
+    )
+    for (table, employment, dept), ids in members.items():
+        out[(table, employment)][dept] = (len(ids), float(len(ids)), len(ids), frozenset(ids))
+    return out
+
+
+def _employment_lines(candidates: list[Candidate]) -> list[Line]:
+    """Per department (and for the organisation), the kinds of employment are disjoint
+    parts of its total."""
+    parts: dict[tuple[str, str | None], list[Hashable]] = defaultdict(list)
+    for c in candidates:
+        table, dept, subject, _period = cast(Key, c.key)
+        if table.endswith("_by_employment") and subject != "all":
+            parts[(table, dept)].append(c.key)
+    return [
+        Line((table, dept, "all", ""), tuple(keys), disjoint=True)
+        for (table, dept), keys in parts.items()
+    ]
+
+
 def _agreement_lines(candidates: list[Candidate]) -> list[Line]:
     """Per department, the categories and the statuses each add up to its total: hiding a
     category must not be undone by subtracting the others from the total."""
@@ -509,9 +558,17 @@ async def hr_figures(
     progress(3, 5)
 
     agreements = _Grid([], [])
+    cells_by_table = {
+        **(await _agreement_cells(session, year, names)),
+        **(await _employment_cells(session, year, names)),
+    }
     for (table, subject), agreement_cells in sorted(
-        (await _agreement_cells(session, year, names)).items(),
-        key=lambda item: (TABLES.index(item[0][0]), item[0][1]),
+        cells_by_table.items(),
+        key=lambda item: (
+            TABLES.index(item[0][0]),
+            ("all", *EMPLOYMENTS).index(item[0][1]) if item[0][0].endswith("_by_employment") else 0,
+            item[0][1],
+        ),
     ):
         # Scope: one category's figures over departments and the i-deals among them, so an
         # i-deal count one person short of its category is caught as a difference.
@@ -520,7 +577,9 @@ async def hr_figures(
         Candidate(c.key, c.size, c.value, c.count, c.members, _agreement_scope(c.key))
         for c in agreements.candidates
     ]
-    agreement_figures = settle(scoped, agreements.lines + _agreement_lines(scoped))
+    agreement_figures = settle(
+        scoped, agreements.lines + _agreement_lines(scoped) + _employment_lines(scoped)
+    )
     progress(4, 5)
 
     rows = []

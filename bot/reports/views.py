@@ -166,7 +166,13 @@ def prompt_groups(figures: HrFigures, locale: Locale) -> list[Group]:
     return [Group(tr("hr.prompts", loc), tuple(blocks))]
 
 
-AGREEMENT_TABLES = ("agreements_by_category", "agreements_by_status", "i_deals_by_category")
+AGREEMENT_TABLES = (
+    "agreements_by_category",
+    "agreements_by_status",
+    "i_deals_by_category",
+    "agreements_by_employment",
+    "people_by_employment",
+)
 
 
 def agreement_blocks(figures: HrFigures, locale: Locale) -> list[Block]:
@@ -177,8 +183,11 @@ def agreement_blocks(figures: HrFigures, locale: Locale) -> list[Block]:
     blocks = []
     for table in AGREEMENT_TABLES:
         heading = tr(f"hr.{table}", loc)
-        kind = "status" if table == "agreements_by_status" else "category"
-        subjects = figures.subjects(table)
+        kind = {"agreements_by_status": "status"}.get(table, "category")
+        if table.endswith("_by_employment"):
+            kind = "employment"
+        # An employment table's total is there to be protected against, not drawn as a bar.
+        subjects = tuple(s for s in figures.subjects(table) if s != "all")
         bars = []
         for subject in subjects:
             figure = figures.find(table, subject, target)
@@ -223,6 +232,8 @@ def item_label(item: OverviewItem, locale: Locale) -> str:
         return topic_label(item.key, locale)
     if item.group == "signed_by_month":
         return period_name(item.key, locale, short=False)
+    if item.group in ("employment", "employment_signed"):
+        return label("employment", item.key, locale)
     return item.key
 
 
@@ -246,6 +257,8 @@ def _overview_blocks(overview: Overview, loc: Locale) -> list[tuple[str, str, st
     return [
         (process, "", "process"),
         (process, tr("wc.chart.signed_by_month", loc), "signed_by_month"),
+        (process, tr("wc.employment", loc), "employment"),
+        (process, tr("wc.employment_signed", loc), "employment_signed"),
         (content, tr("wc.topics", loc), "topics"),
         (content, tr("wc.raised_topics", loc), "raised_topics"),
         (content, tr("wc.categories", loc), "categories"),

@@ -61,6 +61,7 @@ PROCESS_KEYS = (
     "briefs_sent",
 )
 FOLLOWUP_ANSWERS = ("on_track", "partly", "not", "no_longer_relevant")
+EMPLOYMENTS = ("permanent", "temporary", "agency")
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,24 @@ async def works_council_overview(
     )
     without_key = score.add("process", "signed_share_rest", "without", employees - contract)
     score.line(all_key, [with_key, without_key], disjoint=True)
+    # Temporary and agency workers apart: how many, and how many have a third contract.
+    employment_of = dict(
+        (
+            await session.execute(
+                select(Person.id, Person.employment).where(Person.id.in_(employees))
+            )
+        ).all()
+    )
+    kinds = [k for k in EMPLOYMENTS if k in set(employment_of.values())]
+    groups = {k: frozenset(p for p, e in employment_of.items() if e == k) for k in kinds}
+    score.line(
+        all_key, [score.add("process", "employment", k, groups[k]) for k in kinds], disjoint=True
+    )
+    score.line(
+        with_key,
+        [score.add("process", "employment_signed", k, groups[k] & contract) for k in kinds],
+        disjoint=True,
+    )
 
     due = (
         await session.execute(

@@ -93,7 +93,8 @@ def _item(
         employee_name=view.employee.name,
         manager_name=view.manager.name,
         category=view.current.terms.category,
-        text=view.current.terms.text,
+        # What both parties read: for an agency worker, the manager's terms only.
+        text=ag.seen_by(view, view.manager.person_id).current.terms.text,
         reason=reason,  # type: ignore[arg-type]
         period=period,
         employee_answer=employee.answer if employee else None,

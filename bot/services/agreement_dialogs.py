@@ -81,15 +81,28 @@ async def draft_context(
         history[employee_id, manager_id].append((year, as_role(role)))
     counterparts = [
         drafting.Counterpart(
-            r.id, r.name, "employee", ag.suggested_drafter(history[r.id, person.id], today.year)
+            r.id,
+            r.name,
+            "employee",
+            ag.suggested_drafter(history[r.id, person.id], today.year),
+            _agency(r),
         )
         for r in await reports_of(session, person)
     ]
     manager = await manager_of(session, person)
     if manager is not None:
         drafter = ag.suggested_drafter(history[person.id, manager.id], today.year)
-        counterparts.append(drafting.Counterpart(manager.id, manager.name, "manager", drafter))
+        counterparts.append(
+            drafting.Counterpart(manager.id, manager.name, "manager", drafter, _agency(person))
+        )
     return drafting.DraftContext(ref, tuple(counterparts), today)
+
+
+def _agency(employee: Person) -> str:
+    """The agency an agency worker works through (a third party to their agreements)."""
+    if employee.employment == "agency" and employee.agency_contact_email:
+        return employee.agency or ""
+    return ""
 
 
 async def suggested_drafter(

@@ -1,4 +1,5 @@
-"""Following agreements up: both parties are asked, separately, on the agreement's cadence;
+"""Following agreements up: both parties are asked, separately, on the agreement's cadence
+(for an agency worker: the parties of the terms, the agency contact by e-mail);
 their answers are weighed (a perception gap or a "not kept" puts it at risk), and the
 scheduler tick plans the rounds that are due (the outbox sends the questions)."""
 
@@ -9,6 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import agency_mail
 from bot.services import agreement_notices as notices
 from bot.services import agreement_records as records
 from bot.services.agreement_dialogs import open_dialog
@@ -225,15 +227,21 @@ async def _ask_both(
     because: str | None = None,
 ) -> int:
     """One round: a question to each active party, at 09:00 their time on `day` (at once
-    without one, or when that has passed)."""
+    without one, or when that has passed). The manager is a party when the version in force
+    has terms of the manager's; the agency contact, by e-mail, when it has the agency's."""
+    number = agreement.signed_version or agreement.current_version
+    parties = (await agency_mail.version_terms(session, agreement, number)).parties()
+    chat = [agreement.employee_id] + ([agreement.manager_id] if "manager" in parties else [])
     people = {
         p.id: p
-        for p in await session.scalars(
-            select(Person).where(
-                Person.id.in_((agreement.employee_id, agreement.manager_id)), Person.active
-            )
-        )
+        for p in await session.scalars(select(Person).where(Person.id.in_(chat), Person.active))
     }
+    if "agency" in parties:
+        # The agency is asked when the employee is: 09:00 on the day in the employee's zone.
+        employee = await session.get_one(Person, agreement.employee_id)
+        zone = person_ref(employee, defaults).timezone
+        at = max(follow_up_moment(day, zone), now) if day is not None else now
+        await agency_mail.ask(session, agreement, agency_mail.FOLLOW_UP, now, period=period, at=at)
     rows = []
     for person in people.values():
         due = now

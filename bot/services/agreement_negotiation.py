@@ -1,5 +1,11 @@
 """Negotiating an agreement: drafting it, proposing it, accepting and signing one exact
-version, commenting, amending or renegotiating it, and closing it; the other party is told."""
+version, commenting, amending or renegotiating it, and closing it; the other party is told.
+
+An agency worker's agreement has a third party: the agency, through its contact, party to
+the terms that are the agency's (dialogs.agreements.split_terms). Each version is signed by
+the employee and by the party of each of its terms: the manager in chat when it has terms
+of the manager's, the agency contact by e-mail (bot/services/agency_mail.py) when it has
+the agency's; it applies once all of them signed."""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import agency_mail
 from bot.services import agreement_notices as notices
 from bot.services import agreement_records as records
 from bot.services.agreement_records import AgreementRefused
@@ -75,6 +82,7 @@ async def create(
     if problem is not None:
         raise AgreementRefused(problem, min=ag.MIN_RATIONALE)
     employee, manager = (counterpart, author) if role == "manager" else (author, counterpart)
+    agency = employee.employment == "agency" and employee.agency_contact_email is not None
     agreement = Agreement(
         employee_id=employee.id,
         manager_id=manager.id,
@@ -88,6 +96,8 @@ async def create(
         current_version=0,
         created_at=now,
         updated_at=now,
+        agency=employee.agency if agency else None,
+        agency_contact_email=employee.agency_contact_email if agency else None,
     )
     session.add(agreement)
     await session.flush()
@@ -112,6 +122,7 @@ async def _add_version(
     agreement.is_i_deal = terms.i_deal
     agreement.cadence = terms.cadence
     agreement.updated_at = now
+    parts = terms.parts or ag.split_terms(terms.text, terms.category)
     session.add(
         AgreementVersion(
             agreement_id=agreement.id,
@@ -125,6 +136,8 @@ async def _add_version(
             review_date=terms.review,
             cadence=terms.cadence,
             created_at=now,
+            # Only an agency worker's agreement has terms of more than one party.
+            terms=[{"party": t.party, "text": t.text} for t in parts] if agreement.agency else None,
         )
     )
     await session.flush()
@@ -209,6 +222,7 @@ async def accept(
             raise AgreementRefused("refused.own_version", agreement, name=names[other])
         agreement.accepted_version = version
         agreement.updated_at = now
+        await _ask_agency_to_sign(session, agreement, version, now)
         key = f"a{agreement.id}.v{version}.accepted"
         view = await tell_other(
             defaults, session, agreement, person, "accepted", key, now, version=version
@@ -263,29 +277,94 @@ async def sign(
         agreement.accepted_version = version
         agreement.updated_at = now
         await session.flush()
+        await _ask_agency_to_sign(session, agreement, version, now)
         ref = person_ref(person, defaults)
         key = f"a{agreement.id}.v{version}.signed"
-        if other_id not in signers:
+        missing = await missing_signers(session, agreement, version)
+        if missing:
+            # The other chat party signed already: what is missing is the agency's signature.
+            event = "signed_one" if other_id in missing else "signed_one_agency"
             view = await tell_other(
-                defaults, session, agreement, person, "signed_one", key, now, version=version
+                defaults, session, agreement, person, event, key, now, version=version
             )
-            lead = ta(
-                "done.signed_waiting",
-                ref.locale,
-                version=version,
-                name=view.other(person.id).name,
-            )
+            name = view.other(person.id).name if other_id in missing else view.agency
+            lead = ta("done.signed_waiting", ref.locale, version=version, name=name)
             return [ag.show(view, ref, lead)]
-        agreement.status = "signed"
-        agreement.signed_version = version
-        agreement.signed_at = now
-        agreement.next_follow_up_on = ag.next_follow_up(now.date(), agreement.cadence, now.date())
+        await _in_force(session, agreement, version, now)
         view = await tell_other(
             defaults, session, agreement, person, "signed_both", key, now, version=version
         )
         return [ag.show(view, ref, ta("done.signed_both", ref.locale, version=version))]
 
     return await records.guarded(defaults, session, person, work())
+
+
+async def _ask_agency_to_sign(
+    session: AsyncSession, agreement: Agreement, version: int, now: datetime
+) -> None:
+    """Once a version is accepted, the agency contact is asked to sign it too (by e-mail)
+    when it has terms of the agency's."""
+    if await agency_mail.agency_is_party(session, agreement, version):
+        await agency_mail.ask(session, agreement, agency_mail.SIGN, now, version=version)
+
+
+async def missing_signers(
+    session: AsyncSession, agreement: Agreement, version: int
+) -> set[int | str]:
+    """Who still has to sign `version`: the ids of chat parties, and "agency"."""
+    parties = (await agency_mail.version_terms(session, agreement, version)).parties()
+    needed: set[int | str] = {agreement.employee_id}
+    if "manager" in parties:
+        needed.add(agreement.manager_id)
+    signers = set(
+        await session.scalars(
+            select(AgreementSignature.signer_id).where(
+                AgreementSignature.agreement_id == agreement.id,
+                AgreementSignature.version == version,
+            )
+        )
+    )
+    missing: set[int | str] = {p for p in needed if p not in signers}
+    agency = bool(agreement.agency_contact_email) and "agency" in parties
+    if agency and not await agency_mail.signed_by_agency(session, agreement, version):
+        missing.add("agency")
+    return missing
+
+
+async def _in_force(
+    session: AsyncSession, agreement: Agreement, version: int, now: datetime
+) -> None:
+    """Every party signed `version`: it is the third contract, followed up from now."""
+    agreement.status = "signed"
+    agreement.signed_version = version
+    agreement.signed_at = now
+    agreement.next_follow_up_on = ag.next_follow_up(now.date(), agreement.cadence, now.date())
+    await agency_mail.tell(session, agreement, "signed_all", now, version=version)
+
+
+async def agency_signed(
+    defaults: Defaults, session: AsyncSession, agreement: Agreement, version: int, now: datetime
+) -> None:
+    """The agency contact signed `version` (its request is answered): when it was the last
+    signature the agreement applies; both chat parties are told."""
+    agreement.updated_at = now
+    missing = await missing_signers(session, agreement, version)
+    event = "agency_signed"
+    if not missing:
+        await _in_force(session, agreement, version, now)
+        event = "agency_signed_last"
+    for person_id in (agreement.employee_id, agreement.manager_id):
+        key = f"a{agreement.id}.v{version}.agency_signed.p{person_id}"
+        await notices.tell(
+            session,
+            agreement.id,
+            person_id,
+            key,
+            event,
+            agreement.employee_id,
+            {"version": version, "agency": agreement.agency or ""},
+            now,
+        )
 
 
 async def comment(
@@ -350,8 +429,13 @@ async def amend(
         current = records.terms_of(await records.current_version(session, agreement))
         renegotiation = agreement.status in ag.RUNNING
         start = now.date() if renegotiation else current.start
-        wanted = terms or replace(current, text=text, start=start)
+        wanted = terms or replace(current, text=text, start=start, parts=())
         wanted = replace(wanted, text=clean_text(wanted.text, ag.MAX_TEXT))
+        if agreement.agency and person.id == agreement.manager_id:
+            # The manager reads and rewrites only their own terms; the agency's stay.
+            kept = tuple(t for t in current.parts if t.party == "agency")
+            own = tuple(ag.Term("manager", t.text) for t in ag.split_terms(wanted.text, ""))
+            wanted = replace(wanted, parts=own + kept, text=ag.join_terms(own + kept))
         problem = ag.terms_problem(wanted)
         if problem is not None:
             raise AgreementRefused(problem, agreement, min=ag.MIN_RATIONALE)
@@ -403,6 +487,7 @@ async def close(
         ids = {agreement.employee_id, agreement.manager_id} - {person.id}
         name = (await records.party_names(session, ids)).get(next(iter(ids)), "?")
         if not was_draft:
+            await agency_mail.tell(session, agreement, outcome, now, reason=cleaned)
             key = f"a{agreement.id}.{outcome}"
             await tell_other(
                 defaults,

@@ -4,12 +4,14 @@ it, and the refusal an action gets when it cannot be done."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Sequence
+from datetime import datetime
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.people import Defaults, person_ref
 from bot.storage.agreement_models import (
+    AgencyRequest,
     Agreement,
     AgreementComment,
     AgreementFollowUp,
@@ -56,6 +58,7 @@ def terms_of(row: AgreementVersion) -> ag.Terms:
         rationale=row.i_deal_rationale or "",
         review=row.review_date,
         cadence=row.cadence,
+        parts=tuple(ag.Term(ag.as_term_party(t["party"]), t["text"]) for t in row.terms or ()),
     )
 
 
@@ -138,6 +141,7 @@ def _view(
         accepted_version=agreement.accepted_version,
         signed_version=agreement.signed_version,
         close_reason=agreement.close_reason or "",
+        agency=agreement.agency or "",
         **details,  # type: ignore[arg-type]
     )
 
@@ -163,13 +167,33 @@ async def view(session: AsyncSession, agreement: Agreement) -> ag.AgreementView:
     )
     latest = await _latest_round(session, agreement.id)
     unknown = ag.Party(0, "?", "employee")
+    agency = ag.Party(0, agreement.agency or "", "agency")
+    # The agency signs by e-mail: its signature is its answered request to sign.
+    agency_signed: list[tuple[int, datetime | None]] = []
+    if agreement.agency:
+        found = await session.execute(
+            select(AgencyRequest.version, AgencyRequest.answered_at).where(
+                AgencyRequest.agreement_id == agreement.id,
+                AgencyRequest.kind == "sign",
+                AgencyRequest.answer == "signed",
+            )
+        )
+        agency_signed = [(version, at) for version, at in found]
     return _view(
         agreement,
         parties,
         list(versions),
         signatures=tuple(
-            ag.SignatureView(s.version, parties.get(s.signer_id, unknown), s.signed_at)
-            for s in signatures
+            sorted(
+                [
+                    *(
+                        ag.SignatureView(s.version, parties.get(s.signer_id, unknown), s.signed_at)
+                        for s in signatures
+                    ),
+                    *(ag.SignatureView(v, agency, at) for v, at in agency_signed if at),
+                ],
+                key=lambda s: s.signed_at,
+            )
         ),
         comments=tuple(
             ag.CommentView(c.version, parties.get(c.author_id, unknown), c.text, c.created_at)

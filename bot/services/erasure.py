@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.agreement_models import (
+    AgencyRequest,
     Agreement,
     AgreementComment,
     AgreementDialog,
@@ -144,6 +145,7 @@ async def _agreements(
         (AgreementFollowUp, AgreementFollowUp.agreement_id.in_(ids)),
         (AgreementComment, AgreementComment.agreement_id.in_(ids)),
         (AgreementSignature, AgreementSignature.agreement_id.in_(ids)),
+        (AgencyRequest, AgencyRequest.agreement_id.in_(ids)),
     ):
         result = await session.execute(delete(model).where(condition))
         report.count(model.__tablename__, result.rowcount)  # type: ignore[attr-defined]
@@ -159,7 +161,7 @@ async def _agreements(
         await session.execute(
             update(AgreementVersion)
             .where(AgreementVersion.agreement_id == agreement.id)
-            .values(text=tombstone, is_i_deal=False, i_deal_rationale=None)
+            .values(text=tombstone, is_i_deal=False, i_deal_rationale=None, terms=None)
         )
         if agreement.status not in CLOSED:
             agreement.status = "dropped"
@@ -171,6 +173,7 @@ async def _agreements(
         agreement.signed_at = None
         agreement.next_follow_up_on = None
         agreement.party_erased_at = now
+        agreement.agency_contact_email = None
         agreement.updated_at = now
         report.tombstones += 1
     await session.flush()
@@ -247,6 +250,9 @@ def _anonymise(person: Person, now: datetime) -> None:
     person.is_hr = False
     person.review_month = None
     person.working_days = None
+    person.employment = "permanent"
+    person.agency = None
+    person.agency_contact_email = None
     person.paused_until = None
     person.active = False
     person.left_at = None

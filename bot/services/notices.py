@@ -31,6 +31,8 @@ class Notice:
     agreement_id: int | None = None
     followup_id: int | None = None
     conversation_id: int | None = None
+    # Kind mail: the address it goes to (the person is whom it is about).
+    recipient_email: str | None = None
     # When it may go out (default: at once), and after which moment it is not sent at all.
     at: datetime | None = None
     expires_at: datetime | None = None
@@ -47,6 +49,7 @@ async def queue(session: AsyncSession, notices: Sequence[Notice], now: datetime)
             "agreement_id": n.agreement_id,
             "followup_id": n.followup_id,
             "conversation_id": n.conversation_id,
+            "recipient_email": n.recipient_email,
             "status": OutboxStatus.PENDING,
             "attempts": 0,
             "next_attempt_at": n.at or now,

@@ -40,6 +40,9 @@ OPTIONAL_COLUMNS = (
     "hr",
     "review_month",
     "working_days",
+    "employment",
+    "agency",
+    "agency_contact_email",
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 # The columns an import may change on a person who already exists (all but the key).
@@ -53,7 +56,13 @@ _MAX_LENGTH = {
     "department": 200,
     "slack_user_id": 32,
     "teams_user_id": 200,
+    "agency": 200,
+    "agency_contact_email": 320,
 }
+# How a person is employed; an empty cell (or no column, for someone new) is permanent.
+EMPLOYMENTS = ("permanent", "temporary", "agency")
+PERMANENT = "permanent"
+AGENCY = "agency"
 _TRUE = frozenset({"true", "yes", "1", "ja"})
 _FALSE = frozenset({"false", "no", "0", "nee"})
 # Deliberately loose: it catches spreadsheet slips like 'jan@' without judging real addresses.
@@ -80,6 +89,9 @@ class OrgRow:
     hr: bool | None = None
     review_month: int | None = None
     working_days: tuple[str, ...] | None = None
+    employment: str | None = None
+    agency: str | None = None
+    agency_contact_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,9 @@ class PersonRow:
     hr: bool
     review_month: int | None
     working_days: tuple[str, ...] | None = None
+    employment: str = PERMANENT
+    agency: str | None = None
+    agency_contact_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -364,6 +379,9 @@ def _read_row(cells: _Cells) -> OrgRow | None:
         hr=cells.optional("hr", _yes_no),
         review_month=cells.optional("review_month", _month),
         working_days=cells.optional("working_days", _working_days),
+        employment=cells.optional("employment", _employment),
+        agency=cells.optional("agency", str),
+        agency_contact_email=cells.optional("agency_contact_email", _email),
     )
     return row if email else None
 
@@ -373,6 +391,13 @@ def _email(raw: str) -> str:
     if not _EMAIL.fullmatch(email):
         raise _BadCell("is not a valid email address (expected name@example.com)")
     return email
+
+
+def _employment(raw: str) -> str:
+    employment = raw.lower()
+    if employment not in EMPLOYMENTS:
+        raise _BadCell(f"is not an employment; use one of {', '.join(EMPLOYMENTS)}")
+    return employment
 
 
 def _locale(raw: str) -> str:
@@ -477,6 +502,9 @@ _STORED = (
     Person.is_hr,
     Person.review_month,
     Person.working_days,
+    Person.employment,
+    Person.agency,
+    Person.agency_contact_email,
     Person.active,
     Person.erased_at,
 )
@@ -515,6 +543,9 @@ def _person_row(
         hr=person["is_hr"],
         review_month=person["review_month"],
         working_days=tuple(person["working_days"]) if person["working_days"] else None,
+        employment=person["employment"],
+        agency=person["agency"],
+        agency_contact_email=person["agency_contact_email"],
     )
 
 
@@ -540,6 +571,8 @@ def _wanted(row: OrgRow, columns: frozenset[str], stored: Mapping[str, PersonRow
     changes: dict[str, Any] = {field: getattr(row, field) for field in _FIELDS if field in columns}
     if "hr" in changes:
         changes["hr"] = bool(changes["hr"])
+    if "employment" in changes:
+        changes["employment"] = changes["employment"] or PERMANENT
     return replace(current, **changes)
 
 
@@ -558,10 +591,45 @@ def _database_problems(
 ) -> list[Problem]:
     """What is wrong only once the file is merged with what is already stored."""
     return (
-        _unknown_managers(rows, wanted, existing, full)
+        _agency_problems(rows, wanted)
+        + _unknown_managers(rows, wanted, existing, full)
         + _manager_loops(rows, wanted, existing.rows)
         + _taken_chat_ids(rows, existing.rows)
     )
+
+
+def _agency_problems(rows: Sequence[OrgRow], wanted: Mapping[str, PersonRow]) -> list[Problem]:
+    """An agency worker needs their agency and its contact (party to the pay and contract
+    terms of their agreements); nobody else has them. Checked on the person as they will be,
+    so a file without these columns is judged with what is stored."""
+    problems: list[Problem] = []
+    for row in rows:
+        person = wanted[row.email]
+        missing = [
+            column
+            for column in ("agency", "agency_contact_email")
+            if getattr(person, column) is None
+        ]
+        if person.employment == AGENCY and missing:
+            problems.append(
+                (
+                    row.row_number,
+                    f"employment is agency but {' and '.join(missing)} "
+                    f"{'is' if len(missing) == 1 else 'are'} empty; fill in the agency and "
+                    "the e-mail address of its contact, or choose employment permanent or "
+                    "temporary",
+                )
+            )
+        elif person.employment != AGENCY and len(missing) < 2:
+            problems.append(
+                (
+                    row.row_number,
+                    f"agency and agency_contact_email are for agency workers only, but "
+                    f"employment is {person.employment}; set employment to agency or clear "
+                    "them",
+                )
+            )
+    return problems
 
 
 def _unknown_managers(
@@ -728,4 +796,7 @@ def _values(
         "is_hr": row.hr,
         "review_month": row.review_month,
         "working_days": list(row.working_days) if row.working_days else None,
+        "employment": row.employment,
+        "agency": row.agency,
+        "agency_contact_email": row.agency_contact_email,
     }

@@ -7,7 +7,9 @@ message is sent again, an adapter that can (Slack) is asked whether the interrup
 arrived after all, so it is not sent twice.
 
 A person's messages go out in the order they were made: one is taken only when none made
-before it is due, retrying or in flight, so a retry holds back the ones after it. What each
+before it is due, retrying or in flight, so a retry holds back the ones after it. E-mail to
+an agency contact about a person (kind `mail`) is a queue of its own per address, sent by
+the configured mail sender (bot/services/mail.py) as if it were a chat platform. What each
 kind says, and whether it is still wanted, is decided when it is sent (outbox_rules.py).
 """
 
@@ -19,7 +21,7 @@ import time as time_
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, Table, and_, bindparam, exists, or_, select, update
@@ -29,8 +31,10 @@ from sqlalchemy.orm import aliased
 from bot import metrics
 from bot.clock import Clock
 from bot.services import menus
+from bot.services.agency_mail import AgencyMail
 from bot.services.checkins import CheckinService
 from bot.services.liveness import Liveness
+from bot.services.mail import NOT_CONFIGURED, MailChannel, MailSender
 from bot.services.outbox_rules import ASKING_KINDS, PAUSED_KINDS, Rules, Settled
 from bot.services.pauses import is_paused, local_today
 from bot.services.people import person_ref
@@ -38,6 +42,7 @@ from bot.services.worktime import next_working_morning
 from bot.storage.database import Database
 from bot.storage.models import (
     Occurrence,
+    OutboxKind,
     OutboxMessage,
     OutboxStatus,
     Person,
@@ -97,6 +102,8 @@ def due(now: datetime) -> Select[int, int]:
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
         earlier.person_id == OutboxMessage.person_id,
+        # A person's chat messages (no address) and each address's mail are separate queues.
+        earlier.recipient_email.is_not_distinct_from(OutboxMessage.recipient_email),
         earlier.id < OutboxMessage.id,
         or_(
             earlier.status == OutboxStatus.SENDING,
@@ -126,11 +133,20 @@ _RECORD_SENT = (
 )
 
 
+class Channel(Protocol):
+    """What a message is sent through: a chat platform, or the mail sender."""
+
+    @property
+    def platform(self) -> str: ...
+
+    async def send(self, out: Outbound) -> MessageRef: ...
+
+
 @dataclass(frozen=True)
 class _Send:
     message_id: int
     person_id: int
-    adapter: ChatAdapter
+    adapter: Channel
     out: Outbound
     occurrence_id: int | None
     kind: str
@@ -157,6 +173,9 @@ class Dispatcher:
     checkins: CheckinService
     adapters: Mapping[str, ChatAdapter]
     liveness: Liveness | None = None
+    # E-mail to agency contacts: the sender (None: mail is off and waits) and the links in it.
+    mail: MailSender | None = None
+    agency: AgencyMail = field(default_factory=AgencyMail)
     # Claimed (`sending`) by this process and not finished: a stop returns them to pending.
     in_flight: set[int] = field(default_factory=set)
     # Set by a graceful stop: the batch being sent finishes, no further one is claimed.
@@ -176,7 +195,7 @@ class Dispatcher:
     def __post_init__(self) -> None:
         if self.liveness is None:
             self.liveness = Liveness(self.db)
-        self._rules = Rules(self.checkins)
+        self._rules = Rules(self.checkins, self.agency)
 
     @property
     def owner(self) -> str:
@@ -405,10 +424,15 @@ class Dispatcher:
             message.next_attempt_at = waits
             message.last_error = "waits for the end of the check-in the person is answering"
             return None
-        adapter = route(ref, self.adapters)
+        adapter: Channel | None
+        if message.kind == OutboxKind.MAIL:
+            adapter = MailChannel(self.mail) if self.mail is not None else None
+            reason = NOT_CONFIGURED
+        else:
+            adapter = route(ref, self.adapters)
+            reason = f"no chat platform reaches this person ({unreachable(ref, self.adapters)})"
         if adapter is None:
             # Kept pending and visible, never dropped: a channel may be configured later.
-            reason = f"no chat platform reaches this person ({unreachable(ref, self.adapters)})"
             if message.last_error != reason:
                 log.warning(
                     "outbox message %s (%s) is waiting: %s",
@@ -511,10 +535,11 @@ class Dispatcher:
             send.message_id: result for send, result in finished if isinstance(result, Exception)
         }
         # menus.remember keeps those that ask something (a question, or buttons of their own).
+        # A mail went to someone else (an agency contact): it is no menu of the person's.
         asked = [
             (send.person_id, send.out)
             for send, result in finished
-            if not isinstance(result, Exception)
+            if not isinstance(result, Exception) and send.kind != OutboxKind.MAIL
         ]
         async with self.db.session() as session:
             if sent:

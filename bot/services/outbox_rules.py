@@ -11,17 +11,20 @@ it says now. The dispatcher (bot/services/outbox.py) is the same for every kind.
   is in the middle of a check-in, to be asked at its end (bot/services/ride_along.py);
 - talked: written from the conversation now, listing only the topics still open;
 - digest, invitation: as queued; brief: its summary and document built now;
+- mail (to an agency contact): written from the agreement now, with a fresh one-time link;
+  superseded once answered, or once the version to sign or the running agreement moved on;
 - every kind: expired past its `expires_at`, cancelled when the person no longer takes part.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import agreement_notices, conversations, dialogue_notices, ride_along
+from bot.services.agency_mail import AgencyMail
 from bot.services.checkins import CheckinService
 from bot.storage.models import Occurrence, OutboxKind, OutboxMessage, OutboxStatus
 from dialogs.messages import Outbound, PersonRef
@@ -58,6 +61,7 @@ def _still_wanted(kind: str, occurrence: Occurrence, retry: bool) -> bool:
 @dataclass
 class Rules:
     checkins: CheckinService
+    agency: AgencyMail = field(default_factory=AgencyMail)
 
     async def settle(
         self, session: AsyncSession, message: OutboxMessage, now: datetime
@@ -120,6 +124,9 @@ class Rules:
             if message.conversation_id is not None:
                 note = await conversations.talked_note(session, message.conversation_id, ref)
             return note if note is not None else Settled(OutboxStatus.CANCELLED)
+        if kind == OutboxKind.MAIL:
+            mail = await self.agency.compose(session, message, ref, now)
+            return mail if isinstance(mail, Outbound) else Settled(mail)
         if kind == OutboxKind.BRIEF:
             checkins = self.checkins
             return await dialogue_notices.compose_brief(

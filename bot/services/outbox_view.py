@@ -37,6 +37,9 @@ def about(message: OutboxMessage, theme: str | None, period: str | None) -> str:
         return f"agreement #{message.agreement_id}"
     if message.kind == OutboxKind.FOLLOW_UP:
         return f"agreement #{message.agreement_id} follow-up"
+    if message.kind == OutboxKind.MAIL:
+        # The e-mail goes to the agency contact, about the person listed.
+        return f"agreement #{message.agreement_id} e-mail to {message.recipient_email}"
     if message.kind == OutboxKind.TALKED:
         return f"conversation #{message.conversation_id}"
     return message.key or "-"

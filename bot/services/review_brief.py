@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import agreement_records as records
 from bot.services.agreement_dialogs import suggested_drafter
 from bot.services.digests import ANSWER_COLUMNS, AnswerRow, is_health, review_start
 from bot.services.people import Defaults, manager_of, person_ref
@@ -120,8 +121,10 @@ def _charts_and_lines(
 
 
 async def _agreements(
-    session: AsyncSession, employee: Person, since: datetime
+    session: AsyncSession, employee: Person, since: datetime, copy: Copy
 ) -> tuple[BriefAgreement, ...]:
+    """The agreements to talk about; the manager's copy of an agency worker's agreement
+    holds only the manager's terms (the agency's are between the employee and the agency)."""
     rows = await session.execute(
         select(Agreement, AgreementVersion)
         .join(
@@ -163,7 +166,9 @@ async def _agreements(
             BriefAgreement(
                 agreement.id,
                 version.category,
-                version.text,
+                records.terms_of(version).of("manager").text
+                if copy == "manager" and agreement.agency
+                else version.text,
                 agreement.status,
                 version.is_i_deal,
                 tuple(follow_ups),
@@ -223,7 +228,6 @@ async def build_briefs(
     drafter = (
         await suggested_drafter(session, employee, manager, start.year) if manager else "employee"
     )
-    agreements = await _agreements(session, employee, since)
     topics = await _topics(session, employee, since)
     conversations = await _conversations(session, employee, since)
     briefs = []
@@ -232,6 +236,7 @@ async def build_briefs(
             employee_ref if manager is None or copy == "employee" else person_ref(manager, defaults)
         )
         answers = await _answers(session, employee, since, until, copy)
+        agreements = await _agreements(session, employee, since, copy)
         charts, shared, private = _charts_and_lines(answers, banks, reader.locale, copy)
         briefs.append(
             ReviewBrief(

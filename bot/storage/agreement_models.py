@@ -58,6 +58,10 @@ class Agreement(Base):
     updated_at: Mapped[datetime]
     # Set when one party's data was erased: the row is the other party's tombstone.
     party_erased_at: Mapped[datetime | None]
+    # An agency worker's agreement: the agency and its contact, as they were when it was
+    # made, are the third party (of the pay and contract terms), reached by e-mail.
+    agency: Mapped[str | None] = mapped_column(String(200))
+    agency_contact_email: Mapped[str | None] = mapped_column(String(320))
 
 
 class AgreementVersion(Base):
@@ -82,6 +86,9 @@ class AgreementVersion(Base):
     review_date: Mapped[date | None] = mapped_column(Date)
     cadence: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
+    # The text split into terms, each naming whose it is: [{"party": "manager" | "agency",
+    # "text": ...}]; None when the whole text is one term between employee and manager.
+    terms: Mapped[list[dict[str, Any]] | None] = mapped_column(SealedJSON)
 
 
 class AgreementSignature(Base):
@@ -171,3 +178,29 @@ class AgreementDialog(Base):
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class AgencyRequest(Base):
+    """What an agreement asks of its agency contact, who is outside the chat: to sign one
+    version, or to answer one follow-up period. The e-mail carries a one-time link; only the
+    link's SHA-256 hash is kept, replaced whenever the mail is composed again (a retry), and
+    the answer closes it."""
+
+    __tablename__ = "agency_requests"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "kind", "version", "period", name="uq_agency_request"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    # sign: `version` is the version to sign; follow_up: `period` is the round.
+    kind: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    period: Mapped[str] = mapped_column(String(10), default="")
+    email: Mapped[str] = mapped_column(String(320))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime | None]
+    # signed, or a follow-up answer (on_track | partly | not | no_longer_relevant).
+    answer: Mapped[str | None] = mapped_column(String(20))
+    answered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]

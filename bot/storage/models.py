@@ -96,6 +96,13 @@ class Person(Base):
     review_month: Mapped[int | None] = mapped_column(Integer)
     # The weekdays this person works, when not the schedule's (part-time); None: the schedule's.
     working_days: Mapped[list[str] | None]
+    # permanent | temporary | agency (hired through an agency: the agency is party to the
+    # pay and contract terms of their agreements, reached through its contact by e-mail).
+    employment: Mapped[str] = mapped_column(
+        String(10), default="permanent", server_default="permanent"
+    )
+    agency: Mapped[str | None] = mapped_column(String(200))
+    agency_contact_email: Mapped[str | None] = mapped_column(String(320))
     # No prompts before this local date (the person said `pause until DATE`).
     paused_until: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -249,6 +256,10 @@ class OutboxMessage(Base):
         ForeignKey("agreement_followups.id"), index=True
     )
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
+    # Kind `mail`: the address it goes to (an agency contact outside the chat); the person is
+    # the agency worker it is about. A person's chat messages and each address's mails about
+    # them are separate queues, so a mail server that is down holds back no chat message.
+    recipient_email: Mapped[str | None] = mapped_column(String(320))
     status: Mapped[str] = mapped_column(String(10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]

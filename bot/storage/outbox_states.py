@@ -42,6 +42,9 @@ class OutboxKind(StrEnum):
     TALKED = "talked"
     # A lasting change in the person's shared answers, told to them before their manager.
     DRIFT = "drift"
+    # An e-mail to an agency contact about an agency worker's agreement (a request to sign,
+    # a follow-up question, news), sent by the configured mail sender instead of a chat.
+    MAIL = "mail"
 
 
 # Finished: nothing will be sent for these any more (retention counts from their creation).
