@@ -110,6 +110,11 @@ def health_words(draft: Draft) -> tuple[str, ...]:
     """The health words found in any of the draft's texts, in the order of the list."""
     texts = [draft.text_nl, draft.text_en, draft.topic]
     texts += [o.nl for o in draft.options] + [o.en for o in draft.options]
+    return health_words_in(texts)
+
+
+def health_words_in(texts: Iterable[str]) -> tuple[str, ...]:
+    """The health words found in any of the texts, in the order of the list."""
     found = {w.casefold() for text in texts for w in _words(text)}
     return tuple(dict.fromkeys(w for w in HEALTH_WORDS if w in found))
 
