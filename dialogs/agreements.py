@@ -18,6 +18,7 @@ from dialogs.agreement_texts import ta
 from dialogs.answers import NAVIGATION, option
 from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
 from dialogs.texts import format_day
+from dialogs.tips import tips_block
 
 Role = Literal["employee", "manager"]
 Outcome = Literal["on_track", "partly", "perception_gap", "not_kept", "no_longer_relevant"]
@@ -528,7 +529,17 @@ def perception_notice(
         employee_answer=said("employee"),
         manager_answer=said("manager"),
     )
+    if outcome in AT_RISK_OUTCOMES:
+        # A conversation is coming: how to name the difference without blame.
+        lead = f"{lead}\n\n{at_risk_tips(view, ref, outcome)}"
     return show(view, ref, lead)
+
+
+def at_risk_tips(view: AgreementView, ref: PersonRef, why: str | None = None) -> str:
+    """The reader's tips before talking about an agreement at risk (`why`: the outcome that
+    put it there, when known): content, then interaction, then emotion."""
+    role: Role = "employee" if ref.person_id == view.employee.person_id else "manager"
+    return tips_block("at_risk", role, ref.locale, why)
 
 
 # ---- the overview hooks ----------------------------------------------------------------

@@ -102,8 +102,7 @@ def _tip(raw: Any, moment: str, index: int) -> Tip:
         or len(set(parties)) != len(parties)
     ):
         raise _fail(
-            f"{where}.for: list who the tip is for: [employee], [manager] or "
-            f"[employee, manager]",
+            f"{where}.for: list who the tip is for: [employee], [manager] or [employee, manager]",
             (*path, "for") if "for" in raw else path,
         )
     about = raw.get("about")
@@ -196,6 +195,10 @@ def tip_lines(
 ) -> tuple[str, ...]:
     """The party's tips at a moment (or for one situation in it), in their language."""
     return tuple(tip.text(locale) for tip in builtin_tips()[moment].select(party, about))
+
+
+def tips_title(moment: str, locale: Locale) -> str:
+    return builtin_tips()[moment].title(locale)
 
 
 def tips_block(moment: str, party: Party, locale: Locale, about: str | None = None) -> str:
