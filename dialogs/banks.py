@@ -294,17 +294,25 @@ def read_yaml(source: str, content: str) -> Any:
 
 
 def line_of(content: str, path: tuple[str | int, ...]) -> int | None:
-    """The line (from 1) where the item at `path` starts, or None when it is not there.
-    Only asked after a problem was found, so a valid file is parsed once."""
+    """The line (from 1) where the item at `path` starts (a field: its key's line), or None
+    when it is not there. Only asked after a problem was found, so a valid file is parsed
+    once."""
     node: yaml.Node | None = yaml.compose(content, Loader=yaml.SafeLoader)
+    mark = node.start_mark if node is not None else None
     for step in path:
         if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == step), None)
+            pair = next(((k, v) for k, v in node.value if k.value == step), None)
+            if pair is None:
+                return None
+            mark, node = pair[0].start_mark, pair[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-            node = node.value[step] if 0 <= step < len(node.value) else None
+            if not 0 <= step < len(node.value):
+                return None
+            node = node.value[step]
+            mark = node.start_mark
         else:
             return None
-    return None if node is None else node.start_mark.line + 1
+    return None if mark is None else mark.line + 1
 
 
 def located(error: BankError, source: str, content: str) -> BankError:
