@@ -124,7 +124,8 @@ def _file(moment: str, tips: str) -> str:
             _file(
                 "talked",
                 GOOD_TIP
-                + "  - id: mine.three\n    for: [manager]\n    text:\n      nl: Alleen Nederlands\n",
+                + "  - id: mine.three\n    for: [manager]\n"
+                + "    text:\n      nl: Alleen Nederlands\n",
             ),
             r"line 13: tips\[1\] \(mine\.three\)\.text: missing text for en",
         ),
