@@ -6,7 +6,8 @@ must stop the start). Measured here, each as the median of --runs reads in this 
   banks    load_banks(): the question banks, the baseline
   tips     load_tips(): every tips file, read and checked (health words included)
 
-Target: the tips add at most half of what the banks cost, and under 20 ms.
+Target: the tips add under 10 ms to a start (a command's start is tenths of a second, see
+bench/startup.py); the banks show what reading a YAML file of this size costs anyway.
 Run: .venv/bin/python bench/tips.py [--runs 50] [--smoke]
 """
 
@@ -41,8 +42,8 @@ def main() -> int:
     tips = median_ms(load_tips, runs)
     print(f"banks (baseline)  {banks:7.2f} ms")
     print(f"tips              {tips:7.2f} ms  ({tips / banks:.2f}x the banks)")
-    ok = tips <= max(banks / 2, 1.0) and tips < 20
-    print("target met" if ok else "target missed: at most half the banks, under 20 ms")
+    ok = tips < 10
+    print("target met" if ok else "target missed: the tips should take under 10 ms")
     return 0 if ok or args.smoke else 1
 
 
