@@ -487,10 +487,12 @@ def follow_up_prompt(
         token=followup_token(followup_id),
     )
     intro = ta("follow_up.intro", loc)
+    text = f"{intro}\n\n{view.current.terms.text}"
     if because == ASKED_AFTER_CHECKIN:
         role = "employee" if ref.person_id == view.employee.person_id else "manager"
         intro = ta(f"follow_up.intro_checkin.{role}", loc, employee=view.employee.called(loc))
-    text = f"{intro}\n\n{view.current.terms.text}"
+        # Put at risk by a check-in: a conversation about it is likely, so its tips come too.
+        text = f"{intro}\n\n{view.current.terms.text}\n\n{at_risk_tips(view, ref, 'not_kept')}"
     return Outbound(ref, text, title_of(view, loc), question=question, key=question.token)
 
 

@@ -74,22 +74,18 @@ class TipBank:
         return tuple(t for t in self.tips if party in t.parties and t.about == about)
 
 
-def _fail(message: str, path: tuple[str | int, ...]) -> BankError:
-    return BankError(message, path)
-
-
 def _tip(raw: Any, moment: str, index: int) -> Tip:
     path: tuple[str | int, ...] = ("tips", index)
     where = f"tips[{index}]"
     if not isinstance(raw, Mapping):
-        raise _fail(f"{where}: expected a mapping with id, for and text", path)
+        raise BankError(f"{where}: expected a mapping with id, for and text", path)
     tip_id = raw.get("id")
     if not isinstance(tip_id, str) or not tip_id.strip():
-        raise _fail(f"{where}: 'id' is required, a short name such as {moment}.listen", path)
+        raise BankError(f"{where}: 'id' is required, a short name such as {moment}.listen", path)
     where = f"{where} ({tip_id})"
     unknown = sorted(set(map(str, raw)) - _TIP_KEYS)
     if unknown:
-        raise _fail(
+        raise BankError(
             f"{where}: unknown field {', '.join(unknown)}; a tip has only "
             f"{', '.join(sorted(_TIP_KEYS))}",
             path,
@@ -101,25 +97,27 @@ def _tip(raw: Any, moment: str, index: int) -> Tip:
         or any(p not in PARTIES for p in parties)
         or len(set(parties)) != len(parties)
     ):
-        raise _fail(
+        raise BankError(
             f"{where}.for: list who the tip is for: [employee], [manager] or [employee, manager]",
             (*path, "for") if "for" in raw else path,
         )
     about = raw.get("about")
     if about is not None and about not in MOMENTS[moment]:
         allowed = ", ".join(MOMENTS[moment]) or "nothing (leave 'about' out)"
-        raise _fail(f"{where}.about: at {moment} a tip can be about {allowed}", (*path, "about"))
+        raise BankError(
+            f"{where}.about: at {moment} a tip can be about {allowed}", (*path, "about")
+        )
     text = bilingual(raw.get("text"), f"{where}.text", (*path, "text") if "text" in raw else path)
     for locale, words in (("nl", text.nl), ("en", text.en)):
         if len(words) > MAX_TIP:
-            raise _fail(
+            raise BankError(
                 f"{where}.text.{locale}: {len(words)} characters; keep a tip under {MAX_TIP} "
                 f"so it reads at a glance",
                 (*path, "text", locale),
             )
     found = health_words_in((text.nl, text.en))
     if found:
-        raise _fail(
+        raise BankError(
             f"{where}.text: mentions {', '.join(found)}; tips are about the conversation, "
             f"never about a person's health: rephrase it without those words",
             (*path, "text"),
@@ -130,32 +128,34 @@ def _tip(raw: Any, moment: str, index: int) -> Tip:
 def parse_tips(data: Any) -> TipBank:
     """Validate one tips document; raises BankError with the item's path."""
     if not isinstance(data, Mapping):
-        raise _fail("expected a mapping with moment, title and tips at the top", ())
+        raise BankError("expected a mapping with moment, title and tips at the top", ())
     unknown = sorted(set(map(str, data)) - _TOP_KEYS)
     if unknown:
-        raise _fail(
+        raise BankError(
             f"unknown field {', '.join(unknown)}; a tips file has only "
             f"{', '.join(sorted(_TOP_KEYS))}",
             (unknown[0],),
         )
     moment = data.get("moment")
     if moment not in MOMENTS:
-        raise _fail(f"'moment' must be one of {', '.join(MOMENTS)}", ("moment",))
+        raise BankError(f"'moment' must be one of {', '.join(MOMENTS)}", ("moment",))
     title = bilingual(data.get("title"), "title", ("title",) if "title" in data else ())
     raw_tips = data.get("tips")
     if not isinstance(raw_tips, list) or not raw_tips:
-        raise _fail("'tips' must be a non-empty list", ("tips",) if "tips" in data else ())
+        raise BankError("'tips' must be a non-empty list", ("tips",) if "tips" in data else ())
     tips = tuple(_tip(raw, moment, i) for i, raw in enumerate(raw_tips))
     ids = [t.tip_id for t in tips]
     for i, tip_id in enumerate(ids):
         if tip_id in ids[:i]:
-            raise _fail(f"tips[{i}] ({tip_id}): the id is used twice; give it its own", ("tips", i))
+            raise BankError(
+                f"tips[{i}] ({tip_id}): the id is used twice; give it its own", ("tips", i)
+            )
     bank = TipBank(moment, title, tips)
     for party in PARTIES:
         for about in (None, *REQUIRED.get(moment, ())):
             if not bank.select(party, about):
                 what = f"about: {about}" if about else "without 'about'"
-                raise _fail(
+                raise BankError(
                     f"no tip for the {party} {what}; both parties take part in this moment, "
                     f"so add one with 'for: [{party}]'",
                     ("tips",),
@@ -167,11 +167,10 @@ def load_tips(extra_dirs: Iterable[Path] = ()) -> dict[str, TipBank]:
     """Every moment's bank; each error names the file, the line and the item."""
     found: dict[str, TipBank] = {}
     for source, content in bank_files("tips", extra_dirs):
+        data = read_yaml(source, content)
         try:
-            bank = parse_tips(read_yaml(source, content))
+            bank = parse_tips(data)
         except BankError as error:
-            if str(error).startswith(f"{source}: "):
-                raise
             raise located(error, source, content) from None
         if bank.moment in found:
             raise BankError(f"{source}: moment '{bank.moment}' already has a tips file")

@@ -346,8 +346,8 @@ async def test_nothing_is_recorded_about_who_read_tips(bot: Testbot) -> None:
     assert not [t for t in Base.metadata.tables if "tip" in t or "coach" in t]
 
 
-def test_tips_dates_are_plain() -> None:
-    # The review window the coach uses is the brief's: 14 days before the month's first day.
+def test_a_review_is_near_from_the_briefs_window_until_its_month_ends() -> None:
+    # The window coach uses is the brief's: from 14 days before the month's first day.
     from bot.services.coaching import review_near
 
     assert review_near(9, date(2027, 8, 17), 14) is None
