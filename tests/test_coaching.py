@@ -284,6 +284,16 @@ async def test_an_agreement_at_risk_comes_with_how_to_name_the_gap(bot: Testbot)
     assert "Vat samen wat je medewerker vertelt" in shown
 
 
+async def test_the_brief_opens_an_agreement_with_a_gap_without_blame(bot: Testbot) -> None:
+    await _at_risk(bot)
+    english = texts(await bot.say(BRAM, "brief"))
+    assert "you see it differently\n    Opening question: How do you see this agreement going?" in (
+        english
+    )
+    dutch = texts(await bot.say(ANNA, "voorbereiding Bram"))
+    assert "Openingsvraag: Hoe zie jij deze afspraak lopen?" in dutch
+
+
 async def test_after_a_talk_both_are_asked_whether_they_summarised(bot: Testbot) -> None:
     logged = texts(await bot.say(ANNA, "gesproken met Bram Goed gesprek"))
     assert "Na jullie gesprek" in logged and "allebei samengevat" in logged
