@@ -359,6 +359,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "home.active": ("actief", "active"),
     "home.inactive": ("gepauzeerd", "paused"),
+    "home.coach": ("Gesprekstips", "Conversation tips"),
     "home.export": ("Mijn gegevens exporteren", "Export my data"),
     "your_manager": ("je leidinggevende", "your manager"),
     "digest.title": ("Teamoverzicht voor {manager}", "Team digest for {manager}"),

@@ -15,6 +15,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bot.clock import FixedClock
+from bot.services.home import build_home
+from bot.services.people import find_by_email
 from bot.storage.database import Database
 from bot.storage.models import Base
 from dialogs import agreements as ag
@@ -336,9 +338,21 @@ async def test_coach_is_listed_in_help_in_both_languages(bot: Testbot) -> None:
     assert "coach: gesprekstips" in texts(await bot.say(ANNA, "hulp"))
 
 
+async def test_the_home_view_offers_the_tips(bot: Testbot) -> None:
+    """App Home (Slack) and the home card (Teams) show the home view's actions as buttons
+    that carry their command; `coach` is one of them, labelled in the person's language."""
+    async with bot.app.db.session() as session:
+        for email, label in ((BRAM, "Conversation tips"), (ANNA, "Gesprekstips")):
+            person = await find_by_email(session, email)
+            assert person is not None
+            view = await build_home(session, person, MONDAY, bot.app.banks, bot.app.defaults)
+            assert ("coach", label) in view.actions
+    assert "Listen to understand" in texts(await bot.say(BRAM, "coach"))
+
+
 async def test_nothing_is_recorded_about_who_read_tips(bot: Testbot) -> None:
-    """Asking for tips changes no table: the row counts of every table stay as they were
-    (the processed-event row that de-duplicates any message aside)."""
+    """Asking for tips changes no table: the row counts of every table stay as they were,
+    and no table is about tips."""
 
     async def counts() -> dict[str, int]:
         async with bot.app.db.session() as session:
