@@ -11,7 +11,6 @@ was shown a tip.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,17 +163,23 @@ def parse_tips(data: Any) -> TipBank:
 
 
 def load_tips(extra_dirs: Iterable[Path] = ()) -> dict[str, TipBank]:
-    """Every moment's bank; each error names the file, the line and the item."""
+    """Every moment's bank: the built-in files, each replaced by a file for the same moment
+    in `extra_dirs` (HR's own wording); each error names the file, the line and the item."""
     found: dict[str, TipBank] = {}
+    origin: dict[str, str] = {}
+    builtin = {source for source, _ in bank_files("tips")}
     for source, content in bank_files("tips", extra_dirs):
         data = read_yaml(source, content)
         try:
             bank = parse_tips(data)
         except BankError as error:
             raise located(error, source, content) from None
-        if bank.moment in found:
-            raise BankError(f"{source}: moment '{bank.moment}' already has a tips file")
-        found[bank.moment] = bank
+        if bank.moment in found and origin[bank.moment] not in builtin:
+            raise BankError(
+                f"{source}: moment '{bank.moment}' already has a tips file "
+                f"({origin[bank.moment]}); keep one"
+            )
+        found[bank.moment], origin[bank.moment] = bank, source
     missing = [m for m in MOMENTS if m not in found]
     if missing:
         raise BankError(
@@ -183,26 +188,37 @@ def load_tips(extra_dirs: Iterable[Path] = ()) -> dict[str, TipBank]:
     return found
 
 
-@functools.cache
-def builtin_tips() -> dict[str, TipBank]:
-    """The shipped tips, read and checked once per process."""
-    return load_tips()
+# The tips in use, for the whole process (like the question banks, read once at start):
+# the built-in ones until `use_tips` installs a folder's.
+_in_use: dict[str, TipBank] | None = None
+
+
+def use_tips(extra_dirs: Iterable[Path] = ()) -> dict[str, TipBank]:
+    """Read and check the tips (built in, replaced per moment by `extra_dirs`) and use
+    them from now on."""
+    global _in_use
+    _in_use = load_tips(extra_dirs)
+    return _in_use
+
+
+def tips_in_use() -> dict[str, TipBank]:
+    return _in_use if _in_use is not None else use_tips()
 
 
 def tip_lines(
     moment: str, party: Party, locale: Locale, about: str | None = None
 ) -> tuple[str, ...]:
     """The party's tips at a moment (or for one situation in it), in their language."""
-    return tuple(tip.text(locale) for tip in builtin_tips()[moment].select(party, about))
+    return tuple(tip.text(locale) for tip in tips_in_use()[moment].select(party, about))
 
 
 def tips_title(moment: str, locale: Locale) -> str:
-    return builtin_tips()[moment].title(locale)
+    return tips_in_use()[moment].title(locale)
 
 
 def tips_block(moment: str, party: Party, locale: Locale, about: str | None = None) -> str:
     """The moment's title and the party's tips, one per line, for a chat message."""
-    bank = builtin_tips()[moment]
+    bank = tips_in_use()[moment]
     lines = list(tip_lines(moment, party, locale))
     if about is not None:
         lines += tip_lines(moment, party, locale, about)

@@ -23,7 +23,7 @@ from dialogs import agreements as ag
 from dialogs.banks import HEALTH_TOPICS, BankError, load_banks
 from dialogs.hr_questions import HEALTH_WORDS
 from dialogs.messages import LOCALES, Outbound
-from dialogs.tips import MOMENTS, PARTIES, builtin_tips, load_tips
+from dialogs.tips import MOMENTS, PARTIES, load_tips
 from tests.testbot import Testbot, make_testbot, signed_agreement
 
 ORG = """email,name,manager_email,locale,timezone,department,review_month
@@ -56,7 +56,7 @@ async def bot(db: Database) -> Testbot:
 
 
 def test_every_moment_has_tips_for_both_parties_in_both_languages() -> None:
-    tips = builtin_tips()
+    tips = load_tips()
     assert set(tips) == set(MOMENTS)
     for moment, bank in tips.items():
         for party in PARTIES:
@@ -78,7 +78,7 @@ def test_no_tip_is_about_health() -> None:
     start with one, such as 'gezondheidsklachten'), not through the loader's check."""
     health_ages = {q.topic for q in load_banks()["five_ages"].questions if q.is_health}
     assert health_ages == set(HEALTH_TOPICS)
-    for moment, bank in builtin_tips().items():
+    for moment, bank in load_tips().items():
         assert not set(MOMENTS[moment]) & (health_ages | {"five_ages"})
         for tip in bank.tips:
             assert tip.about not in health_ages | {"five_ages"}, tip.tip_id
@@ -194,9 +194,28 @@ def test_a_bad_tips_file_is_refused_with_file_line_item_and_fix(
 
 
 def test_a_moment_is_one_file(tmp_path: Path) -> None:
-    (tmp_path / "again.yaml").write_text(_file("general", GOOD_TIP), encoding="utf-8")
-    with pytest.raises(BankError, match=r"again\.yaml: moment 'general' already has a tips file"):
+    (tmp_path / "a.yaml").write_text(_file("general", GOOD_TIP), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(_file("general", GOOD_TIP), encoding="utf-8")
+    with pytest.raises(BankError, match=r"b\.yaml: moment 'general' already has a tips file"):
         load_tips([tmp_path])
+
+
+async def test_hr_replaces_a_moments_tips_with_its_own_file(db: Database, tmp_path: Path) -> None:
+    own = GOOD_TIP.replace("Listen first.", "Our own way: listen first, then talk.")
+    (tmp_path / "general.yaml").write_text(_file("general", own), encoding="utf-8")
+    bot = await make_testbot(db, FixedClock(MONDAY), ORG, env={"JAARROND_TIPS_DIR": str(tmp_path)})
+    general = texts(await bot.say(BRAM, "coach"))
+    assert "Our own way: listen first, then talk." in general
+    assert "Listen to understand" not in general
+    # The other moments keep the built-in tips.
+    assert "what both sides give and get" in texts(await bot.say(BRAM, "agreement new"))
+    # A folder with a broken file stops the start with the file's error.
+    (tmp_path / "general.yaml").write_text(_file("general", "  - id: x\n"), encoding="utf-8")
+    with pytest.raises(BankError, match=r"general\.yaml, line 6: tips\[0\] \(x\)\.for: list"):
+        await make_testbot(db, FixedClock(MONDAY), ORG, env={"JAARROND_TIPS_DIR": str(tmp_path)})
+    # Without the folder, the built-in tips are back.
+    back = await make_testbot(db, FixedClock(MONDAY), ORG, env={})
+    assert "Listen to understand" in texts(await back.say(BRAM, "coach"))
 
 
 # ---- the moments -----------------------------------------------------------------------
