@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from dialogs import agreements as ag
 from dialogs.banks import HEALTH_TOPICS, BankError, load_banks
 from dialogs.hr_questions import HEALTH_WORDS
 from dialogs.messages import LOCALES, Outbound
-from dialogs.tips import MOMENTS, PARTIES, load_tips
+from dialogs.tips import MOMENTS, PARTIES, load_tips, use_tips
 from tests.testbot import Testbot, make_testbot, signed_agreement
 
 ORG = """email,name,manager_email,locale,timezone,department,review_month
@@ -200,6 +201,15 @@ def test_a_moment_is_one_file(tmp_path: Path) -> None:
         load_tips([tmp_path])
 
 
+@pytest.fixture
+def builtin_tips_after() -> Iterator[None]:
+    """The tips in use are the process's: whatever a test installs, the built-in ones
+    are in use again after it."""
+    yield
+    use_tips()
+
+
+@pytest.mark.usefixtures("builtin_tips_after")
 async def test_hr_replaces_a_moments_tips_with_its_own_file(db: Database, tmp_path: Path) -> None:
     own = GOOD_TIP.replace("Listen first.", "Our own way: listen first, then talk.")
     (tmp_path / "general.yaml").write_text(_file("general", own), encoding="utf-8")
