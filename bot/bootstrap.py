@@ -75,8 +75,12 @@ class App:
     def banks(self) -> dict[str, Bank]:
         """The live banks: built in, plus HR's own questions once `questions` has read them."""
         from dialogs.banks import load_banks
+        from dialogs.tips import use_tips
 
-        return load_banks(self.settings.banks_dirs)
+        banks = load_banks(self.settings.banks_dirs)
+        # The coaching tips are banks too: a broken tips file stops the start with its error.
+        use_tips(self.settings.tips_dirs)
+        return banks
 
     @functools.cached_property
     def questions(self) -> QuestionBanks:

@@ -15,12 +15,13 @@ from bot.documents.charts import Drawing
 from bot.documents.pdf import KEEP, Page
 from dialogs.agreement_texts import ta
 from dialogs.agreements import local_day
-from dialogs.brief import ReviewBrief, answer_text
+from dialogs.brief import ReviewBrief, agenda_lines, answer_text, conversation_tips
 from dialogs.digest import month_name
 from dialogs.digest_texts import td
 from dialogs.messages import Locale
 from dialogs.report_texts import period_name
 from dialogs.texts import MONTH_ABBREVIATIONS, format_day
+from dialogs.tips import tips_title
 
 Format = Literal["html", "pdf"]
 
@@ -137,7 +138,12 @@ def sections(brief: ReviewBrief) -> list[Section]:
     found.append(
         Section(
             td("brief.agenda", loc),
-            tuple((f"{n}. {item}", False) for n, item in enumerate(brief.agenda, 1)),
+            tuple((line, False) for line in agenda_lines(brief)),
+        )
+    )
+    found.append(
+        Section(
+            tips_title("review_brief", loc), tuple((tip, False) for tip in conversation_tips(brief))
         )
     )
     return found

@@ -123,6 +123,8 @@ class Settings:
     default_timezone: str = "Europe/Amsterdam"
     default_locale: Locale = "nl"
     banks_dirs: tuple[Path, ...] = ()
+    # A folder of coaching tips files; each replaces the built-in file of its moment.
+    tips_dirs: tuple[Path, ...] = ()
     now: str = ""
     log_level: str = "INFO"
     # How long a stop waits for sends in progress; keep it below the orchestrator's own grace.
@@ -219,6 +221,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         problems.append(f"JAARROND_SHUTDOWN_SECONDS must be 0-3600 seconds, not '{shutdown_text}'")
     banks_dirs = tuple(Path(p) for p in get("JAARROND_BANKS_DIR").split(os.pathsep) if p)
     problems += [f"JAARROND_BANKS_DIR: '{p}' is not a folder" for p in banks_dirs if not p.is_dir()]
+    tips_dirs = tuple(Path(p) for p in get("JAARROND_TIPS_DIR").split(os.pathsep) if p)
+    problems += [f"JAARROND_TIPS_DIR: '{p}' is not a folder" for p in tips_dirs if not p.is_dir()]
     slack = SlackSettings(
         bot_token=get("SLACK_BOT_TOKEN"),
         signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -272,6 +276,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         default_timezone=timezone,
         default_locale=locale,  # type: ignore[arg-type]
         banks_dirs=banks_dirs,
+        tips_dirs=tips_dirs,
         now=get("JAARROND_NOW"),
         log_level=get("JAARROND_LOG_LEVEL", "INFO").upper(),
         shutdown_seconds=shutdown_seconds,

@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.console.access import Access
 from bot.dialogue_config import DialogueSettings
 from bot.reports.hr import hr_figures, render_chat
-from bot.services import access, audit, brief_chat, conversations, data_rights, menus
+from bot.services import access, audit, brief_chat, coaching, conversations, data_rights, menus
 from bot.services import checkins as checkin_service
 from bot.services.agreements import AgreementService
 from bot.services.digests import team_digest
@@ -304,6 +304,10 @@ class Engine:
                 return [await data_rights.erase_reply(session, person, ref, now)]
             case "viewed":
                 return [await audit.viewed_message(session, person, ref)]
+            case "coach":
+                return [
+                    await coaching.coach_reply(session, person, now, self.defaults, self.dialogue)
+                ]
         raise AssertionError(command.name)
 
     async def _report(

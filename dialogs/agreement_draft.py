@@ -27,6 +27,7 @@ from dialogs.agreements import (
 from dialogs.answers import label_of, option
 from dialogs.dates import DayProblem, parse_day
 from dialogs.messages import Choice, Locale, Outbound, OutcomeKind, PersonRef, Question
+from dialogs.tips import tip_lines, tips_block, tips_title
 
 DraftOutcome = Literal["open", "propose", "save", "cancel"]
 REVIEW_MONTHS = ("3", "6", "12")
@@ -204,10 +205,24 @@ def draft_prompt(draft: Draft, ctx: DraftContext, lead: str = "") -> Outbound:
 
 
 def _drafter_note(counterpart: Counterpart, loc: Locale) -> str:
+    """Whose turn it is to draft, and the drafter's tips (what both sides give and get),
+    once the other party is known."""
     mine = other_role(counterpart.role)
     if counterpart.drafter == mine:
-        return ta("draft.your_turn", loc, name=counterpart.name)
-    return ta("draft.their_turn", loc, name=counterpart.name)
+        note = ta("draft.your_turn", loc, name=counterpart.name)
+    else:
+        note = ta("draft.their_turn", loc, name=counterpart.name)
+    return f"{note}\n\n{tips_block('agreement_new', mine, loc)}"
+
+
+def _i_deal_tips(draft: Draft, ctx: DraftContext) -> str:
+    """Before an i-deal's reason is asked: why colleagues will understand it."""
+    counterpart = ctx.counterpart(draft.counterpart_id)
+    if counterpart is None:
+        return ""
+    loc = ctx.person.locale
+    lines = tip_lines("agreement_new", other_role(counterpart.role), loc, "i_deal")
+    return "\n".join([f"{tips_title('agreement_new', loc)}:", *(f"- {line}" for line in lines)])
 
 
 def start_draft(dialog_id: int, ctx: DraftContext) -> DraftResult:
@@ -305,4 +320,6 @@ def draft_step(draft: Draft, text: str, token: str, ctx: DraftContext) -> DraftR
     if draft.step == "counterpart":
         counterpart = ctx.counterpart(moved.counterpart_id)
         lead = _drafter_note(counterpart, loc) if counterpart else ""
+    if moved.step == "rationale":
+        lead = _i_deal_tips(moved, ctx)
     return DraftResult(moved, (draft_prompt(moved, ctx, lead),), label=label)

@@ -18,6 +18,7 @@ from dialogs.agreement_texts import ta
 from dialogs.answers import NAVIGATION, option
 from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
 from dialogs.texts import format_day
+from dialogs.tips import tips_block
 
 Role = Literal["employee", "manager"]
 # Whose a term is besides the employee's: the manager at the hirer, or the agency.
@@ -577,10 +578,12 @@ def follow_up_prompt(
         token=followup_token(followup_id),
     )
     intro = ta("follow_up.intro", loc)
+    text = f"{intro}\n\n{view.current.terms.text}"
     if because == ASKED_AFTER_CHECKIN:
         role = "employee" if ref.person_id == view.employee.person_id else "manager"
         intro = ta(f"follow_up.intro_checkin.{role}", loc, employee=view.employee.called(loc))
-    text = f"{intro}\n\n{view.current.terms.text}"
+        # Put at risk by a check-in: a conversation about it is likely, so its tips come too.
+        text = f"{intro}\n\n{view.current.terms.text}\n\n{at_risk_tips(view, ref, 'not_kept')}"
     return Outbound(ref, text, title_of(view, loc), question=question, key=question.token)
 
 
@@ -619,7 +622,17 @@ def perception_notice(
         employee_answer=said("employee"),
         manager_answer=said("manager"),
     )
+    if outcome in AT_RISK_OUTCOMES:
+        # A conversation is coming: how to name the difference without blame.
+        lead = f"{lead}\n\n{at_risk_tips(view, ref, outcome)}"
     return show(view, ref, lead)
+
+
+def at_risk_tips(view: AgreementView, ref: PersonRef, why: str | None = None) -> str:
+    """The reader's tips before talking about an agreement at risk (`why`: the outcome that
+    put it there, when known): content, then interaction, then emotion."""
+    role: Role = "employee" if ref.person_id == view.employee.person_id else "manager"
+    return tips_block("at_risk", role, ref.locale, why)
 
 
 # ---- the overview hooks ----------------------------------------------------------------

@@ -26,7 +26,14 @@ SCALE_NOT_KEPT = ("1", "2")
 
 
 class BankError(ValueError):
-    """A bank file is malformed; the message names the file and the field."""
+    """A bank file is malformed; the message names the file and the field.
+
+    `path` (keys and list positions from the document's top) lets the loader add the line
+    the problem is on; without it the message names the item only."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -137,12 +144,13 @@ class Bank:
         raise KeyError(question_id)
 
 
-def _text(value: Any, where: str) -> Text:
+def bilingual(value: Any, where: str, path: tuple[str | int, ...] = ()) -> Text:
+    """A text in both languages (`nl:` and `en:`), checked."""
     if not isinstance(value, Mapping):
-        raise BankError(f"{where}: expected a mapping with 'nl' and 'en' texts")
+        raise BankError(f"{where}: expected a mapping with 'nl' and 'en' texts", path)
     missing = [loc for loc in LOCALES if not isinstance(value.get(loc), str) or not value[loc]]
     if missing:
-        raise BankError(f"{where}: missing text for {', '.join(missing)}")
+        raise BankError(f"{where}: missing text for {', '.join(missing)}", path)
     return Text(nl=value["nl"].strip(), en=value["en"].strip())
 
 
@@ -162,14 +170,14 @@ def _question(raw: Any, theme: str, where: str) -> BankQuestion:
     low = high = None
     options: tuple[Option, ...] = ()
     if kind == "scale":
-        low = _text(raw.get("low"), f"{where}.low")
-        high = _text(raw.get("high"), f"{where}.high")
+        low = bilingual(raw.get("low"), f"{where}.low")
+        high = bilingual(raw.get("high"), f"{where}.high")
     if kind == "choice":
         raw_options = raw.get("options")
         if not isinstance(raw_options, list) or len(raw_options) < 2:
             raise BankError(f"{where}: a choice question needs at least two options")
         options = tuple(
-            Option(str(o.get("value", "")), _text(o.get("label"), f"{where}.options[{i}]"))
+            Option(str(o.get("value", "")), bilingual(o.get("label"), f"{where}.options[{i}]"))
             for i, o in enumerate(raw_options)
             if isinstance(o, Mapping)
         )
@@ -181,7 +189,7 @@ def _question(raw: Any, theme: str, where: str) -> BankQuestion:
         theme=theme,
         topic=topic,
         kind=kind,
-        text=_text(raw.get("text"), f"{where}.text"),
+        text=bilingual(raw.get("text"), f"{where}.text"),
         low=low,
         high=high,
         options=options,
@@ -201,8 +209,8 @@ def _drift(question: BankQuestion, raw: Mapping[str, Any], where: str) -> BankQu
         raise BankError(f"{where}.drift: expected 'lower' and 'higher', each with nl and en")
     return replace(
         question,
-        drift_lower=_text(drift["lower"], f"{where}.drift.lower"),
-        drift_higher=_text(drift["higher"], f"{where}.drift.higher"),
+        drift_lower=bilingual(drift["lower"], f"{where}.drift.lower"),
+        drift_higher=bilingual(drift["higher"], f"{where}.drift.higher"),
     )
 
 
@@ -250,36 +258,75 @@ def parse_bank(data: Any, source: str) -> Bank:
         raise BankError(f"{source}: duplicate question ids {', '.join(duplicates)}")
     return Bank(
         theme=theme,
-        title=_text(data.get("title"), f"{source}: title"),
-        intro=_text(data.get("intro"), f"{source}: intro"),
+        title=bilingual(data.get("title"), f"{source}: title"),
+        intro=bilingual(data.get("intro"), f"{source}: intro"),
         questions=questions,
     )
 
 
-def _builtin_files() -> list[tuple[str, str]]:
-    folder = resources.files("dialogs") / "banks"
+def _builtin_files(folder_name: str) -> list[tuple[str, str]]:
+    folder = resources.files("dialogs") / folder_name
     return sorted(
-        (f"banks/{entry.name}", entry.read_text(encoding="utf-8"))
+        (f"{folder_name}/{entry.name}", entry.read_text(encoding="utf-8"))
         for entry in folder.iterdir()
         if entry.name.endswith(".yaml")
     )
 
 
-def load_banks(extra_dirs: Iterable[Path] = ()) -> dict[str, Bank]:
-    """The built-in banks plus HR's own bank files; a theme defined twice is an error."""
-    sources = _builtin_files()
+def bank_files(folder_name: str, extra_dirs: Iterable[Path] = ()) -> list[tuple[str, str]]:
+    """(source, content) of the built-in YAML files in `dialogs/<folder_name>` and of the
+    `*.yaml` files in `extra_dirs`, each group in name order."""
+    sources = _builtin_files(folder_name)
     for folder in extra_dirs:
         sources += sorted(
             (str(path), path.read_text(encoding="utf-8")) for path in folder.glob("*.yaml")
         )
+    return sources
+
+
+def read_yaml(source: str, content: str) -> Any:
+    """One bank file's document; a YAML syntax error names the file and its line."""
+    try:
+        # libyaml's loader when PyYAML has it: every command loads the banks at start.
+        return yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise BankError(f"{source}: not valid YAML ({exc})") from exc
+
+
+def line_of(content: str, path: tuple[str | int, ...]) -> int | None:
+    """The line (from 1) where the item at `path` starts (a field: its key's line), or None
+    when it is not there. Only asked after a problem was found, so a valid file is parsed
+    once."""
+    node: yaml.Node | None = yaml.compose(content, Loader=yaml.SafeLoader)
+    mark = node.start_mark if node is not None else None
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            pair = next(((k, v) for k, v in node.value if k.value == step), None)
+            if pair is None:
+                return None
+            mark, node = pair[0].start_mark, pair[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            if not 0 <= step < len(node.value):
+                return None
+            node = node.value[step]
+            mark = node.start_mark
+        else:
+            return None
+    return None if mark is None else mark.line + 1
+
+
+def located(error: BankError, source: str, content: str) -> BankError:
+    """The error with its file and, when it names an item, that item's line in front."""
+    line = line_of(content, error.path) if error.path else None
+    where = f"{source}, line {line}" if line is not None else source
+    return BankError(f"{where}: {error}", error.path)
+
+
+def load_banks(extra_dirs: Iterable[Path] = ()) -> dict[str, Bank]:
+    """The built-in banks plus HR's own bank files; a theme defined twice is an error."""
     banks: dict[str, Bank] = {}
-    for source, content in sources:
-        try:
-            # libyaml's loader when PyYAML has it: every command loads the banks at start.
-            data = yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.YAMLError as exc:
-            raise BankError(f"{source}: not valid YAML ({exc})") from exc
-        bank = parse_bank(data, source)
+    for source, content in bank_files("banks", extra_dirs):
+        bank = parse_bank(read_yaml(source, content), source)
         if bank.theme in banks:
             raise BankError(f"{source}: theme '{bank.theme}' is already defined")
         banks[bank.theme] = bank

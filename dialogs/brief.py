@@ -14,6 +14,7 @@ from dialogs.digest import month_name
 from dialogs.digest_texts import td
 from dialogs.messages import Locale, Outbound, PersonRef
 from dialogs.texts import format_day
+from dialogs.tips import opener, tip_lines, tips_title
 
 Copy = Literal["employee", "manager"]
 COPIES: tuple[Copy, ...] = ("employee", "manager")
@@ -97,7 +98,17 @@ class ReviewBrief:
 
     @property
     def agenda(self) -> tuple[str, ...]:
-        return suggested_agenda(self)
+        return tuple(item.text for item in agenda_items(self))
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One item of the suggested agenda: what kind it is (a tips bank's `about`), what it
+    says, and the reader's opening question for it."""
+
+    kind: str
+    text: str
+    opening: str = ""
 
 
 def _risk(agreement: BriefAgreement) -> str | None:
@@ -109,23 +120,31 @@ def _risk(agreement: BriefAgreement) -> str | None:
     return "at_risk" if agreement.status == "at_risk" else None
 
 
-def suggested_agenda(brief: ReviewBrief) -> tuple[str, ...]:
+def agenda_items(brief: ReviewBrief) -> tuple[AgendaItem, ...]:
     """Open topics first (the employee asked for them), then agreements that drifted,
-    then trends that moved, then the year ahead and the new third contract."""
+    then trends that moved, then the year ahead and the new third contract; each with the
+    opening question for the reader's side (`dialogs/tips/review_brief.yaml`)."""
     loc = brief.reader.locale
-    items = [td("agenda.topic", loc, text=t.text) for t in brief.topics if t.discussed_at is None]
+    found = [
+        ("topic", td("agenda.topic", loc, text=t.text))
+        for t in brief.topics
+        if t.discussed_at is None
+    ]
     for agreement in brief.agreements:
         reason = _risk(agreement)
         if reason is not None:
             category = ta(f"category.{agreement.category}", loc)
             why = td(f"agenda.reason.{reason}", loc)
-            items.append(
-                td(
-                    "agenda.agreement",
-                    loc,
-                    id=agreement.agreement_id,
-                    category=category,
-                    reason=why,
+            found.append(
+                (
+                    reason,
+                    td(
+                        "agenda.agreement",
+                        loc,
+                        id=agreement.agreement_id,
+                        category=category,
+                        reason=why,
+                    ),
                 )
             )
     for chart in brief.charts:
@@ -133,12 +152,37 @@ def suggested_agenda(brief: ReviewBrief) -> tuple[str, ...]:
         # conversation; a private trend (health above all) is not put on the table for them.
         values = [p.value for p in chart.points if not p.private]
         if len(values) >= 2 and abs(values[-1] - values[0]) >= TREND_STEPS:
-            items.append(
-                td("agenda.trend", loc, question=chart.prompt, first=values[0], last=values[-1])
+            found.append(
+                (
+                    "trend",
+                    td(
+                        "agenda.trend", loc, question=chart.prompt, first=values[0], last=values[-1]
+                    ),
+                )
             )
-    items.append(td("agenda.year", loc, name=brief.employee_name))
-    items.append(td("agenda.contract", loc, role=td(f"role.{brief.drafter}", loc)))
-    return tuple(items)
+    found.append(("year", td("agenda.year", loc, name=brief.employee_name)))
+    found.append(("contract", td("agenda.contract", loc, role=td(f"role.{brief.drafter}", loc))))
+    return tuple(
+        AgendaItem(kind, text, opener("review_brief", brief.copy, loc, kind))
+        for kind, text in found
+    )
+
+
+def agenda_lines(brief: ReviewBrief) -> tuple[str, ...]:
+    """The numbered agenda, each item followed by its opening question, indented."""
+    loc = brief.reader.locale
+    lines: list[str] = []
+    for n, item in enumerate(agenda_items(brief), 1):
+        lines.append(f"{n}. {item.text}")
+        if item.opening:
+            lines.append(f"    {td('brief.opening', loc, question=item.opening)}")
+    return tuple(lines)
+
+
+def conversation_tips(brief: ReviewBrief) -> tuple[str, ...]:
+    """The reader's tips for the review itself: summarise before answering, ask further,
+    prepare (the copy says whose side the reader is on)."""
+    return tip_lines("review_brief", brief.copy, brief.reader.locale)
 
 
 def answer_text(value: str | None, loc: Locale) -> str:
@@ -183,7 +227,10 @@ def summary(brief: ReviewBrief) -> Outbound:
         ),
         "",
         f"{td('brief.agenda', loc)}:",
-        *(f"{n}. {item}" for n, item in enumerate(brief.agenda, 1)),
+        *agenda_lines(brief),
+        "",
+        f"{tips_title('review_brief', loc)}:",
+        *(f"- {tip}" for tip in conversation_tips(brief)),
         "",
         td("brief.summary_hint", loc, command=again_command(brief)),
     ]

@@ -26,6 +26,7 @@ CommandName = Literal[
     "report",
     "admin",
     "viewed",
+    "coach",
     "erase",
     "erase_confirmed",
 ]
@@ -73,6 +74,8 @@ ALIASES: dict[str, CommandName] = {
     "beheer": "admin",
     "viewed": "viewed",
     "ingezien": "viewed",
+    # The same word in Dutch.
+    "coach": "coach",
 }
 # Commands of several words, matched as a whole (case and spacing do not matter).
 PHRASES: dict[str, CommandName] = {

@@ -229,6 +229,7 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
     "brief.no_conversations": ("Geen gesprekken vastgelegd.", "No conversations logged."),
     "brief.conversation": ("{day}: {note}", "{day}: {note}"),
     "brief.agenda": ("Voorgestelde agenda", "Suggested agenda"),
+    "brief.opening": ("Openingsvraag: {question}", "Opening question: {question}"),
     "agenda.topic": ("Onderwerp nog niet besproken: {text}", "Topic not yet discussed: {text}"),
     "agenda.agreement": (
         "Afspraak #{id} ({category}): {reason}",

@@ -56,6 +56,28 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Type 'quit' to stop.",
     ),
     "help.title": ("Jaarrond: zo werkt het", "Jaarrond: how it works"),
+    "coach.title": ("Gesprekstips", "Conversation tips"),
+    "coach.review": (
+        "Je jaargesprek is in {month}. Jullie bereiden het allebei voor.",
+        "Your annual review is in {month}. You both prepare for it.",
+    ),
+    "coach.review_reports": (
+        "Het jaargesprek met {names} komt eraan ({month}). Jullie bereiden het allebei voor.",
+        "The annual review with {names} is coming up ({month}). You both prepare for it.",
+    ),
+    "coach.at_risk": (
+        "Afspraak {ids} vraagt om een gesprek ('{command} NUMMER' toont hem).",
+        "Agreement {ids} calls for a conversation ('{command} NUMBER' shows it).",
+    ),
+    "coach.show_command": ("afspraak toon", "agreement show"),
+    "coach.talked": (
+        "Jullie spraken elkaar op {day}.",
+        "You talked on {day}.",
+    ),
+    "coach.general": (
+        "Er staat nu niets bijzonders op de agenda; deze tips helpen bij elk gesprek.",
+        "Nothing in particular is coming up; these tips help in any conversation.",
+    ),
     "help.body": (
         "Ik help je het gesprek met je leidinggevende het hele jaar gaande te houden.\n"
         "Opdrachten:\n"
@@ -78,6 +100,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "leidinggevenden ook die van een medewerker)\n"
         "  exporteren: al je gegevens als JSON-bestand\n"
         "  ingezien: wie jouw gegevens heeft ingezien, en wanneer\n"
+        "  coach: gesprekstips voor wat er nu bij jou speelt\n"
         "  verwijder mijn gegevens: alles over jou wissen (eerst bevestigen)\n"
         "  rapport: groepscijfers (alleen HR)\n"
         "  beheer: een aanmeldlink voor de beheerpagina (alleen HR)\n"
@@ -103,6 +126,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "  brief [NAME]: your review brief as a PDF (managers: a report's too)\n"
         "  export: all your data as a JSON file\n"
         "  viewed: who viewed your data, and when\n"
+        "  coach: conversation tips for where you are now\n"
         "  delete my data: erase everything about you (asks first)\n"
         "  report: group figures (HR only)\n"
         "  admin: a sign-in link to the admin console (HR only)\n"
@@ -335,6 +359,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "home.active": ("actief", "active"),
     "home.inactive": ("gepauzeerd", "paused"),
+    "home.coach": ("Gesprekstips", "Conversation tips"),
     "home.export": ("Mijn gegevens exporteren", "Export my data"),
     "your_manager": ("je leidinggevende", "your manager"),
     "digest.title": ("Teamoverzicht voor {manager}", "Team digest for {manager}"),

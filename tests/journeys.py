@@ -336,3 +336,60 @@ HR = Journey(
         say("xavier", "help", outcome="unknown", sees=("Vraag HR",), compared=False),
     ),
 )
+
+# The coaching tips at each moment, in the reader's language: Bram reads English, Anna
+# Dutch.
+COACHING = Journey(
+    "coaching",
+    CAST,
+    start=MONDAY,
+    steps=(
+        # Nothing coming up: the general tips, for each side.
+        say("bram", "coach", sees=("Conversation tips", "Listen to understand")),
+        say("anna", "coach", sees=("Gesprekstips", "Voer korte, geregelde gesprekken")),
+        # Drafting: what both sides give and get; for an i-deal, why colleagues will
+        # understand it.
+        say("bram", "agreement new", sees=("While making an agreement", "give and get")),
+        answer("bram", "development", by="click"),
+        write("bram", "Bram follows a Python course this year."),
+        answer("bram", "yes", by="number", sees=("so colleagues can understand it",)),
+        write("bram", "It helps the team automate its work.", by="form"),
+        answer("bram", "3", by="number"),
+        answer("bram", "monthly", by="other_language"),
+        answer("bram", "propose", by="click"),
+        tick(at(3, 22, 8, 5), ("anna", "Bram Jansen stelt een afspraak voor")),
+        # Anna drafts too, for one of her two reports: the tips once she chose Bram.
+        say("anna", "afspraak nieuw", sees=("Met wie maak je deze afspraak?",)),
+        answer("anna", "2", by="number", sees=("Bij het maken", "Zou je medewerker het")),
+        say("anna", "annuleren", outcome="recorded"),
+        say("anna", "afspraak toon 1"),
+        answer("anna", "accept", by="number"),
+        tick(at(3, 22, 8, 10), ("bram", "Anna de Vries accepted version 1")),
+        say("bram", "agreement show 1"),
+        answer("bram", "sign", by="number", sees=("You signed version 1",)),
+        tick(at(3, 22, 8, 15), ("anna", "jouw handtekening ontbreekt nog")),
+        answer("anna", "sign", by="click"),
+        # A month later Anna says it was not kept: both are told how to talk about it,
+        # content first, then what happens between them, then how it feels.
+        tick(at(4, 22, 7, 1), ("anna", "Tijd voor de opvolging"), ("bram", "Time to follow up")),
+        answer("anna", "not", by="number", sees=("Voor het gesprek over deze afspraak",)),
+        tick(at(4, 22, 7, 10), ("bram", "Before you talk about this agreement")),
+        say("bram", "coach", sees=("Agreement #1 calls for a conversation", "Start with the")),
+        say("anna", "afspraak toon 1", sees=("Begin bij de inhoud",)),
+        # After a talk: did you both sum up what you agreed?
+        say("anna", "gesproken met Bram Goed gesprek", sees=("Na jullie gesprek",)),
+        tick(at(4, 22, 7, 20), ("bram", "Did you both sum up at the end what you agreed?")),
+        say("bram", "coach", sees=("You talked on Thursday 22 April 2027",)),
+        # The review brief: an opening question per agenda item, and summarise first.
+        say("bram", "brief", sees=("Opening question:", "Before you answer, sum up")),
+        say("anna", "voorbereiding Bram", sees=("Openingsvraag:", "Vat samen wat de ander zei")),
+        # Fourteen days before the review month the brief arrives, and coach prepares both.
+        tick(
+            at(8, 18, 7, 1),
+            ("bram", "Tips for the conversation"),
+            ("anna", "Tips voor het gesprek"),
+        ),
+        say("bram", "coach", sees=("Your annual review is in September 2027",)),
+        say("anna", "coach", sees=("Het jaargesprek met Bram Jansen komt eraan",)),
+    ),
+)

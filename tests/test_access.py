@@ -42,6 +42,7 @@ SAMPLES = {
     "agreement": "agreement show 1",
     "agreement register": "agreement register",
     "viewed": "viewed",
+    "coach": "coach",
     "talked": "talked",
     "review": "review held",
     "discussed": "discussed 1",

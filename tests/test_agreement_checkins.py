@@ -96,6 +96,9 @@ async def test_a_shared_not_kept_marks_the_agreement_and_asks_both_early(db: Dat
     assert "You said in a check-in that something you agreed was not kept" in asked[BRAM].text
     assert "Bram Jansen gaf in een check-in aan dat er iets niet is nagekomen" in asked[ANNA].text
     assert TEXT in asked[BRAM].text and TEXT in asked[ANNA].text
+    # A conversation is likely: how to talk about it comes with the question.
+    assert "Before you talk about this agreement" in asked[BRAM].text
+    assert "Kijk samen vooruit" in asked[ANNA].text
     # The digest and both home views say so.
     digest = (await bot.say(ANNA, "overzicht"))[0].text
     assert (

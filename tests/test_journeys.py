@@ -15,7 +15,7 @@ from tests.journey_script import Cast, Journey
 from tests.journey_slack import slack_surface
 from tests.journey_surfaces import Surface, console_surface
 from tests.journey_teams import teams_surface
-from tests.journeys import EMPLOYEE, HR, MANAGER
+from tests.journeys import COACHING, EMPLOYEE, HR, MANAGER
 
 Databases = Callable[[], Awaitable[Database]]
 # The console's run of a journey per backend, made once: every surface is compared with it
@@ -59,7 +59,7 @@ async def console_run(
 
 
 @pytest.mark.parametrize("surface", ["console", "slack", "teams"])
-@pytest.mark.parametrize("journey", [EMPLOYEE, MANAGER, HR], ids=lambda j: j.name)
+@pytest.mark.parametrize("journey", [EMPLOYEE, MANAGER, HR, COACHING], ids=lambda j: j.name)
 async def test_journey(
     journey: Journey,
     surface: str,

@@ -24,6 +24,7 @@ DUTCH: dict[str, str] = {
         "te zien wat Jaarrond kan."
     ),
 }
+# Teams lists at most ten commands; `skip` is left to the check-in's own buttons and hint.
 DUTCH_COMMANDS = (
     ("hulp", "Wat Jaarrond kan"),
     ("home", "Je overzicht: volgende check-ins, antwoorden en onderwerpen"),
@@ -31,7 +32,7 @@ DUTCH_COMMANDS = (
     ("onderwerp", "Zet een onderwerp op de agenda met je leidinggevende"),
     ("pauze", "Geen check-ins tot een datum, bijvoorbeeld: pauze tot 12-4-2027"),
     ("hervat", "Een pauze beëindigen"),
-    ("overslaan", "Sla de huidige vraag over"),
+    ("coach", "Gesprekstips voor wat er nu bij jou speelt"),
     ("stoppen", "Stop de huidige check-in; je antwoorden blijven bewaard"),
     ("overzicht", "Overzicht van je team (voor leidinggevenden)"),
     ("exporteren", "Al je gegevens als JSON"),

@@ -47,6 +47,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "erase": KNOWN,
     "erase_confirmed": KNOWN,
     "viewed": KNOWN,
+    # Conversation tips for one's own situation.
+    "coach": KNOWN,
     # A logged conversation: either party, about their own relationship only.
     "talked": KNOWN,
     "review": KNOWN,

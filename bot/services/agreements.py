@@ -205,7 +205,9 @@ class AgreementService:
         pending = await followups.pending_follow_up(session, agreement, person)
         if pending is not None:
             return ag.follow_up_prompt(view, pending.id, ref)
-        return ag.show(view, ref)
+        # Opened before talking about it: the tips for that conversation come first.
+        lead = ag.at_risk_tips(view, ref) if view.status == "at_risk" else ""
+        return ag.show(view, ref, lead)
 
     # ---- negotiation --------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from dialogs.digest_texts import td
 from dialogs.graphemes import cut
 from dialogs.messages import Choice, Outbound, Outcome, PersonRef, Question, Turn
 from dialogs.texts import format_day, t
+from dialogs.tips import Party, tips_block
 
 MAX_NOTE_LENGTH = 2000
 # The token of the question which open topics a logged conversation covered.
@@ -245,6 +246,9 @@ def _logged(
         lines = [td("talked.notice", loc, who=told_by, day=day)]
     if conversation.note:
         lines.append(td("talked.note", loc, note=conversation.note))
+    # Both parties, after any conversation: did you both sum up what you agreed?
+    party: Party = "employee" if ref.person_id == employee.id else "manager"
+    lines.append(f"\n{tips_block('talked', party, loc)}")
     question = _topics_question(ref, conversation.id, topics) if topics else None
     key = question.token if question is not None else f"{TALKED_PREFIX}{conversation.id}"
     return Outbound(ref, "\n".join(lines), question=question, key=key)

@@ -72,7 +72,7 @@ async def build_home(
     if person.is_hr:
         sections.append(_schedules(schedules, ref, now))
     actions = tuple((f"checkin {theme}", banks[theme].title(loc)) for theme in sorted(banks))
-    actions += (("export", t("home.export", loc)),)
+    actions += (("coach", t("home.coach", loc)), ("export", t("home.export", loc)))
     return HomeView(ref, t("home.title", loc), tuple(sections), actions)
 
 
