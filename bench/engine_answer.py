@@ -29,9 +29,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import smoke  # noqa: E402
+from scratch_schema import bench_database_url, scratch_schema  # noqa: E402
 from sqlalchemy import event  # noqa: E402
-
-from bench.scratch_schema import bench_database_url, scratch_schema  # noqa: E402
 
 NOW = datetime(2027, 3, 25, 9, 0, tzinfo=UTC)
 
@@ -184,10 +184,7 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=400, help="answers measured")
     parser.add_argument("--rounds", type=int, default=3, help="answers per person (at most 5)")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
-    parser.add_argument("--smoke", action="store_true", help="a few answers, to check it runs")
-    args = parser.parse_args()
-    if args.smoke:
-        args.people, args.rounds = 20, 1
+    args = smoke.parse(parser, people=20, rounds=1)
     return asyncio.run(run(args))
 
 

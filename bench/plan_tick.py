@@ -33,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import smoke
 from sqlalchemy import bindparam, event, insert, text
 
 from bot.config import normalise_database_url
@@ -346,7 +347,7 @@ async def _postgres(people: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
-    args = parser.parse_args()
+    args = smoke.parse(parser, people=2000)
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(
         f"planning one tick, {len(ZONES)} time zones; load average {load} on {os.cpu_count()} CPUs"
