@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -159,7 +160,8 @@ class Occurrence(Base):
     __table_args__ = (UniqueConstraint("schedule_id", "period", "person_id", name="uq_occurrence"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    schedule_id: Mapped[str | None] = mapped_column(ForeignKey("schedules.id"), index=True)
+    # Not indexed alone: uq_occurrence starts with it.
+    schedule_id: Mapped[str | None] = mapped_column(ForeignKey("schedules.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     period: Mapped[str] = mapped_column(String(40))
     theme: Mapped[str] = mapped_column(String(100))
@@ -227,6 +229,17 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("occurrence_id", "kind", name="uq_outbox_occurrence_kind"),
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        # What a notice is about, for finding a subject's notices (partial: prompts and
+        # reminders, most rows, are about no such subject and stay out of them).
+        *(
+            Index(
+                f"ix_outbox_{column}",
+                column,
+                postgresql_where=text(f"{column} IS NOT NULL"),
+                sqlite_where=text(f"{column} IS NOT NULL"),
+            )
+            for column in ("agreement_id", "followup_id", "conversation_id")
+        ),
         CheckConstraint(_one_of("status", OutboxStatus), name="status"),
         CheckConstraint(_one_of("kind", OutboxKind), name="kind"),
     )
@@ -244,11 +257,9 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON)
     # What the message is about, read when it is sent: a message whose subject moved on is
     # rebuilt from it or dropped as superseded.
-    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
-    followup_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agreement_followups.id"), index=True
-    )
-    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    followup_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_followups.id"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
     status: Mapped[str] = mapped_column(String(10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
