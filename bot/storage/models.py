@@ -169,6 +169,9 @@ class Occurrence(Base):
     due_at: Mapped[datetime] = mapped_column(index=True)
     # When the next prompt of the same schedule is due: an unfinished check-in expires then.
     expires_at: Mapped[datetime | None]
+    # When its reminder falls due (planned by a schedule that reminds); the reminder's
+    # outbox row is written then, not at planning: most check-ins are done before it.
+    remind_at: Mapped[datetime | None]
     # queued -> open -> (snoozed -> open) -> completed | stopped; or, never sent: paused,
     # skipped, missed, deferred (the person's attention budget for the month was spent)
     status: Mapped[str] = mapped_column(String(20), index=True)

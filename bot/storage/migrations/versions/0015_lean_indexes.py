@@ -1,4 +1,8 @@
-"""lean indexes: what the planner writes for every check-in updates fewer indexes
+"""lean planning: reminders written when they fall due; fewer indexes to update
+
+`checkin_occurrences.remind_at` says when a check-in's reminder falls due; the reminder's
+outbox row is written then instead of at planning (reminders planned before this revision
+keep their rows and go out as planned).
 
 Revision ID: 0015
 Revises: 0014
@@ -39,6 +43,10 @@ def _subject_index(column: str, *, partial: bool) -> None:
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMN (no table rebuild on SQLite: other tables point at it).
+    op.add_column(
+        "checkin_occurrences", sa.Column("remind_at", sa.DateTime(timezone=True), nullable=True)
+    )
     op.drop_index(op.f("ix_checkin_occurrences_schedule_id"), table_name="checkin_occurrences")
     for column in SUBJECTS:
         op.drop_index(op.f(f"ix_outbox_{column}"), table_name="outbox")
@@ -55,3 +63,22 @@ def downgrade() -> None:
         ["schedule_id"],
         unique=False,
     )
+    # The reminders still to fall due are written ahead again, as that revision expects.
+    op.execute(
+        sa.text(
+            """
+            INSERT INTO outbox (occurrence_id, person_id, kind, status, attempts,
+                                next_attempt_at, created_at)
+            SELECT id, person_id, 'reminder', 'pending', 0, remind_at, created_at
+            FROM checkin_occurrences
+            WHERE remind_at IS NOT NULL
+              AND status IN ('planned', 'queued', 'open', 'snoozed')
+              AND NOT EXISTS (
+                  SELECT 1 FROM outbox
+                  WHERE outbox.occurrence_id = checkin_occurrences.id
+                    AND outbox.kind = 'reminder'
+              )
+            """
+        )
+    )
+    op.drop_column("checkin_occurrences", "remind_at")
