@@ -243,6 +243,14 @@ class OutboxMessage(Base):
             )
             for column in ("agreement_id", "followup_id", "conversation_id")
         ),
+        # Unique among the messages that have a key (notices); prompts have none.
+        Index(
+            "uq_outbox_key",
+            "key",
+            unique=True,
+            postgresql_where=text("key IS NOT NULL"),
+            sqlite_where=text("key IS NOT NULL"),
+        ),
         CheckConstraint(_one_of("status", OutboxStatus), name="status"),
         CheckConstraint(_one_of("kind", OutboxKind), name="kind"),
     )
@@ -252,9 +260,9 @@ class OutboxMessage(Base):
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_occurrences.id"))
     kind: Mapped[str] = mapped_column(String(20))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    # Unique per logical message (e.g. digest.<manager>.<day>), so queueing twice sends once;
-    # None for prompts and reminders (their occurrence and kind are their key).
-    key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # Unique per logical message (e.g. digest.<manager>.<day>), so queueing twice sends once
+    # (uq_outbox_key); None for prompts and reminders (their occurrence and kind are their key).
+    key: Mapped[str | None] = mapped_column(String(120))
     # What a notice says, or what it is rebuilt from when it is sent (sealed: it can quote
     # answers, notes and comments); None for prompts and reminders.
     payload: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON)

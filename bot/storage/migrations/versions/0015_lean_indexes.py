@@ -12,9 +12,10 @@ Each index below was checked with EXPLAIN against the queries that read the tabl
 docs/architecture.md, "Indexes and the queries that use them"):
 - `ix_checkin_occurrences_schedule_id` goes: every query by schedule also names the period
   or is served by `uq_occurrence`, whose first column is the schedule.
-- The outbox's indexes on `agreement_id`, `followup_id` and `conversation_id` hold only the
-  rows that have one (partial): every query on them asks for one value or a list of values,
-  and a check-in's prompt and reminder, most rows by far, have none.
+- The outbox's indexes on `agreement_id`, `followup_id` and `conversation_id`, and the unique
+  one on `key`, hold only the rows that have one (partial): every query on them asks for one
+  value or a list of values (a conflicting key is found the same way), and a check-in's
+  prompt and reminder, most rows by far, have none.
 """
 
 from collections.abc import Sequence
@@ -51,9 +52,24 @@ def upgrade() -> None:
     for column in SUBJECTS:
         op.drop_index(op.f(f"ix_outbox_{column}"), table_name="outbox")
         _subject_index(column, partial=True)
+    # The unique constraint becomes a partial unique index (SQLite rebuilds the table to
+    # drop a constraint; nothing points at the outbox).
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_outbox_key", type_="unique")
+    op.create_index(
+        "uq_outbox_key",
+        "outbox",
+        ["key"],
+        unique=True,
+        postgresql_where=sa.text("key IS NOT NULL"),
+        sqlite_where=sa.text("key IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_outbox_key", table_name="outbox")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_unique_constraint("uq_outbox_key", ["key"])
     for column in SUBJECTS:
         op.drop_index(op.f(f"ix_outbox_{column}"), table_name="outbox")
         _subject_index(column, partial=False)
