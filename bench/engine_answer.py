@@ -172,6 +172,7 @@ async def run(args: argparse.Namespace) -> int:
                 results.append(result)
     for result in results:
         print(result.line())
+    print("target: at most 3 statements and 2 ms CPU per recorded answer on SQLite")
     if examples:
         print("the statements of one answer (SQLite):")
         for text in examples:
@@ -185,6 +186,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="answers per person (at most 5)")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     args = smoke.parse(parser, people=20, rounds=1)
+    if not 1 <= args.rounds <= 5:
+        parser.error("--rounds must be 1 to 5: the check-in's last question ends it")
     return asyncio.run(run(args))
 
 
