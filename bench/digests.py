@@ -30,6 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import smoke
 from scratch_schema import bench_database_url, scratch_schema
 from sqlalchemy import insert, select, text
 
@@ -339,7 +340,7 @@ async def main() -> None:
         choices=("weekly", "biweekly", "monthly", "quarterly"),
         help="add a workload schedule of this cadence: the digest reads that far back",
     )
-    args = parser.parse_args()
+    args = smoke.parse(parser, people=300, managers=30, weeks=4)
     rows = args.people * args.weeks
     print(
         f"{args.managers} manager digests, {args.people} people, {args.weeks} weeks "

@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import smoke
 from aiohttp import web
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -248,7 +249,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="postgresql+asyncpg://... (fresh)")
     parser.add_argument("--profile", default="", help="write a cProfile of the dispatch here")
     parser.add_argument("--serve-fake", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = smoke.parse(parser, people=60, limited=20)
     if args.serve_fake:
         serve_fake()
         return

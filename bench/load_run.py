@@ -37,6 +37,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import smoke  # noqa: E402
+
 SECRET = "load-run-signing-secret-0123456789"
 TOKEN = "xoxb-load-run"
 START = datetime(2027, 3, 22, 7, 58, tzinfo=UTC)  # Monday 08:58 in Amsterdam
@@ -409,7 +411,7 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--speed", type=float, default=10)
-    args = parser.parse_args()
+    args = smoke.parse(parser, people=24, minutes=30, speed=60)
     if args.instance:
         return instance()
     base = os.environ.get("JAARROND_BENCH_DATABASE_URL") or os.environ.get(

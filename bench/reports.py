@@ -35,6 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import smoke
 from scratch_schema import bench_database_url, scratch_schema
 from sqlalchemy import text
 
@@ -406,7 +407,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
-    args = parser.parse_args()
+    args = smoke.parse(parser, people=300)
     if args.backend in ("sqlite", "both"):
         await run_sqlite(args.people)
     if args.backend in ("postgres", "both"):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import smoke
 from sqlalchemy import Text, bindparam, delete, insert, select, type_coerce
 
 from bot.services import keys
@@ -91,6 +92,6 @@ async def main(rows: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
-    asyncio.run(main(parser.parse_args().rows))
+    asyncio.run(main(smoke.parse(parser, rows=300).rows))

@@ -30,6 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from subprocess import DEVNULL
 
+import smoke
+
 PYTHON = sys.executable
 JAARROND = [PYTHON, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
 
@@ -89,7 +91,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="fresh processes per command")
     parser.add_argument("--people", type=int, default=40, help="size of the organisation")
-    args = parser.parse_args()
+    args = smoke.parse(parser, runs=1, people=10)
     with tempfile.TemporaryDirectory() as folder:
         cwd = Path(folder)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JAARROND_", "SLACK_"))}

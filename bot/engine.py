@@ -70,13 +70,15 @@ class Engine:
         async with self.db.session() as session:
             if inbound.event_id and not await self._first_delivery(session, inbound, now):
                 return Turn()
-            person = await find_by_platform(
+            # The person, their open check-in and its schedule in one read: an answer to a
+            # check-in (the most common thing people do) needs nothing more.
+            person, read = await checkin_service.person_and_open_checkin(
                 session, inbound.platform, inbound.user_id, inbound.extra.get("aad_object_id")
             )
             if person is None:
                 return self._stranger(inbound)
             ref = person_ref(person, self.defaults)
-            turn = await self._route(session, person, ref, inbound, now)
+            turn = await self._route(session, person, ref, inbound, now, read)
             return await self._settle_menu(session, ref, turn, now)
 
     async def _first_delivery(self, session: AsyncSession, inbound: Inbound, now: datetime) -> bool:
@@ -132,7 +134,13 @@ class Engine:
         return replace(turn, menu=current.question)
 
     async def _route(
-        self, session: AsyncSession, person: Person, ref: PersonRef, inbound: Inbound, now: datetime
+        self,
+        session: AsyncSession,
+        person: Person,
+        ref: PersonRef,
+        inbound: Inbound,
+        now: datetime,
+        read: checkin_service.OpenCheckin,
     ) -> Turn:
         if inbound.token == MENU_KEY and inbound.value:
             inbound = replace(inbound, token="", value=None, text=inbound.value)
@@ -140,6 +148,12 @@ class Engine:
         # exactly as a word the bot does not know (or, for agreement sub-commands, as an
         # unknown sub-command), so it tells nobody that something exists.
         action = access.action_of(inbound.text, clicked=bool(inbound.token))
+        if inbound.token and access.every_employee_may(action):
+            # The person is active (found so), hence an employee: a click is allowed without
+            # reading whom they manage.
+            return await self._answer(
+                session, person, ref, inbound.token, inbound.value or "", now, read
+            )
         who = await access.access_of(session, person)
         refused = not who.may(action)
         if refused:
@@ -147,7 +161,9 @@ class Engine:
             if inbound.token or action.startswith("agreement"):
                 return Turn((not_found,), Outcome("none" if not inbound.token else "refused"))
         if inbound.token:
-            return await self._answer(session, person, ref, inbound.token, inbound.value or "", now)
+            return await self._answer(
+                session, person, ref, inbound.token, inbound.value or "", now, read
+            )
         menu = await menus.current(session, ref)
         command = None if refused else parse_command(inbound.text)
         question = menu.question if menu is not None else None
@@ -159,10 +175,10 @@ class Engine:
             # Only a manager names someone: for others "brief ..." is text (perhaps an answer).
             command = None
         if command is not None:
-            return await self._command(session, person, ref, command, menu, now)
+            return await self._command(session, person, ref, command, menu, now, read)
         value = answers.read(menu, inbound.text) if menu is not None else None
         if menu is not None and value is not None:
-            return await self._answer(session, person, ref, answers.asks(menu), value, now)
+            return await self._answer(session, person, ref, answers.asks(menu), value, now, read)
         if menu is not None and question is not None:
             return _ask_again(menu, question, inbound.text)
         return await self._not_understood(session, person, ref)
@@ -175,6 +191,7 @@ class Engine:
         token: str,
         value: str,
         now: datetime,
+        read: checkin_service.OpenCheckin,
     ) -> Turn:
         """An answer to the prompt `token`, clicked or typed: its owner decides."""
         if self.agreements.owns(token):
@@ -193,7 +210,7 @@ class Engine:
             if value in checkin.CONTROLS
             else checkin.Reply(value, token)
         )
-        return await self._to_checkin(session, person, ref, event, now)
+        return await self._to_checkin(session, person, ref, event, now, read)
 
     async def _not_understood(self, session: AsyncSession, person: Person, ref: PersonRef) -> Turn:
         """Neither a command nor an answer: say so, and where an open check-in is."""
@@ -209,8 +226,9 @@ class Engine:
         ref: PersonRef,
         event: checkin.Event,
         now: datetime,
+        read: checkin_service.OpenCheckin | None = None,
     ) -> Turn:
-        turn = await self.checkins.handle(session, person, event, now)
+        turn = await self.checkins.handle(session, person, event, now, read)
         if turn is not None:
             return turn
         none_open = Outbound(ref, t("checkin.none_open", ref.locale))
@@ -224,10 +242,11 @@ class Engine:
         command: Command,
         menu: Outbound | None,
         now: datetime,
+        read: checkin_service.OpenCheckin,
     ) -> Turn:
         if command.name in checkin.CONTROLS:
             control = checkin.Control(command.name)  # type: ignore[arg-type]
-            return await self._to_checkin(session, person, ref, control, now)
+            return await self._to_checkin(session, person, ref, control, now, read)
         if command.name == "discussed":
             # Its numbers are those of the topics the person was shown last.
             shown = menu.question if menu is not None else None

@@ -122,6 +122,7 @@ REGISTRY: dict[str, TableEntry] = {
             "period",
             "theme",
             "expires_at",
+            "remind_at",
             "question_ids",
             "position",
             "created_at",

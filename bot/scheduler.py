@@ -20,7 +20,7 @@ from bot.services.agreements import plan_follow_ups
 from bot.services.dialogue_tick import DialogueReport, brief_tick, digest_tick
 from bot.services.outbox import Dispatcher, DispatchReport
 from bot.services.people import Defaults
-from bot.services.planner import DueCheckin, expire, plan
+from bot.services.planner import DueCheckin, expire, plan, queue_reminders
 from bot.services.retention import PurgeReport, purge
 from bot.storage.database import Database
 from bot.tick_steps import STEPS
@@ -69,6 +69,7 @@ class Ticker:
             report.purged = await self._purge(now)
         if "checkins" in steps:
             await expire(self.db, now)
+            await queue_reminders(self.db, now)
             report.checkins = await plan(
                 self.db, now, self.banks, self.defaults, catch_up=not self.caught_up
             )

@@ -58,7 +58,7 @@ async def test_a_period_is_planned_once_however_often_it_ticks(testbot: Testbot)
     assert await _plan(testbot, at) == []
     assert await _plan(testbot, datetime(2027, 3, 25, 13, 6, tzinfo=UTC)) == []
     assert await _count(testbot, Occurrence) == 4
-    assert await _count(testbot, OutboxMessage) == 8  # a prompt and a reminder each
+    assert await _count(testbot, OutboxMessage) == 4  # a prompt each (reminders come later)
     next_week = await _plan(testbot, datetime(2027, 4, 1, 12, 5, tzinfo=UTC))
     assert len(next_week) == 4
 
@@ -207,6 +207,33 @@ async def test_one_reminder_for_an_unfinished_checkin_then_expiry(testbot: Testb
     assert testbot.adapter.to("bram@example.org")[-1].question is not None
 
 
+async def test_a_reminder_is_written_when_it_falls_due_and_only_once(testbot: Testbot) -> None:
+    await apply(
+        testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {emails: [bram@example.org]}")
+    )
+    testbot.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
+    await testbot.tick()
+
+    async def reminders() -> list[str]:
+        async with testbot.app.db.session() as session:
+            kinds = select(OutboxMessage.status).where(OutboxMessage.kind == "reminder")
+            return list(await session.scalars(kinds))
+
+    testbot.clock.set(datetime(2027, 3, 26, 12, 0, tzinfo=UTC))  # not yet a day
+    await testbot.tick()
+    assert await reminders() == []
+    testbot.clock.set(datetime(2027, 3, 26, 13, 5, tzinfo=UTC))
+    await testbot.tick()
+    # Another instance ticking at the same moment writes no second one.
+    assert await planner.queue_reminders(testbot.app.db, testbot.clock.now()) == 0
+    await testbot.tick()
+    assert await reminders() == ["sent"]
+    assert [m.text.startswith("A reminder") for m in testbot.adapter.to("bram@example.org")] == [
+        False,
+        True,
+    ]
+
+
 async def test_no_reminder_once_the_checkin_is_done(testbot: Testbot) -> None:
     await apply(
         testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {emails: [bram@example.org]}")
@@ -222,7 +249,8 @@ async def test_no_reminder_once_the_checkin_is_done(testbot: Testbot) -> None:
         kinds = dict(
             (await session.execute(select(OutboxMessage.kind, OutboxMessage.status))).all()
         )
-    assert kinds == {"prompt": "sent", "reminder": "cancelled"}
+    # Its reminder fell due after it was done: none was even written.
+    assert kinds == {"prompt": "sent"}
 
 
 async def test_planned_times_read_back_and_match_as_the_orm_stores_them(testbot: Testbot) -> None:
@@ -268,4 +296,4 @@ async def test_rows_another_planner_wrote_meanwhile_are_not_reported_or_queued_t
     monkeypatch.setattr(planner, "_existing", nobody_yet)
     assert await _plan(testbot, datetime(2027, 3, 25, 13, 6, tzinfo=UTC)) == []
     assert await _count(testbot, Occurrence) == 4
-    assert await _count(testbot, OutboxMessage) == 8
+    assert await _count(testbot, OutboxMessage) == 4

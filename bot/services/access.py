@@ -110,6 +110,12 @@ async def access_of(session: AsyncSession, person: Person | None) -> Access:
     return Access(person, frozenset(roles), reports)
 
 
+def every_employee_may(action: str) -> bool:
+    """Is `action` allowed to every employee? Then an active person may, whatever else
+    they are, and their reports need not be read to decide it."""
+    return "employee" in POLICY.get(action, frozenset())
+
+
 def action_of(text: str, *, clicked: bool = False) -> str:
     """The policy row for what a person sent: a command, a sub-action, typed text or a click."""
     if clicked:

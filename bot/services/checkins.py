@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
 from bot.services import agreement_checkins, drift
 from bot.services.budget import ABANDONED_AFTER, ALONE, ALONG
-from bot.services.people import Defaults, manager_of, person_ref
+from bot.services.people import Defaults, by_platform, manager_of, person_ref
 from bot.services.ride_along import asked_along
 from bot.services.topics import clean_text, too_long
 from bot.services.worktime import DEFAULT_WORKING_DAYS, next_working_morning
@@ -31,6 +33,44 @@ class UnknownTheme(LookupError):
         super().__init__(theme)
         self.theme = theme
         self.themes = themes
+
+
+@dataclass(frozen=True)
+class OpenCheckin:
+    """A person's open check-in as it was read together with them; None: they have none."""
+
+    occurrence: Occurrence | None
+
+
+async def person_and_open_checkin(
+    session: AsyncSession, platform: str, user_id: str, aad_object_id: str | None = None
+) -> tuple[Person | None, OpenCheckin]:
+    """The person behind a chat account, their open check-in (as `open_occurrence` picks
+    it) and its schedule, in one statement: what an answer needs, read once."""
+    query = by_platform(_with_open_checkin(), platform, user_id, aad_object_id)
+    row = (await session.execute(query)).first() if query is not None else None
+    if row is None:
+        return None, OpenCheckin(None)
+    # The schedule now sits in the session: `_person_for` finds it there without a query.
+    return row[0], OpenCheckin(row[1])
+
+
+@functools.cache
+def _with_open_checkin() -> Select[*tuple[Any, ...]]:
+    """People with their latest open check-in and its schedule (built once: see sql.py)."""
+    latest_open = (
+        select(Occurrence.id)
+        .where(Occurrence.person_id == Person.id, Occurrence.status == "open")
+        .order_by(Occurrence.opened_at.desc())
+        .limit(1)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+    return (
+        select(Person, Occurrence, Schedule)
+        .outerjoin(Occurrence, Occurrence.id == latest_open)
+        .outerjoin(Schedule, Schedule.id == Occurrence.schedule_id)
+    )
 
 
 @dataclass
@@ -161,10 +201,19 @@ class CheckinService:
         return checkin.prompt(_state(occurrence), ctx, lead=lead)
 
     async def handle(
-        self, session: AsyncSession, person: Person, event: checkin.Event, now: datetime
+        self,
+        session: AsyncSession,
+        person: Person,
+        event: checkin.Event,
+        now: datetime,
+        read: OpenCheckin | None = None,
     ) -> Turn | None:
-        """Apply an answer or control to the open check-in; None when there is none."""
-        occurrence = await self.open_occurrence(session, person)
+        """Apply an answer or control to the open check-in; None when there is none.
+        `read`: the open check-in as read with the person (saves reading it again)."""
+        if read is not None:
+            occurrence = read.occurrence
+        else:
+            occurrence = await self.open_occurrence(session, person)
         if occurrence is None:
             return None
         ctx = await self._context(session, person, occurrence, now)

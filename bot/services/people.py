@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Literal, overload
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Person
@@ -48,9 +49,7 @@ def person_ref(
 
 
 async def find_by_email(session: AsyncSession, email: str) -> Person | None:
-    found = await session.scalars(
-        select(Person).where(Person.email == email.strip().lower(), Person.active)
-    )
+    found = await session.scalars(by_platform(select(Person), "console", email))
     return found.first()
 
 
@@ -62,18 +61,45 @@ async def find_by_platform(
     In Teams a person is known by the channel's user id (29:...) or by their Entra object
     id, which is what HR exports from Entra: the org file's teams_user_id may be either,
     and a message carries both."""
+    query = by_platform(select(Person), platform, user_id, aad_object_id)
+    if query is None:
+        return None
+    found = await session.scalars(query)
+    return found.first()
+
+
+@overload
+def by_platform(
+    query: Select[*tuple[Any, ...]], platform: Literal["console"], user_id: str
+) -> Select[*tuple[Any, ...]]: ...
+
+
+@overload
+def by_platform(
+    query: Select[*tuple[Any, ...]],
+    platform: str,
+    user_id: str,
+    aad_object_id: str | None = None,
+) -> Select[*tuple[Any, ...]] | None: ...
+
+
+def by_platform(
+    query: Select[*tuple[Any, ...]],
+    platform: str,
+    user_id: str,
+    aad_object_id: str | None = None,
+) -> Select[*tuple[Any, ...]] | None:
+    """`query` narrowed to the active person behind a chat account (best match first);
+    None for a platform whose accounts we do not link (see `find_by_platform`)."""
     if platform == "console":
-        return await find_by_email(session, user_id)
+        return query.where(Person.email == user_id.strip().lower(), Person.active)
     column = {"slack": Person.slack_user_id, "teams": Person.teams_user_id}.get(platform)
     if column is None:
         return None
     ids = {user_id}
     if platform == "teams" and aad_object_id:
         ids.add(aad_object_id)
-    found = await session.scalars(
-        select(Person).where(column.in_(ids), Person.active).order_by((column == user_id).desc())
-    )
-    return found.first()
+    return query.where(column.in_(ids), Person.active).order_by((column == user_id).desc())
 
 
 async def manager_of(session: AsyncSession, person: Person) -> Person | None:

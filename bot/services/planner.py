@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, literal, null, select, update
+from sqlalchemy import ColumnElement, func, literal, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import budget
@@ -29,6 +29,7 @@ from bot.storage.models import (
     Schedule,
     UTCDateTime,
 )
+from bot.storage.sql import insert_ignoring_conflicts
 from dialogs.banks import Bank
 
 # Statuses of a check-in the person has not finished.
@@ -327,6 +328,9 @@ async def _plan(
                 theme=b.schedule.theme,
                 due_at=b.slot.due_utc,
                 expires_at=expiry[b.schedule.id, b.zone, b.slot.period],
+                remind_at=_reminder_at(
+                    b.schedule, b.slot.due_utc, expiry[b.schedule.id, b.zone, b.slot.period]
+                ),
                 question_ids=questions[b.schedule.theme],
                 person_ids=[m.id for m in b.members],
                 statuses=b.statuses,
@@ -443,7 +447,8 @@ async def _enqueue(
     expiry: dict[tuple[str, str, str], datetime],
     now: datetime,
 ) -> None:
-    """A prompt and a reminder per planned check-in: one INSERT ... SELECT per kind and period.
+    """A prompt per planned check-in: one INSERT ... SELECT per period. Its reminder is
+    written when it falls due (`queue_reminders`).
 
     One statement per (schedule, period) reads that period's rows once; a statement per
     due moment would read them once per time zone.
@@ -468,23 +473,9 @@ async def _enqueue(
         moments.items(),
         key=lambda item: (budget.last_asked(min(item[1]), owners[item[0]].cadence), item[0]),
     ):
-        schedule = owners[pair]
-        reminders = {}
-        for due, expires in dues.items():
-            remind_at = _reminder_at(schedule, due, expires)
-            if remind_at is not None:
-                reminders[due] = remind_at
         sends: list[tuple[str, ColumnElement[datetime], list[datetime]]] = [
             ("prompt", literal(now, UTCDateTime()), list(dues))
         ]
-        if reminders:
-            at = case(
-                *(
-                    (Occurrence.due_at == due, literal(r, UTCDateTime()))
-                    for due, r in reminders.items()
-                )
-            )
-            sends.append(("reminder", at, list(reminders)))
         for kind, next_attempt, due_at in sends:
             source = select(
                 Occurrence.id,
@@ -523,6 +514,36 @@ def _reminder_at(schedule: Schedule, due: datetime, expires_at: datetime) -> dat
         return None
     moment = due + timedelta(minutes=schedule.remind_minutes)
     return moment if moment < expires_at else None
+
+
+async def queue_reminders(db: Database, now: datetime) -> int:
+    """The reminders that fell due, written to the outbox as the planner once wrote them
+    ahead: one per check-in that is not finished (the dispatcher sends it only while the
+    check-in is open, after a pause when the person paused). Returns how many."""
+    due_now = (
+        Occurrence.status.in_(UNFINISHED),
+        Occurrence.remind_at.is_not(None),
+        Occurrence.remind_at <= now,
+    )
+    source = select(
+        Occurrence.id,
+        Occurrence.person_id,
+        literal("reminder"),
+        literal("pending"),
+        literal(0),
+        Occurrence.remind_at,
+        literal(now, UTCDateTime()),
+    ).where(*due_now)
+    columns = ["occurrence_id", "person_id", "kind", "status", "attempts"]
+    columns += ["next_attempt_at", "created_at"]
+    outbox = OutboxMessage.__table__
+    async with db.session() as session:
+        # The unique (occurrence, kind) key keeps a second instance from writing it twice.
+        insert = insert_ignoring_conflicts(session, outbox)  # type: ignore[arg-type]
+        written = await session.execute(insert.from_select(columns, source))
+        # Done with: the next tick does not read them again.
+        await session.execute(update(Occurrence).where(*due_now).values(remind_at=None))
+        return int(written.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def expire(db: Database, now: datetime) -> int:

@@ -27,6 +27,7 @@ _COLUMNS = (
     "theme",
     "due_at",
     "expires_at",
+    "remind_at",
     "status",
     "question_ids",
     "position",
@@ -46,7 +47,7 @@ WITH written AS (
     INSERT INTO {_TABLE} ({", ".join(_COLUMNS)})
     SELECT ($4::varchar[])[p.grp], p.person_id, ($5::varchar[])[p.grp],
            ($6::varchar[])[p.grp], ($7::timestamptz[])[p.grp], ($8::timestamptz[])[p.grp],
-           p.status, ($9::json[])[p.grp], 0, $10::timestamptz
+           ($11::timestamptz[])[p.grp], p.status, ($9::json[])[p.grp], 0, $10::timestamptz
     FROM unnest($1::integer[], $2::varchar[], $3::integer[]) AS p(person_id, status, grp)
     ON CONFLICT DO NOTHING
     RETURNING 1
@@ -64,6 +65,8 @@ class OccurrenceGroup:
     theme: str
     due_at: datetime
     expires_at: datetime
+    # None: no reminder.
+    remind_at: datetime | None
     question_ids: list[str]
     person_ids: list[int]
     statuses: list[str]
@@ -95,7 +98,7 @@ def _converters(dialect: Dialect) -> _Convert:
     """Each column's own bind processor (identity where the driver takes the value as is)."""
     table = Occurrence.__table__
     found: _Convert = {}
-    for name in ("due_at", "expires_at", "question_ids", "created_at"):
+    for name in ("due_at", "expires_at", "remind_at", "question_ids", "created_at"):
         processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         found[name] = processor or (lambda value: value)
     return found
@@ -105,13 +108,15 @@ async def _sqlite(
     driver: Any, groups: list[OccurrenceGroup], convert: _Convert, created_at: datetime
 ) -> int:
     created = convert["created_at"](created_at)
+    end = (0, created)  # position, created_at
     rows = [
-        (g.schedule_id, person, g.period, g.theme, due, expires, status, questions, 0, created)
+        (g.schedule_id, person, g.period, g.theme, due, expires, remind, status, questions, *end)
         for g in groups
-        for due, expires, questions in [
+        for due, expires, remind, questions in [
             (
                 convert["due_at"](g.due_at),
                 convert["expires_at"](g.expires_at),
+                None if g.remind_at is None else convert["remind_at"](g.remind_at),
                 convert["question_ids"](g.question_ids),
             )
         ]
@@ -154,6 +159,7 @@ async def _postgres(
         [convert["expires_at"](g.expires_at) for g in groups],
         [convert["question_ids"](g.question_ids) for g in groups],
         convert["created_at"](created_at),
+        [None if g.remind_at is None else convert["remind_at"](g.remind_at) for g in groups],
     )
     return int(written)
 

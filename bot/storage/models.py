@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -166,7 +167,8 @@ class Occurrence(Base):
     __table_args__ = (UniqueConstraint("schedule_id", "period", "person_id", name="uq_occurrence"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    schedule_id: Mapped[str | None] = mapped_column(ForeignKey("schedules.id"), index=True)
+    # Not indexed alone: uq_occurrence starts with it.
+    schedule_id: Mapped[str | None] = mapped_column(ForeignKey("schedules.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     period: Mapped[str] = mapped_column(String(40))
     theme: Mapped[str] = mapped_column(String(100))
@@ -174,6 +176,9 @@ class Occurrence(Base):
     due_at: Mapped[datetime] = mapped_column(index=True)
     # When the next prompt of the same schedule is due: an unfinished check-in expires then.
     expires_at: Mapped[datetime | None]
+    # When its reminder falls due (planned by a schedule that reminds); the reminder's
+    # outbox row is written then, not at planning: most check-ins are done before it.
+    remind_at: Mapped[datetime | None]
     # queued -> open -> (snoozed -> open) -> completed | stopped; or, never sent: paused,
     # skipped, missed, deferred (the person's attention budget for the month was spent)
     status: Mapped[str] = mapped_column(String(20), index=True)
@@ -234,6 +239,25 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("occurrence_id", "kind", name="uq_outbox_occurrence_kind"),
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        # What a notice is about, for finding a subject's notices (partial: prompts and
+        # reminders, most rows, are about no such subject and stay out of them).
+        *(
+            Index(
+                f"ix_outbox_{column}",
+                column,
+                postgresql_where=text(f"{column} IS NOT NULL"),
+                sqlite_where=text(f"{column} IS NOT NULL"),
+            )
+            for column in ("agreement_id", "followup_id", "conversation_id")
+        ),
+        # Unique among the messages that have a key (notices); prompts have none.
+        Index(
+            "uq_outbox_key",
+            "key",
+            unique=True,
+            postgresql_where=text("key IS NOT NULL"),
+            sqlite_where=text("key IS NOT NULL"),
+        ),
         CheckConstraint(_one_of("status", OutboxStatus), name="status"),
         CheckConstraint(_one_of("kind", OutboxKind), name="kind"),
     )
@@ -243,19 +267,17 @@ class OutboxMessage(Base):
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_occurrences.id"))
     kind: Mapped[str] = mapped_column(String(20))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    # Unique per logical message (e.g. digest.<manager>.<day>), so queueing twice sends once;
-    # None for prompts and reminders (their occurrence and kind are their key).
-    key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # Unique per logical message (e.g. digest.<manager>.<day>), so queueing twice sends once
+    # (uq_outbox_key); None for prompts and reminders (their occurrence and kind are their key).
+    key: Mapped[str | None] = mapped_column(String(120))
     # What a notice says, or what it is rebuilt from when it is sent (sealed: it can quote
     # answers, notes and comments); None for prompts and reminders.
     payload: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON)
     # What the message is about, read when it is sent: a message whose subject moved on is
     # rebuilt from it or dropped as superseded.
-    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), index=True)
-    followup_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agreement_followups.id"), index=True
-    )
-    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    followup_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_followups.id"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
     # Kind `mail`: the address it goes to (an agency contact outside the chat); the person is
     # the agency worker it is about. A person's chat messages and each address's mails about
     # them are separate queues, so a mail server that is down holds back no chat message.

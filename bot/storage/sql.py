@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,10 +14,16 @@ from sqlalchemy.sql.dml import Insert
 
 def insert_ignoring_conflicts(session: AsyncSession, table: Table) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the session's database."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    return sqlite.insert(table).on_conflict_do_nothing()
+    return _insert_ignoring(session.get_bind().dialect.name, table)
+
+
+# Statements are built once per table and shape: building one costs more CPU than running
+# it on a small row (SQLAlchemy then finds its compiled form in its cache).
+@functools.cache
+def _insert_ignoring(dialect: str, table: Table, returning: tuple[Any, ...] = ()) -> Insert:
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table).on_conflict_do_nothing()
+    return statement.returning(*returning) if returning else statement  # type: ignore[no-any-return]
 
 
 async def insert_new(
@@ -25,7 +32,7 @@ async def insert_new(
     """Insert the rows that do not clash with a unique key; return the new rows' columns."""
     if not rows:
         return []
-    statement = insert_ignoring_conflicts(session, table).returning(*returning)
+    statement = _insert_ignoring(session.get_bind().dialect.name, table, returning)
     result = await session.execute(statement, list(rows))
     return [tuple(row) for row in result]
 
@@ -36,10 +43,13 @@ async def upsert(
     """Insert the rows, or where the key exists already, overwrite its other columns."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
+    statement = _upsert(session.get_bind().dialect.name, table, tuple(rows[0]), tuple(key))
+    await session.execute(statement, list(rows))
+
+
+@functools.cache
+def _upsert(dialect: str, table: Table, columns: tuple[str, ...], key: tuple[str, ...]) -> Insert:
     module: Any = postgresql if dialect == "postgresql" else sqlite
     statement = module.insert(table)
-    changed = {c: statement.excluded[c] for c in rows[0] if c not in key}
-    await session.execute(
-        statement.on_conflict_do_update(index_elements=list(key), set_=changed), list(rows)
-    )
+    changed = {c: statement.excluded[c] for c in columns if c not in key}
+    return statement.on_conflict_do_update(index_elements=list(key), set_=changed)  # type: ignore[no-any-return]
