@@ -161,7 +161,9 @@ class Stack:
             "channel": {"id": message.channel, "name": "directmessage"},
             "message": {"type": "message", "ts": message.ts, "blocks": message.blocks},
             "trigger_id": f"trigger-{next(self.ids)}",
-            "response_url": self.fake.response_url(f"action-{next(self.ids)}"),
+            "response_url": self.fake.interaction_url(
+                f"action-{next(self.ids)}", message.channel, message.ts
+            ),
             "actions": [
                 {
                     "type": "button",
@@ -312,7 +314,7 @@ async def make_stack(
 
     async def spy(inbound: Inbound) -> Turn:
         stack.inbound.append(inbound)
-        return await app.engine.handle(inbound)
+        return await app.handle_inbound(inbound)
 
     adapter.mount(spy)
     await adapter.start()
