@@ -36,6 +36,16 @@ class Call:
     at: float = 0.0
     status: int = 200
 
+    @property
+    def posted(self) -> bool:
+        """A message that landed in a channel: chat.postMessage, or a response_url post."""
+        return self.method in ("chat.postMessage", "respond") and "_ts" in self.params
+
+    @property
+    def replaced(self) -> bool:
+        """A message changed in place: chat.update, or a response_url replace_original."""
+        return bool(self.params.get("_replaced"))
+
 
 @dataclass
 class Posted:
@@ -159,9 +169,7 @@ class FakeSlackApi:
                 c.params.get("metadata"),
             )
             for c in self.calls
-            if c.method in ("chat.postMessage", "respond")
-            and c.params.get("channel") == channel
-            and "_ts" in c.params  # delivered ones only
+            if c.posted and c.params.get("channel") == channel  # delivered ones only
         ]
 
     def last_post(self, channel: str) -> Posted:
@@ -171,10 +179,7 @@ class FakeSlackApi:
         return [
             c
             for c in self.calls
-            if c.method in ("chat.update", "respond")
-            and c.params.get("_replaced")
-            and c.params.get("channel") == channel
-            and c.params.get("ts") == ts
+            if c.replaced and c.params.get("channel") == channel and c.params.get("ts") == ts
         ]
 
     def responses(self, name: str) -> list[Call]:

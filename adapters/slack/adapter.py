@@ -653,7 +653,8 @@ class SlackAdapter:
         responder: _Responder | None = None
         if click.where is not None:
             self._learn_ts(user, inbound.token, click.where)
-            if click.response_url:
+            # Only in the person's own DM with the bot: what it says goes where they clicked.
+            if click.response_url and click.where[0] == await self._dm_channel(client, user):
                 responder = _Responder(click.response_url, click.where, self._session)
         turn = await self._guarded(client, user, inbound, responder)
         # Only a recorded answer changes the prompt: a refused click changes nothing at all.
