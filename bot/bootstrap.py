@@ -152,7 +152,7 @@ class App:
         database is busy (several people's turns run at once)."""
         from bot.storage.busy import retry_when_busy
 
-        return retry_when_busy(self.engine.handle)
+        return retry_when_busy(self.engine.handle, one_writer=self.db.is_sqlite)
 
     def add_adapter(self, adapter: ChatAdapter) -> None:
         adapter.mount(self.handle_inbound)

@@ -6,11 +6,18 @@ transaction that read first and then finds another writer's newer data fails at 
 deadlock. Either way the transaction rolled back completely (a turn commits as one), so
 running the turn again is safe; one still failing after the last attempt goes up to the
 adapter, which asks the person to try again.
+
+On SQLite a turn holds the database's one write lock from its first statement (it records
+the event's id first) to its commit, so the turns of one process take turns here, in the
+order they came, instead of in SQLite's busy handler, which polls with growing sleeps (up
+to 100 ms a time) and lets the unlucky wait for seconds. Everything else the work does
+(reading a request, calling Slack or Teams) still runs side by side.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -44,16 +51,23 @@ def is_busy(exc: BaseException) -> bool:
 
 
 def retry_when_busy(
-    handler: InboundHandler, *, attempts: int = ATTEMPTS, sleep: Sleep = asyncio.sleep
+    handler: InboundHandler,
+    *,
+    one_writer: bool = False,
+    attempts: int = ATTEMPTS,
+    sleep: Sleep = asyncio.sleep,
 ) -> InboundHandler:
     """`handler`, run again after a short, growing and jittered pause when the database was
-    busy (jitter: two turns that collided should not collide again)."""
+    busy (jitter: two turns that collided should not collide again). `one_writer` (SQLite):
+    one turn at a time in this process."""
+    writer = asyncio.Lock() if one_writer else contextlib.nullcontext()
 
     async def handle(inbound: Inbound) -> Turn:
         pause = FIRST_PAUSE
         for attempt in range(1, attempts + 1):
             try:
-                return await handler(inbound)
+                async with writer:
+                    return await handler(inbound)
             except DBAPIError as exc:
                 if attempt == attempts or not is_busy(exc):
                     raise
