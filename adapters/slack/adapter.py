@@ -11,7 +11,6 @@ did take the first free slot of the rate limiter, before messages the bot sends 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import json
 import logging
@@ -57,6 +56,7 @@ from adapters.slack.settings import (
     uses_oauth,
     uses_socket_mode,
 )
+from adapters.work import WorkQueue
 from dialogs.channel import InboundHandler
 from dialogs.home import HomeView
 from dialogs.messages import (
@@ -104,8 +104,6 @@ LIVE_PEOPLE_KEPT = 10_000
 # conversations.open's answers for a user id the workspace does not have (or cannot DM).
 UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot"})
 # Slack takes up to five messages through one response_url.
-# How long a job waits for the requests in flight to be acknowledged before it starts.
-MAX_DEFER = 0.05
 RESPONSE_URL_USES = 5
 
 
@@ -177,85 +175,6 @@ def _retry_after(response: HttpResponse) -> float:
             except ValueError:
                 break
     return 1.0
-
-
-class WorkQueue:
-    """Background work after an ack: in order per person, a bounded number at a time.
-
-    Acknowledgements come first: a new job starts when no request waits for its ack (Slack
-    gives up after three seconds), or after `max_defer` seconds. The wait is short: under a
-    steady stream of requests a job that waited longer would only meet the same stream,
-    while the person waits for the next question.
-    """
-
-    def __init__(self, concurrency: int, max_defer: float = MAX_DEFER) -> None:
-        self._slots = asyncio.Semaphore(concurrency)
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._pending: dict[str, int] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._unacked = 0
-        self._quiet = asyncio.Event()
-        self._quiet.set()
-        self._max_defer = max_defer
-
-    def hold(self) -> Callable[[], None]:
-        """A request came in: hold new work back until the returned release is called."""
-        self._unacked += 1
-        self._quiet.clear()
-        released = False
-
-        def release() -> None:
-            nonlocal released
-            if not released:
-                released = True
-                self._unacked -= 1
-                if not self._unacked:
-                    self._quiet.set()
-
-        return release
-
-    def submit(self, key: str, job: Callable[[], Awaitable[object]]) -> None:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._pending[key] = self._pending.get(key, 0) + 1
-        task = asyncio.get_running_loop().create_task(self._run(key, lock, job))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _run(
-        self, key: str, lock: asyncio.Lock, job: Callable[[], Awaitable[object]]
-    ) -> None:
-        try:
-            async with lock:
-                if not self._quiet.is_set():
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._quiet.wait(), self._max_defer)
-                async with self._slots:
-                    await job()
-        except Exception:  # one failed job must not take the queue down; it is logged
-            log.exception("Slack work for %s failed", key or "the app")
-        finally:
-            self._pending[key] -= 1
-            if not self._pending[key]:
-                del self._pending[key]
-                del self._locks[key]
-
-    def track(self) -> None:
-        """Count the running listener (bolt runs each in a task of its own) as work too."""
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def drain(self, timeout: float | None = None) -> None:
-        """Wait until all work (and work it started) is done; cancel what outlives `timeout`."""
-        while self._tasks:
-            tasks = list(self._tasks)
-            _, late = await asyncio.wait(tasks, timeout=timeout)
-            for task in late:
-                task.cancel()
-            if late:
-                await asyncio.gather(*late, return_exceptions=True)
-                return
 
 
 class _SocketMode(AsyncSocketModeHandler):
