@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -17,6 +18,10 @@ log = logging.getLogger(__name__)
 
 # How long a job waits for the requests in flight to be acknowledged before it starts.
 MAX_DEFER = 0.05
+
+Sleep = Callable[[float], Awaitable[None]]
+# The queue whose job the current task runs (tasks a job starts inherit it).
+_IN_JOB: contextvars.ContextVar[WorkQueue | None] = contextvars.ContextVar("in_job", default=None)
 
 
 class WorkQueue:
@@ -26,6 +31,10 @@ class WorkQueue:
     gives up after three seconds), or after `max_defer` seconds. The wait is short: under a
     steady stream of requests a job that waited longer would only meet the same stream,
     while the person waits for the next question.
+
+    A job waiting for a platform's rate limit gives its slot up meanwhile (see `sleeping`):
+    the slots bound the work done at once, and waiting is no work; fifty people starting a
+    check-in at once must not hold up the clicks of everyone else.
     """
 
     def __init__(self, concurrency: int, max_defer: float = MAX_DEFER) -> None:
@@ -54,6 +63,21 @@ class WorkQueue:
 
         return release
 
+    def sleeping(self, sleep: Sleep) -> Sleep:
+        """`sleep`, giving this queue's slot up while it sleeps when called inside a job."""
+
+        async def pause(seconds: float) -> None:
+            if _IN_JOB.get() is not self:
+                await sleep(seconds)
+                return
+            self._slots.release()
+            try:
+                await sleep(seconds)
+            finally:
+                await self._slots.acquire()
+
+        return pause
+
     def submit(self, key: str, job: Callable[[], Awaitable[object]]) -> None:
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._pending[key] = self._pending.get(key, 0) + 1
@@ -70,7 +94,11 @@ class WorkQueue:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._quiet.wait(), self._max_defer)
                 async with self._slots:
-                    await job()
+                    token = _IN_JOB.set(self)
+                    try:
+                        await job()
+                    finally:
+                        _IN_JOB.reset(token)
         except Exception:  # one failed job must not take the queue down; it is logged
             log.exception("the work for %s failed", key or "the app")
         finally:

@@ -291,6 +291,9 @@ class SlackAdapter:
             raise SlackConfigError("\n".join(f"- {p}" for p in problems))
         self._settings = settings
         self._base_url = api_base_url(settings.api_url)
+        self._work = WorkQueue(concurrency)
+        # Work waiting for Slack's limits gives its slot to work that can go on.
+        sleep = self._work.sleeping(sleep)
         self._throttle = (limits or SlackLimits()).throttle(clock, sleep)
         self._retry: list[AsyncRetryHandler] = [
             AsyncConnectionErrorRetryHandler(),
@@ -303,7 +306,6 @@ class SlackAdapter:
         self._directory_sink = directory_sink
         self._default_locale = default_locale
         self._handler: InboundHandler | None = None
-        self._work = WorkQueue(concurrency)
         self._session: aiohttp.ClientSession | None = None
         self._socket: _SocketMode | None = None
         self._clients: dict[str, AsyncWebClient] = {}

@@ -179,13 +179,14 @@ class TeamsAdapter:
         self._cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(sdk))
         self._reusing: ReusingAuthentication | None = speed_up(self._cloud) if speedups else None
         self._handler: InboundHandler | None = None
-        self._throttle = teams_throttle(requests_per_second, clock, sleep)
+        self._work = WorkQueue(concurrency)
+        # Work waiting for Teams' limits gives its slot to work that can go on.
+        self._throttle = teams_throttle(requests_per_second, clock, self._work.sleeping(sleep))
         self._known: set[str] = set()
         self._files = files.PendingFiles()
         # What the last saved reference per user was made of, so it is written only on change.
         self._fingerprints: dict[str, str] = {}
         self._asked: OrderedDict[str, list[_Asked]] = OrderedDict()
-        self._work = WorkQueue(concurrency)
 
     # ---- the ChatAdapter port ---------------------------------------------------------------
 
