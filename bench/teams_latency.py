@@ -14,12 +14,15 @@ the connector, and submitting again. Variants:
                         next; the request is answered once it is authenticated and queued
   jaarrond-no-speedups  the same, with the speedups switched off
   before                (with --before DIR) the whole bot served from the code in DIR
+  agents                (with --agents-python PY) a bare Microsoft 365 Agents SDK echo bot
+                        (botbuilder's successor, microsoft-agents-hosting-aiohttp), served by
+                        the interpreter PY of an environment that has it installed
 
 "ack" is the HTTP request's latency; "next" the time from sending a submit until the bot's
 next message (the next card, or the echo) reaches the connector; req/s counts submits
 whose next message arrived.
 Run: .venv/bin/python bench/teams_latency.py [--requests 2000] [--concurrency 50]
-     [--before DIR] [--smoke]
+     [--before DIR] [--agents-python PY] [--smoke]
 Loopback only; bounded by --requests per variant and --timeout seconds per variant.
 --smoke: a few seconds at a small size; exits non-zero on an error or a timeout.
 """
@@ -44,7 +47,14 @@ from typing import Any
 from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
 
 ROOT = Path(__file__).resolve().parent.parent
-VARIANTS = ("botbuilder", "botbuilder+speedups", "jaarrond", "jaarrond-no-speedups", "before")
+VARIANTS = (
+    "botbuilder",
+    "botbuilder+speedups",
+    "jaarrond",
+    "jaarrond-no-speedups",
+    "before",
+    "agents",
+)
 DEFAULT_VARIANTS = VARIANTS[:4]
 TENANT = "bench-tenant"
 
@@ -305,6 +315,32 @@ def serve_bare(port: int, speedups: bool) -> web.Application:
     return app
 
 
+def serve_agents() -> web.Application:
+    """The same echo bot on the Microsoft 365 Agents SDK (anonymous, as the bare bots)."""
+    from microsoft_agents.hosting.aiohttp import CloudAdapter as AgentsAdapter
+    from microsoft_agents.hosting.core import ActivityHandler as AgentsHandler
+    from microsoft_agents.hosting.core import TurnContext as AgentsContext
+    from microsoft_agents.hosting.core.security import OutboundHostValidator
+
+    class EchoAgent(AgentsHandler):  # type: ignore[misc]
+        async def on_message_activity(self, turn_context: AgentsContext) -> None:
+            value = json.dumps(turn_context.activity.value)
+            await turn_context.send_activity(f"echo {value}")
+
+    # The fake connector is on loopback, which the SDK refuses by default.
+    validator = OutboundHostValidator(enabled=False)
+    adapter = AgentsAdapter(host_validator=validator)
+    agent = EchoAgent()
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        response = await adapter.process(request, agent)
+        return response or web.Response(status=201)
+
+    app = web.Application()
+    app.router.add_post("/api/messages", messages)
+    return app
+
+
 async def serve_jaarrond(
     speedups: bool, users: int, database_url: str, schema: str
 ) -> web.Application:
@@ -354,6 +390,8 @@ def child(variant: str, args: argparse.Namespace) -> None:
             app = await serve_jaarrond(
                 variant != "jaarrond-no-speedups", args.concurrency, args.database_url, args.schema
             )
+        elif variant == "agents":
+            app = serve_agents()
         else:
             app = serve_bare(0, variant.endswith("speedups"))
         runner = web.AppRunner(app, access_log=None)
@@ -374,7 +412,8 @@ async def run_variant(
     variant: str, connector: Connector, service_url: str, args: argparse.Namespace
 ) -> Result:
     schema = f"bench_{uuid.uuid4().hex[:12]}" if args.database_url else ""
-    command = [sys.executable, __file__, "--serve", variant, "--concurrency", str(args.concurrency)]
+    python = args.agents_python if variant == "agents" else sys.executable
+    command = [python, __file__, "--serve", variant, "--concurrency", str(args.concurrency)]
     command += ["--database-url", args.database_url, "--schema", schema]
     if schema:
         await _schema(args.database_url, f'CREATE SCHEMA "{schema}"')
@@ -474,6 +513,11 @@ def main() -> None:
         "--before", default="", help="also serve the bot from the code in this directory"
     )
     parser.add_argument(
+        "--agents-python",
+        default="",
+        help="an interpreter with microsoft-agents-hosting-aiohttp, for the agents variant",
+    )
+    parser.add_argument(
         "--smoke", action="store_true", help="a few seconds at a small size; fails on errors"
     )
     parser.add_argument(
@@ -487,6 +531,8 @@ def main() -> None:
         return
     if args.before and "before" not in args.variants:
         args.variants.append("before")
+    if args.agents_python and "agents" not in args.variants:
+        args.variants.append("agents")
     if args.smoke:
         args.requests, args.concurrency, args.timeout = 100, 10, 60.0
         args.variants = ["botbuilder", "jaarrond"]
