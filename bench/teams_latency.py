@@ -320,6 +320,7 @@ def serve_agents() -> web.Application:
     from microsoft_agents.hosting.aiohttp import CloudAdapter as AgentsAdapter
     from microsoft_agents.hosting.core import ActivityHandler as AgentsHandler
     from microsoft_agents.hosting.core import TurnContext as AgentsContext
+    from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider
     from microsoft_agents.hosting.core.security import OutboundHostValidator
 
     class EchoAgent(AgentsHandler):  # type: ignore[misc]
@@ -327,9 +328,24 @@ def serve_agents() -> web.Application:
             value = json.dumps(turn_context.activity.value)
             await turn_context.send_activity(f"echo {value}")
 
+    class Anonymous:
+        """Connections without credentials, as the bare botbuilder bots run (no app id)."""
+
+        def get_connection(self, name: str) -> Any:
+            return AnonymousTokenProvider()
+
+        def get_default_connection(self) -> Any:
+            return AnonymousTokenProvider()
+
+        def get_token_provider(self, claims_identity: Any, service_url: str) -> Any:
+            return AnonymousTokenProvider()
+
+        def get_default_connection_configuration(self) -> Any:
+            return None
+
     # The fake connector is on loopback, which the SDK refuses by default.
     validator = OutboundHostValidator(enabled=False)
-    adapter = AgentsAdapter(host_validator=validator)
+    adapter = AgentsAdapter(connection_manager=Anonymous(), host_validator=validator)
     agent = EchoAgent()
 
     async def messages(request: web.Request) -> web.StreamResponse:
