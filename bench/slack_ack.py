@@ -90,7 +90,13 @@ class FakeApi:
         app.router.add_get("/next/{channel}", self.next_message)
         app.router.add_post("/respond/{user}", self.respond)
         app.router.add_get("/stats", self.stats)
+        app.router.add_post("/reset", self.reset)
         return app
+
+    async def reset(self, request: web.Request) -> web.Response:
+        """A new run: no DM holds a message from the previous variant."""
+        self.latest.clear()
+        return web.Response(text="ok")
 
     async def api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -518,6 +524,8 @@ async def load(variant: str, mode: str, url: str, api: str, args: argparse.Names
     async with ClientSession(connector=pool, timeout=ClientTimeout(60)) as session:
         users = [f"U{i:05d}" for i in range(args.concurrency)]
         run = person if mode == "person" else burst
+        async with session.post(f"{api}/reset") as response:
+            await response.read()
         before = await work_calls(session)
         started = time.perf_counter()
         people = [asyncio.ensure_future(run(session, user)) for user in users]
