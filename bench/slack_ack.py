@@ -455,10 +455,12 @@ class Result:
         return _pct(self.latencies, q)
 
     def next_pct(self, q: float) -> float:
-        return _pct(self.nexts, q) if self.nexts else float("nan")
+        return _pct(self.nexts, q)
 
 
 def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
