@@ -368,8 +368,9 @@ def serve_agents() -> web.Application:
 
 
 async def serve_jaarrond(
-    speedups: bool, users: int, database_url: str, schema: str
+    speedups: bool, users: int, database_url: str, schema: str, limits: str
 ) -> web.Application:
+    """`limits` "off": no per-tenant limit in our limiter (the per-conversation ones stay)."""
     from adapters.teams import TeamsAdapter
     from bot.bootstrap import build_app
     from bot.clock import SystemClock
@@ -401,6 +402,7 @@ async def serve_jaarrond(
         app_password="",
         references=DatabaseReferenceStore(app.db, clock),
         speedups=speedups,
+        **({"requests_per_second": 0.0} if limits == "off" else {}),
     )
     app.add_adapter(teams)
     await teams.start()
@@ -414,7 +416,11 @@ def child(variant: str, args: argparse.Namespace) -> None:
     async def main() -> None:
         if variant.startswith("jaarrond") or variant == "before":
             app = await serve_jaarrond(
-                variant != "jaarrond-no-speedups", args.concurrency, args.database_url, args.schema
+                variant != "jaarrond-no-speedups",
+                args.concurrency,
+                args.database_url,
+                args.schema,
+                args.limits,
             )
         elif variant == "agents":
             app = serve_agents()
@@ -441,6 +447,7 @@ async def run_variant(
     python = args.agents_python if variant == "agents" else sys.executable
     command = [python, __file__, "--serve", variant, "--concurrency", str(args.concurrency)]
     command += ["--database-url", args.database_url, "--schema", schema]
+    command += ["--limits", args.limits]
     if schema:
         await _schema(args.database_url, f'CREATE SCHEMA "{schema}"')
     code = Path(args.before) if variant == "before" else ROOT
@@ -511,7 +518,7 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
         f"{args.requests} requests per variant, {os.cpu_count()} CPUs, loopback"
     )
     database = args.database_url.split("@")[-1] if args.database_url else "temporary SQLite file"
-    print(f"jaarrond database: {database}")
+    print(f"jaarrond database: {database}; per-tenant limit {args.limits}")
     header = (
         f"{'variant':<22} {'req/s':>7} {'x bare':>6} {'ack p50':>8} {'ack p99':>8} "
         f"{'x bare':>6} {'next p50':>8} {'next p99':>8} {'x bare':>6} {'errors':>6} "
@@ -549,6 +556,12 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", default=list(DEFAULT_VARIANTS), choices=VARIANTS)
     parser.add_argument(
         "--before", default="", help="also serve the bot from the code in this directory"
+    )
+    parser.add_argument(
+        "--limits",
+        choices=("default", "off"),
+        default="default",
+        help="the Bot Connector's 50 requests a second per tenant in our limiter, or off",
     )
     parser.add_argument(
         "--agents-python",
