@@ -9,6 +9,9 @@ clock; `Throttle` puts it in front of calls with an injectable clock and sleep.
   its per-conversation limits this way).
 - `Throttle.wait(keys)`: waits until a call is allowed under every limit of every key, then
   books it in each. A key is any hashable (e.g. ("post", workspace) or ("post", channel)).
+  `wait(keys, first=True)`: a reply to something a person just did; it books the earliest
+  slot at once and only then waits for it, so work sent on the bot's own initiative (a
+  fan-out), which books only when its slot has come, always yields to it, never the reverse.
 - `Throttle.pause(key, seconds)`: a platform answered 429 with Retry-After: nothing under the
   key goes out before then.
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
+from bisect import insort
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -65,23 +68,24 @@ class Window:
 
     count: int
     seconds: float
-    _times: deque[float] = field(default_factory=deque, repr=False)
+    # Kept in order: a call booked ahead (a reply's reserved slot) may precede later ones.
+    _times: list[float] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if self.count < 1 or self.seconds <= 0:
             raise ValueError("a window needs count >= 1 and seconds > 0")
 
     def earliest(self, now: float) -> float:
-        while self._times and self._times[0] <= now - self.seconds:
-            self._times.popleft()
+        gone = next((i for i, t in enumerate(self._times) if t > now - self.seconds), None)
+        del self._times[: len(self._times) if gone is None else gone]
         if len(self._times) < self.count:
             return now
         return max(now, self._times[-self.count] + self.seconds)
 
     def book(self, at: float) -> None:
-        self._times.append(at)
-        while len(self._times) > self.count:
-            self._times.popleft()
+        insort(self._times, at)
+        # Only the newest `count` matter for any moment from now on.
+        del self._times[: -self.count]
 
 
 @dataclass
@@ -154,7 +158,19 @@ class Throttle:
         limits = self._limits_of(key)
         return [*limits, pause] if pause is not None else limits
 
-    async def wait(self, keys: Sequence[Hashable]) -> None:
+    async def wait(self, keys: Sequence[Hashable], *, first: bool = False) -> None:
+        """Until a call under `keys` is allowed, then book it. `first`: reserve the slot
+        now (a person waits for this reply), so callers without it go after."""
+        if first:
+            now = self._clock()
+            at = self.earliest(keys, now)
+            for key in keys:
+                for limit in self._limits_of(key):
+                    limit.book(at)
+            if at > now:
+                self.waited += at - now
+                await self._sleep(at - now)
+            return
         while True:
             now = self._clock()
             at = self.earliest(keys, now)

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.services.key_setup import ensure_keys
 from bot.services.people import Defaults
 from bot.storage.database import Database, head_revision, is_known_revision
-from dialogs.channel import ChatAdapter
+from dialogs.channel import ChatAdapter, InboundHandler
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -37,6 +37,10 @@ if TYPE_CHECKING:
     from bot.services.mail import MailSender
     from bot.services.outbox import Dispatcher
     from dialogs.banks import Bank
+
+
+# People whose Slack work (engine turn and replies) runs at the same time.
+SLACK_WORK_CONCURRENCY = 8
 
 
 class PlatformAdapter(ChatAdapter, Protocol):
@@ -163,8 +167,16 @@ class App:
             person_id=person_id,
         )
 
+    @functools.cached_property
+    def handle_inbound(self) -> InboundHandler:
+        """What adapters hand a person's event to: the engine, tried again while the
+        database is busy (several people's turns run at once)."""
+        from bot.storage.busy import retry_when_busy
+
+        return retry_when_busy(self.engine.handle, one_writer=self.db.is_sqlite)
+
     def add_adapter(self, adapter: ChatAdapter) -> None:
-        adapter.mount(self.engine.handle)
+        adapter.mount(self.handle_inbound)
         self.adapters[adapter.platform] = adapter
 
 
@@ -277,8 +289,10 @@ def slack_adapter(app: App) -> SlackAdapter:
             home_provider=app.engine.home,
             directory_sink=app.engine.sync_directory,
             default_locale=app.settings.default_locale,
-            # SQLite takes one writer at a time: more concurrent Slack work only meets locks.
-            concurrency=1 if app.db.is_sqlite else 8,
+            # Different people's work side by side, also on SQLite: its writers take turns
+            # (busy timeout; a turn that still meets a lock runs again), and while one
+            # person's turn waits for Slack another's uses the database.
+            concurrency=SLACK_WORK_CONCURRENCY,
             sleep=rate_limited_sleep("slack"),
             dm_channels=DatabaseDmChannelStore(app.db, app.clock),
             limits=slack_limits(app.settings),

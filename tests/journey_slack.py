@@ -1,6 +1,6 @@
 """The journey driver for Slack: signed HTTP requests to the real bolt app (typed DMs as
 message events, clicks as block_actions built from the buttons actually posted), reading
-what the fake Web API received (chat.postMessage, chat.update, files)."""
+what the fake Web API received (chat.postMessage, chat.update, response_url posts, files)."""
 
 from __future__ import annotations
 
@@ -131,9 +131,9 @@ class SlackSurface(Surface):
         (each right after the message it belongs to)."""
         for call in self.fake.calls[self._scanned :]:
             channel = str(call.params.get("channel") or call.params.get("channel_id") or "")
-            if call.method == "chat.postMessage" and "_ts" in call.params:
+            if call.posted:
                 self._last_post[channel] = str(call.params["_ts"])
-            elif call.method == "chat.update":
+            elif call.replaced:
                 self._updated.add(str(call.params.get("ts")))
             elif call.method == "files.completeUploadExternal":
                 names = [str(f.get("title") or "") for f in call.params.get("files") or []]
@@ -173,7 +173,7 @@ class SlackSurface(Surface):
         return [
             (owners.get(str(c.params.get("channel")), "?"), str(c.params.get("ts")))
             for c in self.fake.calls[mark:]
-            if c.method == "chat.update"
+            if c.replaced
         ]
 
     async def tick(self) -> None:

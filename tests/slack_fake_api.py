@@ -36,6 +36,16 @@ class Call:
     at: float = 0.0
     status: int = 200
 
+    @property
+    def posted(self) -> bool:
+        """A message that landed in a channel: chat.postMessage, or a response_url post."""
+        return self.method in ("chat.postMessage", "respond") and "_ts" in self.params
+
+    @property
+    def replaced(self) -> bool:
+        """A message changed in place: chat.update, or a response_url replace_original."""
+        return bool(self.params.get("_replaced"))
+
 
 @dataclass
 class Posted:
@@ -89,6 +99,8 @@ class FakeSlackApi:
         self._storms: dict[str, tuple[int, int]] = {}
         self._counts: dict[str, int] = defaultdict(int)
         self._server: TestServer | None = None
+        # response_url name -> (channel, ts) of the message whose button was clicked.
+        self._interactions: dict[str, tuple[str, str]] = {}
         self.socket: web.WebSocketResponse | None = None
         self.socket_connected = asyncio.Event()
         self.socket_received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -123,6 +135,13 @@ class FakeSlackApi:
     def response_url(self, name: str) -> str:
         return f"{self.url}/respond/{name}"
 
+    def interaction_url(self, name: str, channel: str, ts: str) -> str:
+        """The response_url of a click on message `ts`: what is posted to it lands in the
+        channel as Slack puts it there (replace_original: that message changes; else a new
+        message below it)."""
+        self._interactions[name] = (channel, ts)
+        return self.response_url(name)
+
     # ---- what tests ask ---------------------------------------------------------------------
 
     def fail_next(self, method: str, status: int = 429, retry_after: int = 1) -> None:
@@ -149,8 +168,8 @@ class FakeSlackApi:
                 c.params.get("blocks") or [],
                 c.params.get("metadata"),
             )
-            for c in self.called("chat.postMessage")
-            if c.params.get("channel") == channel and "_ts" in c.params  # delivered ones only
+            for c in self.calls
+            if c.posted and c.params.get("channel") == channel  # delivered ones only
         ]
 
     def last_post(self, channel: str) -> Posted:
@@ -159,8 +178,8 @@ class FakeSlackApi:
     def updates_of(self, channel: str, ts: str) -> list[Call]:
         return [
             c
-            for c in self.called("chat.update")
-            if c.params.get("channel") == channel and c.params.get("ts") == ts
+            for c in self.calls
+            if c.replaced and c.params.get("channel") == channel and c.params.get("ts") == ts
         ]
 
     def responses(self, name: str) -> list[Call]:
@@ -282,7 +301,12 @@ class FakeSlackApi:
         posted.sort(key=lambda m: m.ts, reverse=True)
         messages = []
         for m in posted[:limit]:
-            message: dict[str, Any] = {"type": "message", "ts": m.ts, "text": m.text}
+            message: dict[str, Any] = {
+                "type": "message",
+                "ts": m.ts,
+                "text": m.text,
+                "blocks": m.blocks,
+            }
             if metadata and m.metadata:
                 message["metadata"] = m.metadata
             messages.append(message)
@@ -299,6 +323,7 @@ class FakeSlackApi:
         self.messages[key] = Posted(
             key[0], key[1], params.get("text", ""), params.get("blocks") or [], metadata
         )
+        params["_replaced"] = True
         return {"ok": True, "channel": key[0], "ts": key[1]}
 
     def _chat_postEphemeral(self, params: dict[str, Any], token: str) -> dict[str, Any]:
@@ -348,6 +373,23 @@ class FakeSlackApi:
         if problems:
             self.errors.append(("respond", problems))
             return web.Response(status=400, text="invalid_blocks")
+        where = self._interactions.get(params["_name"])
+        if where is not None:
+            channel, clicked = where
+            params["channel"] = channel
+            blocks, text = params.get("blocks") or [], params.get("text", "")
+            if params.get("replace_original"):
+                if (channel, clicked) not in self.messages:
+                    return web.Response(status=404, text="message_not_found")
+                metadata = self.messages[(channel, clicked)].metadata
+                self.messages[(channel, clicked)] = Posted(channel, clicked, text, blocks, metadata)
+                params["ts"], params["_replaced"] = clicked, True
+            elif params.get("response_type") == "in_channel":
+                ts = f"1800000000.{next(self._ts):06d}"
+                params["_ts"] = ts
+                self.messages[(channel, ts)] = Posted(
+                    channel, ts, text, blocks, params.get("metadata")
+                )
         return web.Response(text="ok")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:

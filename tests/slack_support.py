@@ -161,7 +161,9 @@ class Stack:
             "channel": {"id": message.channel, "name": "directmessage"},
             "message": {"type": "message", "ts": message.ts, "blocks": message.blocks},
             "trigger_id": f"trigger-{next(self.ids)}",
-            "response_url": self.fake.response_url(f"action-{next(self.ids)}"),
+            "response_url": self.fake.interaction_url(
+                f"action-{next(self.ids)}", message.channel, message.ts
+            ),
             "actions": [
                 {
                     "type": "button",
@@ -256,6 +258,18 @@ def button(blocks: list[dict[str, Any]], label: str) -> dict[str, Any]:
     raise AssertionError(f"no button {label!r}; there are {labels}")
 
 
+def first_choice(blocks: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first button that answers a question right away (not the one opening a modal),
+    with its `_block_id`; None when the message asks nothing."""
+    for block in blocks:
+        if block.get("type") != "actions":
+            continue
+        for element in block["elements"]:
+            if element["action_id"] != "jaarrond:answer":
+                return {**element, "_block_id": block["block_id"]}
+    return None
+
+
 def texts(value: Any) -> list[str]:
     return [str(obj["text"]) for obj in text_objects(value)]
 
@@ -312,7 +326,7 @@ async def make_stack(
 
     async def spy(inbound: Inbound) -> Turn:
         stack.inbound.append(inbound)
-        return await app.engine.handle(inbound)
+        return await app.handle_inbound(inbound)
 
     adapter.mount(spy)
     await adapter.start()

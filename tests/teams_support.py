@@ -58,8 +58,10 @@ class Teams:
         }
 
     async def post(self, activity: dict[str, Any], headers: dict[str, str] | None = None) -> int:
+        """POST an activity; once answered, wait for the work it queued (the replies)."""
         response = await self.client.post("/api/messages", json=activity, headers=headers)
         await response.read()
+        await self.adapter.drain()
         return response.status
 
     async def say(self, user: str, text: str) -> int:

@@ -105,10 +105,12 @@ async def test_a_question_the_surface_did_not_show_is_caught(
 ) -> None:
     post = SlackAdapter._post
 
-    async def drop_drafts(self: SlackAdapter, client: Any, user: str, out: Outbound) -> Any:
+    async def drop_drafts(
+        self: SlackAdapter, client: Any, user: str, out: Outbound, **how: Any
+    ) -> Any:
         if out.question is not None and out.question.token.startswith("ad"):
             return None
-        return await post(self, client, user, out)
+        return await post(self, client, user, out, **how)
 
     monkeypatch.setattr(SlackAdapter, "_post", drop_drafts)
 

@@ -4,6 +4,7 @@ fakes on loopback with a shared fake clock (sleeps advance it; nothing really wa
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
@@ -94,6 +95,77 @@ async def test_a_throttle_honours_every_limit_of_every_key_and_pauses() -> None:
     before = time.now
     await throttle.wait([("ws",), ("chan", "new")])
     assert time.now >= before + 30.0
+
+
+class Timeline:
+    """A clock for many concurrent sleepers: time moves to the earliest wake-up once
+    everything that can run has run."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self.now + seconds, next(self._order), future))
+        await future
+
+    async def idle(self) -> None:
+        for _ in range(100):
+            await asyncio.sleep(0)
+
+    async def run(self, tasks: list[asyncio.Task[None]]) -> None:
+        await self.idle()
+        while not all(task.done() for task in tasks):
+            assert self._sleepers, "a task waits for something that never comes"
+            wake, _, future = heapq.heappop(self._sleepers)
+            self.now = max(self.now, wake)
+            future.set_result(None)
+            await self.idle()
+
+
+async def test_a_reply_to_a_person_goes_before_a_fan_out_already_waiting() -> None:
+    clock = Timeline()
+    throttle = Throttle({"post": lambda: [Rate(5.0, 5)]}, clock=clock, sleep=clock.sleep)
+    went: list[tuple[str, float]] = []
+
+    async def send(name: str, *, first: bool = False) -> None:
+        await throttle.wait([("post", "workspace")], first=first)
+        went.append((name, clock.now))
+
+    fan_out = [asyncio.create_task(send(f"prompt {n}")) for n in range(20)]
+    await clock.idle()  # five went at once (the burst), fifteen wait for their slots
+    assert len(went) == 5
+    reply = asyncio.create_task(send("reply", first=True))
+    await clock.run([*fan_out, reply])
+
+    names = [name for name, _ in went]
+    assert names.index("reply") == 5  # the first slot after the burst
+    assert dict(went)["reply"] == pytest.approx(0.2)
+    # The fan-out still went, all of it, never faster than the limit.
+    assert len(went) == 21
+    later = [at for _, at in went[5:]]
+    assert all(b - a >= 0.2 - 1e-9 for a, b in itertools.pairwise(later))
+
+
+async def test_replies_to_people_share_the_slots_among_themselves_in_order() -> None:
+    clock = Timeline()
+    throttle = Throttle({"post": lambda: [Rate(1.0, 1)]}, clock=clock, sleep=clock.sleep)
+    went: list[str] = []
+
+    async def send(name: str, first: bool) -> None:
+        await throttle.wait([("post", "w")], first=first)
+        went.append(name)
+
+    tasks = [asyncio.create_task(send(f"prompt {n}", False)) for n in range(3)]
+    tasks += [asyncio.create_task(send(f"reply {n}", True)) for n in range(3)]
+    await clock.run(tasks)
+
+    assert went == ["prompt 0", "reply 0", "reply 1", "reply 2", "prompt 1", "prompt 2"]
 
 
 # ---- Slack ----------------------------------------------------------------------------------

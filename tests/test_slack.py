@@ -20,7 +20,7 @@ from sqlalchemy import MetaData, inspect, select, text
 
 from adapters.slack import BOT_SCOPES, SlackAdapter, SlackConfigError, check_slack_settings
 from adapters.slack import blocks as kit
-from adapters.slack.adapter import WorkQueue
+from adapters.work import WorkQueue
 from bot.clock import FixedClock
 from bot.config import SlackSettings
 from bot.services.checkins import MAX_ANSWER_LENGTH

@@ -3,12 +3,15 @@
 Every listener acknowledges first and works afterwards: Slack wants an answer within three
 seconds, and the engine's work (database, Web API calls) is queued per person, so one
 person's events are handled in the order they came and a burst cannot starve the acks.
+Different people's work runs side by side. The answer to a click goes back through the
+click's response_url (outside chat.postMessage's limits); other replies to what a person
+did take the first free slot of the rate limiter, before messages the bot sends on its own.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import dataclasses
 import json
 import logging
 import re
@@ -36,6 +39,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -52,6 +56,7 @@ from adapters.slack.settings import (
     uses_oauth,
     uses_socket_mode,
 )
+from adapters.work import WorkQueue
 from dialogs.channel import InboundHandler
 from dialogs.home import HomeView
 from dialogs.messages import (
@@ -98,6 +103,8 @@ LIVE_PER_PERSON = 8
 LIVE_PEOPLE_KEPT = 10_000
 # conversations.open's answers for a user id the workspace does not have (or cannot DM).
 UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot"})
+# Slack takes up to five messages through one response_url.
+RESPONSE_URL_USES = 5
 
 
 class RetryAfter(AsyncRetryHandler):
@@ -170,85 +177,6 @@ def _retry_after(response: HttpResponse) -> float:
     return 1.0
 
 
-class WorkQueue:
-    """Background work after an ack: in order per person, a bounded number at a time.
-
-    Acknowledgements come first: no new job starts while a request still waits for its ack
-    (Slack gives up after three seconds; a person can wait a moment for the next question),
-    but no job waits longer than `max_defer` seconds for a quiet moment, so work always
-    moves on, also under a steady stream of requests.
-    """
-
-    def __init__(self, concurrency: int, max_defer: float = 1.0) -> None:
-        self._slots = asyncio.Semaphore(concurrency)
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._pending: dict[str, int] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._unacked = 0
-        self._quiet = asyncio.Event()
-        self._quiet.set()
-        self._max_defer = max_defer
-
-    def hold(self) -> Callable[[], None]:
-        """A request came in: hold new work back until the returned release is called."""
-        self._unacked += 1
-        self._quiet.clear()
-        released = False
-
-        def release() -> None:
-            nonlocal released
-            if not released:
-                released = True
-                self._unacked -= 1
-                if not self._unacked:
-                    self._quiet.set()
-
-        return release
-
-    def submit(self, key: str, job: Callable[[], Awaitable[object]]) -> None:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._pending[key] = self._pending.get(key, 0) + 1
-        task = asyncio.get_running_loop().create_task(self._run(key, lock, job))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _run(
-        self, key: str, lock: asyncio.Lock, job: Callable[[], Awaitable[object]]
-    ) -> None:
-        try:
-            async with lock:
-                if not self._quiet.is_set():
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._quiet.wait(), self._max_defer)
-                async with self._slots:
-                    await job()
-        except Exception:  # one failed job must not take the queue down; it is logged
-            log.exception("Slack work for %s failed", key or "the app")
-        finally:
-            self._pending[key] -= 1
-            if not self._pending[key]:
-                del self._pending[key]
-                del self._locks[key]
-
-    def track(self) -> None:
-        """Count the running listener (bolt runs each in a task of its own) as work too."""
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def drain(self, timeout: float | None = None) -> None:
-        """Wait until all work (and work it started) is done; cancel what outlives `timeout`."""
-        while self._tasks:
-            tasks = list(self._tasks)
-            _, late = await asyncio.wait(tasks, timeout=timeout)
-            for task in late:
-                task.cancel()
-            if late:
-                await asyncio.gather(*late, return_exceptions=True)
-                return
-
-
 class _SocketMode(AsyncSocketModeHandler):
     """bolt's Socket Mode handler, holding new work back until an envelope is acknowledged."""
 
@@ -272,10 +200,54 @@ class _Click:
     inbound: Inbound
     where: tuple[str, str] | None
     blocks: str
+    response_url: str
 
     @classmethod
     def of(cls, body: Mapping[str, Any], inbound: Inbound) -> _Click:
-        return cls(inbound, convert.clicked_message(body), json.dumps(_message_blocks(body)))
+        return cls(
+            inbound,
+            convert.clicked_message(body),
+            json.dumps(_message_blocks(body)),
+            convert.response_url(body),
+        )
+
+
+class _Responder:
+    """Answers one interaction through its response_url: the clicked message replaced in
+    place, and new messages posted below it in the same DM, outside chat.postMessage's
+    rate limits. Slack does not say a new message's ts; the adapter finds it when needed."""
+
+    def __init__(self, url: str, where: tuple[str, str], session: aiohttp.ClientSession | None):
+        self.where = where
+        self._client = AsyncWebhookClient(url, session=session, timeout=10)
+        self._left = RESPONSE_URL_USES
+
+    @property
+    def usable(self) -> bool:
+        return self._left > 0
+
+    async def replace(self, message: Mapping[str, Any]) -> bool:
+        return await self._send({**message, "replace_original": True})
+
+    async def post(self, message: Mapping[str, Any]) -> bool:
+        body = {**message, "response_type": "in_channel", "replace_original": False}
+        return await self._send(body)
+
+    async def _send(self, body: dict[str, Any]) -> bool:
+        """False when Slack refused it (expired, used up): the Web API takes over."""
+        if not self.usable:
+            return False
+        self._left -= 1
+        try:
+            response = await self._client.send_dict(body)
+        except (aiohttp.ClientError, TimeoutError):
+            log.warning("a Slack response_url could not be reached", exc_info=True)
+            return False
+        if response.status_code != 200:
+            log.warning("Slack refused a response_url message: %s", response.body)
+            self._left = 0
+            return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -319,6 +291,9 @@ class SlackAdapter:
             raise SlackConfigError("\n".join(f"- {p}" for p in problems))
         self._settings = settings
         self._base_url = api_base_url(settings.api_url)
+        self._work = WorkQueue(concurrency)
+        # Work waiting for Slack's limits gives its slot to work that can go on.
+        sleep = self._work.sleeping(sleep)
         self._throttle = (limits or SlackLimits()).throttle(clock, sleep)
         self._retry: list[AsyncRetryHandler] = [
             AsyncConnectionErrorRetryHandler(),
@@ -331,7 +306,6 @@ class SlackAdapter:
         self._directory_sink = directory_sink
         self._default_locale = default_locale
         self._handler: InboundHandler | None = None
-        self._work = WorkQueue(concurrency)
         self._session: aiohttp.ClientSession | None = None
         self._socket: _SocketMode | None = None
         self._clients: dict[str, AsyncWebClient] = {}
@@ -597,13 +571,19 @@ class SlackAdapter:
     async def _answer_click(self, client: AsyncWebClient, click: _Click) -> None:
         inbound = click.inbound
         user = inbound.user_id
-        turn = await self._guarded(client, user, inbound)
+        responder: _Responder | None = None
+        if click.where is not None:
+            self._learn_ts(user, inbound.token, click.where)
+            # Only in the person's own DM with the bot: what it says goes where they clicked.
+            if click.response_url and click.where[0] == await self._dm_channel(client, user):
+                responder = _Responder(click.response_url, click.where, self._session)
+        turn = await self._guarded(client, user, inbound, responder)
         # Only a recorded answer changes the prompt: a refused click changes nothing at all.
         if click.where is not None and turn.outcome.kind == "recorded":
             original = json.loads(click.blocks)
-            await self._mark_answered(client, user, click.where, original, turn)
+            await self._mark_answered(client, user, click.where, original, turn, responder)
         await self._mark_copies(client, user, turn)
-        await self._post_all(client, user, turn.replies)
+        await self._post_all(client, user, turn.replies, responder)
 
     async def _answer_modal(
         self, client: AsyncWebClient, inbound: Inbound, target: convert.ModalTarget
@@ -632,8 +612,10 @@ class SlackAdapter:
             return
         for prompt in list(self._live.get(user, ())):
             if prompt.token == outcome.token:
-                where = (prompt.channel, prompt.ts)
-                await self._mark_answered(client, user, where, json.loads(prompt.blocks), turn)
+                where = await self._located(client, user, prompt)
+                if where is not None:
+                    original = json.loads(prompt.blocks)
+                    await self._mark_answered(client, user, where, original, turn)
 
     async def _mark_answered(
         self,
@@ -642,11 +624,13 @@ class SlackAdapter:
         where: tuple[str, str],
         original: list[dict[str, Any]],
         turn: Turn,
+        responder: _Responder | None = None,
     ) -> None:
         """The answered prompt without its buttons, showing what the engine recorded."""
         locale = turn.replies[0].recipient.locale if turn.replies else self._locale(user)
         line = blocks.recorded_line(turn.outcome.value, turn.outcome.label, locale)
-        await self._replace(client, user, where, blocks.answered(original, line, locale))
+        answered = blocks.answered(original, line, locale)
+        await self._replace(client, user, where, answered, responder)
 
     async def _answer_command(
         self,
@@ -698,16 +682,27 @@ class SlackAdapter:
         view = blocks.answer_modal(blocks.question_prompt(original), target)
         await client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
 
-    async def _guarded(self, client: AsyncWebClient, user: str, inbound: Inbound) -> Turn:
-        """The engine's turn; on a failure the person hears so, and the error is logged."""
+    async def _guarded(
+        self,
+        client: AsyncWebClient,
+        user: str,
+        inbound: Inbound,
+        responder: _Responder | None = None,
+    ) -> Turn:
+        """The engine's turn; on a failure (also a database still busy after the retries)
+        the person is asked to try again, never left without an answer; the error is logged."""
         try:
             return await self._engine(inbound)
         except Exception:
             log.exception("the engine failed on a Slack event")
-            channel = await self._dm_channel(client, user)
-            await client.chat_postMessage(
-                channel=channel, text=blocks.escape(self._error_text(user)), mrkdwn=False
-            )
+            message: dict[str, Any] = {
+                "text": blocks.escape(self._error_text(user)),
+                "mrkdwn": False,
+            }
+            if responder is None or not await responder.post(message):
+                channel = await self._dm_channel(client, user)
+                await self._throttle.wait(post_keys(client.token or "", channel), first=True)
+                await client.chat_postMessage(channel=channel, **message)
             return Turn()
 
     def _prompt_blocks(self, user: str, where: tuple[str, str]) -> list[dict[str, Any]]:
@@ -716,6 +711,45 @@ class SlackAdapter:
             if (prompt.channel, prompt.ts) == where:
                 return list(json.loads(prompt.blocks))
         return []
+
+    def _learn_ts(self, user: str, token: str | None, where: tuple[str, str]) -> None:
+        """A click on a message posted through a response_url tells its ts."""
+        live = self._live.get(user)
+        if not token or not live:
+            return
+        for n, prompt in enumerate(live):
+            if not prompt.ts and prompt.token == token and prompt.channel == where[0]:
+                live[n] = dataclasses.replace(prompt, ts=where[1])
+
+    async def _located(
+        self, client: AsyncWebClient, user: str, prompt: _Prompt
+    ) -> tuple[str, str] | None:
+        """Where a message with live buttons is; one posted through a response_url is
+        found in the newest page of the DM by its buttons (answered copies have none)."""
+        if prompt.ts:
+            return (prompt.channel, prompt.ts)
+        wanted = _button_values(json.loads(prompt.blocks))
+        found = ""
+        if wanted:
+            await self._throttle.wait([("history", client.token or "")], first=True)
+            try:
+                response = await client.conversations_history(
+                    channel=prompt.channel, limit=HISTORY_PAGE
+                )
+            except SlackApiError:
+                log.warning("could not look for a Slack prompt in its DM", exc_info=True)
+                response = None
+            for message in (response.get("messages") or []) if response is not None else []:
+                if wanted <= _button_values(message.get("blocks") or []):
+                    found = str(message.get("ts") or "")
+                    break
+        if not found:
+            live = self._live.get(user)
+            if live is not None and prompt in live:
+                live.remove(prompt)  # gone from the DM's newest page: nothing left to change
+            return None
+        self._learn_ts(user, prompt.token, (prompt.channel, found))
+        return (prompt.channel, found)
 
     def _remember_live(self, user: str, prompt: _Prompt) -> None:
         live = self._live.setdefault(user, [])
@@ -746,23 +780,39 @@ class SlackAdapter:
         user: str,
         where: tuple[str, str],
         message: Mapping[str, Any],
+        responder: _Responder | None = None,
     ) -> None:
         """Update an answered prompt, but only one in this person's own DM with the bot."""
         if where[0] != await self._dm_channel(client, user):
             return
         self._forget_live(user, where)  # answered: its buttons are gone
+        if responder is not None and responder.where == where and await responder.replace(message):
+            return
         try:
             await client.chat_update(channel=where[0], ts=where[1], **message)
         except Exception:  # cosmetic: the answer is stored whatever happens to the message
             log.warning("could not update an answered Slack prompt", exc_info=True)
 
     async def _post_all(
-        self, client: AsyncWebClient, user: str, replies: Sequence[Outbound]
+        self,
+        client: AsyncWebClient,
+        user: str,
+        replies: Sequence[Outbound],
+        responder: _Responder | None = None,
     ) -> None:
+        """Replies to what the person did: before anything the bot sends on its own."""
         for out in replies:
-            await self._post(client, user, out)
+            await self._post(client, user, out, responder=responder, first=True)
 
-    async def _post(self, client: AsyncWebClient, user: str, out: Outbound) -> MessageRef:
+    async def _post(
+        self,
+        client: AsyncWebClient,
+        user: str,
+        out: Outbound,
+        *,
+        responder: _Responder | None = None,
+        first: bool = False,
+    ) -> MessageRef:
         if out.recipient.person_id:
             self._locales[user] = out.recipient.locale
         channel = await self._dm_channel(client, user)
@@ -773,8 +823,10 @@ class SlackAdapter:
             line = blocks.say("asked_again", locale)
             for earlier in list(self._live.get(user, ())):
                 if earlier.token == out.question.token:
-                    again = blocks.answered(json.loads(earlier.blocks), line, locale)
-                    await self._replace(client, user, (earlier.channel, earlier.ts), again)
+                    where = await self._located(client, user, earlier)
+                    if where is not None:
+                        again = blocks.answered(json.loads(earlier.blocks), line, locale)
+                        await self._replace(client, user, where, again, responder)
         parts = blocks.render_parts(out)
         ts = ""
         for number, part in enumerate(parts, 1):
@@ -782,16 +834,19 @@ class SlackAdapter:
             if number == len(parts) and out.key:
                 # So a send interrupted by a crash can be found in the DM before a resend.
                 extra["metadata"] = {"event_type": PROMPT_EVENT, "event_payload": {"key": out.key}}
-            await self._throttle.wait(post_keys(client.token or "", channel))
-            response = await client.chat_postMessage(
-                channel=channel,
-                text=part["text"],
-                blocks=part["blocks"],
-                mrkdwn=False,
-                unfurl_links=False,
-                unfurl_media=False,
+            message: dict[str, Any] = {
+                "text": part["text"],
+                "blocks": part["blocks"],
+                "mrkdwn": False,
+                "unfurl_links": False,
+                "unfurl_media": False,
                 **extra,
-            )
+            }
+            if responder is not None and await responder.post(message):
+                ts = ""  # Slack does not say; a click on it, or the DM's history, will
+                continue
+            await self._throttle.wait(post_keys(client.token or "", channel), first=first)
+            response = await client.chat_postMessage(channel=channel, **message)
             ts = str(response.get("ts") or "")
         token = out.question.token if out.question is not None else out.key
         if token and parts and (out.question is not None or out.actions):
@@ -954,6 +1009,18 @@ def _release(context: Mapping[str, Any]) -> None:
     release = context.get(RELEASE)
     if callable(release):
         release()
+
+
+def _button_values(found: Sequence[Any]) -> set[str]:
+    """The values of a message's buttons: a question's carry its token, so they tell the
+    message apart from every other in the DM."""
+    return {
+        str(element.get("value"))
+        for block in found
+        if isinstance(block, Mapping) and block.get("type") == "actions"
+        for element in block.get("elements") or []
+        if isinstance(element, Mapping) and element.get("value")
+    }
 
 
 def _message_blocks(body: Mapping[str, Any]) -> list[dict[str, Any]]:

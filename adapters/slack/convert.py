@@ -97,6 +97,13 @@ def clicked_message(body: Mapping[str, Any]) -> tuple[str, str] | None:
     return (channel, ts) if channel and ts else None
 
 
+def response_url(body: Mapping[str, Any]) -> str:
+    """Where Slack takes the answer to a click in a message: outside chat.postMessage's
+    limits, good for five messages within half an hour (the payload is signed)."""
+    url = _text(body.get("response_url"))
+    return url if url.startswith(("https://", "http://")) else ""
+
+
 def action_inbound(body: Mapping[str, Any]) -> Inbound | None:
     """A button click as the engine reads it; None for clicks that are not an answer."""
     action = clicked(body)

@@ -1,5 +1,12 @@
 """Microsoft Teams through botbuilder's CloudAdapter: /api/messages in, cards and proactive
-messages out, conversation references kept in a ReferenceStore."""
+messages out, conversation references kept in a ReferenceStore.
+
+A person's message (typed, or a card submitted) is answered first and worked on after: the
+request is acknowledged as soon as it is authenticated and queued (per person, in order),
+and the replies go out through the Bot Connector, as proactive messages do, taking the
+rate limiter's first free slot before messages the bot sends on its own. Everything else
+(installs, file consent, which wants its answer in the response) runs inside the request.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -36,6 +43,7 @@ from adapters.teams import cards, convert, files
 from adapters.teams.limits import TENANT_PER_SECOND, send_keys, teams_throttle
 from adapters.teams.references import ReferenceStore
 from adapters.teams.speedups import ReusingAuthentication, speed_up
+from adapters.work import WorkQueue
 from dialogs.channel import InboundHandler
 from dialogs.messages import Inbound, Locale, MessageRef, Outbound, PersonRef, Turn
 
@@ -51,6 +59,9 @@ UNINSTALL_ACTIONS = frozenset({"remove"})
 # heard from or sent to most recently.
 ASKED_KEPT = 10_000
 ASKED_PER_CHAT = 8
+# People whose messages are worked on at the same time.
+WORK_CONCURRENCY = 8
+STOP_GRACE_SECONDS = 10.0
 
 
 class TeamsConfigError(ValueError):
@@ -137,6 +148,7 @@ class TeamsAdapter:
         requests_per_second: float = TENANT_PER_SECOND,
         clock: Now = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        concurrency: int = WORK_CONCURRENCY,
     ) -> None:
         problems = check_settings(
             profile=profile,
@@ -167,7 +179,9 @@ class TeamsAdapter:
         self._cloud = CloudAdapter(ConfigurationBotFrameworkAuthentication(sdk))
         self._reusing: ReusingAuthentication | None = speed_up(self._cloud) if speedups else None
         self._handler: InboundHandler | None = None
-        self._throttle = teams_throttle(requests_per_second, clock, sleep)
+        self._work = WorkQueue(concurrency)
+        # Work waiting for Teams' limits gives its slot to work that can go on.
+        self._throttle = teams_throttle(requests_per_second, clock, self._work.sleeping(sleep))
         self._known: set[str] = set()
         self._files = files.PendingFiles()
         # What the last saved reference per user was made of, so it is written only on change.
@@ -229,8 +243,13 @@ class TeamsAdapter:
         self._known |= await self._references.known_ids()
 
     async def stop(self) -> None:
+        await self._work.drain(timeout=STOP_GRACE_SECONDS)
         if self._reusing is not None:
             await self._reusing.close()
+
+    async def drain(self) -> None:
+        """Wait for the work acknowledged requests started (tests, and a graceful stop)."""
+        await self._work.drain()
 
     def route_hook(self) -> Callable[[web.Application], None]:
         """Adds POST /api/messages to the shared aiohttp application."""
@@ -243,7 +262,15 @@ class TeamsAdapter:
     # ---- inbound HTTP -----------------------------------------------------------------------
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        """Authenticate, check the tenant, then run the turn; nothing is written before."""
+        """Authenticate, check the tenant, then queue a person's message (or run any other
+        activity's turn); nothing is written before."""
+        release = self._work.hold()
+        try:
+            return await self._handle_http(request)
+        finally:
+            release()
+
+    async def _handle_http(self, request: web.Request) -> web.Response:
         if request.content_type != "application/json":
             return web.Response(status=415)
         try:
@@ -273,6 +300,10 @@ class TeamsAdapter:
         if not convert.tenant_allowed(body, self._allowed):
             log.warning("rejected a Teams activity from tenant %r", convert.tenant_id(body))
             return web.Response(status=403)
+        user = convert.user_id(body)
+        if body.get("type") == "message" and convert.is_personal(body) and user:
+            self._work.submit(user, partial(self._answer_later, body, activity))
+            return web.Response(status=201)
         try:
             invoke = await self._cloud.process_activity(
                 authenticated, activity, partial(self._turn, body)
@@ -283,6 +314,57 @@ class TeamsAdapter:
         if invoke is not None:
             return web.json_response(serializer_helper(invoke.body), status=invoke.status)
         return web.Response(status=201)
+
+    # ---- a person's message, after the acknowledgement ---------------------------------------
+
+    async def _answer_later(self, body: Mapping[str, Any], activity: Activity) -> None:
+        """The turn of a queued message, its replies sent through the Bot Connector as
+        replies to the message (the reference keeps its id)."""
+        reply = TurnContext.get_conversation_reference(activity)
+        tenant = convert.tenant_id(body)
+        if tenant and reply.conversation is not None:
+            reply.conversation.tenant_id = tenant
+        await self._cloud.continue_conversation(
+            reply, partial(self._queued_turn, body, activity, reply), bot_app_id=self._app_id
+        )
+
+    async def _queued_turn(
+        self,
+        body: Mapping[str, Any],
+        activity: Activity,
+        reply: ConversationReference,
+        context: TurnContext,
+    ) -> None:
+        await self._remember(activity, body)
+        try:
+            await self._message(context, body, personal=True, reply=reply)
+        except Exception:
+            # Also a database still busy after the retries: the person is asked to try
+            # again, never left without an answer.
+            log.exception("the engine failed on a Teams message")
+            locale = self._locale_of(body)
+            sorry = _activity(cards.plain(cards.label("error", locale), locale))
+            await self._say(context, sorry, reply)
+
+    async def _say(
+        self, context: TurnContext, activity: Activity, reply: ConversationReference | None
+    ) -> str:
+        """A reply to the person's message; the id Teams gave it. After the request was
+        answered (`reply` given) it goes through the connector as a reply to that message
+        (TurnContext.send_activity would reply to the made-up id of the SDK's continuation
+        event), ahead of the bot's own messages in the rate limiter."""
+        if reply is None:
+            response = await context.send_activity(activity)
+            return str(response.id or "") if response is not None else ""
+        await self._throttle.wait(self._keys_of(context), first=True)
+        outgoing = TurnContext.apply_conversation_reference(activity, reply)
+        sent = await context.adapter.send_activities(context, [outgoing])
+        return str(sent[0].id or "") if sent and sent[0] is not None else ""
+
+    def _keys_of(self, context: TurnContext) -> list[Hashable]:
+        conversation = context.activity.conversation
+        tenant = (conversation.tenant_id if conversation else None) or self._tenant
+        return send_keys(tenant or "", conversation.id if conversation else "")
 
     # ---- turns ------------------------------------------------------------------------------
 
@@ -303,7 +385,13 @@ class TeamsAdapter:
         elif personal and _is_install(body):
             await self._welcome(context, body)
 
-    async def _message(self, context: TurnContext, body: Mapping[str, Any], personal: bool) -> None:
+    async def _message(
+        self,
+        context: TurnContext,
+        body: Mapping[str, Any],
+        personal: bool,
+        reply: ConversationReference | None = None,
+    ) -> None:
         if not personal:
             # Check-ins are private: never answered where others can read along.
             notice = cards.label("personal_only", self._locale_of(body))
@@ -329,11 +417,11 @@ class TeamsAdapter:
             )
         for out in turn.replies:
             for retired in self._retiring(chat, out):
-                await self._update(context, *retired)
+                await self._update(context, *retired, first=True)
             activity = self._render(out)
-            response = await context.send_activity(activity)
-            if response is not None and response.id:
-                self._note_asked(chat, response.id, out, activity)
+            sent = await self._say(context, activity, reply)
+            if sent:
+                self._note_asked(chat, sent, out, activity)
 
     def _render(self, out: Outbound) -> Activity:
         """The activity for a message; a file goes with it as an offer to accept."""
@@ -445,12 +533,18 @@ class TeamsAdapter:
         """Swap the answered card for what was recorded, so no stale buttons remain."""
         replacement = cards.answered_card(before, turn.outcome, locale)
         if replacement is not None:
-            await self._update(context, card_id, replacement)
+            await self._update(context, card_id, replacement, first=True)
             self._forget_asked(chat, card_id)
 
-    async def _update(self, context: TurnContext, card_id: str, card: dict[str, Any]) -> None:
+    async def _update(
+        self, context: TurnContext, card_id: str, card: dict[str, Any], *, first: bool = False
+    ) -> None:
+        """`first`: a reply to what the person did, ahead of the bot's own messages in the
+        rate limiter (a proactive send waits for its slot before it calls this)."""
         activity = _activity(card)
         activity.id = card_id
+        if first:
+            await self._throttle.wait(self._keys_of(context), first=True)
         try:
             await context.update_activity(activity)
         except Exception:  # cosmetic: the answer is stored whatever happens to the card

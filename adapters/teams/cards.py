@@ -53,6 +53,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Ik werk alleen in een persoonlijke chat met jou. Open Jaarrond onder Chat.",
         "I only work in a personal chat with you. Open Jaarrond under Chat.",
     ),
+    "error": (
+        "Er ging iets mis; probeer het zo nog eens.",
+        "Something went wrong; please try again in a moment.",
+    ),
 }
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
