@@ -64,7 +64,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import smoke
 from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
+from latency import percentile_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
@@ -452,17 +454,10 @@ class Result:
         return len(self.latencies) / self.seconds
 
     def pct(self, q: float) -> float:
-        return _pct(self.latencies, q)
+        return percentile_ms(self.latencies, q)
 
     def next_pct(self, q: float) -> float:
-        return _pct(self.nexts, q)
-
-
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+        return percentile_ms(self.nexts, q)
 
 
 async def load(variant: str, mode: str, url: str, api: str, args: argparse.Namespace) -> Result:
@@ -702,22 +697,18 @@ def main() -> None:
         "--before", default="", help="also serve the bot from the code in this directory"
     )
     parser.add_argument(
-        "--smoke", action="store_true", help="a few seconds at a small size; fails on errors"
-    )
-    parser.add_argument(
         "--gc-freeze", action="store_true", help="gc.freeze() after start-up, in both servers"
     )
     parser.add_argument("--serve", choices=("fake", "bolt", "jaarrond"), help=argparse.SUPPRESS)
     parser.add_argument("--api-url", default="", help=argparse.SUPPRESS)
     parser.add_argument("--schema", default="", help=argparse.SUPPRESS)
     parser.add_argument("--answer", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = smoke.parse(
+        parser, requests=60, concurrency=10, rounds=1, fanout=20, think=0.05, timeout=30.0
+    )
     if args.serve:
         child(args)
         return
-    if args.smoke:
-        args.requests, args.concurrency, args.rounds = 60, 10, 1
-        args.fanout, args.think, args.timeout = 20, 0.05, 30.0
     asyncio.run(drive(args))
 
 

@@ -44,7 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import smoke
 from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
+from latency import percentile_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = (
@@ -182,17 +184,10 @@ class Result:
         return len(self.latencies) / self.seconds
 
     def pct(self, q: float) -> float:
-        return _pct(self.latencies, q)
+        return percentile_ms(self.latencies, q)
 
     def next_pct(self, q: float) -> float:
-        return _pct(self.nexts, q)
-
-
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+        return percentile_ms(self.nexts, q)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -569,14 +564,13 @@ def main() -> None:
         help="an interpreter with microsoft-agents-hosting-aiohttp, for the agents variant",
     )
     parser.add_argument(
-        "--smoke", action="store_true", help="a few seconds at a small size; fails on errors"
-    )
-    parser.add_argument(
         "--database-url", default="", help="for the jaarrond variants (default: a temporary SQLite)"
     )
     parser.add_argument("--schema", default="", help=argparse.SUPPRESS)
     parser.add_argument("--serve", choices=VARIANTS, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = smoke.parse(
+        parser, requests=100, concurrency=10, timeout=60.0, variants=["botbuilder", "jaarrond"]
+    )
     if args.serve:
         child(args.serve, args)
         return
@@ -584,9 +578,6 @@ def main() -> None:
         args.variants.append("before")
     if args.agents_python and "agents" not in args.variants:
         args.variants.append("agents")
-    if args.smoke:
-        args.requests, args.concurrency, args.timeout = 100, 10, 60.0
-        args.variants = ["botbuilder", "jaarrond"]
     results = asyncio.run(drive(args))
     failed = [f"{r.variant}: {r.errors} requests failed" for r in results if r.errors]
     failed += [
