@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from bot.services.liveness import Liveness
     from bot.services.outbox import Dispatcher
     from dialogs.banks import Bank
+    from dialogs.ladder import Rules
 
 
 class PlatformAdapter(ChatAdapter, Protocol):
@@ -76,6 +77,13 @@ class App:
         from dialogs.banks import load_banks
 
         return load_banks(self.settings.banks_dirs)
+
+    @functools.cached_property
+    def ladder_rules(self) -> Rules:
+        """The development ladder's rules (checked when the settings were read)."""
+        from dialogs.ladder import load_rules
+
+        return load_rules(self.settings.ladder_rules)
 
     @functools.cached_property
     def questions(self) -> QuestionBanks:

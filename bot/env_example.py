@@ -38,6 +38,8 @@ DESCRIPTIONS = {
     "JAARROND_SHUTDOWN_SECONDS": "how long a stop waits for sends in progress (keep it below "
     "the orchestrator's grace period)",
     "JAARROND_BANKS_DIR": "folders (separated by ':') with HR's own question bank files",
+    "JAARROND_LADDER_RULES": "a file with the development ladder's rules (default: the built-in "
+    "dialogs/ladder.yaml)",
     "JAARROND_HOST": "address the HTTP server listens on (0.0.0.0 in a container)",
     "JAARROND_NOW": "fix the clock (rehearsals only), e.g. 2027-03-25T13:05:00Z",
     "JAARROND_LOG_LEVEL": "DEBUG | INFO | WARNING | ERROR",

@@ -256,6 +256,21 @@ def parse_bank(data: Any, source: str) -> Bank:
     )
 
 
+def read_yaml(content: str, source: str) -> Any:
+    """One YAML document of a data file (a bank, the ladder's rules); a syntax error names
+    the file."""
+    try:
+        # libyaml's loader when PyYAML has it: every command loads the banks at start.
+        return yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise BankError(f"{source}: not valid YAML ({exc})") from exc
+
+
+def bilingual(value: Any, where: str) -> Text:
+    """A text in Dutch and English from a data file, or a BankError naming `where`."""
+    return _text(value, where)
+
+
 def _builtin_files() -> list[tuple[str, str]]:
     folder = resources.files("dialogs") / "banks"
     return sorted(
@@ -274,12 +289,7 @@ def load_banks(extra_dirs: Iterable[Path] = ()) -> dict[str, Bank]:
         )
     banks: dict[str, Bank] = {}
     for source, content in sources:
-        try:
-            # libyaml's loader when PyYAML has it: every command loads the banks at start.
-            data = yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.YAMLError as exc:
-            raise BankError(f"{source}: not valid YAML ({exc})") from exc
-        bank = parse_bank(data, source)
+        bank = parse_bank(read_yaml(content, source), source)
         if bank.theme in banks:
             raise BankError(f"{source}: theme '{bank.theme}' is already defined")
         banks[bank.theme] = bank
