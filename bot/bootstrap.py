@@ -118,13 +118,16 @@ class App:
             AgreementService(self.defaults),
             dialogue=self.settings.dialogue,
             console=self.access,
+            ladder_rules=self.ladder_rules,
         )
 
     @functools.cached_property
     def console(self) -> ConsoleContext:
         from bot.console.context import ConsoleContext
 
-        return ConsoleContext(self.db, self.clock, self.access, self.defaults, self.questions)
+        return ConsoleContext(
+            self.db, self.clock, self.access, self.defaults, self.questions, self.ladder_rules
+        )
 
     def dispatcher(self) -> Dispatcher:
         from bot.services.liveness import Liveness

@@ -172,7 +172,11 @@ def _indicator(raw: Any, sources: Mapping[str, str], where: str) -> IndicatorRul
             f"{where}.source: name one of the sources listed at the top ({', '.join(sources)})"
         )
     return IndicatorRule(
-        ident, unit, (values[0], values[1], values[2]), source, bilingual(raw.get("why"), f"{where}.why")
+        ident,
+        unit,
+        (values[0], values[1], values[2]),
+        str(source),
+        bilingual(raw.get("why"), f"{where}.why"),
     )
 
 
@@ -184,7 +188,9 @@ def parse_rules(data: Any, source: str) -> Rules:
     if (
         not isinstance(sources, Mapping)
         or not sources
-        or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in sources.items())
+        or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in sources.items()
+        )
     ):
         raise LadderRulesError(f"{source}: 'sources' must name each source and cite it as text")
     quorum = _number(data.get("quorum"), f"{source}: quorum")

@@ -82,6 +82,7 @@ async def hr_report(ctx: ConsoleContext, selection: Selection) -> hr.HrFigures:
                 banks=ctx.questions.live,
                 defaults=ctx.defaults,
                 department=selection.department,
+                ladder_rules=ctx.ladder_rules,
             )
         except hr.UnknownDepartment as exc:
             raise web.HTTPBadRequest(text="unknown department") from exc
@@ -95,6 +96,7 @@ async def works_council_report(ctx: ConsoleContext, selection: Selection) -> wc.
             now=ctx.clock.now(),
             banks=ctx.questions.live,
             defaults=ctx.defaults,
+            ladder_rules=ctx.ladder_rules,
         )
 
 
@@ -116,7 +118,7 @@ async def build_reports(ctx: ConsoleContext, viewer: Viewer, selection: Selectio
         overview=overview,
         themes=(*views.hr_theme_groups(figures, loc), *views.prompt_groups(figures, loc)),
         agreements=tuple(views.agreement_blocks(figures, loc)),
-        works_council=tuple(views.works_council_groups(overview, loc)),
+        works_council=tuple(wc.groups(overview, loc)),
     )
 
 
