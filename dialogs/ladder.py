@@ -231,7 +231,7 @@ def load_rules(path: Path | None = None) -> Rules:
     """The rules from `path`, or the built-in ones."""
     if path is None:
         content = (resources.files("dialogs") / BUILTIN).read_text(encoding="utf-8")
-        return parse_rules(read_yaml(content, BUILTIN), BUILTIN)
+        return parse_rules(read_yaml(content, f"dialogs/{BUILTIN}"), f"dialogs/{BUILTIN}")
     try:
         content = path.read_text(encoding="utf-8")
     except OSError as exc:

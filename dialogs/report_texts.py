@@ -209,6 +209,11 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
         "Four stages, from a relationship mostly about work for pay to a dialogue between "
         "equals about everyone's development.",
     ),
+    "ladder.sources": ("Bronnen", "Sources"),
+    "ladder.sources_note": (
+        "De treden en indicatoren zijn onze eigen lezing van deze bronnen.",
+        "The stages and indicators are this product's own reading of these sources.",
+    ),
     "ladder.rules_note": (
         "De regels staan in {file}; elke indicator noemt zijn bron.",
         "The rules are in {file}; every indicator names its source.",

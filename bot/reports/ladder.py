@@ -5,19 +5,21 @@ grouped by the employee's department (departments are disjoint, so the organisat
 figure is the sum of its departments' numerators and denominators):
 
 - checkin_participation: completed check-ins / check-ins asked (not deferred, not of a
-  health-only theme), due in the period; people = those asked;
-- third_contract_share: employees with a signed agreement of the year / employees;
+  health-only theme), due in the period; about the people asked;
+- third_contract_share: employees with a signed agreement of the year / employees; about
+  those with one and those without (each side must be large enough, as in the overview);
 - i_deals_per_100: signed i-deals of the year whose signed version gives its reason, per 100
-  employees;
+  employees; about the employees with such an i-deal;
 - followup_both_sides: follow-up rounds due in the period that every party answered /
-  rounds; people = employees with a round;
+  rounds; about the employees with a round;
 - gaps_resolved: perception gaps (both answered, two steps apart) of the period that a later
-  round without a gap, or completing the agreement, settled / gaps; people = employees with
-  a gap;
-- conversations_per_employee: conversations logged in the period / employees;
+  round without a gap, or completing the agreement, settled / gaps; about the employees
+  with a gap;
+- conversations_per_employee: conversations logged in the period / employees; about the
+  employees with a conversation;
 - reciprocity, equality, coherence: the mean of the scale answers of that topic (the
-  relationship bank's outcome measures; never health, never a private answer); people =
-  those who answered.
+  relationship bank's outcome measures; never health, never a private answer); about those
+  who answered.
 
 "Employees" are the active people with a manager, in their current department. Every
 figure goes through `aggregates.settle` with the organisation as the union of its
@@ -28,7 +30,7 @@ the minimum size.
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -47,7 +49,7 @@ from bot.reports.aggregates import (
     health_question_ids,
     settle,
 )
-from bot.reports.source import NO_DEPARTMENT, year_window
+from bot.reports.source import year_window
 from bot.storage.agreement_models import Agreement, AgreementFollowUp, AgreementVersion
 from bot.storage.dialogue_models import Conversation
 from bot.storage.models import Answer, Occurrence, Person
@@ -57,8 +59,10 @@ from dialogs.ladder import Estimate, Rules, estimate, load_rules
 
 # The relationship bank's outcome measures, by the topic their questions carry.
 RELATIONSHIP_TOPICS = ("reciprocity", "equality", "coherence")
-# (people behind the figure, numerator, denominator) per department id.
-Cells = dict[int | None, tuple[int, float, float]]
+# Per department id: (the people a figure is about, numerator, denominator, and for a share
+# of employees the employees without it, who must not be singled out either).
+Cell = tuple[int, float, float, int | None]
+Cells = dict[int | None, Cell]
 Scope = str | None
 
 
@@ -119,14 +123,35 @@ async def _employees(session: AsyncSession) -> dict[int | None, int]:
 
 
 def _per_employee(
-    employees: Mapping[int | None, int], counts: Mapping[int | None, tuple[Any, ...]]
+    employees: Mapping[int | None, int],
+    counts: Mapping[int | None, tuple[Any, ...]],
+    active: set[int | None],
+    *,
+    share: bool = False,
 ) -> Cells:
-    """A count per department over its employees: a department with none counts 0."""
-    return {
-        dept: (people, float(counts.get(dept, (0,))[0] or 0), float(people))
-        for dept, people in employees.items()
-        if people
-    }
+    """A count per department over its employees, from rows of (people it is about, count):
+    an active department with none counts 0; one where the dialogue left no trace in the
+    year has no figure (not a zero). The figure is about the people counted, as the
+    works-council overview's counts are; a `share` is about those without it too."""
+    cells: Cells = {}
+    for dept, headcount in employees.items():
+        if not headcount or dept not in active:
+            continue
+        people, count = counts.get(dept, (0, 0))
+        rest = headcount - int(people) if share else None
+        cells[dept] = (int(people), float(count or 0), float(headcount), rest)
+    return cells
+
+
+async def _agreements(session: AsyncSession, year: int) -> dict[int | None, tuple[Any, ...]]:
+    return await _grouped(
+        session,
+        select(Person.department_id, func.count())
+        .select_from(Agreement)
+        .join(Person, Person.id == Agreement.employee_id)
+        .where(Agreement.year == year)
+        .group_by(Person.department_id),
+    )
 
 
 async def _participation(
@@ -163,7 +188,8 @@ async def _participation(
         .group_by(Person.department_id),
     )
     return {
-        d: (int(n), float(done or 0), float(asked or 0)) for d, (n, done, asked) in rows.items()
+        d: (int(n), float(done or 0), float(asked or 0), None)
+        for d, (n, done, asked) in rows.items()
     }
 
 
@@ -176,7 +202,7 @@ async def _signed_employees(session: AsyncSession, year: int) -> dict[int | None
     )
     return await _grouped(
         session,
-        select(Person.department_id, func.count())
+        select(Person.department_id, func.count(), func.count())
         .join(signed, signed.c.employee_id == Person.id)
         .where(_employee())
         .group_by(Person.department_id),
@@ -188,7 +214,7 @@ async def _explained_i_deals(session: AsyncSession, year: int) -> dict[int | Non
     to see the deal as fair)."""
     return await _grouped(
         session,
-        select(Person.department_id, func.count())
+        select(Person.department_id, func.count(distinct(Agreement.employee_id)), func.count())
         .select_from(Agreement)
         .join(
             AgreementVersion,
@@ -213,7 +239,7 @@ async def _conversations(
 ) -> dict[int | None, tuple[Any, ...]]:
     return await _grouped(
         session,
-        select(Person.department_id, func.count())
+        select(Person.department_id, func.count(distinct(Conversation.employee_id)), func.count())
         .select_from(Conversation)
         .join(Person, Person.id == Conversation.employee_id)
         .where(Conversation.happened_at >= start, Conversation.happened_at < stop, _employee())
@@ -246,7 +272,7 @@ async def _followups(session: AsyncSession, start: datetime, stop: datetime) -> 
         .join(Person, Person.id == Agreement.employee_id)
         .group_by(Person.department_id),
     )
-    return {d: (int(n), float(ok or 0), float(all_)) for d, (n, ok, all_) in rows.items()}
+    return {d: (int(n), float(ok or 0), float(all_), None) for d, (n, ok, all_) in rows.items()}
 
 
 async def _gaps(session: AsyncSession, start: datetime, stop: datetime, now: datetime) -> Cells:
@@ -302,7 +328,7 @@ async def _gaps(session: AsyncSession, start: datetime, stop: datetime, now: dat
         .where(gap.c.due >= start, gap.c.due < stop, answered(gap), gap.c.moot == 0, apart)
         .group_by(Person.department_id),
     )
-    return {d: (int(n), float(done or 0), float(all_)) for d, (n, done, all_) in rows.items()}
+    return {d: (int(n), float(done or 0), float(all_), None) for d, (n, done, all_) in rows.items()}
 
 
 async def _relationship(
@@ -343,7 +369,7 @@ async def _relationship(
     )
     out: dict[str, Cells] = {topic: {} for topic in RELATIONSHIP_TOPICS}
     for dept, topic, people, total, count in rows:
-        out[topic][dept] = (int(people), float(total or 0), float(count or 0))
+        out[topic][dept] = (int(people), float(total or 0), float(count or 0), None)
     return out
 
 
@@ -356,15 +382,22 @@ async def _measures(
 ) -> dict[str, Cells]:
     start, end = year_window(year)
     stop = min(end, now)
+    participation = await _participation(session, start, stop, banks)
+    conversations = await _conversations(session, start, stop)
+    # Where the dialogue ran this year at all: a check-in asked, an agreement drafted or a
+    # conversation logged. A year before the product was used has no figures, not zeros.
+    active = {*participation, *await _agreements(session, year), *conversations}
     measures = {
-        "checkin_participation": await _participation(session, start, stop, banks),
-        "third_contract_share": _per_employee(employees, await _signed_employees(session, year)),
-        "i_deals_per_100": _per_employee(employees, await _explained_i_deals(session, year)),
+        "checkin_participation": participation,
+        "third_contract_share": _per_employee(
+            employees, await _signed_employees(session, year), active, share=True
+        ),
+        "i_deals_per_100": _per_employee(
+            employees, await _explained_i_deals(session, year), active
+        ),
         "followup_both_sides": await _followups(session, start, stop),
         "gaps_resolved": await _gaps(session, start, stop, now),
-        "conversations_per_employee": _per_employee(
-            employees, await _conversations(session, start, stop)
-        ),
+        "conversations_per_employee": _per_employee(employees, conversations, active),
     }
     measures.update(await _relationship(session, start, stop, banks))
     return measures
@@ -378,6 +411,31 @@ def _value(indicator: str, numerator: float, denominator: float) -> float | None
     if not denominator:
         return None
     return numerator / denominator * SCALE.get(indicator, 1.0)
+
+
+def _sum(cells: Iterable[Cell]) -> Cell:
+    """The organisation's cell: departments are disjoint, so everything adds up."""
+    found = list(cells)
+    rests = [c[3] for c in found if c[3] is not None]
+    return (
+        sum(c[0] for c in found),
+        sum(c[1] for c in found),
+        sum(c[2] for c in found),
+        sum(rests) if rests else None,
+    )
+
+
+def _rest(candidates: list[Candidate], lines: list[Line], key: Hashable, cell: Cell) -> Hashable:
+    """The employees without what a share counts, as a figure of its own that is never
+    shown: with the share's people it makes up the whole group, so either side too small
+    hides the share (as the works-council overview does for signed third contracts)."""
+    rest = ("rest", key)
+    rest_size = cell[3] or 0
+    candidates.append(Candidate(rest, rest_size))
+    whole = ("whole", key)
+    candidates.append(Candidate(whole, cell[0] + rest_size))
+    lines.append(Line(whole, (key, rest)))
+    return rest
 
 
 async def ladder_figures(
@@ -403,25 +461,29 @@ async def ladder_figures(
         measures = await _measures(session, when, now, banks, employees)
         for rule in rules.indicators:
             cells = measures[rule.indicator]
+            if not cells:
+                continue
             measure = (rule.indicator, when)
             org: tuple[Hashable, ...] = (rule.indicator, None, when)
-            people = sum(c[0] for c in cells.values())
-            numerator = sum(c[1] for c in cells.values())
-            denominator = sum(c[2] for c in cells.values())
-            value = _value(rule.indicator, numerator, denominator)
-            candidates.append(Candidate(org, people, value, None, None, measure))
+            total = _sum(cells.values())
+            candidates.append(
+                Candidate(org, total[0], _value(rule.indicator, *total[1:3]), scope=measure)
+            )
+            rests = [] if total[3] is None else [_rest(candidates, lines, org, total)]
             parts = []
-            for dept, (size, num, den) in sorted(cells.items(), key=lambda c: names[c[0]]):
+            for dept, cell in sorted(cells.items(), key=lambda c: names[c[0]]):
                 key = (rule.indicator, names[dept], when)
-                candidates.append(
-                    Candidate(key, size, _value(rule.indicator, num, den), None, None, measure)
-                )
+                value = _value(rule.indicator, cell[1], cell[2])
+                candidates.append(Candidate(key, cell[0], value, scope=measure))
                 parts.append(key)
+                if cell[3] is not None:
+                    rests.append(_rest(candidates, lines, key, cell))
             lines.append(Line(org, tuple(parts)))
+            if rests:
+                lines.append(Line(rests[0], tuple(rests[1:])))
     shown = settle(candidates, lines)
     # A stage speaks about the whole group behind it: too small a group gets none.
-    total = sum(employees.values())
-    headcounts.append(Candidate((None,), total))
+    headcounts.append(Candidate((None,), sum(employees.values())))
     headcounts += [Candidate((names[d],), n) for d, n in employees.items()]
     groups = settle(headcounts)
     scopes: tuple[Scope, ...] = (None, *sorted({name for name in names.values()}))
@@ -443,8 +505,3 @@ async def ladder_figures(
             reading = None if small else estimate(values, rules)
             entries[(scope, when)] = ScopeYear(scope, when, figures, reading, small)
     return Ladder(year, rules, scopes, entries)
-
-
-def no_department(names: Mapping[int | None, str]) -> dict[int | None, str]:
-    """The department names with people without one under their own label."""
-    return {None: NO_DEPARTMENT, **{k: v for k, v in names.items() if k is not None}}

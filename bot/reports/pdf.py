@@ -47,5 +47,12 @@ def _line(head: tuple[str, ...], name: str, cells: tuple[views.Cell, ...]) -> st
     """A table row as one line: "Kept: 12", or "people: Name, email. Who sees it: HR." with
     every further column named by its head."""
     first, *more = cells
-    named = "".join(f" {h}: {c.text}." for h, c in zip(head[2:], more, strict=False))
-    return f"{name}: {first.text}" + ("." + named if more else "")
+    named = "".join(f" {h}: {_sentence(c.text)}" for h, c in zip(head[2:], more, strict=False))
+    if not more:
+        return f"{name}: {first.text}"
+    return f"{name}: {_sentence(first.text)}{named}"
+
+
+def _sentence(text: str) -> str:
+    """A cell as the end of a sentence: a text that ends in a full stop keeps just the one."""
+    return text if text.endswith((".", "?", "!")) else f"{text}."

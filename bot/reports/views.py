@@ -380,7 +380,7 @@ def _indicator_table(ladder: Ladder, scope: str | None, loc: Locale) -> Table:
     rows = []
     for rule in rules.indicators:
         cells = []
-        for year in ladder.years:
+        for year in reversed(ladder.years):
             entry = ladder.at(scope, year)
             figure = entry.figures.get(rule.indicator) if entry and not entry.suppressed else None
             if figure is None or (figure.shown and figure.value is None):
@@ -400,7 +400,7 @@ def _indicator_table(ladder: Ladder, scope: str | None, loc: Locale) -> Table:
         rows.append((_indicator_name(rule.indicator, loc), tuple(cells)))
     head = (
         tr("ladder.col.indicator", loc),
-        *(str(y) for y in ladder.years),
+        *(str(y) for y in reversed(ladder.years)),
         tr("ladder.col.reaches", loc, year=ladder.year),
         tr("ladder.col.next", loc),
     )
@@ -448,13 +448,13 @@ def ladder_groups(
         rows = tuple(
             (
                 scope_name(dept, loc),
-                tuple(Cell(stage_text(ladder.at(dept, y), loc)) for y in ladder.years),
+                tuple(Cell(stage_text(ladder.at(dept, y), loc)) for y in reversed(ladder.years)),
             )
             for dept in ladder.scopes
             if dept is not None
         )
         if rows:
-            head = (tr("department", loc), *(str(y) for y in ladder.years))
+            head = (tr("department", loc), *(str(y) for y in reversed(ladder.years)))
             blocks.append(Block(tr("ladder.departments", loc), None, Table(head, rows)))
     stages = Table(
         (tr("ladder.stages", loc), ""),
@@ -474,7 +474,7 @@ def ladder_groups(
                 (
                     Cell(" / ".join(ladder_value(r.indicator, t) for t in r.thresholds)),
                     Cell(r.why(loc)),
-                    Cell(rules.sources[r.source]),
+                    Cell(r.source),
                 ),
             )
             for r in rules.indicators
@@ -482,4 +482,11 @@ def ladder_groups(
     )
     note = tr("ladder.rules_note", loc, file=rules.source_file)
     blocks.append(Block(tr("ladder.rules", loc), None, sources, note=note))
+    cited = Table(
+        (tr("ladder.col.source", loc), ""),
+        tuple((name, (Cell(text),)) for name, text in rules.sources.items()),
+    )
+    blocks.append(
+        Block(tr("ladder.sources", loc), None, cited, note=tr("ladder.sources_note", loc))
+    )
     return [Group(tr("ladder.heading", loc), tuple(blocks))]
