@@ -486,7 +486,9 @@ async def ladder_figures(
     headcounts.append(Candidate((None,), sum(employees.values())))
     headcounts += [Candidate((names[d],), n) for d, n in employees.items()]
     groups = settle(headcounts)
-    scopes: tuple[Scope, ...] = (None, *sorted({name for name in names.values()}))
+    # Departments without employees have nothing to say about their dialogue.
+    staffed = {names[d] for d, n in employees.items() if n}
+    scopes: tuple[Scope, ...] = (None, *sorted(staffed))
     entries: dict[tuple[Scope, int], ScopeYear] = {}
     for scope in scopes:
         group = groups.get((scope,))

@@ -39,11 +39,11 @@ def render(
                 page.paragraph(tr("none", locale), 9)
             if block.table is not None:
                 for name, cells in block.table.rows:
-                    page.paragraph(_line(block.table.head, name, cells), 9)
+                    page.paragraph(table_line(block.table.head, name, cells), 9)
     return bytes(page.output())
 
 
-def _line(head: tuple[str, ...], name: str, cells: tuple[views.Cell, ...]) -> str:
+def table_line(head: tuple[str, ...], name: str, cells: tuple[views.Cell, ...]) -> str:
     """A table row as one line: "Kept: 12", or "people: Name, email. Who sees it: HR." with
     every further column named by its head."""
     first, *more = cells
