@@ -182,6 +182,15 @@ def _indicator(raw: Any, sources: Mapping[str, str], where: str) -> IndicatorRul
 
 def parse_rules(data: Any, source: str) -> Rules:
     """Validate the rules document; raises LadderRulesError naming the source and field."""
+    try:
+        return _rules(data, source)
+    except LadderRulesError:
+        raise
+    except BankError as exc:  # a text in one language only, from the banks' own check
+        raise LadderRulesError(str(exc)) from exc
+
+
+def _rules(data: Any, source: str) -> Rules:
     if not isinstance(data, Mapping):
         raise LadderRulesError(f"{source}: expected a mapping at the top")
     sources = data.get("sources")
@@ -230,10 +239,16 @@ def parse_rules(data: Any, source: str) -> Rules:
 def load_rules(path: Path | None = None) -> Rules:
     """The rules from `path`, or the built-in ones."""
     if path is None:
+        source = f"dialogs/{BUILTIN}"
         content = (resources.files("dialogs") / BUILTIN).read_text(encoding="utf-8")
-        return parse_rules(read_yaml(content, f"dialogs/{BUILTIN}"), f"dialogs/{BUILTIN}")
+    else:
+        source = str(path)
+        try:
+            content = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise LadderRulesError(f"{path}: cannot be read ({exc.strerror})") from exc
     try:
-        content = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LadderRulesError(f"{path}: cannot be read ({exc.strerror})") from exc
-    return parse_rules(read_yaml(content, str(path)), str(path))
+        data = read_yaml(content, source)
+    except BankError as exc:
+        raise LadderRulesError(str(exc)) from exc
+    return parse_rules(data, source)
