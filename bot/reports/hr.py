@@ -44,7 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.documents import html
 from bot.progress import Progress, unseen
-from bot.reports import pdf, views
+from bot.reports import views
 from bot.reports.aggregates import (
     AGGREGATABLE,
     HIDDEN,
@@ -634,6 +634,9 @@ def render_html(figures: HrFigures, locale: Locale) -> str:
 
 def render_pdf(figures: HrFigures, locale: Locale, *, font_path: Path | None = None) -> bytes:
     """The same sections as the HTML, as PDF."""
+    # fpdf loads only for a PDF: the chat's `report` renders text through this module.
+    from bot.reports import pdf
+
     title = tr("hr.title", locale, year=figures.year, scope=_scope_name(figures, locale))
     return pdf.render(
         title, _meta(figures, locale), groups(figures, locale), locale, font_path=font_path
