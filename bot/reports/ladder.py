@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Float, and_, case, distinct, exists, func, or_, select
+from sqlalchemy import Float, and_, case, distinct, func, or_, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -305,15 +305,20 @@ async def _gaps(session: AsyncSession, start: datetime, stop: datetime, now: dat
     def answered(r: Any) -> ColumnElement[bool]:
         return and_(r.c.e.is_not(None), r.c.m.is_not(None))
 
-    # The same rule as the follow-up service's (dialogs.agreements.perception).
+    # The same rule as the follow-up service's (dialogs.agreements.perception). A gap is
+    # resolved when its agreement has a settled round after it: comparing with each
+    # agreement's last settled round reads the rounds twice, not once per gap.
     apart = func.abs(gap.c.e - gap.c.m) >= ag.GAP_STEPS
-    settled_later = exists().where(
-        later.c.agreement_id == gap.c.agreement_id,
-        later.c.due > gap.c.due,
-        answered(later),
-        or_(later.c.moot > 0, func.abs(later.c.e - later.c.m) < ag.GAP_STEPS),
+    settled = (
+        select(later.c.agreement_id.label("agreement_id"), func.max(later.c.due).label("last"))
+        .where(
+            answered(later),
+            or_(later.c.moot > 0, func.abs(later.c.e - later.c.m) < ag.GAP_STEPS),
+        )
+        .group_by(later.c.agreement_id)
+        .subquery("settled")
     )
-    resolved = or_(settled_later, Agreement.status == "completed")
+    resolved = or_(settled.c.last > gap.c.due, Agreement.status == "completed")
     rows = await _grouped(
         session,
         select(
@@ -324,6 +329,7 @@ async def _gaps(session: AsyncSession, start: datetime, stop: datetime, now: dat
         )
         .select_from(gap)
         .join(Agreement, Agreement.id == gap.c.agreement_id)
+        .outerjoin(settled, settled.c.agreement_id == gap.c.agreement_id)
         .join(Person, Person.id == Agreement.employee_id)
         .where(gap.c.due >= start, gap.c.due < stop, answered(gap), gap.c.moot == 0, apart)
         .group_by(Person.department_id),
