@@ -51,6 +51,8 @@ class Reports:
     overview: wc.Overview
     themes: tuple[views.Group, ...]
     agreements: tuple[views.Block, ...]
+    # The development ladder of the selection (and every department's stage without one).
+    ladder: tuple[views.Group, ...]
     works_council: tuple[views.Group, ...]
 
 
@@ -118,6 +120,13 @@ async def build_reports(ctx: ConsoleContext, viewer: Viewer, selection: Selectio
         overview=overview,
         themes=(*views.hr_theme_groups(figures, loc), *views.prompt_groups(figures, loc)),
         agreements=tuple(views.agreement_blocks(figures, loc)),
+        ladder=tuple(
+            views.ladder_groups(
+                figures.ladder, loc, selection.department, departments=selection.department is None
+            )
+            if figures.ladder is not None
+            else ()
+        ),
         works_council=tuple(wc.groups(overview, loc)),
     )
 
