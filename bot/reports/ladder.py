@@ -297,28 +297,25 @@ async def _gaps(session: AsyncSession, start: datetime, stop: datetime, now: dat
         )
         .where(AgreementFollowUp.due_at < now)
         .group_by(AgreementFollowUp.agreement_id, AgreementFollowUp.period)
-        .cte("follow_up_rounds")
+        .subquery("follow_up_rounds")
     )
-    gap = rounds.alias("gap")
-    later = rounds.alias("later")
-
-    def answered(r: Any) -> ColumnElement[bool]:
-        return and_(r.c.e.is_not(None), r.c.m.is_not(None))
-
-    # The same rule as the follow-up service's (dialogs.agreements.perception). A gap is
-    # resolved when its agreement has a settled round after it: comparing with each
-    # agreement's last settled round reads the rounds twice, not once per gap.
-    apart = func.abs(gap.c.e - gap.c.m) >= ag.GAP_STEPS
-    settled = (
-        select(later.c.agreement_id.label("agreement_id"), func.max(later.c.due).label("last"))
-        .where(
-            answered(later),
-            or_(later.c.moot > 0, func.abs(later.c.e - later.c.m) < ag.GAP_STEPS),
-        )
-        .group_by(later.c.agreement_id)
-        .subquery("settled")
-    )
-    resolved = or_(settled.c.last > gap.c.due, Agreement.status == "completed")
+    both = and_(rounds.c.e.is_not(None), rounds.c.m.is_not(None))
+    # The same rule as the follow-up service's (dialogs.agreements.perception).
+    apart = func.abs(rounds.c.e - rounds.c.m) >= ag.GAP_STEPS
+    is_gap = and_(both, rounds.c.moot == 0, apart)
+    settles = and_(both, or_(rounds.c.moot > 0, func.abs(rounds.c.e - rounds.c.m) < ag.GAP_STEPS))
+    # A gap is resolved when its agreement has a settled round after it: each agreement's
+    # last settled round, as a window over its rounds, reads the rounds once (a join of the
+    # rounds to themselves made PostgreSQL loop over every agreement for every gap).
+    marked = select(
+        rounds.c.agreement_id.label("agreement_id"),
+        rounds.c.due.label("due"),
+        case((is_gap, 1), else_=0).label("gap"),
+        func.max(case((settles, rounds.c.due), else_=None))
+        .over(partition_by=rounds.c.agreement_id)
+        .label("last"),
+    ).subquery("marked")
+    resolved = or_(marked.c.last > marked.c.due, Agreement.status == "completed")
     rows = await _grouped(
         session,
         select(
@@ -327,11 +324,10 @@ async def _gaps(session: AsyncSession, start: datetime, stop: datetime, now: dat
             func.sum(case((resolved, 1), else_=0)),
             func.count(),
         )
-        .select_from(gap)
-        .join(Agreement, Agreement.id == gap.c.agreement_id)
-        .outerjoin(settled, settled.c.agreement_id == gap.c.agreement_id)
+        .select_from(marked)
+        .join(Agreement, Agreement.id == marked.c.agreement_id)
         .join(Person, Person.id == Agreement.employee_id)
-        .where(gap.c.due >= start, gap.c.due < stop, answered(gap), gap.c.moot == 0, apart)
+        .where(marked.c.gap == 1, marked.c.due >= start, marked.c.due < stop)
         .group_by(Person.department_id),
     )
     return {d: (int(n), float(done or 0), float(all_), None) for d, (n, done, all_) in rows.items()}
