@@ -8,10 +8,13 @@ times, on SQLite and (when reachable) PostgreSQL:
   month (the least any report must read);
 - `hr_figures` by month for the whole organisation, and with a department filter;
 - rendering the HR figures as HTML, CSV and JSON;
-- `works_council_overview` and its HTML and PDF.
+- `works_council_overview` and its HTML and PDF;
+- `ladder_figures` alone: the development ladder's indicators for the year and the one
+  before (both reports include it; this shows its share).
 
 Seeding uses the drivers' bulk paths (sqlite3 executemany, asyncpg COPY), so it is fast.
 Run: .venv/bin/python bench/reports.py [--people N] [--backend sqlite|postgres|both]
+[--smoke] (500 people on SQLite: a few seconds, to check the script runs)
 PostgreSQL: JAARROND_BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test);
 each run uses a schema of its own and drops it afterwards.
 """
@@ -40,6 +43,8 @@ from scratch_schema import bench_database_url, scratch_schema
 from sqlalchemy import text
 
 from bot.reports import hr, works_council
+from bot.reports.ladder import ladder_figures
+from bot.reports.source import NO_DEPARTMENT, department_names
 from bot.storage.database import Database
 from bot.storage.sealed import generate_key, install_keys
 from dialogs.banks import load_banks
@@ -365,6 +370,14 @@ async def measure(db: Database) -> dict[str, float]:
         works_council.render_pdf(wc, "en")
 
     await timed("render works council html+pdf", render_wc, results)
+
+    async def ladder() -> Any:
+        async with db.session() as session:
+            names: dict[int | None, str] = {None: NO_DEPARTMENT}
+            names.update(await department_names(session))
+            return await ladder_figures(session, year=YEAR, now=NOW, banks=banks, names=names)
+
+    await timed("ladder_figures (this year and last)", ladder, results)
     shown = sum(1 for r in full.rows if r.figure.shown)
     print(f"  hr rows {len(full.rows)} ({shown} shown)")
     return results

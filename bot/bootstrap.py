@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from bot.services.mail import MailSender
     from bot.services.outbox import Dispatcher
     from dialogs.banks import Bank
+    from dialogs.ladder import Rules
 
 
 # People whose Slack work (engine turn and replies) runs at the same time.
@@ -87,6 +88,13 @@ class App:
         return banks
 
     @functools.cached_property
+    def ladder_rules(self) -> Rules:
+        """The development ladder's rules (checked when the settings were read)."""
+        from dialogs.ladder import load_rules
+
+        return load_rules(self.settings.ladder_rules)
+
+    @functools.cached_property
     def questions(self) -> QuestionBanks:
         from bot.services.hr_questions import QuestionBanks
 
@@ -119,13 +127,16 @@ class App:
             AgreementService(self.defaults),
             dialogue=self.settings.dialogue,
             console=self.access,
+            ladder_rules=self.ladder_rules,
         )
 
     @functools.cached_property
     def console(self) -> ConsoleContext:
         from bot.console.context import ConsoleContext
 
-        return ConsoleContext(self.db, self.clock, self.access, self.defaults, self.questions)
+        return ConsoleContext(
+            self.db, self.clock, self.access, self.defaults, self.questions, self.ladder_rules
+        )
 
     @functools.cached_property
     def mail(self) -> MailSender | None:

@@ -455,6 +455,8 @@ async def cmd_report_hr(app: App, args: argparse.Namespace) -> int:
     from bot.progress import shown
     from bot.reports import hr
 
+    if args.format == "pdf" and not args.out:
+        raise UserError("a PDF needs --out FILE")
     locale = args.locale or app.defaults.locale
     now = app.clock.now()
     async with app.db.session() as session:
@@ -469,9 +471,14 @@ async def cmd_report_hr(app: App, args: argparse.Namespace) -> int:
                     department=args.department,
                     period=args.period,
                     progress=progress,
+                    ladder_rules=app.ladder_rules,
                 )
         except hr.UnknownDepartment as exc:
             raise UserError(str(exc)) from exc
+    if args.format == "pdf":
+        font = Path(args.font) if args.font else None
+        _write_report(hr.render_pdf(figures, locale, font_path=font), args.out)
+        return 0
     renderers = {
         "html": lambda: hr.render_html(figures, locale),
         "csv": lambda: hr.render_csv(figures),
@@ -489,7 +496,12 @@ async def cmd_report_works_council(app: App, args: argparse.Namespace) -> int:
     locale = args.locale or app.defaults.locale
     async with app.db.session() as session:
         overview = await wc.works_council_overview(
-            session, year=args.year, now=app.clock.now(), banks=app.banks, defaults=app.defaults
+            session,
+            year=args.year,
+            now=app.clock.now(),
+            banks=app.banks,
+            defaults=app.defaults,
+            ladder_rules=app.ladder_rules,
         )
     if args.format == "pdf":
         font = Path(args.font) if args.font else None
@@ -821,9 +833,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--department", metavar="NAME", help="only this department")
     p.add_argument("--year", type=int, metavar="YYYY", help="default: this year")
     p.add_argument("--period", choices=("month", "quarter"), default="month")
-    p.add_argument("--format", choices=("html", "csv", "json"), default="html")
+    p.add_argument("--format", choices=("html", "csv", "json", "pdf"), default="html")
     p.add_argument("--locale", choices=("nl", "en"), help="default: the settings' locale")
     p.add_argument("--out", metavar="FILE", help="write here instead of to the terminal")
+    p.add_argument(
+        "--font",
+        metavar="TTF",
+        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
+    )
     p = command(
         "works-council", cmd_report_works_council, "the annual works-council overview", report_sub
     )

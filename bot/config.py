@@ -125,6 +125,8 @@ class Settings:
     banks_dirs: tuple[Path, ...] = ()
     # A folder of coaching tips files; each replaces the built-in file of its moment.
     tips_dirs: tuple[Path, ...] = ()
+    # The development ladder's rules file; None: the built-in one.
+    ladder_rules: Path | None = None
     now: str = ""
     log_level: str = "INFO"
     # How long a stop waits for sends in progress; keep it below the orchestrator's own grace.
@@ -223,6 +225,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     problems += [f"JAARROND_BANKS_DIR: '{p}' is not a folder" for p in banks_dirs if not p.is_dir()]
     tips_dirs = tuple(Path(p) for p in get("JAARROND_TIPS_DIR").split(os.pathsep) if p)
     problems += [f"JAARROND_TIPS_DIR: '{p}' is not a folder" for p in tips_dirs if not p.is_dir()]
+    ladder_rules = Path(get("JAARROND_LADDER_RULES")) if get("JAARROND_LADDER_RULES") else None
+    if ladder_rules is not None:
+        from dialogs.ladder import LadderRulesError, load_rules
+
+        try:
+            load_rules(ladder_rules)
+        except LadderRulesError as exc:
+            problems.append(f"JAARROND_LADDER_RULES: {exc}")
     slack = SlackSettings(
         bot_token=get("SLACK_BOT_TOKEN"),
         signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -277,6 +287,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         default_locale=locale,  # type: ignore[arg-type]
         banks_dirs=banks_dirs,
         tips_dirs=tips_dirs,
+        ladder_rules=ladder_rules,
         now=get("JAARROND_NOW"),
         log_level=get("JAARROND_LOG_LEVEL", "INFO").upper(),
         shutdown_seconds=shutdown_seconds,

@@ -15,6 +15,7 @@ import io
 import json
 import random
 import sys
+import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.progress import Progress, unseen
+from bot.reports import views
+from bot.reports.pdf import table_line
+from bot.reports.works_council import works_council_overview
 from bot.services.agreement_notices import follow_up_moment
 from bot.services.calendar import next_slot
 from bot.services.digests import team_digest
@@ -46,6 +50,7 @@ from dialogs.channel import InboundHandler
 from dialogs.checkin import SHARE_STEP
 from dialogs.digest import render_digest, sparkline
 from dialogs.messages import Inbound, Locale, MessageRef, Outbound, PersonRef
+from dialogs.report_texts import tr
 from dialogs.texts import t
 
 # A Monday morning before anyone's working day, so the first week is a whole one.
@@ -986,6 +991,33 @@ async def agreements_section(app: App, months: list[str]) -> list[str]:
     return lines
 
 
+async def ladder_section(app: App) -> list[str]:
+    """The development ladder as the works-council overview shows it: the organisation's
+    estimated stage, what put it there and its indicators (departments here are too small)."""
+    locale: Locale = "en"
+    async with app.db.session() as session:
+        overview = await works_council_overview(
+            session,
+            year=START.year,
+            now=app.clock.now(),
+            banks=app.banks,
+            ladder_rules=app.ladder_rules,
+        )
+    lines = [f"== Works-council overview: {tr('ladder.heading', locale).lower()} =="]
+    if overview.ladder is None:
+        return [*lines, "  (no figures)"]
+    note, scope, *_ = views.ladder_groups(overview.ladder, locale, None, departments=False)[
+        0
+    ].blocks
+    lines += textwrap.wrap(note.note, 100, initial_indent="  ", subsequent_indent="  ")
+    lines += textwrap.wrap(scope.note, 100, initial_indent="  ", subsequent_indent="  ")
+    if scope.table is not None:
+        lines += [
+            f"  {table_line(scope.table.head, name, cells)}" for name, cells in scope.table.rows
+        ]
+    return lines
+
+
 # ---- the command -------------------------------------------------------------------------
 
 
@@ -1039,6 +1071,7 @@ async def _simulate(
         simulation.digest,
         await overview_section(app, f"{OVERVIEW_FOR}@{DOMAIN}", months),
         await agreements_section(app, months),
+        await ladder_section(app),
     ]
     out.write("\n\n".join("\n".join(lines) for lines in sections) + "\n")
     out.flush()

@@ -31,6 +31,7 @@ from dialogs.commands import Command, parse_command
 from dialogs.console_texts import tc
 from dialogs.digest import render_digest
 from dialogs.home import HomeView, render_home
+from dialogs.ladder import Rules
 from dialogs.messages import (
     LOCALES,
     Choice,
@@ -63,6 +64,8 @@ class Engine:
     agreements: AgreementService
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
     console: Access | None = None
+    # The development ladder's rules for HR's report in chat; None: the built-in ones.
+    ladder_rules: Rules | None = None
 
     async def handle(self, inbound: Inbound) -> Turn:
         """One inbound event in, the turn out; everything it changes commits together."""
@@ -334,7 +337,12 @@ class Engine:
     ) -> Outbound:
         """HR's figures in short (the access policy refuses anyone else)."""
         figures = await hr_figures(
-            session, year=now.year, now=now, banks=self.checkins.banks, defaults=self.defaults
+            session,
+            year=now.year,
+            now=now,
+            banks=self.checkins.banks,
+            defaults=self.defaults,
+            ladder_rules=self.ladder_rules,
         )
         title, body = render_chat(figures, ref.locale)
         return Outbound(ref, body, title)

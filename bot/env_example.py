@@ -40,6 +40,8 @@ DESCRIPTIONS = {
     "JAARROND_BANKS_DIR": "folders (separated by ':') with HR's own question bank files",
     "JAARROND_TIPS_DIR": "folders (separated by ':') with coaching tips files; each replaces "
     "the built-in file of its moment",
+    "JAARROND_LADDER_RULES": "a file with the development ladder's rules (default: the built-in "
+    "dialogs/ladder.yaml)",
     "JAARROND_HOST": "address the HTTP server listens on (0.0.0.0 in a container)",
     "JAARROND_NOW": "fix the clock (rehearsals only), e.g. 2027-03-25T13:05:00Z",
     "JAARROND_LOG_LEVEL": "DEBUG | INFO | WARNING | ERROR",

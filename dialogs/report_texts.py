@@ -142,6 +142,105 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
         "shares; HR and the works council see only group figures. Figures about individuals "
         "(who did not answer, answer times) are off by default.",
     ),
+    "ladder.heading": (
+        "Ontwikkelladder arbeidsverhoudingen",
+        "Development ladder of labour relations",
+    ),
+    "ladder.note": (
+        "Een indicatie, geen oordeel. De trede is geschat uit wat de dialoog zelf laat zien "
+        "(deelname, afspraken, opvolging, gesprekken en hoe medewerkers de relatie ervaren), "
+        "met regels die HR en de ondernemingsraad samen kunnen bijstellen. Een trede is bereikt "
+        "als ten minste {quorum}% van de indicatoren met een cijfer hem haalt; cijfers over "
+        "minder dan {minimum} mensen tellen niet mee.",
+        "An indication, not a verdict. The stage is estimated from what the dialogue itself "
+        "shows (participation, agreements, follow-up, conversations and how employees "
+        "experience the relationship), with rules HR and the works council can adjust together. "
+        "A stage is reached when at least {quorum}% of the indicators with a figure reach it; "
+        "figures about fewer than {minimum} people do not count.",
+    ),
+    "ladder.stage.reactive": ("Reactief", "Reactive"),
+    "ladder.stage.calculating": ("Calculerend", "Calculating"),
+    "ladder.stage.proactive": ("Proactief", "Proactive"),
+    "ladder.stage.integral": ("Integraal", "Integral"),
+    "ladder.scope": ("{scope}: geschatte trede", "{scope}: estimated stage"),
+    "ladder.stage_line": ("{year}: {stage}", "{year}: {stage}"),
+    "ladder.no_data": ("te weinig cijfers voor een schatting", "too few figures for an estimate"),
+    "ladder.hidden": (
+        "minder dan {minimum} medewerkers: geen trede",
+        "fewer than {minimum} employees: no stage",
+    ),
+    "ladder.basis": ("Wat hem daar zet: {items}.", "What puts it there: {items}."),
+    "ladder.next": (
+        "Naar {stage}: {needed:indicator moet|indicatoren moeten} daarvoor de drempel halen, "
+        "uit: {items}.",
+        "To reach {stage}: {needed:indicator needs|indicators need} to reach the threshold, "
+        "from: {items}.",
+    ),
+    "ladder.top": ("Dit is de hoogste trede.", "This is the top stage."),
+    "ladder.step": (
+        "{indicator} {value} (drempel {target})",
+        "{indicator} {value} (threshold {target})",
+    ),
+    "ladder.reading": ("{indicator} {value}", "{indicator} {value}"),
+    "ladder.ind.checkin_participation": ("Deelname aan check-ins", "Check-in participation"),
+    "ladder.ind.third_contract_share": (
+        "Medewerkers met een ondertekend derde contract",
+        "Employees with a signed third contract",
+    ),
+    "ladder.ind.i_deals_per_100": (
+        "I-deals met uitleg per 100 medewerkers",
+        "I-deals with a reason per 100 employees",
+    ),
+    "ladder.ind.followup_both_sides": (
+        "Voortgangsvragen door beide kanten beantwoord",
+        "Follow-up rounds answered by both sides",
+    ),
+    "ladder.ind.gaps_resolved": (
+        "Verschillen in beleving opgelost",
+        "Perception gaps resolved",
+    ),
+    "ladder.ind.conversations_per_employee": (
+        "Gesprekken per medewerker",
+        "Conversations per employee",
+    ),
+    "ladder.ind.reciprocity": ("Ervaren wederkerigheid (1-5)", "Experienced reciprocity (1-5)"),
+    "ladder.ind.equality": ("Ervaren gelijkwaardigheid (1-5)", "Experienced equality (1-5)"),
+    "ladder.ind.coherence": ("Ervaren samenhang (1-5)", "Experienced coherence (1-5)"),
+    "ladder.col.indicator": ("Indicator", "Indicator"),
+    "ladder.col.reaches": ("Haalt in {year}", "Reaches in {year}"),
+    "ladder.col.next": ("Volgende trede bij", "Next stage at"),
+    "ladder.departments": ("Trede per afdeling", "Stage by department"),
+    "ladder.chart": (
+        "Trede per indicator {year} (1 reactief - 4 integraal)",
+        "Stage per indicator {year} (1 reactive - 4 integral)",
+    ),
+    "ladder.rules": ("Regels en bronnen", "Rules and sources"),
+    "ladder.col.thresholds": (
+        "Drempels calculerend / proactief / integraal",
+        "Thresholds calculating / proactive / integral",
+    ),
+    "ladder.col.why": ("Waarom", "Why"),
+    "ladder.col.source": ("Bron", "Source"),
+    "ladder.stages": ("De treden", "The stages"),
+    "ladder.stages_note": (
+        "Vier treden, van een relatie die vooral om werk tegen loon draait naar een "
+        "gelijkwaardige dialoog over ieders ontwikkeling.",
+        "Four stages, from a relationship mostly about work for pay to a dialogue between "
+        "equals about everyone's development.",
+    ),
+    "ladder.sources": ("Bronnen", "Sources"),
+    "ladder.sources_note": (
+        "De treden en indicatoren zijn onze eigen lezing van deze bronnen.",
+        "The stages and indicators are this product's own reading of these sources.",
+    ),
+    "ladder.rules_note": (
+        "De regels staan in {file}; elke indicator noemt zijn bron.",
+        "The rules are in {file}; every indicator names its source.",
+    ),
+    "chat.ladder": (
+        "Ontwikkelladder (een indicatie, geen oordeel): {stage}",
+        "Development ladder (an indication, not a verdict): {stage}",
+    ),
     "raised.open": ("open", "open"),
     "raised.discussed": ("besproken", "discussed"),
     "raised.closed": ("afgesloten", "closed"),

@@ -152,3 +152,16 @@ async def test_the_page_in_dutch(db: Database, clock: FixedClock) -> None:
             body = await client.page("/reports")
     assert '<label for="report-department">Afdeling</label>' in body
     assert "minder dan 5" in body and "Overzicht voor de ondernemingsraad 2027" in body
+
+
+async def test_the_page_shows_the_development_ladder(client: Client) -> None:
+    body = await client.page("/reports?year=2027")
+    ladder = body[body.index('<h2 id="report-ladder">') : body.index('id="report-wc"')]
+    assert "Development ladder of labour relations 2027" in ladder
+    assert "An indication, not a verdict." in ladder
+    assert "Whole organisation: estimated stage" in ladder
+    # Legal has two people: no stage, whatever its figures.
+    assert "fewer than 5 employees: no stage" in row_of(ladder, "Legal")
+    ops = await client.page("/reports?year=2027&department=Ops")
+    only = ops[ops.index('<h2 id="report-ladder">') : ops.index('id="report-wc"')]
+    assert "Ops: estimated stage" in only and "Stage by department" not in only

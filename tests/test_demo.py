@@ -251,3 +251,12 @@ def test_follow_up_answers_follow_the_workload_peak() -> None:
     assert demo.follow_up_answer(peak, date(2027, 4, 12)) == "not"
     assert demo.follow_up_answer(peak, date(2027, 9, 13)) == "on_track"
     assert demo.follow_up_answer(steady, date(2027, 4, 12)) == "on_track"
+
+
+def test_the_works_council_overview_shows_a_stage_and_its_indicators(five_weeks: Run) -> None:
+    ladder = section(five_weeks.out, "Works-council overview: development ladder")
+    assert "An indication, not a verdict." in ladder
+    stage = ladder.split("2027: ", 1)[1].split(" · ", 1)[0]
+    assert stage in ("Reactive", "Calculating", "Proactive", "Integral")
+    assert "What puts it there:" in ladder
+    assert "Check-in participation: " in ladder and "Experienced reciprocity (1-5): " in ladder

@@ -11,6 +11,7 @@ from bot.console.access import Access
 from bot.services.hr_questions import QuestionBanks
 from bot.services.people import Defaults
 from bot.storage.database import Database
+from dialogs.ladder import Rules
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class ConsoleContext:
     access: Access
     defaults: Defaults
     questions: QuestionBanks
+    # The development ladder's rules; None: the built-in ones.
+    ladder_rules: Rules | None = None
 
     @property
     def themes(self) -> list[str]:

@@ -51,6 +51,8 @@ class Reports:
     overview: wc.Overview
     themes: tuple[views.Group, ...]
     agreements: tuple[views.Block, ...]
+    # The development ladder of the selection (and every department's stage without one).
+    ladder: tuple[views.Group, ...]
     works_council: tuple[views.Group, ...]
 
 
@@ -82,6 +84,7 @@ async def hr_report(ctx: ConsoleContext, selection: Selection) -> hr.HrFigures:
                 banks=ctx.questions.live,
                 defaults=ctx.defaults,
                 department=selection.department,
+                ladder_rules=ctx.ladder_rules,
             )
         except hr.UnknownDepartment as exc:
             raise web.HTTPBadRequest(text="unknown department") from exc
@@ -95,6 +98,7 @@ async def works_council_report(ctx: ConsoleContext, selection: Selection) -> wc.
             now=ctx.clock.now(),
             banks=ctx.questions.live,
             defaults=ctx.defaults,
+            ladder_rules=ctx.ladder_rules,
         )
 
 
@@ -116,7 +120,14 @@ async def build_reports(ctx: ConsoleContext, viewer: Viewer, selection: Selectio
         overview=overview,
         themes=(*views.hr_theme_groups(figures, loc), *views.prompt_groups(figures, loc)),
         agreements=tuple(views.agreement_blocks(figures, loc)),
-        works_council=tuple(views.works_council_groups(overview, loc)),
+        ladder=tuple(
+            views.ladder_groups(
+                figures.ladder, loc, selection.department, departments=selection.department is None
+            )
+            if figures.ladder is not None
+            else ()
+        ),
+        works_council=tuple(wc.groups(overview, loc)),
     )
 
 

@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -46,6 +47,7 @@ from bot.progress import Progress, unseen
 from bot.reports import views
 from bot.reports.aggregates import (
     AGGREGATABLE,
+    HIDDEN,
     SCORE_MIN,
     Candidate,
     Figure,
@@ -54,6 +56,7 @@ from bot.reports.aggregates import (
     health_question_ids,
     settle,
 )
+from bot.reports.ladder import Ladder, ladder_figures
 from bot.reports.source import (
     NO_DEPARTMENT,
     PeriodKind,
@@ -69,6 +72,7 @@ from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.dialogue_models import ReviewBriefSent
 from bot.storage.models import Answer, Occurrence, Person
 from dialogs.banks import HEALTH_TOPICS, Bank
+from dialogs.ladder import STAGES, Rules
 from dialogs.messages import Locale
 from dialogs.report_texts import label, period_name, tr
 
@@ -114,6 +118,9 @@ class HrFigures:
     rows: tuple[HrRow, ...]
     # theme -> (nl, en) title from its question bank
     theme_titles: Mapping[str, tuple[str, str]]
+    # The development ladder of the organisation and its departments (or of the one
+    # department asked for), this year and last.
+    ladder: Ladder | None = None
 
     def theme_title(self, theme: str, locale: Locale) -> str:
         nl, en = self.theme_titles.get(theme, (theme, theme))
@@ -517,6 +524,7 @@ async def hr_figures(
     department: str | None = None,
     period: PeriodKind = "month",
     progress: Progress = unseen,
+    ladder_rules: Rules | None = None,
 ) -> HrFigures:
     """The year's HR figures, for the whole organisation or one department; `progress`
     hears of its five steps (the answers' counts, their averages, settling what is shown,
@@ -580,6 +588,11 @@ async def hr_figures(
     agreement_figures = settle(
         scoped, agreements.lines + _agreement_lines(scoped) + _employment_lines(scoped)
     )
+    ladder = await ladder_figures(
+        session, year=year, now=now, banks=banks, names=names, rules=ladder_rules
+    )
+    if department is not None:
+        ladder = ladder.only(department)
     progress(4, 5)
 
     rows = []
@@ -605,6 +618,7 @@ async def hr_figures(
         periods=all_periods(year, period),
         rows=tuple(rows),
         theme_titles={t: (b.title.nl, b.title.en) for t, b in banks.items()},
+        ladder=ladder,
     )
 
 
@@ -641,6 +655,28 @@ def _scope_name(figures: HrFigures, locale: Locale) -> str:
     return figures.department
 
 
+def groups(figures: HrFigures, locale: Locale) -> list[views.Group]:
+    """The report's sections in reading order: themes, attention budget, agreements, and
+    the development ladder."""
+    loc = locale
+    found = [
+        *views.hr_theme_groups(figures, loc),
+        *views.prompt_groups(figures, loc),
+        views.Group(tr("hr.agreements", loc), tuple(views.agreement_blocks(figures, loc))),
+    ]
+    if figures.ladder is not None:
+        everyone = figures.department is None
+        found += views.ladder_groups(figures.ladder, loc, figures.department, departments=everyone)
+    return found
+
+
+def _meta(figures: HrFigures, locale: Locale) -> list[str]:
+    return [
+        tr("hr.intro", locale, minimum=figures.minimum),
+        _generated(figures.generated_at, locale),
+    ]
+
+
 def render_html(figures: HrFigures, locale: Locale) -> str:
     """A self-contained HTML page with inline SVG charts, from the same blocks as the admin
     console's reports page; every name is escaped by the template."""
@@ -650,12 +686,19 @@ def render_html(figures: HrFigures, locale: Locale) -> str:
         locale=loc,
         catalog=tr,
         title=tr("hr.title", loc, year=figures.year, scope=_scope_name(figures, loc)),
-        meta=[tr("hr.intro", loc, minimum=figures.minimum), _generated(figures.generated_at, loc)],
-        groups=[
-            *views.hr_theme_groups(figures, loc),
-            *views.prompt_groups(figures, loc),
-            views.Group(tr("hr.agreements", loc), tuple(views.agreement_blocks(figures, loc))),
-        ],
+        meta=_meta(figures, loc),
+        groups=groups(figures, loc),
+    )
+
+
+def render_pdf(figures: HrFigures, locale: Locale, *, font_path: Path | None = None) -> bytes:
+    """The same sections as the HTML, as PDF."""
+    # fpdf loads only for a PDF: the chat's `report` renders text through this module.
+    from bot.reports import pdf
+
+    title = tr("hr.title", locale, year=figures.year, scope=_scope_name(figures, locale))
+    return pdf.render(
+        title, _meta(figures, locale), groups(figures, locale), locale, font_path=font_path
     )
 
 
@@ -673,13 +716,38 @@ def _row_dict(row: HrRow) -> dict[str, Any]:
     }
 
 
+def _ladder_rows(figures: HrFigures) -> list[HrRow]:
+    """The ladder as rows: table `ladder` per indicator (subject) and year (period), and
+    `ladder_stage` with the stage (1 reactive - 4 integral) as its value and its name as
+    subject; a group too small has a suppressed stage, too few figures no stage row."""
+    ladder = figures.ladder
+    if ladder is None:
+        return []
+    rows = []
+    for scope in ladder.scopes:
+        for year in ladder.years:
+            entry = ladder.at(scope, year)
+            if entry is None:
+                continue
+            for indicator, figure in entry.figures.items():
+                shown = HIDDEN if entry.suppressed else figure
+                rows.append(HrRow("ladder", scope, indicator, str(year), shown))
+            if entry.suppressed:
+                rows.append(HrRow("ladder_stage", scope, "", str(year), HIDDEN))
+            elif entry.estimate is not None:
+                stage = entry.estimate.stage
+                figure = Figure(float(stage + 1), None, None, suppressed=False)
+                rows.append(HrRow("ladder_stage", scope, STAGES[stage], str(year), figure))
+    return rows
+
+
 def render_csv(figures: HrFigures) -> str:
     """One row per figure; a suppressed figure has empty numbers and suppressed=true.
     The whole organisation has an empty department."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for row in figures.rows:
+    for row in (*figures.rows, *_ladder_rows(figures)):
         data = _row_dict(row)
         data["department"] = data["department"] or ""
         data["suppressed"] = "true" if data["suppressed"] else "false"
@@ -697,7 +765,7 @@ def to_json(figures: HrFigures) -> dict[str, Any]:
         "departments": list(figures.departments),
         "themes": list(figures.themes),
         "periods": list(figures.periods),
-        "rows": [_row_dict(r) for r in figures.rows],
+        "rows": [_row_dict(r) for r in (*figures.rows, *_ladder_rows(figures))],
     }
 
 
@@ -740,6 +808,10 @@ def render_chat(figures: HrFigures, locale: Locale) -> tuple[str, str]:
             text = views.value_text("agreements_by_status", figure, loc)
             statuses.append(f"{label('status', status, loc)}: {text}")
     lines.append(tr("chat.agreements", loc) + " " + ("; ".join(statuses) or tr("none", loc)))
+    if figures.ladder is not None:
+        lines.append(
+            tr("chat.ladder", loc, stage=views.ladder_summary(figures.ladder, target, loc))
+        )
     lines.append(tr("chat.more", loc))
     title = tr("hr.title", loc, year=figures.year, scope=_scope_name(figures, loc))
     return title, "\n".join(lines)

@@ -18,8 +18,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.documents import html
-from bot.documents.pdf import KEEP, Page
-from bot.reports import views
+from bot.reports import pdf, views
 from bot.reports.aggregates import (
     AGGREGATABLE,
     CLOSED_KINDS,
@@ -33,13 +32,15 @@ from bot.reports.aggregates import (
     health_question_ids,
     settle,
 )
-from bot.reports.source import prepare, year_window
+from bot.reports.ladder import Ladder, ladder_figures
+from bot.reports.source import NO_DEPARTMENT, department_names, prepare, year_window
 from bot.services.conversations import held_review
 from bot.services.people import Defaults
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.dialogue_models import Conversation, ReviewBriefSent
 from bot.storage.models import Answer, Base, Occurrence, Person, Topic
 from dialogs.banks import HEALTH_TOPICS, Bank
+from dialogs.ladder import Rules
 from dialogs.messages import Locale
 from dialogs.report_texts import tr
 
@@ -84,6 +85,8 @@ class Overview:
     items: tuple[OverviewItem, ...]
     # The tables the system keeps, for "what the system records and who sees it".
     tables: tuple[str, ...]
+    # The organisation's development ladder, this year and last.
+    ladder: Ladder | None = None
 
     def group(self, group: str) -> tuple[OverviewItem, ...]:
         return tuple(i for i in self.items if i.group == group)
@@ -138,6 +141,7 @@ async def works_council_overview(
     now: datetime,
     banks: dict[str, Bank],
     defaults: Defaults | None = None,
+    ladder_rules: Rules | None = None,
 ) -> Overview:
     del defaults  # Figures are language-free; the renderers take the locale.
     start, end = year_window(year)
@@ -392,6 +396,15 @@ async def works_council_overview(
             if group in ("signed_share_rest", "signed_rest"):
                 continue
             items.append(OverviewItem(section, group, name, figure))
+    # Departments are computed so the organisation's figures are settled as their union,
+    # exactly as in the HR figures; the overview shows only the organisation.
+    names: dict[int | None, str] = {None: NO_DEPARTMENT}
+    for dept_id, name in (await department_names(session)).items():
+        names[dept_id] = name
+    ladder = await ladder_figures(
+        session, year=year, now=now, banks=banks, names=names, rules=ladder_rules
+    )
+    ladder = ladder.only(None)
     return Overview(
         year=year,
         generated_at=now,
@@ -399,6 +412,7 @@ async def works_council_overview(
         text_minimum=TEXT_MIN,
         items=tuple(items),
         tables=tuple(sorted(Base.metadata.tables)),
+        ladder=ladder,
     )
 
 
@@ -420,40 +434,23 @@ def render_html(overview: Overview, locale: Locale) -> str:
         catalog=tr,
         title=tr("wc.title", loc, year=overview.year),
         meta=_meta(overview, loc),
-        groups=views.works_council_groups(overview, loc),
+        groups=groups(overview, loc),
     )
+
+
+def groups(overview: Overview, locale: Locale) -> list[views.Group]:
+    """The overview's sections, the development ladder of the organisation after them."""
+    found = views.works_council_groups(overview, locale)
+    if overview.ladder is None:
+        return found
+    # Before the records: the ladder reads the dialogue's figures, the records close it.
+    ladder = views.ladder_groups(overview.ladder, locale, None, departments=False)
+    return [*found[:-1], *ladder, found[-1]]
 
 
 def render_pdf(overview: Overview, locale: Locale, *, font_path: Path | None = None) -> bytes:
     """The overview as PDF: the HTML's blocks, each chart kept on one page with its title."""
-    loc = locale
-    title = tr("wc.title", loc, year=overview.year)
-    page = Page(title, font_path=font_path)
-    page.paragraph(title, 16, bold=True)
-    for line in _meta(overview, loc):
-        page.paragraph(line, 9)
-    for group in views.works_council_groups(overview, loc):
-        first = group.blocks[0] if group.blocks else None
-        keep = page.chart_height(first.chart) + 12 if first and first.chart else KEEP
-        page.heading(group.heading, 13, keep=keep)
-        for block in group.blocks:
-            if block.chart is not None:
-                page.chart(block.chart, block.heading)
-            elif block.heading:
-                page.heading(block.heading, 11)
-            if block.note:
-                page.paragraph(block.note, 9)
-            if block.empty:
-                page.paragraph(tr("none", loc), 9)
-            if block.table is not None:
-                for name, cells in block.table.rows:
-                    page.paragraph(_line(block.table.head, name, cells), 9)
-    return bytes(page.output())
-
-
-def _line(head: tuple[str, ...], name: str, cells: tuple[views.Cell, ...]) -> str:
-    """A table row as one line: "Kept: 12", or "people: Name, email. Who sees it: HR." with
-    every further column named by its head."""
-    first, *more = cells
-    named = "".join(f" {h}: {c.text}." for h, c in zip(head[2:], more, strict=False))
-    return f"{name}: {first.text}" + ("." + named if more else "")
+    title = tr("wc.title", locale, year=overview.year)
+    return pdf.render(
+        title, _meta(overview, locale), groups(overview, locale), locale, font_path=font_path
+    )
