@@ -216,13 +216,14 @@ async def works_council_overview(
     without_key = score.add("process", "signed_share_rest", "without", employees - contract)
     score.line(all_key, [with_key, without_key], disjoint=True)
     # Temporary and agency workers apart: how many, and how many have a third contract.
-    employment_of = dict(
-        (
-            await session.execute(
-                select(Person.id, Person.employment).where(Person.id.in_(employees))
-            )
+    # Filtered here, not with IN: the employees can outnumber a statement's parameters.
+    employment_of = {
+        person: employment
+        for person, employment in (
+            await session.execute(select(Person.id, Person.employment))
         ).all()
-    )
+        if person in employees
+    }
     kinds = [k for k in EMPLOYMENTS if k in set(employment_of.values())]
     groups = {k: frozenset(p for p, e in employment_of.items() if e == k) for k in kinds}
     score.line(
