@@ -15,8 +15,14 @@ from datetime import datetime
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.planner import UNFINISHED
-from bot.storage.models import Menu, Occurrence, OutboxMessage, OutboxStatus, Person
+from bot.storage.models import (
+    UNFINISHED,
+    Menu,
+    Occurrence,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+)
 
 # Ids per statement: well within every database's limit on bound parameters.
 CHUNK = 500

@@ -22,6 +22,7 @@ from bot.services.people import Defaults
 from bot.storage.bulk import OccurrenceGroup, insert_occurrences
 from bot.storage.database import Database
 from bot.storage.models import (
+    UNFINISHED,
     Department,
     Occurrence,
     OutboxMessage,
@@ -32,8 +33,6 @@ from bot.storage.models import (
 from bot.storage.sql import insert_ignoring_conflicts
 from dialogs.banks import Bank
 
-# Statuses of a check-in the person has not finished.
-UNFINISHED = ("planned", "queued", "open", "snoozed")
 # Only one instance plans at a time on PostgreSQL; the others skip that tick.
 PLANNER_LOCK = 0x4A41_4152  # "JAAR"
 # How far back a tick looks: a prompt moved past a long weekend still belongs to its period.

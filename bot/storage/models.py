@@ -159,6 +159,10 @@ class Schedule(Base):
     updated_at: Mapped[datetime]
 
 
+# Statuses of a check-in the person has not finished.
+UNFINISHED = ("planned", "queued", "open", "snoozed")
+
+
 class Occurrence(Base):
     """One check-in for one person: planned by a schedule (once per period) or asked for."""
 
