@@ -52,7 +52,6 @@ from bot.reports.aggregates import (
     Candidate,
     Figure,
     Line,
-    health_only_themes,
     health_question_ids,
     settle,
 )
@@ -61,6 +60,7 @@ from bot.reports.source import (
     NO_DEPARTMENT,
     PeriodKind,
     all_periods,
+    asked_checkins,
     department_names,
     month_number,
     period_label,
@@ -294,15 +294,7 @@ async def _participation_cells(
 ) -> dict[str, Cells]:
     """Per kind of period: (theme, period) -> department -> (asked, rate, completed)."""
     month = month_number(session, Occurrence.due_at)
-    # A check-in the attention budget deferred was never asked.
-    conditions = [
-        Occurrence.due_at >= start,
-        Occurrence.due_at < end,
-        Occurrence.status != "deferred",
-    ]
-    excluded = health_only_themes(banks)
-    if excluded:
-        conditions.append(Occurrence.theme.not_in(excluded))
+    conditions = asked_checkins(start, end, banks)
     per_person = (
         select(
             Occurrence.person_id.label("person_id"),

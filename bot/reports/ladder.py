@@ -45,11 +45,10 @@ from bot.reports.aggregates import (
     Candidate,
     Figure,
     Line,
-    health_only_themes,
     health_question_ids,
     settle,
 )
-from bot.reports.source import year_window
+from bot.reports.source import asked_checkins, year_window
 from bot.storage.agreement_models import Agreement, AgreementFollowUp, AgreementVersion
 from bot.storage.dialogue_models import Conversation
 from bot.storage.models import Answer, Occurrence, Person
@@ -157,15 +156,7 @@ async def _agreements(session: AsyncSession, year: int) -> dict[int | None, tupl
 async def _participation(
     session: AsyncSession, start: datetime, stop: datetime, banks: Mapping[str, Bank]
 ) -> Cells:
-    conditions = [
-        Occurrence.due_at >= start,
-        Occurrence.due_at < stop,
-        # A check-in the attention budget deferred was never asked.
-        Occurrence.status != "deferred",
-    ]
-    excluded = health_only_themes(banks)
-    if excluded:
-        conditions.append(Occurrence.theme.not_in(excluded))
+    conditions = asked_checkins(start, stop, banks)
     per_person = (
         select(
             Occurrence.person_id.label("person_id"),

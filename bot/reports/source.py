@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -9,7 +10,9 @@ from sqlalchemy import Integer, cast, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.storage.models import Department
+from bot.reports.aggregates import health_only_themes
+from bot.storage.models import Department, Occurrence
+from dialogs.banks import Bank
 
 PeriodKind = Literal["month", "quarter"]
 # The label of people without a department; a real department is never named like this.
@@ -50,3 +53,19 @@ def all_periods(year: int, kind: PeriodKind) -> tuple[str, ...]:
 async def department_names(session: AsyncSession) -> dict[int, str]:
     rows = await session.execute(select(Department.id, Department.name))
     return {row.id: row.name for row in rows}
+
+
+def asked_checkins(
+    start: datetime, end: datetime, banks: Mapping[str, Bank]
+) -> list[ColumnElement[bool]]:
+    """The check-ins asked in [start, end) that figures may count: a check-in the attention
+    budget deferred was never asked, and health-only themes stay out of every figure."""
+    conditions = [
+        Occurrence.due_at >= start,
+        Occurrence.due_at < end,
+        Occurrence.status != "deferred",
+    ]
+    excluded = health_only_themes(banks)
+    if excluded:
+        conditions.append(Occurrence.theme.not_in(excluded))
+    return conditions
