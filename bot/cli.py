@@ -25,8 +25,8 @@ from bot.tick_steps import STEPS
 if TYPE_CHECKING:
     from bot.bootstrap import App
     from bot.config import Settings
+    from bot.delivery.view import OutboxRow
     from bot.scheduler import TickReport
-    from bot.services.outbox_view import OutboxRow
     from bot.storage.database import Database
 
 EXIT_USAGE = 2
@@ -104,8 +104,8 @@ async def cmd_db_upgrade(app: App, _: argparse.Namespace) -> int:
 
 
 async def cmd_org_import(app: App, args: argparse.Namespace) -> int:
+    from bot.org import organisation as org
     from bot.progress import shown
-    from bot.services import org
 
     text = _read_file(args.file)
     try:
@@ -145,7 +145,7 @@ LISTED = 20
 
 
 async def cmd_org_list(app: App, args: argparse.Namespace) -> int:
-    from bot.services import org
+    from bot.org import organisation as org
 
     people = await org.list_people(app.db)
     if args.json:
@@ -162,7 +162,7 @@ async def cmd_org_list(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_schedules_apply(app: App, args: argparse.Namespace) -> int:
-    from bot.services import schedules
+    from bot.schedules import file as schedules
 
     text = _read_file(args.file)
     try:
@@ -180,7 +180,7 @@ async def cmd_schedules_apply(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_schedules_list(app: App, args: argparse.Namespace) -> int:
-    from bot.services import schedules
+    from bot.schedules import file as schedules
 
     rows = await schedules.list_schedules(app.db, app.clock.now(), app.settings.default_timezone)
     if args.json:
@@ -218,9 +218,9 @@ async def _tick(
     """One tick at `at`. The command has no chat platform to send through: what falls due
     waits in the outbox for the running bot (or `jaarrond chat --as EMAIL`), and is listed."""
     from bot.clock import FixedClock
+    from bot.delivery import view as outbox_view
+    from bot.delivery.dispatcher import Dispatcher
     from bot.scheduler import Ticker
-    from bot.services import outbox_view
-    from bot.services.outbox import Dispatcher
 
     clock = FixedClock(at)
     dispatcher = Dispatcher(db, clock, app.checkins, {})
@@ -300,8 +300,10 @@ def _print_tick(
 
 
 async def cmd_digest(app: App, args: argparse.Namespace) -> int:
-    from bot.services import access, audit, digests
-    from bot.services.people import find_by_email, locale_of
+    from bot.dialogue import digests
+    from bot.org.people import find_by_email, locale_of
+    from bot.privacy import audit
+    from bot.privacy import roles as access
     from dialogs.digest import render_digest
 
     now = app.clock.now()
@@ -337,8 +339,8 @@ async def cmd_digest(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_export(app: App, args: argparse.Namespace) -> int:
-    from bot.services import privacy
-    from bot.services.people import find_by_email
+    from bot.org.people import find_by_email
+    from bot.privacy import export as privacy
 
     async with app.db.session() as session:
         person = await find_by_email(session, args.person)
@@ -349,7 +351,7 @@ async def cmd_export(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
-    from bot.services import outbox_view
+    from bot.delivery import view as outbox_view
 
     rows = await outbox_view.list_outbox(
         app.db, kinds=args.kind or (), statuses=args.status or (), limit=args.limit
@@ -367,7 +369,7 @@ async def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_agreements_export(app: App, args: argparse.Namespace) -> int:
-    from bot.services.contract_document import export_third_contract
+    from bot.agreements.document import export_third_contract
 
     font = Path(args.font) if args.font else None
     try:
@@ -385,10 +387,10 @@ async def cmd_agreements_export(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_review_brief(app: App, args: argparse.Namespace) -> int:
-    from bot.brief_document import render as render_brief
-    from bot.services import audit
-    from bot.services.people import find_by_email
-    from bot.services.review_brief import BriefRefused, build_brief
+    from bot.dialogue.brief_document import render as render_brief
+    from bot.dialogue.review_brief import BriefRefused, build_brief
+    from bot.org.people import find_by_email
+    from bot.privacy import audit
 
     async with app.db.session() as session:
         person = await find_by_email(session, args.person)
@@ -521,7 +523,7 @@ def _write_report(document: bytes, out: str | None) -> None:
 
 
 async def cmd_admin_link(app: App, args: argparse.Namespace) -> int:
-    from bot.services.people import find_by_email
+    from bot.org.people import find_by_email
 
     async with app.db.session() as session:
         person = await find_by_email(session, args.email)
@@ -544,8 +546,8 @@ async def cmd_keys_generate(_: App, __: argparse.Namespace) -> int:
 
 
 async def cmd_keys_rotate(app: App, args: argparse.Namespace) -> int:
+    from bot.privacy import keys
     from bot.progress import shown
-    from bot.services import keys
 
     if not app.settings.data_keys:
         raise UserError("set JAARROND_DATA_KEYS (the new key first, then the old ones)")
@@ -561,8 +563,8 @@ async def cmd_keys_rotate(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_person_export(app: App, args: argparse.Namespace) -> int:
-    from bot.services import privacy
-    from bot.services.people import find_by_email
+    from bot.org.people import find_by_email
+    from bot.privacy import export as privacy
 
     async with app.db.session() as session:
         person = await find_by_email(session, args.email)
@@ -579,8 +581,8 @@ async def cmd_person_export(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_person_erase(app: App, args: argparse.Namespace) -> int:
-    from bot.services import erasure
-    from bot.services.people import find_by_email
+    from bot.org.people import find_by_email
+    from bot.privacy import erasure
 
     email = args.email.strip().lower()
     if not args.yes:
@@ -598,7 +600,7 @@ async def cmd_person_erase(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_privacy_report(app: App, args: argparse.Namespace) -> int:
-    from bot.services import privacy_report
+    from bot.privacy import report as privacy_report
 
     report = privacy_report.build_report(app.settings, app.clock.now())
     render = privacy_report.render_html if args.format == "html" else privacy_report.render_markdown

@@ -20,9 +20,9 @@ from bot.bootstrap import (
 )
 from bot.lifecycle import GuardedTicker, release
 from bot.logs import hush_terminal
+from bot.org import organisation as org
+from bot.org.people import find_by_email, locale_of
 from bot.scheduler import start_scheduler, stop_scheduler
-from bot.services import org
-from bot.services.people import find_by_email, locale_of
 from dialogs.messages import Locale
 from dialogs.texts import t
 
@@ -118,7 +118,7 @@ async def run(
     """Scheduler, HTTP server and the configured chat platforms; console when none is.
     The console chat writes the files it is sent into `files_dir`; `log_file` is named
     in its welcome, as the log lines no longer show in the terminal once it starts."""
-    from bot.agency_web import agency_hook
+    from bot.agreements.agency_web import agency_hook
     from bot.console.app import console_hook
     from bot.web import PortUnavailable, build_web_app, start_web
 

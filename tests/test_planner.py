@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from bot.delivery import planner
+from bot.delivery.planner import plan
 from bot.scheduler import TICK_SECONDS, start_scheduler
-from bot.services import planner
-from bot.services.planner import plan
 from bot.storage.models import Occurrence, OutboxMessage
 from tests.testbot import Testbot, apply
 

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.console.context import ConsoleContext, context_of
 from bot.console.render import Viewer, page
-from bot.services.people import locale_of
+from bot.org.people import locale_of
 
 COOKIE = "jaarrond_console"
 HEADERS = {
