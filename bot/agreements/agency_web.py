@@ -15,10 +15,9 @@ from aiohttp import web
 
 from bot.agreements import agency_answers, agency_mail
 from bot.clock import Clock
-from bot.console.security import HEADERS
 from bot.org.people import Defaults
 from bot.storage.database import Database
-from bot.web import RouteHook
+from bot.web import HEADERS, RouteHook
 from dialogs import agency as texts
 from dialogs import agreements as ag
 from dialogs.texts import format_day
