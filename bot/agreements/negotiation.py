@@ -34,28 +34,6 @@ from dialogs.messages import Outbound, Turn
 OPEN = ("draft", "proposed", "signed", "at_risk")
 
 
-async def tell_other(
-    defaults: Defaults,
-    session: AsyncSession,
-    agreement: Agreement,
-    actor: Person,
-    event: str,
-    key: str,
-    now: datetime,
-    **values: object,
-) -> ag.AgreementView:
-    """Queue the news for the other party, with what they can do next (written when it is
-    sent, from the agreement as it is then); the fresh view comes back for the actor's own
-    reply."""
-    # The actor now sees the agreement as it is: their unsent news about it is moot.
-    await notices.moot(session, agreement.id, actor.id)
-    view = await records.view(session, agreement)
-    other_id = view.other(actor.id).person_id
-    key = f"{key}.p{other_id}"
-    await notices.tell(session, agreement.id, other_id, key, event, actor.id, values, now)
-    return view
-
-
 async def create(
     defaults: Defaults,
     session: AsyncSession,
@@ -147,7 +125,7 @@ async def _propose(
     agreement.status = "proposed"
     agreement.updated_at = now
     key = f"a{agreement.id}.v{agreement.current_version}.proposed"
-    view = await tell_other(defaults, session, agreement, author, "proposed", key, now)
+    view = await notices.tell_other(session, agreement, author, "proposed", key, now)
     ref = person_ref(author, defaults)
     name = view.other(author.id).name
     return [ag.show(view, ref, ta("done.proposed", ref.locale, id=agreement.id, name=name))]
@@ -222,8 +200,8 @@ async def accept(
         agreement.updated_at = now
         await _ask_agency_to_sign(session, agreement, version, now)
         key = f"a{agreement.id}.v{version}.accepted"
-        view = await tell_other(
-            defaults, session, agreement, person, "accepted", key, now, version=version
+        view = await notices.tell_other(
+            session, agreement, person, "accepted", key, now, version=version
         )
         ref = person_ref(person, defaults)
         name = view.other(person.id).name
@@ -282,15 +260,15 @@ async def sign(
         if missing:
             # The other chat party signed already: what is missing is the agency's signature.
             event = "signed_one" if other_id in missing else "signed_one_agency"
-            view = await tell_other(
-                defaults, session, agreement, person, event, key, now, version=version
+            view = await notices.tell_other(
+                session, agreement, person, event, key, now, version=version
             )
             name = view.other(person.id).name if other_id in missing else view.agency
             lead = ta("done.signed_waiting", ref.locale, version=version, name=name)
             return [ag.show(view, ref, lead)]
         await _in_force(session, agreement, version, now)
-        view = await tell_other(
-            defaults, session, agreement, person, "signed_both", key, now, version=version
+        view = await notices.tell_other(
+            session, agreement, person, "signed_both", key, now, version=version
         )
         return [ag.show(view, ref, ta("done.signed_both", ref.locale, version=version))]
 
@@ -390,8 +368,7 @@ async def comment(
         session.add(comment)
         await session.flush()
         key = f"a{agreement.id}.c{comment.id}"
-        view = await tell_other(
-            defaults,
+        view = await notices.tell_other(
             session,
             agreement,
             person,
@@ -448,9 +425,7 @@ async def amend(
         agreement.next_follow_up_on = None
         event = "renegotiate" if renegotiation else "amended"
         key = f"a{agreement.id}.v{number}.proposed"
-        view = await tell_other(
-            defaults, session, agreement, person, event, key, now, version=number
-        )
+        view = await notices.tell_other(session, agreement, person, event, key, now, version=number)
         name = view.other(person.id).name
         return [ag.show(view, ref, ta("done.amended", ref.locale, version=number, name=name))]
 
@@ -487,8 +462,7 @@ async def close(
         if not was_draft:
             await agency_mail.tell(session, agreement, outcome, now, reason=cleaned)
             key = f"a{agreement.id}.{outcome}"
-            await tell_other(
-                defaults,
+            await notices.tell_other(
                 session,
                 agreement,
                 person,

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.agreements import records
 from bot.delivery import notices
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
-from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus
+from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus, Person
 from dialogs import agreements as ag
 from dialogs.messages import Outbound, PersonRef
 from dialogs.payload import outbound_from_data
@@ -169,3 +169,24 @@ async def compose_question(
     agreement = await session.get_one(Agreement, row.agreement_id)
     view = await records.view(session, agreement)
     return ag.follow_up_prompt(view, row.id, ref, row.asked_because)
+
+
+async def tell_other(
+    session: AsyncSession,
+    agreement: Agreement,
+    actor: Person,
+    event: str,
+    key: str,
+    now: datetime,
+    **values: object,
+) -> ag.AgreementView:
+    """Queue the news for the other party, with what they can do next (written when it is
+    sent, from the agreement as it is then); the fresh view comes back for the actor's own
+    reply."""
+    # The actor now sees the agreement as it is: their unsent news about it is moot.
+    await moot(session, agreement.id, actor.id)
+    view = await records.view(session, agreement)
+    other_id = view.other(actor.id).person_id
+    key = f"{key}.p{other_id}"
+    await tell(session, agreement.id, other_id, key, event, actor.id, values, now)
+    return view
