@@ -17,7 +17,8 @@ from bot.agreements.service import plan_follow_ups
 from bot.clock import Clock, SystemClock
 from bot.config import RetentionSettings
 from bot.delivery.dispatcher import Dispatcher, DispatchReport
-from bot.delivery.planner import DueCheckin, expire, plan, queue_reminders
+from bot.delivery.planner import DueCheckin, plan
+from bot.delivery.reminders import expire, queue_reminders
 from bot.dialogue.tick import DialogueReport, brief_tick, digest_tick
 from bot.dialogue_config import DialogueSettings
 from bot.org.people import Defaults

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.agreements import notices as agreement_notices
 from bot.checkins.budget import ABANDONED_AFTER, ALONE, ALONG, WAITING, ride_window
-from bot.delivery.planner import in_audience
 from bot.org.people import Defaults, person_ref
+from bot.schedules.audience import in_audience
 from bot.schedules.days_off import next_send
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.models import (

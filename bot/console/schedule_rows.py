@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.delivery.planner import in_audience
+from bot.schedules.audience import in_audience
 from bot.schedules.days_off import next_send
 from bot.schedules.file import ScheduleRow
 from bot.storage.database import Database

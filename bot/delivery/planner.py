@@ -8,21 +8,21 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, literal, null, select, update
+from sqlalchemy import ColumnElement, func, literal, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checkins import budget
 from bot.checkins.pauses import is_paused
 from bot.org.people import Defaults
-from bot.schedules.calendar import Slot, next_slot, slot_for
-from bot.schedules.days_off import MAX_SHIFT_DAYS, WorkingCalendar, sends_at
+from bot.schedules.audience import in_audience
+from bot.schedules.calendar import Slot, next_slot
+from bot.schedules.days_off import WorkingCalendar
+from bot.schedules.slots import meaning, slots_near
 from bot.storage.bulk import OccurrenceGroup, insert_occurrences
 from bot.storage.database import Database
 from bot.storage.models import (
-    UNFINISHED,
     Department,
     Occurrence,
     OutboxMessage,
@@ -30,13 +30,10 @@ from bot.storage.models import (
     Schedule,
     UTCDateTime,
 )
-from bot.storage.sql import insert_ignoring_conflicts
 from dialogs.banks import Bank
 
 # Only one instance plans at a time on PostgreSQL; the others skip that tick.
 PLANNER_LOCK = 0x4A41_4152  # "JAAR"
-# How far back a tick looks: a prompt moved past a long weekend still belongs to its period.
-LOOKBACK = timedelta(days=MAX_SHIFT_DAYS)
 
 
 @dataclass(slots=True)
@@ -112,57 +109,6 @@ class _Batch:
         return (self.schedule.id, self.slot.period)
 
 
-class AudienceMember(Protocol):
-    @property
-    def email(self) -> str: ...
-
-    @property
-    def department_id(self) -> int | None: ...
-
-
-def in_audience(
-    person: AudienceMember, audience: dict[str, object], departments: dict[int, str]
-) -> bool:
-    if audience.get("all"):
-        return True
-    if "department" in audience:
-        return departments.get(person.department_id or 0) == audience["department"]
-    emails = audience.get("emails")
-    return isinstance(emails, list) and person.email in emails
-
-
-def _periods_near(schedule: Schedule, zone: ZoneInfo, now: datetime) -> list[Slot]:
-    """This period's slot and the ones before it that a tick may still have to act on."""
-    grace = timedelta(minutes=schedule.grace_minutes)
-    moments = [now, now - grace] + [now - timedelta(days=d) for d in range(1, LOOKBACK.days + 1)]
-    slots = {slot_for(schedule.cadence, schedule.day, schedule.time, zone, m) for m in moments}
-    return sorted(slots, key=lambda s: s.due_utc)
-
-
-def _classify(
-    schedule: Schedule,
-    original: Slot,
-    zone: ZoneInfo,
-    cal: WorkingCalendar,
-    now: datetime,
-    catch_up: bool,
-) -> tuple[Slot, str] | None:
-    """What a slot means at `now` for people with this working calendar, if anything."""
-    if original.due_utc < schedule.active_from:
-        return None  # before the schedule existed (or was switched back on)
-    grace = timedelta(minutes=schedule.grace_minutes)
-    moved = sends_at(original, schedule.time, zone, cal, schedule.on_day_off)
-    if moved is None:
-        passed = original.due_utc <= now
-        in_window = now < original.due_utc + grace
-        return (original, "skipped") if passed and (in_window or catch_up) else None
-    if moved.due_utc <= now < moved.due_utc + grace:
-        return moved, "due"
-    if catch_up and moved.due_utc + grace <= now:
-        return moved, "missed"
-    return None
-
-
 def _batches(
     schedules: Iterable[Schedule],
     people: list[Member],
@@ -186,8 +132,8 @@ def _batches(
         for (zone_name, days), members in groups.items():
             zone = ZoneInfo(zone_name)
             cal = WorkingCalendar.of(days, schedule.holidays)
-            for original in _periods_near(schedule, zone, now):
-                verdict = _classify(schedule, original, zone, cal, now, catch_up)
+            for original in slots_near(schedule, zone, now):
+                verdict = meaning(schedule, original, zone, cal, now, catch_up)
                 if verdict is None:
                     continue
                 slot, kind = verdict
@@ -513,51 +459,6 @@ def _reminder_at(schedule: Schedule, due: datetime, expires_at: datetime) -> dat
         return None
     moment = due + timedelta(minutes=schedule.remind_minutes)
     return moment if moment < expires_at else None
-
-
-async def queue_reminders(db: Database, now: datetime) -> int:
-    """The reminders that fell due, written to the outbox as the planner once wrote them
-    ahead: one per check-in that is not finished (the dispatcher sends it only while the
-    check-in is open, after a pause when the person paused). Returns how many."""
-    due_now = (
-        Occurrence.status.in_(UNFINISHED),
-        Occurrence.remind_at.is_not(None),
-        Occurrence.remind_at <= now,
-    )
-    source = select(
-        Occurrence.id,
-        Occurrence.person_id,
-        literal("reminder"),
-        literal("pending"),
-        literal(0),
-        Occurrence.remind_at,
-        literal(now, UTCDateTime()),
-    ).where(*due_now)
-    columns = ["occurrence_id", "person_id", "kind", "status", "attempts"]
-    columns += ["next_attempt_at", "created_at"]
-    outbox = OutboxMessage.__table__
-    async with db.session() as session:
-        # The unique (occurrence, kind) key keeps a second instance from writing it twice.
-        insert = insert_ignoring_conflicts(session, outbox)  # type: ignore[arg-type]
-        written = await session.execute(insert.from_select(columns, source))
-        # Done with: the next tick does not read them again.
-        await session.execute(update(Occurrence).where(*due_now).values(remind_at=None))
-        return int(written.rowcount or 0)  # type: ignore[attr-defined]
-
-
-async def expire(db: Database, now: datetime) -> int:
-    """Close the check-ins whose time is up; answers already given are kept."""
-    async with db.session() as session:
-        result = await session.execute(
-            update(Occurrence)
-            .where(
-                Occurrence.status.in_(UNFINISHED),
-                Occurrence.expires_at.is_not(None),
-                Occurrence.expires_at <= now,
-            )
-            .values(status="expired", closed_at=now)
-        )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _due(batches: list[_Batch]) -> list[DueCheckin]:

@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.agreements.service import AgreementService
 from bot.checkins.budget import MonthSummary, month_summary
 from bot.checkins.pauses import is_paused, local_today
-from bot.delivery.planner import in_audience
 from bot.dialogue import drift
 from bot.dialogue.digests import DIGEST_WINDOW, shared_answers
 from bot.dialogue.topics import open_topics
 from bot.org.people import Defaults, person_ref, reports_of
 from bot.privacy.audit import record_team_view
+from bot.schedules.audience import in_audience
 from bot.schedules.days_off import next_send
 from bot.storage.models import Answer, Department, Occurrence, Person, Schedule
 from dialogs.agreement_texts import ta
