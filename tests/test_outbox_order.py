@@ -196,7 +196,7 @@ async def test_a_person_no_platform_reaches_waits_with_the_reason(testbot: Testb
 def test_the_reason_names_what_teams_lacks() -> None:
     from adapters.teams import TeamsAdapter
     from adapters.teams.references import MemoryReferenceStore
-    from bot.delivery.dispatcher import unreachable
+    from bot.delivery.queue import unreachable
 
     person = PersonRef(7, "eva@example.org", "Eva", "en", "UTC", teams_user_id="29:eva")
     teams = TeamsAdapter(app_id="", app_password="", references=MemoryReferenceStore())

@@ -19,14 +19,13 @@ import asyncio
 import logging
 import time as time_
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, Table, and_, bindparam, exists, or_, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot import metrics
 from bot.agreements.agency_mail import AgencyMail
@@ -36,6 +35,7 @@ from bot.checkins.service import CheckinService
 from bot.clock import Clock
 from bot.delivery.liveness import Liveness
 from bot.delivery.mail import NOT_CONFIGURED, MailChannel, MailSender
+from bot.delivery.queue import backoff, due, keyed, message_key, route, unreachable
 from bot.delivery.rules import ASKING_KINDS, PAUSED_KINDS, Rules, Settled
 from bot.org.people import person_ref
 from bot.schedules.worktime import next_working_morning
@@ -48,80 +48,13 @@ from bot.storage.models import (
     Person,
     Schedule,
 )
-from dialogs.channel import ChatAdapter, finder, why_unreachable
-from dialogs.messages import MessageRef, Outbound, PersonRef
+from dialogs.channel import ChatAdapter, finder
+from dialogs.messages import MessageRef, Outbound
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 UNREACHABLE_RETRY = timedelta(hours=1)
-PLATFORM_PREFERENCE = ("slack", "teams", "console")
-
-
-def backoff(attempts: int) -> timedelta:
-    """Exponential back-off for transient failures: 30 s, 1 min, 2 min, ... at most 1 h."""
-    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), timedelta(hours=1))
-
-
-def route(person: PersonRef, adapters: Mapping[str, ChatAdapter]) -> ChatAdapter | None:
-    """The channel a proactive message takes: the first running platform that reaches them."""
-    for platform in PLATFORM_PREFERENCE:
-        adapter = adapters.get(platform)
-        if adapter is not None and adapter.can_reach(person):
-            return adapter
-    return None
-
-
-def unreachable(person: PersonRef, adapters: Mapping[str, ChatAdapter]) -> str:
-    """Why no running platform reaches the person, platform by platform."""
-    running = [adapters[p] for p in PLATFORM_PREFERENCE if p in adapters]
-    if not running:
-        return "no chat platform runs in this process"
-    return "; ".join(f"{a.platform}: {why_unreachable(a, person)}" for a in running)
-
-
-def message_key(message: OutboxMessage) -> str:
-    """What the platform message carries to be found again: unique per outbox message."""
-    if message.occurrence_id is not None:
-        return f"c{message.occurrence_id}.{message.kind}.{message.id}"
-    return f"m{message.id}.{message.kind}"
-
-
-def keyed(out: Outbound, key: str) -> Outbound:
-    """The message carrying its outbox key. Buttons without a question are identified by the
-    message's own key: such a message keeps it, and after a crash it cannot be looked up and
-    is sent again. Every kind the bot sends on its own asks through a question."""
-    if out.actions and out.question is None:
-        return out
-    return replace(out, key=key)
-
-
-def due(now: datetime) -> Select[int, int]:
-    """Messages that may go out now, in order: pending and due, and no message of the same
-    person made before it is due too, waiting for a retry, or in flight."""
-    earlier = aliased(OutboxMessage)
-    blocked = exists().where(
-        earlier.person_id == OutboxMessage.person_id,
-        # A person's chat messages (no address) and each address's mail are separate queues.
-        earlier.recipient_email.is_not_distinct_from(OutboxMessage.recipient_email),
-        earlier.id < OutboxMessage.id,
-        or_(
-            earlier.status == OutboxStatus.SENDING,
-            and_(
-                earlier.status == OutboxStatus.PENDING,
-                or_(earlier.attempts > 0, earlier.next_attempt_at <= now),
-            ),
-        ),
-    )
-    return (
-        select(OutboxMessage.id, OutboxMessage.attempts)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            ~blocked,
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-    )
 
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
@@ -211,7 +144,10 @@ class Dispatcher:
     async def _dispatch(self, person_id: int | None, limit: int) -> DispatchReport:
         report = DispatchReport()
         now = self.clock.now()
-        await self.recover(now, report)
+        assert self.liveness is not None
+        report.recovered += await self.liveness.recover(now)
+        if report.recovered:
+            log.warning("outbox: %d interrupted sends to check and resend", report.recovered)
         seen = 0
         while seen < limit and not self.stopping:
             size = self._batch_size or min(self.batch, self.min_batch)
@@ -242,42 +178,6 @@ class Dispatcher:
             if person_id is not None:
                 query = query.where(OutboxMessage.person_id == person_id)
             return [(i, attempts) for i, attempts in await session.execute(query)]
-
-    async def recover(self, now: datetime, report: DispatchReport) -> None:
-        """Messages a dead process left in `sending` go back to pending, to be checked."""
-        assert self.liveness is not None
-        async with self.db.session() as session:
-            rows = await session.execute(
-                select(OutboxMessage.id, OutboxMessage.claimed_by).where(
-                    OutboxMessage.status == OutboxStatus.SENDING
-                )
-            )
-            stuck = [(i, owner) for i, owner in rows if owner != self.owner]
-        verdicts: dict[str | None, bool] = {}
-        for message_id, owner in stuck:
-            if owner not in verdicts:
-                verdicts[owner] = await self.liveness.alive(owner)
-            if verdicts[owner]:
-                continue  # in flight in a live process
-            async with self.db.session() as session:
-                claimed = await session.scalars(
-                    select(OutboxMessage)
-                    .where(
-                        OutboxMessage.id == message_id,
-                        OutboxMessage.status == OutboxStatus.SENDING,
-                    )
-                    .with_for_update(skip_locked=True)
-                )
-                message = claimed.first()
-                if message is None or message.claimed_by != owner:
-                    continue
-                message.status = OutboxStatus.PENDING
-                message.claimed_by = None
-                message.next_attempt_at = now
-                message.last_error = "the process sending it stopped; checked before resending"
-                report.recovered += 1
-        if report.recovered:
-            log.warning("outbox: %d interrupted sends to check and resend", report.recovered)
 
     async def _find_sent(self, message_id: int, report: DispatchReport) -> bool:
         """A retry: did the earlier attempt arrive after all? Then it is sent, not resent."""

@@ -15,12 +15,14 @@ import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.database import Database
+from bot.storage.models import OutboxMessage, OutboxStatus
 
 # The first key of the two-key advisory locks; the planner's lock uses the one-key form.
 LOCK_CLASS = 0x4A41_4152
@@ -99,6 +101,42 @@ class Liveness:
                 await connection.scalar(select(func.pg_advisory_unlock(LOCK_CLASS, key)))
             await connection.commit()
             return not got
+
+    async def recover(self, now: datetime) -> int:
+        """Messages a dead process left in `sending` go back to pending, to be checked before
+        they are sent again. Returns how many."""
+        async with self.db.session() as session:
+            rows = await session.execute(
+                select(OutboxMessage.id, OutboxMessage.claimed_by).where(
+                    OutboxMessage.status == OutboxStatus.SENDING
+                )
+            )
+            stuck = [(i, owner) for i, owner in rows if owner != self.owner]
+        verdicts: dict[str | None, bool] = {}
+        recovered = 0
+        for message_id, owner in stuck:
+            if owner not in verdicts:
+                verdicts[owner] = await self.alive(owner)
+            if verdicts[owner]:
+                continue  # in flight in a live process
+            async with self.db.session() as session:
+                claimed = await session.scalars(
+                    select(OutboxMessage)
+                    .where(
+                        OutboxMessage.id == message_id,
+                        OutboxMessage.status == OutboxStatus.SENDING,
+                    )
+                    .with_for_update(skip_locked=True)
+                )
+                message = claimed.first()
+                if message is None or message.claimed_by != owner:
+                    continue
+                message.status = OutboxStatus.PENDING
+                message.claimed_by = None
+                message.next_attempt_at = now
+                message.last_error = "the process sending it stopped; checked before resending"
+                recovered += 1
+        return recovered
 
     async def die(self) -> None:
         """What a crash does to our database session (tests): the lock is gone at once."""
