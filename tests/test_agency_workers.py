@@ -376,3 +376,26 @@ async def test_the_managers_review_brief_holds_only_the_managers_terms(
             copies[copy] = [a.text for a in brief.agreements]
     assert copies["employee"] == [TEXT]
     assert copies["manager"] == [WORK]
+
+
+async def test_the_agency_page_shows_what_people_wrote_literally(
+    bot: Testbot, web: TestClient[object, object]
+) -> None:
+    hostile = "<script>alert(1)</script> & <b>15.20</b>"
+    await bot.say(ANNA, "agreement new")
+    for answer in ("1", "5", f"{WORK}\nagency: {hostile}", "2", "2", "2"):
+        await bot.say(ANNA, answer)
+    proposed = await bot.say(ANNA, "1")
+    parsed = ag.parse_token(_token(proposed[0]))
+    assert parsed is not None
+    await bot.tick()
+    proposal = next(o for o in reversed(bot.adapter.to(BRAM)) if o.question is not None)
+    await bot.click(BRAM, _token(proposal), "accept")
+    await bot.click(BRAM, ag.agreement_token(parsed.id, 1), "sign")
+    await bot.click(ANNA, ag.agreement_token(parsed.id, 1), "sign")
+    await bot.tick()
+    [sign_mail] = mails(bot).to(CONTACT)
+
+    html = await (await web.get(f"/agency/{token_in(sign_mail.body)}")).text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;15.20&lt;/b&gt;" in html
+    assert "<script>" not in html and "<b>" not in html
