@@ -11,6 +11,11 @@ from sqlalchemy.engine import make_url
 
 from bot.config import RetentionSettings, Settings
 from bot.privacy_registry import (
+    ERASE_ANONYMISE,
+    ERASE_DELETE,
+    ERASE_NONE,
+    ERASE_TOMBSTONE,
+    ERASE_UNLINK,
     REGISTRY,
     RETAIN_AGREEMENT,
     RETAIN_ANSWERS,
@@ -20,9 +25,22 @@ from bot.privacy_registry import (
     RETAIN_MESSAGES,
     RETAIN_PERSON,
     RETAIN_TOPICS,
+    say,
+    sealed,
 )
-from bot.services.keys import sealed_columns
 from bot.storage import schema  # noqa: F401  (every table)
+from dialogs.messages import Locale
+
+# The sheet is written in English (a DPIA's working language here); every table's own
+# words come from the registry, which the works council's overview reads in its language.
+LOCALE: Locale = "en"
+ERASURE = {
+    ERASE_DELETE: "the rows about the person are deleted",
+    ERASE_ANONYMISE: "the row stays, the person's values are cleared",
+    ERASE_TOMBSTONE: "the row stays for the other party as a tombstone, its texts replaced",
+    ERASE_UNLINK: "the row stays, the person is taken out of it",
+    ERASE_NONE: "not about a person",
+}
 
 
 @dataclass(frozen=True)
@@ -35,9 +53,11 @@ class ColumnLine:
 @dataclass(frozen=True)
 class TableSection:
     table: str
+    holds: str
     purpose: str
-    seen_by: tuple[str, ...]
+    seen_by: str
     retention: str
+    erasure: str
     columns: tuple[ColumnLine, ...]
 
 
@@ -83,26 +103,28 @@ def location(settings: Settings) -> str:
 
 
 def build_report(settings: Settings, now: datetime) -> Report:
-    sealed = {(c.table.name, c.name) for c in sealed_columns()}
+    """Every table of the registry, each with its personal columns; a table with none says
+    so, so the sheet lists what the works council's overview lists."""
+    sealed_here = sealed()
     sections = []
     for name in sorted(REGISTRY):
         entry = REGISTRY[name]
-        if not entry.personal:
-            continue
         lines = tuple(
             ColumnLine(
                 column,
-                holds,
-                "yes (Fernet)" if (name, column) in sealed else "no",
+                say(holds, LOCALE),
+                "yes (Fernet)" if (name, column) in sealed_here else "no",
             )
             for column, holds in entry.personal.items()
         )
         sections.append(
             TableSection(
                 name,
-                entry.purpose,
-                entry.seen_by,
+                say(entry.holds, LOCALE),
+                say(entry.purpose, LOCALE),
+                entry.seen_by_text(LOCALE),
                 retention_text(entry.retention, settings.retention),
+                ERASURE[entry.erasure],
                 lines,
             )
         )
@@ -141,6 +163,9 @@ def _general(report: Report) -> list[str]:
         "people for scores and 10 for free text.",
         "Every person can type 'export' (a JSON file of everything stored about them) and "
         "'delete my data'; HR can do both with 'jaarrond person export|erase EMAIL'.",
+        "Who can see it (below) names who reads a table through the chat, the admin console "
+        "and the reports. Operators with access to the database or the command line can read "
+        "every row; sealed values stay unreadable without the data key.",
     ]
 
 
@@ -148,9 +173,13 @@ def render_markdown(report: Report) -> str:
     out = ["# Jaarrond: what it records", ""]
     out += [f"- {line}" for line in _general(report)]
     for section in report.tables:
-        out += ["", f"## {section.table}", "", section.purpose, ""]
-        out.append(f"- Who can see it: {'; '.join(section.seen_by)}")
+        out += ["", f"## {section.table}", "", f"{section.holds}. {section.purpose}", ""]
+        out.append(f"- Who can see it: {section.seen_by}")
         out.append(f"- Retention: {section.retention}")
+        out.append(f"- On erasure: {section.erasure}")
+        if not section.columns:
+            out += ["", "No personal data."]
+            continue
         out += ["", "| Column | Holds | Encrypted |", "|---|---|---|"]
         out += [
             f"| {c.column} | {c.holds.replace('|', '/')} | {c.encrypted} |" for c in section.columns
@@ -172,9 +201,15 @@ def render_html(report: Report) -> str:
     for section in report.tables:
         out += [
             f"<h2>{e(section.table)}</h2>",
-            f"<p>{e(section.purpose)}</p>",
-            f"<p>Who can see it: {e('; '.join(section.seen_by))}<br>",
-            f"Retention: {e(section.retention)}</p>",
+            f"<p>{e(section.holds)}. {e(section.purpose)}</p>",
+            f"<p>Who can see it: {e(section.seen_by)}<br>",
+            f"Retention: {e(section.retention)}<br>",
+            f"On erasure: {e(section.erasure)}</p>",
+        ]
+        if not section.columns:
+            out.append("<p>No personal data.</p>")
+            continue
+        out += [
             "<table><tr><th>Column</th><th>Holds</th><th>Encrypted</th></tr>",
             *[
                 f"<tr><td>{e(c.column)}</td><td>{e(c.holds)}</td><td>{e(c.encrypted)}</td></tr>"
