@@ -9,9 +9,10 @@ do. A test walks every table of the models and the migrated database and fails w
 column is in neither list, so a new column cannot reach production without a description.
 
 "Who sees it" names who can read the table's content through the product: the chat, the
-admin console, the reports. Operators with access to the database or the command line can
-read every row (sealed values stay unreadable without the data key); both reports say that
-once, not per table.
+admin console, the reports. What holds for every table (health, sharing, operators) is said
+once, in SEEN_BY_NOTE, which both reports print.
+
+Long because it is data: one entry per table, read as a whole by everything above.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from bot.config import RetentionSettings
 from bot.services.keys import sealed_columns
 from dialogs.messages import Locale
 
@@ -56,6 +58,19 @@ class Sight:
         who = say(self.who.value, locale)
         return f"{who} ({say(self.what, locale)})" if self.what else who
 
+
+SEEN_BY_NOTE: Words = (
+    "Gezondheidsantwoorden zijn altijd alleen voor de medewerker zelf. Leidinggevenden zien "
+    "alleen wat een medewerker deelt; HR en de ondernemingsraad zien antwoorden alleen als "
+    "groepscijfers. Cijfers over individuen (wie niet antwoordde, antwoordtijden) staan "
+    "standaard uit. Beheerders met toegang tot de database of de opdrachtregel kunnen elke rij "
+    "lezen; versleutelde waarden blijven onleesbaar zonder de sleutel.",
+    "Health answers are always for the employee alone. Managers see only what an employee "
+    "shares; HR and the works council see answers only as group figures. Figures about "
+    "individuals (who did not answer, answer times) are off by default. Operators with access "
+    "to the database or the command line can read every row; sealed values stay unreadable "
+    "without the data key.",
+)
 
 # Retention kinds, matched with RetentionSettings in the report.
 RETAIN_ANSWERS = "answers"
@@ -1060,6 +1075,17 @@ REGISTRY: dict[str, TableEntry] = {
         technical=_tech("version_num"),
     ),
 }
+
+
+def period_days(kind: str, retention: RetentionSettings) -> int:
+    """The days a timed kind is kept (0: until erased by hand): the setting the purge
+    enforces and the report prints."""
+    return {
+        RETAIN_ANSWERS: retention.answers_days,
+        RETAIN_TOPICS: retention.topics_days,
+        RETAIN_MESSAGES: retention.messages_days,
+        RETAIN_EVENTS: retention.events_days,
+    }[kind]
 
 
 def sealed() -> frozenset[tuple[str, str]]:

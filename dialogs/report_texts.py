@@ -134,14 +134,6 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
     "wc.records.table": ("Gegevens", "Data"),
     "wc.records.what": ("Wat", "What"),
     "wc.records.who": ("Wie ziet het", "Who sees it"),
-    "wc.records.note": (
-        "Gezondheidsantwoorden zijn altijd alleen voor de medewerker zelf. Leidinggevenden zien "
-        "alleen wat een medewerker deelt; HR en de ondernemingsraad zien alleen groepscijfers. "
-        "Cijfers over individuen (wie niet antwoordde, antwoordtijden) staan standaard uit.",
-        "Health answers are always for the employee alone. Managers see only what an employee "
-        "shares; HR and the works council see only group figures. Figures about individuals "
-        "(who did not answer, answer times) are off by default.",
-    ),
     "ladder.heading": (
         "Ontwikkelladder arbeidsverhoudingen",
         "Development ladder of labour relations",

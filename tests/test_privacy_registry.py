@@ -70,32 +70,35 @@ def test_every_text_of_the_registry_is_in_dutch_and_english() -> None:
     assert all(a.value[0] and a.value[1] for a in Audience)
 
 
-def _works_council_records(locale: Locale) -> dict[str, tuple[str, str]]:
-    """The rows of "what the system records and who sees it", as the overview renders them
-    (the console page, the HTML and the PDF all draw these groups)."""
+def _works_council_records(locale: Locale) -> tuple[dict[str, tuple[str, str]], str]:
+    """The rows of "what the system records and who sees it" and the note under them, as
+    the overview renders them (the console page, the HTML and the PDF all draw these)."""
     overview = wc.Overview(year=2027, generated_at=NOW, minimum=5, text_minimum=10, items=())
     (records,) = [g for g in wc.groups(overview, locale) if g.heading == tr("wc.records", locale)]
     (block,) = records.blocks
     assert block.table is not None
-    return {table: (what.text, who.text) for table, (what, who) in block.table.rows}
+    rows = {table: (what.text, who.text) for table, (what, who) in block.table.rows}
+    return rows, block.note
 
 
 def test_the_privacy_report_and_the_works_council_overview_say_the_same() -> None:
     """Per table: what it holds and who sees it, in the two documents, word for word."""
     report = build_report(load_settings({}), NOW)
     privacy = {s.table: (s.holds, s.seen_by) for s in report.tables}
-    council = _works_council_records("en")
+    council, note = _works_council_records("en")
     assert set(privacy) == set(council) == set(REGISTRY)
     differ = {t: (privacy[t], council[t]) for t in privacy if privacy[t] != council[t]}
     assert differ == {}
     markdown = render_markdown(report)
     for table, (_, who) in council.items():
         assert f"## {table}" in markdown and f"- Who can see it: {who}\n" in markdown
+    # What holds for every table: said once, the same in both.
+    assert note and f"- {note}" in markdown
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_works_council_reads_who_sees_what_from_the_registry(locale: Locale) -> None:
-    council = _works_council_records(locale)
+    council, _ = _works_council_records(locale)
     hr_questions = council["hr_questions"][1]
     # HR's own questions are asked of employees: the overview must not say "HR" alone.
     assert "HR" in hr_questions and len(hr_questions) > len("HR")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.documents import charts
-from bot.privacy_registry import REGISTRY, say
+from bot.privacy_registry import REGISTRY, SEEN_BY_NOTE, say
 from bot.reports.aggregates import SCORE_MIN, Figure
 from bot.reports.source import NO_DEPARTMENT
 from dialogs.ladder import INDICATORS, STAGES
@@ -310,9 +310,7 @@ def works_council_groups(overview: Overview, locale: Locale) -> list[Group]:
             for name, entry in sorted(REGISTRY.items())
         ),
     )
-    groups.append(
-        (tr("wc.records", loc), [Block("", None, records, note=tr("wc.records.note", loc))])
-    )
+    groups.append((tr("wc.records", loc), [Block("", None, records, note=say(SEEN_BY_NOTE, loc))]))
     return [Group(heading, tuple(blocks)) for heading, blocks in groups]
 
 

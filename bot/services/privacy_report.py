@@ -25,6 +25,8 @@ from bot.privacy_registry import (
     RETAIN_MESSAGES,
     RETAIN_PERSON,
     RETAIN_TOPICS,
+    SEEN_BY_NOTE,
+    period_days,
     say,
     sealed,
 )
@@ -71,28 +73,36 @@ class Report:
     tables: tuple[TableSection, ...]
 
 
-def _days(days: int, what: str) -> str:
-    return f"{days} days after {what}" if days else "kept until erased (no period set)"
+# What a timed kind's period counts from.
+COUNTED_FROM = {
+    RETAIN_ANSWERS: "the answer (or check-in)",
+    RETAIN_TOPICS: "the topic was raised",
+    RETAIN_MESSAGES: "the message was created, once sent",
+    RETAIN_EVENTS: "receipt",
+}
+UNTIMED = {
+    RETAIN_PERSON: "while the person takes part; anonymised on erasure",
+    RETAIN_AGREEMENT: "while both parties take part; texts erased with either party's data",
+    RETAIN_INSTALL: "while the app is installed in the workspace",
+    RETAIN_CONFIG: "configuration; changed by HR",
+}
+# Kinds about a person who may leave: erased the leavers' period after they left.
+ABOUT_A_PERSON = frozenset({RETAIN_ANSWERS, RETAIN_TOPICS, RETAIN_PERSON, RETAIN_AGREEMENT})
 
 
 def retention_text(kind: str, retention: RetentionSettings) -> str:
-    leavers = (
-        f"; erased {retention.leavers_days} days after the person is marked as left"
-        if retention.leavers_days
-        else ""
-    )
-    texts = {
-        RETAIN_ANSWERS: _days(retention.answers_days, "the answer (or check-in)") + leavers,
-        RETAIN_TOPICS: _days(retention.topics_days, "the topic was raised") + leavers,
-        RETAIN_MESSAGES: _days(retention.messages_days, "the message was created, once sent"),
-        RETAIN_EVENTS: _days(retention.events_days, "receipt"),
-        RETAIN_PERSON: "while the person takes part; anonymised on erasure" + leavers,
-        RETAIN_AGREEMENT: "while both parties take part; texts erased with either party's data"
-        + leavers,
-        RETAIN_INSTALL: "while the app is installed in the workspace",
-        RETAIN_CONFIG: "configuration; changed by HR",
-    }
-    return texts[kind]
+    if kind in COUNTED_FROM:
+        days = period_days(kind, retention)
+        text = (
+            f"{days} days after {COUNTED_FROM[kind]}"
+            if days
+            else "kept until erased (no period set)"
+        )
+    else:
+        text = UNTIMED[kind]
+    if kind in ABOUT_A_PERSON and retention.leavers_days:
+        text += f"; erased {retention.leavers_days} days after the person is marked as left"
+    return text
 
 
 def location(settings: Settings) -> str:
@@ -159,13 +169,12 @@ def _general(report: Report) -> list[str]:
         f"(AES-128-CBC + HMAC-SHA256), {keys}; the keys are never stored in the database.",
         f"Chat platforms in use: {', '.join(report.platforms)}. Messages shown in a chat "
         "are also kept by that platform under its own retention.",
-        "Health answers are private to the employee; group figures are suppressed below 5 "
-        "people for scores and 10 for free text.",
+        say(SEEN_BY_NOTE, LOCALE)
+        + " Group figures are suppressed below 5 people for scores and 10 for free text.",
         "Every person can type 'export' (a JSON file of everything stored about them) and "
         "'delete my data'; HR can do both with 'jaarrond person export|erase EMAIL'.",
         "Who can see it (below) names who reads a table through the chat, the admin console "
-        "and the reports. Operators with access to the database or the command line can read "
-        "every row; sealed values stay unreadable without the data key.",
+        "and the reports.",
     ]
 
 
