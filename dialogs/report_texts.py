@@ -134,14 +134,6 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
     "wc.records.table": ("Gegevens", "Data"),
     "wc.records.what": ("Wat", "What"),
     "wc.records.who": ("Wie ziet het", "Who sees it"),
-    "wc.records.note": (
-        "Gezondheidsantwoorden zijn altijd alleen voor de medewerker zelf. Leidinggevenden zien "
-        "alleen wat een medewerker deelt; HR en de ondernemingsraad zien alleen groepscijfers. "
-        "Cijfers over individuen (wie niet antwoordde, antwoordtijden) staan standaard uit.",
-        "Health answers are always for the employee alone. Managers see only what an employee "
-        "shares; HR and the works council see only group figures. Figures about individuals "
-        "(who did not answer, answer times) are off by default.",
-    ),
     "ladder.heading": (
         "Ontwikkelladder arbeidsverhoudingen",
         "Development ladder of labour relations",
@@ -268,178 +260,6 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
     "topic.recovery": ("Herstel", "Recovery"),
 }
 
-# What each table holds and who may see it: the works council's question (WOR art. 27).
-RECORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
-    "agency_requests": (
-        (
-            "Wat een uitzendbureau per e-mail gevraagd is (tekenen, opvolging) en zijn antwoord",
-            "What an agency was asked by e-mail (to sign, a follow-up) and its answer",
-        ),
-        (
-            "de medewerker, de leidinggevende en de contactpersoon van het bureau",
-            "the employee, the manager and the agency's contact",
-        ),
-    ),
-    "people": (
-        (
-            "Naam, e-mail, leidinggevende, afdeling, taal, tijdzone, beoordelingsmaand, "
-            "chataccount",
-            "Name, email, manager, department, language, time zone, review month, chat account",
-        ),
-        ("de persoon zelf; HR beheert de lijst", "the person; HR maintains the list"),
-    ),
-    "departments": (
-        ("Namen van afdelingen", "Department names"),
-        ("iedereen", "everyone"),
-    ),
-    "schedules": (
-        ("Welke check-ins wanneer naar wie gaan", "Which check-ins go to whom and when"),
-        ("HR", "HR"),
-    ),
-    "checkin_occurrences": (
-        (
-            "Geplande en gehouden check-ins en hun status",
-            "Planned and held check-ins and their status",
-        ),
-        ("de persoon zelf; in groepscijfers voor HR", "the person; HR in group figures only"),
-    ),
-    "answers": (
-        (
-            "Antwoorden op check-invragen met hun zichtbaarheid",
-            "Answers to check-in questions with their visibility",
-        ),
-        (
-            "de persoon zelf; de leidinggevende alleen wat gedeeld is; HR alleen groepscijfers; "
-            "gezondheid: alleen de persoon zelf",
-            "the person; the manager only what was shared; HR group figures only; "
-            "health: the person alone",
-        ),
-    ),
-    "topics": (
-        ("Onderwerpen die iemand wil bespreken", "Topics someone wants to discuss"),
-        ("de persoon zelf en de leidinggevende", "the person and their manager"),
-    ),
-    "agreements": (
-        (
-            "Afspraken van het derde contract en hun status",
-            "Third-contract agreements and their status",
-        ),
-        (
-            "medewerker en leidinggevende; HR alleen groepscijfers",
-            "employee and manager; HR group figures only",
-        ),
-    ),
-    "agreement_versions": (
-        ("Elke versie van de tekst van een afspraak", "Every version of an agreement's text"),
-        ("medewerker en leidinggevende", "employee and manager"),
-    ),
-    "agreement_signatures": (
-        ("Wie welke versie wanneer ondertekende", "Who signed which version when"),
-        ("medewerker en leidinggevende", "employee and manager"),
-    ),
-    "agreement_comments": (
-        ("Opmerkingen tijdens het onderhandelen", "Remarks during the negotiation"),
-        ("medewerker en leidinggevende", "employee and manager"),
-    ),
-    "agreement_followups": (
-        ("Antwoorden op 'loopt deze afspraak?'", "Answers to 'is this agreement on track?'"),
-        (
-            "medewerker en leidinggevende; HR alleen groepscijfers",
-            "employee and manager; HR group figures only",
-        ),
-    ),
-    "drift_signals": (
-        (
-            "Een blijvende verandering in iemands gedeelde antwoorden op een vraag, die een "
-            "gesprek waard is (eerst aan de medewerker getoond)",
-            "A lasting change in someone's shared answers to a question, worth a conversation "
-            "(shown to the employee first)",
-        ),
-        ("de medewerker en de leidinggevende", "the employee and the manager"),
-    ),
-    "agreement_dialogs": (
-        (
-            "Waar iemand mee bezig is in een gesprek met de bot",
-            "What someone is in the middle of with the bot",
-        ),
-        ("niemand (technisch)", "nobody (technical)"),
-    ),
-    "menus": (
-        (
-            "De laatste vraag die iemand kreeg, zodat een getypt nummer die vraag beantwoordt "
-            "(versleuteld)",
-            "The last question someone was asked, so a typed number answers it (encrypted)",
-        ),
-        ("de medewerker", "the employee"),
-    ),
-    "outbox": (
-        (
-            "Berichten die de bot uit zichzelf stuurt en die nog verstuurd moeten worden "
-            "(versleuteld, daarna leeg)",
-            "Messages the bot sends on its own, waiting to be sent (encrypted, emptied once sent)",
-        ),
-        ("niemand (technisch)", "nobody (technical)"),
-    ),
-    "processed_events": (
-        ("Nummers van al verwerkte chatberichten", "Ids of chat events already handled"),
-        ("niemand (technisch)", "nobody (technical)"),
-    ),
-    "conversations": (
-        (
-            "Dat medewerker en leidinggevende spraken, met een gedeelde notitie (versleuteld), "
-            "en of het het jaargesprek was",
-            "That employee and manager talked, with a shared note (encrypted), and whether it "
-            "was the annual review",
-        ),
-        ("de medewerker en de leidinggevende", "the employee and the manager"),
-    ),
-    "topic_discussions": (
-        ("Welk onderwerp in welk gesprek besproken is", "Which topic was discussed when"),
-        ("de medewerker en de leidinggevende", "the employee and the manager"),
-    ),
-    "review_briefs": (
-        ("Dat de gespreksvoorbereiding verstuurd is", "That the review brief was sent"),
-        ("niemand (technisch)", "nobody (technical)"),
-    ),
-    "audit_views": (
-        (
-            "Wie wanneer gegevens van wie inzag, en geweigerde verzoeken",
-            "Who viewed whose data when, and refused requests",
-        ),
-        ("de medewerker over zijn eigen gegevens", "the employee, about their own data"),
-    ),
-    "console_links": (
-        (
-            "Eenmalige aanmeldlinks voor de beheerpagina (gehasht)",
-            "One-time sign-in links to the admin console (hashed)",
-        ),
-        ("niemand (technisch)", "nobody (technical)"),
-    ),
-    "console_sessions": (
-        ("Aanmeldsessies op de beheerpagina (gehasht)", "Admin console sessions (hashed)"),
-        ("niemand (technisch)", "nobody (technical)"),
-    ),
-    "hr_questions": (
-        ("Eigen vragen van HR (over niemand)", "HR's own questions (about nobody)"),
-        ("HR", "HR"),
-    ),
-    "teams_conversations": (
-        (
-            "Het Teams-gesprek met een persoon (om als eerste te kunnen schrijven)",
-            "The Teams conversation with a person (so the bot can write first)",
-        ),
-        ("niemand (technisch)", "nobody (technical)"),
-    ),
-    "dm_channels": (
-        ("Het Slack-kanaal voor privéberichten per persoon", "The Slack DM channel per person"),
-        ("niemand (technisch)", "nobody (technical)"),
-    ),
-}
-UNKNOWN_RECORD = (
-    ("Technische gegevens", "Technical data"),
-    ("niemand buiten beheerders", "nobody but administrators"),
-)
-
 
 def tr(key: str, locale: Locale, **values: object) -> str:
     """The report text for `key` in `locale`, with placeholders filled in."""
@@ -454,13 +274,6 @@ def label(kind: str, value: str, locale: Locale) -> str:
     if pair is None:
         return value
     return pair[0] if locale == "nl" else pair[1]
-
-
-def record(table: str, locale: Locale) -> tuple[str, str]:
-    """(what the table holds, who sees it) for the works council's records section."""
-    what, who = RECORDS.get(table, UNKNOWN_RECORD)
-    index = 0 if locale == "nl" else 1
-    return what[index], who[index]
 
 
 def topic_label(topic: str, locale: Locale) -> str:

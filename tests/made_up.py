@@ -13,6 +13,13 @@ ROWS = 3
 Rows = dict[str, list[dict[str, Any]]]
 # (table, column) -> the value every row gets (a CHECK constraint, a fixed vocabulary).
 Fixed = dict[tuple[str, str], Any]
+# Rows as the retention purge finds them once their period passed, and values the CHECK
+# constraints accept: finished check-ins and messages.
+FINISHED: Fixed = {
+    ("checkin_occurrences", "status"): "completed",
+    ("outbox", "status"): "sent",
+    ("outbox", "kind"): "prompt",
+}
 
 
 def value(table: Table, name: str, index: int, fixed: Fixed) -> Any:

@@ -125,7 +125,6 @@ def _overview(items: list[tuple[str, str, Figure]], locale_minimum: int = 5) -> 
         minimum=locale_minimum,
         text_minimum=10,
         items=tuple(wc.OverviewItem("content", g, k, f) for g, k, f in items),
-        tables=("people",),
     )
 
 

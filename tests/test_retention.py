@@ -10,28 +10,13 @@ from sqlalchemy import Connection, MetaData, func, select
 
 from bot.config import RetentionSettings
 from bot.delivery.view import list_outbox
-from bot.privacy.registry import (
-    REGISTRY,
-    RETAIN_ANSWERS,
-    RETAIN_EVENTS,
-    RETAIN_MESSAGES,
-    RETAIN_TOPICS,
-)
+from bot.privacy.registry import REGISTRY, TIMED
 from bot.privacy.retention import purge
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
-from tests.made_up import fill
+from tests.made_up import FINISHED, fill
 from tests.testbot import Testbot
 
-# Retention kinds with a period in days; the others last as long as a person, an agreement,
-# an installation or the configuration.
-PERIODS = {RETAIN_ANSWERS, RETAIN_TOPICS, RETAIN_MESSAGES, RETAIN_EVENTS}
-# Rows as the purge finds them once their period passed: finished check-ins and messages.
-FINISHED = {
-    ("checkin_occurrences", "status"): "completed",
-    ("outbox", "status"): "sent",
-    ("outbox", "kind"): "prompt",
-}
 LONG_AFTER = datetime(2100, 1, 1, tzinfo=UTC)  # every made-up row is older than any period
 
 
@@ -51,7 +36,7 @@ async def test_the_purge_enforces_every_period_the_privacy_registry_declares(db:
     await purge(db, RetentionSettings(leavers_days=0), LONG_AFTER)
     async with db.engine.connect() as conn:
         left = await conn.run_sync(_counts)
-    timed = sorted(name for name, entry in REGISTRY.items() if entry.retention in PERIODS)
+    timed = sorted(name for name, entry in REGISTRY.items() if entry.retention in TIMED)
     assert {"outbox", "answers", "topics", "processed_events"} <= set(timed)
     kept = [f"{name} ({REGISTRY[name].retention})" for name in timed if left.get(name)]
     assert kept == [], "rows outlived the retention period the privacy report promises"

@@ -4,7 +4,9 @@ What goes: answers, topics, check-ins, messages, agreement texts, comments and f
 notices, drafts in progress, the Teams conversation reference, and every other row that
 points at the person (found through the foreign keys, so a table added later is covered).
 What stays: the person row, anonymised, so an agreement's counterpart keeps a tombstone row
-that says the other party's data was erased; and other people's rows, unlinked.
+that says the other party's data was erased; and other people's rows, unlinked. Which
+tables keep their rows is the privacy registry's `erasure` of each table, the same words the
+privacy report prints.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.privacy.registry import kept_on_erasure
 from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.agreement_models import (
     AgencyRequest,
@@ -44,8 +47,9 @@ from bot.storage.slack_channels import DmChannel
 from bot.storage.teams_references import TeamsConversation
 from dialogs.privacy_texts import both
 
-# Kept as tombstones (agreements, their current version) or anonymised (people).
-KEPT_TABLES = frozenset({"people", "agreements", "agreement_versions"})
+# Kept as tombstones (agreements, their current version) or anonymised (people), never
+# deleted by the sweep over foreign keys.
+KEPT_TABLES = kept_on_erasure()
 CLOSED = ("completed", "dropped")
 
 

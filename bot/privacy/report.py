@@ -10,8 +10,12 @@ from datetime import datetime
 from sqlalchemy.engine import make_url
 
 from bot.config import RetentionSettings, Settings
-from bot.privacy.keys import sealed_columns
 from bot.privacy.registry import (
+    ERASE_ANONYMISE,
+    ERASE_DELETE,
+    ERASE_NONE,
+    ERASE_TOMBSTONE,
+    ERASE_UNLINK,
     REGISTRY,
     RETAIN_AGREEMENT,
     RETAIN_ANSWERS,
@@ -21,8 +25,24 @@ from bot.privacy.registry import (
     RETAIN_MESSAGES,
     RETAIN_PERSON,
     RETAIN_TOPICS,
+    SEEN_BY_NOTE,
+    period_days,
+    say,
+    sealed,
 )
 from bot.storage import schema  # noqa: F401  (every table)
+from dialogs.messages import Locale
+
+# The sheet is written in English (a DPIA's working language here); every table's own
+# words come from the registry, which the works council's overview reads in its language.
+LOCALE: Locale = "en"
+ERASURE = {
+    ERASE_DELETE: "the rows about the person are deleted",
+    ERASE_ANONYMISE: "the row stays, the person's values are cleared",
+    ERASE_TOMBSTONE: "the row stays for the other party as a tombstone, its texts replaced",
+    ERASE_UNLINK: "the row stays, the person is taken out of it",
+    ERASE_NONE: "not about a person",
+}
 
 
 @dataclass(frozen=True)
@@ -35,9 +55,11 @@ class ColumnLine:
 @dataclass(frozen=True)
 class TableSection:
     table: str
+    holds: str
     purpose: str
-    seen_by: tuple[str, ...]
+    seen_by: str
     retention: str
+    erasure: str
     columns: tuple[ColumnLine, ...]
 
 
@@ -51,28 +73,36 @@ class Report:
     tables: tuple[TableSection, ...]
 
 
-def _days(days: int, what: str) -> str:
-    return f"{days} days after {what}" if days else "kept until erased (no period set)"
+# What a timed kind's period counts from.
+COUNTED_FROM = {
+    RETAIN_ANSWERS: "the answer (or check-in)",
+    RETAIN_TOPICS: "the topic was raised",
+    RETAIN_MESSAGES: "the message was created, once sent",
+    RETAIN_EVENTS: "receipt",
+}
+UNTIMED = {
+    RETAIN_PERSON: "while the person takes part; anonymised on erasure",
+    RETAIN_AGREEMENT: "while both parties take part; texts erased with either party's data",
+    RETAIN_INSTALL: "while the app is installed in the workspace",
+    RETAIN_CONFIG: "configuration; changed by HR",
+}
+# Kinds about a person who may leave: erased the leavers' period after they left.
+ABOUT_A_PERSON = frozenset({RETAIN_ANSWERS, RETAIN_TOPICS, RETAIN_PERSON, RETAIN_AGREEMENT})
 
 
 def retention_text(kind: str, retention: RetentionSettings) -> str:
-    leavers = (
-        f"; erased {retention.leavers_days} days after the person is marked as left"
-        if retention.leavers_days
-        else ""
-    )
-    texts = {
-        RETAIN_ANSWERS: _days(retention.answers_days, "the answer (or check-in)") + leavers,
-        RETAIN_TOPICS: _days(retention.topics_days, "the topic was raised") + leavers,
-        RETAIN_MESSAGES: _days(retention.messages_days, "the message was created, once sent"),
-        RETAIN_EVENTS: _days(retention.events_days, "receipt"),
-        RETAIN_PERSON: "while the person takes part; anonymised on erasure" + leavers,
-        RETAIN_AGREEMENT: "while both parties take part; texts erased with either party's data"
-        + leavers,
-        RETAIN_INSTALL: "while the app is installed in the workspace",
-        RETAIN_CONFIG: "configuration; changed by HR",
-    }
-    return texts[kind]
+    if kind in COUNTED_FROM:
+        days = period_days(kind, retention)
+        text = (
+            f"{days} days after {COUNTED_FROM[kind]}"
+            if days
+            else "kept until erased (no period set)"
+        )
+    else:
+        text = UNTIMED[kind]
+    if kind in ABOUT_A_PERSON and retention.leavers_days:
+        text += f"; erased {retention.leavers_days} days after the person is marked as left"
+    return text
 
 
 def location(settings: Settings) -> str:
@@ -83,26 +113,28 @@ def location(settings: Settings) -> str:
 
 
 def build_report(settings: Settings, now: datetime) -> Report:
-    sealed = {(c.table.name, c.name) for c in sealed_columns()}
+    """Every table of the registry, each with its personal columns; a table with none says
+    so, so the sheet lists what the works council's overview lists."""
+    sealed_here = sealed()
     sections = []
     for name in sorted(REGISTRY):
         entry = REGISTRY[name]
-        if not entry.personal:
-            continue
         lines = tuple(
             ColumnLine(
                 column,
-                holds,
-                "yes (Fernet)" if (name, column) in sealed else "no",
+                say(holds, LOCALE),
+                "yes (Fernet)" if (name, column) in sealed_here else "no",
             )
             for column, holds in entry.personal.items()
         )
         sections.append(
             TableSection(
                 name,
-                entry.purpose,
-                entry.seen_by,
+                say(entry.holds, LOCALE),
+                say(entry.purpose, LOCALE),
+                entry.seen_by_text(LOCALE),
                 retention_text(entry.retention, settings.retention),
+                ERASURE[entry.erasure],
                 lines,
             )
         )
@@ -137,10 +169,12 @@ def _general(report: Report) -> list[str]:
         f"(AES-128-CBC + HMAC-SHA256), {keys}; the keys are never stored in the database.",
         f"Chat platforms in use: {', '.join(report.platforms)}. Messages shown in a chat "
         "are also kept by that platform under its own retention.",
-        "Health answers are private to the employee; group figures are suppressed below 5 "
-        "people for scores and 10 for free text.",
+        say(SEEN_BY_NOTE, LOCALE)
+        + " Group figures are suppressed below 5 people for scores and 10 for free text.",
         "Every person can type 'export' (a JSON file of everything stored about them) and "
         "'delete my data'; HR can do both with 'jaarrond person export|erase EMAIL'.",
+        "Who can see it (below) names who reads a table through the chat, the admin console "
+        "and the reports.",
     ]
 
 
@@ -148,9 +182,13 @@ def render_markdown(report: Report) -> str:
     out = ["# Jaarrond: what it records", ""]
     out += [f"- {line}" for line in _general(report)]
     for section in report.tables:
-        out += ["", f"## {section.table}", "", section.purpose, ""]
-        out.append(f"- Who can see it: {'; '.join(section.seen_by)}")
+        out += ["", f"## {section.table}", "", f"{section.holds}. {section.purpose}", ""]
+        out.append(f"- Who can see it: {section.seen_by}")
         out.append(f"- Retention: {section.retention}")
+        out.append(f"- On erasure: {section.erasure}")
+        if not section.columns:
+            out += ["", "No personal data."]
+            continue
         out += ["", "| Column | Holds | Encrypted |", "|---|---|---|"]
         out += [
             f"| {c.column} | {c.holds.replace('|', '/')} | {c.encrypted} |" for c in section.columns
@@ -172,9 +210,15 @@ def render_html(report: Report) -> str:
     for section in report.tables:
         out += [
             f"<h2>{e(section.table)}</h2>",
-            f"<p>{e(section.purpose)}</p>",
-            f"<p>Who can see it: {e('; '.join(section.seen_by))}<br>",
-            f"Retention: {e(section.retention)}</p>",
+            f"<p>{e(section.holds)}. {e(section.purpose)}</p>",
+            f"<p>Who can see it: {e(section.seen_by)}<br>",
+            f"Retention: {e(section.retention)}<br>",
+            f"On erasure: {e(section.erasure)}</p>",
+        ]
+        if not section.columns:
+            out.append("<p>No personal data.</p>")
+            continue
+        out += [
             "<table><tr><th>Column</th><th>Holds</th><th>Encrypted</th></tr>",
             *[
                 f"<tr><td>{e(c.column)}</td><td>{e(c.holds)}</td><td>{e(c.encrypted)}</td></tr>"

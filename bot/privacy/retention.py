@@ -2,6 +2,8 @@
 
 Runs once a day from the scheduler; each kind is purged in its own transaction, so one
 failure does not hold back the rest. A period of 0 keeps that kind until erased by hand.
+The kinds and their settings are the privacy registry's, so the report promises what this
+enforces (and the retention test checks every table the registry gives a period).
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ from sqlalchemy import Delete, and_, delete, func, or_, select
 
 from bot.config import RetentionSettings
 from bot.privacy.erasure import erase_person
+from bot.privacy.registry import (
+    RETAIN_ANSWERS,
+    RETAIN_EVENTS,
+    RETAIN_MESSAGES,
+    RETAIN_TOPICS,
+    period_days,
+)
 from bot.storage.database import Database
 from bot.storage.dialogue_models import TopicDiscussion
 from bot.storage.drift_models import DriftSignal
@@ -45,7 +54,7 @@ async def purge(db: Database, retention: RetentionSettings, now: datetime) -> Pu
     def cutoff(days: int) -> datetime | None:
         return now - timedelta(days=days) if days > 0 else None
 
-    messages = cutoff(retention.messages_days)
+    messages = cutoff(period_days(RETAIN_MESSAGES, retention))
     if messages is not None:
         # Every kind: what was sent or will never be, and a notice still unsent after the
         # whole period (it may quote answers and notes; a check-in's own prompt and reminder
@@ -61,7 +70,7 @@ async def purge(db: Database, retention: RetentionSettings, now: datetime) -> Pu
                 or_(OutboxMessage.status.in_(FINISHED_STATUSES), unsent_notice),
             ),
         )
-    answers = cutoff(retention.answers_days)
+    answers = cutoff(period_days(RETAIN_ANSWERS, retention))
     if answers is not None:
         old = select(Occurrence.id).where(
             Occurrence.status.in_(FINISHED), Occurrence.due_at < answers
@@ -77,7 +86,7 @@ async def purge(db: Database, retention: RetentionSettings, now: datetime) -> Pu
             # A drift signal is read from answers: it goes when the answer that raised it does.
             delete(DriftSignal).where(DriftSignal.raised_at < answers),
         )
-    topics = cutoff(retention.topics_days)
+    topics = cutoff(period_days(RETAIN_TOPICS, retention))
     if topics is not None:
         old_topics = select(Topic.id).where(Topic.raised_at < topics)
         await _delete(
@@ -87,7 +96,7 @@ async def purge(db: Database, retention: RetentionSettings, now: datetime) -> Pu
             delete(TopicDiscussion).where(TopicDiscussion.topic_id.in_(old_topics)),
             delete(Topic).where(Topic.raised_at < topics),
         )
-    events = cutoff(retention.events_days)
+    events = cutoff(period_days(RETAIN_EVENTS, retention))
     if events is not None:
         await _delete(db, report, delete(ProcessedEvent).where(ProcessedEvent.received_at < events))
     leavers = cutoff(retention.leavers_days)

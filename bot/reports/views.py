@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.documents import charts
+from bot.privacy.registry import REGISTRY, SEEN_BY_NOTE, say
 from bot.reports.aggregates import SCORE_MIN, Figure
 from bot.reports.source import NO_DEPARTMENT
 from dialogs.ladder import INDICATORS, STAGES
 from dialogs.messages import Locale
-from dialogs.report_texts import label, period_name, record, topic_label, tr
+from dialogs.report_texts import label, period_name, topic_label, tr
 
 if TYPE_CHECKING:
     from bot.reports.hr import HrFigures
@@ -305,12 +306,11 @@ def works_council_groups(overview: Overview, locale: Locale) -> list[Group]:
     records = Table(
         tuple(tr(k, loc) for k in ("wc.records.table", "wc.records.what", "wc.records.who")),
         tuple(
-            (table, tuple(Cell(text) for text in record(table, loc))) for table in overview.tables
+            (name, (Cell(say(entry.holds, loc)), Cell(entry.seen_by_text(loc))))
+            for name, entry in sorted(REGISTRY.items())
         ),
     )
-    groups.append(
-        (tr("wc.records", loc), [Block("", None, records, note=tr("wc.records.note", loc))])
-    )
+    groups.append((tr("wc.records", loc), [Block("", None, records, note=say(SEEN_BY_NOTE, loc))]))
     return [Group(heading, tuple(blocks)) for heading, blocks in groups]
 
 

@@ -38,7 +38,7 @@ from bot.reports.ladder import Ladder, ladder_figures
 from bot.reports.source import NO_DEPARTMENT, department_names, prepare, year_window
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.dialogue_models import Conversation, ReviewBriefSent
-from bot.storage.models import Answer, Base, Occurrence, Person, Topic
+from bot.storage.models import Answer, Occurrence, Person, Topic
 from dialogs.banks import HEALTH_TOPICS, Bank
 from dialogs.ladder import Rules
 from dialogs.messages import Locale
@@ -83,8 +83,6 @@ class Overview:
     minimum: int
     text_minimum: int
     items: tuple[OverviewItem, ...]
-    # The tables the system keeps, for "what the system records and who sees it".
-    tables: tuple[str, ...]
     # The organisation's development ladder, this year and last.
     ladder: Ladder | None = None
 
@@ -412,7 +410,6 @@ async def works_council_overview(
         minimum=SCORE_MIN,
         text_minimum=TEXT_MIN,
         items=tuple(items),
-        tables=tuple(sorted(Base.metadata.tables)),
         ladder=ladder,
     )
 
