@@ -20,6 +20,7 @@ from bot.privacy.registry import (
     undescribed,
 )
 from bot.privacy.report import build_report, render_markdown
+from bot.reports import hr, ladder, source
 from bot.reports import works_council as wc
 from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database
@@ -121,6 +122,19 @@ def test_the_works_council_reads_who_sees_what_from_the_registry(locale: Locale)
 )
 def test_who_sees_a_table_is_what_the_code_lets_them_see(table: str, who: set[Audience]) -> None:
     assert {s.who for s in REGISTRY[table].seen_by} == who
+
+
+def test_the_group_figures_are_read_from_exactly_the_tables_the_registry_names() -> None:
+    """HR's figures and the works council's overview (with its ladder) are the reports; the
+    tables whose models they query are the ones seen "in group figures only"."""
+    read = {
+        model.__table__.name
+        for module in (hr, ladder, source, wc)
+        for model in vars(module).values()
+        if isinstance(model, type) and issubclass(model, Base) and hasattr(model, "__table__")
+    }
+    named = {name for name, e in REGISTRY.items() if Audience.FIGURES in {s.who for s in e.seen_by}}
+    assert read and read == named
 
 
 def _rows_about(connection: Connection, person_id: int) -> dict[str, int]:

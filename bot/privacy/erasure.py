@@ -47,8 +47,8 @@ from bot.storage.slack_channels import DmChannel
 from bot.storage.teams_references import TeamsConversation
 from dialogs.privacy_texts import both
 
-# Kept as tombstones (agreements, their current version) or anonymised (people), never
-# deleted by the sweep over foreign keys.
+# Changed instead of deleted (anonymised, a tombstone, the person taken out): never
+# swept by the foreign keys.
 KEPT_TABLES = kept_on_erasure()
 CLOSED = ("completed", "dropped")
 

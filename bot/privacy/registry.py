@@ -134,11 +134,9 @@ REGISTRY: dict[str, TableEntry] = {
             ),
             Sight(
                 Audience.HR,
-                (
-                    "personenlijst in de beheeromgeving, cijfers per afdeling",
-                    "people page of the console, figures by department",
-                ),
+                ("personenlijst in de beheeromgeving", "the people page of the console"),
             ),
+            Sight(Audience.FIGURES, ("als naam van een groep", "as the name of a group")),
         ),
         RETAIN_CONFIG,
         ERASE_NONE,
@@ -564,6 +562,7 @@ REGISTRY: dict[str, TableEntry] = {
                     "i-deal reasons without names, from 10 people",
                 ),
             ),
+            Sight(Audience.FIGURES, ("i-deals met uitleg", "i-deals with a reason")),
         ),
         RETAIN_AGREEMENT,
         ERASE_TOMBSTONE,
