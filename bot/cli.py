@@ -527,7 +527,7 @@ async def cmd_admin_link(app: App, args: argparse.Namespace) -> int:
         person = await find_by_email(session, args.email)
         if person is None:
             raise UserError(f"no person with email {args.email}; check 'jaarrond org list'")
-        url = await app.access.issue_link(session, person, app.clock.now())
+        url = await app.signin.issue_link(session, person, app.clock.now())
     if url is None:
         raise UserError(f"{args.email} is not HR; the console is for HR only (org import: hr=true)")
     minutes = app.settings.console.link_minutes
