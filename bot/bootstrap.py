@@ -236,14 +236,7 @@ def build_runtime(
     hooks.append(console_hook(app.console))
     hooks.append(agency_hook(app.db, app.clock, app.defaults))
     server = build_web_app(app.db, hooks, clock=app.clock, platforms=lambda: ready)
-    open_chat = None
-    if not platforms:
-
-        async def open_chat() -> BetweenInputs:
-            chat = console_adapter(await chat_user(), files_dir)
-            app.add_adapter(chat)
-            return chat
-
+    open_chat = None if platforms else functools.partial(terminal_chat, app, chat_user, files_dir)
     return Runtime(
         app.db,
         WebServer(server, app.settings.host, app.settings.port),
@@ -252,6 +245,15 @@ def build_runtime(
         ready,
         open_chat,
     )
+
+
+async def terminal_chat(
+    app: App, chat_user: Callable[[], Awaitable[str]], files_dir: Path | None
+) -> BetweenInputs:
+    """The terminal chat for the person `chat_user` names, mounted on the engine."""
+    chat = console_adapter(await chat_user(), files_dir)
+    app.add_adapter(chat)
+    return chat
 
 
 def platform_adapters(app: App) -> list[PlatformAdapter]:
