@@ -34,10 +34,10 @@ import smoke
 from scratch_schema import bench_database_url, scratch_schema
 from sqlalchemy import insert, select, text
 
+from bot.dialogue.digests import DIGEST_WINDOW
+from bot.dialogue.tick import DialogueReport, brief_tick, digest_tick
 from bot.dialogue_config import DialogueSettings
-from bot.services.dialogue_tick import DialogueReport, brief_tick, digest_tick
-from bot.services.digests import DIGEST_WINDOW
-from bot.services.people import Defaults
+from bot.org.people import Defaults
 from bot.storage.database import Database
 from bot.storage.dialogue_models import Conversation
 from bot.storage.models import Answer, Person, Schedule, Topic

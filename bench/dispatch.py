@@ -114,9 +114,9 @@ async def prepared_app(
     from bot.bootstrap import build_app
     from bot.clock import FixedClock
     from bot.config import load_settings
-    from bot.services.org import import_org
-    from bot.services.planner import plan
-    from bot.services.schedules import apply_schedules
+    from bot.delivery.planner import plan
+    from bot.org.organisation import import_org
+    from bot.schedules.file import apply_schedules
     from bot.storage.database import Database
     from bot.storage.slack_channels import DatabaseDmChannelStore
 

@@ -73,7 +73,7 @@ async def prepared(url: str, people: int, schema: str | None = None) -> tuple[An
     from bot.bootstrap import build_app, load_hr_questions
     from bot.clock import FixedClock
     from bot.config import load_settings
-    from bot.services.org import import_org
+    from bot.org.organisation import import_org
     from bot.storage.database import Database
     from dialogs.messages import Inbound
 
@@ -97,7 +97,7 @@ async def measure_engine(
 ) -> tuple[Result, StatementCounter]:
     """`rounds` times an answer from every person (their next question each round); the
     round with the least CPU counts, as the one least disturbed by other work."""
-    from bot.services import menus
+    from bot.checkins import menus
     from dialogs.messages import Inbound, PersonRef
 
     app, engine = await prepared(url, people, schema)
@@ -135,7 +135,7 @@ async def measure_engine(
 
 def measure_dialog(people: int) -> Result:
     """The floor: the dialog's own decision for the same answer, no database."""
-    from bot.services.people import Defaults
+    from bot.org.people import Defaults
     from dialogs import checkin
     from dialogs.banks import load_banks
     from dialogs.messages import PersonRef

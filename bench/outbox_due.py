@@ -38,7 +38,7 @@ from sqlalchemy import Select, and_, exists, insert, or_, select, text
 from sqlalchemy.orm import aliased
 
 from bot.config import normalise_database_url
-from bot.services.outbox import due
+from bot.delivery.queue import due
 from bot.storage.database import Database
 from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus, Person
 

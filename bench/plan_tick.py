@@ -38,8 +38,8 @@ import smoke
 from sqlalchemy import bindparam, event, insert, text
 
 from bot.config import normalise_database_url
-from bot.services.people import Defaults
-from bot.services.planner import plan
+from bot.delivery.planner import plan
+from bot.org.people import Defaults
 from bot.storage.database import Database
 from bot.storage.models import Person, Schedule, UTCDateTime
 from dialogs.banks import load_banks

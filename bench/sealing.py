@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import smoke
 from sqlalchemy import Text, bindparam, delete, insert, select, type_coerce
 
-from bot.services import keys
+from bot.privacy import keys
 from bot.storage.database import Database
 from bot.storage.models import Person, Topic
 from bot.storage.sealed import generate_key, install_keys

@@ -206,7 +206,7 @@ async def serve_jaarrond(
     from bot.bootstrap import build_app, slack_adapter
     from bot.clock import SystemClock
     from bot.config import load_settings, normalise_database_url
-    from bot.services.org import import_org
+    from bot.org.organisation import import_org
     from bot.storage.database import Database
     from bot.storage.slack_channels import DatabaseDmChannelStore
     from bot.web import build_web_app
@@ -260,8 +260,8 @@ async def plan_fanout(app: Any, now: Any) -> None:
     """A weekly check-in for the Fanout department, due this very minute."""
     from zoneinfo import ZoneInfo
 
-    from bot.services.planner import plan
-    from bot.services.schedules import apply_schedules
+    from bot.delivery.planner import plan
+    from bot.schedules.file import apply_schedules
 
     local = (now - timedelta(minutes=1)).astimezone(ZoneInfo("Europe/Amsterdam"))
     schedule = f"""

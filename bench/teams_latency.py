@@ -370,7 +370,7 @@ async def serve_jaarrond(
     from bot.bootstrap import build_app
     from bot.clock import SystemClock
     from bot.config import load_settings, normalise_database_url
-    from bot.services.org import import_org
+    from bot.org.organisation import import_org
     from bot.storage.database import Database
     from bot.storage.teams_references import DatabaseReferenceStore
     from bot.web import build_web_app

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.clock import Clock, FixedClock, SystemClock, parse_moment
 from bot.config import Settings
-from bot.services.key_setup import ensure_keys
-from bot.services.people import Defaults
+from bot.org.people import Defaults
+from bot.privacy.key_setup import ensure_keys
 from bot.storage.database import Database, head_revision, is_known_revision
 from dialogs.channel import ChatAdapter, InboundHandler
 
@@ -27,17 +27,17 @@ if TYPE_CHECKING:
     from adapters.slack import SlackAdapter
     from adapters.slack.limits import SlackLimits
     from adapters.teams import TeamsAdapter
+    from bot.checkins.service import CheckinService
     from bot.console.access import ConsoleSignin
     from bot.console.context import ConsoleContext
+    from bot.delivery.dispatcher import Dispatcher
+    from bot.delivery.liveness import Liveness
+    from bot.delivery.mail import MailSender
     from bot.engine import Engine
     from bot.lifecycle import TickLoop
     from bot.runtime import Runtime
     from bot.scheduler import Ticker
-    from bot.services.checkins import CheckinService
-    from bot.services.hr_questions import QuestionBanks
-    from bot.services.liveness import Liveness
-    from bot.services.mail import MailSender
-    from bot.services.outbox import Dispatcher
+    from bot.schedules.questions import QuestionBanks
     from dialogs.banks import Bank
     from dialogs.ladder import Rules
 
@@ -98,14 +98,14 @@ class App:
 
     @functools.cached_property
     def questions(self) -> QuestionBanks:
-        from bot.services.hr_questions import QuestionBanks
+        from bot.schedules.questions import QuestionBanks
 
         # HR's own questions join `banks` (the same dict) when they are read.
         return QuestionBanks(self.db, self.banks)
 
     @functools.cached_property
     def checkins(self) -> CheckinService:
-        from bot.services.checkins import CheckinService
+        from bot.checkins.service import CheckinService
 
         return CheckinService(self.banks, self.defaults)
 
@@ -118,8 +118,8 @@ class App:
 
     @functools.cached_property
     def engine(self) -> Engine:
+        from bot.agreements.service import AgreementService
         from bot.engine import Engine
-        from bot.services.agreements import AgreementService
 
         return Engine(
             self.db,
@@ -143,14 +143,14 @@ class App:
     @functools.cached_property
     def mail(self) -> MailSender | None:
         """The e-mail sender the settings choose (None: off); tests set a recording one."""
-        from bot.services.mail import build_sender
+        from bot.delivery.mail import build_sender
 
         return build_sender(self.settings.mail)
 
     def dispatcher(self) -> Dispatcher:
-        from bot.services.agency_mail import AgencyMail
-        from bot.services.liveness import Liveness
-        from bot.services.outbox import Dispatcher
+        from bot.agreements.agency_mail import AgencyMail
+        from bot.delivery.dispatcher import Dispatcher
+        from bot.delivery.liveness import Liveness
 
         # One name per process: a send in flight here is never mistaken for a crash.
         if self.liveness is None:
@@ -225,7 +225,7 @@ def build_runtime(
     """What `jaarrond run` keeps running: the HTTP server, the configured chat platforms
     (the terminal chat when none is, for the person `chat_user` names, its files written
     into `files_dir`) and the tick, each mounted on this app."""
-    from bot.agency_web import agency_hook
+    from bot.agreements.agency_web import agency_hook
     from bot.console.app import console_hook
     from bot.runtime import Runtime, WebServer
     from bot.web import build_web_app

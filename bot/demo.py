@@ -26,20 +26,20 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, select
 
+from bot.agreements.notices import follow_up_moment
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.dialogue.digests import team_digest
+from bot.org.organisation import import_org
+from bot.org.people import find_by_email, locale_of
+from bot.privacy.export import export_person
 from bot.progress import Progress, unseen
 from bot.reports import views
 from bot.reports.pdf import table_line
 from bot.reports.works_council import works_council_overview
-from bot.services.agreement_notices import follow_up_moment
-from bot.services.calendar import next_slot
-from bot.services.digests import team_digest
-from bot.services.org import import_org
-from bot.services.people import find_by_email, locale_of
-from bot.services.privacy import export_person
-from bot.services.schedules import apply_schedules
+from bot.schedules.calendar import next_slot
+from bot.schedules.file import apply_schedules
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, Schedule, Topic

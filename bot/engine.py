@@ -11,18 +11,21 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.agreements.service import AgreementService
+from bot.checkins import menus
+from bot.checkins import service as checkin_service
+from bot.checkins.pauses import PauseError, is_paused, local_today, parse_pause_date, pause
 from bot.clock import Clock
+from bot.dialogue import brief_chat, coaching, conversations
+from bot.dialogue.digests import team_digest
+from bot.dialogue.home import build_home
+from bot.dialogue.topics import MAX_TOPIC_LENGTH, raise_topic, too_long
 from bot.dialogue_config import DialogueSettings
+from bot.org.directory import sync_directory
+from bot.org.people import Defaults, find_by_platform, manager_of, person_ref
+from bot.privacy import audit, data_rights
+from bot.privacy import roles as access
 from bot.reports.hr import hr_figures, render_chat
-from bot.services import access, audit, brief_chat, coaching, conversations, data_rights, menus
-from bot.services import checkins as checkin_service
-from bot.services.agreements import AgreementService
-from bot.services.digests import team_digest
-from bot.services.directory import sync_directory
-from bot.services.home import build_home
-from bot.services.pauses import PauseError, is_paused, local_today, parse_pause_date, pause
-from bot.services.people import Defaults, find_by_platform, manager_of, person_ref
-from bot.services.topics import MAX_TOPIC_LENGTH, raise_topic, too_long
 from bot.storage.database import Database
 from bot.storage.models import Person, ProcessedEvent
 from bot.storage.sql import insert_new

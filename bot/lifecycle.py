@@ -17,8 +17,8 @@ from datetime import datetime
 from sqlalchemy import update
 
 from bot.clock import Clock
+from bot.delivery.dispatcher import Dispatcher, DispatchReport
 from bot.scheduler import Ticker, TickReport, TickTimer, start_scheduler
-from bot.services.outbox import Dispatcher, DispatchReport
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage, OutboxStatus
 

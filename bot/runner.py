@@ -12,8 +12,8 @@ from pathlib import Path
 
 from bot.bootstrap import App, StartupError, build_runtime, console_adapter
 from bot.logs import hush_terminal
-from bot.services import org
-from bot.services.people import find_by_email, locale_of
+from bot.org import organisation as org
+from bot.org.people import find_by_email, locale_of
 from dialogs.messages import Locale
 from dialogs.texts import t
 

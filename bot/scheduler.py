@@ -13,16 +13,17 @@ from typing import Protocol
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import metrics
+from bot.agreements.service import plan_follow_ups
 from bot.clock import Clock, SystemClock
 from bot.config import RetentionSettings
+from bot.delivery.dispatcher import Dispatcher, DispatchReport
+from bot.delivery.planner import DueCheckin, plan
+from bot.delivery.reminders import expire, queue_reminders
+from bot.dialogue.tick import DialogueReport, brief_tick, digest_tick
 from bot.dialogue_config import DialogueSettings
-from bot.services.agreements import plan_follow_ups
-from bot.services.dialogue_tick import DialogueReport, brief_tick, digest_tick
-from bot.services.hr_questions import QuestionBanks
-from bot.services.outbox import Dispatcher, DispatchReport
-from bot.services.people import Defaults
-from bot.services.planner import DueCheckin, expire, plan, queue_reminders
-from bot.services.retention import PurgeReport, purge
+from bot.org.people import Defaults
+from bot.privacy.retention import PurgeReport, purge
+from bot.schedules.questions import QuestionBanks
 from bot.storage.database import Database
 from bot.tick_steps import STEPS
 from dialogs.banks import Bank

@@ -19,6 +19,19 @@ RouteHook = Callable[[web.Application], None]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SHUTDOWN_SECONDS = 5.0
 log = logging.getLogger("bot.http")
+# What every page a person opens in a browser carries (the console, the agency page): no
+# framing, no outside resources, no referrer, no caching of personal data.
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
+        "base-uri 'none'; object-src 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
 
 
 def _route(request: web.Request) -> str:

@@ -116,7 +116,7 @@ class AgencyTerms:
 
 @dataclass(frozen=True)
 class MailText:
-    """What a mail says (the outbox message carries it to bot.services.mail)."""
+    """What a mail says (the outbox message carries it to bot.delivery.mail)."""
 
     subject: str
     body: str

@@ -197,7 +197,7 @@ def again_command(brief: ReviewBrief) -> str:
 
 def summary(brief: ReviewBrief) -> Outbound:
     """The brief in chat: what it holds and the agenda; the whole document goes with it as
-    a file (attached where it is sent, see bot/services/brief_files.py)."""
+    a file (attached where it is sent, see bot/dialogue/brief_files.py)."""
     ref = brief.reader
     loc = ref.locale
     at_risk = sum(1 for a in brief.agreements if _risk(a) is not None)

@@ -3,7 +3,7 @@ ups and downs of single answers, so that it is talked about before the review in
 first seen in its charts.
 
 Pure: the series of one question's answers (moment, value), the cadence it is asked on and
-its scale go in; a signal, or none, comes out. The service (bot/services/drift.py) reads
+its scale go in; a signal, or none, comes out. The service (bot/dialogue/drift.py) reads
 the series, keeps the signals and tells the employee before their manager sees anything.
 
 The rules, per cadence (`WINDOWS`):

@@ -20,7 +20,7 @@ from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.console.app import console_hook
 from bot.console.security import COOKIE
-from bot.services.org import import_org
+from bot.org.organisation import import_org
 from bot.storage.database import Database
 from bot.web import build_web_app, start_web
 from tests.testbot import ORG_CSV, RecordingAdapter, Testbot

@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.services import agreement_negotiation as negotiation
-from bot.services import notices
-from bot.services.agreement_followups import plan_round
-from bot.services.conversations import talked
-from bot.services.dialogue_notices import notice
-from bot.services.people import Defaults, find_by_email, person_ref
-from bot.services.topics import raise_topic
+from bot.agreements import negotiation
+from bot.agreements.followups import plan_round
+from bot.delivery import notices
+from bot.dialogue.conversations import talked
+from bot.dialogue.notices import notice
+from bot.dialogue.topics import raise_topic
+from bot.org.people import Defaults, find_by_email, person_ref
 from bot.storage.database import Database
 from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus, Person
 from dialogs import agreements as ag

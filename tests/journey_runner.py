@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.services.schedules import apply_schedules
+from bot.schedules.file import apply_schedules
 from dialogs.messages import Choice, Outbound, Turn
 from tests.journey_script import (
     EVERYWHERE,

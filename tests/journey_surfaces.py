@@ -20,7 +20,7 @@ from adapters.console import ConsoleAdapter
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import load_settings
-from bot.services.org import import_org
+from bot.org.organisation import import_org
 from bot.storage.database import Database
 from dialogs.messages import Inbound, MessageRef, Outbound, PersonRef, Turn
 from tests.journey_script import Cast, Member

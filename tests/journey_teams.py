@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.clock import FixedClock
-from bot.services.org import import_org
+from bot.org.organisation import import_org
 from bot.storage.database import Database
 from tests.journey_script import Cast, Member
 from tests.journey_surfaces import Shown, Surface

@@ -26,9 +26,9 @@ from adapters.slack import SlackAdapter
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import load_settings
-from bot.services.org import import_org
-from bot.services.people import find_by_email
-from bot.services.schedules import apply_schedules as apply_yaml
+from bot.org.organisation import import_org
+from bot.org.people import find_by_email
+from bot.schedules.file import apply_schedules as apply_yaml
 from bot.storage.database import Database
 from bot.storage.models import Answer
 from bot.web import build_web_app

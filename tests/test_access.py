@@ -11,8 +11,8 @@ from typing import get_args
 import pytest
 from sqlalchemy import select
 
-from bot.services import access
-from bot.services.people import find_by_email
+from bot.org.people import find_by_email
+from bot.privacy import roles as access
 from bot.storage.audit_models import AuditView
 from dialogs.commands import ALIASES, CommandName
 from dialogs.messages import Inbound

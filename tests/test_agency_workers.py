@@ -11,10 +11,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.agency_web import agency_hook
+from bot.agreements.agency_web import agency_hook
 from bot.clock import FixedClock
-from bot.services.mail import RecordingSender
-from bot.services.people import find_by_email
+from bot.delivery.mail import RecordingSender
+from bot.org.people import find_by_email
 from bot.storage.agreement_models import AgencyRequest, Agreement
 from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, OutboxMessage
@@ -270,9 +270,9 @@ def _staff(temporary: int, agency: int, permanent: int = 7) -> str:
 async def test_hr_and_works_council_count_temporary_and_agency_workers_apart(
     db: Database, clock: FixedClock, temporary: int, agency: int
 ) -> None:
+    from bot.org.organisation import import_org
     from bot.reports.hr import hr_figures
     from bot.reports.works_council import works_council_overview
-    from bot.services.org import import_org
     from dialogs.banks import load_banks
 
     await import_org(db, _staff(temporary, agency), clock.now())
@@ -358,7 +358,7 @@ async def test_a_link_stops_working_when_it_expires_or_a_newer_version_is_propos
 async def test_the_managers_review_brief_holds_only_the_managers_terms(
     db: Database, clock: FixedClock
 ) -> None:
-    from bot.services.review_brief import build_brief
+    from bot.dialogue.review_brief import build_brief
 
     org = ORG.replace("agency_contact_email\n", "agency_contact_email,review_month\n", 1)
     org = "\n".join(line + ("," if n else "") for n, line in enumerate(org.splitlines()))
@@ -376,3 +376,26 @@ async def test_the_managers_review_brief_holds_only_the_managers_terms(
             copies[copy] = [a.text for a in brief.agreements]
     assert copies["employee"] == [TEXT]
     assert copies["manager"] == [WORK]
+
+
+async def test_the_agency_page_shows_what_people_wrote_literally(
+    bot: Testbot, web: TestClient[object, object]
+) -> None:
+    hostile = "<script>alert(1)</script> & <b>15.20</b>"
+    await bot.say(ANNA, "agreement new")
+    for answer in ("1", "5", f"{WORK}\nagency: {hostile}", "2", "2", "2"):
+        await bot.say(ANNA, answer)
+    proposed = await bot.say(ANNA, "1")
+    parsed = ag.parse_token(_token(proposed[0]))
+    assert parsed is not None
+    await bot.tick()
+    proposal = next(o for o in reversed(bot.adapter.to(BRAM)) if o.question is not None)
+    await bot.click(BRAM, _token(proposal), "accept")
+    await bot.click(BRAM, ag.agreement_token(parsed.id, 1), "sign")
+    await bot.click(ANNA, ag.agreement_token(parsed.id, 1), "sign")
+    await bot.tick()
+    [sign_mail] = mails(bot).to(CONTACT)
+
+    html = await (await web.get(f"/agency/{token_in(sign_mail.body)}")).text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;15.20&lt;/b&gt;" in html
+    assert "<script>" not in html and "<b>" not in html

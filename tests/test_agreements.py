@@ -14,20 +14,20 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from bot.bootstrap import build_app
-from bot.clock import FixedClock
-from bot.config import load_settings
-from bot.services.agreements import AgreementRefused, AgreementService, plan_follow_ups
-from bot.services.checkins import CheckinService
-from bot.services.contract_document import (
+from bot.agreements.document import (
     export_third_contract,
     load_third_contract,
     to_markdown,
     to_pdf,
 )
-from bot.services.org import import_org
-from bot.services.outbox import Dispatcher
-from bot.services.people import Defaults, find_by_email
+from bot.agreements.service import AgreementRefused, AgreementService, plan_follow_ups
+from bot.bootstrap import build_app
+from bot.checkins.service import CheckinService
+from bot.clock import FixedClock
+from bot.config import load_settings
+from bot.delivery.dispatcher import Dispatcher
+from bot.org.organisation import import_org
+from bot.org.people import Defaults, find_by_email
 from bot.storage.agreement_models import (
     Agreement,
     AgreementSignature,
@@ -652,7 +652,7 @@ async def test_the_pdf_names_what_its_font_cannot_draw(world: World) -> None:
 
 
 def test_markdown_keeps_user_text_literal() -> None:
-    from bot.services.contract_document import _md_escape
+    from bot.agreements.document import _md_escape
 
     assert _md_escape("# [click](http://x) *bold* <b>") == r"\# \[click\](http://x) \*bold\* \<b\>"
 
@@ -737,8 +737,8 @@ def test_every_agreement_text_exists_in_dutch_and_english() -> None:
     root = Path(__file__).parent.parent
     sources = [
         *root.glob("dialogs/agreement*.py"),
-        *root.glob("bot/services/agreement*.py"),
-        root / "bot/services/contract_document.py",
+        *root.glob("bot/agreements/*.py"),
+        root / "bot/agreements/document.py",
     ]
     assert len(sources) > 10
     for source in sources:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.services.org import import_org
+from bot.org.organisation import import_org
 from bot.storage.agreement_models import Agreement, AgreementSignature, AgreementVersion
 from bot.storage.database import Database
 from dialogs import agreements as ag

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.services.audit import record_view
-from bot.services.people import find_by_email
-from bot.services.privacy import export_person
+from bot.org.people import find_by_email
+from bot.privacy.audit import record_view
+from bot.privacy.export import export_person
 from bot.storage.audit_models import AuditView
 from bot.storage.models import Person
 from dialogs import agreements as ag

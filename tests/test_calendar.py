@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.services.calendar import (
+from bot.schedules.calendar import (
     CADENCES,
     WEEKDAYS,
     Slot,

@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bot.clock import FixedClock
-from bot.services.home import build_home
-from bot.services.people import find_by_email
+from bot.dialogue.home import build_home
+from bot.org.people import find_by_email
 from bot.storage.database import Database
 from bot.storage.models import Base
 from dialogs import agreements as ag
@@ -401,7 +401,7 @@ async def test_nothing_is_recorded_about_who_read_tips(bot: Testbot) -> None:
 
 def test_a_review_is_near_from_the_briefs_window_until_its_month_ends() -> None:
     # The window coach uses is the brief's: from 14 days before the month's first day.
-    from bot.services.coaching import review_near
+    from bot.dialogue.coaching import review_near
 
     assert review_near(9, date(2027, 8, 17), 14) is None
     assert review_near(9, date(2027, 8, 18), 14) == date(2027, 9, 1)

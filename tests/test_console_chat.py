@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.org import import_org
+from bot.org.organisation import import_org
 from dialogs.commands import Command, parse_command
 from tests.test_slack import Stack, fake, stack, texts  # noqa: F401  (fixtures)
 

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from bot.clock import FixedClock
 from bot.console.security import COOKIE
-from bot.services import schedules
-from bot.services.org import import_org
+from bot.org.organisation import import_org
+from bot.schedules import file as schedules
 from bot.storage.database import Database
 from bot.storage.models import Person
 from tests.conftest import run

@@ -149,7 +149,7 @@ async def test_no_url_shows_an_individuals_answers(
 
 
 async def test_losing_hr_ends_the_session(console: Console, http: aiohttp.ClientSession) -> None:
-    from bot.services.org import import_org
+    from bot.org.organisation import import_org
 
     cookie = await sign_in(http, console)
     await import_org(

@@ -19,14 +19,14 @@ from adapters.slack.limits import UNLIMITED
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import load_settings
-from bot.services import notices
-from bot.services.dialogue_notices import notice
-from bot.services.liveness import Liveness
-from bot.services.org import import_org
-from bot.services.outbox import Dispatcher, DispatchReport
-from bot.services.people import find_by_email, person_ref
-from bot.services.planner import plan
-from bot.services.schedules import apply_schedules
+from bot.delivery import notices
+from bot.delivery.dispatcher import Dispatcher, DispatchReport
+from bot.delivery.liveness import Liveness
+from bot.delivery.planner import plan
+from bot.dialogue.notices import notice
+from bot.org.organisation import import_org
+from bot.org.people import find_by_email, person_ref
+from bot.schedules.file import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import OutboxKind, OutboxMessage
 from dialogs.channel import InboundHandler

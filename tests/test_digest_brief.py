@@ -13,11 +13,11 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bot.bootstrap import build_app
-from bot.brief_document import to_html, to_pdf
 from bot.clock import FixedClock
 from bot.config import ConfigError, load_settings
-from bot.services.people import find_by_email
-from bot.services.review_brief import build_brief
+from bot.dialogue.brief_document import to_html, to_pdf
+from bot.dialogue.review_brief import build_brief
+from bot.org.people import find_by_email
 from bot.storage.audit_models import AuditView
 from bot.storage.database import Database
 from bot.storage.dialogue_models import ReviewBriefSent
@@ -411,7 +411,7 @@ async def test_a_document_that_cannot_be_made_does_not_hold_the_summary_back(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("renderer broke")
 
-    monkeypatch.setattr("bot.services.dialogue_notices.current_brief", broken)
+    monkeypatch.setattr("bot.dialogue.notices.current_brief", broken)
     sent = await _at(year, datetime(2027, 5, 18, 7, 0, tzinfo=UTC))
     briefs = [o for o in year.adapter.sent if o.title.startswith("Review brief")]
     assert len([s for s in sent if "Review brief" in s]) == 2

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import load_settings
-from bot.services.org import import_org
-from bot.services.outbox import Dispatcher
-from bot.services.planner import plan
-from bot.services.schedules import apply_schedules
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.planner import plan
+from bot.org.organisation import import_org
+from bot.schedules.file import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs.messages import MessageRef, Outbound

@@ -16,8 +16,10 @@ from xml.etree import ElementTree
 import pytest
 from pypdf import PdfReader
 
-from bot.brief_document import render as render_brief
-from bot.brief_document import to_html as brief_html
+from bot.agreements.document import ThirdContract
+from bot.agreements.document import to_pdf as contract_pdf
+from bot.dialogue.brief_document import render as render_brief
+from bot.dialogue.brief_document import to_html as brief_html
 from bot.documents import charts
 from bot.documents.fonts import printable
 from bot.documents.pdf import Page
@@ -25,8 +27,6 @@ from bot.documents.svg import to_svg
 from bot.reports import hr
 from bot.reports import works_council as wc
 from bot.reports.aggregates import HIDDEN, Figure
-from bot.services.contract_document import ThirdContract
-from bot.services.contract_document import to_pdf as contract_pdf
 from dialogs.brief import (
     BriefAgreement,
     BriefConversation,

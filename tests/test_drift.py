@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.services.people import find_by_email
+from bot.org.people import find_by_email
 from bot.storage.database import Database
 from bot.storage.drift_models import DriftSignal
 from dialogs.banks import BankQuestion

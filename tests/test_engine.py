@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.services.digests import team_digest
-from bot.services.people import find_by_email
-from bot.services.privacy import export_person
+from bot.dialogue.digests import team_digest
+from bot.org.people import find_by_email
+from bot.privacy.export import export_person
 from bot.storage.models import Answer, Occurrence
 from tests.testbot import Testbot, apply
 

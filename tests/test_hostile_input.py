@@ -19,7 +19,7 @@ from adapters.console.adapter import ConsoleAdapter
 from adapters.slack import blocks as kit
 from adapters.teams import cards as teams_cards
 from bot.clock import FixedClock
-from bot.services.org import import_org
+from bot.org.organisation import import_org
 from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, Person, Topic
 from dialogs import graphemes

@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import parse_moment
-from bot.services.outbox import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from tests import fanout

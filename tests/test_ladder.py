@@ -14,7 +14,7 @@ import yaml
 from pypdf import PdfReader
 
 from bot.bootstrap import build_app
-from bot.cli import _parser
+from bot.cli.parser import build_parser
 from bot.clock import FixedClock
 from bot.config import ConfigError, load_settings
 from bot.reports import hr
@@ -337,7 +337,7 @@ async def run_cli(
     db: Database, clock: FixedClock, capsys: pytest.CaptureFixture[str], *argv: str
 ) -> str:
     app = build_app(load_settings({}), clock, db=db)
-    args = _parser().parse_args(list(argv))
+    args = build_parser().parse_args(list(argv))
     assert await args.handler(app, args) == 0
     return capsys.readouterr().out
 

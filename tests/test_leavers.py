@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import RetentionSettings
-from bot.services.org import OrgImportError, import_org
-from bot.services.retention import purge
+from bot.org.organisation import OrgImportError, import_org
+from bot.privacy.retention import purge
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
 from tests.conftest import SCHEDULE, run

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.config import load_settings
 from bot.logs import JsonFormatter, ReadableFormatter, RedactSecrets, make_handler, quiet_libraries
-from bot.services.people import find_by_email
+from bot.org.people import find_by_email
 from bot.storage.database import Database
 from bot.storage.models import Answer
 from tests.conftest import TEST_DATA_KEY

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, MailSettings, load_settings
-from bot.services.mail import FolderSender, Mail, SmtpSender, build_sender
+from bot.delivery.mail import FolderSender, Mail, SmtpSender, build_sender
 
 MAIL = Mail(
     to="planner@flex.example",

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from bot import metrics
 from bot.bootstrap import slack_adapter
 from bot.clock import FixedClock
-from bot.services.planner import plan
+from bot.delivery.planner import plan
 from bot.storage.database import Database, revisions
 from bot.web import build_web_app
 from dialogs.messages import Outbound, PersonRef

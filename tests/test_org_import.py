@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.org import (
+from bot.org.organisation import (
     ImportResult,
     OrgImportError,
     OrgRow,

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.checkins import menus
 from bot.clock import FixedClock
-from bot.services import menus
-from bot.services.outbox_view import list_outbox
+from bot.delivery.view import list_outbox
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs import agreements as ag
@@ -196,7 +196,7 @@ async def test_a_person_no_platform_reaches_waits_with_the_reason(testbot: Testb
 def test_the_reason_names_what_teams_lacks() -> None:
     from adapters.teams import TeamsAdapter
     from adapters.teams.references import MemoryReferenceStore
-    from bot.services.outbox import unreachable
+    from bot.delivery.queue import unreachable
 
     person = PersonRef(7, "eva@example.org", "Eva", "en", "UTC", teams_user_id="29:eva")
     teams = TeamsAdapter(app_id="", app_password="", references=MemoryReferenceStore())
@@ -216,7 +216,7 @@ async def test_every_failed_attempt_is_logged_with_what_and_why(
     channel = flaky(testbot)
     channel.failing[BRAM] = 1
     await testbot.say(ANNA, "talked with Bram about the pilot")
-    with caplog.at_level("WARNING", logger="bot.services.outbox"):
+    with caplog.at_level("WARNING", logger="bot.delivery.dispatcher"):
         await testbot.tick()
     [message] = await outbox(testbot.app.db, 2)
     [line] = [r.getMessage() for r in caplog.records if "failed" in r.getMessage()]

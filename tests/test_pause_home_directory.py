@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.services.org import import_org
-from bot.services.people import find_by_email
+from bot.org.organisation import import_org
+from bot.org.people import find_by_email
 from bot.storage.models import Occurrence, OutboxMessage
 from dialogs.home import HomeView
 from dialogs.messages import DirectoryUser

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from bot.delivery import planner
+from bot.delivery.planner import plan
+from bot.delivery.reminders import queue_reminders
 from bot.scheduler import TICK_SECONDS, start_scheduler
-from bot.services import planner
-from bot.services.planner import plan
 from bot.storage.models import Occurrence, OutboxMessage
 from tests.testbot import Testbot, apply
 
@@ -225,7 +226,7 @@ async def test_a_reminder_is_written_when_it_falls_due_and_only_once(testbot: Te
     testbot.clock.set(datetime(2027, 3, 26, 13, 5, tzinfo=UTC))
     await testbot.tick()
     # Another instance ticking at the same moment writes no second one.
-    assert await planner.queue_reminders(testbot.app.db, testbot.clock.now()) == 0
+    assert await queue_reminders(testbot.app.db, testbot.clock.now()) == 0
     await testbot.tick()
     assert await reminders() == ["sent"]
     assert [m.text.startswith("A reminder") for m in testbot.adapter.to("bram@example.org")] == [

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import String, Text, cast, inspect, select, text, type_coerce
 
 from bot.config import RetentionSettings, load_settings
-from bot.privacy_registry import REGISTRY, undescribed
-from bot.services import keys
-from bot.services.privacy_report import build_report, render_html, render_markdown
-from bot.services.retention import purge
+from bot.privacy import keys
+from bot.privacy.registry import REGISTRY, undescribed
+from bot.privacy.report import build_report, render_html, render_markdown
+from bot.privacy.retention import purge
 from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database
 from bot.storage.models import Answer, Base, OutboxMessage, Person, ProcessedEvent, Topic

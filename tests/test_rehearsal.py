@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bot.delivery import view as outbox_view
+from bot.delivery.dispatcher import Dispatcher
 from bot.scheduler import Ticker
-from bot.services import outbox_view
-from bot.services.outbox import Dispatcher
 from bot.storage.database import rehearsal
 from bot.storage.models import Occurrence, OutboxMessage
 from tests.test_observability import WEEKLY

@@ -17,7 +17,8 @@ import yaml
 from pypdf import PdfReader
 
 from bot.bootstrap import build_app
-from bot.cli import _parser, main
+from bot.cli import main
+from bot.cli.parser import build_parser
 from bot.config import load_settings
 from bot.reports.aggregates import Candidate, settle
 from bot.reports.hr import HrFigures, hr_figures
@@ -485,7 +486,7 @@ async def run_cli(db: Database, capsys: pytest.CaptureFixture[str], *argv: str) 
     from bot.clock import FixedClock
 
     app = build_app(load_settings({}), FixedClock(NOW), db=db)
-    args = _parser().parse_args(list(argv))
+    args = build_parser().parse_args(list(argv))
     assert await args.handler(app, args) == 0
     return capsys.readouterr().out
 

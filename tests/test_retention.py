@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import Connection, MetaData, func, select
 
 from bot.config import RetentionSettings
-from bot.privacy_registry import (
+from bot.delivery.view import list_outbox
+from bot.privacy.registry import (
     REGISTRY,
     RETAIN_ANSWERS,
     RETAIN_EVENTS,
     RETAIN_MESSAGES,
     RETAIN_TOPICS,
 )
-from bot.services.outbox_view import list_outbox
-from bot.services.retention import purge
+from bot.privacy.retention import purge
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from tests.made_up import fill

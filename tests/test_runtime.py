@@ -13,9 +13,9 @@ from sqlalchemy import select
 from bot.bootstrap import App, build_app, ensure_schema
 from bot.clock import FixedClock
 from bot.config import load_settings
+from bot.org.organisation import import_org
 from bot.runtime import Runtime, WebServer
-from bot.services.org import import_org
-from bot.services.schedules import apply_schedules
+from bot.schedules.file import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
 from bot.web import build_web_app

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from bot.services.schedules import (
+from bot.schedules.file import (
     ApplyResult,
     ScheduleFileError,
     ScheduleSpec,

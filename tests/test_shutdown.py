@@ -16,9 +16,9 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.services.org import import_org
-from bot.services.outbox import Dispatcher
-from bot.services.schedules import apply_schedules
+from bot.delivery.dispatcher import Dispatcher
+from bot.org.organisation import import_org
+from bot.schedules.file import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs.banks import load_banks

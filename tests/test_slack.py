@@ -21,11 +21,11 @@ from sqlalchemy import MetaData, inspect, select, text
 from adapters.slack import BOT_SCOPES, SlackAdapter, SlackConfigError, check_slack_settings
 from adapters.slack import blocks as kit
 from adapters.work import WorkQueue
+from bot.checkins.service import MAX_ANSWER_LENGTH
 from bot.clock import FixedClock
 from bot.config import SlackSettings
-from bot.services.checkins import MAX_ANSWER_LENGTH
-from bot.services.people import find_by_email
-from bot.services.planner import plan
+from bot.delivery.planner import plan
+from bot.org.people import find_by_email
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person, ProcessedEvent, Topic
 from dialogs.messages import Choice, Outbound, PersonRef, Question

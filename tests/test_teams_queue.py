@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot.clock import FixedClock
-from bot.services.org import import_org
+from bot.org.organisation import import_org
 from bot.storage.database import Database
 from dialogs.messages import Inbound, Turn
 from tests.teams_fake_connector import FakeConnector

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from adapters.console import BetweenInputs, ConsoleAdapter, render
-from bot.services.conversations import talked
-from bot.services.org import import_org
-from bot.services.people import Defaults, find_by_email
+from bot.dialogue.conversations import talked
+from bot.org.organisation import import_org
+from bot.org.people import Defaults, find_by_email
 from bot.storage.database import Database
 from dialogs.messages import Inbound, Outbound, PersonRef, Turn
 from tests.conftest import DATA_DIR, TEST_DATA_KEY, run

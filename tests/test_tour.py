@@ -19,9 +19,9 @@ import pytest
 from pypdf import PdfReader
 
 from bot.cli import main
-from bot.services.calendar import CADENCES
-from bot.services.org import parse_org_csv
-from bot.services.schedules import DAY_OFF_RULES, parse_schedules
+from bot.org.organisation import parse_org_csv
+from bot.schedules.calendar import CADENCES
+from bot.schedules.file import DAY_OFF_RULES, parse_schedules
 from dialogs.banks import load_banks
 from tests.conftest import DATA_DIR
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from bot.agreements.service import AgreementService
 from bot.bootstrap import App, build_app
 from bot.clock import FixedClock
 from bot.config import load_settings
-from bot.services.agreements import AgreementService
-from bot.services.org import import_org
-from bot.services.people import find_by_email
-from bot.services.schedules import apply_schedules
+from bot.org.organisation import import_org
+from bot.org.people import find_by_email
+from bot.schedules.file import apply_schedules
 from bot.storage.database import Database
 from dialogs import agreements as ag
 from dialogs.channel import InboundHandler

@@ -17,7 +17,7 @@ from bot.console.security import (
     signed_in,
     viewer_of,
 )
-from bot.services.people import locale_of
+from bot.org.people import locale_of
 from bot.web import RouteHook
 
 routes = web.RouteTableDef()

@@ -8,8 +8,8 @@ from aiohttp import web
 
 from bot.clock import Clock
 from bot.console.access import ConsoleSignin
-from bot.services.hr_questions import QuestionBanks
-from bot.services.people import Defaults
+from bot.org.people import Defaults
+from bot.schedules.questions import QuestionBanks
 from bot.storage.database import Database
 from dialogs.ladder import Rules
 

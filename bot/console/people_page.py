@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.console.context import context_of
 from bot.console.render import page
 from bot.console.security import viewer_of
-from bot.services import org
+from bot.org import organisation as org
 from dialogs.console_texts import tc
 from dialogs.texts import format_day
 

@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.console.context import context_of
 from bot.console.render import page
 from bot.console.security import viewer_of
-from bot.services.hr_questions import QuestionRefused
+from bot.schedules.questions import QuestionRefused
 from dialogs import hr_questions as hq
 from dialogs.banks import KINDS
 from dialogs.console_texts import tc

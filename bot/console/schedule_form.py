@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.services.calendar import WEEKDAYS
-from bot.services.schedule_export import spec_to_raw
-from bot.services.schedules import ScheduleSpec
+from bot.schedules.calendar import WEEKDAYS
+from bot.schedules.export import spec_to_raw
+from bot.schedules.file import ScheduleSpec
 from bot.storage.database import Database
 from bot.storage.models import Department
 from dialogs import checkin

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.services.days_off import next_send
-from bot.services.planner import in_audience
-from bot.services.schedules import ScheduleRow
+from bot.schedules.audience import in_audience
+from bot.schedules.days_off import next_send
+from bot.schedules.file import ScheduleRow
 from bot.storage.database import Database
 from bot.storage.models import Department, Person
 from dialogs.messages import Locale

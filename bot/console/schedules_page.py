@@ -15,10 +15,10 @@ from bot.console import schedule_rows
 from bot.console.context import ConsoleContext, context_of
 from bot.console.render import page
 from bot.console.security import viewer_of
-from bot.services import schedules
-from bot.services.calendar import CADENCES, WEEKDAYS
-from bot.services.schedule_export import export_yaml, spec_to_raw
-from bot.services.schedules import ScheduleFileError, ScheduleRow
+from bot.schedules import file as schedules
+from bot.schedules.calendar import CADENCES, WEEKDAYS
+from bot.schedules.export import export_yaml, spec_to_raw
+from bot.schedules.file import ScheduleFileError, ScheduleRow
 from dialogs.console_texts import tc
 
 routes = web.RouteTableDef()

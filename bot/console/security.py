@@ -13,20 +13,10 @@ from aiohttp import web
 
 from bot.console.context import ConsoleContext, context_of
 from bot.console.render import Viewer, page
-from bot.services.people import locale_of
+from bot.org.people import locale_of
+from bot.web import HEADERS
 
 COOKIE = "jaarrond_console"
-HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
-        "base-uri 'none'; object-src 'none'"
-    ),
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 # Reachable without a session: the sign-in steps and the stylesheet.
 PUBLIC_PREFIXES = ("/signin", "/static/")
 

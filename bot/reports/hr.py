@@ -43,6 +43,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.documents import html
+from bot.org.people import Defaults
 from bot.progress import Progress, unseen
 from bot.reports import views
 from bot.reports.aggregates import (
@@ -67,7 +68,6 @@ from bot.reports.source import (
     prepare,
     year_window,
 )
-from bot.services.people import Defaults
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.dialogue_models import ReviewBriefSent
 from bot.storage.models import Answer, Occurrence, Person

@@ -17,7 +17,9 @@ from pathlib import Path
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.dialogue.conversations import held_review
 from bot.documents import html
+from bot.org.people import Defaults
 from bot.reports import pdf, views
 from bot.reports.aggregates import (
     AGGREGATABLE,
@@ -34,8 +36,6 @@ from bot.reports.aggregates import (
 )
 from bot.reports.ladder import Ladder, ladder_figures
 from bot.reports.source import NO_DEPARTMENT, department_names, prepare, year_window
-from bot.services.conversations import held_review
-from bot.services.people import Defaults
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.dialogue_models import Conversation, ReviewBriefSent
 from bot.storage.models import Answer, Base, Occurrence, Person, Topic

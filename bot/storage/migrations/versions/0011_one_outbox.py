@@ -34,7 +34,7 @@ KINDS = (
     "invitation",
     "talked",
 )
-# As the dialogue tick sends them (bot/services/dialogue_tick.py at this revision).
+# As the dialogue tick sends them (bot/dialogue/tick.py at this revision).
 DIGEST_GRACE = timedelta(hours=12)
 INVITE_GRACE = timedelta(days=31)
 MOVED: tuple[str, ...] = ("kind", "person_id", "key", "payload", "status", "attempts")

@@ -1,0 +1,2 @@
+"""The organisation: importing it from CSV, finding and describing people, linking them to
+their chat accounts, and leavers."""
