@@ -7,9 +7,10 @@ Different people's work runs side by side. The answer to a click goes back throu
 click's response_url (outside chat.postMessage's limits); other replies to what a person
 did take the first free slot of the rate limiter, before messages the bot sends on its own.
 
-What the adapter leans on has a module each: `retry` (429s), `workspaces` (bot tokens and
-clients), `directory` (users.list), `dm_channels`, `direct_messages` (posting, and prompts
-that show their answer), `responder` (response_url) and `adapters.work` (the queue).
+What the adapter leans on has a module each: `transport` (HTTP and Socket Mode), `retry`
+(429s), `workspaces` (bot tokens and clients; the installs behind the `installations` port),
+`directory` (users.list), `dm_channels`, `direct_messages` and `prompts` (posting, and
+prompts that show their answer), `responder` (response_url) and `adapters.work` (the queue).
 """
 
 from __future__ import annotations
