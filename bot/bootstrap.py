@@ -361,11 +361,12 @@ def slack_adapter(app: App) -> SlackAdapter:
     from adapters.slack import SlackAdapter, SlackConfigError
     from bot.metrics import rate_limited_sleep
     from bot.storage.slack_channels import DatabaseDmChannelStore
+    from bot.storage.slack_installations import DatabaseSlackInstallations
 
     try:
         return SlackAdapter(
             app.settings.slack,
-            database=app.db.engine,
+            installations=DatabaseSlackInstallations(app.db, app.settings.slack.client_id),
             home_provider=app.engine.home,
             directory_sink=app.engine.sync_directory,
             default_locale=app.settings.default_locale,
