@@ -15,7 +15,7 @@ from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.org.organisation import import_org
 from bot.runtime import Runtime, WebServer
-from bot.schedules.file import apply_schedules
+from bot.schedules.file import apply_schedule_data
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
 from bot.web import build_web_app
@@ -26,15 +26,18 @@ from tests.console_support import free_port
 from tests.testbot import ORG_CSV, QUIET, RecordingAdapter, Testbot, make_testbot
 
 # Monday 09:00 in Amsterdam, the fixed clock's moment: Bram's weekly check-in is due.
-FOR_BRAM = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: mon
-    time: "09:00"
-    audience: {emails: [bram@example.org]}
-"""
+FOR_BRAM = {
+    "schedules": [
+        {
+            "id": "workload-weekly",
+            "theme": "workload",
+            "cadence": "weekly",
+            "day": "mon",
+            "time": "09:00",
+            "audience": {"emails": ["bram@example.org"]},
+        }
+    ]
+}
 # Long enough for any send to finish; the tests end a held send themselves.
 DEADLINE = 10.0
 
@@ -106,7 +109,7 @@ def _runtime(bot: Testbot, platform: HeldPlatform) -> Runtime:
 async def due(db: Database, clock: FixedClock) -> Testbot:
     """A bot whose first tick sends Bram's check-in; a stop may come while it is sent."""
     bot = await make_testbot(db, clock, env={**QUIET, "JAARROND_SHUTDOWN_SECONDS": "0"})
-    await apply_schedules(db, FOR_BRAM, bot.app.banks.keys(), clock.now())
+    await apply_schedule_data(db, FOR_BRAM, bot.app.banks.keys(), clock.now())
     return bot
 
 
@@ -149,7 +152,7 @@ async def test_a_stop_lets_the_send_in_progress_finish_within_the_grace(
     db: Database, clock: FixedClock
 ) -> None:
     bot = await make_testbot(db, clock, env={**QUIET, "JAARROND_SHUTDOWN_SECONDS": "30"})
-    await apply_schedules(db, FOR_BRAM, bot.app.banks.keys(), clock.now())
+    await apply_schedule_data(db, FOR_BRAM, bot.app.banks.keys(), clock.now())
     platform = HeldPlatform(db, free_port())
     runtime = _runtime(bot, platform)
     await runtime.start()
@@ -206,7 +209,7 @@ async def test_a_question_hr_saves_on_one_replica_is_asked_by_the_other_within_o
     await import_org(console.db, ORG_CSV, clock.now())
     for app in replicas:
         await ensure_schema(app)  # as each replica starts: HR has no questions yet
-    await apply_schedules(sender.db, FOR_BRAM, sender.banks.keys(), clock.now())
+    await apply_schedule_data(sender.db, FOR_BRAM, sender.banks.keys(), clock.now())
 
     draft = hq.Draft(
         theme="workload",
