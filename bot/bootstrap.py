@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -28,12 +28,14 @@ if TYPE_CHECKING:
     from adapters.slack.limits import SlackLimits
     from adapters.teams import TeamsAdapter
     from bot.checkins.service import CheckinService
-    from bot.console.access import Access
+    from bot.console.access import ConsoleSignin
     from bot.console.context import ConsoleContext
     from bot.delivery.dispatcher import Dispatcher
     from bot.delivery.liveness import Liveness
     from bot.delivery.mail import MailSender
     from bot.engine import Engine
+    from bot.lifecycle import TickLoop
+    from bot.runtime import Runtime
     from bot.scheduler import Ticker
     from bot.schedules.questions import QuestionBanks
     from dialogs.banks import Bank
@@ -108,11 +110,11 @@ class App:
         return CheckinService(self.banks, self.defaults)
 
     @functools.cached_property
-    def access(self) -> Access:
-        from bot.console.access import Access
+    def signin(self) -> ConsoleSignin:
+        from bot.console.access import ConsoleSignin
 
         development = self.settings.profile == "development"
-        return Access(self.settings.console, public_base_url(self.settings), development)
+        return ConsoleSignin(self.settings.console, public_base_url(self.settings), development)
 
     @functools.cached_property
     def engine(self) -> Engine:
@@ -125,8 +127,8 @@ class App:
             self.checkins,
             self.defaults,
             AgreementService(self.defaults),
+            console=self.signin,
             dialogue=self.settings.dialogue,
-            console=self.access,
             ladder_rules=self.ladder_rules,
         )
 
@@ -135,7 +137,7 @@ class App:
         from bot.console.context import ConsoleContext
 
         return ConsoleContext(
-            self.db, self.clock, self.access, self.defaults, self.questions, self.ladder_rules
+            self.db, self.clock, self.signin, self.defaults, self.questions, self.ladder_rules
         )
 
     @functools.cached_property
@@ -165,6 +167,23 @@ class App:
 
     def ticker(self, *, person_id: int | None = None) -> Ticker:
         """The scheduler's tick; with `person_id` it sends only that person's messages."""
+        return self._ticker(self.dispatcher(), person_id)
+
+    def tick_loop(self, *, person_id: int | None = None) -> TickLoop:
+        """The tick on a timer, with the stop that drains its sends."""
+        from bot.lifecycle import TickLoop
+
+        dispatcher = self.dispatcher()
+        return TickLoop(
+            self._ticker(dispatcher, person_id),
+            dispatcher,
+            self.db,
+            self.clock,
+            seconds=self.settings.tick_seconds,
+            grace=self.settings.shutdown_seconds,
+        )
+
+    def _ticker(self, dispatcher: Dispatcher, person_id: int | None) -> Ticker:
         from bot.scheduler import Ticker
 
         return Ticker(
@@ -172,10 +191,11 @@ class App:
             self.clock,
             self.banks,
             self.defaults,
-            self.dispatcher(),
+            dispatcher,
             dialogue=self.settings.dialogue,
             retention=self.settings.retention,
             person_id=person_id,
+            questions=self.questions,
         )
 
     @functools.cached_property
@@ -197,6 +217,55 @@ def build_app(
     """`remind_keys`: repeat the development-key warning (the running bot does)."""
     ensure_keys(settings, remind=remind_keys)
     return App(settings, clock, db or Database(settings.database_url))
+
+
+def build_runtime(
+    app: App, chat_user: Callable[[], Awaitable[str]], files_dir: Path | None = None
+) -> Runtime:
+    """What `jaarrond run` keeps running: the HTTP server, the configured chat platforms
+    (the terminal chat when none is, for the person `chat_user` names, its files written
+    into `files_dir`) and the tick, each mounted on this app."""
+    from bot.agreements.agency_web import agency_hook
+    from bot.console.app import console_hook
+    from bot.runtime import Runtime, WebServer
+    from bot.web import build_web_app
+
+    platforms = platform_adapters(app)
+    ready = {platform.platform: False for platform in platforms}
+    hooks = [platform.route_hook() for platform in platforms]
+    hooks.append(console_hook(app.console))
+    hooks.append(agency_hook(app.db, app.clock, app.defaults))
+    server = build_web_app(app.db, hooks, clock=app.clock, platforms=lambda: ready)
+    open_chat = None if platforms else functools.partial(terminal_chat, app, chat_user, files_dir)
+    return Runtime(
+        app.db,
+        WebServer(server, app.settings.host, app.settings.port),
+        platforms,
+        app.tick_loop(),
+        ready,
+        open_chat,
+    )
+
+
+async def terminal_chat(
+    app: App, chat_user: Callable[[], Awaitable[str]], files_dir: Path | None
+) -> BetweenInputs:
+    """The terminal chat for the person `chat_user` names, mounted on the engine."""
+    chat = console_adapter(await chat_user(), files_dir)
+    app.add_adapter(chat)
+    return chat
+
+
+def platform_adapters(app: App) -> list[PlatformAdapter]:
+    """The chat platforms the settings configure, mounted on the engine."""
+    adapters: list[PlatformAdapter] = []
+    if app.settings.teams.enabled:
+        adapters.append(teams_adapter(app))
+    if app.settings.slack.configured:
+        adapters.append(slack_adapter(app))
+    for adapter in adapters:
+        app.add_adapter(adapter)
+    return adapters
 
 
 def public_base_url(settings: Settings) -> str:
@@ -292,11 +361,12 @@ def slack_adapter(app: App) -> SlackAdapter:
     from adapters.slack import SlackAdapter, SlackConfigError
     from bot.metrics import rate_limited_sleep
     from bot.storage.slack_channels import DatabaseDmChannelStore
+    from bot.storage.slack_installations import DatabaseSlackInstallations
 
     try:
         return SlackAdapter(
             app.settings.slack,
-            database=app.db.engine,
+            installations=DatabaseSlackInstallations(app.db, app.settings.slack.client_id),
             home_provider=app.engine.home,
             directory_sink=app.engine.sync_directory,
             default_locale=app.settings.default_locale,

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +16,6 @@ from bot.checkins import menus
 from bot.checkins import service as checkin_service
 from bot.checkins.pauses import PauseError, is_paused, local_today, parse_pause_date, pause
 from bot.clock import Clock
-from bot.console.access import Access
 from bot.dialogue import brief_chat, coaching, conversations
 from bot.dialogue.digests import team_digest
 from bot.dialogue.home import build_home
@@ -31,7 +31,6 @@ from bot.storage.models import Person, ProcessedEvent
 from bot.storage.sql import insert_new
 from dialogs import answers, checkin
 from dialogs.commands import Command, parse_command
-from dialogs.console_texts import tc
 from dialogs.digest import render_digest
 from dialogs.home import HomeView, render_home
 from dialogs.ladder import Rules
@@ -58,6 +57,17 @@ MENU_KEY = answers.NAVIGATION
 THEMES_KEY = "themes"
 
 
+class ConsoleLinks(Protocol):
+    """The admin console's door in chat, which the console provides: the engine passes the
+    `admin` command on and knows no console code."""
+
+    async def answer_admin(
+        self, session: AsyncSession, person: Person, ref: PersonRef, now: datetime
+    ) -> Outbound:
+        """A one-time sign-in link for HR; a polite no for anyone else."""
+        ...
+
+
 @dataclass
 class Engine:
     db: Database
@@ -65,8 +75,8 @@ class Engine:
     checkins: checkin_service.CheckinService
     defaults: Defaults
     agreements: AgreementService
+    console: ConsoleLinks
     dialogue: DialogueSettings = field(default_factory=DialogueSettings)
-    console: Access | None = None
     # The development ladder's rules for HR's report in chat; None: the built-in ones.
     ladder_rules: Rules | None = None
 
@@ -320,7 +330,7 @@ class Engine:
             case "report":
                 return [await self._report(session, person, ref, now)]
             case "admin":
-                return [await self._admin_link(session, person, ref, now)]
+                return [await self.console.answer_admin(session, person, ref, now)]
             case "export":
                 return [await data_rights.export_reply(session, person, ref, now)]
             case "erase":
@@ -349,19 +359,6 @@ class Engine:
         )
         title, body = render_chat(figures, ref.locale)
         return Outbound(ref, body, title)
-
-    async def _admin_link(
-        self, session: AsyncSession, person: Person, ref: PersonRef, now: datetime
-    ) -> Outbound:
-        """A one-time console link for HR, in this private chat; a polite no for others."""
-        if self.console is None:
-            return Outbound(ref, tc("chat.unavailable", ref.locale))
-        url = await self.console.issue_link(session, person, now)
-        if url is None:
-            return Outbound(ref, tc("chat.refused", ref.locale))
-        minutes = self.console.settings.link_minutes
-        text = tc("chat.link", ref.locale, minutes=minutes, url=url)
-        return Outbound(ref, text, tc("chat.link_title", ref.locale))
 
     # ---- check-ins asked for in chat -----------------------------------------------------
 

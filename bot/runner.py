@@ -10,19 +10,10 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.bootstrap import (
-    App,
-    PlatformAdapter,
-    StartupError,
-    console_adapter,
-    slack_adapter,
-    teams_adapter,
-)
-from bot.lifecycle import GuardedTicker, release
+from bot.bootstrap import App, StartupError, build_runtime, console_adapter
 from bot.logs import hush_terminal
 from bot.org import organisation as org
 from bot.org.people import find_by_email, locale_of
-from bot.scheduler import start_scheduler, stop_scheduler
 from dialogs.messages import Locale
 from dialogs.texts import t
 
@@ -96,18 +87,6 @@ async def _console_user(app: App, email: str | None) -> str:
         print(f"Unknown: {answer!r}. Try again, or Ctrl-C to stop.")
 
 
-async def _platforms(app: App) -> list[PlatformAdapter]:
-    """The chat platforms the settings configure, mounted on the engine."""
-    adapters: list[PlatformAdapter] = []
-    if app.settings.teams.enabled:
-        adapters.append(teams_adapter(app))
-    if app.settings.slack.configured:
-        adapters.append(slack_adapter(app))
-    for adapter in adapters:
-        app.add_adapter(adapter)
-    return adapters
-
-
 async def run(
     app: App,
     console_user: str | None,
@@ -118,67 +97,35 @@ async def run(
     """Scheduler, HTTP server and the configured chat platforms; console when none is.
     The console chat writes the files it is sent into `files_dir`; `log_file` is named
     in its welcome, as the log lines no longer show in the terminal once it starts."""
-    from bot.agreements.agency_web import agency_hook
-    from bot.console.app import console_hook
-    from bot.web import PortUnavailable, build_web_app, start_web
+    from bot.web import PortUnavailable
 
-    platforms = await _platforms(app)
-    hooks = [platform.route_hook() for platform in platforms]
-    hooks.append(console_hook(app.console))
-    hooks.append(agency_hook(app.db, app.clock, app.defaults))
-    # A configured platform is ready once started, and no longer once a stop begins.
-    up: dict[str, bool] = {platform.platform: False for platform in platforms}
-    server = build_web_app(app.db, hooks, clock=app.clock, platforms=lambda: up)
-    # The port first: a taken port is known before anyone answers a question.
+    runtime = build_runtime(app, lambda: _console_user(app, console_user), files_dir)
     try:
-        web = await start_web(server, app.settings.host, app.settings.port)
+        await runtime.start()
     except PortUnavailable as exc:
         raise StartupError(str(exc)) from exc
-    log.info("HTTP server on http://%s:%s", app.settings.host, app.settings.port)
-    console = None
-    if not platforms:
-        try:
-            email = await _console_user(app, console_user)
-        except BaseException:
-            await web.cleanup()
-            raise
-        console = console_adapter(email, files_dir)
-        app.add_adapter(console)
-    for platform in platforms:
-        await platform.start()
-        up[platform.platform] = True
-    ticker = GuardedTicker(app.ticker())
-    scheduler = start_scheduler(ticker, app.settings.tick_seconds)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM,):
         loop.add_signal_handler(sig, stop.set)
     waiting: set[asyncio.Task[object]] = {asyncio.create_task(stop.wait())}
-    if console is not None:
-        locale = await _locale_of(app, console.email)
-        print(t("console.running", locale, email=console.email))
-        if log_file is not None:
-            print(t("console.log", locale, path=log_file))
-        hush_terminal()
-        waiting.add(asyncio.create_task(console.converse()))
-    else:
-        names = ", ".join(p.platform for p in platforms)
-        log.info("Jaarrond is running for %s; stop with Ctrl-C or SIGTERM", names)
     try:
+        if runtime.chat is not None:
+            console = runtime.chat
+            locale = await _locale_of(app, console.email)
+            print(t("console.running", locale, email=console.email))
+            if log_file is not None:
+                print(t("console.log", locale, path=log_file))
+            hush_terminal()
+            waiting.add(asyncio.create_task(console.converse()))
+        else:
+            names = ", ".join(p.platform for p in runtime.platforms)
+            log.info("Jaarrond is running for %s; stop with Ctrl-C or SIGTERM", names)
         await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        log.info("stopping: no new work; sends in progress get %ss", app.settings.shutdown_seconds)
-        up.update(dict.fromkeys(up, False))
-        scheduler.pause()  # no new tick; shutting the scheduler down would cancel this one
         for task in waiting:
             task.cancel()
-        await ticker.drain(app.settings.shutdown_seconds)
-        await stop_scheduler(scheduler)
-        await release(app.db, ticker.ticker.dispatcher.in_flight, app.clock.now())
-        await web.cleanup()
-        for platform in platforms:
-            await platform.stop()
-        log.info("stopped")
+        await runtime.stop()
     return 0
 
 
@@ -192,18 +139,15 @@ async def chat(app: App, email: str, *, tick: bool = True, files_dir: Path | Non
     console = console_adapter(email, files_dir)
     app.add_adapter(console)
     hush_terminal()
-    ticker = GuardedTicker(app.ticker(person_id=person_id))
+    ticks = app.tick_loop(person_id=person_id)
     if not tick:
-        await ticker.ticker.dispatcher.dispatch(person_id=person_id)
+        await ticks.send()
         await console.converse()
         return 0
-    await ticker.tick()  # before the first input, so a script sees what waits in order
-    scheduler = start_scheduler(ticker, app.settings.tick_seconds, first_now=False)
+    await ticks.tick()  # before the first input, so a script sees what waits in order
+    ticks.start(first_now=False)
     try:
         await console.converse()
     finally:
-        scheduler.pause()
-        await ticker.drain(app.settings.shutdown_seconds)
-        await stop_scheduler(scheduler)
-        await release(app.db, ticker.ticker.dispatcher.in_flight, app.clock.now())
+        await ticks.stop()
     return 0

@@ -23,6 +23,7 @@ from bot.dialogue.tick import DialogueReport, brief_tick, digest_tick
 from bot.dialogue_config import DialogueSettings
 from bot.org.people import Defaults
 from bot.privacy.retention import PurgeReport, purge
+from bot.schedules.questions import QuestionBanks
 from bot.storage.database import Database
 from bot.tick_steps import STEPS
 from dialogs.banks import Bank
@@ -61,11 +62,16 @@ class Ticker:
     # Send only this person's messages: a console chat speaks for one person, and must not
     # take everyone else's messages only to find that it cannot reach them.
     person_id: int | None = None
+    # HR's own questions, read again each tick: a question saved on another replica joins
+    # `banks` (the same dict) before this tick plans or asks anything. None: `banks` as is.
+    questions: QuestionBanks | None = None
 
     async def tick(self, steps: Collection[str] = STEPS, *, send: bool = True) -> TickReport:
         """Do the steps at the clock's moment; without `send` what falls due only waits."""
         now = self.clock.now()
         report = TickReport(now)
+        if self.questions is not None:
+            await self.questions.refresh()
         if set(STEPS) <= set(steps):
             report.purged = await self._purge(now)
         if "checkins" in steps:
@@ -158,15 +164,38 @@ def _log_failure(task: asyncio.Task[object]) -> None:
         log.error("a tick failed", exc_info=task.exception())
 
 
+@dataclass
+class TickTimer:
+    """The scheduler calling the tick every interval, and the tick it started last."""
+
+    scheduler: AsyncIOScheduler
+    guard: _OneAtATime
+
+    def pause(self) -> None:
+        """No new tick; the one running goes on (shutting down would cancel it)."""
+        if self.scheduler.running:
+            self.scheduler.pause()
+
+    async def stop(self) -> None:
+        """No new ticks; a tick still running is cancelled (its sends are reconciled at start)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        running = self.guard.running
+        if running is not None and not running.done():
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+
+
 def start_scheduler(
     ticker: Tick, seconds: float = TICK_SECONDS, *, first_now: bool = True
-) -> AsyncIOScheduler:
+) -> TickTimer:
     """Start ticking in the running event loop; the first tick runs right away, or after
     `seconds` when the caller just ran one itself."""
     scheduler = AsyncIOScheduler(timezone="UTC")
+    guard = _OneAtATime(ticker)
     first = SystemClock().now() + (timedelta(0) if first_now else timedelta(seconds=seconds))
     scheduler.add_job(
-        _OneAtATime(ticker).run,
+        guard.run,
         "interval",
         seconds=seconds,
         next_run_time=first,
@@ -175,14 +204,4 @@ def start_scheduler(
         id="tick",
     )
     scheduler.start()
-    return scheduler
-
-
-async def stop_scheduler(scheduler: AsyncIOScheduler) -> None:
-    """No new ticks; a tick still running is cancelled (its sends are reconciled at start)."""
-    job = scheduler.get_job("tick")
-    scheduler.shutdown(wait=False)
-    guard = getattr(job.func, "__self__", None) if job is not None else None
-    if isinstance(guard, _OneAtATime) and guard.running is not None:
-        guard.running.cancel()
-        await asyncio.gather(guard.running, return_exceptions=True)
+    return TickTimer(scheduler, guard)

@@ -31,6 +31,7 @@ from bot.org.people import find_by_email
 from bot.schedules.file import apply_schedules as apply_yaml
 from bot.storage.database import Database
 from bot.storage.models import Answer
+from bot.storage.slack_installations import DatabaseSlackInstallations
 from bot.web import build_web_app
 from dialogs.messages import Inbound, Turn
 from tests.slack_fake_api import FakeSlackApi, Posted, text_objects
@@ -312,7 +313,7 @@ async def make_stack(
 
     adapter = SlackAdapter(
         settings.slack,
-        database=db.engine,
+        installations=DatabaseSlackInstallations(db, settings.slack.client_id),
         home_provider=app.engine.home,
         directory_sink=app.engine.sync_directory,
         default_locale=settings.default_locale,

@@ -161,11 +161,15 @@ async def test_losing_hr_ends_the_session(console: Console, http: aiohttp.Client
 
 def test_the_cookie_is_secure_except_on_a_development_loopback() -> None:
     from bot.config import ConsoleSettings
-    from bot.console.access import Access
+    from bot.console.access import ConsoleSignin
 
-    assert Access(ConsoleSettings(), "https://hr.example.org").cookie_secure
-    assert Access(ConsoleSettings(), "http://127.0.0.1:3978", development=False).cookie_secure
-    assert not Access(ConsoleSettings(), "http://127.0.0.1:3978", development=True).cookie_secure
+    assert ConsoleSignin(ConsoleSettings(), "https://hr.example.org").cookie_secure
+    assert ConsoleSignin(
+        ConsoleSettings(), "http://127.0.0.1:3978", development=False
+    ).cookie_secure
+    assert not ConsoleSignin(
+        ConsoleSettings(), "http://127.0.0.1:3978", development=True
+    ).cookie_secure
 
 
 def test_console_settings_are_validated() -> None:

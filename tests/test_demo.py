@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot import demo
 from bot.config import load_settings
+from bot.demo import agreements, personas, simulation
 from bot.storage.database import Database
 from bot.storage.models import Answer
 from dialogs.agreement_texts import ta
@@ -59,7 +60,7 @@ async def five_weeks(tmp_path_factory: pytest.TempPathFactory) -> Run:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def into_may(tmp_path_factory: pytest.TempPathFactory) -> Run:
     """A run just past the moment the manager reads the digest, in the workload peak."""
-    weeks = (demo.DIGEST_AT - demo.START).days // 7 + 1
+    weeks = (simulation.DIGEST_AT - personas.START).days // 7 + 1
     return await run_demo(tmp_path_factory.mktemp("may") / "demo.db", weeks=weeks)
 
 
@@ -71,7 +72,7 @@ def section(output: str, title: str) -> str:
 
 
 def digest_title() -> str:
-    manager = next(p for p in demo.PEOPLE if p.user == demo.DIGEST_FOR)
+    manager = next(p for p in personas.PEOPLE if p.user == personas.DIGEST_FOR)
     return t("digest.title", manager.locale, manager=manager.name)
 
 
@@ -96,10 +97,10 @@ def test_a_short_run_prints_a_row_per_month_and_the_totals(five_weeks: Run) -> N
 
 def test_a_short_run_prints_the_managers_digest_and_one_persons_year(five_weeks: Run) -> None:
     digest = section(five_weeks.out, digest_title())
-    peak = next(p for p in demo.PEOPLE if p.story == "peak")
+    peak = next(p for p in personas.PEOPLE if p.story == "peak")
     assert f"{peak.name} <{peak.email}>" in digest
     overview = section(five_weeks.out, "Year overview")
-    home = next(p for p in demo.PEOPLE if p.story == "home")
+    home = next(p for p in personas.PEOPLE if p.story == "home")
     assert home.email in overview
     assert t("digest.topics", home.locale) in overview
 
@@ -130,7 +131,7 @@ async def test_the_managers_digest_shows_no_private_answers(five_weeks: Run) -> 
         for locale in ("nl", "en"):
             assert questions[question_id].text(locale) not in digest
     # The person's own view does show them: it is their data.
-    home = next(p for p in demo.PEOPLE if p.story == "home")
+    home = next(p for p in personas.PEOPLE if p.story == "home")
     overview = section(five_weeks.out, "Year overview")
     assert questions["five_ages.health_energy"].text(home.locale) in overview
 
@@ -154,7 +155,7 @@ async def test_weeks_must_be_positive(tmp_path: Path) -> None:
     assert not (tmp_path / "none.db").exists()
 
 
-def ask(actor: demo.Actor, question_id: str, day: date) -> str:
+def ask(actor: personas.Actor, question_id: str, day: date) -> str:
     question = actor.questions[question_id]
     ref = PersonRef(1, actor.persona.email, actor.persona.name, actor.persona.locale, "UTC")
     shown = question.to_question(actor.persona.locale, token="c1.0")
@@ -163,13 +164,13 @@ def ask(actor: demo.Actor, question_id: str, day: date) -> str:
 
 def test_the_workload_peak_climbs_to_5_in_spring_and_recovers_after() -> None:
     questions = {q.question_id: q for bank in load_banks().values() for q in bank.questions}
-    peak = next(p for p in demo.PEOPLE if p.story == "peak")
+    peak = next(p for p in personas.PEOPLE if p.story == "peak")
     # No skipping here: this is about the values the story produces.
     answering = dataclasses.replace(peak, skip_rate=0.0)
     answers = {
         day: [
             ask(
-                demo.Actor(answering, random.Random(seed), questions),
+                personas.Actor(answering, random.Random(seed), questions),
                 "workload.demands_level",
                 day,
             )
@@ -183,17 +184,17 @@ def test_the_workload_peak_climbs_to_5_in_spring_and_recovers_after() -> None:
 
 
 def test_the_stories_weigh_when_they_should() -> None:
-    assert demo.story_level("peak", date(2027, 1, 20)) == 0
-    assert demo.story_level("peak", date(2027, 4, 20)) == 1
-    assert demo.story_level("peak", date(2027, 7, 1)) == 0
-    assert demo.story_level("home", date(2027, 1, 20)) == 0
-    assert demo.story_level("home", date(2027, 2, 2)) > 0.8
+    assert personas.story_level("peak", date(2027, 1, 20)) == 0
+    assert personas.story_level("peak", date(2027, 4, 20)) == 1
+    assert personas.story_level("peak", date(2027, 7, 1)) == 0
+    assert personas.story_level("home", date(2027, 1, 20)) == 0
+    assert personas.story_level("home", date(2027, 2, 2)) > 0.8
     assert (
         0
-        < demo.story_level("drift", date(2027, 3, 1))
-        < demo.story_level("drift", date(2027, 11, 1))
+        < personas.story_level("drift", date(2027, 3, 1))
+        < personas.story_level("drift", date(2027, 11, 1))
     )
-    assert demo.story_level("steady", date(2027, 4, 20)) == 0
+    assert personas.story_level("steady", date(2027, 4, 20)) == 0
 
 
 def agreement_lines(output: str) -> dict[str, str]:
@@ -222,10 +223,10 @@ def test_both_agreements_are_drafted_accepted_and_signed_in_the_first_weeks(
 def test_the_digest_shows_the_agreement_that_drifted_into_a_perception_gap(
     into_may: Run,
 ) -> None:
-    manager = next(p for p in demo.PEOPLE if p.user == demo.DIGEST_FOR)
-    peak = next(p for p in demo.PEOPLE if p.story == "peak")
+    manager = next(p for p in personas.PEOPLE if p.user == personas.DIGEST_FOR)
+    peak = next(p for p in personas.PEOPLE if p.story == "peak")
     digest = section(into_may.out, digest_title())
-    assert f"{demo.DIGEST_AT:%Y-%m-%d %H:%M} UTC" in digest
+    assert f"{simulation.DIGEST_AT:%Y-%m-%d %H:%M} UTC" in digest
     attention = digest.split(ta("attention.title", manager.locale), 1)[1].split("\n\n")[0]
     gap = next(line for line in attention.splitlines() if peak.name in line)
     assert "#1" in gap
@@ -240,17 +241,17 @@ def test_the_gap_is_flagged_months_before_the_review(into_may: Run) -> None:
     bram = agreements["#1 Anna de Vries with Bram Jansen"]
     assert "status now at_risk" in bram
     flagged = bram.split("gap first flagged ")[1].strip()
-    assert "2027-03" <= flagged < f"{demo.DIGEST_AT:%Y-%m}"
+    assert "2027-03" <= flagged < f"{simulation.DIGEST_AT:%Y-%m}"
     assert "no gap flagged" in agreements["#2 Daan Mulder with Eva de Groot"]
 
 
 def test_follow_up_answers_follow_the_workload_peak() -> None:
-    peak = next(p for p in demo.PEOPLE if p.story == "peak")
-    steady = next(p for p in demo.PEOPLE if p.user == demo.DIGEST_FOR)
-    assert demo.follow_up_answer(peak, date(2027, 2, 12)) == "on_track"
-    assert demo.follow_up_answer(peak, date(2027, 4, 12)) == "not"
-    assert demo.follow_up_answer(peak, date(2027, 9, 13)) == "on_track"
-    assert demo.follow_up_answer(steady, date(2027, 4, 12)) == "on_track"
+    peak = next(p for p in personas.PEOPLE if p.story == "peak")
+    steady = next(p for p in personas.PEOPLE if p.user == personas.DIGEST_FOR)
+    assert agreements.follow_up_answer(peak, date(2027, 2, 12)) == "on_track"
+    assert agreements.follow_up_answer(peak, date(2027, 4, 12)) == "not"
+    assert agreements.follow_up_answer(peak, date(2027, 9, 13)) == "on_track"
+    assert agreements.follow_up_answer(steady, date(2027, 4, 12)) == "on_track"
 
 
 def test_the_works_council_overview_shows_a_stage_and_its_indicators(five_weeks: Run) -> None:

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from adapters.console import adapter as console_adapter
-from adapters.slack.adapter import SlackAdapter
+from adapters.slack.direct_messages import DirectMessages
+from adapters.slack.prompts import LivePrompts
 from adapters.teams import cards
 from bot.clock import FixedClock
 from dialogs.messages import Outbound
@@ -83,7 +84,7 @@ async def test_a_copy_left_with_live_buttons_is_caught(
         return None
 
     # Without the messages it posted, the adapter cannot settle a copy asked earlier.
-    monkeypatch.setattr(SlackAdapter, "_remember_live", remember_nothing)
+    monkeypatch.setattr(LivePrompts, "remember", remember_nothing)
 
     run = await run_journey(SHORT, await surface_of("slack"))
 
@@ -103,16 +104,16 @@ async def test_an_answered_card_left_as_it_was_is_caught(
 async def test_a_question_the_surface_did_not_show_is_caught(
     surface_of: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    post = SlackAdapter._post
+    post = DirectMessages.post
 
     async def drop_drafts(
-        self: SlackAdapter, client: Any, user: str, out: Outbound, **how: Any
+        self: DirectMessages, client: Any, user: str, out: Outbound, **how: Any
     ) -> Any:
         if out.question is not None and out.question.token.startswith("ad"):
             return None
         return await post(self, client, user, out, **how)
 
-    monkeypatch.setattr(SlackAdapter, "_post", drop_drafts)
+    monkeypatch.setattr(DirectMessages, "post", drop_drafts)
 
     run = await run_journey(SHORT, await surface_of("slack"))
 

@@ -175,13 +175,13 @@ async def test_a_failed_send_is_retried_later_not_lost(testbot: Testbot) -> None
 
 async def test_the_scheduler_ticks_every_minute_starting_now(testbot: Testbot) -> None:
     ticker = testbot.app.ticker()
-    scheduler = start_scheduler(ticker)
+    timer = start_scheduler(ticker)
     try:
-        [job] = scheduler.get_jobs()
+        [job] = timer.scheduler.get_jobs()
         assert job.trigger.interval.total_seconds() == TICK_SECONDS
         assert job.next_run_time is not None
     finally:
-        scheduler.shutdown(wait=False)
+        await timer.stop()
 
 
 async def test_one_reminder_for_an_unfinished_checkin_then_expiry(testbot: Testbot) -> None:

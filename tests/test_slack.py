@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
+from slack_sdk.oauth.installation_store import Bot
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, inspect, select, text
@@ -28,6 +29,7 @@ from bot.delivery.planner import plan
 from bot.org.people import find_by_email
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person, ProcessedEvent, Topic
+from bot.storage.slack_installations import DatabaseSlackInstallations
 from dialogs.messages import Choice, Outbound, PersonRef, Question
 from tests.slack_fake_api import FakeSlackApi, check_message, text_objects
 from tests.slack_support import (
@@ -555,6 +557,27 @@ async def test_oauth_install_stores_the_installation_and_a_state_works_once(
         assert reply.token == "xoxb-installed-T0002"
     finally:
         await close_stack(stack)
+
+
+async def test_the_installed_workspaces_are_those_of_this_app(db: Database) -> None:
+    ours = DatabaseSlackInstallations(db, OAUTH_ENV["SLACK_CLIENT_ID"])
+    another_app = DatabaseSlackInstallations(db, "3333.4444")
+    installs = ((ours, "T0002", 22), (ours, "T0003", 22), (ours, "T0003", 23))
+    for store, team, day in (*installs, (another_app, "T0004", 22)):
+        bot = Bot(
+            app_id="A0001",
+            team_id=team,
+            bot_token=f"xoxb-installed-{team}",
+            bot_id=f"B{team}",
+            bot_user_id="UBOT",
+            installed_at=datetime(2027, 3, day, 8, 0, tzinfo=UTC),  # T0003 installed twice
+        )
+        await store.installation_store.async_save_bot(bot)
+
+    assert sorted(await ours.workspaces(), key=str) == [(None, "T0002"), (None, "T0003")]
+    found = await ours.installation_store.async_find_bot(enterprise_id=None, team_id="T0003")
+    assert found is not None and found.bot_token == "xoxb-installed-T0003"
+    assert await ours.installation_store.async_find_bot(enterprise_id=None, team_id="T0004") is None
 
 
 async def test_socket_mode_acknowledges_an_envelope_then_handles_it(

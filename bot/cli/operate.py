@@ -183,7 +183,7 @@ async def cmd_admin_link(app: App, args: argparse.Namespace) -> int:
 
     async with app.db.session() as session:
         person = await person_with(session, args.email)
-        url = await app.access.issue_link(session, person, app.clock.now())
+        url = await app.signin.issue_link(session, person, app.clock.now())
     if url is None:
         raise UserError(f"{args.email} is not HR; the console is for HR only (org import: hr=true)")
     minutes = app.settings.console.link_minutes

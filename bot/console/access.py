@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import ConsoleSettings
 from bot.storage.console_models import ConsoleLink, ConsoleSession
 from bot.storage.models import Person
+from dialogs.console_texts import tc
+from dialogs.messages import Outbound, PersonRef
 
 TOKEN_BYTES = 32
 
@@ -27,8 +29,8 @@ def hash_token(token: str) -> str:
 
 
 @dataclass(frozen=True)
-class Access:
-    """Links and sessions under one console's settings."""
+class ConsoleSignin:
+    """Sign-in links and the sessions they start, under one console's settings."""
 
     settings: ConsoleSettings
     base_url: str
@@ -64,6 +66,17 @@ class Access:
         )
         await session.flush()
         return self.link_url(token)
+
+    async def answer_admin(
+        self, session: AsyncSession, person: Person, ref: PersonRef, now: datetime
+    ) -> Outbound:
+        """What the chat command `admin` answers: the link, in the person's private chat,
+        or why none comes (the console is for HR only)."""
+        url = await self.issue_link(session, person, now)
+        if url is None:
+            return Outbound(ref, tc("chat.refused", ref.locale))
+        text = tc("chat.link", ref.locale, minutes=self.settings.link_minutes, url=url)
+        return Outbound(ref, text, tc("chat.link_title", ref.locale))
 
     async def _forget_stale(self, session: AsyncSession, now: datetime) -> None:
         """Links past their time and sessions idle too long are of no use: drop them."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.console.access import Access
+from bot.console.access import ConsoleSignin
 from bot.org.people import Defaults
 from bot.schedules.questions import QuestionBanks
 from bot.storage.database import Database
@@ -18,7 +18,7 @@ from dialogs.ladder import Rules
 class ConsoleContext:
     db: Database
     clock: Clock
-    access: Access
+    access: ConsoleSignin
     defaults: Defaults
     questions: QuestionBanks
     # The development ladder's rules; None: the built-in ones.

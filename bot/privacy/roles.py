@@ -80,7 +80,7 @@ POLICY: dict[str, frozenset[Role]] = {
 
 
 @dataclass(frozen=True)
-class Access:
+class PersonRoles:
     """A person's roles, and whom they manage (the "of whom" of the manager role)."""
 
     person: Person | None
@@ -94,10 +94,10 @@ class Access:
         return person_id in self.reports
 
 
-async def access_of(session: AsyncSession, person: Person | None) -> Access:
+async def access_of(session: AsyncSession, person: Person | None) -> PersonRoles:
     """The roles of a person; None (a platform id we do not know) is an outsider."""
     if person is None or not person.active:
-        return Access(None, frozenset({"outsider"}))
+        return PersonRoles(None, frozenset({"outsider"}))
     found = await session.scalars(
         select(Person.id).where(Person.manager_id == person.id, Person.active)
     )
@@ -107,7 +107,7 @@ async def access_of(session: AsyncSession, person: Person | None) -> Access:
         roles.add("manager")
     if person.is_hr:
         roles.add("hr")
-    return Access(person, frozenset(roles), reports)
+    return PersonRoles(person, frozenset(roles), reports)
 
 
 def every_employee_may(action: str) -> bool:
@@ -137,7 +137,7 @@ def not_found(action: str, ref: PersonRef) -> Outbound:
 
 
 async def deny(
-    session: AsyncSession, who: Access, action: str, ref: PersonRef, now: datetime
+    session: AsyncSession, who: PersonRoles, action: str, ref: PersonRef, now: datetime
 ) -> Outbound:
     """Refuse `action`: an audit row (kind "denied"), and the "not found" answer."""
     viewer = who.person.id if who.person is not None else None

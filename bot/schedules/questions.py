@@ -67,6 +67,8 @@ class QuestionBanks:
     db: Database
     live: dict[str, Bank]
     builtin: dict[str, Bank] = field(init=False)
+    # The rows `live` was last built from: a read that finds the same leaves it alone.
+    _merged: list[tuple[int, hq.Draft]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.builtin = dict(self.live)
@@ -82,8 +84,14 @@ class QuestionBanks:
             return draft_of(row) if row else None
 
     async def refresh(self) -> None:
-        """Rebuild the live banks in place, so every holder of the dict sees the change."""
-        extra = [hq.to_bank_question(draft, number) for number, draft in await self.rows()]
+        """Read HR's questions and, when they changed, rebuild the live banks in place, so
+        every holder of the dict sees the change. Every replica calls this each tick: the
+        database, not this process, knows what HR saved."""
+        rows = await self.rows()
+        if rows == self._merged:
+            return
+        self._merged = rows
+        extra = [hq.to_bank_question(draft, number) for number, draft in rows]
         merged = hq.merge(self.builtin, extra)
         self.live.clear()
         self.live.update(merged)
