@@ -72,6 +72,9 @@ def declared(cls: type[Any]) -> Iterator[tuple[type[Any], Setting]]:
             yield cls, Setting(about.name, about.description, about.kind.show(item.default))
         elif (subgroup := _group(item)) is not None:
             subgroups.append(subgroup)
+        else:
+            # A field no variable sets would be a setting nobody can change.
+            raise TypeError(f"{cls.__name__}.{item.name} is neither a setting nor a group")
     for subgroup in subgroups:
         yield from declared(subgroup)
 
