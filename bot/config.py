@@ -204,7 +204,9 @@ class MailSettings:
     )
     smtp_password: str = field(
         default="",
-        metadata=variable("JAARROND_SMTP_PASSWORD", "password at the mail server (a secret)"),
+        metadata=variable(
+            "JAARROND_SMTP_PASSWORD", "password at the mail server (a secret)", secret=True
+        ),
     )
     folder: str = field(
         default="",
@@ -395,6 +397,7 @@ class Settings:
             "Fernet keys for free text and health answers at rest, newest first, comma separated "
             "(required in production; 'jaarrond keys generate'; a secret)",
             Kind(_data_keys, ",".join),
+            secret=True,
         ),
     )
     data_key_file: str = field(

@@ -18,18 +18,22 @@ class SlackSettings:
 
     bot_token: str = field(
         default="",
-        metadata=variable("SLACK_BOT_TOKEN", "xoxb-... for a single workspace (a secret)"),
+        metadata=variable(
+            "SLACK_BOT_TOKEN", "xoxb-... for a single workspace (a secret)", secret=True
+        ),
     )
     signing_secret: str = field(
         default="",
         metadata=variable(
-            "SLACK_SIGNING_SECRET", "verifies that requests come from Slack (a secret)"
+            "SLACK_SIGNING_SECRET", "verifies that requests come from Slack (a secret)", secret=True
         ),
     )
     app_token: str = field(
         default="",
         metadata=variable(
-            "SLACK_APP_TOKEN", "xapp-... for Socket Mode (no public URL needed; a secret)"
+            "SLACK_APP_TOKEN",
+            "xapp-... for Socket Mode (no public URL needed; a secret)",
+            secret=True,
         ),
     )
     client_id: str = field(
@@ -38,7 +42,9 @@ class SlackSettings:
     )
     client_secret: str = field(
         default="",
-        metadata=variable("SLACK_CLIENT_SECRET", "for installs in several workspaces (a secret)"),
+        metadata=variable(
+            "SLACK_CLIENT_SECRET", "for installs in several workspaces (a secret)", secret=True
+        ),
     )
     api_url: str = field(
         default="https://slack.com/api/",
@@ -94,6 +100,7 @@ class TeamsSettings:
         metadata=variable(
             "MicrosoftAppPassword",
             "the bot's client secret (a secret: keep it out of version control)",
+            secret=True,
         ),
     )
     app_type: str = field(

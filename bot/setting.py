@@ -39,11 +39,15 @@ class Variable:
     name: str
     description: str
     kind: Kind[Any]
+    # A secret's value never shows in a log line (`secret_values`).
+    secret: bool = False
 
 
-def variable(name: str, description: str, kind: Kind[Any] | None = None) -> dict[str, Variable]:
+def variable(
+    name: str, description: str, kind: Kind[Any] | None = None, *, secret: bool = False
+) -> dict[str, Variable]:
     """A field's metadata: read from `name` (a missing variable keeps the field's default)."""
-    return {_VARIABLE: Variable(name, description, kind or TEXT)}
+    return {_VARIABLE: Variable(name, description, kind or TEXT, secret)}
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Setting:
     variable: str
     description: str
     default_text: str
+    secret: bool
 
 
 def _group(item: Field[Any]) -> type[Any] | None:
@@ -69,7 +74,8 @@ def declared(cls: type[Any]) -> Iterator[tuple[type[Any], Setting]]:
             about: Variable = item.metadata[_VARIABLE]
             if item.default is MISSING:
                 raise TypeError(f"{cls.__name__}.{item.name} has no default")
-            yield cls, Setting(about.name, about.description, about.kind.show(item.default))
+            shown = about.kind.show(item.default)
+            yield cls, Setting(about.name, about.description, shown, about.secret)
         elif (subgroup := _group(item)) is not None:
             subgroups.append(subgroup)
         else:
@@ -101,6 +107,19 @@ def read_group(cls: Callable[..., G], env: Mapping[str, str], problems: list[str
     if check is not None:
         problems.extend(check())
     return built
+
+
+def secret_values(settings: Any) -> list[str]:
+    """The values of every setting declared secret in `settings` and its groups."""
+    values: list[str] = []
+    for item in fields(settings):
+        value = getattr(settings, item.name)
+        about: Variable | None = item.metadata.get(_VARIABLE)
+        if about is not None and about.secret:
+            values.extend(value if isinstance(value, tuple) else [value])
+        elif _group(item) is not None:
+            values.extend(secret_values(value))
+    return [value for value in values if value]
 
 
 # ---- kinds ----------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +13,7 @@ from cryptography.fernet import Fernet
 
 from bot.config import ConfigError, Settings, load_settings, read_environment
 from bot.env_example import render, settings_variables
+from bot.logs import make_handler
 from bot.setting import declared, variable
 
 
@@ -111,3 +114,24 @@ def test_the_environment_wins_over_the_env_file(
     settings = load_settings(read_environment(env_file))
     assert (settings.host, settings.port) == ("0.0.0.0", 5000)
     assert read_environment(tmp_path / "absent")["JAARROND_PORT"] == "5000"
+
+
+def test_every_secret_setting_is_kept_out_of_the_logs() -> None:
+    secrets = [item for _, item in declared(Settings) if item.secret]
+    # A description that calls a setting a secret and the flag that redacts it agree.
+    assert {item.variable for item in secrets} == {
+        item.variable for _, item in declared(Settings) if "a secret" in item.description
+    }
+    key = Fernet.generate_key().decode("ascii")
+    env = {item.variable: f"secret-{item.variable.lower()}-0123456789" for item in secrets}
+    env |= {"JAARROND_DATA_KEYS": key, "SLACK_CLIENT_ID": "client-id-not-a-secret"}
+    buffer = io.StringIO()
+    logger = logging.getLogger("tests.config.secrets")
+    logger.addHandler(make_handler(load_settings(env), buffer))
+    try:
+        logger.warning("settings were %s", " ".join(env.values()))
+    finally:
+        logger.handlers.clear()
+    shown = buffer.getvalue()
+    assert env.pop("SLACK_CLIENT_ID") in shown
+    assert [value for value in env.values() if value in shown] == []
