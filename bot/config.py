@@ -365,7 +365,7 @@ class Settings:
         default=(),
         metadata=variable(
             "JAARROND_BANKS_DIR",
-            f"folders (separated by '{os.pathsep}') with HR's own question bank files",
+            "folders (separated by ':', on Windows ';') with HR's own question bank files",
             FOLDERS,
         ),
     )
@@ -374,8 +374,8 @@ class Settings:
         default=(),
         metadata=variable(
             "JAARROND_TIPS_DIR",
-            f"folders (separated by '{os.pathsep}') with coaching tips files; each replaces the "
-            "built-in file of its moment",
+            "folders (separated by ':', on Windows ';') with coaching tips files; each replaces "
+            "the built-in file of its moment",
             FOLDERS,
         ),
     )
