@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bot.config import Settings
+from bot.setting import secret_values
 
 REDACTED = "[redacted]"
 # Attributes every LogRecord has; anything else was passed with `extra=` and is a field.
@@ -93,10 +94,7 @@ class RedactSecrets(logging.Filter):
 
 
 def secrets_of(settings: Settings) -> list[str]:
-    slack, teams = settings.slack, settings.teams
-    values = [slack.bot_token, slack.signing_secret, slack.app_token, slack.client_secret]
-    values.append(teams.app_password)
-    values.extend(settings.data_keys)
+    values = secret_values(settings)
     if "@" in settings.database_url:  # the password part of a database URL
         credentials = settings.database_url.split("://", 1)[-1].rsplit("@", 1)[0]
         values.append(credentials.split(":", 1)[-1])
