@@ -21,6 +21,7 @@ from bot.storage.database import Database
 from bot.web import RouteHook
 from dialogs import agency as texts
 from dialogs import agreements as ag
+from dialogs.messages import LOCALES
 from dialogs.texts import format_day
 
 
@@ -76,10 +77,7 @@ def _form(opened: agency_answers.Opened) -> str:
         _para(texts.both("intro", **names)),
         f"<blockquote><pre>{escape(terms.text)}</pre></blockquote>",
         _para(
-            " / ".join(
-                texts.tx("start", loc, day=format_day(terms.start, loc))
-                for loc in texts.LOCALE_ORDER
-            )
+            " / ".join(texts.tx("start", loc, day=format_day(terms.start, loc)) for loc in LOCALES)
         ),
         '<form method="post">',
     ]

@@ -25,9 +25,10 @@ from adapters.slack.convert import (
     command_value,
     modal_metadata,
 )
+from dialogs.catalog import Catalog
 from dialogs.home import HomeView
-from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
-from dialogs.texts import CATALOG, t
+from dialogs.messages import LOCALES, Choice, Locale, Outbound, PersonRef, Question
+from dialogs.texts import t
 
 Block = dict[str, Any]
 
@@ -56,37 +57,39 @@ CONTROLS_BLOCK = "jaarrond-controls"
 DONE_BLOCK = "jaarrond-done"
 CONTROLS = frozenset({"skip", "later", "stop"})
 
-TEXTS: dict[str, tuple[str, str]] = {
-    # key: (nl, en)
-    "answer": ("Antwoorden", "Answer"),
-    "modal.title": ("Je antwoord", "Your answer"),
-    "modal.submit": ("Versturen", "Send"),
-    "modal.close": ("Annuleren", "Cancel"),
-    "shortened": ("(ingekort)", "(shortened)"),
-    "recorded.skip": ("overgeslagen", "skipped"),
-    "recorded.later": ("later", "later"),
-    "recorded.stop": ("gestopt", "stopped"),
-    "asked_again": ("Deze vraag staat hieronder opnieuw.", "This question is asked again below."),
-    "error": (
-        "Er ging iets mis; probeer het zo nog eens.",
-        "Something went wrong; please try again in a moment.",
-    ),
-    "sent_by_dm": (
-        "Ik heb je een direct bericht gestuurd.",
-        "I have sent you a direct message.",
-    ),
-}
+# Texts this adapter shows itself.
+TEXTS = Catalog(
+    {
+        "answer": ("Antwoorden", "Answer"),
+        "modal.title": ("Je antwoord", "Your answer"),
+        "modal.submit": ("Versturen", "Send"),
+        "modal.close": ("Annuleren", "Cancel"),
+        "shortened": ("(ingekort)", "(shortened)"),
+        "recorded.skip": ("overgeslagen", "skipped"),
+        "recorded.later": ("later", "later"),
+        "recorded.stop": ("gestopt", "stopped"),
+        "asked_again": (
+            "Deze vraag staat hieronder opnieuw.",
+            "This question is asked again below.",
+        ),
+        "error": (
+            "Er ging iets mis; probeer het zo nog eens.",
+            "Something went wrong; please try again in a moment.",
+        ),
+        "sent_by_dm": (
+            "Ik heb je een direct bericht gestuurd.",
+            "I have sent you a direct message.",
+        ),
+    }
+)
 
 
-def say(key: str, locale: Locale) -> str:
-    nl, en = TEXTS[key]
-    return nl if locale == "nl" else en
+say = TEXTS.text
 
 
 def both(key: str) -> str:
     """For someone whose language we do not know: Dutch, then English."""
-    nl, en = TEXTS[key]
-    return f"{nl}\n\n{en}"
+    return "\n\n".join(TEXTS.every_language(key))
 
 
 # ---- counting and cutting text -----------------------------------------------------------
@@ -514,8 +517,8 @@ def home_view(view: HomeView) -> dict[str, Any]:
 
 
 def stranger_home() -> dict[str, Any]:
-    nl, en = CATALOG["unknown_person"]
-    blocks = [header("Jaarrond", "en"), section(nl, "nl"), section(en, "en")]
+    blocks = [header("Jaarrond", "en")]
+    blocks += [section(t("unknown_person", loc), loc) for loc in LOCALES]
     return {"type": "home", "blocks": blocks}
 
 
