@@ -6,13 +6,13 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import available_timezones
 
 from cryptography.fernet import Fernet
 from dotenv import dotenv_values
 
 from bot.dialogue_config import DialogueSettings, load_dialogue_settings
 from dialogs.messages import LOCALES, Locale
+from dialogs.validators import is_time_zone
 
 
 class ConfigError(ValueError):
@@ -206,7 +206,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if profile not in ("development", "production"):
         problems.append("JAARROND_PROFILE must be 'development' or 'production'")
     timezone = get("JAARROND_DEFAULT_TIMEZONE", "Europe/Amsterdam")
-    if timezone not in available_timezones():
+    if not is_time_zone(timezone):
         problems.append(
             f"JAARROND_DEFAULT_TIMEZONE '{timezone}' is not an IANA time zone "
             "(for example Europe/Amsterdam)"

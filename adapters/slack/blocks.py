@@ -25,6 +25,7 @@ from adapters.slack.convert import (
     modal_metadata,
 )
 from dialogs.catalog import Catalog
+from dialogs.checkin import CONTROLS
 from dialogs.graphemes import cut_units, units
 from dialogs.home import HomeView
 from dialogs.messages import LOCALES, Choice, Locale, Outbound, PersonRef, Question
@@ -55,7 +56,6 @@ SCALE_BLOCK = "jaarrond-scale"
 HINT_BLOCK = "jaarrond-hint"
 CONTROLS_BLOCK = "jaarrond-controls"
 DONE_BLOCK = "jaarrond-done"
-CONTROLS = frozenset({"skip", "later", "stop"})
 
 # Texts this adapter shows itself.
 TEXTS = Catalog(

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
 from dialogs.catalog import Catalog
+from dialogs.checkin import CONTROLS
 from dialogs.graphemes import cut as grapheme_cut
 from dialogs.messages import Choice, Locale, Outbound, Outcome, Question
 
@@ -23,7 +24,6 @@ VERSION = "1.5"
 SUBMIT_KEY = "jaarrond"
 TEXT_INPUT = "jaarrond_text"
 CHOICE_INPUT = "jaarrond_choice"
-CONTROLS = ("skip", "later", "stop")
 HINT_ID = "jaarrond_hint"
 # Teams rejects messages over ~28 KB; leave room for the activity around the card.
 MAX_CARD_BYTES = 24_000

@@ -16,10 +16,11 @@ from bot.console.context import ConsoleContext, context_of
 from bot.console.render import page
 from bot.console.security import viewer_of
 from bot.services import schedules
-from bot.services.calendar import CADENCES, WEEKDAYS
+from bot.services.calendar import CADENCES
 from bot.services.schedule_export import export_yaml, spec_to_raw
 from bot.services.schedules import ScheduleFileError, ScheduleRow
 from dialogs.console_texts import tc
+from dialogs.dates import WEEKDAYS
 
 routes = web.RouteTableDef()
 

@@ -19,7 +19,6 @@ from bot.services import agency_mail
 from bot.services import agreement_notices as notices
 from bot.services import agreement_records as records
 from bot.services.agreement_records import AgreementRefused
-from bot.services.pauses import local_today
 from bot.services.people import Defaults, person_ref
 from bot.services.topics import clean_text
 from bot.storage.agreement_models import (
@@ -31,6 +30,7 @@ from bot.storage.agreement_models import (
 from bot.storage.models import Person
 from dialogs import agreements as ag
 from dialogs.agreement_texts import ta
+from dialogs.dates import local_day
 from dialogs.messages import Outbound, Turn
 
 OPEN = ("draft", "proposed", "signed", "at_risk")
@@ -88,7 +88,7 @@ async def create(
         manager_id=manager.id,
         drafter_id=author.id,
         drafter_role=role,
-        year=local_today(person_ref(author, defaults).timezone, now).year,
+        year=local_day(now, person_ref(author, defaults).timezone).year,
         status="draft",
         category=terms.category,
         is_i_deal=terms.i_deal,

@@ -17,11 +17,12 @@ from bot.services.budget import ABANDONED_AFTER, ALONE, ALONG
 from bot.services.people import Defaults, by_platform, manager_of, person_ref
 from bot.services.ride_along import asked_along
 from bot.services.topics import clean_text, too_long
-from bot.services.worktime import DEFAULT_WORKING_DAYS, next_working_morning
+from bot.services.worktime import next_working_morning
 from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, Schedule
 from bot.storage.sealed import Private
 from dialogs import checkin
 from dialogs.banks import Bank
+from dialogs.dates import DEFAULT_WORKING_DAYS
 from dialogs.messages import Outbound, PersonRef, Turn
 from dialogs.texts import format_moment, t
 

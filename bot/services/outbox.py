@@ -36,7 +36,7 @@ from bot.services.checkins import CheckinService
 from bot.services.liveness import Liveness
 from bot.services.mail import NOT_CONFIGURED, MailChannel, MailSender
 from bot.services.outbox_rules import ASKING_KINDS, PAUSED_KINDS, Rules, Settled
-from bot.services.pauses import is_paused, local_today
+from bot.services.pauses import is_paused
 from bot.services.people import person_ref
 from bot.services.worktime import next_working_morning
 from bot.storage.database import Database
@@ -49,6 +49,7 @@ from bot.storage.models import (
     Schedule,
 )
 from dialogs.channel import ChatAdapter, finder, why_unreachable
+from dialogs.dates import local_day
 from dialogs.messages import MessageRef, Outbound, PersonRef
 
 log = logging.getLogger(__name__)
@@ -408,7 +409,7 @@ class Dispatcher:
         if settled is not None:
             return self._settle(message, settled, report)
         ref = person_ref(person, self.checkins.defaults)
-        if message.kind in PAUSED_KINDS and is_paused(person, local_today(ref.timezone, now)):
+        if message.kind in PAUSED_KINDS and is_paused(person, local_day(now, ref.timezone)):
             assert person.paused_until is not None
             # Held, not dropped: it goes out on the first working morning after the pause.
             resume_at = next_working_morning(
