@@ -359,6 +359,21 @@ _TEXTS: dict[str, tuple[str, str]] = {
 CATALOG = Catalog(_TEXTS)
 
 
+# What the adapter of every chat platform shows around a message, the same on each.
+CHAT_TEXTS = Catalog(
+    {
+        "asked_again": (
+            "Deze vraag staat hieronder opnieuw.",
+            "This question is asked again below.",
+        ),
+        "error": (
+            "Er ging iets mis; probeer het zo nog eens.",
+            "Something went wrong; please try again in a moment.",
+        ),
+    }
+)
+
+
 WEEKDAY_NAMES: dict[Locale, tuple[str, ...]] = {
     "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),

@@ -29,7 +29,7 @@ from dialogs.checkin import CONTROLS
 from dialogs.graphemes import cut_units, units
 from dialogs.home import HomeView
 from dialogs.messages import LOCALES, Choice, Locale, Outbound, PersonRef, Question
-from dialogs.texts import t
+from dialogs.texts import CHAT_TEXTS, t
 
 Block = dict[str, Any]
 
@@ -57,9 +57,10 @@ HINT_BLOCK = "jaarrond-hint"
 CONTROLS_BLOCK = "jaarrond-controls"
 DONE_BLOCK = "jaarrond-done"
 
-# Texts this adapter shows itself.
+# Texts this adapter shows itself, besides those every chat platform shows.
 TEXTS = Catalog(
     {
+        **CHAT_TEXTS,
         "answer": ("Antwoorden", "Answer"),
         "modal.title": ("Je antwoord", "Your answer"),
         "modal.submit": ("Versturen", "Send"),
@@ -68,14 +69,6 @@ TEXTS = Catalog(
         "recorded.skip": ("overgeslagen", "skipped"),
         "recorded.later": ("later", "later"),
         "recorded.stop": ("gestopt", "stopped"),
-        "asked_again": (
-            "Deze vraag staat hieronder opnieuw.",
-            "This question is asked again below.",
-        ),
-        "error": (
-            "Er ging iets mis; probeer het zo nog eens.",
-            "Something went wrong; please try again in a moment.",
-        ),
         "sent_by_dm": (
             "Ik heb je een direct bericht gestuurd.",
             "I have sent you a direct message.",

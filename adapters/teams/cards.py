@@ -17,6 +17,7 @@ from dialogs.catalog import Catalog
 from dialogs.checkin import CONTROLS
 from dialogs.graphemes import cut as grapheme_cut
 from dialogs.messages import Choice, Locale, Outbound, Outcome, Question
+from dialogs.texts import CHAT_TEXTS
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -34,9 +35,10 @@ PROMPT_CHARS = 1000
 LABEL_CHARS = 200
 ECHO_CHARS = 300  # how much of the prompt a button carries back for the "recorded" card
 
-# Texts this adapter shows itself: (nl, en).
+# Texts this adapter shows itself, besides those every chat platform shows.
 LABELS = Catalog(
     {
+        **CHAT_TEXTS,
         "shortened": ("ingekort", "shortened"),
         "send": ("Versturen", "Send"),
         "text.placeholder": ("Typ je antwoord", "Type your answer"),
@@ -49,10 +51,6 @@ LABELS = Catalog(
             "Postponed, I'll ask again later",
         ),
         "recorded.stop": ("Gestopt", "Stopped"),
-        "asked_again": (
-            "Deze vraag staat hieronder opnieuw.",
-            "This question is asked again below.",
-        ),
         "recorded.stale": (
             "Deze vraag was al afgehandeld; er is niets veranderd.",
             "This question was already dealt with; nothing was changed.",
@@ -60,10 +58,6 @@ LABELS = Catalog(
         "personal_only": (
             "Ik werk alleen in een persoonlijke chat met jou. Open Jaarrond onder Chat.",
             "I only work in a personal chat with you. Open Jaarrond under Chat.",
-        ),
-        "error": (
-            "Er ging iets mis; probeer het zo nog eens.",
-            "Something went wrong; please try again in a moment.",
         ),
     }
 )
