@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from dialogs.dates import (
     DEFAULT_WORKING_DAYS,
@@ -33,6 +34,14 @@ def test_whole_months_later_keep_the_day_or_take_the_last(
     day: date, months: int, expected: date
 ) -> None:
     assert add_months(day, months) == expected
+
+
+def test_months_later_agree_with_dateutil_on_every_day_of_four_years() -> None:
+    day = date(2027, 1, 1)
+    while day < date(2031, 1, 1):
+        for months in (-13, -1, 1, 3, 6, 12, 25):
+            assert add_months(day, months) == day + relativedelta(months=months), (day, months)
+        day = date.fromordinal(day.toordinal() + 1)
 
 
 def test_the_local_day_is_where_the_person_lives() -> None:
