@@ -55,6 +55,10 @@ LABELS = Catalog(
             "Deze vraag was al afgehandeld; er is niets veranderd.",
             "This question was already dealt with; nothing was changed.",
         ),
+        "file.description": (
+            "Alles wat Jaarrond over je bewaart (JSON)",
+            "Everything Jaarrond stores about you (JSON)",
+        ),
         "personal_only": (
             "Ik werk alleen in een persoonlijke chat met jou. Open Jaarrond onder Chat.",
             "I only work in a personal chat with you. Open Jaarrond under Chat.",
