@@ -11,7 +11,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import available_timezones
 
 from bot.dialogue_config import DialogueSettings
 from bot.platform_settings import SlackSettings, TeamsSettings
@@ -27,6 +26,7 @@ from bot.setting import (
     whole,
 )
 from dialogs.messages import LOCALES, Locale
+from dialogs.validators import is_time_zone
 
 
 class ConfigError(ValueError):
@@ -57,7 +57,7 @@ def _database_url(text: str) -> str:
 
 
 def _timezone(text: str) -> str:
-    if text in available_timezones():
+    if is_time_zone(text):
         return text
     raise Invalid(f"'{text}' is not an IANA time zone (for example Europe/Amsterdam)")
 

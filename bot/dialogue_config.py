@@ -7,8 +7,7 @@ from datetime import time
 from typing import NamedTuple
 
 from bot.setting import Invalid, Kind, switch, variable, whole
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from dialogs.dates import WEEKDAYS
 
 
 class DigestSchedule(NamedTuple):

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.agreements.service import AgreementService
 from bot.checkins import menus
 from bot.checkins import service as checkin_service
-from bot.checkins.pauses import PauseError, is_paused, local_today, parse_pause_date, pause
+from bot.checkins.pauses import PauseError, is_paused, parse_pause_date, pause
 from bot.clock import Clock
 from bot.dialogue import brief_chat, coaching, conversations
 from bot.dialogue.digests import team_digest
@@ -31,6 +31,7 @@ from bot.storage.models import Person, ProcessedEvent
 from bot.storage.sql import insert_new
 from dialogs import answers, checkin
 from dialogs.commands import Command, parse_command
+from dialogs.dates import local_day
 from dialogs.digest import render_digest
 from dialogs.home import HomeView, render_home
 from dialogs.ladder import Rules
@@ -222,7 +223,7 @@ class Engine:
         if conversations.owns(token):
             return await conversations.answer(session, person, token, value, now, self.defaults)
         event: checkin.Event = (
-            checkin.Control(value, token)  # type: ignore[arg-type]
+            checkin.Control(value, token)
             if value in checkin.CONTROLS
             else checkin.Reply(value, token)
         )
@@ -261,7 +262,7 @@ class Engine:
         read: checkin_service.OpenCheckin,
     ) -> Turn:
         if command.name in checkin.CONTROLS:
-            control = checkin.Control(command.name)  # type: ignore[arg-type]
+            control = checkin.Control(command.name)
             return await self._to_checkin(session, person, ref, control, now, read)
         if command.name == "discussed":
             # Its numbers are those of the topics the person was shown last.
@@ -301,7 +302,7 @@ class Engine:
             case "resume":
                 key = (
                     "pause.resumed"
-                    if is_paused(person, local_today(ref.timezone, now))
+                    if is_paused(person, local_day(now, ref.timezone))
                     else "pause.not_paused"
                 )
                 person.paused_until = None
@@ -413,7 +414,7 @@ class Engine:
     def _pause(self, person: Person, ref: PersonRef, argument: str, now: datetime) -> Outbound:
         try:
             until = parse_pause_date(argument, ref.locale)
-            pause(person, until, local_today(ref.timezone, now))
+            pause(person, until, local_day(now, ref.timezone))
         except PauseError as refused:
             return Outbound(ref, t(str(refused), ref.locale, given=argument.strip()))
         return Outbound(ref, t("pause.done", ref.locale, date=format_day(until, ref.locale)))

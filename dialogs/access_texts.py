@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dialogs.messages import Locale
-from dialogs.texts import fill
+from dialogs.catalog import Catalog
 
-ACCESS_CATALOG: dict[str, tuple[str, str]] = {
+_TEXTS: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
     "viewed.title": ("Wie je gegevens heeft ingezien", "Who viewed your data"),
     "viewed.none": (
@@ -35,9 +34,7 @@ ACCESS_CATALOG: dict[str, tuple[str, str]] = {
     ),
     "what.other": ("{what}", "{what}"),
 }
+ACCESS_CATALOG = Catalog(_TEXTS)
 
 
-def tx(key: str, locale: Locale, **values: object) -> str:
-    """The access text for `key` in `locale`, with placeholders filled in."""
-    nl, en = ACCESS_CATALOG[key]
-    return fill(nl if locale == "nl" else en, values)
+tx = ACCESS_CATALOG.text

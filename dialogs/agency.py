@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dialogs.agreement_texts import ta
-from dialogs.messages import Locale
-from dialogs.texts import fill, format_day
+from dialogs.agreement_texts import AGREEMENT_CATALOG
+from dialogs.catalog import Catalog
+from dialogs.messages import LOCALES, Locale
+from dialogs.texts import format_day
 
-LOCALE_ORDER: tuple[Locale, ...] = ("nl", "en")
-
-AGENCY_CATALOG: dict[str, tuple[str, str]] = {
+_TEXTS: dict[str, tuple[str, str]] = {
     "subject.sign": (
         "Afspraak #{id} met {employee}: graag uw handtekening",
         "Agreement #{id} with {employee}: your signature, please",
@@ -90,16 +89,14 @@ AGENCY_CATALOG: dict[str, tuple[str, str]] = {
         "Choose one of the answers below.",
     ),
 }
+AGENCY_CATALOG = Catalog(_TEXTS)
 
 
-def tx(key: str, locale: Locale, **values: object) -> str:
-    nl, en = AGENCY_CATALOG[key]
-    return fill(nl if locale == "nl" else en, values)
+tx = AGENCY_CATALOG.text
 
 
-def both(key: str, **values: object) -> str:
-    """One text in Dutch, then in English."""
-    return " / ".join(tx(key, loc, **values) for loc in LOCALE_ORDER)
+# One text in Dutch, then in English.
+both = AGENCY_CATALOG.both
 
 
 @dataclass(frozen=True)
@@ -143,7 +140,7 @@ def sign_mail(terms: AgencyTerms, link: str, until: date) -> MailText:
     body = _both_blocks(
         [
             _block(terms, loc, tx("ask.sign", loc, version=terms.version), link, until)
-            for loc in LOCALE_ORDER
+            for loc in LOCALES
         ]
     )
     return MailText(both("subject.sign", **names), body)
@@ -160,7 +157,7 @@ def follow_up_mail(terms: AgencyTerms, period: str, link: str, until: date) -> M
                 link,
                 until,
             )
-            for loc in LOCALE_ORDER
+            for loc in LOCALES
         ]
     )
     return MailText(both("subject.follow_up", **names), body)
@@ -169,11 +166,11 @@ def follow_up_mail(terms: AgencyTerms, period: str, link: str, until: date) -> M
 def news_mail(terms: AgencyTerms, event: str, values: dict[str, object]) -> MailText:
     names = {"employee": terms.employee, "id": terms.agreement_id}
     body = _both_blocks(
-        [_block(terms, loc, tx(f"news.{event}", loc, **values), "", None) for loc in LOCALE_ORDER]
+        [_block(terms, loc, tx(f"news.{event}", loc, **values), "", None) for loc in LOCALES]
     )
     return MailText(both("subject.news", **names), body)
 
 
 def answer_label(answer: str) -> str:
     """A follow-up answer in both languages, as the agreement texts name it."""
-    return " / ".join(ta(f"answer.{answer}", loc) for loc in LOCALE_ORDER)
+    return AGREEMENT_CATALOG.both(f"answer.{answer}")

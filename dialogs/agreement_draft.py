@@ -18,14 +18,13 @@ from dialogs.agreements import (
     MIN_RATIONALE,
     Role,
     Terms,
-    add_months,
     cancel_button,
     dialog_token,
     optional_day,
     other_role,
 )
 from dialogs.answers import label_of, option
-from dialogs.dates import DayProblem, parse_day
+from dialogs.dates import DayProblem, add_months, parse_day
 from dialogs.messages import Choice, Locale, Outbound, OutcomeKind, PersonRef, Question
 from dialogs.tips import tip_lines, tips_block, tips_title
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dialogs.messages import Locale
-from dialogs.texts import fill
+from dialogs.catalog import Catalog
 
-AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
+_TEXTS: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
     "title": ("Afspraak #{id}: {category}", "Agreement #{id}: {category}"),
     "i_deal": ("i-deal", "i-deal"),
@@ -558,9 +557,7 @@ AGREEMENT_CATALOG: dict[str, tuple[str, str]] = {
         "square brackets. The Markdown export holds the exact text.",
     ),
 }
+AGREEMENT_CATALOG = Catalog(_TEXTS)
 
 
-def ta(key: str, locale: Locale, **values: object) -> str:
-    """The agreement text for `key` in `locale`, with placeholders filled in."""
-    nl, en = AGREEMENT_CATALOG[key]
-    return fill(nl if locale == "nl" else en, values)
+ta = AGREEMENT_CATALOG.text

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from dialogs.agreement_texts import ta
 from dialogs.answers import NAVIGATION, option
+from dialogs.dates import add_months, local_day
 from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
 from dialogs.texts import format_day
 from dialogs.tips import tips_block
@@ -324,15 +324,6 @@ def perception(employee: str, manager: str) -> Outcome:
     return "partly"
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it is shorter."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    following = date(year + month // 12, month % 12 + 1, 1)
-    last = (following - date.resolution).day
-    return date(year, month, min(day.day, last))
-
-
 def next_follow_up(anchor: date, cadence: str, after: date) -> date | None:
     """The first follow-up day after `after`, counted in whole periods from `anchor`, so
     short months never make the rhythm drift."""
@@ -386,11 +377,6 @@ def suggested_drafter(history: Sequence[tuple[int, Role]], year: int) -> Role:
 def optional_day(day: date | None, loc: Locale) -> str:
     """The day in the reader's format, or the text saying there is none."""
     return format_day(day, loc) if day else ta("no_date", loc)
-
-
-def local_day(moment: datetime, timezone: str) -> date:
-    """The calendar day a moment falls on where the reader lives."""
-    return moment.astimezone(ZoneInfo(timezone)).date()
 
 
 def describe(view: AgreementView, reader: PersonRef) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Literal
+from typing import Literal, get_args
 
 from dialogs.answers import label_of, option
 from dialogs.banks import Bank
@@ -13,7 +13,10 @@ from dialogs.texts import t
 
 Status = Literal["open", "snoozed", "completed", "stopped"]
 SHARE_STEP = "share"
-CONTROLS = ("skip", "later", "stop")
+# What a person can do with an open question besides answering it; every platform's buttons
+# and typed words lead to one of these.
+ControlAction = Literal["skip", "later", "stop"]
+CONTROLS: tuple[ControlAction, ...] = get_args(ControlAction)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class Reply:
 
 @dataclass(frozen=True)
 class Control:
-    action: Literal["skip", "later", "stop"]
+    action: ControlAction
     token: str = ""
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dialogs.messages import Locale
-from dialogs.texts import fill
+from dialogs.catalog import Catalog
 
-CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
+_TEXTS: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
     # --- chat -----------------------------------------------------------------------------
     "chat.link_title": ("Beheeromgeving", "Admin console"),
@@ -397,9 +396,7 @@ CONSOLE_CATALOG: dict[str, tuple[str, str]] = {
     "reports.pdf": ("Overzicht als PDF", "Overview as PDF"),
     "reports.html": ("Overzicht als HTML", "Overview as HTML"),
 }
+CONSOLE_CATALOG = Catalog(_TEXTS)
 
 
-def tc(key: str, locale: Locale, **values: object) -> str:
-    """The console text for `key` in `locale`, with placeholders filled in."""
-    nl, en = CONSOLE_CATALOG[key]
-    return fill(nl if locale == "nl" else en, values)
+tc = CONSOLE_CATALOG.text

@@ -3,10 +3,9 @@ English."""
 
 from __future__ import annotations
 
-from dialogs.messages import Locale
-from dialogs.texts import fill
+from dialogs.catalog import Catalog
 
-DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
+_TEXTS: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
     "digest.span": (
         "Let op: je hebt {count} directe medewerkers, meer dan {limit}. Met zoveel mensen is "
@@ -289,9 +288,7 @@ DIALOGUE_CATALOG: dict[str, tuple[str, str]] = {
     "role.employee": ("medewerker", "employee"),
     "role.manager": ("leidinggevende", "manager"),
 }
+DIALOGUE_CATALOG = Catalog(_TEXTS)
 
 
-def td(key: str, locale: Locale, **values: object) -> str:
-    """The dialogue text for `key` in `locale`, with placeholders filled in."""
-    nl, en = DIALOGUE_CATALOG[key]
-    return fill(nl if locale == "nl" else en, values)
+td = DIALOGUE_CATALOG.text

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dialogs.messages import Locale
-from dialogs.texts import fill
+from dialogs.catalog import Catalog
 
-PRIVACY_CATALOG: dict[str, tuple[str, str]] = {
+_TEXTS: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
     "export.title": ("Je gegevens", "Your data"),
     "export.attached": (
@@ -46,15 +45,11 @@ PRIVACY_CATALOG: dict[str, tuple[str, str]] = {
         "The other party's data of this agreement was erased.",
     ),
 }
+PRIVACY_CATALOG = Catalog(_TEXTS)
 
 
-def tp(key: str, locale: Locale, **values: object) -> str:
-    """The privacy text for `key` in `locale`, with placeholders filled in."""
-    nl, en = PRIVACY_CATALOG[key]
-    return fill(nl if locale == "nl" else en, values)
+tp = PRIVACY_CATALOG.text
 
 
-def both(key: str) -> str:
-    """Both languages, for what is stored once and read by either party."""
-    nl, en = PRIVACY_CATALOG[key]
-    return f"{nl} / {en}"
+# Both languages, for what is stored once and read by either party.
+both = PRIVACY_CATALOG.both

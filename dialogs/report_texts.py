@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dialogs.agreement_texts import AGREEMENT_CATALOG
+from dialogs.catalog import Catalog
 from dialogs.messages import Locale
-from dialogs.texts import MONTH_ABBREVIATIONS, MONTH_NAMES, fill
+from dialogs.texts import MONTH_ABBREVIATIONS, MONTH_NAMES
 
-REPORT_CATALOG: dict[str, tuple[str, str]] = {
+_TEXTS: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
     "fewer_than": ("minder dan {minimum}", "fewer than {minimum}"),
     "whole_organisation": ("hele organisatie", "whole organisation"),
@@ -259,29 +260,27 @@ REPORT_CATALOG: dict[str, tuple[str, str]] = {
     "topic.reciprocity": ("Wederkerigheid", "Reciprocity"),
     "topic.recovery": ("Herstel", "Recovery"),
 }
+REPORT_CATALOG = Catalog(_TEXTS)
 
 
-def tr(key: str, locale: Locale, **values: object) -> str:
-    """The report text for `key` in `locale`, with placeholders filled in."""
-    nl, en = REPORT_CATALOG[key]
-    return fill(nl if locale == "nl" else en, values)
+tr = REPORT_CATALOG.text
 
 
 def label(kind: str, value: str, locale: Locale) -> str:
     """How a category, status or raised-topic status reads; unknown values as stored."""
     key = f"{kind}.{value}"
-    pair = AGREEMENT_CATALOG.get(key) or REPORT_CATALOG.get(key)
-    if pair is None:
-        return value
-    return pair[0] if locale == "nl" else pair[1]
+    for catalog in (AGREEMENT_CATALOG, REPORT_CATALOG):
+        if key in catalog:
+            return catalog.text(key, locale)
+    return value
 
 
 def topic_label(topic: str, locale: Locale) -> str:
     """How a check-in topic reads: its catalog name, else its id in words."""
-    pair = REPORT_CATALOG.get(f"topic.{topic}")
-    if pair is None:
+    key = f"topic.{topic}"
+    if key not in REPORT_CATALOG:
         return topic.replace("_", " ").capitalize()
-    return pair[0] if locale == "nl" else pair[1]
+    return tr(key, locale)
 
 
 def period_name(period: str, locale: Locale, *, short: bool = True) -> str:

@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-import string
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
 
+from dialogs.catalog import Catalog
 from dialogs.messages import Locale
 
-
-class _Counting(string.Formatter):
-    """str.format, plus counted nouns: "{n:dag|dagen}" reads "1 dag" or "3 dagen"."""
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if "|" in format_spec:
-            one, many = format_spec.split("|", 1)
-            return f"{value} {one if value == 1 else many}"
-        return str(super().format_field(value, format_spec))
-
-
-_COUNTING = _Counting()
-
-
-def fill(template: str, values: Mapping[str, object]) -> str:
-    """A catalog text with its placeholders filled in (every catalog fills through this)."""
-    return _COUNTING.vformat(template, (), values) if values else template
-
-
-CATALOG: dict[str, tuple[str, str]] = {
+_TEXTS: dict[str, tuple[str, str]] = {
     # key: (nl, en). Placeholders use str.format names.
     "console.running": (
         "Jaarrond draait. Je bent {email}. Typ 'hulp', of 'afsluiten' om te stoppen.",
@@ -377,6 +356,22 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Everything Jaarrond stores about you, as JSON:",
     ),
 }
+CATALOG = Catalog(_TEXTS)
+
+
+# What the adapter of every chat platform shows around a message, the same on each.
+CHAT_TEXTS = Catalog(
+    {
+        "asked_again": (
+            "Deze vraag staat hieronder opnieuw.",
+            "This question is asked again below.",
+        ),
+        "error": (
+            "Er ging iets mis; probeer het zo nog eens.",
+            "Something went wrong; please try again in a moment.",
+        ),
+    }
+)
 
 
 WEEKDAY_NAMES: dict[Locale, tuple[str, ...]] = {
@@ -436,7 +431,4 @@ def format_moment(moment: datetime, locale: Locale) -> str:
     return f"{weekday} {moment.day} {month} {at} {moment:%H:%M}"
 
 
-def t(key: str, locale: Locale, **values: object) -> str:
-    """The text for `key` in `locale`, with placeholders filled in."""
-    nl, en = CATALOG[key]
-    return fill(nl if locale == "nl" else en, values)
+t = CATALOG.text

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.schedules.file import apply_schedules
+from dialogs.checkin import CONTROLS
 from dialogs.messages import Choice, Outbound, Turn
 from tests.journey_script import (
     EVERYWHERE,
@@ -37,8 +38,6 @@ from tests.journey_script import (
 )
 from tests.journey_surfaces import Shown, Surface
 
-# Check-in controls: their answered message says what was done, not the button's label.
-CONTROLS = frozenset({"skip", "later", "stop"})
 # What differs between runs by nature: one-time links.
 _SCRUB = (re.compile(r"/signin/[A-Za-z0-9_-]+"), "/signin/<link>")
 
@@ -427,6 +426,7 @@ class Runner:
         current = now[answered.id]
         if (key, answered.id) not in replaced or current.live:
             self.problem(f"the answered question {outcome.token} still shows its buttons")
+        # A control's answered message says what was done, not the button's label.
         elif outcome.value not in CONTROLS and clipped(outcome.label) not in current.text:
             self.problem(f"the answered message does not show '{outcome.label}'")
         for old in earlier[:-1]:

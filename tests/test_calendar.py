@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from bot.schedules.calendar import (
     CADENCES,
-    WEEKDAYS,
     Slot,
     is_valid_time,
     next_slot,
     parse_day,
     slot_for,
 )
+from dialogs.dates import WEEKDAYS
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -175,8 +175,8 @@ async def test_slack_texts_of_3001_characters_and_40_kb_are_kept_whole_or_cut_wh
     await slack.settle()
     for params in slack_outbound(slack.fake):
         for obj in text_objects(params.get("blocks") or []):
-            assert kit.units(obj["text"]) <= kit.SECTION_TEXT
-            assert kit.is_boundary(obj["text"], len(obj["text"]))
+            assert graphemes.units(obj["text"]) <= kit.SECTION_TEXT
+            assert graphemes.is_boundary(obj["text"], len(obj["text"]))
     assert_slack_inert(slack.fake)
 
 

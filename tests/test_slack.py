@@ -30,6 +30,7 @@ from bot.org.people import find_by_email
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person, ProcessedEvent, Topic
 from bot.storage.slack_installations import DatabaseSlackInstallations
+from dialogs import graphemes
 from dialogs.messages import Choice, Outbound, PersonRef, Question
 from tests.slack_fake_api import FakeSlackApi, check_message, text_objects
 from tests.slack_support import (
@@ -292,7 +293,7 @@ async def test_an_over_long_answer_is_kept_whole_and_shown_shortened(stack: Stac
     await stack.settle()
     line = texts(stack.fake.updates_of(prompt.channel, prompt.ts)[-1].params["blocks"])[-1]
     assert line.startswith("✓ Meer rust.") and line.endswith("… (shortened)")
-    assert kit.units(line) <= 3000
+    assert graphemes.units(line) <= 3000
     await stack.command("UBRAM", "stop")
     await stack.command("UBRAM", "checkin relationship")
     await stack.settle()
@@ -721,13 +722,15 @@ def test_cutting_never_splits_a_visible_character() -> None:
     }
     for name, sample in samples.items():
         for limit in (75, 150, 2999, 3000):
-            head = kit.cut(sample, limit)
-            assert kit.units(head) <= limit, name
-            assert sample.startswith(head) and kit.is_boundary(sample, len(head)), (name, limit)
+            head = graphemes.cut_units(sample, limit)
+            assert graphemes.units(head) <= limit, name
+            whole = graphemes.is_boundary(sample, len(head))
+            assert sample.startswith(head) and whole, (name, limit)
             shown = kit.shorten(sample, limit, "nl")
-            assert kit.units(shown) <= limit and shown.endswith("… (ingekort)"), name
+            assert graphemes.units(shown) <= limit and shown.endswith("… (ingekort)"), name
     assert kit.shorten("kort", 3000, "en") == "kort"
-    assert kit.cut("🇳🇱🇧🇪", 7) == "🇳🇱"  # a flag is two regional indicators, kept together
+    # A flag is two regional indicators, kept together.
+    assert graphemes.cut_units("🇳🇱🇧🇪", 7) == "🇳🇱"
 
 
 def test_long_messages_are_split_and_every_part_is_within_limits() -> None:

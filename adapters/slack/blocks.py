@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -25,9 +24,12 @@ from adapters.slack.convert import (
     command_value,
     modal_metadata,
 )
+from dialogs.catalog import Catalog
+from dialogs.checkin import CONTROLS
+from dialogs.graphemes import cut_units, units
 from dialogs.home import HomeView
-from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
-from dialogs.texts import CATALOG, t
+from dialogs.messages import LOCALES, Choice, Locale, Outbound, PersonRef, Question
+from dialogs.texts import CHAT_TEXTS, t
 
 Block = dict[str, Any]
 
@@ -54,99 +56,36 @@ SCALE_BLOCK = "jaarrond-scale"
 HINT_BLOCK = "jaarrond-hint"
 CONTROLS_BLOCK = "jaarrond-controls"
 DONE_BLOCK = "jaarrond-done"
-CONTROLS = frozenset({"skip", "later", "stop"})
 
-TEXTS: dict[str, tuple[str, str]] = {
-    # key: (nl, en)
-    "answer": ("Antwoorden", "Answer"),
-    "modal.title": ("Je antwoord", "Your answer"),
-    "modal.submit": ("Versturen", "Send"),
-    "modal.close": ("Annuleren", "Cancel"),
-    "shortened": ("(ingekort)", "(shortened)"),
-    "recorded.skip": ("overgeslagen", "skipped"),
-    "recorded.later": ("later", "later"),
-    "recorded.stop": ("gestopt", "stopped"),
-    "asked_again": ("Deze vraag staat hieronder opnieuw.", "This question is asked again below."),
-    "error": (
-        "Er ging iets mis; probeer het zo nog eens.",
-        "Something went wrong; please try again in a moment.",
-    ),
-    "sent_by_dm": (
-        "Ik heb je een direct bericht gestuurd.",
-        "I have sent you a direct message.",
-    ),
-}
+# Texts this adapter shows itself, besides those every chat platform shows.
+TEXTS = Catalog(
+    {
+        **CHAT_TEXTS,
+        "answer": ("Antwoorden", "Answer"),
+        "modal.title": ("Je antwoord", "Your answer"),
+        "modal.submit": ("Versturen", "Send"),
+        "modal.close": ("Annuleren", "Cancel"),
+        "shortened": ("(ingekort)", "(shortened)"),
+        "recorded.skip": ("overgeslagen", "skipped"),
+        "recorded.later": ("later", "later"),
+        "recorded.stop": ("gestopt", "stopped"),
+        "sent_by_dm": (
+            "Ik heb je een direct bericht gestuurd.",
+            "I have sent you a direct message.",
+        ),
+    }
+)
 
 
-def say(key: str, locale: Locale) -> str:
-    nl, en = TEXTS[key]
-    return nl if locale == "nl" else en
+say = TEXTS.text
 
 
 def both(key: str) -> str:
     """For someone whose language we do not know: Dutch, then English."""
-    nl, en = TEXTS[key]
-    return f"{nl}\n\n{en}"
+    return "\n\n".join(TEXTS.every_language(key))
 
 
 # ---- counting and cutting text -----------------------------------------------------------
-
-
-def units(text: str) -> int:
-    """Length in UTF-16 code units: what a JavaScript-based limit counts, and never less."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def _extends(char: str) -> bool:
-    """Characters that belong to the character before them (one visible character)."""
-    code = ord(char)
-    return (
-        unicodedata.category(char) in ("Mn", "Me", "Mc")
-        or code == 0x200D  # zero-width joiner
-        or 0xFE00 <= code <= 0xFE0F  # variation selectors
-        or 0xE0100 <= code <= 0xE01EF
-        or 0x1F3FB <= code <= 0x1F3FF  # skin tone modifiers
-        or 0xE0020 <= code <= 0xE007F  # tags (subdivision flags)
-        or 0x1160 <= code <= 0x11FF  # Hangul medial vowels and final consonants
-        or 0xDC00 <= code <= 0xDFFF  # a low surrogate never starts anything
-    )
-
-
-def _regional(char: str) -> bool:
-    return 0x1F1E6 <= ord(char) <= 0x1F1FF
-
-
-def is_boundary(text: str, index: int) -> bool:
-    """Whether cutting `text` at `index` keeps every visible character whole."""
-    if index <= 0 or index >= len(text):
-        return True
-    before, after = text[index - 1], text[index]
-    if before == "\r" and after == "\n":
-        return False
-    if _extends(after) or ord(before) == 0x200D or 0xD800 <= ord(before) <= 0xDBFF:
-        return False
-    if _regional(before) and _regional(after):
-        run = 0
-        while index - run - 1 >= 0 and _regional(text[index - run - 1]):
-            run += 1
-        return run % 2 == 0  # flags are pairs: cut between pairs only
-    return True
-
-
-def cut(text: str, limit: int) -> str:
-    """The longest start of `text` within `limit` units that ends on a character boundary."""
-    if units(text) <= limit:
-        return text
-    used = 0
-    end = 0
-    for end, char in enumerate(text):  # noqa: B007 - `end` is used after the loop
-        width = 2 if ord(char) > 0xFFFF else 1
-        if used + width > limit:
-            break
-        used += width
-    while end > 0 and not is_boundary(text, end):
-        end -= 1
-    return text[:end]
 
 
 def shorten(text: str, limit: int, locale: Locale) -> str:
@@ -156,8 +95,8 @@ def shorten(text: str, limit: int, locale: Locale) -> str:
     suffix = f"… {say('shortened', locale)}"
     room = limit - units(suffix)
     if room <= 0:
-        return cut(text, limit)
-    return cut(text, room).rstrip() + suffix
+        return cut_units(text, limit)
+    return cut_units(text, room).rstrip() + suffix
 
 
 def chunks(text: str, size: int) -> list[str]:
@@ -168,7 +107,7 @@ def chunks(text: str, size: int) -> list[str]:
         if units(rest) <= size:
             pieces.append(rest)
             break
-        head = cut(rest, size)
+        head = cut_units(rest, size)
         if not head:  # a single unsplittable cluster longer than size: give up on it
             break
         for separator in ("\n", " "):
@@ -514,8 +453,8 @@ def home_view(view: HomeView) -> dict[str, Any]:
 
 
 def stranger_home() -> dict[str, Any]:
-    nl, en = CATALOG["unknown_person"]
-    blocks = [header("Jaarrond", "en"), section(nl, "nl"), section(en, "en")]
+    blocks = [header("Jaarrond", "en")]
+    blocks += [section(t("unknown_person", loc), loc) for loc in LOCALES]
     return {"type": "home", "blocks": blocks}
 
 

@@ -13,8 +13,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
+from dialogs.catalog import Catalog
+from dialogs.checkin import CONTROLS
 from dialogs.graphemes import cut as grapheme_cut
 from dialogs.messages import Choice, Locale, Outbound, Outcome, Question
+from dialogs.texts import CHAT_TEXTS
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -22,7 +25,6 @@ VERSION = "1.5"
 SUBMIT_KEY = "jaarrond"
 TEXT_INPUT = "jaarrond_text"
 CHOICE_INPUT = "jaarrond_choice"
-CONTROLS = ("skip", "later", "stop")
 HINT_ID = "jaarrond_hint"
 # Teams rejects messages over ~28 KB; leave room for the activity around the card.
 MAX_CARD_BYTES = 24_000
@@ -33,40 +35,43 @@ PROMPT_CHARS = 1000
 LABEL_CHARS = 200
 ECHO_CHARS = 300  # how much of the prompt a button carries back for the "recorded" card
 
-# Texts this adapter shows itself: (nl, en).
-LABELS: dict[str, tuple[str, str]] = {
-    "shortened": ("ingekort", "shortened"),
-    "send": ("Versturen", "Send"),
-    "text.placeholder": ("Typ je antwoord", "Type your answer"),
-    "text.required": ("Typ eerst een antwoord.", "Please type an answer first."),
-    "choice.required": ("Kies eerst een antwoord.", "Please choose an answer first."),
-    "recorded.answer": ("Je antwoord:", "Your answer:"),
-    "recorded.skip": ("Overgeslagen", "Skipped"),
-    "recorded.later": ("Uitgesteld, ik vraag het later opnieuw", "Postponed, I'll ask again later"),
-    "recorded.stop": ("Gestopt", "Stopped"),
-    "asked_again": ("Deze vraag staat hieronder opnieuw.", "This question is asked again below."),
-    "recorded.stale": (
-        "Deze vraag was al afgehandeld; er is niets veranderd.",
-        "This question was already dealt with; nothing was changed.",
-    ),
-    "personal_only": (
-        "Ik werk alleen in een persoonlijke chat met jou. Open Jaarrond onder Chat.",
-        "I only work in a personal chat with you. Open Jaarrond under Chat.",
-    ),
-    "error": (
-        "Er ging iets mis; probeer het zo nog eens.",
-        "Something went wrong; please try again in a moment.",
-    ),
-}
+# Texts this adapter shows itself, besides those every chat platform shows.
+LABELS = Catalog(
+    {
+        **CHAT_TEXTS,
+        "shortened": ("ingekort", "shortened"),
+        "send": ("Versturen", "Send"),
+        "text.placeholder": ("Typ je antwoord", "Type your answer"),
+        "text.required": ("Typ eerst een antwoord.", "Please type an answer first."),
+        "choice.required": ("Kies eerst een antwoord.", "Please choose an answer first."),
+        "recorded.answer": ("Je antwoord:", "Your answer:"),
+        "recorded.skip": ("Overgeslagen", "Skipped"),
+        "recorded.later": (
+            "Uitgesteld, ik vraag het later opnieuw",
+            "Postponed, I'll ask again later",
+        ),
+        "recorded.stop": ("Gestopt", "Stopped"),
+        "recorded.stale": (
+            "Deze vraag was al afgehandeld; er is niets veranderd.",
+            "This question was already dealt with; nothing was changed.",
+        ),
+        "file.description": (
+            "Alles wat Jaarrond over je bewaart (JSON)",
+            "Everything Jaarrond stores about you (JSON)",
+        ),
+        "personal_only": (
+            "Ik werk alleen in een persoonlijke chat met jou. Open Jaarrond onder Chat.",
+            "I only work in a personal chat with you. Open Jaarrond under Chat.",
+        ),
+    }
+)
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Adaptive Cards' text functions, which Teams evaluates inside any text: {{DATE(...)}}.
 _DATE_FUNCTION = re.compile(r"\{\{(?=\s*(?:DATE|TIME)\s*\()", re.IGNORECASE)
 
 
-def label(key: str, locale: Locale) -> str:
-    nl, en = LABELS[key]
-    return nl if locale == "nl" else en
+label = LABELS.text
 
 
 # ---- literal text ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 
+from adapters.teams.cards import label
 from dialogs.messages import Attachment, Locale
 
 CONSENT_CARD = "application/vnd.microsoft.teams.card.file.consent"
@@ -23,10 +24,6 @@ INFO_CARD = "application/vnd.microsoft.teams.card.file.info"
 CONSENT_INVOKE = "fileConsent/invoke"
 # Offers kept at once; the oldest goes first (it was most likely abandoned).
 MAX_PENDING = 200
-DESCRIPTION = {
-    "nl": "Alles wat Jaarrond over je bewaart (JSON)",
-    "en": "Everything Jaarrond stores about you (JSON)",
-}
 
 
 class PendingFiles:
@@ -44,7 +41,7 @@ class PendingFiles:
             "contentType": CONSENT_CARD,
             "name": file.filename,
             "content": {
-                "description": file.description or DESCRIPTION[locale],
+                "description": file.description or label("file.description", locale),
                 "sizeInBytes": len(file.content),
                 "acceptContext": {"file": ident},
                 "declineContext": {"file": ident},

@@ -27,6 +27,7 @@ from bot.storage.models import OutboxKind, OutboxMessage, OutboxStatus, Person
 from bot.storage.sql import insert_new
 from dialogs import agency as texts
 from dialogs import agreements as ag
+from dialogs.dates import local_day
 from dialogs.messages import Outbound, PersonRef
 
 SIGN = "sign"
@@ -187,7 +188,7 @@ class AgencyMail:
         token = secrets.token_urlsafe(32)
         request.token_hash = token_hash(token)
         request.expires_at = now + timedelta(days=self.link_days)
-        until = ag.local_day(request.expires_at, worker.timezone)
+        until = local_day(request.expires_at, worker.timezone)
         if request.kind == SIGN:
             terms = await agency_terms(session, agreement, request.version)
             mail = texts.sign_mail(terms, self.link(token), until)

@@ -22,6 +22,7 @@ from bot.storage.database import Database
 from bot.web import HEADERS, RouteHook
 from dialogs import agency as texts
 from dialogs import agreements as ag
+from dialogs.messages import LOCALES
 from dialogs.texts import format_day
 
 
@@ -72,9 +73,7 @@ def _form(opened: agency_answers.Opened) -> dict[str, Any]:
     """What the link asks: the agency's terms and a button per possible answer."""
     terms = opened.terms
     names = {"employee": terms.employee, "agency": terms.agency, "id": terms.agreement_id}
-    start = " / ".join(
-        texts.tx("start", loc, day=format_day(terms.start, loc)) for loc in texts.LOCALE_ORDER
-    )
+    start = " / ".join(texts.tx("start", loc, day=format_day(terms.start, loc)) for loc in LOCALES)
     asked: dict[str, Any] = {"lines": [texts.both("intro", **names)], "terms": terms.text}
     asked["start"] = start
     if opened.request.kind == agency_mail.SIGN:

@@ -10,12 +10,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.agreements.records import as_role
-from bot.checkins.pauses import local_today
 from bot.org.people import Defaults, manager_of, person_ref, reports_of
 from bot.storage.agreement_models import Agreement, AgreementDialog
 from bot.storage.models import Person
 from dialogs import agreement_draft as drafting
 from dialogs import agreements as ag
+from dialogs.dates import local_day
 from dialogs.messages import Outbound
 
 DIALOG_TTL = timedelta(days=7)
@@ -70,7 +70,7 @@ async def draft_context(
     """Whom the person can draft with (their reports and their manager), and whose turn
     it is to draft with each this year."""
     ref = person_ref(person, defaults)
-    today = local_today(ref.timezone, now)
+    today = local_day(now, ref.timezone)
     history: dict[tuple[int, int], list[tuple[int, ag.Role]]] = defaultdict(list)
     rows = await session.execute(
         select(Agreement.employee_id, Agreement.manager_id, Agreement.year, Agreement.drafter_role)

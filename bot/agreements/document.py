@@ -19,6 +19,7 @@ from bot.storage.database import Database
 from bot.storage.models import Person
 from dialogs import agreements as ag
 from dialogs.agreement_texts import ta
+from dialogs.dates import local_day
 from dialogs.messages import PersonRef
 from dialogs.texts import format_day
 
@@ -76,7 +77,7 @@ def _lines(contract: ThirdContract) -> list[tuple[str, str]]:
     loc, zone = ref.locale, ref.timezone
 
     def day(moment: datetime) -> str:
-        return format_day(ag.local_day(moment, zone), loc)
+        return format_day(local_day(moment, zone), loc)
 
     lines = [
         ("title", ta("doc.title", loc, name=ref.name)),

@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.agreements import agency_mail, notices, records
 from bot.agreements.records import AgreementRefused
-from bot.checkins.pauses import local_today
 from bot.dialogue.topics import clean_text
 from bot.org.people import Defaults, person_ref
 from bot.storage.agreement_models import (
@@ -29,6 +28,7 @@ from bot.storage.agreement_models import (
 from bot.storage.models import Person
 from dialogs import agreements as ag
 from dialogs.agreement_texts import ta
+from dialogs.dates import local_day
 from dialogs.messages import Outbound, Turn
 
 OPEN = ("draft", "proposed", "signed", "at_risk")
@@ -64,7 +64,7 @@ async def create(
         manager_id=manager.id,
         drafter_id=author.id,
         drafter_role=role,
-        year=local_today(person_ref(author, defaults).timezone, now).year,
+        year=local_day(now, person_ref(author, defaults).timezone).year,
         status="draft",
         category=terms.category,
         is_i_deal=terms.i_deal,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from bot.storage.models import Person
 from dialogs.dates import DayProblem, parse_day
@@ -29,10 +28,6 @@ def parse_pause_date(argument: str, locale: Locale) -> date:
         return parse_day(text, locale)
     except DayProblem as problem:
         raise PauseError(f"pause.{problem.reason}") from None
-
-
-def local_today(person_timezone: str, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(person_timezone)).date()
 
 
 def pause(person: Person, until: date, today: date) -> None:

@@ -18,11 +18,12 @@ from bot.checkins.budget import ABANDONED_AFTER, ALONE, ALONG
 from bot.dialogue import drift
 from bot.dialogue.topics import clean_text, too_long
 from bot.org.people import Defaults, by_platform, manager_of, person_ref
-from bot.schedules.worktime import DEFAULT_WORKING_DAYS, next_working_morning
+from bot.schedules.worktime import next_working_morning
 from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, Schedule
 from bot.storage.sealed import Private
 from dialogs import checkin
 from dialogs.banks import Bank
+from dialogs.dates import DEFAULT_WORKING_DAYS
 from dialogs.messages import Outbound, PersonRef, Turn
 from dialogs.texts import format_moment, t
 

@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.schedules.calendar import WEEKDAYS
 from bot.schedules.export import spec_to_raw
 from bot.schedules.file import ScheduleSpec
 from bot.storage.database import Database
 from bot.storage.models import Department
 from dialogs import checkin
 from dialogs.banks import Bank
+from dialogs.dates import DEFAULT_WORKING_DAYS, WEEKDAYS
 from dialogs.messages import LOCALES, Locale, Outbound, PersonRef
 
 # Optional text fields: left out of the mapping when empty, so the file's defaults apply.
@@ -65,7 +65,7 @@ def raw_to_form(raw: Mapping[str, Any]) -> dict[str, Any]:
         values["audience"] = "emails"
         values["emails"] = "\n".join(str(e) for e in audience["emails"])
     days = raw.get("working_days")
-    values["working_days"] = list(days) if isinstance(days, list) else list(WEEKDAYS[:5])
+    values["working_days"] = list(days) if isinstance(days, list) else list(DEFAULT_WORKING_DAYS)
     values["active"] = bool(raw.get("active", True))
     return values
 

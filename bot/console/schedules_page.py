@@ -16,10 +16,11 @@ from bot.console.context import ConsoleContext, context_of
 from bot.console.render import page
 from bot.console.security import viewer_of
 from bot.schedules import file as schedules
-from bot.schedules.calendar import CADENCES, WEEKDAYS
+from bot.schedules.calendar import CADENCES
 from bot.schedules.export import export_yaml, spec_to_raw
 from bot.schedules.file import ScheduleFileError, ScheduleRow
 from dialogs.console_texts import tc
+from dialogs.dates import WEEKDAYS
 
 routes = web.RouteTableDef()
 

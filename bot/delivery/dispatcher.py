@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import metrics
 from bot.agreements.agency_mail import AgencyMail
 from bot.checkins import menus
-from bot.checkins.pauses import is_paused, local_today
+from bot.checkins.pauses import is_paused
 from bot.checkins.service import CheckinService
 from bot.clock import Clock
 from bot.delivery.liveness import Liveness
@@ -49,6 +49,7 @@ from bot.storage.models import (
     Schedule,
 )
 from dialogs.channel import ChatAdapter, finder
+from dialogs.dates import local_day
 from dialogs.messages import MessageRef, Outbound
 
 log = logging.getLogger(__name__)
@@ -308,7 +309,7 @@ class Dispatcher:
         if settled is not None:
             return self._settle(message, settled, report)
         ref = person_ref(person, self.checkins.defaults)
-        if message.kind in PAUSED_KINDS and is_paused(person, local_today(ref.timezone, now)):
+        if message.kind in PAUSED_KINDS and is_paused(person, local_day(now, ref.timezone)):
             assert person.paused_until is not None
             # Held, not dropped: it goes out on the first working morning after the pause.
             resume_at = next_working_morning(

@@ -14,8 +14,8 @@ from bot.documents import charts, html
 from bot.documents.charts import Drawing
 from bot.documents.pdf import KEEP, Page
 from dialogs.agreement_texts import ta
-from dialogs.agreements import local_day
 from dialogs.brief import ReviewBrief, agenda_lines, answer_text, conversation_tips
+from dialogs.dates import local_day
 from dialogs.digest import month_name
 from dialogs.digest_texts import td
 from dialogs.messages import Locale

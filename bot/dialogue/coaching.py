@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +20,7 @@ from bot.storage.agreement_models import Agreement
 from bot.storage.dialogue_models import Conversation
 from bot.storage.models import Person
 from dialogs import digest
+from dialogs.dates import local_day
 from dialogs.messages import Locale, Outbound
 from dialogs.texts import format_day, t
 from dialogs.tips import Party, tips_block
@@ -61,7 +61,7 @@ async def situation(
     timezone: str,
     settings: DialogueSettings,
 ) -> Situation:
-    today = now.astimezone(ZoneInfo(timezone)).date()
+    today = local_day(now, timezone)
     days = settings.brief_days_before
     review: tuple[Party, date, tuple[str, ...]] | None = None
     reports = await reports_of(session, person)
@@ -102,7 +102,7 @@ async def situation(
     if last is not None:
         talked = (
             _side(last.employee_id == person.id),
-            last.happened_at.astimezone(ZoneInfo(timezone)).date(),
+            local_day(last.happened_at, timezone),
         )
     return Situation(review, at_risk, talked, "manager" if reports else "employee")
 

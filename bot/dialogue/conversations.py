@@ -23,8 +23,8 @@ from bot.dialogue.topics import clean_text
 from bot.org.people import Defaults, manager_of, person_ref, reports_of
 from bot.storage.dialogue_models import Conversation, ReviewBriefSent, TopicDiscussion
 from bot.storage.models import OutboxKind, Person, Topic
-from dialogs.agreements import local_day
 from dialogs.answers import option, yes_no
+from dialogs.dates import local_day
 from dialogs.digest_texts import td
 from dialogs.graphemes import cut
 from dialogs.messages import Choice, Outbound, Outcome, PersonRef, Question, Turn

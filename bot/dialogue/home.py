@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.agreements.service import AgreementService
 from bot.checkins.budget import MonthSummary, month_summary
-from bot.checkins.pauses import is_paused, local_today
+from bot.checkins.pauses import is_paused
 from bot.dialogue import drift
 from bot.dialogue.digests import DIGEST_WINDOW, shared_answers
 from bot.dialogue.topics import open_topics
@@ -23,6 +23,7 @@ from bot.storage.models import Answer, Department, Occurrence, Person, Schedule
 from dialogs.agreement_texts import ta
 from dialogs.agreements import attention_lines
 from dialogs.banks import Bank
+from dialogs.dates import local_day
 from dialogs.digest_texts import td
 from dialogs.drift import home_lines
 from dialogs.home import HomeSection, HomeView
@@ -98,7 +99,7 @@ async def _next_checkins(
         if slot is not None:
             upcoming.append((slot.due_utc, banks[schedule.theme].title(loc), slot.local_due))
     lines = tuple(f"{title}: {format_moment(local, loc)}" for _, title, local in sorted(upcoming))
-    if is_paused(person, local_today(ref.timezone, now)):
+    if is_paused(person, local_day(now, ref.timezone)):
         assert person.paused_until is not None
         lines = (t("home.paused", loc, date=format_day(person.paused_until, loc)), *lines)
     if cap > 0:

@@ -33,6 +33,7 @@ from dialogs.brief import (
     FollowUpRound,
     ReviewBrief,
 )
+from dialogs.dates import local_day
 from dialogs.messages import Locale
 
 
@@ -213,7 +214,7 @@ async def build_briefs(
     the coming review month). What both copies share is read once; the answers are read per
     copy, so the manager's copy never holds a private one."""
     employee_ref = person_ref(employee, defaults)
-    today = now.astimezone(ZoneInfo(employee_ref.timezone)).date()
+    today = local_day(now, employee_ref.timezone)
     start = start or review_start(employee.review_month, today)
     if start is None:
         raise BriefRefused(

@@ -27,6 +27,7 @@ from bot.storage.models import OutboxKind, Person
 from bot.storage.sql import insert_new
 from dialogs.banks import Bank
 from dialogs.brief import COPIES, summary
+from dialogs.dates import local_day
 from dialogs.digest import render_digest
 from dialogs.digest_texts import td
 from dialogs.messages import Outbound
@@ -125,7 +126,7 @@ def _brief_window(
 ) -> date | None:
     """The review month's first day when its brief is due now: from N days before it (at
     09:00 local) until the month begins."""
-    today = now.astimezone(ZoneInfo(timezone)).date()
+    today = local_day(now, timezone)
     start = review_start(review_month, today)
     if start is None:
         return None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import available_timezones
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Person
-from dialogs.messages import LOCALES, DirectoryUser
+from dialogs.messages import DirectoryUser
+from dialogs.validators import as_locale, is_time_zone
 
 ID_COLUMNS = {"slack": "slack_user_id", "teams": "teams_user_id"}
 
@@ -31,7 +31,6 @@ async def sync_directory(
         for p in people
         if getattr(p, column)
     }
-    zones = available_timezones()
     changed = 0
     for user in users:
         column = ID_COLUMNS.get(user.platform)
@@ -45,10 +44,10 @@ async def sync_directory(
         if getattr(person, column) is None and key not in by_id:
             setattr(person, column, user.user_id)
             by_id[key] = person
-        if person.timezone is None and user.timezone in zones:
+        if person.timezone is None and is_time_zone(user.timezone):
             person.timezone = user.timezone
-        language = user.locale[:2].lower()
-        if person.locale is None and language in LOCALES:
+        language = as_locale(user.locale[:2])
+        if person.locale is None and language is not None:
             person.locale = language
         if (getattr(person, column), person.timezone, person.locale) != before:
             person.updated_at = now

@@ -14,9 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
 from typing import Any, TypeVar
-from zoneinfo import available_timezones
 
 from sqlalchemy import RowMapping, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,10 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import as_utc
 from bot.org import leavers
 from bot.progress import Progress, unseen
-from bot.schedules.calendar import WEEKDAYS
 from bot.storage.database import Database
 from bot.storage.models import Department, Person
+from dialogs.dates import in_week_order, weekday
 from dialogs.messages import LOCALES
+from dialogs.validators import as_locale, is_email, is_time_zone
 
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = (
@@ -66,7 +65,6 @@ AGENCY = "agency"
 _TRUE = frozenset({"true", "yes", "1", "ja"})
 _FALSE = frozenset({"false", "no", "0", "nee"})
 # Deliberately loose: it catches spreadsheet slips like 'jan@' without judging real addresses.
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 T = TypeVar("T")
 # A problem with the file: the spreadsheet row it is on, and what is wrong and how to fix it.
@@ -388,7 +386,7 @@ def _read_row(cells: _Cells) -> OrgRow | None:
 
 def _email(raw: str) -> str:
     email = raw.lower()
-    if not _EMAIL.fullmatch(email):
+    if not is_email(email):
         raise _BadCell("is not a valid email address (expected name@example.com)")
     return email
 
@@ -401,20 +399,14 @@ def _employment(raw: str) -> str:
 
 
 def _locale(raw: str) -> str:
-    locale = raw.lower()
-    if locale not in LOCALES:
+    locale = as_locale(raw)
+    if locale is None:
         raise _BadCell(f"must be {' or '.join(LOCALES)}")
     return locale
 
 
-@cache
-def _time_zones() -> frozenset[str]:
-    # available_timezones() walks the tz database on every call; once per process is enough.
-    return frozenset(available_timezones())
-
-
 def _timezone(raw: str) -> str:
-    if raw not in _time_zones():
+    if not is_time_zone(raw):
         raise _BadCell("is not an IANA time zone (for example Europe/Amsterdam)")
     return raw
 
@@ -434,10 +426,10 @@ def _month(raw: str) -> int:
 
 def _working_days(raw: str) -> tuple[str, ...]:
     """Part-time weeks, e.g. 'mon tue thu' (spaces, commas or slashes between the days)."""
-    days = {part[:3].lower() for part in re.split(r"[\s,/|]+", raw) if part}
-    if not days or not days <= set(WEEKDAYS):
+    days = [weekday(part) for part in re.split(r"[\s,/|]+", raw) if part]
+    if not days or None in days:
         raise _BadCell("must list weekdays, for example 'mon tue wed thu'")
-    return tuple(day for day in WEEKDAYS if day in days)
+    return in_week_order(day for day in days if day is not None)
 
 
 _DUPLICATE_HINTS = {

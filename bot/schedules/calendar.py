@@ -10,17 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from dialogs.dates import WEEKDAYS, add_months, weekday
+
 CADENCES: tuple[str, ...] = ("weekly", "biweekly", "monthly", "quarterly")
-WEEKDAY_NAMES: tuple[str, ...] = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-)
 # Biweekly pairs are counted from one fixed Monday rather than from ISO week numbers,
 # so the rhythm survives years with 53 ISO weeks.
 BIWEEKLY_ANCHOR = date(2024, 1, 1)
@@ -59,11 +51,9 @@ def parse_day(cadence: str, day: str) -> str:
     """
     if cadence not in CADENCES:
         raise ValueError(f"cadence '{cadence}' is unknown; use one of {', '.join(CADENCES)}")
+    if (named := weekday(day)) is not None:
+        return named
     text = day.strip().lower()
-    if text in WEEKDAYS:
-        return text
-    if text in WEEKDAY_NAMES:
-        return WEEKDAYS[WEEKDAY_NAMES.index(text)]
     weekdays = ", ".join(WEEKDAYS)
     if cadence in ("weekly", "biweekly"):
         raise ValueError(
@@ -137,11 +127,11 @@ def _period_of(cadence: str, local_day: date) -> _Period:
         return _Period(f"{_iso_week(first)}/2", first, first + timedelta(weeks=2))
     if cadence == "monthly":
         first = local_day.replace(day=1)
-        return _Period(f"{first.year}-{first.month:02d}", first, _add_months(first, 1))
+        return _Period(f"{first.year}-{first.month:02d}", first, add_months(first, 1))
     if cadence == "quarterly":
         quarter = (local_day.month - 1) // 3
         first = date(local_day.year, quarter * 3 + 1, 1)
-        return _Period(f"{first.year}-Q{quarter + 1}", first, _add_months(first, 3))
+        return _Period(f"{first.year}-Q{quarter + 1}", first, add_months(first, 3))
     raise ValueError(f"cadence '{cadence}' is unknown; use one of {', '.join(CADENCES)}")
 
 
@@ -152,8 +142,3 @@ def _monday_of(day: date) -> date:
 def _iso_week(monday: date) -> str:
     year, week, _ = monday.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def _add_months(first: date, months: int) -> date:
-    index = first.month - 1 + months
-    return date(first.year + index // 12, index % 12 + 1, 1)

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.schedules.calendar import WEEKDAYS, Slot, next_slot, slot_for
+from bot.schedules.calendar import Slot, next_slot, slot_for
+from dialogs.dates import DEFAULT_WORKING_DAYS, weekday_of
 
 # Christmas, a weekend and a bridge day never take more than this; past it, give up moving.
 MAX_SHIFT_DAYS = 14
@@ -39,11 +40,11 @@ class WorkingCalendar:
 
     @classmethod
     def of(cls, working_days: Iterable[str], country: str | None) -> WorkingCalendar:
-        days = frozenset(working_days) or frozenset(WEEKDAYS[:5])
+        days = frozenset(working_days) or frozenset(DEFAULT_WORKING_DAYS)
         return cls(days, country)
 
     def is_working_day(self, day: date) -> bool:
-        if WEEKDAYS[day.weekday()] not in self.working_days:
+        if weekday_of(day) not in self.working_days:
             return False
         return self.country is None or day not in _holidays(self.country, day.year)
 

@@ -10,9 +10,8 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy import func, select
@@ -20,15 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.schedules.calendar import (
     CADENCES,
-    WEEKDAY_NAMES,
-    WEEKDAYS,
     is_valid_time,
     parse_day,
 )
 from bot.schedules.days_off import next_send, supported_countries
 from bot.storage.database import Database
 from bot.storage.models import Department, Occurrence, Person, Schedule
+from dialogs.dates import DEFAULT_WORKING_DAYS, in_week_order, weekday
 from dialogs.messages import LOCALES
+from dialogs.validators import as_locale, is_email, is_time_zone
 
 TOP_LEVEL_KEYS = ("defaults", "schedules")
 DEFAULT_KEYS = ("timezone", "locale", "working_days", "holidays", "on_day_off")
@@ -50,7 +49,6 @@ SCHEDULE_KEYS = (
     "active",
 )
 REQUIRED_KEYS = ("id", "theme", "cadence", "day", "time", "audience")
-DEFAULT_WORKING_DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
 DEFAULT_GRACE_MINUTES = 12 * 60
 # One reminder a day after the prompt, if it is still unanswered; `remind_after: off` turns it off.
 DEFAULT_REMIND_MINUTES = 24 * 60
@@ -60,7 +58,6 @@ MAX_ID_LENGTH = 100
 
 _ID = re.compile(r"[a-z0-9_-]+")
 _GRACE = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 
 class ScheduleFileError(ValueError):
@@ -232,7 +229,7 @@ class _Fields:
         value = self.raw.get("timezone")
         if value is None:
             return None
-        if not isinstance(value, str) or value not in _timezones():
+        if not isinstance(value, str) or not is_time_zone(value):
             self.error(
                 f"timezone '{value}' is not an IANA time zone; use for example Europe/Amsterdam"
             )
@@ -243,10 +240,10 @@ class _Fields:
         value = self.raw.get("locale")
         if value is None:
             return None
-        if value not in LOCALES:
+        locale = as_locale(value) if isinstance(value, str) else None
+        if locale is None:
             self.error(f"locale '{value}' is not supported; use {' or '.join(LOCALES)}")
-            return None
-        return str(value)
+        return locale
 
     def holidays(self) -> str | None:
         value = self.raw.get("holidays")
@@ -281,19 +278,11 @@ class _Fields:
                 "use for example [mon, tue, wed, thu, fri]"
             )
             return None
-        return tuple(d for d in WEEKDAYS if d in days)
-
-
-@cache
-def _timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
+        return in_week_order(day for day in days if day is not None)
 
 
 def _weekday(value: Any) -> str | None:
-    text = value.strip().lower() if isinstance(value, str) else ""
-    if text in WEEKDAY_NAMES:
-        return WEEKDAYS[WEEKDAY_NAMES.index(text)]
-    return text if text in WEEKDAYS else None
+    return weekday(value) if isinstance(value, str) else None
 
 
 def _schedule(
@@ -425,7 +414,7 @@ def _audience(fields: _Fields) -> dict[str, Any]:
 def _emails(value: Any) -> list[str]:
     if not isinstance(value, list) or not value:
         return []
-    if not all(isinstance(v, str) and _EMAIL.fullmatch(v.strip()) for v in value):
+    if not all(isinstance(v, str) and is_email(v.strip()) for v in value):
         return []
     # People are stored by lowercase address; keep the file's order, drop repeats.
     return list(dict.fromkeys(v.strip().lower() for v in value))

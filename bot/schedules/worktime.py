@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.schedules.calendar import WEEKDAYS
+from dialogs.dates import DEFAULT_WORKING_DAYS, weekday_of
 
-DEFAULT_WORKING_DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
 WORKING_MORNING = time(9, 0)
 
 
@@ -21,7 +20,7 @@ def next_working_morning(
     days = set(working_days) or set(DEFAULT_WORKING_DAYS)
     for ahead in range(1, 8):
         candidate = today + timedelta(days=ahead)
-        if WEEKDAYS[candidate.weekday()] in days:
+        if weekday_of(candidate) in days:
             local = datetime.combine(candidate, WORKING_MORNING, tzinfo=zone)
             return local.astimezone(zone)
     raise AssertionError("unreachable: at least one weekday is a working day")
