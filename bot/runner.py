@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.bootstrap import App, StartupError, build_runtime, console_adapter
 from bot.logs import hush_terminal
 from bot.org import organisation as org
+from bot.org.org_file import OrgImportError
 from bot.org.people import find_by_email, locale_of
 from dialogs.messages import Locale
 from dialogs.texts import t
@@ -60,7 +61,7 @@ async def _first_run(app: App) -> str:
         )
         try:
             await org.import_org(app.db, buffer.getvalue(), app.clock.now())
-        except org.OrgImportError as exc:
+        except OrgImportError as exc:
             print(exc)
             continue
         print(t("first_run.next", "en" if locale == "en" else "nl", email=email.strip().lower()))

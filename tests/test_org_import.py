@@ -7,15 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.org.organisation import (
-    ImportResult,
-    OrgImportError,
-    OrgRow,
-    PersonRow,
-    import_org,
-    list_people,
-    parse_org_csv,
-)
+from bot.org.org_file import OrgImportError, OrgRow, parse_org_csv
+from bot.org.organisation import ImportResult, PersonRow, import_org, list_people
 from bot.storage.database import Database
 from bot.storage.models import Department, Person
 

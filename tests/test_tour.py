@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot.cli import main
-from bot.org.organisation import parse_org_csv
+from bot.org.org_file import parse_org_csv
 from bot.schedules.calendar import CADENCES
 from bot.schedules.file import DAY_OFF_RULES, parse_schedules
 from dialogs.banks import load_banks

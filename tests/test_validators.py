@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.org.organisation import OrgImportError, parse_org_csv
+from bot.org.org_file import OrgImportError, parse_org_csv
 from bot.schedules.file import ScheduleFileError, parse_schedules
 from dialogs.validators import as_locale, is_email, is_time_zone
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 async def cmd_org_import(app: App, args: argparse.Namespace) -> int:
     from bot.org import organisation as org
+    from bot.org.org_file import OrgImportError
     from bot.progress import shown
 
     text = read_file(args.file)
@@ -28,7 +29,7 @@ async def cmd_org_import(app: App, args: argparse.Namespace) -> int:
                 many_leave=args.allow_many_leavers,
                 progress=progress,
             )
-    except org.OrgImportError as exc:
+    except OrgImportError as exc:
         raise UserError(f"{args.file}: nothing was imported, fix these first:\n{exc}") from exc
     verb = "would be" if args.dry_run else "were"
     gone = "would leave" if args.dry_run else "left"

@@ -13,6 +13,7 @@ from bot.console.context import context_of
 from bot.console.render import page
 from bot.console.security import viewer_of
 from bot.org import organisation as org
+from bot.org.org_file import OrgImportError
 from dialogs.console_texts import tc
 from dialogs.texts import format_day
 
@@ -102,7 +103,7 @@ async def import_people(request: web.Request) -> web.Response:
             "import.many_refused", viewer_of(request).locale, n=many.leaving, of=many.active
         )
         return await _page(request, status=400, errors=[message], csv_text=text, full=full)
-    except org.OrgImportError as refused:
+    except OrgImportError as refused:
         return await _page(request, status=400, errors=refused.errors, csv_text=text, full=full)
     return await _page(
         request,
