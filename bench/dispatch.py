@@ -116,7 +116,7 @@ async def prepared_app(
     from bot.config import load_settings
     from bot.delivery.planner import plan
     from bot.org.organisation import import_org
-    from bot.schedules.file import apply_schedules
+    from bot.schedules.store import apply_schedules
     from bot.storage.database import Database
     from bot.storage.slack_channels import DatabaseDmChannelStore
 

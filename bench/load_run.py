@@ -242,7 +242,7 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
 
     from bot.config import normalise_database_url
     from bot.org.organisation import import_org
-    from bot.schedules.file import apply_schedules
+    from bot.schedules.store import apply_schedules
     from bot.storage.database import Database
     from bot.storage.models import Answer, Occurrence, OutboxMessage
     from bot.storage.sealed import generate_key, install_keys

@@ -261,7 +261,7 @@ async def plan_fanout(app: Any, now: Any) -> None:
     from zoneinfo import ZoneInfo
 
     from bot.delivery.planner import plan
-    from bot.schedules.file import apply_schedules
+    from bot.schedules.store import apply_schedules
 
     local = (now - timedelta(minutes=1)).astimezone(ZoneInfo("Europe/Amsterdam"))
     schedule = f"""

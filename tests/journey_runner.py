@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.schedules.file import apply_schedules
+from bot.schedules.store import apply_schedules
 from dialogs.checkin import CONTROLS
 from dialogs.messages import Choice, Outbound, Turn
 from tests.journey_script import (

@@ -28,7 +28,7 @@ from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.org.organisation import import_org
 from bot.org.people import find_by_email
-from bot.schedules.file import apply_schedules as apply_yaml
+from bot.schedules.store import apply_schedules as apply_yaml
 from bot.storage.database import Database
 from bot.storage.models import Answer
 from bot.storage.slack_installations import DatabaseSlackInstallations

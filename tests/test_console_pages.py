@@ -19,6 +19,7 @@ from bot.clock import FixedClock
 from bot.console.security import COOKIE
 from bot.org.organisation import import_org
 from bot.schedules import file as schedules
+from bot.schedules import store
 from bot.storage.database import Database
 from bot.storage.models import Person
 from tests.conftest import run
@@ -77,14 +78,14 @@ async def test_a_schedule_is_created_listed_paused_resumed_and_exported(client: 
     assert "paused" in body
     db = client.console.bot.app.db
     now = client.console.bot.clock.now()
-    [row] = await schedules.list_schedules(db, now, "Europe/Amsterdam")
+    [row] = await store.list_schedules(db, now, "Europe/Amsterdam")
     assert not row.active
     await client.post("/schedules/workload-weekly/resume", {})
     status, exported = await client.get("/schedules.yaml")
     assert status == 200
     assert yaml.safe_load(exported)["schedules"][0]["time"] == "14:00"
     # The export is a file `schedules apply` takes, and applying it changes nothing.
-    result = await schedules.apply_schedules(db, exported, ["workload"], now, dry_run=True)
+    result = await store.apply_schedules(db, exported, ["workload"], now, dry_run=True)
     assert result.unchanged == ["workload-weekly"]
 
 

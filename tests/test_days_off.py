@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from bot.clock import FixedClock
 from bot.delivery.planner import PLANNER_LOCK, plan
 from bot.org.organisation import import_org
-from bot.schedules.file import list_schedules
+from bot.schedules.store import list_schedules
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage
 from tests.testbot import Testbot, apply, make_testbot

@@ -26,7 +26,7 @@ from bot.delivery.planner import plan
 from bot.dialogue.notices import notice
 from bot.org.organisation import import_org
 from bot.org.people import find_by_email, person_ref
-from bot.schedules.file import apply_schedules
+from bot.schedules.store import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import OutboxKind, OutboxMessage
 from dialogs.channel import InboundHandler

@@ -13,7 +13,7 @@ from bot.config import load_settings
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.planner import plan
 from bot.org.organisation import import_org
-from bot.schedules.file import apply_schedules
+from bot.schedules.store import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs.messages import MessageRef, Outbound

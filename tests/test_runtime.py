@@ -15,7 +15,7 @@ from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.org.organisation import import_org
 from bot.runtime import Runtime, WebServer
-from bot.schedules.file import apply_schedule_data
+from bot.schedules.store import apply_schedule_data
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
 from bot.web import build_web_app

@@ -8,14 +8,8 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from bot.schedules.file import (
-    ApplyResult,
-    ScheduleFileError,
-    ScheduleSpec,
-    apply_schedules,
-    list_schedules,
-    parse_schedules,
-)
+from bot.schedules.file import ScheduleFileError, ScheduleSpec, parse_schedules
+from bot.schedules.store import ApplyResult, apply_schedules, list_schedules
 from bot.storage.database import Database
 from bot.storage.models import Department, Person, Schedule
 from dialogs.banks import load_banks

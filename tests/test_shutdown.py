@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.delivery.dispatcher import Dispatcher
 from bot.org.organisation import import_org
-from bot.schedules.file import apply_schedules
+from bot.schedules.store import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs.banks import load_banks

@@ -24,7 +24,7 @@ from adapters.teams.package import PackageError, build_package
 from adapters.teams.speedups import fix_retry_policy
 from bot.clock import FixedClock
 from bot.org.organisation import import_org
-from bot.schedules.file import apply_schedules
+from bot.schedules.store import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, Person, ProcessedEvent, Topic
 from bot.storage.teams_references import TeamsConversation

@@ -11,7 +11,7 @@ from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.org.organisation import import_org
 from bot.org.people import find_by_email
-from bot.schedules.file import apply_schedules
+from bot.schedules.store import apply_schedules
 from bot.storage.database import Database
 from dialogs import agreements as ag
 from dialogs.channel import InboundHandler

@@ -72,14 +72,15 @@ async def cmd_org_list(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_schedules_apply(app: App, args: argparse.Namespace) -> int:
-    from bot.schedules import file as schedules
+    from bot.schedules import store
+    from bot.schedules.file import ScheduleFileError
 
     text = read_file(args.file)
     try:
-        result = await schedules.apply_schedules(
+        result = await store.apply_schedules(
             app.db, text, app.banks.keys(), app.clock.now(), dry_run=args.dry_run
         )
-    except schedules.ScheduleFileError as exc:
+    except ScheduleFileError as exc:
         raise UserError(f"{args.file}: nothing was applied, fix these first:\n{exc}") from exc
     verb = "would be" if args.dry_run else "were"
     print(
@@ -90,9 +91,9 @@ async def cmd_schedules_apply(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_schedules_list(app: App, args: argparse.Namespace) -> int:
-    from bot.schedules import file as schedules
+    from bot.schedules import store
 
-    rows = await schedules.list_schedules(app.db, app.clock.now(), app.settings.default_timezone)
+    rows = await store.list_schedules(app.db, app.clock.now(), app.settings.default_timezone)
     if args.json:
         print_json([dataclasses.asdict(r) for r in rows])
         return 0

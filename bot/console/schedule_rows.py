@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.schedules.audience import in_audience
 from bot.schedules.days_off import next_send
-from bot.schedules.file import ScheduleRow
+from bot.schedules.store import ScheduleRow
 from bot.storage.database import Database
 from bot.storage.models import Department, Person
 from dialogs.messages import Locale

@@ -15,10 +15,11 @@ from bot.console import schedule_rows
 from bot.console.context import ConsoleContext, context_of
 from bot.console.render import page
 from bot.console.security import viewer_of
-from bot.schedules import file as schedules
+from bot.schedules import store
 from bot.schedules.calendar import CADENCES
 from bot.schedules.export import export_yaml, spec_to_raw
-from bot.schedules.file import ScheduleFileError, ScheduleRow
+from bot.schedules.file import ScheduleFileError
+from bot.schedules.store import ScheduleRow
 from dialogs.console_texts import tc
 from dialogs.dates import WEEKDAYS
 
@@ -26,7 +27,7 @@ routes = web.RouteTableDef()
 
 
 async def _rows(ctx: ConsoleContext) -> list[ScheduleRow]:
-    return await schedules.list_schedules(ctx.db, ctx.clock.now(), ctx.defaults.timezone)
+    return await store.list_schedules(ctx.db, ctx.clock.now(), ctx.defaults.timezone)
 
 
 async def _row(ctx: ConsoleContext, schedule_id: str) -> ScheduleRow:
@@ -124,9 +125,7 @@ async def _save(request: web.Request, *, editing: bool) -> web.StreamResponse:
         error = tc("schedules.id_taken", viewer_of(request).locale, id=raw["id"])
         return await _form_page(request, sf.raw_to_form(raw), editing=False, errors=[error])
     try:
-        await schedules.apply_schedule_data(
-            ctx.db, {"schedules": [raw]}, ctx.themes, ctx.clock.now()
-        )
+        await store.apply_schedule_data(ctx.db, {"schedules": [raw]}, ctx.themes, ctx.clock.now())
     except ScheduleFileError as refused:
         return await _form_page(
             request, sf.raw_to_form(raw), editing=editing, errors=refused.errors
@@ -149,7 +148,7 @@ async def _set_active(request: web.Request, *, active: bool) -> web.StreamRespon
     row = await _row(ctx, request.match_info["id"])
     raw = spec_to_raw(row)
     raw["active"] = active
-    await schedules.apply_schedule_data(ctx.db, {"schedules": [raw]}, ctx.themes, ctx.clock.now())
+    await store.apply_schedule_data(ctx.db, {"schedules": [raw]}, ctx.themes, ctx.clock.now())
     key = "resumed_done" if active else "paused_done"
     raise web.HTTPSeeOther(f"{ctx.access.settings.path}/schedules?done={key}&id={row.id}")
 
@@ -158,7 +157,7 @@ async def _set_active(request: web.Request, *, active: bool) -> web.StreamRespon
 async def delete(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
     sid = request.match_info["id"]
-    key = "deleted" if await schedules.delete_schedule(ctx.db, sid) else "delete_refused"
+    key = "deleted" if await store.delete_schedule(ctx.db, sid) else "delete_refused"
     raise web.HTTPSeeOther(f"{ctx.access.settings.path}/schedules?done={key}&id={sid}")
 
 

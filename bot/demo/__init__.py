@@ -46,7 +46,7 @@ from bot.demo.report import (
 from bot.demo.simulation import PersonaChannel, Simulation, fresh_database, rhythms_of
 from bot.org.organisation import import_org
 from bot.progress import Progress, unseen
-from bot.schedules.file import apply_schedules
+from bot.schedules.store import apply_schedules
 
 # ---- the command -------------------------------------------------------------------------
 
