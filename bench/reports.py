@@ -42,7 +42,7 @@ import smoke
 from scratch_schema import bench_database_url, scratch_schema
 from sqlalchemy import text
 
-from bot.reports import hr, works_council
+from bot.reports import hr, hr_output, works_council
 from bot.reports.ladder import ladder_figures
 from bot.reports.source import NO_DEPARTMENT, department_names
 from bot.storage.database import Database
@@ -358,9 +358,9 @@ async def measure(db: Database) -> dict[str, float]:
     await timed("hr_figures --department", lambda: figures("Department 07"), results)
 
     async def render_hr() -> None:
-        hr.render_html(full, "en")
-        hr.render_csv(full)
-        json.dumps(hr.to_json(full))
+        hr_output.render_html(full, "en")
+        hr_output.render_csv(full)
+        json.dumps(hr_output.to_json(full))
 
     await timed("render hr html+csv+json", render_hr, results)
     wc = await timed("works_council_overview", overview, results)

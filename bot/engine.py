@@ -25,7 +25,8 @@ from bot.org.directory import sync_directory
 from bot.org.people import Defaults, find_by_platform, manager_of, person_ref
 from bot.privacy import audit, data_rights
 from bot.privacy import roles as access
-from bot.reports.hr import hr_figures, render_chat
+from bot.reports.hr import hr_figures
+from bot.reports.hr_output import render_chat
 from bot.storage.database import Database
 from bot.storage.models import Person, ProcessedEvent
 from bot.storage.sql import insert_new

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.config import ConfigError, load_settings
-from bot.reports.hr import hr_figures, render_csv, render_html
+from bot.reports.hr import hr_figures
+from bot.reports.hr_output import render_csv, render_html
 from bot.storage.agreement_models import AgreementFollowUp
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage

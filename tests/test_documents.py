@@ -24,7 +24,7 @@ from bot.documents import charts
 from bot.documents.fonts import printable
 from bot.documents.pdf import Page
 from bot.documents.svg import to_svg
-from bot.reports import hr
+from bot.reports import hr, hr_output
 from bot.reports import works_council as wc
 from bot.reports.aggregates import HIDDEN, Figure
 from dialogs.brief import (
@@ -292,7 +292,7 @@ def _hr_figures() -> hr.HrFigures:
 
 
 def test_every_hr_table_scrolls_inside_its_box_and_names_are_escaped() -> None:
-    page = hr.render_html(_hr_figures(), "en")
+    page = hr_output.render_html(_hr_figures(), "en")
     tables = page.count("<table")
     assert tables >= 1 and page.count('<div class="table-scroll">\n<table') == tables
     assert ".table-scroll { overflow-x: auto;" in page
@@ -307,7 +307,7 @@ async def test_the_hr_page_fits_700_pixels() -> None:
     async with browser_page() as page:
         # The page is self-contained: the browser asks nothing of the outside world.
         await page.set_viewport_size({"width": 700, "height": 900})
-        await page.set_content(hr.render_html(_hr_figures(), "nl"))
+        await page.set_content(hr_output.render_html(_hr_figures(), "nl"))
         widths = await page.evaluate(
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )

@@ -17,7 +17,7 @@ from bot.bootstrap import build_app
 from bot.cli.parser import build_parser
 from bot.clock import FixedClock
 from bot.config import ConfigError, load_settings
-from bot.reports import hr
+from bot.reports import hr, hr_output
 from bot.reports import works_council as wc
 from bot.storage.agreement_models import Agreement, AgreementFollowUp, AgreementVersion
 from bot.storage.database import Database
@@ -181,7 +181,7 @@ async def figures(db: Database, clock: FixedClock, department: str | None = None
 
 def stage_rows(found: hr.HrFigures) -> dict[tuple[str, str], dict[str, str]]:
     """The CSV's ladder_stage rows by (department, year)."""
-    rows = csv.DictReader(io.StringIO(hr.render_csv(found)))
+    rows = csv.DictReader(io.StringIO(hr_output.render_csv(found)))
     return {(r["department"], r["period"]): r for r in rows if r["table"] == "ladder_stage"}
 
 
@@ -228,7 +228,7 @@ async def test_a_department_moves_up_a_stage_when_its_indicators_change(
     # Ops did nothing and stays where it was: no figures, no stage.
     ops = after.ladder.at("Ops", YEAR)
     assert ops is not None and ops.estimate is None
-    text = hr.render_html(after, "en")
+    text = hr_output.render_html(after, "en")
     assert "Integral" in text and "an indication, not a verdict" in text.lower()
 
 
@@ -244,11 +244,11 @@ async def test_last_years_stage_is_shown_beside_this_years(
     rows = stage_rows(found)
     assert rows[("Sales", str(YEAR - 1))]["subject"] == "reactive"
     assert rows[("Sales", str(YEAR))]["subject"] == "integral"
-    _, body = hr.render_chat(found, "en")
+    _, body = hr_output.render_chat(found, "en")
     assert "Development ladder (an indication, not a verdict): 2027: Integral · 2026: Reactive" in (
         body
     )
-    _, dutch = hr.render_chat(found, "nl")
+    _, dutch = hr_output.render_chat(found, "nl")
     assert "Ontwikkelladder (een indicatie, geen oordeel): 2027: Integraal · 2026: Reactief" in (
         dutch
     )
@@ -280,7 +280,7 @@ async def test_a_department_below_the_minimum_shows_no_stage(
     sales = found.ladder.at("Sales", YEAR)
     assert sales is not None and not sales.suppressed and sales.estimate is None
     assert all(f.suppressed for f in sales.figures.values())
-    data = json.loads(hr.render_json(found))
+    data = json.loads(hr_output.render_json(found))
     tiny_rows = [r for r in data["rows"] if r["table"] == "ladder" and r["department"] == "Tiny"]
     assert tiny_rows and all(r["suppressed"] and r["value"] is None for r in tiny_rows)
     deals = [
@@ -292,14 +292,14 @@ async def test_a_department_below_the_minimum_shows_no_stage(
     assert {None, "Sales"} <= hidden
     # A department without any i-deal shows 0: "nobody" singles out no one.
     assert [r["value"] for r in deals if r["department"] == "Ops"] == [0.0]
-    english = hr.render_html(found, "en")
+    english = hr_output.render_html(found, "en")
     assert "fewer than 5 employees: no stage" in english
-    dutch = hr.render_html(found, "nl")
+    dutch = hr_output.render_html(found, "nl")
     assert "minder dan 5 medewerkers: geen trede" in dutch
     # Asked for on its own, the small department shows no stage either.
     alone = await figures(db, autumn, department="Tiny")
     assert alone.ladder is not None and alone.ladder.scopes == ("Tiny",)
-    assert "fewer than 5 employees: no stage" in hr.render_chat(alone, "en")[1]
+    assert "fewer than 5 employees: no stage" in hr_output.render_chat(alone, "en")[1]
 
 
 async def test_perception_gaps_count_as_resolved_when_a_later_round_agrees(
@@ -312,7 +312,7 @@ async def test_perception_gaps_count_as_resolved_when_a_later_round_agrees(
         if n < 3:
             await seed.round(agreement, person, SPRING + timedelta(days=91), "partly", "on_track")
     found = await figures(db, autumn)
-    data = json.loads(hr.render_json(found))
+    data = json.loads(hr_output.render_json(found))
     (gaps,) = [
         r
         for r in data["rows"]

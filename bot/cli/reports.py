@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 async def cmd_report_hr(app: App, args: argparse.Namespace) -> int:
     from bot.progress import shown
-    from bot.reports import hr
+    from bot.reports import hr, hr_output
 
     if args.format == "pdf" and not args.out:
         raise UserError("a PDF needs --out FILE")
@@ -40,12 +40,12 @@ async def cmd_report_hr(app: App, args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from exc
     if args.format == "pdf":
         font = Path(args.font) if args.font else None
-        write_report(hr.render_pdf(figures, locale, font_path=font), args.out)
+        write_report(hr_output.render_pdf(figures, locale, font_path=font), args.out)
         return 0
     renderers = {
-        "html": lambda: hr.render_html(figures, locale),
-        "csv": lambda: hr.render_csv(figures),
-        "json": lambda: hr.render_json(figures),
+        "html": lambda: hr_output.render_html(figures, locale),
+        "csv": lambda: hr_output.render_csv(figures),
+        "json": lambda: hr_output.render_json(figures),
     }
     write_report(renderers[args.format]().encode("utf-8"), args.out)
     return 0

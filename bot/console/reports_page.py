@@ -17,7 +17,7 @@ from aiohttp import web
 from bot.console.context import ConsoleContext, context_of
 from bot.console.render import Viewer, page
 from bot.console.security import viewer_of
-from bot.reports import hr, views
+from bot.reports import hr, hr_output, views
 from bot.reports import works_council as wc
 from bot.reports.aggregates import SCORE_MIN
 from bot.reports.source import NO_DEPARTMENT, department_names
@@ -160,7 +160,7 @@ def _download(body: bytes, content_type: str, name: str) -> web.Response:
 async def hr_csv(request: web.Request) -> web.Response:
     selection = selection_of(request)
     figures = await hr_report(context_of(request), selection)
-    body = hr.render_csv(figures).encode("utf-8")
+    body = hr_output.render_csv(figures).encode("utf-8")
     return _download(body, "text/csv", f"hr-figures-{selection.year}.csv")
 
 
@@ -168,7 +168,7 @@ async def hr_csv(request: web.Request) -> web.Response:
 async def hr_json(request: web.Request) -> web.Response:
     selection = selection_of(request)
     figures = await hr_report(context_of(request), selection)
-    body = hr.render_json(figures).encode("utf-8")
+    body = hr_output.render_json(figures).encode("utf-8")
     return _download(body, "application/json", f"hr-figures-{selection.year}.json")
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.storage.models import EMPLOYMENTS
 from dialogs.dates import in_week_order, weekday
 from dialogs.messages import LOCALES
 from dialogs.validators import as_locale, is_email, is_time_zone
@@ -55,7 +56,6 @@ _MAX_LENGTH = {
 
 
 # How a person is employed; an empty cell (or no column, for someone new) is permanent.
-EMPLOYMENTS = ("permanent", "temporary", "agency")
 
 
 PERMANENT = "permanent"

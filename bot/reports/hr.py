@@ -19,62 +19,38 @@ Tables (the `table` field of a row):
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import (
-    Float,
-    and_,
-    case,
-    distinct,
-    func,
-    literal,
-    select,
-    union_all,
-)
-from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.documents import html
 from bot.org.people import Defaults
 from bot.progress import Progress, unseen
-from bot.reports import views
+from bot.reports import hr_queries as queries
 from bot.reports.aggregates import (
-    AGGREGATABLE,
-    HIDDEN,
     SCORE_MIN,
     Candidate,
     Figure,
     Line,
-    health_question_ids,
     settle,
 )
+from bot.reports.hr_queries import PROMPT_SUBJECTS
 from bot.reports.ladder import Ladder, ladder_figures
 from bot.reports.source import (
     NO_DEPARTMENT,
     PeriodKind,
     all_periods,
-    asked_checkins,
     department_names,
-    month_number,
-    period_label,
     prepare,
     year_window,
 )
-from bot.storage.agreement_models import Agreement, AgreementFollowUp
-from bot.storage.dialogue_models import ReviewBriefSent
-from bot.storage.models import Answer, Occurrence, Person
-from dialogs.banks import HEALTH_TOPICS, Bank
-from dialogs.ladder import STAGES, Rules
+from bot.storage.models import EMPLOYMENTS
+from dialogs.banks import Bank
+from dialogs.ladder import Rules
 from dialogs.messages import Locale
-from dialogs.report_texts import label, period_name, tr
 
 TABLES = (
     "participation",
@@ -88,12 +64,9 @@ TABLES = (
     "prompts",
 )
 # How people are employed, in the order shown: temporary and agency workers apart.
-EMPLOYMENTS = ("permanent", "temporary", "agency")
 # The attention budget's subjects, in the order they are shown.
-PROMPT_SUBJECTS = ("separate", "along", "deferred")
 # (table, department or None for the whole organisation, subject, period)
 Key = tuple[str, str | None, str, str]
-CSV_COLUMNS = ("table", "department", "subject", "period", "value", "count", "people", "suppressed")
 
 
 @dataclass(frozen=True)
@@ -202,273 +175,6 @@ def _combine(
     return float(count), count, members
 
 
-# Per department: (people, value, count, no member list).
-ByDepartment = dict[str, tuple[int, float | None, int | None, None]]
-Cells = dict[tuple[str, str], ByDepartment]
-
-
-async def _both_periods(
-    session: AsyncSession, per_person: Any, measures: Any, year: int
-) -> dict[PeriodKind, list[Any]]:
-    """Group a per-person-and-month CTE by department, theme and month, and by quarter, in
-    one statement: the big table is read once, and people are joined per person and month
-    instead of per row."""
-
-    def grouped(kind: str, when: Any) -> Any:
-        return (
-            select(
-                literal(kind).label("kind"),
-                Person.department_id,
-                when.label("period"),
-                per_person.c.theme,
-                # One CTE row per person and month: only a quarter needs DISTINCT.
-                func.count() if kind == "month" else func.count(distinct(per_person.c.person_id)),
-                *measures(),
-            )
-            .join(Person, Person.id == per_person.c.person_id)
-            .group_by(Person.department_id, when, per_person.c.theme)
-        )
-
-    quarter = (per_person.c.month + 2) // 3
-    statement = union_all(grouped("month", per_person.c.month), grouped("quarter", quarter))
-    out: dict[PeriodKind, list[Any]] = {"month": [], "quarter": []}
-    for row in await session.execute(statement):
-        kind: PeriodKind = "month" if row[0] == "month" else "quarter"
-        out[kind].append((row[1], period_label(year, kind, int(row[2])), *row[3:]))
-    return out
-
-
-async def _answer_cells(
-    session: AsyncSession,
-    start: datetime,
-    end: datetime,
-    banks: Mapping[str, Bank],
-    names: Mapping[int | None, str],
-) -> dict[str, Cells]:
-    """Per kind of period: (theme, period) -> department -> (people, mean, answers)."""
-    month = month_number(session, Answer.answered_at)
-    health_ids = health_question_ids(banks)
-    conditions = [
-        Answer.kind == "scale",
-        Answer.visibility.in_(AGGREGATABLE),
-        Answer.topic.not_in(HEALTH_TOPICS),
-        Answer.answered_at >= start,
-        Answer.answered_at < end,
-    ]
-    if health_ids:
-        conditions.append(Answer.question_id.not_in(health_ids))
-    per_person = (
-        select(
-            Answer.person_id.label("person_id"),
-            month.label("month"),
-            Answer.theme.label("theme"),
-            func.count().label("answers"),
-            func.sum(sql_cast(Answer.value, Float)).label("total"),
-        )
-        .where(and_(*conditions))
-        .group_by(Answer.person_id, month, Answer.theme)
-        .cte("answers_per_person")
-        .prefix_with("MATERIALIZED")
-    )
-
-    def measures() -> list[Any]:
-        return [func.sum(per_person.c.answers), func.sum(per_person.c.total)]
-
-    found = await _both_periods(session, per_person, measures, start.year)
-    out: dict[str, Cells] = {}
-    for kind, rows in found.items():
-        cells: Cells = defaultdict(dict)
-        for dept_id, when, theme, people, answers, total in rows:
-            mean = float(total) / int(answers) if answers else None
-            cells[(theme, when)][names[dept_id]] = (int(people), mean, int(answers), None)
-        out[kind] = cells
-    return out
-
-
-async def _participation_cells(
-    session: AsyncSession,
-    start: datetime,
-    end: datetime,
-    banks: Mapping[str, Bank],
-    names: Mapping[int | None, str],
-) -> dict[str, Cells]:
-    """Per kind of period: (theme, period) -> department -> (asked, rate, completed)."""
-    month = month_number(session, Occurrence.due_at)
-    conditions = asked_checkins(start, end, banks)
-    per_person = (
-        select(
-            Occurrence.person_id.label("person_id"),
-            month.label("month"),
-            Occurrence.theme.label("theme"),
-            func.max(case((Occurrence.status == "completed", 1), else_=0)).label("done"),
-        )
-        .where(and_(*conditions))
-        .group_by(Occurrence.person_id, month, Occurrence.theme)
-        .cte("asked_per_person")
-        .prefix_with("MATERIALIZED")
-    )
-
-    def measures() -> list[Any]:
-        done = case((per_person.c.done == 1, per_person.c.person_id))
-        return [func.count(distinct(done))]
-
-    found = await _both_periods(session, per_person, measures, start.year)
-    out: dict[str, Cells] = {}
-    for kind, rows in found.items():
-        cells: Cells = defaultdict(dict)
-        for dept_id, when, theme, asked, completed in rows:
-            rate = int(completed) / int(asked) if asked else None
-            cells[(theme, when)][names[dept_id]] = (int(asked), rate, int(completed), None)
-        out[kind] = cells
-    return out
-
-
-async def _prompt_cells(
-    session: AsyncSession, start: datetime, end: datetime, names: Mapping[int | None, str]
-) -> dict[str, dict[tuple[str, str], tuple[ByDepartment, tuple[float | None, int]]]]:
-    """Per kind of period: (subject, period) -> (department -> (people, per person per
-    month, how many), and the organisation's (per person per month, how many)). A person
-    counts in the months they had a scheduled check-in, a follow-up question or a brief."""
-
-    def flags(separate: Any, along: Any, deferred: Any) -> list[Any]:
-        return [separate.label("separate"), along.label("along"), deferred.label("deferred")]
-
-    scheduled = and_(
-        Occurrence.schedule_id.is_not(None), Occurrence.due_at >= start, Occurrence.due_at < end
-    )
-    one, none = literal(1), literal(0)
-    sources = union_all(
-        select(
-            Occurrence.person_id.label("person_id"),
-            Occurrence.due_at.label("at"),
-            *flags(
-                case((Occurrence.asked == "alone", 1), else_=0),
-                case((Occurrence.asked == "along", 1), else_=0),
-                case((Occurrence.status == "deferred", 1), else_=0),
-            ),
-        ).where(scheduled),
-        select(
-            AgreementFollowUp.party_id,
-            AgreementFollowUp.asked_at,
-            *flags(
-                case((AgreementFollowUp.asked == "alone", 1), else_=0),
-                case((AgreementFollowUp.asked == "along", 1), else_=0),
-                none,
-            ),
-        ).where(AgreementFollowUp.asked_at >= start, AgreementFollowUp.asked_at < end),
-        *(
-            select(reader, ReviewBriefSent.sent_at, *flags(one, none, none)).where(
-                ReviewBriefSent.sent_at >= start, ReviewBriefSent.sent_at < end
-            )
-            for reader in (ReviewBriefSent.person_id, ReviewBriefSent.manager_id)
-        ),
-    ).subquery("prompt_rows")
-    month = month_number(session, sources.c.at)
-    per_person = (
-        select(
-            sources.c.person_id.label("person_id"),
-            month.label("month"),
-            literal("prompts").label("theme"),
-            *(func.sum(sources.c[name]).label(name) for name in PROMPT_SUBJECTS),
-        )
-        .group_by(sources.c.person_id, month)
-        .cte("prompts_per_person")
-        .prefix_with("MATERIALIZED")
-    )
-
-    def measures() -> list[Any]:
-        # The person-months: one CTE row each.
-        return [*(func.sum(per_person.c[name]) for name in PROMPT_SUBJECTS), func.count()]
-
-    found = await _both_periods(session, per_person, measures, start.year)
-    out: dict[str, dict[tuple[str, str], tuple[ByDepartment, tuple[float | None, int]]]] = {}
-    for kind, rows in found.items():
-        cells: Cells = defaultdict(dict)
-        totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-        for dept_id, when, _theme, people, *sums, person_months in rows:
-            for subject, total in zip(PROMPT_SUBJECTS, sums, strict=True):
-                count, months = int(total or 0), int(person_months)
-                value = count / months if months else None
-                cells[(subject, when)][names[dept_id]] = (int(people), value, count, None)
-                totals[(subject, when)][0] += count
-                totals[(subject, when)][1] += months
-        out[kind] = {
-            key: (cells[key], (count / months if months else None, count))
-            for key, (count, months) in totals.items()
-        }
-    return out
-
-
-async def _agreement_cells(
-    session: AsyncSession, year: int, names: Mapping[int | None, str]
-) -> dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, frozenset[int]]]]:
-    """Agreements of the year, grouped by (table, subject) and department, with the exact
-    employees behind each cell (a person can have agreements in several categories)."""
-    rows = await session.execute(
-        select(
-            Agreement.employee_id,
-            Person.department_id,
-            Agreement.category,
-            Agreement.status,
-            Agreement.is_i_deal,
-        )
-        .join(Person, Person.id == Agreement.employee_id)
-        .where(Agreement.year == year)
-    )
-    counts: dict[tuple[str, str, str], int] = defaultdict(int)
-    members: dict[tuple[str, str, str], set[int]] = defaultdict(set)
-    for employee, dept_id, category, status, i_deal in rows:
-        dept = names[dept_id]
-        keys = [
-            ("agreements_total", "all", dept),
-            ("agreements_by_category", category, dept),
-            ("agreements_by_status", status, dept),
-        ]
-        if i_deal:
-            keys.append(("i_deals_by_category", category, dept))
-        for key in keys:
-            counts[key] += 1
-            members[key].add(employee)
-    out: dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, frozenset[int]]]] = (
-        defaultdict(dict)
-    )
-    for (table, subject, dept), count in counts.items():
-        people = frozenset(members[(table, subject, dept)])
-        out[(table, subject)][dept] = (len(people), float(count), count, people)
-    return out
-
-
-async def _employment_cells(
-    session: AsyncSession, year: int, names: Mapping[int | None, str]
-) -> dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, frozenset[int]]]]:
-    """The people taking part by how they are employed, and those of them with an agreement
-    of the year, per department, with the exact people behind each cell."""
-    people = (
-        await session.execute(
-            select(Person.id, Person.department_id, Person.employment).where(Person.active)
-        )
-    ).all()
-    with_agreement = set(
-        await session.scalars(select(Agreement.employee_id).where(Agreement.year == year))
-    )
-    members: dict[tuple[str, str, str], set[int]] = defaultdict(set)
-    for person_id, dept_id, employment in people:
-        tables = ["people_by_employment"]
-        if person_id in with_agreement:
-            tables.append("agreements_by_employment")
-        for table in tables:
-            # The total is counted too: hiding a small group must hide enough of the others
-            # that the total, published elsewhere, cannot give it away.
-            for subject in ("all", employment):
-                members[(table, subject, names[dept_id])].add(person_id)
-    out: dict[tuple[str, str], dict[str, tuple[int, float | None, int | None, frozenset[int]]]] = (
-        defaultdict(dict)
-    )
-    for (table, employment, dept), ids in members.items():
-        out[(table, employment)][dept] = (len(ids), float(len(ids)), len(ids), frozenset(ids))
-    return out
-
-
 def _employment_lines(candidates: list[Candidate]) -> list[Line]:
     """Per department (and for the organisation), the kinds of employment are disjoint
     parts of its total."""
@@ -539,10 +245,10 @@ async def hr_figures(
     grid = _Grid([], [])
     # Months and quarters are settled together, the asked-for kind first: a quarter's sum
     # minus two shown months must not give away a hidden third month.
-    participation = await _participation_cells(session, start, end, banks, names)
+    participation = await queries.participation_cells(session, start, end, banks, names)
     progress(1, 5)
-    averages = await _answer_cells(session, start, end, banks, names)
-    prompts = await _prompt_cells(session, start, end, names)
+    averages = await queries.answer_cells(session, start, end, banks, names)
+    prompts = await queries.prompt_cells(session, start, end, names)
     progress(2, 5)
     for kind in (period, "quarter" if period == "month" else "month"):
         for (theme, when), cells in sorted(participation[kind].items()):
@@ -559,8 +265,8 @@ async def hr_figures(
 
     agreements = _Grid([], [])
     cells_by_table = {
-        **(await _agreement_cells(session, year, names)),
-        **(await _employment_cells(session, year, names)),
+        **(await queries.agreement_cells(session, year, names)),
+        **(await queries.employment_cells(session, year, names)),
     }
     for (table, subject), agreement_cells in sorted(
         cells_by_table.items(),
@@ -635,175 +341,3 @@ def _agreement_scope(key: Hashable) -> Hashable:
 
 
 # ---- rendering ----------------------------------------------------------------------------
-
-
-def _generated(at: datetime, locale: Locale) -> str:
-    return tr("generated", locale, at=f"{at:%Y-%m-%d %H:%M} UTC")
-
-
-def _scope_name(figures: HrFigures, locale: Locale) -> str:
-    if figures.department is None:
-        return tr("whole_organisation", locale)
-    return figures.department
-
-
-def groups(figures: HrFigures, locale: Locale) -> list[views.Group]:
-    """The report's sections in reading order: themes, attention budget, agreements, and
-    the development ladder."""
-    loc = locale
-    found = [
-        *views.hr_theme_groups(figures, loc),
-        *views.prompt_groups(figures, loc),
-        views.Group(tr("hr.agreements", loc), tuple(views.agreement_blocks(figures, loc))),
-    ]
-    if figures.ladder is not None:
-        everyone = figures.department is None
-        found += views.ladder_groups(figures.ladder, loc, figures.department, departments=everyone)
-    return found
-
-
-def _meta(figures: HrFigures, locale: Locale) -> list[str]:
-    return [
-        tr("hr.intro", locale, minimum=figures.minimum),
-        _generated(figures.generated_at, locale),
-    ]
-
-
-def render_html(figures: HrFigures, locale: Locale) -> str:
-    """A self-contained HTML page with inline SVG charts, from the same blocks as the admin
-    console's reports page; every name is escaped by the template."""
-    loc = locale
-    return html.render(
-        "report.html",
-        locale=loc,
-        catalog=tr,
-        title=tr("hr.title", loc, year=figures.year, scope=_scope_name(figures, loc)),
-        meta=_meta(figures, loc),
-        groups=groups(figures, loc),
-    )
-
-
-def render_pdf(figures: HrFigures, locale: Locale, *, font_path: Path | None = None) -> bytes:
-    """The same sections as the HTML, as PDF."""
-    # fpdf loads only for a PDF: the chat's `report` renders text through this module.
-    from bot.reports import pdf
-
-    title = tr("hr.title", locale, year=figures.year, scope=_scope_name(figures, locale))
-    return pdf.render(
-        title, _meta(figures, locale), groups(figures, locale), locale, font_path=font_path
-    )
-
-
-def _row_dict(row: HrRow) -> dict[str, Any]:
-    f = row.figure
-    return {
-        "table": row.table,
-        "department": row.department,
-        "subject": row.subject,
-        "period": row.period,
-        "value": f.value,
-        "count": f.count,
-        "people": f.people,
-        "suppressed": f.suppressed,
-    }
-
-
-def _ladder_rows(figures: HrFigures) -> list[HrRow]:
-    """The ladder as rows: table `ladder` per indicator (subject) and year (period), and
-    `ladder_stage` with the stage (1 reactive - 4 integral) as its value and its name as
-    subject; a group too small has a suppressed stage, too few figures no stage row."""
-    ladder = figures.ladder
-    if ladder is None:
-        return []
-    rows = []
-    for scope in ladder.scopes:
-        for year in ladder.years:
-            entry = ladder.at(scope, year)
-            if entry is None:
-                continue
-            for indicator, figure in entry.figures.items():
-                shown = HIDDEN if entry.suppressed else figure
-                rows.append(HrRow("ladder", scope, indicator, str(year), shown))
-            if entry.suppressed:
-                rows.append(HrRow("ladder_stage", scope, "", str(year), HIDDEN))
-            elif entry.estimate is not None:
-                stage = entry.estimate.stage
-                figure = Figure(float(stage + 1), None, None, suppressed=False)
-                rows.append(HrRow("ladder_stage", scope, STAGES[stage], str(year), figure))
-    return rows
-
-
-def render_csv(figures: HrFigures) -> str:
-    """One row per figure; a suppressed figure has empty numbers and suppressed=true.
-    The whole organisation has an empty department."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in (*figures.rows, *_ladder_rows(figures)):
-        data = _row_dict(row)
-        data["department"] = data["department"] or ""
-        data["suppressed"] = "true" if data["suppressed"] else "false"
-        writer.writerow({k: "" if v is None else v for k, v in data.items()})
-    return buffer.getvalue()
-
-
-def to_json(figures: HrFigures) -> dict[str, Any]:
-    return {
-        "year": figures.year,
-        "period": figures.period,
-        "department": figures.department,
-        "generated_at": figures.generated_at.isoformat(),
-        "minimum_group": figures.minimum,
-        "departments": list(figures.departments),
-        "themes": list(figures.themes),
-        "periods": list(figures.periods),
-        "rows": [_row_dict(r) for r in (*figures.rows, *_ladder_rows(figures))],
-    }
-
-
-def render_json(figures: HrFigures) -> str:
-    return json.dumps(to_json(figures), ensure_ascii=False, indent=2)
-
-
-def render_chat(figures: HrFigures, locale: Locale) -> tuple[str, str]:
-    """A short summary for HR in chat: the latest period with data per theme, and the
-    agreements by status. Returns (title, body)."""
-    loc = locale
-    target = figures.department
-    lines = []
-    for theme in figures.themes:
-        latest = None
-        for period in reversed(figures.periods):
-            if figures.find("participation", theme, target, period) or figures.find(
-                "average", theme, target, period
-            ):
-                latest = period
-                break
-        if latest is None:
-            continue
-        part = figures.find("participation", theme, target, latest)
-        avg = figures.find("average", theme, target, latest)
-        lines.append(
-            tr(
-                "chat.theme_line",
-                loc,
-                theme=figures.theme_title(theme, loc),
-                period=f"{period_name(latest, loc, short=False)} {latest[:4]}",
-                participation=views.value_text("participation", part, loc) if part else "-",
-                average=views.value_text("average", avg, loc) if avg else "-",
-            )
-        )
-    statuses = []
-    for status in figures.subjects("agreements_by_status"):
-        figure = figures.find("agreements_by_status", status, target)
-        if figure is not None:
-            text = views.value_text("agreements_by_status", figure, loc)
-            statuses.append(f"{label('status', status, loc)}: {text}")
-    lines.append(tr("chat.agreements", loc) + " " + ("; ".join(statuses) or tr("none", loc)))
-    if figures.ladder is not None:
-        lines.append(
-            tr("chat.ladder", loc, stage=views.ladder_summary(figures.ladder, target, loc))
-        )
-    lines.append(tr("chat.more", loc))
-    title = tr("hr.title", loc, year=figures.year, scope=_scope_name(figures, loc))
-    return title, "\n".join(lines)

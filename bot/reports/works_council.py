@@ -38,7 +38,7 @@ from bot.reports.ladder import Ladder, ladder_figures
 from bot.reports.source import NO_DEPARTMENT, department_names, prepare, year_window
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.dialogue_models import Conversation, ReviewBriefSent
-from bot.storage.models import Answer, Occurrence, Person, Topic
+from bot.storage.models import EMPLOYMENTS, Answer, Occurrence, Person, Topic
 from dialogs.banks import HEALTH_TOPICS, Bank
 from dialogs.ladder import Rules
 from dialogs.messages import Locale
@@ -62,7 +62,6 @@ PROCESS_KEYS = (
     "briefs_sent",
 )
 FOLLOWUP_ANSWERS = ("on_track", "partly", "not", "no_longer_relevant")
-EMPLOYMENTS = ("permanent", "temporary", "agency")
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,8 @@ class Schedule(Base):
 
 # Statuses of a check-in the person has not finished.
 UNFINISHED = ("planned", "queued", "open", "snoozed")
+# How a person is employed (Person.employment); agency workers have a third party.
+EMPLOYMENTS = ("permanent", "temporary", "agency")
 
 
 class Occurrence(Base):
