@@ -17,7 +17,7 @@ from aiohttp import web
 from bot.console.context import ConsoleContext, context_of
 from bot.console.render import Viewer, page
 from bot.console.security import viewer_of
-from bot.reports import hr, hr_output, views
+from bot.reports import hr, hr_output, ladder_views, views
 from bot.reports import works_council as wc
 from bot.reports.aggregates import SCORE_MIN
 from bot.reports.source import NO_DEPARTMENT, department_names
@@ -121,7 +121,7 @@ async def build_reports(ctx: ConsoleContext, viewer: Viewer, selection: Selectio
         themes=(*views.hr_theme_groups(figures, loc), *views.prompt_groups(figures, loc)),
         agreements=tuple(views.agreement_blocks(figures, loc)),
         ladder=tuple(
-            views.ladder_groups(
+            ladder_views.ladder_groups(
                 figures.ladder, loc, selection.department, departments=selection.department is None
             )
             if figures.ladder is not None

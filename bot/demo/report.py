@@ -17,7 +17,7 @@ from bot.demo.personas import PEOPLE, START, STORY_NAMES, Persona, schedules_sum
 from bot.dialogue.digests import team_digest
 from bot.org.people import find_by_email, locale_of
 from bot.privacy.export import export_person
-from bot.reports import views
+from bot.reports import ladder_views
 from bot.reports.pdf import table_line
 from bot.reports.works_council import works_council_overview
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
@@ -261,7 +261,7 @@ async def ladder_section(app: App) -> list[str]:
     lines = [f"== Works-council overview: {tr('ladder.heading', locale).lower()} =="]
     if overview.ladder is None:
         return [*lines, "  (no figures)"]
-    note, scope, *_ = views.ladder_groups(overview.ladder, locale, None, departments=False)[
+    note, scope, *_ = ladder_views.ladder_groups(overview.ladder, locale, None, departments=False)[
         0
     ].blocks
     lines += textwrap.wrap(note.note, 100, initial_indent="  ", subsequent_indent="  ")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.documents import html
-from bot.reports import views
+from bot.reports import ladder_views, views
 from bot.reports.aggregates import HIDDEN, Figure
 from bot.reports.hr import HrFigures, HrRow
 from dialogs.ladder import STAGES
@@ -42,7 +42,9 @@ def groups(figures: HrFigures, locale: Locale) -> list[views.Group]:
     ]
     if figures.ladder is not None:
         everyone = figures.department is None
-        found += views.ladder_groups(figures.ladder, loc, figures.department, departments=everyone)
+        found += ladder_views.ladder_groups(
+            figures.ladder, loc, figures.department, departments=everyone
+        )
     return found
 
 
@@ -186,7 +188,7 @@ def render_chat(figures: HrFigures, locale: Locale) -> tuple[str, str]:
     lines.append(tr("chat.agreements", loc) + " " + ("; ".join(statuses) or tr("none", loc)))
     if figures.ladder is not None:
         lines.append(
-            tr("chat.ladder", loc, stage=views.ladder_summary(figures.ladder, target, loc))
+            tr("chat.ladder", loc, stage=ladder_views.ladder_summary(figures.ladder, target, loc))
         )
     lines.append(tr("chat.more", loc))
     title = tr("hr.title", loc, year=figures.year, scope=_scope_name(figures, loc))

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogue.conversations import held_review
 from bot.documents import html
 from bot.org.people import Defaults
-from bot.reports import pdf, views
+from bot.reports import ladder_views, pdf, views
 from bot.reports.aggregates import (
     AGGREGATABLE,
     CLOSED_KINDS,
@@ -441,7 +441,7 @@ def groups(overview: Overview, locale: Locale) -> list[views.Group]:
     if overview.ladder is None:
         return found
     # Before the records: the ladder reads the dialogue's figures, the records close it.
-    ladder = views.ladder_groups(overview.ladder, locale, None, departments=False)
+    ladder = ladder_views.ladder_groups(overview.ladder, locale, None, departments=False)
     return [*found[:-1], *ladder, found[-1]]
 
 
