@@ -3,11 +3,14 @@ the works council's overview and erasure read it, so they cannot tell different 
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Connection, MetaData, func, inspect, or_, select
 
+from bot import reports
 from bot.config import load_settings
 from bot.privacy.erasure import erase_person
 from bot.privacy.registry import (
@@ -20,7 +23,6 @@ from bot.privacy.registry import (
     undescribed,
 )
 from bot.privacy.report import build_report, render_markdown
-from bot.reports import hr, ladder, source
 from bot.reports import works_council as wc
 from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database
@@ -125,11 +127,16 @@ def test_who_sees_a_table_is_what_the_code_lets_them_see(table: str, who: set[Au
 
 
 def test_the_group_figures_are_read_from_exactly_the_tables_the_registry_names() -> None:
-    """HR's figures and the works council's overview (with its ladder) are the reports; the
-    tables whose models they query are the ones seen "in group figures only"."""
+    """HR's figures and the works council's overview (with its ladder) are the reports
+    (every module of bot.reports); the tables whose models they query are the ones seen "in
+    group figures only"."""
+    modules = [
+        importlib.import_module(found.name)
+        for found in pkgutil.walk_packages(reports.__path__, f"{reports.__name__}.")
+    ]
     read = {
         model.__table__.name
-        for module in (hr, ladder, source, wc)
+        for module in modules
         for model in vars(module).values()
         if isinstance(model, type) and issubclass(model, Base) and hasattr(model, "__table__")
     }
