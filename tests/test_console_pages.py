@@ -22,7 +22,7 @@ from bot.services.org import import_org
 from bot.storage.database import Database
 from bot.storage.models import Person
 from tests.conftest import run
-from tests.console_support import HR_EN, Console, csrf_of, running_console, seed_agreements, sign_in
+from tests.support.console import HR_EN, Console, csrf_of, running_console, seed_agreements, sign_in
 
 FORM = {
     "id": "workload-weekly",

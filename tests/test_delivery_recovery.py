@@ -31,8 +31,9 @@ from bot.storage.database import Database
 from bot.storage.models import OutboxKind, OutboxMessage
 from dialogs.channel import InboundHandler
 from dialogs.messages import MessageRef, Outbound, PersonRef
-from tests.slack_fake_api import FakeSlackApi
-from tests.testbot import RecordingAdapter
+from tests.support.processes import until
+from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.testbot import RecordingAdapter
 
 ORG = """email,name,locale,timezone,slack_user_id
 anna@example.org,Anna de Vries,nl,Europe/Amsterdam,UANNA
@@ -197,8 +198,11 @@ async def test_a_send_in_flight_in_a_live_process_is_left_alone(
 
     slow = Dispatcher(db, app.clock, app.checkins, {"slack": Slow(adapter, False)}, other)
     in_flight = asyncio.create_task(slow.dispatch(limit=1))
-    while not [m for m in await outbox(db) if m.status == "sending"]:
-        await asyncio.sleep(0.01)
+
+    async def sending() -> bool:
+        return any(m.status == "sending" for m in await outbox(db))
+
+    await until(sending, "the other instance to start sending", seconds=20, every=0.01)
 
     report = await app.dispatcher().dispatch()  # this instance sends the other prompt only
 

@@ -17,7 +17,7 @@ from bot.services.schedules import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs.messages import MessageRef, Outbound
-from tests.testbot import RecordingAdapter
+from tests.support.testbot import RecordingAdapter
 
 PEOPLE = 30
 WEEKLY = """

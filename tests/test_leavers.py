@@ -16,7 +16,7 @@ from bot.services.retention import purge
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
 from tests.conftest import SCHEDULE, run
-from tests.testbot import ORG_CSV, Testbot, apply
+from tests.support.testbot import ORG_CSV, Testbot, apply
 
 ANNA, BRAM, CARLA, DIRK, HR = (
     f"{name}@example.org" for name in ("anna", "bram", "carla", "dirk", "hr")

@@ -17,10 +17,9 @@ from bot.services.people import find_by_email
 from bot.storage.database import Database
 from bot.storage.models import Answer
 from tests.conftest import TEST_DATA_KEY
-from tests.slack_fake_api import FakeSlackApi
-from tests.slack_support import SECRET, Stack, close_stack, make_stack
-from tests.test_slack import fake  # noqa: F401
-from tests.testbot import Testbot, apply
+from tests.support.slack import SECRET, Stack, close_stack, make_stack
+from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.testbot import Testbot, apply
 
 TOKEN = "xoxb-test-token"
 ANSWER = "Minder vergaderingen op vrijdag, mijn knie doet pijn"
@@ -60,7 +59,7 @@ def production_log() -> Iterator[io.StringIO]:
 
 
 @pytest.fixture
-async def stack(db: Database, fake: FakeSlackApi) -> AsyncIterator[Stack]:  # noqa: F811
+async def stack(db: Database, fake: FakeSlackApi) -> AsyncIterator[Stack]:
     made = await make_stack(db, fake)
     yield made
     await close_stack(made)

@@ -11,7 +11,7 @@ from bot.services.people import find_by_email
 from bot.storage.models import Occurrence, OutboxMessage
 from dialogs.home import HomeView
 from dialogs.messages import DirectoryUser
-from tests.testbot import Testbot, apply
+from tests.support.testbot import Testbot, apply
 
 WEEKLY = """
 schedules:

@@ -11,7 +11,7 @@ from bot.scheduler import TICK_SECONDS, start_scheduler
 from bot.services import planner
 from bot.services.planner import plan
 from bot.storage.models import Occurrence, OutboxMessage
-from tests.testbot import Testbot, apply
+from tests.support.testbot import Testbot, apply
 
 WEEKLY_THURSDAY = """
 schedules:

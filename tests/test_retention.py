@@ -20,8 +20,8 @@ from bot.services.outbox_view import list_outbox
 from bot.services.retention import purge
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
-from tests.made_up import fill
-from tests.testbot import Testbot
+from tests.support.made_up import fill
+from tests.support.testbot import Testbot
 
 # Retention kinds with a period in days; the others last as long as a person, an agreement,
 # an installation or the configuration.

@@ -1,12 +1,12 @@
 """Slack end to end: the real bolt app in the real aiohttp server, a fake Web API on loopback
-(the harness is in tests/slack_support.py)."""
+(the harness is in tests/support/slack.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,7 @@ from bot.services.planner import plan
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person, ProcessedEvent, Topic
 from dialogs.messages import Choice, Outbound, PersonRef, Question
-from tests.slack_fake_api import FakeSlackApi, check_message, text_objects
-from tests.slack_support import (
+from tests.support.slack import (
     SECRET,
     Stack,
     assert_answered,
@@ -42,6 +41,7 @@ from tests.slack_support import (
     slack_escape,
     texts,
 )
+from tests.support.slack_fake_api import FakeSlackApi, check_message, text_objects
 
 # slack_sdk's client authenticates oauth.v2.access with aiohttp's deprecated BasicAuth.
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
@@ -57,26 +57,6 @@ schedules:
     time: "14:00"
     audience: all
 """
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackApi]:
-    api = await FakeSlackApi(
-        users=[
-            member("UANNA", "anna@example.org"),
-            member("UBRAM", "bram@example.org"),
-            member("UCARLA", "carla@example.org", "America/New_York"),
-        ]
-    ).start()
-    yield api
-    await api.close()
-
-
-@pytest.fixture
-async def stack(db: Database, fake: FakeSlackApi) -> AsyncIterator[Stack]:
-    made = await make_stack(db, fake)
-    yield made
-    await close_stack(made)
 
 
 # ---- check-ins in DMs ------------------------------------------------------------------------

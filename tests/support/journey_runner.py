@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.services.schedules import apply_schedules
 from dialogs.messages import Choice, Outbound, Turn
-from tests.journey_script import (
+from tests.support.journey_script import (
     EVERYWHERE,
     Action,
     Answer,
@@ -35,7 +35,7 @@ from tests.journey_script import (
     Tick,
     Write,
 )
-from tests.journey_surfaces import Shown, Surface
+from tests.support.journey_surfaces import Shown, Surface
 
 # Check-in controls: their answered message says what was done, not the button's label.
 CONTROLS = frozenset({"skip", "later", "stop"})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.journey_script import (
+from tests.support.journey_script import (
     Action,
     By,
     Cast,

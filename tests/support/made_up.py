@@ -13,6 +13,15 @@ ROWS = 3
 Rows = dict[str, list[dict[str, Any]]]
 # (table, column) -> the value every row gets (a CHECK constraint, a fixed vocabulary).
 Fixed = dict[tuple[str, str], Any]
+# Values a CHECK constraint or a fixed vocabulary needs: (table, column) -> value per row.
+FIXED: Fixed = {
+    ("outbox", "status"): "pending",
+    ("outbox", "kind"): "prompt",
+    ("agreement_notices", "status"): "pending",
+    ("agreement_notices", "kind"): "notice",
+    ("dialogue_notices", "status"): "sent",
+    ("dialogue_notices", "kind"): "digest",
+}
 
 
 def value(table: Table, name: str, index: int, fixed: Fixed) -> Any:

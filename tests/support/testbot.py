@@ -100,6 +100,18 @@ async def make_testbot(
     return Testbot(app, clock, adapter)
 
 
+# A weekly workload check-in on Monday morning, for everybody.
+WEEKLY_ON_MONDAY = """
+schedules:
+  - id: workload-weekly
+    theme: workload
+    cadence: weekly
+    day: mon
+    time: "09:00"
+    audience: all
+"""
+
+
 async def apply(bot: Testbot, yaml_text: str) -> None:
     await apply_schedules(bot.app.db, yaml_text, bot.app.banks.keys(), bot.clock.now())
 
