@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import shutil
 import threading
 import uuid
@@ -78,6 +79,46 @@ async def _migrate(url: str) -> None:
         await database.dispose()
 
 
+class _Dropper:
+    """Drops PostgreSQL databases on a thread of its own, while the next tests run: a DROP
+    DATABASE waits for every backend of the server to let go of the files (and, busy, took
+    up to seconds), which no test needs to wait for."""
+
+    def __init__(self) -> None:
+        self._names: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._failures: list[BaseException] = []
+
+    def retire(self, name: str) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=lambda: asyncio.run(self._drop_each()), name="database-dropper"
+            )
+            self._thread.start()
+        self._names.put(name)
+
+    def close(self) -> None:
+        """Waits until every database handed over is dropped; raises the first failure."""
+        if self._thread is not None:
+            self._names.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._failures:
+            raise self._failures[0]
+
+    async def _drop_each(self) -> None:
+        admin = admin_engine(postgres_server())
+        try:
+            while (name := await asyncio.to_thread(self._names.get)) is not None:
+                try:
+                    async with admin.connect() as conn:
+                        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                except Exception as error:  # reported when the session ends
+                    self._failures.append(error)
+        finally:
+            await admin.dispose()
+
+
 class Templates:
     """A migrated SQLite file and a migrated PostgreSQL database, each built at its first use
     in a session, and the fresh databases copied from them."""
@@ -87,6 +128,7 @@ class Templates:
         self._lock = threading.Lock()
         self._sqlite: Path | None = None
         self._postgres: str | None = None
+        self._dropper = _Dropper()
 
     def sqlite_file(self) -> Path:
         with self._lock:
@@ -121,21 +163,12 @@ class Templates:
             return self._postgres
 
     def drop(self) -> None:
-        """Drops the PostgreSQL template at the session's end (the SQLite one is in the
-        session's temporary folder)."""
-        if self._postgres is None:
-            return
-        name, self._postgres = self._postgres, None
-
-        async def drop() -> None:
-            admin = admin_engine(postgres_server())
-            try:
-                async with admin.connect() as conn:
-                    await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            finally:
-                await admin.dispose()
-
-        _in_own_loop(drop())
+        """At the session's end: waits for the copies to be dropped, then drops the
+        PostgreSQL template (the SQLite one is in the session's temporary folder)."""
+        if self._postgres is not None:
+            self._dropper.retire(self._postgres)
+            self._postgres = None
+        self._dropper.close()
 
     def sqlite_copy(self, path: Path) -> Database:
         """A migrated SQLite database in the file `path`, copied from the template."""
@@ -145,7 +178,7 @@ class Templates:
     @asynccontextmanager
     async def fresh(self, backend: str, folder: Path) -> AsyncIterator[Database]:
         """A migrated database of its own: a copied SQLite file, or a PostgreSQL database made
-        from the template and dropped after."""
+        from the template and dropped after (in the background)."""
         if backend == "sqlite":
             database = self.sqlite_copy(folder / f"{uuid.uuid4().hex[:12]}.db")
             try:
@@ -163,14 +196,13 @@ class Templates:
                     text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG')
                 )
             database = Database(server.set(database=name).render_as_string(False))
-            try:
-                yield database
-            finally:
-                await database.dispose()
-                async with admin.connect() as conn:
-                    await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         finally:
             await admin.dispose()
+        try:
+            yield database
+        finally:
+            await database.dispose()
+            self._dropper.retire(name)
 
 
 @asynccontextmanager
