@@ -22,7 +22,7 @@ from bot.storage.sealed import install_keys
 from tests.support.databases import BACKENDS, Templates, admin_engine, postgres_server
 from tests.support.slack import Stack, close_stack, make_stack, member
 from tests.support.slack_fake_api import FakeSlackApi
-from tests.support.testbot import ORG_CSV, Testbot, make_testbot
+from tests.support.testbot import ORG_CSV, WEEKLY_ON_THURSDAY, Testbot, make_testbot
 
 # Sealed columns need a data key in every test; a fixed one keeps failures reproducible.
 TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1mb3ItamFhcnJvbmQtdGVzdHM="
@@ -132,15 +132,6 @@ async def stack(db: Database, fake: FakeSlackApi) -> AsyncIterator[Stack]:
 
 # ---- the command line, as an operator uses it ------------------------------------------
 
-SCHEDULE = """schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
-
 
 class Terminal(io.StringIO):
     """Typed lines, as from a person at a terminal (some questions are asked only there)."""
@@ -158,7 +149,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
             monkeypatch.delenv(name)
     (tmp_path / "org.csv").write_text(ORG_CSV, encoding="utf-8")
-    (tmp_path / "schedules.yaml").write_text(SCHEDULE, encoding="utf-8")
+    (tmp_path / "schedules.yaml").write_text(WEEKLY_ON_THURSDAY, encoding="utf-8")
     return tmp_path
 
 

@@ -33,18 +33,10 @@ from tests.support.slack_fake_api import Call as SlackCall
 from tests.support.slack_fake_api import FakeSlackApi
 from tests.support.teams_fake_connector import Call as TeamsCall
 from tests.support.teams_fake_connector import FakeConnector
+from tests.support.testbot import WEEKLY_ON_THURSDAY
 
 PEOPLE = 2000
 TEAMS_PEOPLE = PEOPLE
-SCHEDULE = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
 
 
 def org_csv(column: str, user_id: Callable[[int], str], people: int, pairs: int = 0) -> str:
@@ -77,7 +69,7 @@ async def prepare(
         "JAARROND_DIGEST_SCHEDULE": "off",
     }
     (tmp_path / "org.csv").write_text(org_csv(column, user_id, people, PAIRS))
-    (tmp_path / "schedules.yaml").write_text(SCHEDULE)
+    (tmp_path / "schedules.yaml").write_text(WEEKLY_ON_THURSDAY)
     await cli(env, "org", "import", str(tmp_path / "org.csv"))
     await cli(env, "schedules", "apply", str(tmp_path / "schedules.yaml"))
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/jaarrond.db")

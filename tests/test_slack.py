@@ -42,21 +42,13 @@ from tests.support.slack import (
     texts,
 )
 from tests.support.slack_fake_api import FakeSlackApi, check_message, text_objects
+from tests.support.testbot import WEEKLY_FOR_BRAM, WEEKLY_ON_THURSDAY
 
 # slack_sdk's client authenticates oauth.v2.access with aiohttp's deprecated BasicAuth.
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 
 ROOT = Path(__file__).resolve().parent.parent
 INJECTION = "<!channel> <@U123> <https://evil|https://intranet> *bold*"
-WEEKLY = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
 
 
 # ---- check-ins in DMs ------------------------------------------------------------------------
@@ -305,7 +297,7 @@ async def home_of(stack: Stack, user: str) -> dict[str, Any]:
 
 
 async def test_app_home_for_an_employee_and_for_a_manager(stack: Stack) -> None:
-    await stack.schedules(WEEKLY)
+    await stack.schedules(WEEKLY_ON_THURSDAY)
     await stack.command("UBRAM", "topic Werkdruk in het voorjaar")
     await stack.settle()
     bram = await home_of(stack, "UBRAM")
@@ -398,7 +390,7 @@ async def test_digest_for_a_manager_and_export_by_dm(stack: Stack) -> None:
 
 
 async def test_a_planned_check_in_is_sent_as_a_dm_with_its_key_in_metadata(stack: Stack) -> None:
-    await stack.schedules(WEEKLY)
+    await stack.schedules(WEEKLY_ON_THURSDAY)
     assert isinstance(stack.app.clock, FixedClock)
     stack.app.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))  # Thursday 14:05 in Amsterdam
     stack.fake.fail_next("chat.postMessage", status=429, retry_after=7)
@@ -432,7 +424,7 @@ async def test_a_planned_check_in_is_sent_as_a_dm_with_its_key_in_metadata(stack
 
 
 async def test_a_long_rate_limit_fails_the_send_for_the_outbox_to_retry(stack: Stack) -> None:
-    await stack.schedules(WEEKLY.replace("audience: all", "audience: {emails: [bram@example.org]}"))
+    await stack.schedules(WEEKLY_FOR_BRAM)
     assert isinstance(stack.app.clock, FixedClock)
     stack.app.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
     stack.fake.fail_next("chat.postMessage", status=429, retry_after=120)

@@ -100,7 +100,20 @@ async def make_testbot(
     return Testbot(app, clock, adapter)
 
 
-# A weekly workload check-in on Monday morning, for everybody.
+# A weekly workload check-in for everybody, on Thursday afternoon or on Monday morning.
+WEEKLY_ON_THURSDAY = """
+schedules:
+  - id: workload-weekly
+    theme: workload
+    cadence: weekly
+    day: thu
+    time: "14:00"
+    audience: all
+"""
+# Bram's alone, on Thursdays at 14:00 his time.
+WEEKLY_FOR_BRAM = WEEKLY_ON_THURSDAY.replace(
+    "audience: all", "audience: {emails: [bram@example.org]}"
+)
 WEEKLY_ON_MONDAY = """
 schedules:
   - id: workload-weekly
