@@ -242,7 +242,9 @@ def test_run_serves_teams_and_stops_on_sigterm(workdir: Path) -> None:
                 if process.poll() is not None:
                     break
                 subprocess.run(["sleep", "0.1"], check=True)
-        assert b"ready" in body, process.stderr.read() if process.poll() is not None else ""
+        assert b"ready" in body, "the server was not ready within ~20 s: " + (
+            process.stderr.read() if process.poll() is not None else "it still runs"
+        )
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/messages",
             data=b"{}",
