@@ -173,8 +173,8 @@ class Simulation:
 
 
 def fake_slack(people: int, simulation: Simulation) -> Any:
-    from tests.slack_fake_api import FakeSlackApi
-    from tests.test_slack import member
+    from tests.support.slack import member
+    from tests.support.slack_fake_api import FakeSlackApi
 
     class RecordingSlack(FakeSlackApi):
         def _chat_postMessage(self, params: dict[str, Any], token: str) -> dict[str, Any]:

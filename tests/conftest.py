@@ -1,4 +1,5 @@
-"""Shared fixtures: a migrated database on SQLite, and on PostgreSQL when configured."""
+"""Shared fixtures: migrated databases (SQLite, and PostgreSQL when configured) copied from
+a per-session template, empty ones, the bot in memory, and the command line."""
 
 from __future__ import annotations
 
@@ -6,86 +7,55 @@ import io
 import os
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import text
 
 from bot.cli import main
 from bot.clock import FixedClock
-from bot.config import normalise_database_url
 from bot.storage.database import Database
 from bot.storage.sealed import install_keys
-from tests.testbot import ORG_CSV, Testbot, make_testbot
+from tests.support.databases import BACKENDS, Templates, admin_engine, postgres_server
+from tests.support.slack import Stack, close_stack, make_stack, member
+from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.testbot import ORG_CSV, WEEKLY_ON_THURSDAY, Testbot, make_testbot
 
-POSTGRES_URL = os.environ.get("JAARROND_TEST_DATABASE_URL", "")
 # Sealed columns need a data key in every test; a fixed one keeps failures reproducible.
 TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1mb3ItamFhcnJvbmQtdGVzdHM="
 install_keys([TEST_DATA_KEY])
 
 
-def _backends() -> list[object]:
-    return [
-        "sqlite",
-        pytest.param(
-            "postgres",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(not POSTGRES_URL, reason="JAARROND_TEST_DATABASE_URL not set"),
-            ],
-        ),
-    ]
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """The session's migrated templates, which every fresh database is copied from."""
+    templates = Templates(tmp_path_factory.mktemp("template"))
+    yield templates
+    templates.drop()
 
 
-@asynccontextmanager
-async def fresh_database(backend: str, folder: Path) -> AsyncIterator[Database]:
-    """A freshly migrated database; on PostgreSQL in a schema of its own, dropped after."""
-    if backend == "sqlite":
-        database = Database(f"sqlite+aiosqlite:///{folder}/{uuid.uuid4().hex[:12]}.db")
-        await database.upgrade()
-        try:
-            yield database
-        finally:
-            await database.dispose()
-        return
-    url = normalise_database_url(POSTGRES_URL)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = Database(url)
-    async with admin.engine.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    database = Database(url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        await database.upgrade()
-        yield database
-    finally:
-        await database.dispose()
-        async with admin.engine.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
-
-
-@pytest.fixture(params=_backends())
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """A freshly migrated database; PostgreSQL tests get a schema of their own."""
-    async with fresh_database(request.param, tmp_path) as database:
+@pytest.fixture(params=BACKENDS)
+async def db(
+    request: pytest.FixtureRequest, tmp_path: Path, database_templates: Templates
+) -> AsyncIterator[Database]:
+    """A freshly migrated database of the test's own, copied from the session's template."""
+    async with database_templates.fresh(request.param, tmp_path) as database:
         yield database
 
 
-@pytest.fixture(params=_backends())
+@pytest.fixture(params=BACKENDS)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """The URL of a fresh, empty database, for code that connects by itself (the `jaarrond`
     command): a SQLite file, or on PostgreSQL a database of its own, dropped after."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path}/{uuid.uuid4().hex[:12]}.db"
         return
-    server = make_url(normalise_database_url(POSTGRES_URL))
+    server = postgres_server()
     name = f"t_{uuid.uuid4().hex[:12]}"
-    # CREATE and DROP DATABASE cannot run inside a transaction.
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    admin = admin_engine(server)
     async with admin.connect() as conn:
         await conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -96,16 +66,18 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await admin.dispose()
 
 
-@pytest.fixture(params=_backends())
+@pytest.fixture(params=BACKENDS)
 async def databases(
-    request: pytest.FixtureRequest, tmp_path: Path
+    request: pytest.FixtureRequest, tmp_path: Path, database_templates: Templates
 ) -> AsyncIterator[Callable[[], Awaitable[Database]]]:
     """Makes as many fresh databases of one backend as a test needs (one per surface of a
     journey); all are dropped after the test."""
     async with AsyncExitStack() as stack:
 
         async def make() -> Database:
-            return await stack.enter_async_context(fresh_database(request.param, tmp_path))
+            return await stack.enter_async_context(
+                database_templates.fresh(request.param, tmp_path)
+            )
 
         yield make
 
@@ -133,16 +105,32 @@ async def testbot(db: Database, clock: FixedClock) -> Testbot:
     return await make_testbot(db, clock)
 
 
-# ---- the command line, as an operator uses it ------------------------------------------
+# ---- Slack, as a workspace of three -------------------------------------------------------
 
-SCHEDULE = """schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlackApi]:
+    """The fake Slack Web API, with Anna, Bram and Carla (in New York) in its workspace."""
+    api = await FakeSlackApi(
+        users=[
+            member("UANNA", "anna@example.org"),
+            member("UBRAM", "bram@example.org"),
+            member("UCARLA", "carla@example.org", "America/New_York"),
+        ]
+    ).start()
+    yield api
+    await api.close()
+
+
+@pytest.fixture
+async def stack(db: Database, fake: FakeSlackApi) -> AsyncIterator[Stack]:
+    """The Slack adapter and the bot on the test's database, served over loopback."""
+    made = await make_stack(db, fake)
+    yield made
+    await close_stack(made)
+
+
+# ---- the command line, as an operator uses it ------------------------------------------
 
 
 class Terminal(io.StringIO):
@@ -161,7 +149,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
             monkeypatch.delenv(name)
     (tmp_path / "org.csv").write_text(ORG_CSV, encoding="utf-8")
-    (tmp_path / "schedules.yaml").write_text(SCHEDULE, encoding="utf-8")
+    (tmp_path / "schedules.yaml").write_text(WEEKLY_ON_THURSDAY, encoding="utf-8")
     return tmp_path
 
 

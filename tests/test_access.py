@@ -17,7 +17,7 @@ from bot.storage.audit_models import AuditView
 from dialogs.commands import ALIASES, CommandName
 from dialogs.messages import Inbound
 from dialogs.texts import t
-from tests.testbot import Testbot
+from tests.support.testbot import Testbot
 
 PEOPLE = {
     "employee": "bram@example.org",  # reports to Anna, manages nobody

@@ -21,7 +21,7 @@ from bot.storage.models import Answer, Occurrence, OutboxMessage
 from bot.web import build_web_app
 from dialogs import agreements as ag
 from dialogs.messages import Outbound
-from tests.testbot import Testbot, make_testbot
+from tests.support.testbot import Testbot, make_testbot
 
 ANNA, BRAM, CARLA = (f"{n}@example.org" for n in ("anna", "bram", "carla"))
 CONTACT = "planner@flex.example"

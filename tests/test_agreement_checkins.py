@@ -14,7 +14,7 @@ from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs import agreements as ag
 from dialogs.messages import Outbound
-from tests.testbot import Testbot, make_testbot, signed_agreement
+from tests.support.testbot import Testbot, make_testbot, signed_agreement
 
 ORG = """email,name,manager_email,locale,timezone,department
 anna@example.org,Anna de Vries,,nl,Europe/Amsterdam,Support

@@ -38,7 +38,7 @@ from dialogs import agreements as ag
 from dialogs.agreement_texts import AGREEMENT_CATALOG, ta
 from dialogs.messages import Inbound, Outbound, Turn
 from dialogs.texts import format_day
-from tests.testbot import QUIET, RecordingAdapter
+from tests.support.testbot import QUIET, RecordingAdapter
 
 T = TypeVar("T")
 

@@ -5,40 +5,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from dialogs import agreements as ag
-from dialogs.messages import Outbound
-from tests.testbot import Testbot
-
-ANNA, BRAM, CARLA, DIRK = (f"{n}@example.org" for n in ("anna", "bram", "carla", "dirk"))
-TEXT = "Bram works from home on Mondays and Fridays."
-
-
-def _token(out: Outbound) -> str:
-    assert out.question is not None
-    return out.question.token
-
-
-async def _draft_as_bram(bot: Testbot) -> int:
-    """Bram (en) drafts with his manager Anna (nl), typing every answer as on the console."""
-    await bot.say(BRAM, "agreement new")
-    for answer in ("4", TEXT, "2", "2", "2"):
-        await bot.say(BRAM, answer)
-    proposed = await bot.say(BRAM, "1")
-    parsed = ag.parse_token(_token(proposed[0]))
-    assert parsed is not None
-    return parsed.id
+from tests.support.agreements import ANNA, BRAM, CARLA, DIRK, TEXT, draft_as_bram, token_of
+from tests.support.testbot import Testbot
 
 
 async def test_draft_propose_accept_and_sign_in_chat(testbot: Testbot) -> None:
-    agreement_id = await _draft_as_bram(testbot)
+    agreement_id = await draft_as_bram(testbot)
     assert "proposed to Anna de Vries" in testbot.last.text
     await testbot.tick()
     # The same tick may bring Anna her weekly digest: the proposal is the one with buttons.
     proposal = next(o for o in reversed(testbot.adapter.to(ANNA)) if o.question is not None)
     assert TEXT in proposal.text and "stelt een afspraak voor" in proposal.text  # Dutch
-    await testbot.click(ANNA, _token(proposal), "accept")
+    await testbot.click(ANNA, token_of(proposal), "accept")
     await testbot.click(ANNA, ag.agreement_token(agreement_id, 1), "sign")
     await testbot.tick()
-    await testbot.click(BRAM, _token(testbot.adapter.to(BRAM)[-1]), "sign")
+    await testbot.click(BRAM, token_of(testbot.adapter.to(BRAM)[-1]), "sign")
     assert "part of your third contract" in testbot.last.text
     listed = await testbot.say(BRAM, "agreements")
     assert f"#{agreement_id} " in listed[0].text and "signed" in listed[0].text
@@ -59,7 +40,7 @@ async def test_typed_text_goes_to_the_open_agreement_dialog(testbot: Testbot) ->
 
 
 async def test_the_list_buttons_open_an_agreement(testbot: Testbot) -> None:
-    agreement_id = await _draft_as_bram(testbot)
+    agreement_id = await draft_as_bram(testbot)
     listed = await testbot.say(BRAM, "agreements")
     assert listed[0].key == ag.MENU_KEY
     shown = await testbot.click(BRAM, ag.MENU_KEY, f"agreement show {agreement_id}")
@@ -67,7 +48,7 @@ async def test_the_list_buttons_open_an_agreement(testbot: Testbot) -> None:
 
 
 async def test_a_third_person_gets_not_found_through_the_engine(testbot: Testbot) -> None:
-    agreement_id = await _draft_as_bram(testbot)
+    agreement_id = await draft_as_bram(testbot)
     for email in (CARLA, DIRK):
         missing = await testbot.say(email, "agreement show 999")
         shown = await testbot.say(email, f"agreement show {agreement_id}")
@@ -77,7 +58,7 @@ async def test_a_third_person_gets_not_found_through_the_engine(testbot: Testbot
 
 
 async def test_follow_ups_are_sent_by_the_tick(testbot: Testbot) -> None:
-    agreement_id = await _draft_as_bram(testbot)
+    agreement_id = await draft_as_bram(testbot)
     await testbot.click(ANNA, ag.agreement_token(agreement_id, 1), "accept")
     await testbot.click(ANNA, ag.agreement_token(agreement_id, 1), "sign")
     await testbot.click(BRAM, ag.agreement_token(agreement_id, 1), "sign")
@@ -89,7 +70,7 @@ async def test_follow_ups_are_sent_by_the_tick(testbot: Testbot) -> None:
         o for o in testbot.adapter.sent[before:] if o.question and o.question.token[:2] == "af"
     ]
     assert sorted(o.recipient.email for o in asked) == [ANNA, BRAM]
-    by_person = {o.recipient.email: _token(o) for o in asked}
+    by_person = {o.recipient.email: token_of(o) for o in asked}
     await testbot.click(BRAM, by_person[BRAM], "on_track")
     replies = await testbot.click(ANNA, by_person[ANNA], "not")
     assert any("verschillend" in r.text for r in replies)  # Anna reads Dutch

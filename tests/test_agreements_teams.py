@@ -15,8 +15,8 @@ from bot.org.organisation import import_org
 from bot.storage.agreement_models import Agreement, AgreementSignature, AgreementVersion
 from bot.storage.database import Database
 from dialogs import agreements as ag
-from tests.teams_fake_connector import Call, FakeConnector
-from tests.teams_support import Teams, elements, start_teams, stop_teams, texts
+from tests.support.teams import Teams, elements, start_teams, stop_teams, texts
+from tests.support.teams_fake_connector import Call, FakeConnector
 
 ORG = """email,name,manager_email,locale,timezone,teams_user_id
 anna@example.org,Anna de Vries,,en,Europe/Amsterdam,29:anna

@@ -13,7 +13,7 @@ from bot.storage.models import Answer, Occurrence, Topic
 from dialogs import agreements as ag
 from dialogs.answers import fold, read, read_answer, read_choice
 from dialogs.messages import Choice, Outbound, PersonRef, Question
-from tests.testbot import Testbot
+from tests.support.testbot import Testbot
 
 ANNA, BRAM = "anna@example.org", "bram@example.org"
 NOBODY = PersonRef(1, "p@example.org", "P", "en", "Europe/Amsterdam")

@@ -14,8 +14,8 @@ from sqlalchemy import Connection, MetaData, select
 from bot.backup import BackupError, backup, read_manifest, restore
 from bot.clock import FixedClock
 from bot.storage.database import Database, head_revision, revisions
-from tests.blank_db import BACKENDS, blank_database
-from tests.testbot import make_testbot
+from tests.support.databases import BACKENDS, Templates, blank_database
+from tests.support.testbot import make_testbot
 
 NOW = datetime(2027, 3, 22, 8, 0, tzinfo=UTC)
 ANSWER = "Te veel vergaderingen; ik wil het over 'focus' hebben."
@@ -58,10 +58,11 @@ async def _fill(db: Database) -> None:
 
 @pytest.mark.parametrize("target", BACKENDS)
 @pytest.mark.parametrize("source", BACKENDS)
-async def test_round_trip_keeps_every_row(source: str, target: str, tmp_path: Path) -> None:
+async def test_round_trip_keeps_every_row(
+    source: str, target: str, tmp_path: Path, database_templates: Templates
+) -> None:
     file = tmp_path / "backup.zip"
-    async with blank_database(source, tmp_path, "source") as db:
-        await db.upgrade()
+    async with database_templates.fresh(source, tmp_path) as db:
         await _fill(db)
         original = await _dump_db(db)
         manifest = await backup(db, file, NOW)
@@ -81,11 +82,10 @@ async def test_round_trip_keeps_every_row(source: str, target: str, tmp_path: Pa
 
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_restore_refuses_a_non_empty_database_unless_forced(
-    backend: str, tmp_path: Path
+    backend: str, tmp_path: Path, database_templates: Templates
 ) -> None:
     file = tmp_path / "backup.zip"
-    async with blank_database(backend, tmp_path, "one") as db:
-        await db.upgrade()
+    async with database_templates.fresh(backend, tmp_path) as db:
         await _fill(db)
         original = await _dump_db(db)
         await backup(db, file, NOW)
@@ -98,14 +98,13 @@ async def test_restore_refuses_a_non_empty_database_unless_forced(
 
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_restore_refuses_a_mismatched_revision_and_changes_nothing(
-    backend: str, tmp_path: Path
+    backend: str, tmp_path: Path, database_templates: Templates
 ) -> None:
     file = tmp_path / "backup.zip"
     async with blank_database(backend, tmp_path, "old") as db:
         await db.upgrade(revisions()[-2])
         await backup(db, file, NOW)
-    async with blank_database(backend, tmp_path, "new") as db:
-        await db.upgrade()
+    async with database_templates.fresh(backend, tmp_path) as db:
         with pytest.raises(BackupError, match="revision"):
             await restore(db, file)
         assert all(rows == [] for rows in (await _dump_db(db)).values())
@@ -113,11 +112,10 @@ async def test_restore_refuses_a_mismatched_revision_and_changes_nothing(
 
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_a_failing_restore_leaves_the_database_as_it_was(
-    backend: str, tmp_path: Path
+    backend: str, tmp_path: Path, database_templates: Templates
 ) -> None:
     file, broken = tmp_path / "backup.zip", tmp_path / "broken.zip"
-    async with blank_database(backend, tmp_path) as db:
-        await db.upgrade()
+    async with database_templates.fresh(backend, tmp_path) as db:
         await _fill(db)
         await backup(db, file, NOW)
         with zipfile.ZipFile(file) as src, zipfile.ZipFile(broken, "w") as dst:

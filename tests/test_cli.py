@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SCHEDULE, run
+from tests.conftest import run
+from tests.support.testbot import WEEKLY_ON_THURSDAY
 
 
 def test_org_import_and_list(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,7 +80,9 @@ def test_schedules_apply_list_and_tick(workdir: Path, capsys: pytest.CaptureFixt
 def test_a_bad_schedule_file_names_schedule_and_field(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (workdir / "bad.yaml").write_text(SCHEDULE.replace('"14:00"', '"25:00"'), encoding="utf-8")
+    (workdir / "bad.yaml").write_text(
+        WEEKLY_ON_THURSDAY.replace('"14:00"', '"25:00"'), encoding="utf-8"
+    )
     code, _, err = run(capsys, "schedules", "apply", "bad.yaml")
     assert code == 2
     assert "workload-weekly" in err and "25:00" in err
@@ -239,7 +242,9 @@ def test_run_serves_teams_and_stops_on_sigterm(workdir: Path) -> None:
                 if process.poll() is not None:
                     break
                 subprocess.run(["sleep", "0.1"], check=True)
-        assert b"ready" in body, process.stderr.read() if process.poll() is not None else ""
+        assert b"ready" in body, "the server was not ready within ~20 s: " + (
+            process.stderr.read() if process.poll() is not None else "it still runs"
+        )
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/messages",
             data=b"{}",

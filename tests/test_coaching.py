@@ -1,7 +1,7 @@
 """Coaching tips: the banks and their checks, the tips at each moment of the dialogue in
 both languages, the `coach` command's situations, and the rule that no tip is about health.
 (The same moments on the console, Slack and Teams: the coaching journey in
-tests/journeys.py.)"""
+tests/support/journeys.py.)"""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from dialogs.banks import HEALTH_TOPICS, BankError, load_banks
 from dialogs.hr_questions import HEALTH_WORDS
 from dialogs.messages import LOCALES, Outbound
 from dialogs.tips import MOMENTS, PARTIES, load_tips, use_tips
-from tests.testbot import Testbot, make_testbot, signed_agreement
+from tests.support.testbot import Testbot, make_testbot, signed_agreement
 
 ORG = """email,name,manager_email,locale,timezone,department,review_month
 anna@example.org,Anna de Vries,,nl,Europe/Amsterdam,Support,

@@ -13,7 +13,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.storage.database import Database
-from tests.console_support import (
+from tests.support.console import (
     HR_EN,
     Console,
     browser_page,
@@ -22,6 +22,7 @@ from tests.console_support import (
     seed_report_figures,
     shot,
 )
+from tests.support.databases import Templates
 
 require_chromium()
 
@@ -29,9 +30,8 @@ from playwright.async_api import Page, expect  # noqa: E402
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path}/browser.db")
-    await database.upgrade()
+async def database(tmp_path: Path, database_templates: Templates) -> AsyncIterator[Database]:
+    database = database_templates.sqlite_copy(tmp_path / "browser.db")
     yield database
     await database.dispose()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.org.organisation import import_org
 from dialogs.commands import Command, parse_command
-from tests.test_slack import Stack, fake, stack, texts  # noqa: F401  (fixtures)
+from tests.support.slack import Stack, texts
 
 
 def test_admin_is_a_command_in_both_languages() -> None:
@@ -14,7 +14,7 @@ def test_admin_is_a_command_in_both_languages() -> None:
     assert parse_command("admin work takes too long") is None
 
 
-async def test_slash_command_admin_links_hr_and_refuses_others(stack: Stack) -> None:  # noqa: F811
+async def test_slash_command_admin_links_hr_and_refuses_others(stack: Stack) -> None:
     now = stack.app.clock.now()
     await import_org(stack.app.db, "email,name,hr\nanna@example.org,Anna de Vries,true\n", now)
     _, name = await stack.command("UANNA", "admin")

@@ -18,7 +18,7 @@ import yaml
 
 from bot.clock import FixedClock
 from bot.storage.database import Database
-from tests.console_support import (
+from tests.support.console import (
     HR_EN,
     Console,
     browser_page,

@@ -23,7 +23,7 @@ from bot.schedules import store
 from bot.storage.database import Database
 from bot.storage.models import Person
 from tests.conftest import run
-from tests.console_support import HR_EN, Console, csrf_of, running_console, seed_agreements, sign_in
+from tests.support.console import HR_EN, Console, csrf_of, running_console, seed_agreements, sign_in
 
 FORM = {
     "id": "workload-weekly",

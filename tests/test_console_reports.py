@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from bot.clock import FixedClock
 from bot.console.security import COOKIE
 from bot.storage.database import Database
-from tests.console_support import (
+from tests.support.console import (
     HR_EN,
     Console,
     running_console,

@@ -12,7 +12,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.console.security import COOKIE
 from bot.storage.database import Database
-from tests.console_support import HR, Console, csrf_of, running_console, sign_in
+from tests.support.console import HR, Console, csrf_of, running_console, sign_in
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from bot.org.organisation import import_org
 from bot.schedules.store import list_schedules
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage
-from tests.testbot import Testbot, apply, make_testbot
+from tests.support.testbot import Testbot, apply, make_testbot
 
 TUESDAY = """
 schedules:

@@ -31,21 +31,13 @@ from bot.storage.database import Database
 from bot.storage.models import OutboxKind, OutboxMessage
 from dialogs.channel import InboundHandler
 from dialogs.messages import MessageRef, Outbound, PersonRef
-from tests.slack_fake_api import FakeSlackApi
-from tests.testbot import RecordingAdapter
+from tests.support.processes import until
+from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.testbot import WEEKLY_ON_THURSDAY, RecordingAdapter
 
 ORG = """email,name,locale,timezone,slack_user_id
 anna@example.org,Anna de Vries,nl,Europe/Amsterdam,UANNA
 bram@example.org,Bram Jansen,en,Europe/Amsterdam,UBRAM
-"""
-WEEKLY = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
 """
 MONDAY = datetime(2027, 3, 22, 8, 0, tzinfo=UTC)
 THURSDAY = datetime(2027, 3, 25, 13, 5, tzinfo=UTC)  # 14:05 in Amsterdam
@@ -112,7 +104,7 @@ async def due(app: App) -> None:
     assert isinstance(app.clock, FixedClock)
     app.clock.set(MONDAY)
     await import_org(app.db, ORG, app.clock.now())
-    await apply_schedules(app.db, WEEKLY, app.banks.keys(), app.clock.now())
+    await apply_schedules(app.db, WEEKLY_ON_THURSDAY, app.banks.keys(), app.clock.now())
     app.clock.set(THURSDAY)
     assert len(await plan(app.db, app.clock.now(), app.banks, app.defaults)) == 2
 
@@ -197,8 +189,11 @@ async def test_a_send_in_flight_in_a_live_process_is_left_alone(
 
     slow = Dispatcher(db, app.clock, app.checkins, {"slack": Slow(adapter, False)}, other)
     in_flight = asyncio.create_task(slow.dispatch(limit=1))
-    while not [m for m in await outbox(db) if m.status == "sending"]:
-        await asyncio.sleep(0.01)
+
+    async def sending() -> bool:
+        return any(m.status == "sending" for m in await outbox(db))
+
+    await until(sending, "the other instance to start sending", seconds=20, every=0.01)
 
     report = await app.dispatcher().dispatch()  # this instance sends the other prompt only
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 import random
 from datetime import date
 from pathlib import Path
@@ -21,32 +20,7 @@ from dialogs.agreement_texts import ta
 from dialogs.banks import load_banks
 from dialogs.messages import Outbound, PersonRef
 from dialogs.texts import t
-
-# Five weeks reach into February: every theme has been asked once, and the change at
-# home has happened, so there are private answers and a raised topic to look for.
-WEEKS = 5
-
-
-@dataclasses.dataclass(frozen=True)
-class Run:
-    out: str
-    progress: list[tuple[int, int]]
-    path: Path
-
-
-async def run_demo(path: Path, *, seed: int = 1, weeks: int = WEEKS) -> Run:
-    out = io.StringIO()
-    progress: list[tuple[int, int]] = []
-    code = await demo.run_demo(
-        load_settings({}),
-        seed=seed,
-        weeks=weeks,
-        path=str(path),
-        out=out,
-        progress=lambda done, total: progress.append((done, total)),
-    )
-    assert code == 0
-    return Run(out.getvalue(), progress, path)
+from tests.support.demo import WEEKS, Run, run_demo
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -26,7 +26,7 @@ from dialogs import agreements as ag
 from dialogs.brief import Copy, ReviewBrief
 from dialogs.messages import Outbound
 from dialogs.texts import t
-from tests.testbot import RecordingAdapter, Testbot, make_testbot, signed_agreement
+from tests.support.testbot import RecordingAdapter, Testbot, make_testbot, signed_agreement
 
 ORG = """email,name,manager_email,locale,timezone,department,review_month
 anna@example.org,Anna de Vries,,en,Europe/Amsterdam,Support,
@@ -471,8 +471,8 @@ async def test_the_brief_in_chat_for_the_employee_and_for_the_manager(year: Test
 
 
 async def test_a_brief_arrives_over_slack_as_an_uploaded_file(db: Database) -> None:
-    from tests.slack_fake_api import FakeSlackApi
-    from tests.test_slack import close_stack, make_stack, member
+    from tests.support.slack import close_stack, make_stack, member
+    from tests.support.slack_fake_api import FakeSlackApi
 
     fake = await FakeSlackApi(
         users=[member("UANNA", ANNA), member("UBRAM", BRAM), member("UCARLA", CARLA)]
@@ -503,9 +503,9 @@ async def test_a_brief_arrives_over_slack_as_an_uploaded_file(db: Database) -> N
 
 
 async def test_over_teams_the_brief_is_offered_and_uploaded_once_accepted(db: Database) -> None:
-    from tests.teams_fake_connector import FakeConnector
-    from tests.test_teams import ORG as TEAMS_ORG
-    from tests.test_teams import start_teams, stop_teams
+    from tests.support.teams import ORG as TEAMS_ORG
+    from tests.support.teams import start_teams, stop_teams
+    from tests.support.teams_fake_connector import FakeConnector
 
     clock = FixedClock(START)
     await _make_testbot(db, clock, TEAMS_ORG)

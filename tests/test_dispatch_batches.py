@@ -17,18 +17,9 @@ from bot.schedules.store import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs.messages import MessageRef, Outbound
-from tests.testbot import RecordingAdapter
+from tests.support.testbot import WEEKLY_ON_THURSDAY, RecordingAdapter
 
 PEOPLE = 30
-WEEKLY = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
 MONDAY = datetime(2027, 3, 22, 8, 0, tzinfo=UTC)
 THURSDAY = datetime(2027, 3, 25, 13, 5, tzinfo=UTC)
 
@@ -54,7 +45,7 @@ async def due(db: Database) -> App:
     app = build_app(load_settings({}), FixedClock(MONDAY), db=db)
     rows = [f"p{n}@example.org,P {n},en,Europe/Amsterdam" for n in range(PEOPLE)]
     await import_org(db, "email,name,locale,timezone\n" + "\n".join(rows), MONDAY)
-    await apply_schedules(db, WEEKLY, app.banks.keys(), MONDAY)
+    await apply_schedules(db, WEEKLY_ON_THURSDAY, app.banks.keys(), MONDAY)
     assert isinstance(app.clock, FixedClock)
     app.clock.set(THURSDAY)
     assert len(await plan(db, THURSDAY, app.banks, app.defaults)) == PEOPLE

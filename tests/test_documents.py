@@ -40,7 +40,7 @@ from dialogs.digest_texts import DIALOGUE_CATALOG
 from dialogs.messages import Locale, PersonRef
 from dialogs.report_texts import REPORT_CATALOG
 from dialogs.texts import MONTH_ABBREVIATIONS
-from tests.console_support import browser_page, require_chromium
+from tests.support.console import browser_page, require_chromium
 
 NAMES = {
     "turkish": "Şükrü Öztürk",

@@ -22,7 +22,7 @@ from bot.storage.database import Database
 from bot.storage.drift_models import DriftSignal
 from dialogs.banks import BankQuestion
 from dialogs.messages import Outbound
-from tests.testbot import Testbot, apply, make_testbot
+from tests.support.testbot import Testbot, apply, make_testbot
 
 ORG = """email,name,manager_email,locale,timezone,department
 anna@example.org,Anna de Vries,,en,Europe/Amsterdam,Support

@@ -10,7 +10,7 @@ from bot.dialogue.digests import team_digest
 from bot.org.people import find_by_email
 from bot.privacy.export import export_person
 from bot.storage.models import Answer, Occurrence
-from tests.testbot import Testbot, apply
+from tests.support.testbot import Testbot, apply
 
 
 async def _answers(bot: Testbot, email: str) -> list[Answer]:

@@ -24,14 +24,14 @@ from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, Person, Topic
 from dialogs import graphemes
 from dialogs.messages import Inbound
-from tests.slack_fake_api import FakeSlackApi, text_objects
-from tests.slack_support import Stack, close_stack, make_stack, member
-from tests.slack_support import texts as slack_texts
-from tests.teams_fake_connector import FakeConnector
-from tests.teams_support import Teams, answer, elements, start_teams, stop_teams
-from tests.teams_support import texts as teams_texts
-from tests.test_teams import ORG as TEAMS_ORG
-from tests.testbot import Testbot
+from tests.support.slack import Stack, close_stack, make_stack, member
+from tests.support.slack import texts as slack_texts
+from tests.support.slack_fake_api import FakeSlackApi, text_objects
+from tests.support.teams import ORG as TEAMS_ORG
+from tests.support.teams import Teams, answer, elements, start_teams, stop_teams
+from tests.support.teams import texts as teams_texts
+from tests.support.teams_fake_connector import FakeConnector
+from tests.support.testbot import Testbot
 
 # Everything that could turn into a mention, a broadcast, a link or formatting somewhere.
 SLACK_MARKUP = (

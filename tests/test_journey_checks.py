@@ -16,13 +16,13 @@ from adapters.slack.prompts import LivePrompts
 from adapters.teams import cards
 from bot.clock import FixedClock
 from dialogs.messages import Outbound
-from tests.conftest import fresh_database
-from tests.journey_runner import Run, first_difference, run_journey
-from tests.journey_script import Journey, answer, say, write
-from tests.journey_slack import slack_surface
-from tests.journey_surfaces import Surface, console_surface
-from tests.journey_teams import teams_surface
-from tests.journeys import CAST, MONDAY
+from tests.support.databases import Templates
+from tests.support.journey_runner import Run, first_difference, run_journey
+from tests.support.journey_script import Journey, answer, say, write
+from tests.support.journey_slack import slack_surface
+from tests.support.journey_surfaces import Surface, console_surface
+from tests.support.journey_teams import teams_surface
+from tests.support.journeys import CAST, MONDAY
 
 SHORT = Journey(
     "short",
@@ -41,12 +41,12 @@ SHORT = Journey(
 
 
 @pytest.fixture
-async def surface_of(tmp_path: Path) -> AsyncIterator[Any]:
+async def surface_of(tmp_path: Path, database_templates: Templates) -> AsyncIterator[Any]:
     """Makes a surface on a SQLite database of its own; all are closed after the test."""
     async with AsyncExitStack() as stack:
 
         async def make(name: str) -> Surface:
-            db = await stack.enter_async_context(fresh_database("sqlite", tmp_path))
+            db = await stack.enter_async_context(database_templates.fresh("sqlite", tmp_path))
             clock = FixedClock(MONDAY)
             if name == "console":
                 surface = await console_surface(db, clock, CAST, tmp_path)

@@ -10,12 +10,12 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.storage.database import Database
-from tests.journey_runner import Run, first_difference, run_journey
-from tests.journey_script import Cast, Journey
-from tests.journey_slack import slack_surface
-from tests.journey_surfaces import Surface, console_surface
-from tests.journey_teams import teams_surface
-from tests.journeys import COACHING, EMPLOYEE, HR, MANAGER
+from tests.support.journey_runner import Run, first_difference, run_journey
+from tests.support.journey_script import Cast, Journey
+from tests.support.journey_slack import slack_surface
+from tests.support.journey_surfaces import Surface, console_surface
+from tests.support.journey_teams import teams_surface
+from tests.support.journeys import COACHING, EMPLOYEE, HR, MANAGER
 
 Databases = Callable[[], Awaitable[Database]]
 # The console's run of a journey per backend, made once: every surface is compared with it

@@ -15,41 +15,28 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.clock import parse_moment
 from bot.delivery.dispatcher import Dispatcher
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
-from tests import fanout
 from tests.conftest import TEST_DATA_KEY
-from tests.slack_fake_api import Call as SlackCall
-from tests.slack_fake_api import FakeSlackApi
-from tests.teams_fake_connector import Call as TeamsCall
-from tests.teams_fake_connector import FakeConnector
+from tests.support import fanout
+from tests.support.fanout import MONDAY, PAIRS, THURSDAY
+from tests.support.processes import DEADLINE, cli, start, until
+from tests.support.slack_fake_api import Call as SlackCall
+from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.teams_fake_connector import Call as TeamsCall
+from tests.support.teams_fake_connector import FakeConnector
+from tests.support.testbot import WEEKLY_ON_THURSDAY
 
 PEOPLE = 2000
 TEAMS_PEOPLE = PEOPLE
-PAIRS = 50  # managers and employees with every other kind of message waiting too
-JAARROND = str(Path(sys.executable).parent / "jaarrond")
-SCHEDULE = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
-MONDAY = "2027-03-22T09:00:00+01:00"
-THURSDAY = "2027-03-25T14:05:00+01:00"  # five minutes after the check-in fell due
-DEADLINE = 45.0  # seconds for each run to get where it must
 
 
 def org_csv(column: str, user_id: Callable[[int], str], people: int, pairs: int = 0) -> str:
@@ -60,18 +47,6 @@ def org_csv(column: str, user_id: Callable[[int], str], people: int, pairs: int 
         for n in range(people)
     ]
     return "\n".join(rows) + "\n"
-
-
-async def cli(env: Mapping[str, str], *args: str) -> None:
-    process = await asyncio.create_subprocess_exec(
-        JAARROND,
-        *args,
-        env=dict(env),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode == 0, (args, out.decode(), err.decode())
 
 
 async def prepare(
@@ -94,7 +69,7 @@ async def prepare(
         "JAARROND_DIGEST_SCHEDULE": "off",
     }
     (tmp_path / "org.csv").write_text(org_csv(column, user_id, people, PAIRS))
-    (tmp_path / "schedules.yaml").write_text(SCHEDULE)
+    (tmp_path / "schedules.yaml").write_text(WEEKLY_ON_THURSDAY)
     await cli(env, "org", "import", str(tmp_path / "org.csv"))
     await cli(env, "schedules", "apply", str(tmp_path / "schedules.yaml"))
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/jaarrond.db")
@@ -103,24 +78,6 @@ async def prepare(
     finally:
         await db.dispose()
     return env | {"JAARROND_NOW": THURSDAY}
-
-
-async def start(env: Mapping[str, str], log: Path) -> asyncio.subprocess.Process:
-    with log.open("ab") as sink:
-        return await asyncio.create_subprocess_exec(
-            JAARROND, "run", env=dict(env), stdout=sink, stderr=sink
-        )
-
-
-async def until(
-    condition: Callable[[], Awaitable[bool]], what: str, log: Path, seconds: float = DEADLINE
-) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not await condition():
-        if loop.time() > deadline:
-            pytest.fail(f"timed out waiting for {what}; log:\n{log.read_text()[-3000:]}")
-        await asyncio.sleep(0.1)
 
 
 async def outbox_settled(tmp_path: Path, people: int) -> bool:

@@ -15,8 +15,8 @@ from bot.org.organisation import OrgImportError, import_org
 from bot.privacy.retention import purge
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
-from tests.conftest import SCHEDULE, run
-from tests.testbot import ORG_CSV, Testbot, apply
+from tests.conftest import run
+from tests.support.testbot import ORG_CSV, WEEKLY_ON_THURSDAY, Testbot, apply
 
 ANNA, BRAM, CARLA, DIRK, HR = (
     f"{name}@example.org" for name in ("anna", "bram", "carla", "dirk", "hr")
@@ -32,7 +32,7 @@ WITHOUT_ANNA = "email,name\n" + "".join(
         (HR, "Hanna Rutgers"),
     )
 )
-# Everyone's weekly check-in (SCHEDULE: Thursdays at 14:00), twice in Amsterdam.
+# Everyone's weekly check-in (WEEKLY_ON_THURSDAY: Thursdays at 14:00), twice in Amsterdam.
 THURSDAYS = (
     datetime(2027, 3, 25, 13, 0, tzinfo=UTC),  # 14:00 CET
     datetime(2027, 4, 1, 12, 0, tzinfo=UTC),  # 14:00 CEST
@@ -56,7 +56,7 @@ async def _anna_busy(testbot: Testbot) -> Person:
     """Anna in a check-in of her own when the Thursday prompt falls due (so it is held),
     with a note about a conversation waiting to reach her."""
     testbot.clock.set(THURSDAYS[0] - timedelta(minutes=30))
-    await apply(testbot, SCHEDULE)
+    await apply(testbot, WEEKLY_ON_THURSDAY)
     await testbot.say(ANNA, "checkin relationship")
     testbot.clock.set(THURSDAYS[0])
     await testbot.tick()

@@ -17,23 +17,13 @@ from bot.org.people import find_by_email
 from bot.storage.database import Database
 from bot.storage.models import Answer
 from tests.conftest import TEST_DATA_KEY
-from tests.slack_fake_api import FakeSlackApi
-from tests.slack_support import SECRET, Stack, close_stack, make_stack
-from tests.test_slack import fake  # noqa: F401
-from tests.testbot import Testbot, apply
+from tests.support.slack import SECRET, Stack, close_stack, make_stack
+from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.testbot import WEEKLY_ON_MONDAY, Testbot, apply
 
 TOKEN = "xoxb-test-token"
 ANSWER = "Minder vergaderingen op vrijdag, mijn knie doet pijn"
 TOPIC = "Gesprek over mijn burn-out klachten"
-WEEKLY = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: mon
-    time: "09:00"
-    audience: all
-"""
 
 
 @pytest.fixture
@@ -60,7 +50,7 @@ def production_log() -> Iterator[io.StringIO]:
 
 
 @pytest.fixture
-async def stack(db: Database, fake: FakeSlackApi) -> AsyncIterator[Stack]:  # noqa: F811
+async def stack(db: Database, fake: FakeSlackApi) -> AsyncIterator[Stack]:
     made = await make_stack(db, fake)
     yield made
     await close_stack(made)
@@ -84,7 +74,7 @@ async def test_a_whole_conversation_logs_no_text_and_no_secret(
     assert await stack.typed("UBRAM", f"topic {TOPIC}") == 200
     await stack.settle()
     # Scheduled prompts go out through the outbox to Slack.
-    await stack.schedules(WEEKLY)
+    await stack.schedules(WEEKLY_ON_MONDAY)
     clock = stack.app.clock
     clock.set(datetime(2027, 3, 22, 8, 5, tzinfo=UTC))  # type: ignore[attr-defined]
     await stack.app.ticker().tick()
@@ -113,7 +103,7 @@ async def test_a_terminal_check_in_logs_no_text(
     testbot: Testbot, production_log: io.StringIO, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    await apply(testbot, WEEKLY)
+    await apply(testbot, WEEKLY_ON_MONDAY)
     testbot.clock.set(datetime(2027, 3, 22, 8, 5, tzinfo=UTC))
     await testbot.tick()
     for reply in ("4", "2", "3", "3", "1", "4", ANSWER, "yes"):

@@ -16,9 +16,8 @@ from sqlalchemy import Connection, MetaData, select, update
 from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database, alembic_config, head_revision
 from bot.storage.models import Base
-from tests.blank_db import BACKENDS, blank_database
-from tests.made_up import Rows, fill
-from tests.test_upgrades import FIXED
+from tests.support.databases import BACKENDS, blank_database
+from tests.support.made_up import FIXED, Rows, fill
 
 
 def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

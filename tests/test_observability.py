@@ -19,18 +19,8 @@ from bot.delivery.planner import plan
 from bot.storage.database import Database, revisions
 from bot.web import build_web_app
 from dialogs.messages import Outbound, PersonRef
-from tests.slack_fake_api import FakeSlackApi
-from tests.testbot import Testbot, apply
-
-WEEKLY = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: mon
-    time: "09:00"
-    audience: all
-"""
+from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.testbot import WEEKLY_ON_MONDAY, Testbot, apply
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -75,7 +65,7 @@ def delta(after: Samples, before: Samples, name: str, **labels: str) -> float:
 async def test_prompts_planned_sent_and_the_outbox_at_scrape_time(
     testbot: Testbot, client: Client
 ) -> None:
-    await apply(testbot, WEEKLY)
+    await apply(testbot, WEEKLY_ON_MONDAY)
     before = await client.scrape()
     due_at = testbot.clock.now().replace(hour=8, minute=5)  # 09:05 in Amsterdam, Monday
     testbot.clock.set(due_at)
@@ -105,7 +95,7 @@ async def test_prompts_planned_sent_and_the_outbox_at_scrape_time(
 
 
 async def test_the_scheduler_tick_counts_what_it_planned(testbot: Testbot, client: Client) -> None:
-    await apply(testbot, WEEKLY)
+    await apply(testbot, WEEKLY_ON_MONDAY)
     before = await client.scrape()
     testbot.clock.set(testbot.clock.now().replace(hour=8, minute=1))
     await testbot.tick()
@@ -120,7 +110,7 @@ async def test_failed_sends_are_counted_by_platform(testbot: Testbot, client: Cl
         raise ConnectionError("platform down")
 
     testbot.adapter.send = refuse  # type: ignore[method-assign,assignment]
-    await apply(testbot, WEEKLY)
+    await apply(testbot, WEEKLY_ON_MONDAY)
     before = await client.scrape()
     testbot.clock.set(testbot.clock.now().replace(hour=8, minute=1))
     await testbot.tick()

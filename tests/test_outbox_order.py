@@ -16,8 +16,8 @@ from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs import agreements as ag
 from dialogs.messages import MessageRef, Outbound, PersonRef
-from tests.test_agreements_engine import _draft_as_bram
-from tests.testbot import RecordingAdapter, Testbot, make_testbot
+from tests.support.agreements import draft_as_bram
+from tests.support.testbot import RecordingAdapter, Testbot, make_testbot
 
 ANNA, BRAM = "anna@example.org", "bram@example.org"
 BRAM_REF = PersonRef(2, BRAM, "Bram Jansen", "en", "Europe/Amsterdam")
@@ -62,7 +62,7 @@ async def test_a_newer_agreement_notice_replaces_the_older_one_and_reads_the_agr
 ) -> None:
     """Anna accepts and then signs before Bram hears of either: he gets one message, the
     one about her signature, never "accepted ... sign it" after "signed"."""
-    agreement_id = await _draft_as_bram(testbot)
+    agreement_id = await draft_as_bram(testbot)
     await testbot.click(ANNA, ag.agreement_token(agreement_id, 1), "accept")
     await testbot.click(ANNA, ag.agreement_token(agreement_id, 1), "sign")
     await testbot.tick()
@@ -83,7 +83,7 @@ async def test_a_newer_agreement_notice_replaces_the_older_one_and_reads_the_agr
 
 async def test_a_failed_send_holds_back_that_persons_later_messages(testbot: Testbot) -> None:
     channel = flaky(testbot)
-    agreement_id = await _draft_as_bram(testbot)
+    agreement_id = await draft_as_bram(testbot)
     await testbot.click(ANNA, ag.agreement_token(agreement_id, 1), "accept")
     await testbot.say(ANNA, "talked with Bram about the pilot")  # a note for Bram, made later
     channel.failing[BRAM] = 1
@@ -233,7 +233,7 @@ async def test_a_question_becomes_the_menu_only_once_the_platform_took_it(
     testbot: Testbot,
 ) -> None:
     channel = flaky(testbot)
-    agreement_id = await _draft_as_bram(testbot)
+    agreement_id = await draft_as_bram(testbot)
     await testbot.click(ANNA, ag.agreement_token(agreement_id, 1), "accept")
     await testbot.say(ANNA, "talked with Bram")  # no question: leaves the menu as it is
     async with testbot.app.db.session() as session:

@@ -11,21 +11,11 @@ from bot.org.people import find_by_email
 from bot.storage.models import Occurrence, OutboxMessage
 from dialogs.home import HomeView
 from dialogs.messages import DirectoryUser
-from tests.testbot import Testbot, apply
-
-WEEKLY = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: {emails: [bram@example.org]}
-"""
+from tests.support.testbot import WEEKLY_FOR_BRAM, Testbot, apply
 
 
 async def test_pause_records_prompts_without_sending_and_resume_ends_it(testbot: Testbot) -> None:
-    await apply(testbot, WEEKLY)
+    await apply(testbot, WEEKLY_FOR_BRAM)
     reply = await testbot.say("bram@example.org", "pause until 2027-04-05")
     assert "Paused: no check-ins until Monday 5 April 2027" in reply[0].text
     testbot.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
@@ -63,7 +53,7 @@ async def test_bad_pause_dates_say_how_to_fix_them(testbot: Testbot) -> None:
 
 
 async def test_home_shows_what_is_next_and_own_answers_with_visibility(testbot: Testbot) -> None:
-    await apply(testbot, WEEKLY)
+    await apply(testbot, WEEKLY_FOR_BRAM)
     await testbot.say("bram@example.org", "checkin five_ages")
     for _ in testbot.app.banks["five_ages"].questions:
         await testbot.say("bram@example.org", "2")
@@ -81,7 +71,7 @@ async def test_home_shows_what_is_next_and_own_answers_with_visibility(testbot: 
 
 
 async def test_home_adds_the_team_for_managers_and_schedules_for_hr(testbot: Testbot) -> None:
-    await apply(testbot, WEEKLY)
+    await apply(testbot, WEEKLY_FOR_BRAM)
     await testbot.say("bram@example.org", "topic Planning")
     anna = await testbot.app.engine.home("console", "anna@example.org")
     assert anna is not None
@@ -189,7 +179,7 @@ async def test_home_lists_no_run_that_every_day_off_skips(testbot: Testbot) -> N
 
 
 async def test_home_shows_the_first_check_in_after_a_pause(testbot: Testbot) -> None:
-    await apply(testbot, WEEKLY)
+    await apply(testbot, WEEKLY_FOR_BRAM)
     await testbot.say("bram@example.org", "pause until 2027-04-05")
     bram = await testbot.app.engine.home("console", "bram@example.org")
     # Thursday 25 March and 1 April fall in the pause: recorded, never sent.

@@ -12,17 +12,7 @@ from bot.delivery.planner import plan
 from bot.delivery.reminders import queue_reminders
 from bot.scheduler import TICK_SECONDS, start_scheduler
 from bot.storage.models import Occurrence, OutboxMessage
-from tests.testbot import Testbot, apply
-
-WEEKLY_THURSDAY = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
+from tests.support.testbot import WEEKLY_FOR_BRAM, WEEKLY_ON_THURSDAY, Testbot, apply
 
 
 async def _plan(bot: Testbot, at: datetime) -> list[tuple[str, str]]:
@@ -36,7 +26,7 @@ async def _count(bot: Testbot, model: type) -> int:
 
 
 async def test_each_person_is_due_at_their_own_local_time(testbot: Testbot) -> None:
-    await apply(testbot, WEEKLY_THURSDAY)
+    await apply(testbot, WEEKLY_ON_THURSDAY)
     # Kolkata is UTC+05:30: 14:00 there is 08:30 UTC, hours before Amsterdam.
     assert await _plan(testbot, datetime(2027, 3, 25, 8, 29, tzinfo=UTC)) == []
     kolkata = await _plan(testbot, datetime(2027, 3, 25, 8, 30, tzinfo=UTC))
@@ -53,7 +43,7 @@ async def test_each_person_is_due_at_their_own_local_time(testbot: Testbot) -> N
 
 
 async def test_a_period_is_planned_once_however_often_it_ticks(testbot: Testbot) -> None:
-    await apply(testbot, WEEKLY_THURSDAY)
+    await apply(testbot, WEEKLY_ON_THURSDAY)
     at = datetime(2027, 3, 25, 13, 5, tzinfo=UTC)
     assert len(await _plan(testbot, at)) == 4  # Amsterdam and Kolkata
     assert await _plan(testbot, at) == []
@@ -66,7 +56,7 @@ async def test_a_period_is_planned_once_however_often_it_ticks(testbot: Testbot)
 
 async def test_summer_time_moves_the_utc_moment_not_the_local_one(testbot: Testbot) -> None:
     await apply(
-        testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {department: Support}")
+        testbot, WEEKLY_ON_THURSDAY.replace("audience: all", "audience: {department: Support}")
     )
     # Europe/Amsterdam moved to CEST on Sunday 28 March 2027: 14:00 is now 12:00 UTC.
     assert await _plan(testbot, datetime(2027, 4, 1, 11, 59, tzinfo=UTC)) == []
@@ -76,20 +66,20 @@ async def test_summer_time_moves_the_utc_moment_not_the_local_one(testbot: Testb
 
 async def test_a_new_schedule_does_not_fire_for_a_moment_already_past(testbot: Testbot) -> None:
     testbot.clock.set(datetime(2027, 3, 25, 13, 30, tzinfo=UTC))  # after Thursday 14:00 CET
-    await apply(testbot, WEEKLY_THURSDAY)
+    await apply(testbot, WEEKLY_ON_THURSDAY)
     assert await _plan(testbot, datetime(2027, 3, 25, 13, 31, tzinfo=UTC)) == []
     assert len(await _plan(testbot, datetime(2027, 4, 1, 12, 1, tzinfo=UTC))) == 4
 
 
 async def test_a_prompt_outside_its_grace_window_is_not_sent_late(testbot: Testbot) -> None:
     audience = "audience: {department: Support}\n    grace: 2h"
-    await apply(testbot, WEEKLY_THURSDAY.replace("audience: all", audience))
+    await apply(testbot, WEEKLY_ON_THURSDAY.replace("audience: all", audience))
     assert await _plan(testbot, datetime(2027, 3, 25, 15, 1, tzinfo=UTC)) == []
     assert len(await _plan(testbot, datetime(2027, 3, 25, 14, 59, tzinfo=UTC))) == 2
 
 
 async def test_dry_run_lists_without_planning(testbot: Testbot) -> None:
-    await apply(testbot, WEEKLY_THURSDAY)
+    await apply(testbot, WEEKLY_ON_THURSDAY)
     at = datetime(2027, 3, 25, 13, 5, tzinfo=UTC)
     dry = await plan(testbot.app.db, at, testbot.app.banks, testbot.app.defaults, dry_run=True)
     assert len(dry) == 4
@@ -97,14 +87,14 @@ async def test_dry_run_lists_without_planning(testbot: Testbot) -> None:
 
 
 async def test_department_audience(testbot: Testbot) -> None:
-    await apply(testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {department: HR}"))
+    await apply(testbot, WEEKLY_ON_THURSDAY.replace("audience: all", "audience: {department: HR}"))
     due = await _plan(testbot, datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
     assert [email for email, _ in due] == ["hr@example.org"]
 
 
 async def test_dispatch_sends_first_questions_and_keeps_the_unreachable(testbot: Testbot) -> None:
     testbot.adapter.reachable = {"anna@example.org", "bram@example.org"}
-    await apply(testbot, WEEKLY_THURSDAY)
+    await apply(testbot, WEEKLY_ON_THURSDAY)
     testbot.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
     await testbot.tick()
     sent = {o.recipient.email for o in testbot.adapter.sent}
@@ -158,7 +148,7 @@ class FlakyAdapter:
 async def test_a_failed_send_is_retried_later_not_lost(testbot: Testbot) -> None:
     flaky = FlakyAdapter()
     testbot.app.adapters["console"] = flaky  # type: ignore[assignment]
-    await apply(testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {department: HR}"))
+    await apply(testbot, WEEKLY_ON_THURSDAY.replace("audience: all", "audience: {department: HR}"))
     testbot.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
     await testbot.tick()
     await testbot.tick()
@@ -186,7 +176,8 @@ async def test_the_scheduler_ticks_every_minute_starting_now(testbot: Testbot) -
 
 async def test_one_reminder_for_an_unfinished_checkin_then_expiry(testbot: Testbot) -> None:
     await apply(
-        testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {emails: [bram@example.org]}")
+        testbot,
+        WEEKLY_FOR_BRAM,
     )
     testbot.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
     await testbot.tick()
@@ -210,7 +201,8 @@ async def test_one_reminder_for_an_unfinished_checkin_then_expiry(testbot: Testb
 
 async def test_a_reminder_is_written_when_it_falls_due_and_only_once(testbot: Testbot) -> None:
     await apply(
-        testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {emails: [bram@example.org]}")
+        testbot,
+        WEEKLY_FOR_BRAM,
     )
     testbot.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
     await testbot.tick()
@@ -237,7 +229,8 @@ async def test_a_reminder_is_written_when_it_falls_due_and_only_once(testbot: Te
 
 async def test_no_reminder_once_the_checkin_is_done(testbot: Testbot) -> None:
     await apply(
-        testbot, WEEKLY_THURSDAY.replace("audience: all", "audience: {emails: [bram@example.org]}")
+        testbot,
+        WEEKLY_FOR_BRAM,
     )
     testbot.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
     await testbot.tick()
@@ -255,7 +248,7 @@ async def test_no_reminder_once_the_checkin_is_done(testbot: Testbot) -> None:
 
 
 async def test_planned_times_read_back_and_match_as_the_orm_stores_them(testbot: Testbot) -> None:
-    await apply(testbot, WEEKLY_THURSDAY)
+    await apply(testbot, WEEKLY_ON_THURSDAY)
     at = datetime(2027, 3, 25, 13, 5, 7, 123456, tzinfo=UTC)
     await _plan(testbot, at)
     async with testbot.app.db.session() as session:
@@ -287,7 +280,7 @@ async def test_planned_times_read_back_and_match_as_the_orm_stores_them(testbot:
 async def test_rows_another_planner_wrote_meanwhile_are_not_reported_or_queued_twice(
     testbot: Testbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await apply(testbot, WEEKLY_THURSDAY)
+    await apply(testbot, WEEKLY_ON_THURSDAY)
     assert len(await _plan(testbot, datetime(2027, 3, 25, 13, 5, tzinfo=UTC))) == 4
 
     async def nobody_yet(*_args: object) -> dict[tuple[str, str], set[int]]:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import String, Text, cast, inspect, select, text, type_coerce
+from sqlalchemy import String, Text, cast, inspect, make_url, select, text, type_coerce
 
 from bot.config import RetentionSettings, load_settings
 from bot.privacy import keys
@@ -24,8 +24,10 @@ from bot.storage.database import Database
 from bot.storage.models import Answer, Base, OutboxMessage, Person, ProcessedEvent, Topic
 from bot.storage.sealed import generate_key, install_keys, looks_sealed
 from dialogs import agreements as ag
-from tests.conftest import DATA_DIR, POSTGRES_URL, TEST_DATA_KEY
-from tests.testbot import Testbot, apply
+from tests.conftest import DATA_DIR, TEST_DATA_KEY
+from tests.support.databases import POSTGRES_URL
+from tests.support.demo import run_demo
+from tests.support.testbot import Testbot, apply
 
 ANNA, BRAM = "anna@example.org", "bram@example.org"
 TOPIC = "Mijn burn-out klachten bespreken"
@@ -101,8 +103,6 @@ async def test_reads_are_transparent_and_storage_is_sealed(testbot: Testbot) -> 
 
 
 async def test_a_sqlite_file_of_a_seeded_year_holds_no_free_text(tmp_path: Path) -> None:
-    from tests.test_demo import run_demo
-
     path = tmp_path / "year.db"
     await run_demo(path, weeks=52)
     db = Database(f"sqlite+aiosqlite:///{path}")
@@ -152,9 +152,11 @@ async def test_a_pg_dump_holds_no_free_text_or_health_answer(testbot: Testbot) -
     await _seed(testbot)
     await _health_answers_are_sealed(db)
     async with db.session() as session:
+        database = await session.scalar(text("SELECT current_database()"))
         schema = await session.scalar(text("SELECT current_schema()"))
+    server = make_url(POSTGRES_URL).set(database=database)
     dump = subprocess.run(
-        ["pg_dump", "--no-owner", "--data-only", "-n", str(schema), POSTGRES_URL],
+        ["pg_dump", "--no-owner", "--data-only", "-n", str(schema), server.render_as_string(False)],
         capture_output=True,
         check=True,
         timeout=120,
@@ -410,7 +412,7 @@ def test_cli_privacy_report_keys_and_person(
     for name in list(os.environ):
         if name.startswith(("JAARROND_", "SLACK_", "Microsoft")) and name != DATA_DIR:
             monkeypatch.delenv(name)
-    from tests.testbot import ORG_CSV
+    from tests.support.testbot import ORG_CSV
 
     (tmp_path / "org.csv").write_text(ORG_CSV, encoding="utf-8")
     code, out, _ = run(capsys, "keys", "generate")

@@ -29,7 +29,7 @@ from bot.storage.database import Database
 from bot.storage.models import Base, Person
 from dialogs.messages import LOCALES, Locale
 from dialogs.report_texts import tr
-from tests.made_up import FINISHED, fill
+from tests.support.made_up import FINISHED, fill
 
 NOW = datetime(2027, 6, 1, tzinfo=UTC)
 

@@ -24,8 +24,8 @@ from bot.clock import FixedClock
 from bot.config import SlackSettings, load_settings
 from bot.storage.database import Database
 from dialogs.messages import Outbound, PersonRef
-from tests.slack_fake_api import FakeSlackApi
-from tests.teams_fake_connector import FakeConnector
+from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.teams_fake_connector import FakeConnector
 
 
 class FakeTime:

@@ -12,13 +12,12 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.scheduler import Ticker
 from bot.storage.database import rehearsal
 from bot.storage.models import Occurrence, OutboxMessage
-from tests.test_observability import WEEKLY
-from tests.testbot import Testbot, apply
+from tests.support.testbot import WEEKLY_ON_MONDAY, Testbot, apply
 
 
 async def test_a_rehearsed_tick_decides_as_a_real_one_and_keeps_nothing(testbot: Testbot) -> None:
     app = testbot.app
-    await apply(testbot, WEEKLY)
+    await apply(testbot, WEEKLY_ON_MONDAY)
     testbot.clock.set(testbot.clock.now().replace(hour=8, minute=5))  # Monday 09:05
     await testbot.say("anna@example.org", "talked with Bram")  # a note, waiting already
     async with rehearsal(app.db) as db:

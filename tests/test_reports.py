@@ -28,7 +28,7 @@ from bot.storage.database import Database
 from bot.storage.models import Answer, Department, Occurrence, Person, Topic
 from dialogs.banks import Bank, load_banks, parse_bank
 from dialogs.report_texts import REPORT_CATALOG
-from tests.testbot import Testbot
+from tests.support.testbot import Testbot
 
 NOW = datetime(2027, 6, 15, 9, 0, tzinfo=UTC)
 MARCH = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)

@@ -14,8 +14,8 @@ from bot.privacy.registry import REGISTRY, TIMED
 from bot.privacy.retention import purge
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
-from tests.made_up import FINISHED, fill
-from tests.testbot import Testbot
+from tests.support.made_up import FINISHED, fill
+from tests.support.testbot import Testbot
 
 LONG_AFTER = datetime(2100, 1, 1, tzinfo=UTC)  # every made-up row is older than any period
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from bot.clock import FixedClock
 from bot.reports.works_council import works_council_overview
 from bot.storage.database import Database
-from tests.testbot import Testbot, make_testbot
+from tests.support.testbot import Testbot, make_testbot
 
 ANNA, BRAM, CARLA, DIRK = (f"{n}@example.org" for n in ("anna", "bram", "carla", "dirk"))
 BOSS = "boss@example.org"

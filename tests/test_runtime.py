@@ -22,8 +22,8 @@ from bot.web import build_web_app
 from dialogs import hr_questions as hq
 from dialogs.channel import InboundHandler
 from dialogs.messages import MessageRef, Outbound, PersonRef
-from tests.console_support import free_port
-from tests.testbot import ORG_CSV, QUIET, RecordingAdapter, Testbot, make_testbot
+from tests.support.console import free_port
+from tests.support.testbot import ORG_CSV, QUIET, RecordingAdapter, Testbot, make_testbot
 
 # Monday 09:00 in Amsterdam, the fixed clock's moment: Bram's weekly check-in is due.
 FOR_BRAM = {

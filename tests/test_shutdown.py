@@ -23,8 +23,10 @@ from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs.banks import load_banks
 from tests.conftest import TEST_DATA_KEY
-from tests.slack_fake_api import FakeSlackApi
-from tests.slack_support import SECRET, member
+from tests.support.databases import Templates
+from tests.support.slack import SECRET, member
+from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.testbot import WEEKLY_ON_MONDAY
 
 ROOT = Path(__file__).resolve().parent.parent
 DUE = "2027-03-22T08:05:00Z"  # Monday 09:05 in Amsterdam: the weekly check-in is due
@@ -35,15 +37,6 @@ PEOPLE = BATCH + 3
 ORG = "email,name,timezone,slack_user_id\n" + "".join(
     f"p{i}@example.org,Person {i},Europe/Amsterdam,UP{i:03d}\n" for i in range(PEOPLE)
 )
-WEEKLY = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: mon
-    time: "09:00"
-    audience: all
-"""
 
 
 class SlowSlack(FakeSlackApi):
@@ -69,14 +62,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
+async def database(tmp_path: Path, database_templates: Templates) -> AsyncIterator[Database]:
     from datetime import UTC, datetime
 
-    db = Database(f"sqlite+aiosqlite:///{tmp_path}/bot.db")
-    await db.upgrade()
+    db = database_templates.sqlite_copy(tmp_path / "bot.db")
     earlier = datetime(2027, 3, 22, 7, 0, tzinfo=UTC)
     await import_org(db, ORG, earlier)
-    await apply_schedules(db, WEEKLY, load_banks(()).keys(), earlier)
+    await apply_schedules(db, WEEKLY_ON_MONDAY, load_banks(()).keys(), earlier)
     yield db
     await db.dispose()
 

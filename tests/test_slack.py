@@ -1,12 +1,12 @@
 """Slack end to end: the real bolt app in the real aiohttp server, a fake Web API on loopback
-(the harness is in tests/slack_support.py)."""
+(the harness is in tests/support/slack.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,7 @@ from bot.storage.models import Occurrence, OutboxMessage, Person, ProcessedEvent
 from bot.storage.slack_installations import DatabaseSlackInstallations
 from dialogs import graphemes
 from dialogs.messages import Choice, Outbound, PersonRef, Question
-from tests.slack_fake_api import FakeSlackApi, check_message, text_objects
-from tests.slack_support import (
+from tests.support.slack import (
     SECRET,
     Stack,
     assert_answered,
@@ -45,41 +44,14 @@ from tests.slack_support import (
     slack_escape,
     texts,
 )
+from tests.support.slack_fake_api import FakeSlackApi, check_message, text_objects
+from tests.support.testbot import WEEKLY_FOR_BRAM, WEEKLY_ON_THURSDAY
 
 # slack_sdk's client authenticates oauth.v2.access with aiohttp's deprecated BasicAuth.
 pytestmark = pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
 
 ROOT = Path(__file__).resolve().parent.parent
 INJECTION = "<!channel> <@U123> <https://evil|https://intranet> *bold*"
-WEEKLY = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: all
-"""
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackApi]:
-    api = await FakeSlackApi(
-        users=[
-            member("UANNA", "anna@example.org"),
-            member("UBRAM", "bram@example.org"),
-            member("UCARLA", "carla@example.org", "America/New_York"),
-        ]
-    ).start()
-    yield api
-    await api.close()
-
-
-@pytest.fixture
-async def stack(db: Database, fake: FakeSlackApi) -> AsyncIterator[Stack]:
-    made = await make_stack(db, fake)
-    yield made
-    await close_stack(made)
 
 
 # ---- check-ins in DMs ------------------------------------------------------------------------
@@ -328,7 +300,7 @@ async def home_of(stack: Stack, user: str) -> dict[str, Any]:
 
 
 async def test_app_home_for_an_employee_and_for_a_manager(stack: Stack) -> None:
-    await stack.schedules(WEEKLY)
+    await stack.schedules(WEEKLY_ON_THURSDAY)
     await stack.command("UBRAM", "topic Werkdruk in het voorjaar")
     await stack.settle()
     bram = await home_of(stack, "UBRAM")
@@ -421,7 +393,7 @@ async def test_digest_for_a_manager_and_export_by_dm(stack: Stack) -> None:
 
 
 async def test_a_planned_check_in_is_sent_as_a_dm_with_its_key_in_metadata(stack: Stack) -> None:
-    await stack.schedules(WEEKLY)
+    await stack.schedules(WEEKLY_ON_THURSDAY)
     assert isinstance(stack.app.clock, FixedClock)
     stack.app.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))  # Thursday 14:05 in Amsterdam
     stack.fake.fail_next("chat.postMessage", status=429, retry_after=7)
@@ -455,7 +427,7 @@ async def test_a_planned_check_in_is_sent_as_a_dm_with_its_key_in_metadata(stack
 
 
 async def test_a_long_rate_limit_fails_the_send_for_the_outbox_to_retry(stack: Stack) -> None:
-    await stack.schedules(WEEKLY.replace("audience: all", "audience: {emails: [bram@example.org]}"))
+    await stack.schedules(WEEKLY_FOR_BRAM)
     assert isinstance(stack.app.clock, FixedClock)
     stack.app.clock.set(datetime(2027, 3, 25, 13, 5, tzinfo=UTC))
     stack.fake.fail_next("chat.postMessage", status=429, retry_after=120)

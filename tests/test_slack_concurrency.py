@@ -14,8 +14,8 @@ from sqlalchemy.exc import OperationalError
 from bot.storage.database import Database
 from bot.storage.models import Answer
 from dialogs.messages import Inbound, Turn
-from tests.slack_fake_api import FakeSlackApi
-from tests.slack_support import Stack, close_stack, first_choice, make_stack, texts
+from tests.support.slack import Stack, close_stack, first_choice, make_stack, texts
+from tests.support.slack_fake_api import FakeSlackApi
 
 PEOPLE = 50
 # Generous: a loaded 2-core machine; the deadline is there so a lost click fails, not hangs.

@@ -1,5 +1,5 @@
 """Teams end to end: real activity JSON over real HTTP on loopback, a fake Bot Connector
-(the harness is in tests/teams_support.py)."""
+(the harness is in tests/support/teams.py)."""
 
 from __future__ import annotations
 
@@ -29,10 +29,10 @@ from bot.storage.database import Database
 from bot.storage.models import Answer, Occurrence, Person, ProcessedEvent, Topic
 from bot.storage.teams_references import TeamsConversation
 from dialogs.messages import Choice, MessageRef, Outbound, Outcome, PersonRef, Question
-from tests.teams_fake_connector import FakeConnector
-from tests.teams_support import (
+from tests.support.teams import (
     APP_ID,
     BOT,
+    ORG,
     TENANT,
     Teams,
     answer,
@@ -41,14 +41,7 @@ from tests.teams_support import (
     stop_teams,
     texts,
 )
-
-ORG = """email,name,manager_email,locale,timezone,teams_user_id
-anna@example.org,Anna de Vries,,nl,Europe/Amsterdam,29:anna
-bram@example.org,Bram Jansen,anna@example.org,en,Europe/Amsterdam,29:bram
-carla@example.org,Carla Smith,anna@example.org,en,Europe/Amsterdam,29:carla
-dirk@example.org,Dirk Bakker,,en,Europe/Amsterdam,29:dirk
-erik@example.org,Erik Visser,,nl,Europe/Amsterdam,
-"""
+from tests.support.teams_fake_connector import FakeConnector
 
 
 @pytest.fixture

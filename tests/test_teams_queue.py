@@ -14,8 +14,8 @@ from bot.clock import FixedClock
 from bot.org.organisation import import_org
 from bot.storage.database import Database
 from dialogs.messages import Inbound, Turn
-from tests.teams_fake_connector import FakeConnector
-from tests.teams_support import Teams, answer, start_teams, stop_teams, texts
+from tests.support.teams import Teams, answer, start_teams, stop_teams, texts
+from tests.support.teams_fake_connector import FakeConnector
 
 ORG = """email,name,manager_email,locale,timezone,teams_user_id
 anna@example.org,Anna de Vries,,nl,Europe/Amsterdam,29:anna

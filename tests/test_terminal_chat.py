@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,18 +18,11 @@ from bot.org.people import Defaults, find_by_email
 from bot.storage.database import Database
 from dialogs.messages import Inbound, Outbound, PersonRef, Turn
 from tests.conftest import DATA_DIR, TEST_DATA_KEY, run
-from tests.testbot import ORG_CSV
+from tests.support.databases import Templates
+from tests.support.processes import JAARROND, until
+from tests.support.testbot import ORG_CSV
 
-JAARROND = str(Path(sys.executable).parent / "jaarrond")
 BRAM = PersonRef(2, "bram@example.org", "Bram Jansen", "en", "Europe/Amsterdam")
-
-
-async def _until(condition: object, seconds: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():  # type: ignore[operator]
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.02)
 
 
 async def test_a_message_sent_meanwhile_shows_above_a_fresh_prompt() -> None:
@@ -48,12 +40,17 @@ async def test_a_message_sent_meanwhile_shows_above_a_fresh_prompt() -> None:
     chat.mount(engine)
     await chat.send(early)  # before the chat starts: no prompt to make room for
     conversing = asyncio.create_task(chat.converse())
-    await _until(lambda: out.getvalue().endswith("> "))
+    await until(lambda: out.getvalue().endswith("> "), "the first prompt", seconds=20, every=0.02)
     await chat.send(news)
     assert out.getvalue() == f"{render(early)}> \r\x1b[K{render(news)}> "
     shown = len(out.getvalue())
     os.write(write, b"hello\n")
-    await _until(lambda: out.getvalue().endswith("You said hello.\n> "))
+    await until(
+        lambda: out.getvalue().endswith("You said hello.\n> "),
+        "the reply and a fresh prompt",
+        seconds=20,
+        every=0.02,
+    )
     # While the input is handled the prompt is not on screen: nothing to clear.
     assert out.getvalue()[shown:] == f"{render(news)}You said hello.\n> "
     os.write(write, b"quit\n")
@@ -69,16 +66,27 @@ async def _log_talk(db: Database, note: str) -> None:
         await talked(session, anna, f"with Bram {note}", anna.created_at, Defaults())
 
 
-async def _read_until(stream: asyncio.StreamReader, text: str) -> str:
+async def _read_until(stream: asyncio.StreamReader, text: str, seconds: float = 20) -> str:
+    """The chat's lines up to the one showing `text`; fails if that takes over `seconds`."""
     seen = ""
-    while text not in seen:
-        line = await asyncio.wait_for(stream.readline(), 20)
-        assert line, f"the chat ended before showing {text!r}: {seen}"
-        seen += line.decode()
+
+    async def read() -> None:
+        nonlocal seen
+        while text not in seen:
+            line = await stream.readline()
+            assert line, f"the chat ended before showing {text!r}: {seen}"
+            seen += line.decode()
+
+    try:
+        await asyncio.wait_for(read(), seconds)
+    except TimeoutError:
+        pytest.fail(f"the chat showed no {text!r} within {seconds:g} s; it showed: {seen}")
     return seen
 
 
-async def test_chat_keeps_ticking_and_shows_what_arrives_while_it_runs(tmp_path: Path) -> None:
+async def test_chat_keeps_ticking_and_shows_what_arrives_while_it_runs(
+    tmp_path: Path, database_templates: Templates
+) -> None:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -90,9 +98,8 @@ async def test_chat_keeps_ticking_and_shows_what_arrives_while_it_runs(tmp_path:
         "JAARROND_DIGEST_SCHEDULE": "off",
         "JAARROND_NOW": "2027-03-22T08:00:00Z",
     }
-    db = Database(f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+    db = database_templates.sqlite_copy(tmp_path / "bot.db")
     try:
-        await db.upgrade()
         await import_org(db, ORG_CSV, datetime(2027, 3, 22, 7, 0, tzinfo=UTC))
         await _log_talk(db, "before the chat")
         process = await asyncio.create_subprocess_exec(

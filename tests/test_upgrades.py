@@ -21,8 +21,8 @@ from bot.bootstrap import StartupError, build_app, ensure_schema
 from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.storage.database import alembic_config, head_revision, revisions
-from tests.blank_db import BACKENDS, blank_database
-from tests.made_up import ROWS, Rows, fill
+from tests.support.databases import BACKENDS, blank_database
+from tests.support.made_up import FIXED, ROWS, Rows, fill
 
 # Tables a later migration folds into another: table -> (where its rows go, the column that
 # finds each row there). Their rows get new ids; every other column must arrive unchanged.
@@ -34,15 +34,6 @@ MOVED: dict[str, tuple[str, str]] = {
 # an agreement notice's kind "notice" is the outbox kind "agreement" (0011).
 CHANGED: set[tuple[str, str, str]] = {
     (revision, "agreement_notices", "kind") for revision in revisions() if revision < "0011"
-}
-# Values a CHECK constraint or a fixed vocabulary needs: (table, column) -> value per row.
-FIXED: dict[tuple[str, str], Any] = {
-    ("outbox", "status"): "pending",
-    ("outbox", "kind"): "prompt",
-    ("agreement_notices", "status"): "pending",
-    ("agreement_notices", "kind"): "notice",
-    ("dialogue_notices", "status"): "sent",
-    ("dialogue_notices", "kind"): "digest",
 }
 
 

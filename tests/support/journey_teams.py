@@ -10,10 +10,10 @@ from typing import Any
 from bot.clock import FixedClock
 from bot.org.organisation import import_org
 from bot.storage.database import Database
-from tests.journey_script import Cast, Member
-from tests.journey_surfaces import Shown, Surface
-from tests.teams_fake_connector import Call, FakeConnector
-from tests.teams_support import TENANT, Teams, elements, start_teams, stop_teams, texts
+from tests.support.journey_script import Cast, Member
+from tests.support.journey_surfaces import Shown, Surface
+from tests.support.teams import TENANT, Teams, elements, start_teams, stop_teams, texts
+from tests.support.teams_fake_connector import Call, FakeConnector
 
 SUBMIT_KEY = "jaarrond"
 TEXT_INPUT = "jaarrond_text"

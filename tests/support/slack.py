@@ -34,7 +34,7 @@ from bot.storage.models import Answer
 from bot.storage.slack_installations import DatabaseSlackInstallations
 from bot.web import build_web_app
 from dialogs.messages import Inbound, Turn
-from tests.slack_fake_api import FakeSlackApi, Posted, text_objects
+from tests.support.slack_fake_api import FakeSlackApi, Posted, text_objects
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 ORG = """email,name,manager_email,locale,timezone,slack_user_id

@@ -17,12 +17,21 @@ from bot.config import load_settings
 from bot.storage.database import Database
 from bot.storage.teams_references import DatabaseReferenceStore
 from bot.web import build_web_app
-from tests.teams_fake_connector import Call, FakeConnector
-from tests.testbot import QUIET
+from tests.support.teams_fake_connector import Call, FakeConnector
+from tests.support.testbot import QUIET
 
 TENANT = "tenant-1"
 APP_ID = "6f1c3a52-8d0e-4b1a-9f7e-2c5d4e3b2a10"
 BOT = {"id": f"28:{APP_ID}", "name": "Jaarrond"}
+
+# Five people, four of them with a Teams user id (Erik has none: he is reached elsewhere).
+ORG = """email,name,manager_email,locale,timezone,teams_user_id
+anna@example.org,Anna de Vries,,nl,Europe/Amsterdam,29:anna
+bram@example.org,Bram Jansen,anna@example.org,en,Europe/Amsterdam,29:bram
+carla@example.org,Carla Smith,anna@example.org,en,Europe/Amsterdam,29:carla
+dirk@example.org,Dirk Bakker,,en,Europe/Amsterdam,29:dirk
+erik@example.org,Erik Visser,,nl,Europe/Amsterdam,
+"""
 
 
 @dataclass

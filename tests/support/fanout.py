@@ -25,6 +25,9 @@ from dialogs import agreements as ag
 from dialogs.messages import Outbound
 
 DEFAULTS = Defaults(locale="en", timezone="Europe/Amsterdam")
+PAIRS = 50  # managers and employees with every other kind of message waiting too
+MONDAY = "2027-03-22T09:00:00+01:00"  # the organisation and the schedule are set up
+THURSDAY = "2027-03-25T14:05:00+01:00"  # five minutes after the check-in fell due
 
 
 def manager_of(n: int, pairs: int) -> str:

@@ -100,6 +100,31 @@ async def make_testbot(
     return Testbot(app, clock, adapter)
 
 
+# A weekly workload check-in for everybody, on Thursday afternoon or on Monday morning.
+WEEKLY_ON_THURSDAY = """
+schedules:
+  - id: workload-weekly
+    theme: workload
+    cadence: weekly
+    day: thu
+    time: "14:00"
+    audience: all
+"""
+# Bram's alone, on Thursdays at 14:00 his time.
+WEEKLY_FOR_BRAM = WEEKLY_ON_THURSDAY.replace(
+    "audience: all", "audience: {emails: [bram@example.org]}"
+)
+WEEKLY_ON_MONDAY = """
+schedules:
+  - id: workload-weekly
+    theme: workload
+    cadence: weekly
+    day: mon
+    time: "09:00"
+    audience: all
+"""
+
+
 async def apply(bot: Testbot, yaml_text: str) -> None:
     await apply_schedules(bot.app.db, yaml_text, bot.app.banks.keys(), bot.clock.now())
 

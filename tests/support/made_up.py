@@ -20,6 +20,15 @@ FINISHED: Fixed = {
     ("outbox", "status"): "sent",
     ("outbox", "kind"): "prompt",
 }
+# Values a CHECK constraint or a fixed vocabulary needs: (table, column) -> value per row.
+FIXED: Fixed = {
+    ("outbox", "status"): "pending",
+    ("outbox", "kind"): "prompt",
+    ("agreement_notices", "status"): "pending",
+    ("agreement_notices", "kind"): "notice",
+    ("dialogue_notices", "status"): "sent",
+    ("dialogue_notices", "kind"): "digest",
+}
 
 
 def value(table: Table, name: str, index: int, fixed: Fixed) -> Any:

@@ -23,8 +23,8 @@ from bot.config import load_settings
 from bot.org.organisation import import_org
 from bot.storage.database import Database
 from dialogs.messages import Inbound, MessageRef, Outbound, PersonRef, Turn
-from tests.journey_script import Cast, Member
-from tests.testbot import QUIET
+from tests.support.journey_script import Cast, Member
+from tests.support.testbot import QUIET
 
 
 @dataclass

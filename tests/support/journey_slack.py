@@ -10,11 +10,11 @@ from typing import Any
 
 from bot.clock import FixedClock
 from bot.storage.database import Database
-from tests.journey_script import Cast, Member
-from tests.journey_surfaces import Shown, Surface
-from tests.slack_fake_api import FakeSlackApi, Posted, text_objects
-from tests.slack_support import SECRET, Stack, close_stack, make_stack
-from tests.testbot import QUIET
+from tests.support.journey_script import Cast, Member
+from tests.support.journey_surfaces import Shown, Surface
+from tests.support.slack import SECRET, Stack, close_stack, make_stack
+from tests.support.slack_fake_api import FakeSlackApi, Posted, text_objects
+from tests.support.testbot import QUIET
 
 ANSWER_ACTION = "jaarrond:answer"
 

@@ -23,7 +23,7 @@ from bot.console.security import COOKIE
 from bot.org.organisation import import_org
 from bot.storage.database import Database
 from bot.web import build_web_app, start_web
-from tests.testbot import ORG_CSV, RecordingAdapter, Testbot
+from tests.support.testbot import ORG_CSV, RecordingAdapter, Testbot
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -48,7 +48,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 IN_CI = os.environ.get("CI", "").lower() == "true"
-ARTIFACTS = Path(os.environ.get("JAARROND_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
+ARTIFACTS = Path(
+    os.environ.get("JAARROND_TEST_ARTIFACTS", Path(__file__).parent.parent / "artifacts")
+)
 
 
 def require_chromium() -> None:

@@ -1,7 +1,7 @@
 """The journey description: who is in it, and the steps they take, as plain data.
 
 A journey is written once and run unchanged on the console, Slack and Teams (see
-tests/journey_runner.py). A step names a person and what they do: type a line, answer the
+tests/support/journey_runner.py). A step names a person and what they do: type a line, answer the
 question they were shown last (by its number, by its label in the other language, by its
 label, or by clicking it), write a free text, press a navigation button, or let time pass.
 """

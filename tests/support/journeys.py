@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.journey_script import (
+from tests.support.journey_script import (
     Action,
     By,
     Cast,
@@ -25,6 +25,7 @@ from tests.journey_script import (
     tick,
     write,
 )
+from tests.support.testbot import WEEKLY_FOR_BRAM
 
 CAST = Cast(
     (
@@ -63,22 +64,11 @@ def workload_to_share(by: By) -> tuple[Action, ...]:
     )
 
 
-# Bram's weekly workload check-in, on Thursdays at 14:00 his time.
-WEEKLY = """
-schedules:
-  - id: workload-weekly
-    theme: workload
-    cadence: weekly
-    day: thu
-    time: "14:00"
-    audience: {emails: [bram@example.org]}
-"""
-
 EMPLOYEE = Journey(
     "employee",
     CAST,
     start=MONDAY,
-    schedules=WEEKLY,
+    schedules=WEEKLY_FOR_BRAM,
     steps=(
         say("bram", "help", sees=("Jaarrond: how it works",)),
         say("bram", "hulp", sees=("Jaarrond: how it works",)),

@@ -23,7 +23,7 @@ from typing import Any
 from bot.schedules.store import apply_schedules
 from dialogs.checkin import CONTROLS
 from dialogs.messages import Choice, Outbound, Turn
-from tests.journey_script import (
+from tests.support.journey_script import (
     EVERYWHERE,
     Action,
     Answer,
@@ -36,7 +36,7 @@ from tests.journey_script import (
     Tick,
     Write,
 )
-from tests.journey_surfaces import Shown, Surface
+from tests.support.journey_surfaces import Shown, Surface
 
 # What differs between runs by nature: one-time links.
 _SCRUB = (re.compile(r"/signin/[A-Za-z0-9_-]+"), "/signin/<link>")
