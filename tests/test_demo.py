@@ -11,8 +11,6 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
-from bot import demo
-from bot.config import load_settings
 from bot.demo import agreements, personas, simulation
 from bot.storage.database import Database
 from bot.storage.models import Answer

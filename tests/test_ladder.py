@@ -22,9 +22,10 @@ from bot.reports import works_council as wc
 from bot.storage.agreement_models import Agreement, AgreementFollowUp, AgreementVersion
 from bot.storage.database import Database
 from bot.storage.dialogue_models import Conversation
-from bot.storage.models import Answer, Department, Occurrence, Person
+from bot.storage.models import Answer, Occurrence
 from dialogs.banks import load_banks
 from dialogs.ladder import LadderRulesError, load_rules, parse_rules
+from tests.support.seeded import SeededOrg
 
 YEAR = 2027
 SPRING = datetime(YEAR, 3, 10, 9, 0, tzinfo=UTC)
@@ -33,50 +34,23 @@ AUTUMN = datetime(YEAR, 10, 1, 9, 0, tzinfo=UTC)
 TOPICS = ("reciprocity", "equality", "coherence")
 
 
-class Seed:
+class Seed(SeededOrg):
     """An organisation written straight into the tables the bot fills: a boss, departments
     of employees, and their check-ins, relationship answers, agreements and conversations."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
-        self.boss = 0
-        self.people: dict[str, list[int]] = {}
-        self._count = 0
+        super().__init__(db, SPRING)
 
     async def org(self, sizes: dict[str, int]) -> Seed:
-        async with self.db.session() as session:
-            boss = self._person("Boss", None)
-            session.add(boss)
-            await session.flush()
-            self.boss = boss.id
-            for name, size in sizes.items():
-                dept = Department(name=name)
-                session.add(dept)
-                await session.flush()
-                members = [self._person(name, dept.id) for _ in range(size)]
-                session.add_all(members)
-                await session.flush()
-                self.people[name] = [p.id for p in members]
+        await self.create(sizes)
         return self
-
-    def _person(self, name: str, dept: int | None) -> Person:
-        self._count += 1
-        return Person(
-            email=f"l{self._count}@example.org",
-            name=f"{name} {self._count}",
-            manager_id=self.boss or None,
-            department_id=dept,
-            created_at=SPRING,
-            updated_at=SPRING,
-        )
 
     async def checkin(self, person: int, at: datetime, *, completed: bool, score: int = 0) -> None:
         """A relationship check-in; a completed one answers the three outcome questions."""
-        self._count += 1
         async with self.db.session() as session:
             occurrence = Occurrence(
                 person_id=person,
-                period=f"relationship-{self._count}",
+                period=f"relationship-{self.serial()}",
                 theme="relationship",
                 due_at=at,
                 status="completed" if completed else "expired",
@@ -108,8 +82,8 @@ class Seed:
         async with self.db.session() as session:
             row = Agreement(
                 employee_id=person,
-                manager_id=self.boss,
-                drafter_id=self.boss,
+                manager_id=self.manager,
+                drafter_id=self.manager,
                 drafter_role="manager",
                 year=year,
                 status="signed",
@@ -128,7 +102,7 @@ class Seed:
                 AgreementVersion(
                     agreement_id=row.id,
                     number=1,
-                    author_id=self.boss,
+                    author_id=self.manager,
                     category="development",
                     text="A course this spring.",
                     is_i_deal=i_deal,
@@ -144,7 +118,7 @@ class Seed:
         """One follow-up round: the employee's and the manager's answer (None: unanswered)."""
         async with self.db.session() as session:
             for party, role, answer in zip(
-                (person, self.boss), ("employee", "manager"), answers, strict=True
+                (person, self.manager), ("employee", "manager"), answers, strict=True
             ):
                 session.add(
                     AgreementFollowUp(
@@ -164,8 +138,8 @@ class Seed:
             session.add(
                 Conversation(
                     employee_id=person,
-                    manager_id=self.boss,
-                    logged_by_id=self.boss,
+                    manager_id=self.manager,
+                    logged_by_id=self.manager,
                     happened_at=at,
                     created_at=at,
                 )

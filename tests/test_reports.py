@@ -25,9 +25,10 @@ from bot.reports.hr import HrFigures, hr_figures
 from bot.reports.works_council import PROCESS_KEYS, render_html, works_council_overview
 from bot.storage.agreement_models import Agreement, AgreementFollowUp
 from bot.storage.database import Database
-from bot.storage.models import Answer, Department, Occurrence, Person, Topic
+from bot.storage.models import Answer, Occurrence, Person, Topic
 from dialogs.banks import Bank, load_banks, parse_bank
 from dialogs.report_texts import REPORT_CATALOG
+from tests.support.seeded import SeededOrg
 from tests.support.testbot import Testbot
 
 NOW = datetime(2027, 6, 15, 9, 0, tzinfo=UTC)
@@ -73,42 +74,11 @@ def banks() -> dict[str, Bank]:
     return found
 
 
-class Org:
+class Org(SeededOrg):
     """A seeded organisation: department name -> person ids, and a manager for everyone."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
-        self.people: dict[str, list[int]] = {}
-        self.manager = 0
-        self._emails = 0
-
-    async def create(self, sizes: dict[str, int]) -> Org:
-        async with self.db.session() as session:
-            boss = self._person("Boss", None)
-            session.add(boss)
-            await session.flush()
-            self.manager = boss.id
-            for name, size in sizes.items():
-                dept = Department(name=name)
-                session.add(dept)
-                await session.flush()
-                members = [self._person(name, dept.id) for _ in range(size)]
-                session.add_all(members)
-                await session.flush()
-                self.people[name] = [p.id for p in members]
-        return self
-
-    def _person(self, name: str, dept_id: int | None) -> Person:
-        self._emails += 1
-        return Person(
-            email=f"p{self._emails}@example.org",
-            name=f"{name} {self._emails}",
-            manager_id=self.manager or None,
-            department_id=dept_id,
-            review_month=3,
-            created_at=NOW,
-            updated_at=NOW,
-        )
+        super().__init__(db, NOW, review_month=3)
 
     async def checkin(
         self,
