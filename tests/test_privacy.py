@@ -391,7 +391,7 @@ async def test_the_daily_tick_runs_the_purge_once_a_day(testbot: Testbot) -> Non
 def test_the_report_lists_every_personal_column_with_retention_and_encryption() -> None:
     settings = load_settings({"JAARROND_RETAIN_ANSWERS_DAYS": "365"})
 
-    report = build_report(settings, datetime(2027, 1, 1, tzinfo=UTC))
+    report = build_report(settings, datetime(2027, 1, 1, tzinfo=UTC), "en")
     md = render_markdown(report)
     for table, entry in REGISTRY.items():
         for column in entry.personal:
@@ -400,7 +400,12 @@ def test_the_report_lists_every_personal_column_with_retention_and_encryption() 
     assert "365 days after the answer" in md
     assert "SQLite file jaarrond.db" in md
     page = render_html(report)
-    assert page.startswith("<!doctype html>") and "<h2>answers</h2>" in page
+    assert page.startswith("<!DOCTYPE html>") and "<h2>answers</h2>" in page
+    # The same sheet in Dutch, for a works council that reads Dutch.
+    dutch = render_markdown(build_report(settings, datetime(2027, 1, 1, tzinfo=UTC), "nl"))
+    assert "| text | het onderwerp, in eigen woorden | ja (Fernet) |" in dutch
+    assert "365 dagen na het antwoord" in dutch and "SQLite-bestand jaarrond.db" in dutch
+    assert "- Bewaartermijn: " in dutch and "Retention" not in dutch
 
 
 def test_cli_privacy_report_keys_and_person(
@@ -419,8 +424,11 @@ def test_cli_privacy_report_keys_and_person(
     assert code == 0 and len(out.strip()) == 44
     monkeypatch.setenv("JAARROND_DATA_KEYS", f"{out.strip()},{TEST_DATA_KEY}")
     assert run(capsys, "org", "import", "org.csv")[0] == 0
-    code, out, _ = run(capsys, "privacy-report", "--format", "html")
-    assert code == 0 and "<h2>agreement_versions</h2>" in out and "2 key(s)" in out
+    code, out, _ = run(capsys, "privacy-report", "--format", "html", "--locale", "en")
+    assert code == 0 and "<h2>agreement_versions</h2>" in out and "2 keys from" in out
+    # By default in the settings' language (Dutch here).
+    code, out, _ = run(capsys, "privacy-report")
+    assert code == 0 and "2 sleutels uit JAARROND_DATA_KEYS" in out
     code, out, _ = run(capsys, "person", "export", BRAM, "--out", "bram.json")
     assert code == 0 and json.loads((tmp_path / "bram.json").read_text())["person"]["email"] == BRAM
     assert (tmp_path / "bram.json").stat().st_mode & 0o077 == 0

@@ -28,6 +28,7 @@ from bot.storage import schema  # noqa: F401  (every table)
 from bot.storage.database import Database
 from bot.storage.models import Base, Person
 from dialogs.messages import LOCALES, Locale
+from dialogs.privacy_report_texts import sheet_text
 from dialogs.report_texts import tr
 from tests.support.made_up import FINISHED, fill
 
@@ -84,17 +85,20 @@ def _works_council_records(locale: Locale) -> tuple[dict[str, tuple[str, str]], 
     return rows, block.note
 
 
-def test_the_privacy_report_and_the_works_council_overview_say_the_same() -> None:
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_privacy_report_and_the_works_council_overview_say_the_same(locale: Locale) -> None:
     """Per table: what it holds and who sees it, in the two documents, word for word."""
-    report = build_report(load_settings({}), NOW)
+    report = build_report(load_settings({}), NOW, locale)
     privacy = {s.table: (s.holds, s.seen_by) for s in report.tables}
-    council, note = _works_council_records("en")
+    council, note = _works_council_records(locale)
     assert set(privacy) == set(council) == set(REGISTRY)
     differ = {t: (privacy[t], council[t]) for t in privacy if privacy[t] != council[t]}
     assert differ == {}
     markdown = render_markdown(report)
     for table, (_, who) in council.items():
-        assert f"## {table}" in markdown and f"- Who can see it: {who}\n" in markdown
+        assert (
+            f"## {table}" in markdown and f"- {sheet_text('seen_by', locale)}: {who}\n" in markdown
+        )
     # What holds for every table: said once, the same in both.
     assert note and f"- {note}" in markdown
 

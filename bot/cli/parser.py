@@ -289,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("privacy-report", reports.cmd_privacy_report, "what Jaarrond records, for a DPIA")
     p.add_argument("--format", choices=("md", "html"), default="md")
+    p.add_argument("--locale", choices=("nl", "en"), help="default: the settings' locale")
 
     p = command(
         "demo",

@@ -78,7 +78,9 @@ async def cmd_report_works_council(app: App, args: argparse.Namespace) -> int:
 async def cmd_privacy_report(app: App, args: argparse.Namespace) -> int:
     from bot.privacy import report as privacy_report
 
-    report = privacy_report.build_report(app.settings, app.clock.now())
+    report = privacy_report.build_report(
+        app.settings, app.clock.now(), args.locale or app.defaults.locale
+    )
     render = privacy_report.render_html if args.format == "html" else privacy_report.render_markdown
     sys.stdout.write(render(report))
     return 0
