@@ -237,5 +237,7 @@ async def test_teams_sigkill_half_way_then_restart_loses_nothing(tmp_path: Path)
     extra = sum(per_person.values()) - sum(expected.values())
     print(f"Teams kill test: {sum(expected.values())} messages, {extra} arrived twice")
     # Only messages in flight at the kill (one per person sent to at once), and those sent
-    # but not yet recorded (finished sends are recorded as soon as that many are done).
-    assert 0 <= extra < 2 * Dispatcher.concurrency
+    # but not yet recorded: finished sends are written as soon as that many are done, and
+    # while one such write runs, each sender finishes at most one more and waits for it. So
+    # at most twice the concurrency, reached when the kill lands during a write.
+    assert 0 <= extra <= 2 * Dispatcher.concurrency
