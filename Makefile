@@ -23,8 +23,10 @@ lint: $(BIN)/.installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Four workers on any machine: most tests wait on a database, a subprocess or a socket, so
+# four share two cores well (every test has databases and ports of its own).
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 4
 
 # Every benchmark script (a file that runs as one; helpers such as smoke.py do not), at its
 # default size, to the end; the first that fails stops the run.
