@@ -252,13 +252,13 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
     key = generate_key()
     install_keys([key])
 
-    name = f"jaarrond_load_{os.getpid()}"
+    database = f"jaarrond_load_{os.getpid()}"
     admin = Database(normalise_database_url(base_url))
     async with admin.engine.connect() as conn:
         conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        await conn.execute(text(f"CREATE DATABASE {name}"))
-    url = base_url.rsplit("/", 1)[0] + "/" + name
+        await conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        await conn.execute(text(f"CREATE DATABASE {database}"))
+    url = base_url.rsplit("/", 1)[0] + "/" + database
     db = Database(normalise_database_url(url))
     await db.upgrade()
     await import_org(db, org_csv(args.people), START - timedelta(hours=1))
@@ -360,7 +360,7 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
             f"answers stored: {answers}; events sent by people: {simulation.events} "
             f"(non-200: {simulation.failures})"
         )
-        for name, labels in (
+        for metric, labels in (
             ("jaarrond_prompts_planned_total", {}),
             ("jaarrond_messages_sent_total", {"platform": "slack", "kind": "prompt"}),
             ("jaarrond_messages_failed_total", {"platform": "slack", "kind": "prompt"}),
@@ -368,10 +368,10 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
             ("jaarrond_http_request_duration_seconds_count", {"route": "/slack/events"}),
         ):
             deltas = [
-                sample(a, name, **labels) - sample(b, name, **labels)
+                sample(a, metric, **labels) - sample(b, metric, **labels)
                 for a, b in zip(after, before, strict=True)
             ]
-            print(f"metric {name}: +{deltas[0]:.0f} / +{deltas[1]:.0f} (instance 1 / 2)")
+            print(f"metric {metric}: +{deltas[0]:.0f} / +{deltas[1]:.0f} (instance 1 / 2)")
         print(
             "outbox at the end: "
             f"{sample(after[0], 'jaarrond_outbox_messages', status='pending'):.0f} pending "
@@ -400,7 +400,7 @@ async def load_run(args: argparse.Namespace, base_url: str) -> int:
         await db.dispose()
         async with admin.engine.connect() as conn:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            await conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
         await admin.dispose()
     return code
 
