@@ -89,7 +89,7 @@ def _general(settings: Settings, now: datetime, locale: Locale) -> tuple[str, ..
     if settings.teams.enabled:
         platforms.append("Microsoft Teams")
     return (
-        sheet_text("generated", locale, at=now.isoformat(), profile=settings.profile),
+        sheet_text("generated", locale, at=f"{now:%Y-%m-%d %H:%M} UTC", profile=settings.profile),
         sheet_text("location", locale, location=location(settings, locale)),
         sheet_text("encryption", locale, keys=key_text),
         sheet_text("platforms", locale, platforms=", ".join(platforms)),
