@@ -3,9 +3,7 @@ a per-session template, empty ones, the bot in memory, and the command line."""
 
 from __future__ import annotations
 
-import io
 import os
-import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
@@ -15,17 +13,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.cli import main
 from bot.clock import FixedClock
 from bot.storage.database import Database
 from bot.storage.sealed import install_keys
 from tests.support.databases import BACKENDS, Templates, admin_engine, postgres_server
 from tests.support.slack import Stack, close_stack, make_stack, member
 from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.terminal import DATA_DIR, TEST_DATA_KEY
 from tests.support.testbot import ORG_CSV, WEEKLY_ON_THURSDAY, Testbot, make_testbot
 
 # Sealed columns need a data key in every test; a fixed one keeps failures reproducible.
-TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1mb3ItamFhcnJvbmQtdGVzdHM="
 install_keys([TEST_DATA_KEY])
 
 
@@ -82,10 +79,6 @@ async def databases(
         yield make
 
 
-# The terminal's data folder (exports, briefs, the chat's log) of every test is its own.
-DATA_DIR = "JAARROND_DATA_DIR"
-
-
 @pytest.fixture(autouse=True)
 def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Where the terminal writes files in this test; never the person's own data folder."""
@@ -133,13 +126,6 @@ async def stack(db: Database, fake: FakeSlackApi) -> AsyncIterator[Stack]:
 # ---- the command line, as an operator uses it ------------------------------------------
 
 
-class Terminal(io.StringIO):
-    """Typed lines, as from a person at a terminal (some questions are asked only there)."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh working directory with an org file and a schedules file, and no settings but
@@ -151,16 +137,3 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "org.csv").write_text(ORG_CSV, encoding="utf-8")
     (tmp_path / "schedules.yaml").write_text(WEEKLY_ON_THURSDAY, encoding="utf-8")
     return tmp_path
-
-
-def run(
-    capsys: pytest.CaptureFixture[str], *args: str, stdin: str = "", terminal: bool = False
-) -> tuple[int, str, str]:
-    """`jaarrond ARGS` in this process, with `stdin` piped (or typed, with `terminal`)."""
-    sys.stdin = Terminal(stdin) if terminal else io.StringIO(stdin)
-    try:
-        code = main(list(args))
-    finally:
-        sys.stdin = sys.__stdin__
-    out, err = capsys.readouterr()
-    return code, out, err

@@ -22,7 +22,7 @@ from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage
 from dialogs import agreements as ag
 from dialogs.messages import Outbound
-from tests.conftest import run
+from tests.support.terminal import run
 from tests.support.testbot import QUIET, Testbot, apply, make_testbot, signed_agreement
 
 ORG = """email,name,manager_email,locale,timezone,department,hr,review_month

@@ -15,7 +15,7 @@ from bot.privacy.export import export_person
 from bot.storage.audit_models import AuditView
 from bot.storage.models import Person
 from dialogs import agreements as ag
-from tests.conftest import run
+from tests.support.terminal import run
 from tests.support.testbot import Testbot
 
 ANNA, BRAM, CARLA, DIRK = (f"{n}@example.org" for n in ("anna", "bram", "carla", "dirk"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run
+from tests.support.terminal import run
 from tests.support.testbot import WEEKLY_ON_THURSDAY
 
 

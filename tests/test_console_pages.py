@@ -22,8 +22,8 @@ from bot.schedules import file as schedules
 from bot.schedules import store
 from bot.storage.database import Database
 from bot.storage.models import Person
-from tests.conftest import run
 from tests.support.console import HR_EN, Console, csrf_of, running_console, seed_agreements, sign_in
+from tests.support.terminal import run
 
 FORM = {
     "id": "workload-weekly",

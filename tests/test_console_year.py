@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA_DIR, run
+from tests.support.terminal import DATA_DIR, run
 
 ORG = """email,name,manager_email,locale,timezone,department,hr,review_month
 anna@example.org,Anna de Vries,,en,Europe/Amsterdam,Support,false,

@@ -554,7 +554,7 @@ async def test_over_teams_the_brief_is_offered_and_uploaded_once_accepted(db: Da
 def test_review_brief_on_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.conftest import run
+    from tests.support.terminal import run
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("JAARROND_DATABASE_URL", raising=False)

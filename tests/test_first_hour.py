@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.conftest import DATA_DIR, run
+from tests.support.terminal import DATA_DIR, run
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from bot.clock import parse_moment
 from bot.delivery.dispatcher import Dispatcher
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
-from tests.conftest import TEST_DATA_KEY
 from tests.support import fanout
 from tests.support.fanout import MONDAY, PAIRS, THURSDAY
 from tests.support.processes import DEADLINE, cli, start, until
@@ -33,6 +32,7 @@ from tests.support.slack_fake_api import Call as SlackCall
 from tests.support.slack_fake_api import FakeSlackApi
 from tests.support.teams_fake_connector import Call as TeamsCall
 from tests.support.teams_fake_connector import FakeConnector
+from tests.support.terminal import TEST_DATA_KEY
 from tests.support.testbot import WEEKLY_ON_THURSDAY
 
 PEOPLE = 2000

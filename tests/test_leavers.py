@@ -15,7 +15,7 @@ from bot.org.organisation import OrgImportError, import_org
 from bot.privacy.retention import purge
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage, Person
-from tests.conftest import run
+from tests.support.terminal import run
 from tests.support.testbot import ORG_CSV, WEEKLY_ON_THURSDAY, Testbot, apply
 
 ANNA, BRAM, CARLA, DIRK, HR = (

@@ -16,9 +16,9 @@ from bot.logs import JsonFormatter, ReadableFormatter, RedactSecrets, make_handl
 from bot.org.people import find_by_email
 from bot.storage.database import Database
 from bot.storage.models import Answer
-from tests.conftest import TEST_DATA_KEY
 from tests.support.slack import SECRET, Stack, close_stack, make_stack
 from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.terminal import TEST_DATA_KEY
 from tests.support.testbot import WEEKLY_ON_MONDAY, Testbot, apply
 
 TOKEN = "xoxb-test-token"

@@ -24,9 +24,9 @@ from bot.storage.database import Database
 from bot.storage.models import Answer, Base, OutboxMessage, Person, ProcessedEvent, Topic
 from bot.storage.sealed import generate_key, install_keys, looks_sealed
 from dialogs import agreements as ag
-from tests.conftest import DATA_DIR, TEST_DATA_KEY
 from tests.support.databases import POSTGRES_URL
 from tests.support.demo import run_demo
+from tests.support.terminal import DATA_DIR, TEST_DATA_KEY
 from tests.support.testbot import Testbot, apply
 
 ANNA, BRAM = "anna@example.org", "bram@example.org"
@@ -411,7 +411,7 @@ def test_the_report_lists_every_personal_column_with_retention_and_encryption() 
 def test_cli_privacy_report_keys_and_person(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.conftest import run
+    from tests.support.terminal import run
 
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):

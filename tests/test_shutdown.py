@@ -22,10 +22,10 @@ from bot.schedules.store import apply_schedules
 from bot.storage.database import Database
 from bot.storage.models import OutboxMessage
 from dialogs.banks import load_banks
-from tests.conftest import TEST_DATA_KEY
 from tests.support.databases import Templates
 from tests.support.slack import SECRET, member
 from tests.support.slack_fake_api import FakeSlackApi
+from tests.support.terminal import TEST_DATA_KEY
 from tests.support.testbot import WEEKLY_ON_MONDAY
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,9 +17,9 @@ from bot.org.organisation import import_org
 from bot.org.people import Defaults, find_by_email
 from bot.storage.database import Database
 from dialogs.messages import Inbound, Outbound, PersonRef, Turn
-from tests.conftest import DATA_DIR, TEST_DATA_KEY, run
 from tests.support.databases import Templates
 from tests.support.processes import JAARROND, until
+from tests.support.terminal import DATA_DIR, TEST_DATA_KEY, run
 from tests.support.testbot import ORG_CSV
 
 BRAM = PersonRef(2, "bram@example.org", "Bram Jansen", "en", "Europe/Amsterdam")

@@ -23,7 +23,7 @@ from bot.org.org_file import parse_org_csv
 from bot.schedules.calendar import CADENCES
 from bot.schedules.file import DAY_OFF_RULES, parse_schedules
 from dialogs.banks import load_banks
-from tests.conftest import DATA_DIR
+from tests.support.terminal import DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

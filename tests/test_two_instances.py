@@ -18,11 +18,11 @@ from bot.clock import parse_moment
 from bot.config import normalise_database_url
 from bot.storage.database import Database
 from bot.storage.models import Occurrence, OutboxMessage
-from tests.conftest import TEST_DATA_KEY
 from tests.support import fanout
 from tests.support.fanout import MONDAY, PAIRS, THURSDAY
 from tests.support.processes import cli, start, until
 from tests.support.slack_fake_api import Call, FakeSlackApi
+from tests.support.terminal import TEST_DATA_KEY
 
 URL = os.environ.get("JAARROND_TEST_DATABASE_URL", "")
 PEOPLE = 2000
