@@ -1,2 +1,2 @@
-"""The organisation: importing it from CSV, finding and describing people, linking them to
-their chat accounts, and leavers."""
+"""The organisation: its file read and checked, imported into the database, people found and
+described, linked to their chat accounts, and leavers."""

@@ -1,2 +1,3 @@
-"""When to ask what: the schedules file HR maintains and its export, the calendar math of
-periods and due moments, days off and working time, and HR's own questions."""
+"""When to ask what: the schedules file HR maintains (read and checked, then stored) and its
+export, who a schedule reaches, the calendar math of periods and due moments and what a
+slot means at a moment, days off and working time, and HR's own questions."""
