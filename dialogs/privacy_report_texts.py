@@ -47,8 +47,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "platform.console": ("terminal", "console"),
     "suppressed": (
-        "Groepscijfers worden onderdrukt onder 5 personen voor scores en 10 voor vrije tekst.",
-        "Group figures are suppressed below 5 people for scores and 10 for free text.",
+        "Groepscijfers worden onderdrukt onder {minimum} personen voor scores en "
+        "{text_minimum} voor vrije tekst.",
+        "Group figures are suppressed below {minimum} people for scores and {text_minimum} "
+        "for free text.",
     ),
     "rights": (
         "Iedereen kan 'exporteren' typen (een JSON-bestand met alles wat over die persoon is "

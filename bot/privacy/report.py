@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import RetentionSettings, Settings
 from bot.documents.html import render
+from bot.privacy.group_sizes import SCORE_MIN, TEXT_MIN
 from bot.privacy.registry import (
     REGISTRY,
     RETAIN_AGREEMENT,
@@ -88,12 +89,13 @@ def _general(settings: Settings, now: datetime, locale: Locale) -> tuple[str, ..
         platforms.append("Slack")
     if settings.teams.enabled:
         platforms.append("Microsoft Teams")
+    suppressed = sheet_text("suppressed", locale, minimum=SCORE_MIN, text_minimum=TEXT_MIN)
     return (
         sheet_text("generated", locale, at=f"{now:%Y-%m-%d %H:%M} UTC", profile=settings.profile),
         sheet_text("location", locale, location=location(settings, locale)),
         sheet_text("encryption", locale, keys=key_text),
         sheet_text("platforms", locale, platforms=", ".join(platforms)),
-        f"{say(SEEN_BY_NOTE, locale)} {sheet_text('suppressed', locale)}",
+        f"{say(SEEN_BY_NOTE, locale)} {suppressed}",
         sheet_text("rights", locale),
         sheet_text("seen_by.intro", locale),
     )

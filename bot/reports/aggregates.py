@@ -22,10 +22,10 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.privacy.group_sizes import SCORE_MIN as SCORE_MIN
+from bot.privacy.group_sizes import TEXT_MIN as TEXT_MIN
 from dialogs.banks import HEALTH_TOPICS, Bank
 
-SCORE_MIN = 5
-TEXT_MIN = 10
 Sensitivity = Literal["score", "text"]
 # Answer visibilities that may be counted in group figures; `private` (health) never is.
 AGGREGATABLE = ("aggregate", "shared")
