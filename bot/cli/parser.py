@@ -9,11 +9,26 @@ from typing import TYPE_CHECKING, Any
 from bot.cli import operate, organisation, people, reports
 from bot.storage.outbox_states import OutboxKind, OutboxStatus
 from bot.tick_steps import STEPS
+from dialogs.messages import LOCALES
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
 
 Handler = Callable[["App", argparse.Namespace], Awaitable[int]]
+
+
+def font_option(p: argparse.ArgumentParser) -> None:
+    """The font a PDF is set in."""
+    p.add_argument(
+        "--font",
+        metavar="TTF",
+        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
+    )
+
+
+def locale_option(p: argparse.ArgumentParser) -> None:
+    """The language of a document for a group (HR, the works council, a DPIA)."""
+    p.add_argument("--locale", choices=LOCALES, help="default: the settings' locale")
 
 
 def personal_document(p: argparse.ArgumentParser) -> None:
@@ -24,11 +39,7 @@ def personal_document(p: argparse.ArgumentParser) -> None:
         help="write here, outside any git checkout (default: the terminal; a PDF goes to the "
         "data folder, JAARROND_DATA_DIR)",
     )
-    p.add_argument(
-        "--font",
-        metavar="TTF",
-        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
-    )
+    font_option(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,13 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, metavar="YYYY", help="default: this year")
     p.add_argument("--period", choices=("month", "quarter"), default="month")
     p.add_argument("--format", choices=("html", "csv", "json", "pdf"), default="html")
-    p.add_argument("--locale", choices=("nl", "en"), help="default: the settings' locale")
+    locale_option(p)
     p.add_argument("--out", metavar="FILE", help="write here instead of to the terminal")
-    p.add_argument(
-        "--font",
-        metavar="TTF",
-        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
-    )
+    font_option(p)
     p = command(
         "works-council",
         reports.cmd_report_works_council,
@@ -212,13 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--year", type=int, required=True, metavar="YYYY")
     p.add_argument("--format", choices=("html", "pdf"), default="html")
-    p.add_argument("--locale", choices=("nl", "en"), help="default: the settings' locale")
+    locale_option(p)
     p.add_argument("--out", metavar="FILE", help="write here (required for pdf)")
-    p.add_argument(
-        "--font",
-        metavar="TTF",
-        help="a TrueType font instead of the shipped DejaVu Sans (which stays as fallback)",
-    )
+    font_option(p)
 
     teams = sub.add_parser("teams", help="Microsoft Teams").add_subparsers(
         dest="teams_command", required=True, metavar="ACTION"
@@ -289,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("privacy-report", reports.cmd_privacy_report, "what Jaarrond records, for a DPIA")
     p.add_argument("--format", choices=("md", "html"), default="md")
-    p.add_argument("--locale", choices=("nl", "en"), help="default: the settings' locale")
+    locale_option(p)
 
     p = command(
         "demo",
