@@ -10,7 +10,6 @@ is an autoescaped template (bot/documents/templates/agency.html).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from aiohttp import web
 
@@ -38,7 +37,7 @@ class AgencyPages:
             opened = await agency_answers.open_link(session, token, self.clock.now())
         if opened is None:
             return _page(texts.both("page.gone"), status=404)
-        return _page(_title(opened.terms), **_form(opened))
+        return _page(_title(opened.terms), asked=_asked(opened))
 
     async def act(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
@@ -55,9 +54,8 @@ class AgencyPages:
         if result == "outdated":
             return _page(title, [texts.both("page.outdated")], status=409)
         if result == "unknown_answer":
-            asked = _form(opened)
-            lines = [texts.both("page.unknown_answer"), *asked.pop("lines")]
-            return _page(title, lines, status=400, **asked)
+            lines = [texts.both("page.unknown_answer")]
+            return _page(title, lines, status=400, asked=_asked(opened))
         if result == "signed":
             done = texts.both("page.signed", version=opened.terms.version)
         else:
@@ -65,49 +63,40 @@ class AgencyPages:
         return _page(title, [done])
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What a link asks: the agency's terms, and a button per possible answer."""
+
+    intro: str
+    terms: str
+    start: str
+    question: str
+    buttons: list[tuple[str, str]]
+
+
 def _title(terms: texts.AgencyTerms) -> str:
     return texts.both("page.title", id=terms.agreement_id, employee=terms.employee)
 
 
-def _form(opened: agency_answers.Opened) -> dict[str, Any]:
-    """What the link asks: the agency's terms and a button per possible answer."""
+def _asked(opened: agency_answers.Opened) -> Asked:
     terms = opened.terms
     names = {"employee": terms.employee, "agency": terms.agency, "id": terms.agreement_id}
     start = " / ".join(texts.tx("start", loc, day=format_day(terms.start, loc)) for loc in LOCALES)
-    asked: dict[str, Any] = {"lines": [texts.both("intro", **names)], "terms": terms.text}
-    asked["start"] = start
+    intro = texts.both("intro", **names)
     if opened.request.kind == agency_mail.SIGN:
-        label = texts.both("page.sign", version=terms.version)
-        asked["buttons"] = [(agency_mail.SIGNED, label)]
-    else:
-        period, employee = opened.request.period, terms.employee
-        asked["question"] = texts.both("ask.follow_up", period=period, employee=employee)
-        asked["buttons"] = [(a, texts.answer_label(a)) for a in ag.FOLLOW_UP_ANSWERS]
-    return asked
+        sign = texts.both("page.sign", version=terms.version)
+        return Asked(intro, terms.text, start, "", [(agency_mail.SIGNED, sign)])
+    period, employee = opened.request.period, terms.employee
+    question = texts.both("ask.follow_up", period=period, employee=employee)
+    buttons = [(a, texts.answer_label(a)) for a in ag.FOLLOW_UP_ANSWERS]
+    return Asked(intro, terms.text, start, question, buttons)
 
 
 def _page(
-    title: str,
-    lines: list[str] | None = None,
-    *,
-    status: int = 200,
-    terms: str = "",
-    start: str = "",
-    question: str = "",
-    buttons: list[tuple[str, str]] | None = None,
+    title: str, lines: list[str] | None = None, *, status: int = 200, asked: Asked | None = None
 ) -> web.Response:
-    html = (
-        environment()
-        .get_template("agency.html")
-        .render(
-            title=title,
-            lines=lines or [],
-            terms=terms,
-            start=start,
-            question=question,
-            buttons=buttons or [],
-        )
-    )
+    template = environment().get_template("agency.html")
+    html = template.render(title=title, lines=lines or [], asked=asked)
     response = web.Response(text=html, content_type="text/html", status=status)
     response.headers.update(HEADERS)
     return response
