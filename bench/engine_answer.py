@@ -108,7 +108,7 @@ async def measure_engine(
             async with app.db.session() as session:
                 for n in range(people):
                     ref = PersonRef(n + 1, "", "", "en", "UTC")
-                    menu = await menus.current(session, ref)
+                    menu = await menus.current(session, ref, app.checkins)
                     assert menu is not None and menu.question is not None
                     question = menu.question
                     choices = question.choices

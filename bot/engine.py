@@ -97,7 +97,7 @@ class Engine:
                 return self._stranger(inbound)
             ref = person_ref(person, self.defaults)
             turn = await self._route(session, person, ref, inbound, now, read)
-            return await self._settle_menu(session, ref, turn, now)
+            return await self._settle_menu(session, ref, turn, now, read)
 
     async def _first_delivery(self, session: AsyncSession, inbound: Inbound, now: datetime) -> bool:
         """Platforms retry deliveries; a UNIQUE row makes each event count once."""
@@ -134,15 +134,22 @@ class Engine:
         return Turn((Outbound(stranger, text),), Outcome("unknown"))
 
     async def _settle_menu(
-        self, session: AsyncSession, ref: PersonRef, turn: Turn, now: datetime
+        self,
+        session: AsyncSession,
+        ref: PersonRef,
+        turn: Turn,
+        now: datetime,
+        read: checkin_service.OpenCheckin,
     ) -> Turn:
         """The last question among the replies is the person's menu from now on; an answered
         menu is closed; otherwise the menu stays what it was."""
         asked = [reply for reply in turn.replies if answers.asks(reply)]
         if asked:
-            await menus.remember(session, [(ref.person_id, asked[-1])], now)
+            # The next question of the check-in the menu names already is the menu.
+            if not menus.follows(read.menu, asked[-1]):
+                await menus.remember(session, [(ref.person_id, asked[-1])], now)
             return replace(turn, menu=asked[-1].question)
-        current = await menus.current(session, ref)
+        current = await menus.current(session, ref, self.checkins)
         if current is None:
             return replace(turn, menu=None)
         token = answers.asks(current)
@@ -182,7 +189,7 @@ class Engine:
             return await self._answer(
                 session, person, ref, inbound.token, inbound.value or "", now, read
             )
-        menu = await menus.current(session, ref)
+        menu = await menus.current(session, ref, self.checkins, read.menu)
         command = None if refused else parse_command(inbound.text)
         question = menu.question if menu is not None else None
         asks_text = question is not None and question.kind == "text"
@@ -217,7 +224,7 @@ class Engine:
         if token == THEMES_KEY:
             return await self._theme_chosen(session, person, ref, value, now)
         if token == data_rights.ERASE_KEY:
-            current = await menus.current(session, ref)
+            current = await menus.current(session, ref, self.checkins)
             if current is None or current.question is None or current.question.token != token:
                 return _no_longer_open(ref, token)
             return await data_rights.erase_answer(session, person, ref, value, now)

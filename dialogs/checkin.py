@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Literal, get_args
@@ -13,6 +14,7 @@ from dialogs.texts import t
 
 Status = Literal["open", "snoozed", "completed", "stopped"]
 SHARE_STEP = "share"
+_TOKEN = re.compile(rf"c(\d+)\.(\d+|{SHARE_STEP})")
 # What a person can do with an open question besides answering it; every platform's buttons
 # and typed words lead to one of these.
 ControlAction = Literal["skip", "later", "stop"]
@@ -36,6 +38,19 @@ class CheckinState:
     def token(self) -> str:
         step = SHARE_STEP if self.asking_to_share else str(self.position)
         return f"c{self.occurrence_id}.{step}"
+
+
+def occurrence_of(token: str) -> int | None:
+    """The check-in whose question a token names (`CheckinState.token`); None for any
+    other token."""
+    found = _TOKEN.fullmatch(token)
+    return int(found[1]) if found else None
+
+
+def step_of(token: str) -> str | None:
+    """The step a check-in token names: a question's position, or SHARE_STEP."""
+    found = _TOKEN.fullmatch(token)
+    return found[2] if found else None
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ async def test_a_newer_agreement_notice_replaces_the_older_one_and_reads_the_agr
     }
     # Bram's menu is the agreement's: a typed answer now answers that question.
     async with testbot.app.db.session() as session:
-        shown = await menus.current(session, news.recipient)
+        shown = await menus.current(session, news.recipient, testbot.app.checkins)
     assert shown is not None and shown.question == news.question
 
 
@@ -237,15 +237,17 @@ async def test_a_question_becomes_the_menu_only_once_the_platform_took_it(
     await testbot.click(ANNA, ag.agreement_token(agreement_id, 1), "accept")
     await testbot.say(ANNA, "talked with Bram")  # no question: leaves the menu as it is
     async with testbot.app.db.session() as session:
-        before = await menus.current(session, BRAM_REF)  # his own reply's, when he proposed
+        before = await menus.current(
+            session, BRAM_REF, testbot.app.checkins
+        )  # his own reply's, when he proposed
     channel.failing[BRAM] = 1
     await testbot.tick()
     async with testbot.app.db.session() as session:
-        assert await menus.current(session, BRAM_REF) == before
+        assert await menus.current(session, BRAM_REF, testbot.app.checkins) == before
     testbot.clock.advance(timedelta(minutes=1))
     await testbot.tick()
     news, note = testbot.adapter.to(BRAM)
     assert news.question is not None and note.question is None
     async with testbot.app.db.session() as session:
-        shown = await menus.current(session, BRAM_REF)
+        shown = await menus.current(session, BRAM_REF, testbot.app.checkins)
     assert shown is not None and shown.question == news.question

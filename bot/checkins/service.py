@@ -19,7 +19,7 @@ from bot.dialogue import drift
 from bot.dialogue.topics import clean_text, too_long
 from bot.org.people import Defaults, by_platform, manager_of, person_ref
 from bot.schedules.worktime import next_working_morning
-from bot.storage.models import Answer, Occurrence, OutboxMessage, Person, Schedule
+from bot.storage.models import Answer, Menu, Occurrence, OutboxMessage, Person, Schedule
 from bot.storage.sealed import Private
 from dialogs import checkin
 from dialogs.banks import Bank
@@ -39,27 +39,31 @@ class UnknownTheme(LookupError):
 
 @dataclass(frozen=True)
 class OpenCheckin:
-    """A person's open check-in as it was read together with them; None: they have none."""
+    """A person's open check-in and menu row as they were read together with them; None:
+    they have none."""
 
     occurrence: Occurrence | None
+    menu: Menu | None = None
 
 
 async def person_and_open_checkin(
     session: AsyncSession, platform: str, user_id: str, aad_object_id: str | None = None
 ) -> tuple[Person | None, OpenCheckin]:
     """The person behind a chat account, their open check-in (as `open_occurrence` picks
-    it) and its schedule, in one statement: what an answer needs, read once."""
+    it), its schedule and their menu row, in one statement: what an answer needs, read
+    once."""
     query = by_platform(_with_open_checkin(), platform, user_id, aad_object_id)
     row = (await session.execute(query)).first() if query is not None else None
     if row is None:
         return None, OpenCheckin(None)
     # The schedule now sits in the session: `_person_for` finds it there without a query.
-    return row[0], OpenCheckin(row[1])
+    return row[0], OpenCheckin(row[1], row[3])
 
 
 @functools.cache
 def _with_open_checkin() -> Select[*tuple[Any, ...]]:
-    """People with their latest open check-in and its schedule (built once: see sql.py)."""
+    """People with their latest open check-in, its schedule and their menu (built once:
+    see sql.py)."""
     latest_open = (
         select(Occurrence.id)
         .where(Occurrence.person_id == Person.id, Occurrence.status == "open")
@@ -69,9 +73,10 @@ def _with_open_checkin() -> Select[*tuple[Any, ...]]:
         .scalar_subquery()
     )
     return (
-        select(Person, Occurrence, Schedule)
+        select(Person, Occurrence, Schedule, Menu)
         .outerjoin(Occurrence, Occurrence.id == latest_open)
         .outerjoin(Schedule, Schedule.id == Occurrence.schedule_id)
+        .outerjoin(Menu, Menu.person_id == Person.id)
     )
 
 
@@ -192,6 +197,13 @@ class CheckinService:
             _state(occurrence), ctx, lead=t("checkin.reminder", ctx.person.locale)
         )
 
+    async def ask(
+        self, session: AsyncSession, person: Person, occurrence: Occurrence, lead: str = ""
+    ) -> Outbound:
+        """What the check-in asks now (where the person is)."""
+        ctx = await self._context(session, person, occurrence)
+        return checkin.prompt(_state(occurrence), ctx, lead=lead)
+
     async def current_prompt(
         self, session: AsyncSession, person: Person, lead: str = ""
     ) -> Outbound | None:
@@ -199,8 +211,7 @@ class CheckinService:
         occurrence = await self.open_occurrence(session, person)
         if occurrence is None:
             return None
-        ctx = await self._context(session, person, occurrence)
-        return checkin.prompt(_state(occurrence), ctx, lead=lead)
+        return await self.ask(session, person, occurrence, lead)
 
     async def handle(
         self,

@@ -745,7 +745,7 @@ REGISTRY: dict[str, TableEntry] = {
             ),
             "shown_at": ("wanneer getoond", "when it was shown"),
         },
-        technical=_tech("token"),
+        technical=_tech("token", "occurrence_id"),
     ),
     "agreement_dialogs": TableEntry(
         (

@@ -127,10 +127,16 @@ class Menu(Base):
     __tablename__ = "menus"
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
-    token: Mapped[str] = mapped_column(String(120))
-    # The asking message without its text (title, question with every option's names,
-    # buttons), to ask again; option labels can quote a person's topic: sealed.
-    message: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
+    # A check-in's question: the menu is whatever that check-in asks now, read from it, so
+    # answering its questions one by one leaves this row as it is (no write per answer).
+    occurrence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkin_occurrences.id", ondelete="CASCADE")
+    )
+    # Any other question: its token, and the asking message without its text (title,
+    # question with every option's names, buttons), to ask again; option labels can quote
+    # a person's topic: sealed.
+    token: Mapped[str | None] = mapped_column(String(120))
+    message: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON)
     shown_at: Mapped[datetime]
 
 

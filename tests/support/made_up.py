@@ -77,6 +77,8 @@ def fill(connection: Connection, fixed: Fixed) -> Rows:
         for index in range(ROWS):
             row = {c.name: value(table, c.name, index, fixed) for c in table.columns}
             for fk in table.foreign_keys:
+                if (table.name, fk.parent.name) in fixed:
+                    continue  # a key set on purpose (None: points nowhere)
                 target = fk.column
                 if target.table.name == table.name:
                     # Points at a row of its own table: the one before it, the first at itself.
