@@ -85,26 +85,42 @@ class Engine:
     async def handle(self, inbound: Inbound) -> Turn:
         """One inbound event in, the turn out; everything it changes commits together."""
         now = self.clock.now()
-        async with self.db.session() as session:
-            if inbound.event_id and not await self._first_delivery(session, inbound, now):
-                return Turn()
-            # The person, their open check-in and its schedule in one read: an answer to a
-            # check-in (the most common thing people do) needs nothing more.
-            person, read = await checkin_service.person_and_open_checkin(
-                session, inbound.platform, inbound.user_id, inbound.extra.get("aad_object_id")
-            )
-            if person is None:
-                return self._stranger(inbound)
+        try:
+            async with self.db.session() as session:
+                return await self._turn(session, inbound, now)
+        except checkin_service.Repeated:
+            return Turn()
+
+    async def _turn(self, session: AsyncSession, inbound: Inbound, now: datetime) -> Turn:
+        # An answer clicked to a check-in's question counts once by its answer (one per
+        # question, see CheckinService); any other event by its id, written first.
+        by_answer = bool(inbound.event_id) and _answers_checkin(inbound)
+        if inbound.event_id and not by_answer:
+            await self._count_once(session, inbound, now)
+        # The person, their open check-in, its schedule and their menu in one read: an
+        # answer to a check-in (what people do most) needs nothing more.
+        person, read = await checkin_service.person_and_open_checkin(
+            session, inbound.platform, inbound.user_id, inbound.extra.get("aad_object_id")
+        )
+        if person is None:
+            turn = self._stranger(inbound)
+        else:
             ref = person_ref(person, self.defaults)
             turn = await self._route(session, person, ref, inbound, now, read)
-            return await self._settle_menu(session, ref, turn, now, read)
+        if by_answer and turn.outcome.kind != "recorded":
+            # No answer was stored (refused, or no check-in open): the event id counts.
+            await self._count_once(session, inbound, now)
+        if person is None:
+            return turn
+        return await self._settle_menu(session, ref, turn, now, read)
 
-    async def _first_delivery(self, session: AsyncSession, inbound: Inbound, now: datetime) -> bool:
-        """Platforms retry deliveries; a UNIQUE row makes each event count once."""
+    async def _count_once(self, session: AsyncSession, inbound: Inbound, now: datetime) -> None:
+        """Platforms retry deliveries; a UNIQUE row makes each event count once (a repeat
+        is dropped with everything its turn did)."""
         row = {"platform": inbound.platform, "event_id": inbound.event_id, "received_at": now}
         table = ProcessedEvent.__table__
-        inserted = await insert_new(session, table, [row], table.c.event_id)  # type: ignore[arg-type]
-        return bool(inserted)
+        if not await insert_new(session, table, [row], table.c.event_id):  # type: ignore[arg-type]
+            raise checkin_service.Repeated(inbound.event_id)
 
     def _stranger(self, inbound: Inbound) -> Turn:
         """Someone we cannot link to a person: one polite answer, in their language when the
@@ -457,6 +473,12 @@ class Engine:
         """Link platform accounts to people; returns how many people changed."""
         async with self.db.session() as session:
             return await sync_directory(session, users, self.clock.now())
+
+
+def _answers_checkin(inbound: Inbound) -> bool:
+    """A click or submit that answers a check-in's question (not a control such as skip)."""
+    step = checkin.step_of(inbound.token)
+    return step is not None and step.isdigit() and (inbound.value or "") not in checkin.CONTROLS
 
 
 def _ask_again(menu: Outbound, question: Question | None, typed: str) -> Turn:

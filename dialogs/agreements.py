@@ -16,7 +16,7 @@ from typing import Literal
 from dialogs.agreement_texts import ta
 from dialogs.answers import NAVIGATION, option
 from dialogs.dates import add_months, local_day
-from dialogs.messages import Choice, Locale, Outbound, PersonRef, Question
+from dialogs.messages import MAX_ID, Choice, Locale, Outbound, PersonRef, Question
 from dialogs.texts import format_day
 from dialogs.tips import tips_block
 
@@ -57,9 +57,6 @@ MENU_KEY = NAVIGATION
 MAX_TEXT = 2000
 MIN_RATIONALE = 10
 LIST_BUTTONS = 10
-
-# The largest id an INTEGER column holds: a larger number typed or clicked names nothing.
-MAX_ID = 2**31 - 1
 _TOKEN = re.compile(
     r"^a(?:(?P<agreement>\d+)\.v(?P<version>\d+)|f(?P<followup>\d+)|d(?P<dialog>\d+))"
     r"(?:\.(?P<step>[a-z_]+))?$"

@@ -9,12 +9,12 @@ from typing import Literal, get_args
 
 from dialogs.answers import label_of, option
 from dialogs.banks import Bank
-from dialogs.messages import Choice, Outbound, Outcome, PersonRef, Question
+from dialogs.messages import MAX_ID, Choice, Outbound, Outcome, PersonRef, Question
 from dialogs.texts import t
 
 Status = Literal["open", "snoozed", "completed", "stopped"]
 SHARE_STEP = "share"
-_TOKEN = re.compile(rf"c(\d+)\.(\d+|{SHARE_STEP})")
+_TOKEN = re.compile(rf"c([0-9]{{1,10}})\.([0-9]{{1,4}}|{SHARE_STEP})")
 # What a person can do with an open question besides answering it; every platform's buttons
 # and typed words lead to one of these.
 ControlAction = Literal["skip", "later", "stop"]
@@ -44,13 +44,15 @@ def occurrence_of(token: str) -> int | None:
     """The check-in whose question a token names (`CheckinState.token`); None for any
     other token."""
     found = _TOKEN.fullmatch(token)
-    return int(found[1]) if found else None
+    if found is None or int(found[1]) > MAX_ID:
+        return None  # no row has such an id; the database would refuse to even look
+    return int(found[1])
 
 
 def step_of(token: str) -> str | None:
     """The step a check-in token names: a question's position, or SHARE_STEP."""
     found = _TOKEN.fullmatch(token)
-    return found[2] if found else None
+    return found[2] if found and occurrence_of(token) is not None else None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ from typing import Literal
 Locale = Literal["nl", "en"]
 LOCALES: tuple[Locale, ...] = ("nl", "en")
 
+# The largest id an INTEGER column holds: a larger number typed or clicked names nothing.
+MAX_ID = 2**31 - 1
+
 
 @dataclass(frozen=True)
 class PersonRef:

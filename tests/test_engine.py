@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.dialogue.digests import team_digest
 from bot.org.people import find_by_email
 from bot.privacy.export import export_person
-from bot.storage.models import Answer, Occurrence
+from bot.storage.models import Answer, Occurrence, ProcessedEvent
+from dialogs.messages import Inbound
 from tests.support.testbot import Testbot, apply
 
 
@@ -129,6 +131,54 @@ async def test_a_click_on_an_old_prompt_changes_nothing(testbot: Testbot) -> Non
     assert "already" in replies[0].text
     answers = await _answers(testbot, "bram@example.org")
     assert [a.value for a in answers] == ["4"]
+
+
+async def test_a_click_delivered_twice_records_one_answer_and_answers_once(
+    testbot: Testbot,
+) -> None:
+    """A platform repeating a click (same event id), or a person clicking the same answer
+    twice: the answer counts once and the repeat says nothing, not even that it came late."""
+    first = await testbot.say("bram@example.org", "checkin workload")
+    assert first[0].question is not None
+    token = first[0].question.token
+    replies = await testbot.say("bram@example.org", token=token, value="4", event_id="A1")
+    assert replies and replies[-1].question is not None  # the next question
+    assert await testbot.say("bram@example.org", token=token, value="4", event_id="A1") == []
+    assert await testbot.say("bram@example.org", token=token, value="4", event_id="A2") == []
+    assert [a.value for a in await _answers(testbot, "bram@example.org")] == ["4"]
+    # A click is counted by its answer: no event row is kept for it.
+    async with testbot.app.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
+    # The check-in goes on from the next question.
+    following = replies[-1].question.token
+    await testbot.click("bram@example.org", following, replies[-1].question.choices[0].value)
+    assert len(await _answers(testbot, "bram@example.org")) == 2
+
+
+async def test_the_same_click_handled_twice_at_once_records_one_answer(testbot: Testbot) -> None:
+    """Two replicas handling one click at the same moment: one answer, one reply."""
+    first = await testbot.say("bram@example.org", "checkin workload")
+    assert first[0].question is not None
+    click = Inbound(
+        "console", "bram@example.org", token=first[0].question.token, value="4", event_id="B1"
+    )
+    turns = await asyncio.gather(*(testbot.app.engine.handle(click) for _ in range(2)))
+    assert sorted(len(turn.replies) for turn in turns) == [0, 1]
+    assert [a.value for a in await _answers(testbot, "bram@example.org")] == ["4"]
+
+
+async def test_a_repeated_click_that_recorded_nothing_is_still_answered_once(
+    testbot: Testbot,
+) -> None:
+    """A click on a check-in that is over stores no answer: its event id counts instead."""
+    first = await testbot.say("bram@example.org", "checkin workload")
+    assert first[0].question is not None
+    token = first[0].question.token
+    await testbot.say("bram@example.org", "stop")
+    late = await testbot.say("bram@example.org", token=token, value="4", event_id="A9")
+    assert late and "no check-in open" in late[0].text
+    assert await testbot.say("bram@example.org", token=token, value="4", event_id="A9") == []
+    assert await _answers(testbot, "bram@example.org") == []
 
 
 async def test_a_retried_event_is_processed_once(testbot: Testbot) -> None:

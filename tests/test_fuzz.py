@@ -26,7 +26,7 @@ from dialogs import checkin, graphemes
 from dialogs.answers import read_choice
 from dialogs.banks import SCALE_VALUES, load_banks
 from dialogs.commands import ALIASES, WITH_ARGUMENT, Command, parse_command
-from dialogs.messages import Choice, Inbound, Outbound, PersonRef
+from dialogs.messages import MAX_ID, Choice, Inbound, Outbound, PersonRef
 
 settings.register_profile(
     "ci",
@@ -271,7 +271,7 @@ def test_agreement_tokens_and_typed_options_never_raise(
     token: str, options: list[tuple[str, str, list[str]]]
 ) -> None:
     parsed = ag.parse_token(token)
-    assert parsed is None or 0 <= max(parsed.id, parsed.version) <= ag.MAX_ID
+    assert parsed is None or 0 <= max(parsed.id, parsed.version) <= MAX_ID
     choices = tuple(Choice(value, label, tuple(aliases)) for value, label, aliases in options)
     picked = read_choice(choices, token)
     assert picked is None or picked in choices

@@ -21,7 +21,7 @@ from bot.storage.agreement_models import (
 from bot.storage.models import Person
 from dialogs import agreements as ag
 from dialogs.agreement_texts import ta
-from dialogs.messages import Locale, Outbound, Outcome, Turn
+from dialogs.messages import MAX_ID, Locale, Outbound, Outcome, Turn
 
 
 class AgreementRefused(Exception):
@@ -87,7 +87,7 @@ async def visible(
 ) -> Agreement:
     """The agreement if this person is one of its two parties (a draft: only its
     drafter); anyone else gets exactly the answer a non-existent id gets."""
-    if not 0 < agreement_id <= ag.MAX_ID:
+    if not 0 < agreement_id <= MAX_ID:
         raise AgreementRefused("not_found")
     query = select(Agreement).where(Agreement.id == agreement_id)
     if lock:

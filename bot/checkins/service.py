@@ -6,9 +6,9 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
@@ -21,6 +21,7 @@ from bot.org.people import Defaults, by_platform, manager_of, person_ref
 from bot.schedules.worktime import next_working_morning
 from bot.storage.models import Answer, Menu, Occurrence, OutboxMessage, Person, Schedule
 from bot.storage.sealed import Private
+from bot.storage.sql import insert_new
 from dialogs import checkin
 from dialogs.banks import Bank
 from dialogs.dates import DEFAULT_WORKING_DAYS
@@ -28,6 +29,12 @@ from dialogs.messages import Outbound, PersonRef, Turn
 from dialogs.texts import format_moment, t
 
 MAX_ANSWER_LENGTH = 4000
+_ANSWERS = cast(Table, Answer.__table__)
+
+
+class Repeated(Exception):
+    """Something already handled, arriving again (a platform delivering the same event
+    twice, an answer clicked twice): nothing changes and nothing is said."""
 
 
 class UnknownTheme(LookupError):
@@ -227,6 +234,10 @@ class CheckinService:
             occurrence = read.occurrence
         else:
             occurrence = await self.open_occurrence(session, person)
+        if isinstance(event, checkin.Reply) and await self._answered(
+            session, person, occurrence, event
+        ):
+            raise Repeated(event.token)
         if occurrence is None:
             return None
         ctx = await self._context(session, person, occurrence, now)
@@ -246,6 +257,31 @@ class CheckinService:
                 following = await asked_along(session, person, now, self.defaults)
             out += following
         return Turn(tuple(out), result.outcome)
+
+    async def _answered(
+        self,
+        session: AsyncSession,
+        person: Person,
+        occurrence: Occurrence | None,
+        reply: checkin.Reply,
+    ) -> bool:
+        """Whether the question `reply` names has this very answer already. The open
+        question has none yet, so only a reply to an earlier one is looked up."""
+        if occurrence is not None and reply.token == _state(occurrence).token:
+            return False
+        occurrence_id, step = checkin.occurrence_of(reply.token), checkin.step_of(reply.token)
+        if occurrence_id is None or step is None or not step.isdigit():
+            return False
+        asked = await session.get(Occurrence, occurrence_id)
+        if asked is None or asked.person_id != person.id or int(step) >= len(asked.question_ids):
+            return False
+        stored = await session.scalar(
+            select(Answer.value).where(
+                Answer.occurrence_id == occurrence_id,
+                Answer.question_id == asked.question_ids[int(step)],
+            )
+        )
+        return stored is not None and str(stored) == clean_text(reply.text, MAX_ANSWER_LENGTH)
 
     async def _open_next(
         self, session: AsyncSession, person: Person, now: datetime
@@ -284,20 +320,22 @@ class CheckinService:
             if question.kind == "text" or question.is_health:
                 # Sealed at rest; only countable non-health scale and choice answers stay clear.
                 value = Private(value)
-            session.add(
-                Answer(
-                    occurrence_id=occurrence.id,
-                    person_id=person.id,
-                    question_id=question.question_id,
-                    theme=question.theme,
-                    topic=question.topic,
-                    kind=question.kind,
-                    value=value,
-                    # Health answers are private by law, whatever is chosen later.
-                    visibility="private" if question.is_health else "aggregate",
-                    answered_at=now,
-                )
-            )
+            row = {
+                "occurrence_id": occurrence.id,
+                "person_id": person.id,
+                "question_id": question.question_id,
+                "theme": question.theme,
+                "topic": question.topic,
+                "kind": question.kind,
+                "value": value,
+                # Health answers are private by law, whatever is chosen later.
+                "visibility": "private" if question.is_health else "aggregate",
+                "answered_at": now,
+            }
+            # One answer per question: the same question answered at the same moment in
+            # another transaction (a delivery repeated on another replica) counts once.
+            if not await insert_new(session, _ANSWERS, [row], _ANSWERS.c.id):
+                raise Repeated(occurrence.id)
             metrics.ANSWERS_RECEIVED.inc()
             return shortened
         if isinstance(effect, checkin.Close):

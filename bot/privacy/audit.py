@@ -14,8 +14,7 @@ from bot.org.people import reports_of
 from bot.storage.agreement_models import Agreement
 from bot.storage.audit_models import AuditView
 from bot.storage.models import Person
-from dialogs.agreements import MAX_ID
-from dialogs.messages import Outbound, PersonRef
+from dialogs.messages import MAX_ID, Outbound, PersonRef
 from dialogs.viewed import ViewLine, render_viewed
 
 # "Who viewed my data" shows this many of the latest views; the export has all of them.
