@@ -369,6 +369,28 @@ async def test_slash_command_replies_for_strangers_are_in_both_languages(stack: 
     assert "Ik ken je nog niet" in said and "I don't know you yet" in said
 
 
+async def test_a_check_in_started_in_the_dm_answers_through_the_commands_response_url(
+    stack: Stack,
+) -> None:
+    """Like a click's answer, it waits for no chat.postMessage limit: the first question
+    is posted through the command's response_url, into the DM it was typed in."""
+    _, name = await stack.command("UBRAM", "checkin workload")
+    await stack.settle()
+    [posted] = stack.fake.responses(name)
+    assert posted.params["response_type"] == "in_channel"
+    assert stack.fake.called("chat.postMessage") == []
+    first = stack.fake.last_post("DUBRAM")
+    assert "1 = Far too little  ·  5 = Far too much" in texts(first.blocks)
+    assert await stack.click("UBRAM", first, "4") == 200  # its buttons work as any other's
+    await stack.settle()
+    assert [a.value for a in await stack.answers("bram@example.org")] == ["4"]
+    # Typed in another channel, the check-in still goes to the DM (by the Web API).
+    _, name = await stack.command("UBRAM", "checkin", channel="C0GENERAL")
+    await stack.settle()
+    assert stack.fake.responses(name)[-1].params["text"] == "I have sent you a direct message."
+    assert [c.params["channel"] for c in stack.fake.called("chat.postMessage")] == ["DUBRAM"]
+
+
 async def test_digest_for_a_manager_and_export_by_dm(stack: Stack) -> None:
     _, name = await stack.command("UANNA", "digest", channel="C0GENERAL")
     await stack.settle()

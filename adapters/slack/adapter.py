@@ -332,9 +332,12 @@ class SlackAdapter:
         inbound = convert.command_inbound(body)
         self._workspaces.remember(inbound.user_id, body)
         token, channel = client.token, str(body.get("channel_id") or "")
+        url = convert.response_url(body)
         self._work.submit(
             inbound.user_id,
-            lambda: self._answer_command(self._workspaces.client(token), respond, channel, inbound),
+            lambda: self._answer_command(
+                self._workspaces.client(token), respond, channel, url, inbound
+            ),
         )
 
     async def _on_home_opened(
@@ -398,6 +401,7 @@ class SlackAdapter:
         client: AsyncWebClient,
         respond: AsyncRespond,
         channel: str,
+        response_url: str,
         inbound: Inbound,
     ) -> None:
         """Replies to /jaarrond are ephemeral, unless they are a check-in or an export."""
@@ -411,8 +415,14 @@ class SlackAdapter:
         interactive = any(r.question is not None or r.actions for r in replies)
         # Without a (clean) user id there is no DM to open: answer where it was asked.
         if user and (interactive or convert.is_export(inbound)):
-            await self._dm.post_all(client, user, replies)
-            if channel != await self._dm.channels.of(client, user):
+            dm = await self._dm.channels.of(client, user)
+            # Typed in their DM with the bot: the answer goes there through the command's
+            # response_url, as a click's does, outside chat.postMessage's limits.
+            responder = None
+            if response_url and channel == dm:
+                responder = Responder(response_url, (channel, ""), self._session)
+            await self._dm.post_all(client, user, replies, responder)
+            if channel != dm:
                 notice = blocks.say("sent_by_dm", self._dm.locale(user))
                 await respond(text=notice, response_type="ephemeral")
             return

@@ -202,19 +202,21 @@ class Stack:
 
     async def command(self, user: str, command_text: str, channel: str = "") -> tuple[int, str]:
         name = f"command-{next(self.ids)}"
+        where = channel or "D" + user
         body = urlencode(
             {
                 "token": "legacy",
                 "team_id": "T0001",
                 "team_domain": "jaarrond-test",
-                "channel_id": channel or "D" + user,
+                "channel_id": where,
                 "channel_name": "directmessage",
                 "user_id": user,
                 "user_name": user.lower(),
                 "command": "/jaarrond",
                 "text": slack_escape(command_text),
                 "api_app_id": "A0001",
-                "response_url": self.fake.response_url(name),
+                # What is posted to it "in_channel" lands in the channel it was typed in.
+                "response_url": self.fake.interaction_url(name, where, ""),
                 "trigger_id": f"trigger-{next(self.ids)}",
             }
         )
