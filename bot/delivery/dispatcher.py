@@ -18,14 +18,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time as time_
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import RowMapping, Table, bindparam, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot import metrics
 from bot.agreements.agency_mail import AgencyMail
@@ -137,6 +138,38 @@ class _Send:
     out: Outbound
     occurrence_id: int | None
     kind: str
+
+
+class _Recorder:
+    """One connection for a batch's records, each in a transaction of its own. A record is a
+    few small statements for a handful of sends: taking a connection from the pool for each
+    (and, on PostgreSQL, checking it is alive) and giving it back cost as much as the writes.
+    A write that fails closes it, so the next one starts on a fresh connection."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._connection: AsyncConnection | None = None
+        self._session: AsyncSession | None = None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        if self._session is None:
+            self._connection = await self._db.engine.connect()
+            self._session = self._db.sessions(bind=self._connection)
+        try:
+            async with self._session.begin():
+                yield self._session
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        session, connection = self._session, self._connection
+        self._session = self._connection = None
+        if session is not None:
+            await session.close()
+        if connection is not None:
+            await connection.close()
 
 
 @dataclass
@@ -480,6 +513,7 @@ class Dispatcher:
         slots = asyncio.Semaphore(self.concurrency)
         done: list[tuple[_Send, MessageRef | Exception]] = []
         writing = asyncio.Lock()
+        recorder = _Recorder(self.db)
 
         async def record() -> None:
             # Whoever gets the lock writes everything finished so far, in one transaction:
@@ -491,7 +525,7 @@ class Dispatcher:
                 finished = done[:]
                 del done[:]
                 if finished:
-                    await self._record(finished, now, report)
+                    await self._record(recorder, finished, now, report)
 
         async def one_person(queue: list[_Send]) -> None:
             async with slots:
@@ -508,12 +542,24 @@ class Dispatcher:
                         log.info("sent %s via %s", send.kind, platform, extra=keys)
                     await record()
 
-        await asyncio.gather(*(one_person(queue) for queue in by_person.values()))
-        if done:
-            await self._record(done, now, report)
+        try:
+            # Every sender ends before the batch does, also when a record failed: none is
+            # left writing through a connection closed under it. The first failure is raised
+            # once the rest is recorded.
+            ended = await asyncio.gather(
+                *(one_person(queue) for queue in by_person.values()), return_exceptions=True
+            )
+            if done:
+                await self._record(recorder, done, now, report)
+        finally:
+            await recorder.close()
+        for end in ended:
+            if isinstance(end, BaseException):
+                raise end
 
     async def _record(
         self,
+        recorder: _Recorder,
         finished: list[tuple[_Send, MessageRef | Exception]],
         now: datetime,
         report: DispatchReport,
@@ -537,7 +583,7 @@ class Dispatcher:
             for send, result in finished
             if not isinstance(result, Exception) and send.kind != OutboxKind.MAIL
         ]
-        async with self.db.session() as session:
+        async with recorder.transaction() as session:
             if sent:
                 # One statement for all of them (an UPDATE by primary key, executed many),
                 # on the table: the ORM's bulk update costs more than the write itself.
