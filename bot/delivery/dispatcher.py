@@ -18,14 +18,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time as time_
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import RowMapping, Table, bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot import metrics
 from bot.agreements.agency_mail import AgencyMail
@@ -35,8 +36,8 @@ from bot.checkins.service import CheckinService
 from bot.clock import Clock
 from bot.delivery.liveness import Liveness
 from bot.delivery.mail import NOT_CONFIGURED, MailChannel, MailSender
-from bot.delivery.queue import backoff, due, keyed, message_key, route, unreachable
-from bot.delivery.rules import ASKING_KINDS, PAUSED_KINDS, Rules, Settled
+from bot.delivery.queue import Queued, backoff, due, keyed, message_key, route, unreachable
+from bot.delivery.rules import ASKING_KINDS, CHECKIN_KINDS, PAUSED_KINDS, Rules, Settled
 from bot.org.people import person_ref
 from bot.schedules.worktime import next_working_morning
 from bot.storage.database import Database
@@ -60,11 +61,64 @@ UNREACHABLE_RETRY = timedelta(hours=1)
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
 # A message delivered is in the chat now: what a notice said is not kept (data minimisation).
+# `sent_at` and `message_ref` come with each row, so the statement is built once.
 _RECORD_SENT = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("message"))
     .values(status=OutboxStatus.SENT, last_error=None, claimed_by=None, payload=None)
 )
+# What the claim decided about a message read as a row: the columns in each row's values.
+_WRITE_CLAIMED = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("message"))
+# The batch, locked. Several dispatchers may run (one per instance): the row lock makes each
+# message one dispatcher's; SKIP LOCKED lets the others move on instead of waiting. Read as
+# rows: prompts and reminders, nearly all of the outbox, need no entity (see _Claimed).
+_LOCK_BATCH = (
+    select(
+        _OUTBOX.c.id,
+        _OUTBOX.c.kind,
+        _OUTBOX.c.person_id,
+        _OUTBOX.c.occurrence_id,
+        _OUTBOX.c.attempts,
+        _OUTBOX.c.expires_at,
+        _OUTBOX.c.last_error,
+    )
+    .where(
+        _OUTBOX.c.id.in_(bindparam("ids", expanding=True)),
+        _OUTBOX.c.status == OutboxStatus.PENDING,
+    )
+    .order_by(_OUTBOX.c.next_attempt_at, _OUTBOX.c.id)
+    .with_for_update(skip_locked=True)
+)
+
+
+class _Claimed:
+    """A prompt or reminder as the claim read it, with what the claim sets on it.
+
+    Their rules read the check-in, not the message, so no entity is needed: loading one and
+    flushing its changes costs more than the rest of the claim's database work. What is set
+    is kept in `changes` and written for the whole batch together (`_write_claimed`).
+    """
+
+    id: int
+    kind: str
+    person_id: int
+    occurrence_id: int | None
+    attempts: int
+    expires_at: datetime | None
+    last_error: str | None
+    status: str
+    platform: str | None
+    claimed_by: str | None
+    next_attempt_at: datetime
+    payload: dict[str, Any] | None
+    changes: dict[str, Any]
+
+    def __init__(self, row: RowMapping) -> None:
+        self.__dict__.update(row, status=OutboxStatus.PENDING, changes={})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__[name] = value
+        self.changes[name] = value
 
 
 class Channel(Protocol):
@@ -84,6 +138,47 @@ class _Send:
     out: Outbound
     occurrence_id: int | None
     kind: str
+
+
+class _Recorder:
+    """One connection for a batch's records, each in a transaction of its own. A record is a
+    few small statements for a handful of sends: taking a connection from the pool for each
+    (and, on PostgreSQL, checking it is alive) and giving it back cost as much as the writes.
+    A write that fails closes it, so the next one starts on a fresh connection."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._connection: AsyncConnection | None = None
+        self._session: AsyncSession | None = None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        if self._session is None:
+            self._connection = await self._db.engine.connect()
+            self._session = self._db.sessions(bind=self._connection)
+        try:
+            async with self._session.begin():
+                yield self._session
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        session, connection = self._session, self._connection
+        self._session = self._connection = None
+        if session is not None:
+            await session.close()
+        if connection is not None:
+            await connection.close()
+
+
+@dataclass
+class _Batch:
+    """What a claimed batch's rules read, by id; `schedules` only held (see _load)."""
+
+    occurrences: dict[int, Occurrence]
+    people: dict[int, Person]
+    schedules: list[Schedule]
 
 
 @dataclass
@@ -243,18 +338,11 @@ class Dispatcher:
             return []
         sends: list[_Send] = []
         async with self.db.session() as session:
-            # Several dispatchers may run (one per instance): the row lock makes each message
-            # one dispatcher's; SKIP LOCKED lets the others move on instead of waiting.
-            claimed = await session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                .with_for_update(skip_locked=True)
-            )
-            messages = list(claimed)
-            if not messages:
+            rows = (await session.execute(_LOCK_BATCH, {"ids": ids})).mappings().all()
+            if not rows:
                 return []
-            loaded = await self._load(session, messages)
+            messages = await self._messages(session, rows)
+            batch = await self._load(session, messages)
             # Every person's open check-in, read once: delivering a prompt must know it.
             # Kept current as prompts open check-ins, so a second message to the same
             # person sees the first one's; changes are flushed together at commit.
@@ -262,18 +350,49 @@ class Dispatcher:
             open_now = await self.checkins.open_occurrences(session, asking) if asking else {}
             with session.no_autoflush:
                 for message in messages:
-                    send = await self._prepare(session, message, now, open_now, report)
+                    send = await self._prepare(session, message, batch, now, open_now, report)
                     if send is not None:
                         sends.append(send)
-        del loaded
+            await self._write_claimed(session, messages)
+        del batch
         self.in_flight.update(send.message_id for send in sends)
         return sends
 
     @staticmethod
-    async def _load(session: AsyncSession, messages: list[OutboxMessage]) -> list[Any]:
-        """The batch's check-ins, schedules and people in a few queries, so the per-message
-        work finds them in the session (held by the caller: the session only keeps weak
-        references to unchanged objects)."""
+    async def _messages(
+        session: AsyncSession, rows: Sequence[RowMapping]
+    ) -> list[OutboxMessage | _Claimed]:
+        """The locked messages in order: prompts and reminders as rows, the other kinds (whose
+        rules read the message itself) as entities, loaded in one query."""
+        others = [row["id"] for row in rows if row["kind"] not in CHECKIN_KINDS]
+        entities: dict[int, OutboxMessage] = {}
+        if others:
+            found = await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(others)))
+            entities = {message.id: message for message in found}
+        return [
+            entities[row["id"]] if row["kind"] not in CHECKIN_KINDS else _Claimed(row)
+            for row in rows
+        ]
+
+    @staticmethod
+    async def _write_claimed(
+        session: AsyncSession, messages: list[OutboxMessage | _Claimed]
+    ) -> None:
+        """What the claim set on the rows, one statement for the rows that changed alike
+        (nearly always all of them: status, attempts, platform, claimant)."""
+        alike: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for message in messages:
+            if isinstance(message, _Claimed) and message.changes:
+                columns = tuple(sorted(message.changes))
+                alike.setdefault(columns, []).append({"message": message.id, **message.changes})
+        for values in alike.values():
+            await session.execute(_WRITE_CLAIMED, values)
+
+    @staticmethod
+    async def _load(session: AsyncSession, messages: Sequence[Queued]) -> _Batch:
+        """The batch's check-ins, schedules and people in a few queries. Held by the caller
+        while the batch is prepared: the session keeps only weak references to unchanged
+        objects, and the service finds the schedules and people in it."""
         occurrence_ids = {m.occurrence_id for m in messages if m.occurrence_id is not None}
         occurrences = (
             (
@@ -291,21 +410,27 @@ class Dispatcher:
         people = await session.scalars(
             select(Person).where(Person.id.in_({m.person_id for m in messages}))
         )
-        return [*occurrences, *schedules, *people]
+        return _Batch({o.id: o for o in occurrences}, {p.id: p for p in people}, list(schedules))
 
     async def _prepare(
         self,
         session: AsyncSession,
-        message: OutboxMessage,
+        message: OutboxMessage | _Claimed,
+        batch: _Batch,
         now: datetime,
         open_now: dict[int, Occurrence],
         report: DispatchReport,
     ) -> _Send | None:
-        person = await session.get_one(Person, message.person_id)
+        person = batch.people[message.person_id]
         if not person.active:
             gone = Settled(OutboxStatus.CANCELLED, "the person no longer takes part")
             return self._settle(message, gone, report)
-        settled = await self._rules.settle(session, message, now)
+        occurrence = (
+            batch.occurrences.get(message.occurrence_id)
+            if message.occurrence_id is not None
+            else None
+        )
+        settled = await self._rules.settle(session, message, now, occurrence)
         if settled is not None:
             return self._settle(message, settled, report)
         ref = person_ref(person, self.checkins.defaults)
@@ -346,7 +471,7 @@ class Dispatcher:
             message.next_attempt_at = now + UNREACHABLE_RETRY
             report.unreachable += 1
             return None
-        composed = await self._rules.compose(session, message, ref, now, open_now)
+        composed = await self._rules.compose(session, message, ref, now, open_now, occurrence)
         if isinstance(composed, Settled):
             return self._settle(message, composed, report)
         message.status = OutboxStatus.SENDING
@@ -359,7 +484,9 @@ class Dispatcher:
         )
 
     @staticmethod
-    def _settle(message: OutboxMessage, settled: Settled, report: DispatchReport) -> None:
+    def _settle(
+        message: OutboxMessage | _Claimed, settled: Settled, report: DispatchReport
+    ) -> None:
         message.status = settled.status
         if settled.status == OutboxStatus.HELD:
             report.held += 1
@@ -386,6 +513,7 @@ class Dispatcher:
         slots = asyncio.Semaphore(self.concurrency)
         done: list[tuple[_Send, MessageRef | Exception]] = []
         writing = asyncio.Lock()
+        recorder = _Recorder(self.db)
 
         async def record() -> None:
             # Whoever gets the lock writes everything finished so far, in one transaction:
@@ -397,7 +525,7 @@ class Dispatcher:
                 finished = done[:]
                 del done[:]
                 if finished:
-                    await self._record(finished, now, report)
+                    await self._record(recorder, finished, now, report)
 
         async def one_person(queue: list[_Send]) -> None:
             async with slots:
@@ -414,12 +542,24 @@ class Dispatcher:
                         log.info("sent %s via %s", send.kind, platform, extra=keys)
                     await record()
 
-        await asyncio.gather(*(one_person(queue) for queue in by_person.values()))
-        if done:
-            await self._record(done, now, report)
+        try:
+            # Every sender ends before the batch does, also when a record failed: none is
+            # left writing through a connection closed under it. The first failure is raised
+            # once the rest is recorded.
+            ended = await asyncio.gather(
+                *(one_person(queue) for queue in by_person.values()), return_exceptions=True
+            )
+            if done:
+                await self._record(recorder, done, now, report)
+        finally:
+            await recorder.close()
+        for end in ended:
+            if isinstance(end, BaseException):
+                raise end
 
     async def _record(
         self,
+        recorder: _Recorder,
         finished: list[tuple[_Send, MessageRef | Exception]],
         now: datetime,
         report: DispatchReport,
@@ -427,6 +567,7 @@ class Dispatcher:
         sent = [
             {
                 "message": send.message_id,
+                "sent_at": now,
                 "message_ref": {"channel": result.channel, "message_id": result.message_id},
             }
             for send, result in finished
@@ -442,11 +583,11 @@ class Dispatcher:
             for send, result in finished
             if not isinstance(result, Exception) and send.kind != OutboxKind.MAIL
         ]
-        async with self.db.session() as session:
+        async with recorder.transaction() as session:
             if sent:
                 # One statement for all of them (an UPDATE by primary key, executed many),
                 # on the table: the ORM's bulk update costs more than the write itself.
-                await session.execute(_RECORD_SENT.values(sent_at=now), sent)
+                await session.execute(_RECORD_SENT, sent)
             if asked:
                 # What a person was asked last is their menu: a typed number answers it.
                 await menus.remember(session, asked, now)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import aliased
@@ -16,6 +17,24 @@ from dialogs.channel import ChatAdapter, why_unreachable
 from dialogs.messages import Outbound, PersonRef
 
 PLATFORM_PREFERENCE = ("slack", "teams", "console")
+
+
+class Queued(Protocol):
+    """What deciding about a message reads of it: an OutboxMessage, or a prompt's or
+    reminder's row as the dispatcher claimed it (their rules need no entity)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def person_id(self) -> int: ...
+    @property
+    def occurrence_id(self) -> int | None: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def expires_at(self) -> datetime | None: ...
 
 
 def backoff(attempts: int) -> timedelta:
@@ -40,7 +59,7 @@ def unreachable(person: PersonRef, adapters: Mapping[str, ChatAdapter]) -> str:
     return "; ".join(f"{a.platform}: {why_unreachable(a, person)}" for a in running)
 
 
-def message_key(message: OutboxMessage) -> str:
+def message_key(message: Queued) -> str:
     """What the platform message carries to be found again: unique per outbox message."""
     if message.occurrence_id is not None:
         return f"c{message.occurrence_id}.{message.kind}.{message.id}"

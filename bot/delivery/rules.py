@@ -27,6 +27,7 @@ from bot.agreements import notices as agreement_notices
 from bot.agreements import ride_along
 from bot.agreements.agency_mail import AgencyMail
 from bot.checkins.service import CheckinService
+from bot.delivery.queue import Queued
 from bot.dialogue import conversations
 from bot.dialogue import notices as dialogue_notices
 from bot.storage.models import Occurrence, OutboxKind, OutboxMessage, OutboxStatus
@@ -61,26 +62,41 @@ def _still_wanted(kind: str, occurrence: Occurrence, retry: bool) -> bool:
     return status in ("planned", "snoozed", "queued")
 
 
+# Only prompts and reminders are decided from what their check-in says; every other kind
+# reads what it is about from the message, so the dispatcher claims those as entities.
+_ENTITY = "a message of this kind is claimed as an OutboxMessage"
+
+
+async def _occurrence(session: AsyncSession, message: Queued) -> Occurrence:
+    assert message.occurrence_id is not None
+    return await session.get_one(Occurrence, message.occurrence_id)
+
+
 @dataclass
 class Rules:
     checkins: CheckinService
     agency: AgencyMail = field(default_factory=AgencyMail)
 
     async def settle(
-        self, session: AsyncSession, message: OutboxMessage, now: datetime
+        self,
+        session: AsyncSession,
+        message: Queued,
+        now: datetime,
+        occurrence: Occurrence | None = None,
     ) -> Settled | None:
-        """Why the message is not sent at all (any more), or None when it still goes out."""
+        """Why the message is not sent at all (any more), or None when it still goes out.
+        `occurrence`: a prompt's or reminder's check-in, when the caller has it at hand."""
         if message.expires_at is not None and now >= message.expires_at:
             return Settled(OutboxStatus.EXPIRED, "not sent within its grace")
         kind = message.kind
         if kind in CHECKIN_KINDS:
-            assert message.occurrence_id is not None
-            occurrence = await session.get_one(Occurrence, message.occurrence_id)
+            occurrence = occurrence or await _occurrence(session, message)
             if _still_wanted(kind, occurrence, retry=message.attempts > 0):
                 return None
             # A retry of a prompt that evidently arrived (its check-in went on) was sent.
             return Settled(OutboxStatus.SENT if message.attempts else OutboxStatus.CANCELLED)
         if kind == OutboxKind.FOLLOW_UP:
+            assert isinstance(message, OutboxMessage), _ENTITY
             status = await agreement_notices.question_status(session, message)
             return Settled(status) if status is not None else None
         return None
@@ -88,7 +104,7 @@ class Rules:
     async def waits_until(
         self,
         session: AsyncSession,
-        message: OutboxMessage,
+        message: Queued,
         now: datetime,
         open_now: dict[int, Occurrence],
     ) -> datetime | None:
@@ -96,26 +112,28 @@ class Rules:
         question waits for the end of the check-in the person is answering."""
         if message.kind != OutboxKind.FOLLOW_UP:
             return None
+        assert isinstance(message, OutboxMessage), _ENTITY
         current = open_now.get(message.person_id)
         return await ride_along.waits_until(session, message, now, current)
 
     async def compose(
         self,
         session: AsyncSession,
-        message: OutboxMessage,
+        message: Queued,
         ref: PersonRef,
         now: datetime,
         open_now: dict[int, Occurrence],
+        occurrence: Occurrence | None = None,
     ) -> Outbound | Settled:
         """What the message says now; for a prompt this opens its check-in (or holds it)."""
         kind = message.kind
         if kind in CHECKIN_KINDS:
-            assert message.occurrence_id is not None
-            occurrence = await session.get_one(Occurrence, message.occurrence_id)
+            occurrence = occurrence or await _occurrence(session, message)
             if kind == OutboxKind.REMINDER:
                 return await self.checkins.remind(session, occurrence)
             out = await self.checkins.deliver(session, occurrence, now, open_now)
             return out if out is not None else Settled(OutboxStatus.HELD)
+        assert isinstance(message, OutboxMessage), _ENTITY
         if kind == OutboxKind.AGREEMENT:
             news = await agreement_notices.compose_news(session, message, ref)
             return news if isinstance(news, Outbound) else Settled(news)
