@@ -519,7 +519,9 @@ class Dispatcher:
             # Whoever gets the lock writes everything finished so far, in one transaction:
             # few commits, yet a message is marked sent moments after it arrived, so a crash
             # leaves little to check or (where the platform cannot tell) to send twice.
-            if len(done) < self.concurrency:
+            # While a write runs, a sender that finished waits for it instead of sending on:
+            # so a crash finds at most the write's messages plus one per sender unrecorded.
+            if len(done) < self.concurrency and not writing.locked():
                 return
             async with writing:
                 finished = done[:]
