@@ -521,7 +521,10 @@ class Dispatcher:
             # leaves little to check or (where the platform cannot tell) to send twice.
             # While a write runs, a sender that finished waits for it instead of sending on:
             # so a crash finds at most the write's messages plus one per sender unrecorded.
-            if len(done) < self.concurrency and not writing.locked():
+            if writing.locked():
+                async with writing:
+                    pass
+            if len(done) < self.concurrency:
                 return
             async with writing:
                 finished = done[:]
