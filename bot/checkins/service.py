@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, select, update
+from sqlalchemy import Select, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot import metrics
 from bot.agreements import checkin_answers as agreement_checkins
@@ -30,6 +31,12 @@ from dialogs.texts import format_moment, t
 
 MAX_ANSWER_LENGTH = 4000
 _ANSWERS = cast(Table, Answer.__table__)
+_OCCURRENCES = cast(Table, Occurrence.__table__)
+_ADVANCE = (
+    update(_OCCURRENCES)
+    .where(_OCCURRENCES.c.id == bindparam("occurrence"))
+    .values(position=bindparam("position"))
+)
 
 
 class Repeated(Exception):
@@ -59,8 +66,10 @@ async def person_and_open_checkin(
     """The person behind a chat account, their open check-in (as `open_occurrence` picks
     it), its schedule and their menu row, in one statement: what an answer needs, read
     once."""
-    query = by_platform(_with_open_checkin(), platform, user_id, aad_object_id)
-    row = (await session.execute(query)).first() if query is not None else None
+    lookup = by_platform(_with_open_checkin(), platform, user_id, aad_object_id)
+    if lookup is None:
+        return None, OpenCheckin(None)
+    row = (await session.execute(lookup.query, lookup.params)).first()
     if row is None:
         return None, OpenCheckin(None)
     # The schedule now sits in the session: `_person_for` finds it there without a query.
@@ -247,7 +256,15 @@ class CheckinService:
             if await self._apply(session, person, occurrence, effect, now):
                 note = t("answer.shortened", ctx.person.locale, limit=MAX_ANSWER_LENGTH)
                 notes.append(Outbound(ctx.person, note))
-        occurrence.position = result.state.position
+        if occurrence.position != result.state.position:
+            if occurrence in session.dirty:
+                occurrence.position = result.state.position
+            else:
+                # The one change of a plain answer, written without the unit of work's flush.
+                await session.execute(
+                    _ADVANCE, {"occurrence": occurrence.id, "position": result.state.position}
+                )
+                set_committed_value(occurrence, "position", result.state.position)
         out = [*notes, *result.out]
         if occurrence.status in ("completed", "stopped"):
             following = await self._open_next(session, person, now)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Any, Literal, overload
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Person
 from dialogs.messages import LOCALES, Locale, PersonRef
+
+_PEOPLE = select(Person)
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,9 @@ def person_ref(
 
 
 async def find_by_email(session: AsyncSession, email: str) -> Person | None:
-    found = await session.scalars(by_platform(select(Person), "console", email))
+    lookup = by_platform(_PEOPLE, "console", email)
+    assert lookup is not None
+    found = await session.scalars(lookup.query, lookup.params)
     return found.first()
 
 
@@ -61,26 +66,19 @@ async def find_by_platform(
     In Teams a person is known by the channel's user id (29:...) or by their Entra object
     id, which is what HR exports from Entra: the org file's teams_user_id may be either,
     and a message carries both."""
-    query = by_platform(select(Person), platform, user_id, aad_object_id)
-    if query is None:
+    lookup = by_platform(_PEOPLE, platform, user_id, aad_object_id)
+    if lookup is None:
         return None
-    found = await session.scalars(query)
+    found = await session.scalars(lookup.query, lookup.params)
     return found.first()
 
 
-@overload
-def by_platform(
-    query: Select[*tuple[Any, ...]], platform: Literal["console"], user_id: str
-) -> Select[*tuple[Any, ...]]: ...
+@dataclass(frozen=True)
+class Lookup:
+    """A query narrowed to the person behind a chat account, and the values it takes."""
 
-
-@overload
-def by_platform(
-    query: Select[*tuple[Any, ...]],
-    platform: str,
-    user_id: str,
-    aad_object_id: str | None = None,
-) -> Select[*tuple[Any, ...]] | None: ...
+    query: Select[*tuple[Any, ...]]
+    params: dict[str, Any]
 
 
 def by_platform(
@@ -88,18 +86,32 @@ def by_platform(
     platform: str,
     user_id: str,
     aad_object_id: str | None = None,
-) -> Select[*tuple[Any, ...]] | None:
+) -> Lookup | None:
     """`query` narrowed to the active person behind a chat account (best match first);
     None for a platform whose accounts we do not link (see `find_by_platform`)."""
     if platform == "console":
-        return query.where(Person.email == user_id.strip().lower(), Person.active)
-    column = {"slack": Person.slack_user_id, "teams": Person.teams_user_id}.get(platform)
-    if column is None:
+        return Lookup(_narrowed(query, platform), {"user": user_id.strip().lower()})
+    if platform not in _ACCOUNT_COLUMNS:
         return None
     ids = {user_id}
     if platform == "teams" and aad_object_id:
         ids.add(aad_object_id)
-    return query.where(column.in_(ids), Person.active).order_by((column == user_id).desc())
+    return Lookup(_narrowed(query, platform), {"user": user_id, "ids": sorted(ids)})
+
+
+_ACCOUNT_COLUMNS = {"slack": Person.slack_user_id, "teams": Person.teams_user_id}
+
+
+@functools.cache
+def _narrowed(query: Select[*tuple[Any, ...]], platform: str) -> Select[*tuple[Any, ...]]:
+    """Built once per query and platform, its values bound at execution: building a
+    statement and its cache key costs more than running this one."""
+    if platform == "console":
+        return query.where(Person.email == bindparam("user"), Person.active)
+    column = _ACCOUNT_COLUMNS[platform]
+    return query.where(column.in_(bindparam("ids", expanding=True)), Person.active).order_by(
+        (column == bindparam("user")).desc()
+    )
 
 
 async def manager_of(session: AsyncSession, person: Person) -> Person | None:
