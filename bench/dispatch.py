@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,7 +104,12 @@ class Result:
 
 
 async def prepared_app(
-    database_url: str, people: int, api_url: str, limits: Any, known_dms: bool = True
+    database_url: str,
+    people: int,
+    api_url: str,
+    limits: Any,
+    known_dms: bool = True,
+    schema: str | None = None,
 ) -> Any:
     """A migrated database with `people` people due for a check-in, and the Slack adapter.
 
@@ -120,7 +126,8 @@ async def prepared_app(
     from bot.storage.database import Database
     from bot.storage.slack_channels import DatabaseDmChannelStore
 
-    db = Database(database_url)
+    connect = {"server_settings": {"search_path": schema}} if schema else None
+    db = Database(database_url, connect_args=connect)
     await db.upgrade()
     env = {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": api_url}
     clock = FixedClock(MONDAY)
@@ -191,6 +198,8 @@ def sample_message() -> dict[str, Any]:
 
 
 async def measure(args: argparse.Namespace) -> None:
+    from scratch_schema import scratch_schema
+
     from adapters.slack.limits import UNLIMITED, SlackLimits
 
     fake = subprocess.Popen(
@@ -204,10 +213,14 @@ async def measure(args: argparse.Namespace) -> None:
         results = [await run_baseline(api_url, args.people, sample_message())]
         with tempfile.TemporaryDirectory() as folder:
             url = args.database_url or f"sqlite+aiosqlite:///{folder}/bench.db"
-            app, adapter = await prepared_app(url, args.people, api_url, UNLIMITED)
-            results.append(await run_dispatch("dispatch", app, args.people, args.profile))
-            await adapter.stop()
-            await app.db.dispose()
+            # On PostgreSQL a schema of its own, so any database will do, also a used one.
+            async with scratch_schema(url) if args.database_url else nullcontext() as schema:
+                app, adapter = await prepared_app(
+                    url, args.people, api_url, UNLIMITED, schema=schema
+                )
+                results.append(await run_dispatch("dispatch", app, args.people, args.profile))
+                await adapter.stop()
+                await app.db.dispose()
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite+aiosqlite:///{folder}/first.db"
             app, adapter = await prepared_app(url, args.people, api_url, UNLIMITED, False)
@@ -234,10 +247,12 @@ async def measure(args: argparse.Namespace) -> None:
         f"dispatch vs bare slack_sdk: {ours.seconds / base.seconds:.2f}x the time, "
         f"{(ours.cpu - base.cpu) / ours.count * 1000:.2f} ms more CPU per prompt"
     )
-    bound = (args.limited - int(args.rate)) / args.rate
+    # The first `rate` messages go at once (the burst); fewer than that need no waiting.
+    bound = max(args.limited - int(args.rate), 0) / args.rate
+    over = f" ({(limited.seconds / bound - 1) * 100:+.1f}%)" if bound else ""
     print(
         f"limited at {args.rate:g}/s: {limited.seconds:.2f} s against a lower bound of "
-        f"{bound:.2f} s ({(limited.seconds / bound - 1) * 100:+.1f}%)"
+        f"{bound:.2f} s{over}"
     )
 
 
@@ -246,7 +261,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--limited", type=int, default=300, help="prompts in the limited run")
     parser.add_argument("--rate", type=float, default=50.0, help="workspace messages a second")
-    parser.add_argument("--database-url", default="", help="postgresql+asyncpg://... (fresh)")
+    parser.add_argument("--database-url", default="", help="postgresql+asyncpg://...")
     parser.add_argument("--profile", default="", help="write a cProfile of the dispatch here")
     parser.add_argument("--serve-fake", action="store_true", help=argparse.SUPPRESS)
     args = smoke.parse(parser, people=60, limited=20)
