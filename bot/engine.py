@@ -477,8 +477,8 @@ class Engine:
 
 def _answers_checkin(inbound: Inbound) -> bool:
     """A click or submit that answers a check-in's question (not a control such as skip)."""
-    step = checkin.step_of(inbound.token)
-    return step is not None and step.isdigit() and (inbound.value or "") not in checkin.CONTROLS
+    answers_question = checkin.question_of(inbound.token) is not None
+    return answers_question and (inbound.value or "") not in checkin.CONTROLS
 
 
 def _ask_again(menu: Outbound, question: Question | None, typed: str) -> Turn:

@@ -49,10 +49,13 @@ def occurrence_of(token: str) -> int | None:
     return int(found[1])
 
 
-def step_of(token: str) -> str | None:
-    """The step a check-in token names: a question's position, or SHARE_STEP."""
-    found = _TOKEN.fullmatch(token)
-    return found[2] if found and occurrence_of(token) is not None else None
+def question_of(token: str) -> tuple[int, int] | None:
+    """(check-in, position) of the question a check-in token names; None for the share
+    step and any other token."""
+    occurrence_id = occurrence_of(token)
+    if occurrence_id is None or token.endswith(SHARE_STEP):
+        return None
+    return occurrence_id, int(token.rsplit(".", 1)[1])
 
 
 @dataclass(frozen=True)

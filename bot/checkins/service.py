@@ -286,16 +286,17 @@ class CheckinService:
         question has none yet, so only a reply to an earlier one is looked up."""
         if occurrence is not None and reply.token == _state(occurrence).token:
             return False
-        occurrence_id, step = checkin.occurrence_of(reply.token), checkin.step_of(reply.token)
-        if occurrence_id is None or step is None or not step.isdigit():
+        question = checkin.question_of(reply.token)
+        if question is None:
             return False
+        occurrence_id, position = question
         asked = await session.get(Occurrence, occurrence_id)
-        if asked is None or asked.person_id != person.id or int(step) >= len(asked.question_ids):
+        if asked is None or asked.person_id != person.id or position >= len(asked.question_ids):
             return False
         stored = await session.scalar(
             select(Answer.value).where(
                 Answer.occurrence_id == occurrence_id,
-                Answer.question_id == asked.question_ids[int(step)],
+                Answer.question_id == asked.question_ids[position],
             )
         )
         return stored is not None and str(stored) == clean_text(reply.text, MAX_ANSWER_LENGTH)
